@@ -1,0 +1,24 @@
+package dev.losscompare.reports.model;
+
+import java.util.List;
+
+/**
+ * One model case of a comparison (e.g. "llama3_debugmodel"): both runs and the per-metric diffs.
+ * {@code inputsDivergeAtStep} is the first step whose data_fingerprint differs (a data-pipeline
+ * change, not a model change), or null. {@code error} explains an ERROR verdict.
+ */
+public record CaseResult(
+        String name,
+        String model,
+        String flavor,
+        String config,
+        Verdict verdict,
+        String error,
+        Integer inputsDivergeAtStep,
+        RunInfo baseline,
+        RunInfo test,
+        List<MetricResult> metrics) {
+    public CaseResult {
+        metrics = metrics == null ? List.of() : List.copyOf(metrics);
+    }
+}

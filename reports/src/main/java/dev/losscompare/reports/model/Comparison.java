@@ -1,0 +1,47 @@
+package dev.losscompare.reports.model;
+
+import java.util.List;
+
+/**
+ * Everything one loss_compare invocation decided; serialized as comparison.json.
+ * {@code kind} is "compare" (two revisions), "import" (run vs an imported loss file) or "gate"
+ * (working tree vs golden series). The report writers render only from this and the series files.
+ */
+public record Comparison(
+        int schemaVersion,
+        String kind,
+        Revision baseline,
+        Revision test,
+        String configPath,
+        int steps,
+        long seed,
+        int threads,
+        List<String> metrics,
+        ComparisonMode mode,
+        String startedAt,
+        double wallSeconds,
+        List<CaseResult> cases) {
+    public static final int SCHEMA_VERSION = 1;
+
+    public Comparison {
+        metrics = metrics == null ? List.of() : List.copyOf(metrics);
+        cases = cases == null ? List.of() : List.copyOf(cases);
+    }
+
+    /** PASS only if there is at least one case and every case passed. */
+    public Verdict overall() {
+        if (cases.isEmpty()) return Verdict.ERROR;
+        Verdict v = Verdict.PASS;
+        for (CaseResult c : cases) v = v.worst(c.verdict());
+        return v;
+    }
+
+    /** The process exit code the contract assigns: 0 all match, 1 a difference, 2 could not decide. */
+    public int exitCode() {
+        return switch (overall()) {
+            case PASS -> 0;
+            case FAIL -> 1;
+            case ERROR -> 2;
+        };
+    }
+}

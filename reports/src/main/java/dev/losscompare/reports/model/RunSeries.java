@@ -1,0 +1,12 @@
+package dev.losscompare.reports.model;
+
+import java.util.List;
+import java.util.Map;
+
+/** A whole metrics file: the optional {"meta":{...}} line and the step rows in file order. */
+public record RunSeries(Map<String, Object> meta, List<StepRecord> steps) {
+    public RunSeries {
+        meta = meta == null ? Map.of() : Map.copyOf(meta);
+        steps = List.copyOf(steps);
+    }
+}
