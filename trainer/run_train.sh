@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The trainer's entry point: trainer/run_train.sh --config=PATH [--section.key=value ...]
+# Builds the trainer when its sources changed since the last build, then runs it.
+#   --build-only   build (if needed) and exit 0.
+# Environment: LOSS_COMPARE_CUDA=1 builds with the GPU natives (Maven profile "cuda").
+set -euo pipefail
+
+trainer_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root_dir="$(dirname "$trainer_dir")"
+target="$trainer_dir/target"
+
+source_hash() {
+  # Everything that decides the build: both poms, Maven settings and the trainer's sources.
+  (cd "$root_dir" && find pom.xml .mvn trainer/pom.xml trainer/src/main -type f -print0 2>/dev/null \
+    | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+}
+
+build_if_needed() {
+  mkdir -p "$target"
+  local want
+  want="$(source_hash)"
+  exec 9>"$target/.build.lock"
+  flock 9
+  if [[ -f "$target/build.stamp" && "$(cat "$target/build.stamp")" == "$want" \
+        && -f "$target/trainer.jar" && -f "$target/classpath.txt" ]]; then
+    flock -u 9
+    return
+  fi
+  local mvn_args=(-q -B -pl trainer -am package -DskipTests)
+  if [[ "${LOSS_COMPARE_CUDA:-0}" == "1" ]]; then mvn_args+=(-Pcuda); fi
+  if ! (cd "$root_dir" && mvn "${mvn_args[@]}") >"$target/build.log" 2>&1; then
+    echo "error: building the trainer failed; see $target/build.log" >&2
+    tail -n 20 "$target/build.log" >&2
+    exit 4
+  fi
+  printf '%s' "$want" >"$target/build.stamp"
+  flock -u 9
+}
+
+build_if_needed
+if [[ "${1:-}" == "--build-only" ]]; then
+  exit 0
+fi
+
+# The BLAS kernel decides speed and bits, so the trainer chooses it rather than inheriting it:
+# an OPENBLAS_CORETYPE left in a login environment (e.g. Haswell on an AVX-512 machine) costs
+# ~1.7x in matmul. LOSS_COMPARE_OPENBLAS_CORETYPE forces one; the choice is in the metrics meta.
+if [[ -n "${LOSS_COMPARE_OPENBLAS_CORETYPE:-}" ]]; then
+  export OPENBLAS_CORETYPE="$LOSS_COMPARE_OPENBLAS_CORETYPE"
+elif grep -qw avx512bw /proc/cpuinfo 2>/dev/null && grep -qw avx512vl /proc/cpuinfo \
+     && grep -qw avx512dq /proc/cpuinfo; then
+  export OPENBLAS_CORETYPE=SkylakeX
+else
+  unset OPENBLAS_CORETYPE  # let OpenBLAS detect the CPU
+fi
+# libgomp workers spin after each parallel region and starve OpenBLAS's own pool on few cores
+# (measured 4x slower at 2 threads on 2 cores); passive waiting removes the contention.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# Deterministic cuBLAS needs a fixed workspace (harmless on CPU).
+export CUBLAS_WORKSPACE_CONFIG="${CUBLAS_WORKSPACE_CONFIG:-:4096:8}"
+
+exec java -XX:+UseSerialGC -cp "$target/trainer.jar:$(cat "$target/classpath.txt")" \
+  dev.losscompare.trainer.Main "$@"

@@ -1,0 +1,54 @@
+package dev.losscompare.trainer.config;
+
+import dev.losscompare.trainer.model.ModelRegistry;
+import java.util.Set;
+
+/** Range checks that the type system cannot express; each failure names the key and what is allowed. */
+final class ConfigValidator {
+    private static final Set<String> DEVICES = Set.of("auto", "cpu", "cuda");
+
+    private ConfigValidator() {}
+
+    static void validate(JobConfig c) {
+        ModelRegistry.requireKnown(c.model().name(), c.model().flavor());
+        positive("training.steps", c.training().steps());
+        positive("training.seq_len", c.training().seqLen());
+        positive("training.local_batch_size", c.training().localBatchSize());
+        positive("training.num_threads", c.training().numThreads());
+        positive("metrics.log_freq", c.metrics().logFreq());
+        if (!(c.training().maxNorm() > 0)) fail("training.max_norm", c.training().maxNorm(), "a number > 0");
+        if (!DEVICES.contains(c.training().device())) fail("training.device", c.training().device(), "one of auto, cpu, cuda");
+        if (!c.training().dataset().equals("synthetic")) fail("training.dataset", c.training().dataset(), "synthetic");
+        if (!c.optimizer().name().equals("AdamW")) fail("optimizer.name", c.optimizer().name(), "AdamW");
+        if (!(c.optimizer().lr() >= 0)) fail("optimizer.lr", c.optimizer().lr(), "a number >= 0");
+        if (!(c.optimizer().eps() > 0)) fail("optimizer.eps", c.optimizer().eps(), "a number > 0");
+        unitInterval("optimizer.beta1", c.optimizer().beta1());
+        unitInterval("optimizer.beta2", c.optimizer().beta2());
+        if (!(c.optimizer().weightDecay() >= 0)) fail("optimizer.weight_decay", c.optimizer().weightDecay(), "a number >= 0");
+        if (c.lrScheduler().warmupSteps() < 0) fail("lr_scheduler.warmup_steps", c.lrScheduler().warmupSteps(), "an integer >= 0");
+        if (!(c.lrScheduler().decayRatio() >= 0 && c.lrScheduler().decayRatio() <= 1)) {
+            fail("lr_scheduler.decay_ratio", c.lrScheduler().decayRatio(), "a number in [0, 1]");
+        }
+        if (!Set.of("linear", "cosine", "sqrt").contains(c.lrScheduler().decayType())) {
+            fail("lr_scheduler.decay_type", c.lrScheduler().decayType(), "one of linear, cosine, sqrt");
+        }
+        if (!(c.lrScheduler().minLrFactor() >= 0 && c.lrScheduler().minLrFactor() <= 1)) {
+            fail("lr_scheduler.min_lr_factor", c.lrScheduler().minLrFactor(), "a number in [0, 1]");
+        }
+        if (c.checkpoint().createSeedCheckpoint() && c.checkpoint().path().isEmpty()) {
+            throw new ConfigException("checkpoint.create_seed_checkpoint needs checkpoint.path (--checkpoint.path=FILE)");
+        }
+    }
+
+    private static void positive(String key, long value) {
+        if (value <= 0) fail(key, value, "an integer > 0");
+    }
+
+    private static void unitInterval(String key, double value) {
+        if (!(value >= 0 && value < 1)) fail(key, value, "a number in [0, 1)");
+    }
+
+    private static void fail(String key, Object value, String expected) {
+        throw new ConfigException("bad value '" + value + "' for " + key + ": expected " + expected);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.losscompare.trainer.config;
+
+/**
+ * The whole training job, one record per TOML section, mirroring torchtitan's job config.
+ * Keys are snake_case in TOML ({@code training.seq_len}) and camelCase here.
+ */
+public record JobConfig(
+        Job job,
+        Model model,
+        Optimizer optimizer,
+        LrScheduler lrScheduler,
+        Training training,
+        Debug debug,
+        Metrics metrics,
+        Checkpoint checkpoint) {
+
+    public record Job(String description) {}
+
+    public record Model(String name, String flavor) {}
+
+    public record Optimizer(String name, double lr, double beta1, double beta2, double eps, double weightDecay) {}
+
+    public record LrScheduler(int warmupSteps, double decayRatio, String decayType, double minLrFactor) {}
+
+    public record Training(
+            int steps,
+            int seqLen,
+            int localBatchSize,
+            double maxNorm,
+            int numThreads,
+            String device,
+            String dataset,
+            long datasetSeed) {}
+
+    public record Debug(long seed, boolean deterministic) {}
+
+    public record Metrics(String path, int logFreq) {}
+
+    public record Checkpoint(boolean createSeedCheckpoint, String path, String initialLoadPath) {}
+}

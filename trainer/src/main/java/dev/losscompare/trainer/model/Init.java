@@ -1,0 +1,67 @@
+package dev.losscompare.trainer.model;
+
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+/** In-place initializers matching torch.nn.init, drawing from libtorch's default (seeded) generator. */
+public final class Init {
+    private static final double SQRT2 = Math.sqrt(2.0);
+
+    private Init() {}
+
+    /** torch.nn.init.trunc_normal_ with absolute bounds [a, b], by inverse-CDF sampling as PyTorch does. */
+    public static void truncNormal(Tensor t, double std, double a, double b) {
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            double lo = normCdf(a / std), hi = normCdf(b / std);
+            t.uniform_(2 * lo - 1, 2 * hi - 1, new org.bytedeco.pytorch.GeneratorOptional());
+            t.erfinv_();
+            t.mul_(new org.bytedeco.pytorch.Scalar(std * SQRT2));
+            t.clamp_(new org.bytedeco.pytorch.ScalarOptional(new org.bytedeco.pytorch.Scalar(a)),
+                    new org.bytedeco.pytorch.ScalarOptional(new org.bytedeco.pytorch.Scalar(b)));
+        }
+    }
+
+    /** trunc_normal_ with PyTorch's default bounds [-2, 2]. */
+    public static void truncNormal(Tensor t, double std) {
+        truncNormal(t, std, -2.0, 2.0);
+    }
+
+    public static void normal(Tensor t, double std) {
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            t.normal_(0.0, std, new org.bytedeco.pytorch.GeneratorOptional());
+        }
+    }
+
+    public static void ones(Tensor t) {
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            t.fill_(new org.bytedeco.pytorch.Scalar(1.0));
+        }
+    }
+
+    private static double normCdf(double x) {
+        return (1.0 + erf(x / SQRT2)) / 2.0;
+    }
+
+    /** Abramowitz-Stegun 7.1.26 is too coarse for bounds; use a series/continued fraction to double precision. */
+    static double erf(double x) {
+        double t = Math.abs(x);
+        double result;
+        if (t < 2.5) {
+            // Maclaurin series: converges fast for |x| < 2.5.
+            double sum = t, term = t, x2 = t * t;
+            for (int n = 1; n < 100; n++) {
+                term *= -x2 / n;
+                double add = term / (2 * n + 1);
+                sum += add;
+                if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+            }
+            result = 2 / Math.sqrt(Math.PI) * sum;
+        } else {
+            // Continued fraction for erfc, accurate for large |x|.
+            double f = 0;
+            for (int n = 60; n >= 1; n--) f = n / 2.0 / (t + f);
+            result = 1 - Math.exp(-t * t) / Math.sqrt(Math.PI) / (t + f);
+        }
+        return x < 0 ? -result : result;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.losscompare.trainer.train;
+
+import dev.losscompare.trainer.config.JobConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import dev.losscompare.trainer.model.Ops;
+import dev.losscompare.trainer.model.Parameters;
+
+/**
+ * AdamW with decoupled weight decay, PyTorch's single-tensor algorithm step for step:
+ * p *= 1 - lr*wd; m = lerp(m, g, 1-b1); v = b2*v + (1-b2)*g^2;
+ * p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps). Written out so every op and its order is visible.
+ */
+public final class AdamW {
+    private final List<Tensor> params = new ArrayList<>();
+    private final List<Tensor> expAvg = new ArrayList<>();
+    private final List<Tensor> expAvgSq = new ArrayList<>();
+    private final double beta1, beta2, eps, weightDecay;
+    private int stepCount = 0;
+
+    public AdamW(Parameters parameters, JobConfig.Optimizer o) {
+        this.beta1 = o.beta1();
+        this.beta2 = o.beta2();
+        this.eps = o.eps();
+        this.weightDecay = o.weightDecay();
+        for (Tensor p : parameters.byName().values()) {
+            params.add(p);
+            expAvg.add(retained(torch.zeros_like(p)));
+            expAvgSq.add(retained(torch.zeros_like(p)));
+        }
+    }
+
+    private static Tensor retained(Tensor t) {
+        t.retainReference(); // optimizer state outlives each step's PointerScope
+        return t;
+    }
+
+    /** One update at learning rate lr. Call inside the step's PointerScope. */
+    public void step(double lr) {
+        stepCount++;
+        double bias1 = 1 - Math.pow(beta1, stepCount);
+        double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, stepCount));
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            for (int i = 0; i < params.size(); i++) {
+                Tensor p = params.get(i), g = p.grad();
+                if (!g.defined()) continue;
+                p.mul_(Ops.scalar(1 - lr * weightDecay));
+                expAvg.get(i).lerp_(g, Ops.scalar(1 - beta1));
+                expAvgSq.get(i).mul_(Ops.scalar(beta2)).addcmul_(g, g, Ops.scalar(1 - beta2));
+                Tensor denom = expAvgSq.get(i).sqrt().div_(Ops.scalar(bias2Sqrt)).add_(Ops.scalar(eps));
+                p.addcdiv_(expAvg.get(i), denom, Ops.scalar(-lr / bias1));
+            }
+        }
+    }
+
+    public void zeroGrad() {
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            for (Tensor p : params) {
+                Tensor g = p.grad();
+                if (g.defined()) g.zero_();
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.losscompare.trainer.train;
+
+import dev.losscompare.trainer.checkpoint.SafeTensors;
+import dev.losscompare.trainer.config.JobConfig;
+import dev.losscompare.trainer.data.Batch;
+import dev.losscompare.trainer.data.ByteTokenizer;
+import dev.losscompare.trainer.data.PackedBatches;
+import dev.losscompare.trainer.data.SyntheticCorpus;
+import dev.losscompare.trainer.model.AttentionMasks;
+import dev.losscompare.trainer.model.Model;
+import dev.losscompare.trainer.model.ModelRegistry;
+import dev.losscompare.trainer.model.Ops;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The training loop. The trainer owns the loop and asks the model for its attention masks each
+ * step (torchtitan's layout). Every step's tensors live in a PointerScope closed at the end of
+ * the step, so native memory stays flat however long the run.
+ */
+public final class Trainer {
+    private final JobConfig config;
+    private final PrintStream log;
+
+    public Trainer(JobConfig config, PrintStream log) {
+        this.config = config;
+        this.log = log;
+    }
+
+    /** Builds the model (seeded), then either writes a seed checkpoint or trains. */
+    public void run() throws IOException {
+        JobConfig.Training t = config.training();
+        Runtime.pinThreads(t.numThreads());
+        Device device = Runtime.selectDevice(t.device());
+        Runtime.seedAndDeterminism(config.debug().seed(), config.debug().deterministic(), device);
+        Model model = ModelRegistry.create(config.model().name(), config.model().flavor(),
+                ByteTokenizer.VOCAB_SIZE, t.seqLen(), device);
+
+        if (config.checkpoint().createSeedCheckpoint()) {
+            Path file = Path.of(config.checkpoint().path());
+            try (PointerScope ignored = new PointerScope()) {
+                SafeTensors.save(model.parameters(), file, Map.of(
+                        "model", config.model().name(), "flavor", config.model().flavor(),
+                        "seed", Long.toString(config.debug().seed())));
+            }
+            log.println("seed checkpoint written: " + file + " (" + model.parameters().count() + " parameters)");
+            return;
+        }
+        if (!config.checkpoint().initialLoadPath().isEmpty()) {
+            SafeTensors.load(model.parameters(), Path.of(config.checkpoint().initialLoadPath()));
+            log.println("loaded initial weights: " + config.checkpoint().initialLoadPath());
+        }
+        train(model, device);
+    }
+
+    private void train(Model model, Device device) throws IOException {
+        JobConfig.Training t = config.training();
+        AdamW optimizer = new AdamW(model.parameters(), config.optimizer());
+        LrSchedule schedule = LrSchedule.of(config.lrScheduler(), t.steps());
+        PackedBatches data = new PackedBatches(new SyntheticCorpus(t.datasetSeed()), new ByteTokenizer(),
+                t.localBatchSize(), t.seqLen());
+        TensorVector paramVector = model.parameters().asVector();
+        Map<String, Object> meta = meta(model, device);
+        log.println("model " + meta.get("model") + " " + meta.get("flavor") + ": " + meta.get("params")
+                + " parameters, device " + meta.get("device") + ", threads " + t.numThreads()
+                + ", torch " + meta.get("torch_version") + ", seq_len " + t.seqLen() + ", batch " + t.localBatchSize());
+
+        try (MetricsWriter metrics = MetricsWriter.open(config.metrics().path())) {
+            metrics.writeMeta(meta);
+            for (int step = 1; step <= t.steps(); step++) {
+                long start = System.nanoTime();
+                Batch batch = data.next();
+                double lr = config.optimizer().lr() * schedule.factor(step - 1);
+                float loss, gradNorm;
+                try (PointerScope ignored = new PointerScope()) {
+                    Tensor inputs = toDevice(batch.inputs(), batch, device);
+                    Tensor labels = toDevice(batch.labels(), batch, device);
+                    AttentionMasks masks = model.attentionMasks(inputs, ByteTokenizer.EOS);
+                    Tensor logits = model.forward(inputs, masks);
+                    Tensor lossTensor = torch.cross_entropy(logits.view(-1, logits.size(2)), labels.view(-1));
+                    lossTensor.backward();
+                    // Total L2 norm before clipping, as an fp32 value widened to double.
+                    gradNorm = (float) torch.clip_grad_norm_(paramVector, t.maxNorm(), 2.0, false);
+                    loss = lossTensor.item_float();
+                    if (Float.isFinite(loss) && Float.isFinite(gradNorm)) {
+                        optimizer.step(lr);
+                        model.afterOptimizerStep();
+                    }
+                    optimizer.zeroGrad();
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                long tokens = (long) t.localBatchSize() * t.seqLen();
+                StepMetrics m = new StepMetrics(step, loss, gradNorm, lr, tokens, tokens / seconds,
+                        Runtime.residentBytes(), seconds * 1000, batch.fingerprint());
+                metrics.writeStep(m);
+                if (step % config.metrics().logFreq() == 0 || step == t.steps() || !m.finite()) log.println(StepLog.format(m));
+                if (!m.finite()) {
+                    throw new TrainingDivergedException("loss " + loss + ", grad_norm " + gradNorm + " at step " + step
+                            + " (not finite); the run stops here");
+                }
+            }
+        }
+    }
+
+    private static Tensor toDevice(long[] values, Batch batch, Device device) {
+        Tensor cpu = torch.tensor(values, Ops.options(torch.ScalarType.Long)).view(batch.batchSize(), batch.seqLen());
+        return device.is_cpu() ? cpu : cpu.to(device, torch.ScalarType.Long);
+    }
+
+    private Map<String, Object> meta(Model model, Device device) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("model", config.model().name());
+        meta.put("flavor", config.model().flavor());
+        meta.put("params", model.parameters().count());
+        meta.put("flops_per_token", model.flopsPerToken(config.training().seqLen()));
+        meta.put("torch_version", Runtime.torchVersion());
+        meta.put("device", device.is_cuda() ? "cuda" : "cpu");
+        meta.put("cpu_capability", Runtime.cpuCapability());
+        meta.put("blas_core", Runtime.blasCore());
+        meta.put("threads", config.training().numThreads());
+        meta.put("seed", config.debug().seed());
+        meta.put("deterministic", config.debug().deterministic());
+        meta.put("steps", config.training().steps());
+        meta.put("seq_len", config.training().seqLen());
+        meta.put("local_batch_size", config.training().localBatchSize());
+        return meta;
+    }
+}
