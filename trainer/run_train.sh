@@ -2,6 +2,7 @@
 # The trainer's entry point: trainer/run_train.sh --config=PATH [--section.key=value ...]
 # Builds the trainer when its sources changed since the last build, then runs it.
 #   --build-only   build (if needed) and exit 0.
+#   --benchmark    [--config=PATH] [overrides]: print tokens/s, GFLOP/s and the machine's matmul rate.
 # Environment: LOSS_COMPARE_CUDA=1 builds with the GPU natives (Maven profile "cuda").
 set -euo pipefail
 
@@ -59,5 +60,9 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 # Deterministic cuBLAS needs a fixed workspace (harmless on CPU).
 export CUBLAS_WORKSPACE_CONFIG="${CUBLAS_WORKSPACE_CONFIG:-:4096:8}"
 
-exec java -XX:+UseSerialGC -cp "$target/trainer.jar:$(cat "$target/classpath.txt")" \
-  dev.losscompare.trainer.Main "$@"
+main_class=dev.losscompare.trainer.Main
+if [[ "${1:-}" == "--benchmark" ]]; then
+  main_class=dev.losscompare.trainer.bench.Benchmark
+  shift
+fi
+exec java -XX:+UseSerialGC -cp "$target/trainer.jar:$(cat "$target/classpath.txt")" "$main_class" "$@"
