@@ -1,0 +1,43 @@
+package dev.losscompare.harness;
+
+import dev.losscompare.reports.model.ComparisonMode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A validated comparison request. Option lists are already split into words.
+ * {@code baselineSpec} is null in import mode (the imported file is the baseline),
+ * {@code testSpec} is null in export mode (only the baseline runs).
+ */
+public record CompareSettings(
+        String baselineSpec,
+        String testSpec,
+        Path repoDir,
+        Path cwd,
+        Path cacheDir,
+        int steps,
+        String config,
+        long seed,
+        int threads,
+        List<String> trainOptions,
+        List<String> baselineOptions,
+        List<String> testOptions,
+        boolean seedCheckpoint,
+        ComparisonMode mode,
+        List<String> metrics,
+        boolean metricsGiven,
+        Path outputFolder,
+        Path exportResult,
+        Path importResult,
+        int jobs,
+        Duration timeout) {
+
+    public boolean exportMode() {
+        return exportResult != null;
+    }
+
+    public boolean importMode() {
+        return importResult != null;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.losscompare.harness;
+
+import dev.losscompare.harness.cache.Materialized;
+import dev.losscompare.harness.diff.SideResult;
+import dev.losscompare.harness.io.SeriesFiles;
+import dev.losscompare.harness.run.ChildProcess;
+import dev.losscompare.harness.run.Progress;
+import dev.losscompare.harness.run.RunOutcome;
+import dev.losscompare.harness.run.TrainerArgs;
+import dev.losscompare.reports.model.RunInfo;
+import dev.losscompare.reports.model.RunSeries;
+import dev.losscompare.reports.model.StepRecord;
+import dev.losscompare.reports.model.UnreadableSeriesException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Runs one side's training and turns what happened into a {@link SideResult}: the series it
+ * wrote and, when it did not finish cleanly, one line saying why and where the log is.
+ */
+final class SideRunner {
+    /** Thrown when Ctrl-C stopped the run: nothing may be recorded as a result. */
+    static final class Interrupted extends RuntimeException {
+        Interrupted() {
+            super("interrupted");
+        }
+    }
+
+    private final Path outDir;
+    private final Path caseDir;
+    private final Progress progress;
+    private final Duration timeout;
+    private final Paths paths;
+
+    /** How paths appear in messages: relative to the user's cwd when under it. */
+    interface Paths {
+        String show(Path p);
+    }
+
+    SideRunner(Path outDir, Path caseDir, Progress progress, Duration timeout, Paths paths) {
+        this.outDir = outDir;
+        this.caseDir = caseDir;
+        this.progress = progress;
+        this.timeout = timeout;
+        this.paths = paths;
+    }
+
+    SideResult run(String side, Materialized m, TrainerArgs args, Path seedFile, boolean seedFromOtherSide) throws IOException {
+        Path partial = caseDir.resolve(side + ".jsonl.partial");
+        Path series = caseDir.resolve(side + ".jsonl");
+        Path log = caseDir.resolve(side + "_training.log");
+        Files.deleteIfExists(partial);
+        Progress.Tracker tracker = progress.track(side + " " + m.revision().spec(), partial, args.steps());
+        RunOutcome out = ChildProcess.run(args.trainCommand(partial, seedFile), m.dir(), log, timeout);
+        if (out.interrupted()) {
+            tracker.finish("interrupted");
+            throw new Interrupted();
+        }
+        tracker.finish(out.ok() ? "finished" : out.timedOut() ? "timed out" : "failed (exit " + out.exitCode() + ")");
+        // Published under its final name only once the process is gone, so it is never half-written.
+        if (Files.exists(partial)) Files.move(partial, series, StandardCopyOption.REPLACE_EXISTING);
+
+        RunSeries read = null;
+        String unreadable = null;
+        if (!Files.exists(series)) {
+            unreadable = side + " run wrote no metrics file";
+        } else {
+            try {
+                read = SeriesFiles.read(series);
+            } catch (UnreadableSeriesException e) {
+                unreadable = side + " series is unreadable: " + e.getMessage();
+            }
+        }
+        String where = "; log: " + paths.show(log);
+        String error = null;
+        if (out.timedOut()) {
+            error = side + " run timed out after " + human(timeout) + " at step " + lastStep(read) + " of " + args.steps() + where;
+        } else if (out.exitCode() != 0) {
+            Integer nan = firstNonFinite(read);
+            if (seedFromOtherSide && seedFile != null && lastStep(read) == 0 && out.lastLine().contains("checkpoint")) {
+                error = "the " + side + " revision could not load the baseline's seed checkpoint: " + out.lastLine()
+                        + "; if its parameters changed on purpose, rerun with --no-seed-checkpoint" + where;
+            } else if (nan != null) {
+                error = side + " run stopped at step " + nan + ": loss or grad_norm is not finite (exit "
+                        + out.exitCode() + "): " + out.lastLine() + where;
+            } else {
+                error = side + " run crashed (exit " + out.exitCode() + "): " + out.lastLine() + where;
+            }
+        } else if (unreadable != null) {
+            error = unreadable + where;
+        }
+        if (unreadable != null) read = null;
+        RunInfo info = new RunInfo(side, args.recordedOptions(), rel(series), rel(log), out.wallSeconds(),
+                out.exitCode(), error, false, read == null ? Map.of() : read.meta());
+        return new SideResult(info, read);
+    }
+
+    String rel(Path p) {
+        return outDir.relativize(p).toString();
+    }
+
+    private static int lastStep(RunSeries s) {
+        return s == null || s.steps().isEmpty() ? 0 : s.steps().get(s.steps().size() - 1).step();
+    }
+
+    private static Integer firstNonFinite(RunSeries s) {
+        if (s == null) return null;
+        for (StepRecord r : s.steps()) {
+            for (String k : new String[] {"loss", "grad_norm"}) {
+                Double v = r.value(k);
+                if (v != null && !Double.isFinite(v)) return r.step();
+            }
+        }
+        return null;
+    }
+
+    static String human(Duration d) {
+        if (d == null) return "-";
+        long s = d.toSeconds();
+        if (d.toMillis() < 1000) return d.toMillis() + "ms";
+        if (s < 60) return s + "s";
+        if (s % 60 == 0 && s < 3600) return (s / 60) + "m";
+        return (s / 60) + "m" + (s % 60) + "s";
+    }
+}

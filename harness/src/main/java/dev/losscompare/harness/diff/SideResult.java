@@ -1,0 +1,15 @@
+package dev.losscompare.harness.diff;
+
+import dev.losscompare.reports.model.RunInfo;
+import dev.losscompare.reports.model.RunSeries;
+
+/**
+ * One side of a case after its run: what the report records ({@code info}; {@code info.error()}
+ * is the one-line failure, null for a clean run) and the series, null when there is none to read.
+ * A crashed run can still have a series: the steps it wrote before it stopped.
+ */
+public record SideResult(RunInfo info, RunSeries series) {
+    public boolean failed() {
+        return info.error() != null;
+    }
+}

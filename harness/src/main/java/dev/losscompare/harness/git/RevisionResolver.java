@@ -1,0 +1,56 @@
+package dev.losscompare.harness.git;
+
+import dev.losscompare.harness.UsageException;
+import java.io.IOException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import org.eclipse.jgit.errors.AmbiguousObjectException;
+import org.eclipse.jgit.errors.RevisionSyntaxException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+
+/** Resolves what the user typed (branch, tag, sha, HEAD~n, origin/main, or "." for the working tree). */
+public final class RevisionResolver {
+    public static final String WORKING_TREE = ".";
+    private final Repository repo;
+
+    public RevisionResolver(Repository repo) {
+        this.repo = repo;
+    }
+
+    public ResolvedRevision resolve(String spec) {
+        if (spec == null || spec.isBlank()) throw new UsageException("empty revision");
+        try {
+            if (spec.equals(WORKING_TREE)) {
+                ObjectId head = repo.resolve("HEAD^{commit}");
+                String base = head == null ? "no commit yet" : "on top of " + head.abbreviate(10).name();
+                return new ResolvedRevision(spec, head == null ? null : head.name(), null,
+                        "working tree with uncommitted changes (" + base + ")", null, true);
+            }
+            ObjectId id = repo.resolve(spec + "^{commit}");
+            if (id == null) throw unknown(spec);
+            try (RevWalk walk = new RevWalk(repo)) {
+                RevCommit commit = walk.parseCommit(id);
+                String date = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                        commit.getAuthorIdent().getWhenAsInstant().atOffset(ZoneOffset.UTC));
+                return new ResolvedRevision(spec, commit.name(), commit.getTree().name(),
+                        commit.getShortMessage(), date, false);
+            }
+        } catch (AmbiguousObjectException e) {
+            throw new UsageException("revision '" + spec + "' is ambiguous in " + where() + "; give more digits of the sha");
+        } catch (RevisionSyntaxException | IOException e) {
+            throw unknown(spec);
+        }
+    }
+
+    private UsageException unknown(String spec) {
+        return new UsageException("unknown revision '" + spec + "' in " + where()
+                + " (expected a branch, tag, sha, HEAD~n, origin/main, or . for the working tree)");
+    }
+
+    private String where() {
+        return repo.getWorkTree().getAbsolutePath();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.losscompare.harness.run;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every child process the harness has running, so Ctrl-C (a JVM shutdown hook) can stop them:
+ * a trainer left running after the harness exits would keep burning the CPU.
+ */
+public final class ActiveProcesses {
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+    private static volatile boolean shuttingDown;
+
+    private ActiveProcesses() {}
+
+    static boolean register(Process p) {
+        RUNNING.add(p);
+        if (shuttingDown) {
+            ProcessTree.kill(p.toHandle());
+            return false;
+        }
+        return true;
+    }
+
+    static void unregister(Process p) {
+        RUNNING.remove(p);
+    }
+
+    public static boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    /** Called from the shutdown hook: no new process may start, running ones are killed with their trees. */
+    public static void killAll() {
+        shuttingDown = true;
+        RUNNING.parallelStream().forEach(p -> ProcessTree.kill(p.toHandle()));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.losscompare.harness.run;
+
+import dev.losscompare.harness.cache.RevisionCache;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The argument lists of one side's trainer commands. Harness settings come first so the user's
+ * options can override them (the trainer applies overrides in order); the files the harness
+ * owns (metrics, checkpoint) come last so no option can redirect them.
+ */
+public record TrainerArgs(Path revisionDir, String config, int steps, long seed, int threads, List<String> userOptions) {
+    public TrainerArgs {
+        userOptions = List.copyOf(userOptions);
+    }
+
+    /** The options recorded in the report: everything but the script and the harness's own files. */
+    public List<String> recordedOptions() {
+        List<String> args = new ArrayList<>();
+        args.add("--config=" + config);
+        args.add("--training.steps=" + steps);
+        args.add("--debug.seed=" + seed);
+        args.add("--debug.deterministic=true");
+        args.add("--training.num_threads=" + threads);
+        args.addAll(userOptions);
+        return args;
+    }
+
+    public List<String> seedCheckpointCommand(Path seedFile) {
+        List<String> args = start();
+        args.add("--checkpoint.create_seed_checkpoint");
+        args.add("--checkpoint.path=" + seedFile.toAbsolutePath());
+        return args;
+    }
+
+    public List<String> trainCommand(Path metricsFile, Path seedFileOrNull) {
+        List<String> args = start();
+        args.add("--metrics.path=" + metricsFile.toAbsolutePath());
+        if (seedFileOrNull != null) args.add("--checkpoint.initial_load_path=" + seedFileOrNull.toAbsolutePath());
+        return args;
+    }
+
+    private List<String> start() {
+        List<String> args = new ArrayList<>();
+        args.add(revisionDir.resolve(RevisionCache.TRAINER_SCRIPT).toString());
+        args.addAll(recordedOptions());
+        return args;
+    }
+}
