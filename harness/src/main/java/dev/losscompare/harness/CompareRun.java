@@ -159,7 +159,7 @@ public final class CompareRun {
 
         int run() throws IOException, InterruptedException {
             String buildError = build("baseline", baseDir);
-            if (buildError == null && (baseDir == null || !testDir.key().equals(baseDir.key()))) buildError = build("test", testDir);
+            if (buildError == null && testDir != null && (baseDir == null || !testDir.key().equals(baseDir.key()))) buildError = build("test", testDir);
             if (buildError != null) return finishWithError(buildError);
 
             Materialized seeder = baseDir != null ? baseDir : testDir;
