@@ -14,7 +14,7 @@ public final class MaskFactory {
 
     /** Document id of each position: the number of EOS tokens strictly before it, so EOS closes its document. */
     public static Tensor documentIds(Tensor tokens, long eosId) {
-        Tensor isEos = tokens.eq(Ops.scalar(eosId)).to(torch.ScalarType.Long);
+        Tensor isEos = tokens.eq(Ops.integer(eosId)).to(torch.ScalarType.Long);
         Tensor inclusive = isEos.cumsum(1);
         return inclusive.sub(isEos); // exclusive prefix sum
     }
@@ -37,7 +37,7 @@ public final class MaskFactory {
      */
     public static Tensor chunkedBlockCausal(Tensor tokens, long eosId, long chunkSize) {
         long seqLen = tokens.size(1);
-        Tensor chunk = positions(seqLen, tokens).div(Ops.scalar(chunkSize), new org.bytedeco.pytorch.StringViewOptional(new org.bytedeco.javacpp.BytePointer("floor")));
+        Tensor chunk = positions(seqLen, tokens).floor_divide(Ops.integer(chunkSize));
         Tensor sameChunk = chunk.unsqueeze(1).eq(chunk.unsqueeze(0)).unsqueeze(0).unsqueeze(0);
         return blockCausal(tokens, eosId).logical_and(sameChunk);
     }
@@ -49,7 +49,7 @@ public final class MaskFactory {
     }
 
     private static Tensor positions(long seqLen, Tensor like) {
-        return torch.arange(Ops.scalar(0), Ops.scalar(seqLen),
+        return torch.arange(Ops.integer(0), Ops.integer(seqLen),
                 Ops.options(torch.ScalarType.Long, like.device()));
     }
 }

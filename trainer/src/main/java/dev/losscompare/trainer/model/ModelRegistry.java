@@ -18,17 +18,34 @@ public final class ModelRegistry {
 
     static {
         Map<String, Factory> llama3 = new LinkedHashMap<>();
-        llama3.put("debugmodel", (vocab, seqLen, device) -> new Llama3(llama3Debug(vocab, false), seqLen, device));
-        llama3.put("debugmodel_flex_attn", (vocab, seqLen, device) -> new Llama3(llama3Debug(vocab, true), seqLen, device));
+        llama3.put("debugmodel", (vocab, seqLen, device) -> new LlamaTransformer(llama3Debug(vocab, false), seqLen, device));
+        llama3.put("debugmodel_flex_attn", (vocab, seqLen, device) -> new LlamaTransformer(llama3Debug(vocab, true), seqLen, device));
         MODELS.put("llama3", llama3);
+        Map<String, Factory> llama4 = new LinkedHashMap<>();
+        llama4.put("debugmodel", (vocab, seqLen, device) -> new LlamaTransformer(llama4Debug(vocab, false), seqLen, device));
+        llama4.put("debugmodel_irope", (vocab, seqLen, device) -> new LlamaTransformer(llama4Debug(vocab, true), seqLen, device));
+        MODELS.put("llama4", llama4);
     }
 
     private ModelRegistry() {}
 
     /** torchtitan's llama3 "debugmodel": dim 256, 6 layers, 16 heads, SwiGLU hidden 768, theta 500000, llama3 RoPE scaling. */
-    static Llama3Args llama3Debug(int vocab, boolean flex) {
-        return new Llama3Args(256, 6, 16, 16, vocab, Llama3Args.swigluHidden(256, 256), 1e-5, 500000,
-                RotaryEmbedding.Scaling.LLAMA3, flex);
+    static LlamaArgs llama3Debug(int vocab, boolean flex) {
+        return new LlamaArgs(256, 6, 16, 16, vocab, LlamaArgs.swigluHidden(256, 256), 1e-5, 500000,
+                RotaryEmbedding.Scaling.LLAMA3, flex, null, 0, 0);
+    }
+
+    /**
+     * torchtitan's llama4 "debugmodel": llama3's debug shapes with an MoE feed-forward in every layer
+     * (8 experts, top-1, sigmoid scores, one shared expert, expert hidden 512) and llama4 RoPE
+     * scaling. The irope flavor makes every 4th layer NoPE and global, the others RoPE within
+     * 32-token chunks. torchtitan uses 256-token chunks at seq_len 2048; 32 keeps the same 1:8 ratio
+     * to our 256-token debug windows, so the chunk mask matters at the sequence lengths we train.
+     */
+    static LlamaArgs llama4Debug(int vocab, boolean irope) {
+        MoeArgs moe = new MoeArgs(8, 1, 1, MoeArgs.llama4HiddenDim(256, 256, 1, 1), "sigmoid", false, 1.0, true, 1e-3);
+        return new LlamaArgs(256, 6, 16, 16, vocab, 0, 1e-5, 500000,
+                RotaryEmbedding.Scaling.LLAMA4, irope, moe, irope ? 4 : 0, irope ? 32 : 0);
     }
 
     public static void requireKnown(String name, String flavor) {

@@ -26,6 +26,11 @@ public final class Ops {
         return new Scalar(v);
     }
 
+    /** An integer scalar: integer ops (floor_divide, eq on ids) stay integer, never promote to float. */
+    public static Scalar integer(long v) {
+        return new Scalar(v);
+    }
+
     /** x @ w.T, like nn.Linear without bias. */
     public static Tensor linear(Tensor x, Tensor weight) {
         return torch.linear(x, weight);

@@ -14,6 +14,8 @@ public final class RotaryEmbedding {
     /** llama-3.1 RoPE scaling (torchtitan's RoPEScalingArgs defaults). */
     public record Scaling(double factor, double lowFreqFactor, double highFreqFactor, double originalMaxPositions) {
         public static final Scaling LLAMA3 = new Scaling(8.0, 1.0, 4.0, 8192);
+        /** torchtitan's llama4 debug RoPE: scaling factor 16, low and high frequency factors 1. */
+        public static final Scaling LLAMA4 = new Scaling(16.0, 1.0, 1.0, 8192);
     }
 
     private final Tensor cos;

@@ -1,0 +1,46 @@
+package dev.losscompare.trainer.model;
+
+import org.bytedeco.pytorch.Tensor;
+
+/** Grouped-query attention (torchtitan's Attention): wq/wk/wv/wo, optional RoPE, one SDPA call. */
+final class GqaAttention {
+    private final Tensor wq, wk, wv, wo;
+    private final int nHeads, nKvHeads, headDim;
+
+    GqaAttention(Parameters params, String prefix, int dim, int nHeads, int nKvHeads) {
+        this.nHeads = nHeads;
+        this.nKvHeads = nKvHeads;
+        this.headDim = dim / nHeads;
+        wq = params.create(prefix + "wq.weight", (long) nHeads * headDim, dim);
+        wk = params.create(prefix + "wk.weight", (long) nKvHeads * headDim, dim);
+        wv = params.create(prefix + "wv.weight", (long) nKvHeads * headDim, dim);
+        wo = params.create(prefix + "wo.weight", dim, (long) nHeads * headDim);
+    }
+
+    /** x (B, S, D); rope null for NoPE layers; mask null for plain causal. */
+    Tensor forward(Tensor x, RotaryEmbedding ropeOrNull, Tensor maskOrNull) {
+        long b = x.size(0), s = x.size(1);
+        Tensor q = Ops.linear(x, wq).view(b, s, -1, headDim);
+        Tensor k = Ops.linear(x, wk).view(b, s, -1, headDim);
+        Tensor v = Ops.linear(x, wv).view(b, s, -1, headDim);
+        if (ropeOrNull != null) {
+            q = ropeOrNull.apply(q);
+            k = ropeOrNull.apply(k);
+        }
+        long nRep = nHeads / nKvHeads;
+        Tensor out = ScaledDotProductAttention.apply(
+                q.transpose(1, 2),
+                Ops.repeatKv(k, nRep).transpose(1, 2),
+                Ops.repeatKv(v, nRep).transpose(1, 2),
+                maskOrNull,
+                1.0 / Math.sqrt(headDim));
+        return Ops.linear(out.transpose(1, 2).contiguous().view(b, s, -1), wo);
+    }
+
+    void init(double outStd) {
+        Init.truncNormal(wq, 0.02);
+        Init.truncNormal(wk, 0.02);
+        Init.truncNormal(wv, 0.02);
+        Init.truncNormal(wo, outStd);
+    }
+}

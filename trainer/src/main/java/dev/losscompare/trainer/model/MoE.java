@@ -1,0 +1,126 @@
+package dev.losscompare.trainer.model;
+
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.T_TensorTensor_T;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Token-choice top-k mixture of experts with shared experts and torchtitan's auxiliary-loss-free
+ * load balancing (a per-expert bias added to the scores for routing only, nudged after each
+ * optimizer step toward equal load).
+ *
+ * <p>Bit-reproducible by construction: tokens are grouped by expert with a stable sort, each
+ * expert runs on a contiguous slice, and outputs return to token order by gathering with the
+ * inverse permutation and summing the k choices in a fixed order. Nothing is scattered, so no
+ * result depends on the order in which threads add.
+ */
+final class MoE {
+    private final MoeArgs args;
+    private final Tensor gate, w1, w2, w3;
+    private final FeedForward shared;
+    private final Tensor expertBias;
+    private final Tensor tokensPerExpert;
+
+    MoE(Parameters params, String prefix, int dim, MoeArgs args) {
+        this.args = args;
+        gate = params.create(prefix + "router.gate.weight", args.numExperts(), dim);
+        w1 = params.create(prefix + "experts.w1", args.numExperts(), args.hiddenDim(), dim);
+        w2 = params.create(prefix + "experts.w2", args.numExperts(), dim, args.hiddenDim());
+        w3 = params.create(prefix + "experts.w3", args.numExperts(), args.hiddenDim(), dim);
+        shared = args.numSharedExperts() > 0
+                ? new FeedForward(params, prefix + "shared_experts.", dim, args.hiddenDim() * args.numSharedExperts())
+                : null;
+        // Buffers, not parameters: the optimizer never sees them and seed checkpoints start them at 0.
+        expertBias = torch.zeros(new long[] {args.numExperts()}, Ops.options(torch.ScalarType.Float, params.device()));
+        tokensPerExpert = torch.zeros(new long[] {args.numExperts()}, Ops.options(torch.ScalarType.Float, params.device()));
+        expertBias.retainReference();
+        tokensPerExpert.retainReference();
+    }
+
+    /** x (B, S, D) -> (B, S, D). */
+    Tensor forward(Tensor x) {
+        long b = x.size(0), s = x.size(1), d = x.size(2), k = args.topK();
+        Tensor tokens = x.view(b * s, d);
+        Tensor scores = score(Ops.linear(tokens, gate));
+        Tensor expertIds;
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            // The bias steers the choice only; gating weights come from the unbiased scores.
+            T_TensorTensor_T top = torch.topk(scores.add(expertBias), k, -1, true, true);
+            expertIds = top.get1();
+        }
+        Tensor topScores = scores.gather(1, expertIds);
+        if (args.routeNorm()) topScores = topScores.div(topScores.sum(new long[] {-1}, true, new org.bytedeco.pytorch.ScalarTypeOptional()).add(Ops.scalar(1e-20)));
+        topScores = topScores.mul(Ops.scalar(args.routeScale()));
+
+        Tensor flatIds = expertIds.reshape(-1);
+        Tensor order = torch.argsort(flatIds, true, 0, false); // stable: ties keep token order
+        Tensor counts = torch.bincount(flatIds, new TensorOptional(), args.numExperts());
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            tokensPerExpert.add_(counts.to(torch.ScalarType.Float));
+        }
+        Tensor routed = tokens.index_select(0, order.floor_divide(Ops.integer(k)));
+        Tensor slotScores = topScores.reshape(-1).index_select(0, order).unsqueeze(1);
+        if (args.scoreBeforeExperts()) routed = routed.mul(slotScores);
+
+        long[] perExpert = new long[args.numExperts()];
+        counts.cpu().contiguous().data_ptr_long().get(perExpert);
+        // unbind, not select per expert: its backward stacks the expert grads once, where each
+        // select would build and add a zero-filled gradient the size of all experts.
+        TensorVector w1s = w1.unbind(0), w2s = w2.unbind(0), w3s = w3.unbind(0);
+        TensorVector outputs = new TensorVector();
+        long offset = 0;
+        for (int e = 0; e < args.numExperts(); e++) {
+            if (perExpert[e] == 0) continue;
+            Tensor slice = routed.narrow(0, offset, perExpert[e]);
+            outputs.push_back(Ops.swiglu(slice, w1s.get(e), w2s.get(e), w3s.get(e)));
+            offset += perExpert[e];
+        }
+        Tensor expertOut = torch.cat(outputs, 0);
+        if (!args.scoreBeforeExperts()) expertOut = expertOut.mul(slotScores);
+        // Back to (token, choice) order by gathering with the inverse permutation, then sum choices.
+        Tensor inverse = torch.argsort(order, true, 0, false);
+        Tensor combined = expertOut.index_select(0, inverse).view(b * s, k, d).sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
+        if (shared != null) combined = combined.add(shared.forward(tokens));
+        return combined.view(b, s, d);
+    }
+
+    private Tensor score(Tensor logits) {
+        return switch (args.scoreFunc()) {
+            case "sigmoid" -> torch.sigmoid(logits);
+            case "softmax" -> torch.softmax(logits, 1);
+            default -> throw new IllegalStateException("score_func " + args.scoreFunc());
+        };
+    }
+
+    /** torchtitan's load balancing: bias += coeff * sign(mean load - load), centred; then reset counts. */
+    void afterOptimizerStep() {
+        if (args.loadBalanceCoeff() <= 0) return;
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            Tensor delta = torch.sign(tokensPerExpert.mean().sub(tokensPerExpert)).mul(Ops.scalar(args.loadBalanceCoeff()));
+            expertBias.add_(delta.sub(delta.mean()));
+            tokensPerExpert.zero_();
+        }
+    }
+
+    void init(double outStd) {
+        Init.truncNormal(gate, outStd);
+        Init.truncNormal(w1, 0.02);
+        Init.truncNormal(w2, outStd);
+        Init.truncNormal(w3, outStd);
+        if (shared != null) shared.init(outStd);
+    }
+
+    /** Active parameters per token (top_k routed experts + shared + router), for FLOP estimates. */
+    long activeParams(int dim) {
+        long perExpert = 3L * dim * args.hiddenDim();
+        long sharedParams = shared == null ? 0 : 3L * dim * args.hiddenDim() * args.numSharedExperts();
+        return args.topK() * perExpert + sharedParams + (long) dim * args.numExperts();
+    }
+
+    Tensor expertBias() {
+        return expertBias;
+    }
+}
