@@ -28,8 +28,10 @@ public final class Interrupts {
     }
 
     private static void onShutdown() {
-        if (CLEANUPS.isEmpty()) return;
+        // Snapshot first: once the trainers die, the comparison's own thread unwinds and deregisters.
+        java.util.List<Runnable> pending = java.util.List.copyOf(CLEANUPS);
+        if (pending.isEmpty()) return;
         ActiveProcesses.killAll();
-        CLEANUPS.forEach(Runnable::run);
+        pending.forEach(Runnable::run);
     }
 }

@@ -147,10 +147,18 @@ class CompareFixtureTest {
         assertEquals(2, r.exit(), r.toString());
         assertTrue(r.verdict().startsWith("ERROR llama3 debugmodel: test run timed out after 2s at step 0 of 5; log: "), r.verdict());
         assertTrue(seconds < 20, "stopped at the timeout, not after the run: " + seconds);
-        long trainer = Long.parseLong(Files.readString(repo.cache.resolve("trainer.pid")).strip());
-        long child = Long.parseLong(Files.readString(repo.cache.resolve("child.pid")).strip());
-        assertFalse(ProcessHandle.of(trainer).map(ProcessHandle::isAlive).orElse(false), "trainer still running");
-        assertFalse(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false), "trainer's child still running");
+        assertNoneAlive(repo.cache.resolve("trainer.pid"));
+        assertNoneAlive(repo.cache.resolve("child.pid"));
+    }
+
+    /** Every pid listed in the file (one per line, written by the fixture) has exited. */
+    static void assertNoneAlive(Path pidFile) throws Exception {
+        List<String> pids = Files.readAllLines(pidFile);
+        assertFalse(pids.isEmpty());
+        for (String pid : pids) {
+            assertFalse(ProcessHandle.of(Long.parseLong(pid.strip())).map(ProcessHandle::isAlive).orElse(false),
+                    pidFile.getFileName() + " " + pid + " still running");
+        }
     }
 
     @Test

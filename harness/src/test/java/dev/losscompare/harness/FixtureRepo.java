@@ -74,7 +74,7 @@ final class FixtureRepo implements AutoCloseable {
     Result run(String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         Path out = null;
-        if (all.stream().noneMatch(a -> a.startsWith("--output-folder")) && !all.get(0).equals("report")) {
+        if (all.stream().noneMatch(a -> a.startsWith("--output-folder")) && !List.of("report", "gate").contains(all.get(0))) {
             out = outputs.resolve("run-" + runs.incrementAndGet());
             all.add("--output-folder=" + out);
         }

@@ -1,0 +1,56 @@
+package dev.losscompare.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Bad input: one line on stderr naming the problem, exit 2, nothing run. */
+class UsageTest {
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "HEAD                                   | need two revisions",
+        "HEAD HEAD --steps=0                    | --steps must be at least 1",
+        "HEAD HEAD --steps=abc                  | Invalid value for option '--steps'",
+        "HEAD HEAD --atol=1e-3 --assert-equal   | --assert-equal (bitwise) cannot be combined",
+        "HEAD HEAD --atol=-1                    | --atol and --rtol must be finite and >= 0",
+        "HEAD HEAD --timeout=soon               | 'soon' is not a duration",
+        "HEAD HEAD --bogus                      | Unknown option: '--bogus'",
+        "HEAD HEAD --metrics=loss,,x-y          | --metrics: '' is not a metric name",
+        "HEAD HEAD --jobs=0                     | --jobs must be at least 1",
+        "HEAD HEAD --export-result=a --import-result=b | --export-result and --import-result cannot be used together",
+        "HEAD HEAD --import-result=missing.txt  | --import-result: no such file",
+        "HEAD HEAD --suite=configs/signoff.toml | --suite is not available yet",
+        "HEAD HEAD --train-options='--a=\"x     | unterminated",
+        "gate                                   | gate is not available yet",
+    })
+    void badInputIsOneLineAndExitTwo(String args, String message) throws Exception {
+        try (FixtureRepo repo = FixtureRepo.create(tmp)) {
+            String[] argv = args.strip().split(" +");
+            for (int i = 0; i < argv.length; i++) argv[i] = argv[i].replace("'", "");
+            FixtureRepo.Result r = repo.run(argv);
+            assertEquals(2, r.exit(), r.toString());
+            assertTrue(r.err().startsWith("loss_compare: "), r.err());
+            assertTrue(r.err().contains(message), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertEquals(0, repo.calls().size(), "no trainer ran");
+        }
+    }
+
+    @Test
+    void outsideAGitRepositoryIsExitTwo() {
+        var o = new java.io.ByteArrayOutputStream();
+        var ps = new java.io.PrintStream(o, true);
+        int exit = Main.execute(new Console(tmp, java.util.Map.of("LOSS_COMPARE_CACHE", tmp.resolve("c").toString()), ps, ps, false),
+                "HEAD", "HEAD");
+        assertEquals(2, exit);
+        assertTrue(o.toString().startsWith("loss_compare: not inside a git repository: "), o.toString());
+    }
+}
