@@ -1,0 +1,146 @@
+package dev.losscompare.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.losscompare.reports.model.Comparison;
+import dev.losscompare.reports.model.ComparisonJson;
+import dev.losscompare.reports.model.MetricResult;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real trainer on real commits: this project's tracked files copied into a temporary
+ * repository, then a refactor commit (exit 0), a learning-rate commit (exit 1, first divergence
+ * at step 2, since step 1's loss is computed before any update) and a bad revision (exit 2).
+ * Tiny shapes keep each run to seconds; the cost is building the trainer once per tree.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class RealTrainerEndToEndTest {
+    private static final String TINY = "--train-options=--training.seq_len=32 --training.local_batch_size=2";
+    private static final String TRAINER = "trainer/src/main/java/dev/losscompare/trainer/train/Trainer.java";
+
+    @TempDir
+    static Path tmp;
+    Path repoDir;
+    Git git;
+
+    @BeforeAll
+    void cloneTheProject() throws Exception {
+        Path projectRoot = Path.of("").toAbsolutePath().getParent();   // surefire runs in harness/
+        repoDir = Files.createDirectories(tmp.resolve("clone"));
+        copyTrackedFiles(projectRoot, repoDir);
+        git = Git.init().setDirectory(repoDir.toFile()).setInitialBranch("main").call();
+        commit("project as tracked");
+    }
+
+    @AfterAll
+    void close() {
+        if (git != null) git.close();
+    }
+
+    /** The files git tracks in this checkout (with any uncommitted edits): what a clean clone would hold. */
+    private static void copyTrackedFiles(Path root, Path into) throws Exception {
+        try (Repository repo = new FileRepositoryBuilder().findGitDir(root.toFile()).build()) {
+            DirCache index = DirCache.read(repo.getIndexFile(), repo.getFS());
+            Path work = repo.getWorkTree().toPath();
+            for (int i = 0; i < index.getEntryCount(); i++) {
+                String path = index.getEntry(i).getPathString();
+                Path source = work.resolve(path);
+                if (!Files.isRegularFile(source)) continue;
+                Path target = into.resolve(path);
+                Files.createDirectories(target.getParent());
+                Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+    }
+
+    private void commit(String message) throws Exception {
+        git.add().addFilepattern(".").call();
+        PersonIdent who = new PersonIdent("Test", "test@example.invalid");
+        git.commit().setMessage(message).setAuthor(who).setCommitter(who).setSign(false).call();
+    }
+
+    private record Run(int exit, String out, String err, Path folder) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private Run run(String name, String... args) {
+        Path folder = tmp.resolve("out-" + name);
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--output-folder=" + folder);
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        Console console = new Console(repoDir, Map.of("LOSS_COMPARE_CACHE", tmp.resolve("cache").toString()),
+                new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), false);
+        int exit = Main.execute(console, all.toArray(String[]::new));
+        return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8), folder);
+    }
+
+    @Test
+    void aPureRefactorCommitPassesAndTheCloneIsUntouched() throws Exception {
+        git.checkout().setCreateBranch(true).setName("refactor").setStartPoint("main").call();
+        String source = Files.readString(repoDir.resolve(TRAINER));
+        String renamed = source.replaceAll("\\bseconds\\b", "stepSeconds");
+        assertTrue(!renamed.equals(source), "the refactor must change the trainer's source");
+        Files.writeString(repoDir.resolve(TRAINER), renamed);
+        commit("rename a local variable");
+        String head = git.getRepository().resolve("HEAD").name();
+
+        Run r = run("refactor", "HEAD~1", "HEAD", "--steps=3", TINY);
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("PASS llama3 debugmodel: loss, grad_norm identical over 3 steps"), r.toString());
+        assertEquals(head, git.getRepository().resolve("HEAD").name());
+        assertEquals("refactor", git.getRepository().getBranch());
+        assertTrue(git.status().call().isClean(), "git status clean after the comparison");
+    }
+
+    @Test
+    void aLearningRateChangeFailsAtStepTwo() throws Exception {
+        git.checkout().setCreateBranch(true).setName("lr").setStartPoint("main").call();
+        Path config = repoDir.resolve("configs/llama3_debug.toml");
+        String text = Files.readString(config);
+        String changed = text.replaceFirst("(?m)^lr = .*$", "lr = 2e-3");
+        assertTrue(!changed.equals(text), "the config has an optimizer lr line");
+        Files.writeString(config, changed);
+        commit("raise the learning rate");
+
+        Run r = run("lr", "HEAD~1", "HEAD", "--steps=3", TINY);
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.out().contains("FAIL llama3 debugmodel: loss differs from step 2 (max rel diff "), r.toString());
+        Comparison c = ComparisonJson.read(r.folder().resolve("comparison.json"));
+        MetricResult loss = c.cases().get(0).metrics().get(0);
+        assertEquals("loss", loss.metric());
+        assertEquals(2, loss.firstDivergentStep());
+        assertTrue(git.status().call().isClean());
+    }
+
+    @Test
+    void aBadRevisionIsExitTwo() {
+        Run r = run("bad", "HEAD", "no-such-revision", "--steps=3", TINY);
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("loss_compare: unknown revision 'no-such-revision'"), r.toString());
+    }
+}
