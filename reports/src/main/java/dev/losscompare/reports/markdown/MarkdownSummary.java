@@ -1,0 +1,113 @@
+package dev.losscompare.reports.markdown;
+
+import dev.losscompare.reports.model.CaseResult;
+import dev.losscompare.reports.model.Comparison;
+import dev.losscompare.reports.model.MetricResult;
+import dev.losscompare.reports.model.Revision;
+import dev.losscompare.reports.model.Verdict;
+import dev.losscompare.reports.series.CaseSeries;
+import dev.losscompare.reports.text.Fmt;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** summary.md: a short verdict table for a PR comment or a CI job summary. */
+public final class MarkdownSummary {
+    private MarkdownSummary() {}
+
+    public static String render(Comparison c, List<CaseSeries> cases) {
+        Verdict overall = c.overall();
+        List<String> metrics = metrics(c, cases);
+        StringBuilder s = new StringBuilder();
+        s.append("### ").append(icon(overall)).append(" loss_compare ").append(overall).append(": ")
+                .append(code(side(c.baseline()))).append(" vs ").append(code(side(c.test()))).append("\n\n");
+        s.append(cases.size()).append(" case").append(cases.size() == 1 ? "" : "s").append(" · ")
+                .append(c.mode() == null || c.mode().isBitwise() ? "bitwise"
+                        : "tolerance atol " + Fmt.sci(c.mode().atol()) + ", rtol " + Fmt.sci(c.mode().rtol()))
+                .append(" · ").append(c.steps()).append(" steps · seed ").append(c.seed()).append(" · ")
+                .append(c.threads()).append(" threads · exit code ").append(c.exitCode()).append("\n\n");
+
+        s.append("| Case | Verdict |");
+        for (String m : metrics) s.append(' ').append(cell(m)).append(" |");
+        s.append("\n|---|---|");
+        for (int i = 0; i < metrics.size(); i++) s.append("---|");
+        s.append('\n');
+        for (CaseSeries k : cases) {
+            CaseResult r = k.result();
+            s.append("| ").append(cell(r.name())).append(" | ").append(icon(r.verdict())).append(' ').append(r.verdict()).append(" |");
+            for (String m : metrics) s.append(' ').append(metricCell(k.metricResult(m))).append(" |");
+            s.append('\n');
+        }
+
+        List<String> notes = new ArrayList<>();
+        for (CaseSeries k : cases) {
+            CaseResult r = k.result();
+            List<String> why = new ArrayList<>();
+            if (r.error() != null) why.add(r.error());
+            else why.addAll(k.seriesErrors());
+            if (r.verdict() == Verdict.ERROR && why.isEmpty()) why.add("could not decide (no reason recorded)");
+            for (String w : new LinkedHashSet<>(why)) notes.add("- ⚠️ **" + inline(r.name()) + "**: " + inline(w));
+            if (r.inputsDivergeAtStep() != null) {
+                notes.add("- **" + inline(r.name()) + "**: inputs (data_fingerprint) differ from step " + r.inputsDivergeAtStep()
+                        + ": a data-pipeline change, not only the model");
+            }
+        }
+        if (!notes.isEmpty()) s.append('\n').append(String.join("\n", notes)).append('\n');
+
+        s.append('\n').append("Baseline ").append(revisionLine(c.baseline())).append("; test ").append(revisionLine(c.test()))
+                .append(".\nCurves: `report.html` · JUnit: `junit.xml` · data: `comparison.json`\n");
+        if (cases.isEmpty()) s.append("\nNo cases were compared.\n");
+        return s.toString();
+    }
+
+    private static String metricCell(MetricResult mr) {
+        if (mr == null) return "—";
+        String s = icon(mr.verdict()) + " " + mr.verdict();
+        if (mr.firstDivergentStep() != null) s += " from step " + mr.firstDivergentStep();
+        if (mr.verdict() == Verdict.FAIL) s += " (max rel " + Fmt.stat(mr.maxRelDiff()) + ")";
+        else if (mr.verdict() == Verdict.PASS) s += " (" + mr.comparedSteps() + " steps)";
+        return cell(s);
+    }
+
+    private static List<String> metrics(Comparison c, List<CaseSeries> cases) {
+        Set<String> names = new LinkedHashSet<>(c.metrics());
+        for (CaseSeries k : cases) for (MetricResult m : k.result().metrics()) names.add(m.metric());
+        return new ArrayList<>(names);
+    }
+
+    private static String revisionLine(Revision r) {
+        if (r == null) return "—";
+        if (r.workingTree()) return code(r.spec()) + " (working tree)";
+        String s = code(r.spec());
+        if (r.commitId() != null) s += " = " + code(Fmt.shortId(r.commitId()));
+        if (r.subject() != null && !r.subject().isBlank()) s += " “" + inline(r.subject()) + "”";
+        return s;
+    }
+
+    private static String side(Revision r) {
+        return r == null ? "?" : r.spec();
+    }
+
+    private static String icon(Verdict v) {
+        return switch (v) {
+            case PASS -> "✅";
+            case FAIL -> "❌";
+            case ERROR -> "⚠️";
+        };
+    }
+
+    private static String code(String s) {
+        String t = s == null ? "" : s.replace("`", "'").replace("\n", " ");
+        return "`" + t + "`";
+    }
+
+    /** Text inside a table cell: no pipes or line breaks. */
+    private static String cell(String s) {
+        return inline(s).replace("|", "\\|");
+    }
+
+    private static String inline(String s) {
+        return s == null ? "" : s.replace("\r", " ").replace("\n", " ").replace("<", "&lt;");
+    }
+}
