@@ -58,7 +58,8 @@ public final class Fixtures {
         Integer driftFrom = spec.kind() == Kind.DRIFT ? Math.max(2, steps / FAIL_STEP_FRACTION) : null;
         int testSteps = spec.kind() == Kind.CRASH ? Math.max(1, steps / 4) : steps;
         double[][] b = curves(steps, seed, null);
-        double[][] t = curves(testSteps, seed, driftFrom);
+        double[][] t = curves(steps, seed, driftFrom);
+        for (int i = 0; i < 3; i++) t[i] = java.util.Arrays.copyOf(t[i], testSteps); // a crash cuts the run short
         Map<String, Object> meta = Map.of("model", spec.model(), "flavor", spec.flavor(), "params", 6_389_504,
                 "torch_version", "2.10.0", "device", "cpu", "threads", 4);
         writeSeries(dir, spec.name() + "/baseline.jsonl", meta, b);

@@ -83,9 +83,9 @@ class ReportWriterTest {
         // Readable cases get real charts with both curves and the difference panels.
         Element pass = d.selectFirst("section.case[data-case=" + PASS + "]");
         assertEquals(2, pass.select("figure.curves svg path.series").size() / 2);
-        assertEquals(2, pass.select("figure.diff").size());
-        assertEquals(2, pass.select(".abs-diff-zero").size(), "identical runs say so instead of an empty log chart");
+        assertEquals(2, pass.select(".abs-diff-zero").size(), "identical runs say so instead of drawing flat or empty charts");
         Element fail = d.selectFirst("section.case[data-case=" + FAIL + "]");
+        assertEquals(2, fail.select("figure.diff").size());
         assertEquals(2, fail.select("figure.absdiff").size());
         assertEquals(2, fail.select("figure.curves path.divergence").size(), "a marker at the first divergent step");
         assertEquals("ERROR", d.selectFirst("#overall").attr("data-verdict"), "crashed cases make the whole comparison undecided");
@@ -267,5 +267,17 @@ class ReportWriterTest {
         assertEquals(1, d.select("tr.verdict-row").size());
         assertTrue(d.selectFirst(".case-error").text().contains("bad <tag> & \"quote\""));
         assertTrue(Files.readString(dir.resolve("summary.md")).contains("odd case &lt;1>"));
+    }
+
+    @Test
+    void nonFiniteValuesAreCalledOutNotSilentlyDropped() throws Exception {
+        Comparison c = Fixtures.sample(dir, 20, List.of(Fixtures.FOUR.get(0)));
+        Path test = dir.resolve(PASS + "/test.jsonl");
+        Files.writeString(test, Files.readString(test) + "{\"step\":21,\"loss\":NaN,\"grad_norm\":Infinity}\n");
+        ReportWriter.writeAll(dir, c);
+        Element note = html().selectFirst("div.metric[data-metric=loss] .non-finite");
+        assertNotNull(note);
+        assertTrue(note.text().contains("step 21 (NaN)"), note.text());
+        assertTrue(html().selectFirst("div.metric[data-metric=loss]").text().contains("different step counts"));
     }
 }

@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * Min/max bucketing for plotting long series: each of {@code buckets} index ranges keeps its
- * smallest and largest point (and its first non-finite one, so gaps and spikes survive), in
- * step order. A 10,000-step series keeps every excursion a pixel column can show. Plotting only:
- * verdicts never see downsampled data.
+ * smallest and largest point (and its first non-finite one, so gaps and spikes survive), in step
+ * order, plus the run's first and last point. A 10,000-step series keeps every excursion a pixel
+ * column can show. Plotting only: verdicts never see downsampled data.
  */
 public final class Downsampler {
     private Downsampler() {}
@@ -15,7 +15,7 @@ public final class Downsampler {
     public static double[][] minMax(double[] x, double[] y, int buckets) {
         int n = x.length;
         if (buckets < 1 || n <= 2L * buckets) return new double[][] {x, y};
-        int[] keep = new int[3 * buckets];
+        int[] keep = new int[5 * buckets];
         int k = 0;
         for (int b = 0; b < buckets; b++) {
             int from = (int) ((long) b * n / buckets);
@@ -30,7 +30,9 @@ public final class Downsampler {
                 if (min < 0 || v < y[min]) min = i;
                 if (max < 0 || v > y[max]) max = i;
             }
-            int[] picks = {min, max, odd};
+            // The ends are kept so the x axis spans exactly the run.
+            int first = b == 0 ? 0 : -1, last = b == buckets - 1 ? n - 1 : -1;
+            int[] picks = {min, max, odd, first, last};
             Arrays.sort(picks);
             int last = -1;
             for (int p : picks) {

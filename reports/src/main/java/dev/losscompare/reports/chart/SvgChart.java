@@ -11,7 +11,7 @@ import java.util.Locale;
  * needs no fonts or AWT on a headless CI machine, and is byte-for-byte deterministic.
  */
 public final class SvgChart {
-    private static final int LEFT = 70, RIGHT = 16, TOP = 30, BOTTOM = 40;
+    private static final int LEFT = 70, RIGHT = 26, TOP = 30, BOTTOM = 40;
     private static final String FONT = "system-ui,-apple-system,'Segoe UI',Roboto,sans-serif";
     private static final String MARKER = "#c62828";
     /** Below this many points per series, each point also gets a dot (short runs stay legible). */

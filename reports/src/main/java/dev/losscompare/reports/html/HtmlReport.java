@@ -125,7 +125,7 @@ public final class HtmlReport {
     private void verdictTable() {
         List<String> metrics = allMetrics();
         out.append("<section id=\"verdicts\">\n<h2>Verdicts</h2>\n<div class=\"scroll\"><table class=\"verdicts\">\n<thead>\n<tr>")
-                .append("<th rowspan=\"2\">Case</th><th rowspan=\"2\">Model</th><th rowspan=\"2\">Verdict</th>");
+                .append("<th rowspan=\"2\">Case</th><th rowspan=\"2\">Verdict</th>");
         for (String m : metrics) out.append("<th colspan=\"4\" class=\"group\">").append(esc(m)).append("</th>");
         out.append("<th rowspan=\"2\" class=\"note-col\">Note</th></tr>\n<tr>");
         for (int i = 0; i < metrics.size(); i++) {
@@ -138,7 +138,7 @@ public final class HtmlReport {
             CaseResult r = k.result();
             out.append("<tr class=\"verdict-row ").append(cls(r.verdict())).append("\" data-case=\"").append(esc(r.name()))
                     .append("\" data-verdict=\"").append(r.verdict()).append("\"><td><a href=\"#").append(anchors.get(i)).append("\">")
-                    .append(esc(r.name())).append("</a></td><td>").append(esc(modelText(r))).append("</td><td>")
+                    .append(esc(r.name())).append("</a><br><small class=\"model\">").append(esc(modelText(r))).append("</small></td><td>")
                     .append(badge(r.verdict())).append("</td>");
             for (String m : metrics) {
                 MetricResult mr = k.metricResult(m);
@@ -243,36 +243,51 @@ public final class HtmlReport {
         }
         String markerLabel = div == null ? null : "first divergence (step " + div + ")";
         String curves = SvgChart.render(new ChartSpec(metric + ": baseline and test", 1100, 320, metric, false, false, List.of(
-                new ChartSpec.Series("baseline", BASE_COLOR, 4, 0.5, null, a.baselineSteps(), a.baselineValues()),
+                new ChartSpec.Series("baseline", BASE_COLOR, 5, 0.35, null, a.baselineSteps(), a.baselineValues()),
                 new ChartSpec.Series("test (drawn on top)", TEST_COLOR, 1.3, 1, null, a.testSteps(), a.testValues())),
                 div, markerLabel));
         out.append("<figure class=\"chart curves\" data-case=\"").append(esc(k.result().name())).append("\" data-metric=\"")
                 .append(esc(metric)).append("\">").append(curves).append("</figure>\n");
+        nonFiniteNote("baseline", a.baselineSteps(), a.baselineValues());
+        nonFiniteNote("test", a.testSteps(), a.testValues());
         if (a.baselineSteps().length != a.testSteps().length) {
             out.append("<div class=\"note fail\">The sides have different step counts: baseline ").append(a.baselineSteps().length)
                     .append(", test ").append(a.testSteps().length).append(".</div>\n");
         }
 
-        out.append("<div class=\"diffs\">\n");
         if (a.diffSteps().length == 0) {
             out.append("<div class=\"error-box chart-error\" role=\"alert\">No step is in both series: no difference to plot.</div>\n");
+        } else if (a.allDiffsZero()) {
+            // A flat line at 0 and an empty log chart say less than one sentence.
+            out.append("<div class=\"note ok abs-diff-zero\">test − baseline is exactly 0 at all ").append(a.diffSteps().length)
+                    .append(" compared steps: the curves are identical, there is no difference to plot.</div>\n");
         } else {
             String diff = SvgChart.render(new ChartSpec(metric + ": test − baseline", 545, 230, "test − baseline", false, true,
                     List.of(new ChartSpec.Series("test − baseline", DIFF_COLOR, 1.3, 1, null, a.diffSteps(), a.diffValues())), div, "first divergence"));
-            out.append("<figure class=\"chart diff\" data-metric=\"").append(esc(metric)).append("\">").append(diff).append("</figure>\n");
-            if (a.allDiffsZero()) {
-                out.append("<div class=\"note ok abs-diff-zero\">|test − baseline| is 0 at all ").append(a.diffSteps().length)
-                        .append(" compared steps: the curves are identical, so there is nothing to draw on a log scale.</div>\n");
-            } else {
-                double[] abs = new double[a.diffValues().length];
-                for (int i = 0; i < abs.length; i++) abs[i] = Math.abs(a.diffValues()[i]);
-                String absChart = SvgChart.render(new ChartSpec(metric + ": |test − baseline| (log scale)", 545, 230,
-                        "|test − baseline|", true, false,
-                        List.of(new ChartSpec.Series("|test − baseline| (log; 0 not drawn)", DIFF_COLOR, 1.3, 1, null, a.diffSteps(), abs)), div, "first divergence"));
-                out.append("<figure class=\"chart absdiff\" data-metric=\"").append(esc(metric)).append("\">").append(absChart).append("</figure>\n");
-            }
+            double[] abs = new double[a.diffValues().length];
+            for (int i = 0; i < abs.length; i++) abs[i] = Math.abs(a.diffValues()[i]);
+            String absChart = SvgChart.render(new ChartSpec(metric + ": |test − baseline| (log scale)", 545, 230,
+                    "|test − baseline|", true, false,
+                    List.of(new ChartSpec.Series("|test − baseline| (log; 0 not drawn)", DIFF_COLOR, 1.3, 1, null, a.diffSteps(), abs)), div, "first divergence"));
+            out.append("<div class=\"diffs\">\n<figure class=\"chart diff\" data-metric=\"").append(esc(metric)).append("\">").append(diff)
+                    .append("</figure>\n<figure class=\"chart absdiff\" data-metric=\"").append(esc(metric)).append("\">").append(absChart)
+                    .append("</figure>\n</div>\n");
         }
-        out.append("</div>\n</div>\n");
+        out.append("</div>\n");
+    }
+
+    /** NaN or infinite values are gaps in a chart; say where they are so a gap is not overlooked. */
+    private void nonFiniteNote(String side, double[] steps, double[] values) {
+        List<String> at = new ArrayList<>();
+        int count = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isFinite(values[i])) continue;
+            if (count++ < 5) at.add((int) steps[i] + " (" + Fmt.value(values[i]) + ")");
+        }
+        if (count == 0) return;
+        out.append("<div class=\"note fail non-finite\">").append(side).append(" has ").append(count).append(" non-finite value")
+                .append(count == 1 ? "" : "s").append(", not drawn: step ").append(esc(String.join(", ", at)))
+                .append(count > 5 ? ", …" : "").append(".</div>\n");
     }
 
     private void sideProblem(SideSeries s, int values, String metric) {
@@ -339,19 +354,19 @@ public final class HtmlReport {
 
     static String metricText(MetricResult mr) {
         if (mr == null) return "not compared";
-        StringBuilder s = new StringBuilder();
+        boolean exactPass = mr.verdict() == Verdict.PASS && mr.maxAbsDiff() == 0 && mr.message() != null;
+        if (exactPass) return mr.message();
+        List<String> parts = new ArrayList<>();
         if (mr.firstDivergentStep() != null) {
-            s.append("first divergence at step ").append(mr.firstDivergentStep()).append(": baseline ")
-                    .append(Fmt.value(mr.baselineAtDivergence())).append(", test ").append(Fmt.value(mr.testAtDivergence())).append(" · ");
-        } else if (mr.verdict() == Verdict.PASS) {
-            s.append("no divergence · ");
+            parts.add("first divergence at step " + mr.firstDivergentStep() + ": baseline " + Fmt.value(mr.baselineAtDivergence())
+                    + ", test " + Fmt.value(mr.testAtDivergence()));
         }
         if (mr.verdict() != Verdict.ERROR || mr.comparedSteps() > 0) {
-            s.append("max abs ").append(Fmt.stat(mr.maxAbsDiff())).append(" · max rel ").append(Fmt.stat(mr.maxRelDiff()))
-                    .append(" · mean abs ").append(Fmt.stat(mr.meanAbsDiff())).append(" · ").append(mr.comparedSteps()).append(" steps compared");
+            parts.add("max abs " + Fmt.stat(mr.maxAbsDiff()) + " · max rel " + Fmt.stat(mr.maxRelDiff())
+                    + " · mean abs " + Fmt.stat(mr.meanAbsDiff()) + " · " + mr.comparedSteps() + " steps compared");
         }
-        if (mr.message() != null && !mr.message().isBlank()) s.append(" · ").append(mr.message());
-        return s.toString();
+        if (mr.message() != null && !mr.message().isBlank()) parts.add(mr.message());
+        return String.join(" · ", parts);
     }
 
     /** An ERROR with nothing compared has no statistics; a 0 there would read like "identical". */

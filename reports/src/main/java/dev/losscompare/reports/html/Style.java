@@ -23,7 +23,8 @@ final class Style {
             th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
             th{font-weight:600;color:var(--mute);font-size:12.5px;background:#fafbfc}
             td.n,th.n{text-align:right;white-space:nowrap}
-            .scroll{overflow-x:auto}th.note-col{min-width:200px}
+            .scroll{overflow-x:auto}th.note-col{min-width:170px}
+            table.verdicts th,table.verdicts td{padding:5px 6px}small.model{color:var(--mute)}
             code.opt{white-space:nowrap;background:#f1f3f4;border-radius:3px;padding:0 4px}
             .kv{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:6px 18px;margin:12px 0 0}
             .kv div{border-left:3px solid var(--line);padding-left:8px}.kv b{display:block;font-size:11.5px;color:var(--mute);font-weight:600}

@@ -27,8 +27,7 @@ public final class SeriesLoader {
         }
         Path file = dir.resolve(run.metricsFile());
         if (!Files.isRegularFile(file)) {
-            return new SideSeries(side, null, run.metricsFile() + " is missing"
-                    + (run.error() != null ? " (" + run.error() + ")" : ""));
+            return new SideSeries(side, null, run.metricsFile() + " is missing");
         }
         RunSeries s;
         try {
