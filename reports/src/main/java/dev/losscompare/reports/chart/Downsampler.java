@@ -31,13 +31,13 @@ public final class Downsampler {
                 if (max < 0 || v > y[max]) max = i;
             }
             // The ends are kept so the x axis spans exactly the run.
-            int first = b == 0 ? 0 : -1, last = b == buckets - 1 ? n - 1 : -1;
-            int[] picks = {min, max, odd, first, last};
+            int start = b == 0 ? 0 : -1, end = b == buckets - 1 ? n - 1 : -1;
+            int[] picks = {min, max, odd, start, end};
             Arrays.sort(picks);
-            int last = -1;
+            int previous = -1;
             for (int p : picks) {
-                if (p >= 0 && p != last) keep[k++] = p;
-                last = p;
+                if (p >= 0 && p != previous) keep[k++] = p;
+                previous = p;
             }
         }
         double[] ox = new double[k], oy = new double[k];
