@@ -69,6 +69,30 @@ class AttentionMaskTest {
     }
 
     @Test
+    void chunkedMaskKeepsQueriesInTheirChunkAndDocumentIncludingAtChunkBoundaries() {
+        long chunk = 4;
+        long[][] rows = {
+            {65, 66, 67, 68, 69, EOS, 70, 71, 72, 73},   // a document crossing the 4|5 chunk boundary
+            {65, 66, 67, EOS, 68, 69, 70, 71, EOS, 72},  // a document starting exactly at a chunk start
+        };
+        Tensor mask = MaskFactory.chunkedBlockCausal(tokens(rows), EOS, chunk);
+        boolean[] docMask = referenceBlockCausal(rows);
+        boolean[] m = toBooleans(mask);
+        int s = rows[0].length;
+        for (int r = 0; r < rows.length; r++) {
+            for (int i = 0; i < s; i++) {
+                for (int j = 0; j < s; j++) {
+                    int at = (r * s + i) * s + j;
+                    boolean expected = docMask[at] && i / chunk == j / chunk;
+                    assertEquals(expected, m[at], "row " + r + " query " + i + " key " + j);
+                }
+            }
+        }
+        // Spelled out: 4 starts chunk 1 and cannot see 3 (same document); the EOS at 5 sees 4; 7 is a new document.
+        assertTrue(!m[4 * s + 3] && m[4 * s + 4] && m[3 * s + 0] && m[5 * s + 4] && !m[7 * s + 4]);
+    }
+
+    @Test
     void sdpaFlavorAsksForNoMaskAndFlexFlavorBuildsOne() {
         Device cpu = new Device(torch.DeviceType.CPU);
         Tensor toks = tokens(new long[][] {{65, EOS, 66, 67}});
