@@ -72,7 +72,7 @@ public final class SvgChart {
 
         // Grid and tick labels.
         StringBuilder grid = new StringBuilder(), labels = new StringBuilder();
-        double xstep = Ticks.niceStep(xmax - xmin, Math.max(2, (int) ((px1 - px0) / 90)), true);
+        double xstep = Ticks.niceStep(xmax - xmin, Math.max(3, (int) ((px1 - px0) / 70)), true);
         for (double t : Ticks.linear(xmin, xmax, xstep)) {
             double x = ax.map(t);
             grid.append("M").append(n(x)).append(' ').append(n(py0)).append("V").append(n(py1));
