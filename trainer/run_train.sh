@@ -16,6 +16,13 @@ source_hash() {
     | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
 }
 
+classpath_present() {
+  # The classpath names jars in the local Maven repository; if one went missing, build again.
+  local entry entries
+  IFS=: read -r -a entries <"$target/classpath.txt"
+  for entry in "${entries[@]}"; do [[ -e "$entry" ]] || return 1; done
+}
+
 build_if_needed() {
   mkdir -p "$target"
   local want
@@ -23,7 +30,7 @@ build_if_needed() {
   exec 9>"$target/.build.lock"
   flock 9
   if [[ -f "$target/build.stamp" && "$(cat "$target/build.stamp")" == "$want" \
-        && -f "$target/trainer.jar" && -f "$target/classpath.txt" ]]; then
+        && -f "$target/trainer.jar" && -f "$target/classpath.txt" ]] && classpath_present; then
     flock -u 9
     return
   fi

@@ -45,20 +45,16 @@ public final class SyntheticCorpus {
 
     private void sentence(StringBuilder out) {
         int start = out.length();
-        nounPhrase(out);
+        out.append(nounPhrase());
         out.append(' ').append(pick(VERBS)).append(' ');
-        nounPhrase(out);
-        if (random.nextInt(3) == 0) out.append(' ').append(pick(PREPOSITIONS)).append(' ').append(nounPhraseText());
+        out.append(nounPhrase());
+        if (random.nextInt(3) == 0) out.append(' ').append(pick(PREPOSITIONS)).append(' ').append(nounPhrase());
         if (random.nextInt(4) == 0) out.append(' ').append(pick(ADVERBS));
         out.append(random.nextInt(8) == 0 ? '!' : '.');
         out.setCharAt(start, Character.toUpperCase(out.charAt(start)));
     }
 
-    private void nounPhrase(StringBuilder out) {
-        out.append(nounPhraseText());
-    }
-
-    private String nounPhraseText() {
+    private String nounPhrase() {
         String adjective = random.nextInt(2) == 0 ? pick(ADJECTIVES) + " " : "";
         return pick(DETERMINERS) + " " + adjective + pick(NOUNS);
     }

@@ -42,7 +42,7 @@ public final class Init {
         return (1.0 + erf(x / SQRT2)) / 2.0;
     }
 
-    /** Abramowitz-Stegun 7.1.26 is too coarse for bounds; use a series/continued fraction to double precision. */
+    /** erf to double precision: Maclaurin series near 0, continued fraction for the tail. */
     static double erf(double x) {
         double t = Math.abs(x);
         double result;

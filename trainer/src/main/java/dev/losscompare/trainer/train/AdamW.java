@@ -1,13 +1,13 @@
 package dev.losscompare.trainer.train;
 
 import dev.losscompare.trainer.config.JobConfig;
+import dev.losscompare.trainer.model.Ops;
+import dev.losscompare.trainer.model.Parameters;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import dev.losscompare.trainer.model.Ops;
-import dev.losscompare.trainer.model.Parameters;
 
 /**
  * AdamW with decoupled weight decay, PyTorch's single-tensor algorithm step for step:
