@@ -72,7 +72,7 @@ public final class HtmlReport {
         long failed = cases.stream().filter(k -> k.result().verdict() == Verdict.FAIL).count();
         long errors = cases.stream().filter(k -> k.result().verdict() == Verdict.ERROR).count();
         String what = cases.isEmpty() ? "no cases were compared"
-                : overall == Verdict.PASS ? "all " + cases.size() + " case" + plural(cases.size()) + " match"
+                : overall == Verdict.PASS ? (cases.size() == 1 ? "the case matches" : "all " + cases.size() + " cases match")
                 : failed + " of " + cases.size() + " case" + plural(cases.size()) + " differ"
                         + (errors > 0 ? ", " + errors + " could not be decided" : "");
         out.append("<header class=\"banner ").append(cls(overall)).append("\" id=\"overall\" data-verdict=\"").append(overall)
@@ -112,7 +112,7 @@ public final class HtmlReport {
         } else {
             out.append("<td><code title=\"").append(esc(r.commitId())).append("\">").append(esc(Fmt.shortId(r.commitId())))
                     .append("</code></td><td>").append(esc(orDash(r.subject()))).append("</td><td>")
-                    .append(esc(orDash(r.authorDate()))).append("</td></tr>\n");
+                    .append("<span class=\"nowrap\">").append(esc(orDash(r.authorDate()))).append("</span></td></tr>\n");
         }
     }
 

@@ -52,6 +52,6 @@ final class Style {
             table.steps td.gap{text-align:center;color:var(--mute);background:#fafafa}
             td.missing{color:var(--fail);font-style:italic}
             footer{color:var(--mute);font-size:12px;text-align:center}
-            a{color:#1a56db}
+            a{color:#1a56db}.nowrap{white-space:nowrap}
             """;
 }

@@ -81,8 +81,14 @@ public final class MarkdownSummary {
         if (r.workingTree()) return code(r.spec()) + " (working tree)";
         String s = code(r.spec());
         if (r.commitId() != null) s += " = " + code(Fmt.shortId(r.commitId()));
-        if (r.subject() != null && !r.subject().isBlank()) s += " “" + inline(r.subject()) + "”";
+        if (r.subject() != null && !r.subject().isBlank()) s += " “" + inline(shorten(r.subject(), 72)) + "”";
         return s;
+    }
+
+    /** A PR comment is read at a glance: long commit subjects are cut (report.html has them whole). */
+    private static String shorten(String s, int max) {
+        String line = s.strip().lines().findFirst().orElse("");
+        return line.length() <= max ? line : line.substring(0, max - 1).stripTrailing() + "…";
     }
 
     private static String side(Revision r) {
