@@ -24,10 +24,10 @@ class InterruptTest {
                     "--train-options=--fixture.sleep=1 --fixture.spawn_child=1", "--output-folder=" + out);
             Path pids = repo.cache.resolve("trainer.pid");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while ((!Files.exists(pids) || Files.readAllLines(pids).size() < 2) && System.nanoTime() < deadline) {
+            while ((!Files.exists(pids) || Files.readAllLines(pids).size() < 2) && System.nanoTime() < deadline && harness.isAlive()) {
                 Thread.sleep(100);
             }
-            assertEquals(2, Files.readAllLines(pids).size(), Files.readString(log));
+            assertTrue(Files.exists(pids) && Files.readAllLines(pids).size() == 2, "both trainers started: " + Files.readString(log));
             Thread.sleep(1500);   // both runs are writing steps now
             new ProcessBuilder("kill", "-INT", Long.toString(harness.pid())).start().waitFor();
             assertTrue(harness.waitFor(30, TimeUnit.SECONDS), "harness did not stop");

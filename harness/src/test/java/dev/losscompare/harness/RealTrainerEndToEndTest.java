@@ -38,6 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 class RealTrainerEndToEndTest {
     private static final String TINY = "--train-options=--training.seq_len=32 --training.local_batch_size=2";
     private static final String TRAINER = "trainer/src/main/java/dev/losscompare/trainer/train/Trainer.java";
+    // Kept across test runs (until mvn clean): trees are keyed by content, so an unchanged
+    // project reuses its trainer builds and a rerun takes seconds; every run still trains.
+    private static final Path CACHE = Path.of("target", "e2e-cache").toAbsolutePath();
 
     @TempDir
     static Path tmp;
@@ -93,7 +96,7 @@ class RealTrainerEndToEndTest {
         all.add("--output-folder=" + folder);
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        Console console = new Console(repoDir, Map.of("LOSS_COMPARE_CACHE", tmp.resolve("cache").toString()),
+        Console console = new Console(repoDir, Map.of("LOSS_COMPARE_CACHE", CACHE.toString()),
                 new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), false);
         int exit = Main.execute(console, all.toArray(String[]::new));
         return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8), folder);
