@@ -10,42 +10,13 @@ trainer_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root_dir="$(dirname "$trainer_dir")"
 target="$trainer_dir/target"
 
-source_hash() {
-  # Everything that decides the build: both poms, Maven settings and the trainer's sources.
-  (cd "$root_dir" && find pom.xml .mvn trainer/pom.xml trainer/src/main -type f -print0 2>/dev/null \
-    | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
-}
-
-classpath_present() {
-  # The classpath names jars in the local Maven repository; if one went missing, build again.
-  local entry entries
-  IFS=: read -r -a entries <"$target/classpath.txt"
-  for entry in "${entries[@]}"; do [[ -e "$entry" ]] || return 1; done
-}
-
-build_if_needed() {
-  mkdir -p "$target"
-  local want
-  want="$(source_hash)"
-  exec 9>"$target/.build.lock"
-  flock 9
-  if [[ -f "$target/build.stamp" && "$(cat "$target/build.stamp")" == "$want" \
-        && -f "$target/trainer.jar" && -f "$target/classpath.txt" ]] && classpath_present; then
-    flock -u 9
-    return
-  fi
-  local mvn_args=(-q -B -pl trainer -am package -DskipTests)
-  if [[ "${LOSS_COMPARE_CUDA:-0}" == "1" ]]; then mvn_args+=(-Pcuda); fi
-  if ! (cd "$root_dir" && mvn "${mvn_args[@]}") >"$target/build.log" 2>&1; then
-    echo "error: building the trainer failed; see $target/build.log" >&2
-    tail -n 20 "$target/build.log" >&2
-    exit 4
-  fi
-  printf '%s' "$want" >"$target/build.stamp"
-  flock -u 9
-}
-
-build_if_needed
+# shellcheck source=cached_build.sh
+source "$trainer_dir/cached_build.sh"
+# Everything that decides the build: the poms, Maven settings and the trainer's sources.
+hashed=(pom.xml .mvn trainer/pom.xml trainer/src/main)
+maven_args=()
+if [[ "${LOSS_COMPARE_CUDA:-0}" == "1" ]]; then maven_args+=(-Pcuda); fi
+cached_build "$root_dir" trainer trainer.jar 4 hashed maven_args
 if [[ "${1:-}" == "--build-only" ]]; then
   exit 0
 fi
