@@ -26,7 +26,7 @@ public final class MarkdownSummary {
                 .append(c.mode() == null || c.mode().isBitwise() ? "bitwise"
                         : "tolerance atol " + Fmt.sci(c.mode().atol()) + ", rtol " + Fmt.sci(c.mode().rtol()))
                 .append(" · ").append(c.steps()).append(" steps · seed ").append(c.seed()).append(" · ")
-                .append(c.threads()).append(" threads · exit code ").append(c.exitCode()).append("\n\n");
+                .append(c.threads()).append(c.threads() == 1 ? " thread" : " threads").append(" · exit code ").append(c.exitCode()).append("\n\n");
 
         s.append("| Case | Verdict |");
         for (String m : metrics) s.append(' ').append(cell(m)).append(" |");
