@@ -3,7 +3,7 @@ package dev.losscompare.trainer.model;
 import org.bytedeco.pytorch.Tensor;
 
 /** SwiGLU feed-forward: w2(silu(w1 x) * w3 x). */
-final class FeedForward {
+final class FeedForward implements TransformerBlock.FeedForwardLayer {
     private final Tensor w1, w2, w3;
 
     FeedForward(Parameters params, String prefix, int dim, int hidden) {
@@ -12,11 +12,13 @@ final class FeedForward {
         w3 = params.create(prefix + "w3.weight", hidden, dim);
     }
 
-    Tensor forward(Tensor x) {
+    @Override
+    public Tensor forward(Tensor x) {
         return Ops.swiglu(x, w1, w2, w3);
     }
 
-    void init(double outStd) {
+    @Override
+    public void init(double outStd) {
         Init.truncNormal(w1, 0.02);
         Init.truncNormal(w2, outStd);
         Init.truncNormal(w3, outStd);

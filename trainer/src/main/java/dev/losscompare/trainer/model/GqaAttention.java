@@ -3,11 +3,14 @@ package dev.losscompare.trainer.model;
 import org.bytedeco.pytorch.Tensor;
 
 /** Grouped-query attention (torchtitan's Attention): wq/wk/wv/wo, optional RoPE, one SDPA call. */
-final class GqaAttention {
+final class GqaAttention implements TransformerBlock.Attention {
     private final Tensor wq, wk, wv, wo;
     private final int nHeads, nKvHeads, headDim;
+    private final RotaryEmbedding ropeOrNull;
 
-    GqaAttention(Parameters params, String prefix, int dim, int nHeads, int nKvHeads) {
+    /** ropeOrNull: null for NoPE layers. */
+    GqaAttention(Parameters params, String prefix, int dim, int nHeads, int nKvHeads, RotaryEmbedding ropeOrNull) {
+        this.ropeOrNull = ropeOrNull;
         this.nHeads = nHeads;
         this.nKvHeads = nKvHeads;
         this.headDim = dim / nHeads;
@@ -17,8 +20,8 @@ final class GqaAttention {
         wo = params.create(prefix + "wo.weight", dim, (long) nHeads * headDim);
     }
 
-    /** x (B, S, D); rope null for NoPE layers; mask null for plain causal. */
-    Tensor forward(Tensor x, RotaryEmbedding ropeOrNull, Tensor maskOrNull) {
+    @Override
+    public Tensor forward(Tensor x, Tensor maskOrNull) {
         long b = x.size(0), s = x.size(1);
         Tensor q = Ops.linear(x, wq).view(b, s, -1, headDim);
         Tensor k = Ops.linear(x, wk).view(b, s, -1, headDim);
@@ -37,7 +40,8 @@ final class GqaAttention {
         return Ops.linear(out.transpose(1, 2).contiguous().view(b, s, -1), wo);
     }
 
-    void init(double outStd) {
+    @Override
+    public void init(double outStd) {
         Init.truncNormal(wq, 0.02);
         Init.truncNormal(wk, 0.02);
         Init.truncNormal(wv, 0.02);

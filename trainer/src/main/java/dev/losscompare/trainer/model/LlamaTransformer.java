@@ -13,66 +13,27 @@ import org.bytedeco.pytorch.global.torch;
 public final class LlamaTransformer implements Model {
     private final LlamaArgs args;
     private final Parameters params;
-    private final RotaryEmbedding rope;
     private final Tensor tokEmbeddings;
-    private final List<Block> layers = new ArrayList<>();
+    private final List<TransformerBlock> layers = new ArrayList<>();
     private final Tensor norm;
     private final Tensor output;
 
     public LlamaTransformer(LlamaArgs args, long maxSeqLen, Device device) {
         this.args = args;
         this.params = new Parameters(device);
-        this.rope = new RotaryEmbedding(args.headDim(), maxSeqLen, args.ropeTheta(), args.ropeScaling(), device);
+        RotaryEmbedding rope = new RotaryEmbedding(args.headDim(), maxSeqLen, args.ropeTheta(), args.ropeScaling(), device);
         this.tokEmbeddings = params.create("tok_embeddings.weight", args.vocabSize(), args.dim());
-        for (int i = 0; i < args.nLayers(); i++) layers.add(new Block(i));
+        for (int i = 0; i < args.nLayers(); i++) {
+            RotaryEmbedding layerRope = args.usesRope(i) ? rope : null; // iRoPE: NoPE layers get none
+            layers.add(new TransformerBlock(params, i, args.dim(), args.normEps(),
+                    prefix -> new GqaAttention(params, prefix, args.dim(), args.nHeads(), args.nKvHeads(), layerRope),
+                    prefix -> args.moe() == null
+                            ? new FeedForward(params, prefix + "feed_forward.", args.dim(), args.ffnHidden())
+                            : new MoE(params, prefix + "moe.", args.dim(), args.moe())));
+        }
         this.norm = params.create("norm.weight", args.dim());
         this.output = params.create("output.weight", args.vocabSize(), args.dim());
-        initWeights();
-    }
-
-    /** One pre-norm block: h = x + attention(norm(x)); out = h + ffn(norm(h)). */
-    private final class Block {
-        final int layerId;
-        final Tensor attentionNorm, ffnNorm;
-        final GqaAttention attention;
-        final FeedForward feedForward;
-        final MoE moe;
-        final double initStd;
-
-        Block(int layerId) {
-            this.layerId = layerId;
-            String p = "layers." + layerId + ".";
-            attentionNorm = params.create(p + "attention_norm.weight", args.dim());
-            attention = new GqaAttention(params, p + "attention.", args.dim(), args.nHeads(), args.nKvHeads());
-            ffnNorm = params.create(p + "ffn_norm.weight", args.dim());
-            feedForward = args.moe() == null ? new FeedForward(params, p + "feed_forward.", args.dim(), args.ffnHidden()) : null;
-            moe = args.moe() == null ? null : new MoE(params, p + "moe.", args.dim(), args.moe());
-            initStd = 0.02 / Math.sqrt(2.0 * (layerId + 1)); // torchtitan's depth_init
-        }
-
-        Tensor forward(Tensor x, AttentionMasks masks) {
-            Tensor mask = masks == null ? null : args.chunkedAttention(layerId) ? masks.local() : masks.global();
-            RotaryEmbedding layerRope = args.usesRope(layerId) ? rope : null;
-            Tensor h = x.add(attention.forward(Ops.rmsNorm(x, attentionNorm, args.normEps()), layerRope, mask));
-            Tensor normed = Ops.rmsNorm(h, ffnNorm, args.normEps());
-            return h.add(moe != null ? moe.forward(normed) : feedForward.forward(normed));
-        }
-
-        void init() {
-            Init.ones(attentionNorm);
-            Init.ones(ffnNorm);
-            attention.init(initStd);
-            if (moe != null) moe.init(initStd);
-            else feedForward.init(initStd);
-        }
-    }
-
-    private void initWeights() {
-        Init.normal(tokEmbeddings, 1.0);
-        for (Block b : layers) b.init();
-        Init.ones(norm);
-        double finalStd = Math.pow(args.dim(), -0.5);
-        Init.truncNormal(output, finalStd, -3 * finalStd, 3 * finalStd);
+        ModelInit.initEmbeddingsBlocksAndOutput(tokEmbeddings, layers, norm, output, args.dim());
     }
 
     @Override
@@ -86,15 +47,12 @@ public final class LlamaTransformer implements Model {
 
     @Override
     public Tensor forward(Tensor tokens, AttentionMasks masks) {
-        if (tokens.size(1) > rope.maxSeqLen()) {
-            throw new IllegalArgumentException("sequence of " + tokens.size(1) + " exceeds max_seq_len " + rope.maxSeqLen());
-        }
-        if (args.flexAttention() != (masks != null)) {
-            throw new IllegalArgumentException(args.flexAttention()
-                    ? "flex attention needs masks from attentionMasks()" : "sdpa attention takes no masks");
-        }
+        ModelInit.checkMasks(args.flexAttention(), masks);
         Tensor h = torch.embedding(tokEmbeddings, tokens);
-        for (Block layer : layers) h = layer.forward(h, masks);
+        for (int i = 0; i < layers.size(); i++) {
+            Tensor mask = masks == null ? null : args.chunkedAttention(i) ? masks.local() : masks.global();
+            h = layers.get(i).forward(h, mask);
+        }
         return Ops.linear(Ops.rmsNorm(h, norm, args.normEps()), output);
     }
 
@@ -105,27 +63,11 @@ public final class LlamaTransformer implements Model {
 
     @Override
     public void afterOptimizerStep() {
-        for (Block b : layers) if (b.moe != null) b.moe.afterOptimizerStep();
+        for (TransformerBlock b : layers) b.feedForward().afterOptimizerStep();
     }
 
     @Override
     public double flopsPerToken(long seqLen) {
-        // torchtitan: 6 * active non-embedding params + 12 * layers * heads * head_dim * seq_len.
-        long active = params.count() - tokEmbeddings.numel();
-        for (Block b : layers) {
-            if (b.moe == null) continue;
-            long allExperts = 3L * args.moe().numExperts() * args.dim() * args.moe().hiddenDim();
-            long sharedAndRouter = args.moe().numSharedExperts() * 3L * args.dim() * args.moe().hiddenDim()
-                    + (long) args.dim() * args.moe().numExperts();
-            active -= allExperts + sharedAndRouter;
-            active += b.moe.activeParams(args.dim());
-        }
-        return 6.0 * active + 12.0 * args.nLayers() * args.nHeads() * args.headDim() * seqLen;
-    }
-
-    /** The MoE load-balancing bias of a layer (tests look at it), or null for dense layers. */
-    Tensor expertBias(int layerId) {
-        MoE moe = layers.get(layerId).moe;
-        return moe == null ? null : moe.expertBias();
+        return ModelInit.flopsPerToken(params, tokEmbeddings, layers, args.nLayers(), args.nHeads(), args.headDim(), seqLen);
     }
 }

@@ -17,7 +17,7 @@ import org.bytedeco.pytorch.global.torch;
  * inverse permutation and summing the k choices in a fixed order. Nothing is scattered, so no
  * result depends on the order in which threads add.
  */
-final class MoE {
+final class MoE implements TransformerBlock.FeedForwardLayer {
     private final MoeArgs args;
     private final Tensor gate, w1, w2, w3;
     private final FeedForward shared;
@@ -41,7 +41,8 @@ final class MoE {
     }
 
     /** x (B, S, D) -> (B, S, D). */
-    Tensor forward(Tensor x) {
+    @Override
+    public Tensor forward(Tensor x) {
         long b = x.size(0), s = x.size(1), d = x.size(2), k = args.topK();
         Tensor tokens = x.view(b * s, d);
         Tensor scores = score(Ops.linear(tokens, gate));
@@ -96,7 +97,8 @@ final class MoE {
     }
 
     /** torchtitan's load balancing: bias += coeff * sign(mean load - load), centred; then reset counts. */
-    void afterOptimizerStep() {
+    @Override
+    public void afterOptimizerStep() {
         if (args.loadBalanceCoeff() <= 0) return;
         try (NoGradGuard ignored = new NoGradGuard()) {
             Tensor delta = torch.sign(tokensPerExpert.mean().sub(tokensPerExpert)).mul(Ops.scalar(args.loadBalanceCoeff()));
@@ -105,7 +107,8 @@ final class MoE {
         }
     }
 
-    void init(double outStd) {
+    @Override
+    public void init(double outStd) {
         Init.truncNormal(gate, outStd);
         Init.truncNormal(w1, 0.02);
         Init.truncNormal(w2, outStd);
@@ -113,11 +116,10 @@ final class MoE {
         if (shared != null) shared.init(outStd);
     }
 
-    /** Active parameters per token (top_k routed experts + shared + router), for FLOP estimates. */
-    long activeParams(int dim) {
-        long perExpert = 3L * dim * args.hiddenDim();
-        long sharedParams = shared == null ? 0 : 3L * dim * args.hiddenDim() * args.numSharedExperts();
-        return args.topK() * perExpert + sharedParams + (long) dim * args.numExperts();
+    /** The routed experts a token does not visit. */
+    @Override
+    public long inactiveParams() {
+        return (long) (args.numExperts() - args.topK()) * w1.size(1) * w1.size(2) * 3;
     }
 
     Tensor expertBias() {
