@@ -25,6 +25,10 @@ public final class ModelRegistry {
         llama4.put("debugmodel", (vocab, seqLen, device) -> new LlamaTransformer(llama4Debug(vocab, false), seqLen, device));
         llama4.put("debugmodel_irope", (vocab, seqLen, device) -> new LlamaTransformer(llama4Debug(vocab, true), seqLen, device));
         MODELS.put("llama4", llama4);
+        Map<String, Factory> deepseek = new LinkedHashMap<>();
+        deepseek.put("debugmodel", (vocab, seqLen, device) -> new DeepSeekV3(deepseekV3Debug(vocab, false), seqLen, device));
+        deepseek.put("debugmodel_flex_attn", (vocab, seqLen, device) -> new DeepSeekV3(deepseekV3Debug(vocab, true), seqLen, device));
+        MODELS.put("deepseek_v3", deepseek);
     }
 
     private ModelRegistry() {}
@@ -46,6 +50,16 @@ public final class ModelRegistry {
         MoeArgs moe = new MoeArgs(8, 1, 1, MoeArgs.llama4HiddenDim(256, 256, 1, 1), "sigmoid", false, 1.0, true, 1e-3);
         return new LlamaArgs(256, 6, 16, 16, vocab, 0, 1e-5, 500000,
                 RotaryEmbedding.Scaling.LLAMA4, irope, moe, irope ? 4 : 0, irope ? 32 : 0);
+    }
+
+    /**
+     * torchtitan's deepseek_v3 "debugmodel": dim 256, 6 layers (the first dense, SwiGLU 1024), 16
+     * heads of MLA (kv_lora_rank 512, qk 128 no-RoPE + 64 RoPE, v 128, q_lora_rank 0), MoE with 8
+     * routed experts (hidden 256, top-3 softmax scores applied after the experts) and 2 shared.
+     */
+    static DeepSeekV3Args deepseekV3Debug(int vocab, boolean flex) {
+        MoeArgs moe = new MoeArgs(8, 3, 2, 256, "softmax", false, 1.0, false, 1e-3);
+        return new DeepSeekV3Args(256, 6, 1, 16, vocab, 1024, 512, 128, 64, 128, 1e-5, 10000.0, moe, flex);
     }
 
     public static void requireKnown(String name, String flavor) {
