@@ -37,6 +37,14 @@ class ConfigAndBadInputTest {
         assertEquals(8, c.training().localBatchSize(), "unset keys keep the file's value");
     }
 
+    @ParameterizedTest
+    @CsvSource({"llama3_debug.toml, llama3", "llama4_debug.toml, llama4", "deepseek_v3_debug.toml, deepseek_v3"})
+    void everyShippedConfigLoads(String file, String model) {
+        JobConfig c = ConfigLoader.load(TinyRuns.PROJECT.resolve("configs").resolve(file), List.of());
+        assertEquals(model, c.model().name());
+        assertEquals(100, c.training().steps());
+    }
+
     @Test
     void missingAndMalformedConfigFiles() throws Exception {
         assertTrue(error(dir.resolve("nope.toml")).startsWith("config file not found: "));
