@@ -18,6 +18,7 @@ import dev.losscompare.harness.run.ChildProcess;
 import dev.losscompare.harness.run.Progress;
 import dev.losscompare.harness.run.RunOutcome;
 import dev.losscompare.harness.run.TrainerArgs;
+import dev.losscompare.harness.suite.SuiteCase;
 import dev.losscompare.reports.ReportWriter;
 import dev.losscompare.reports.io.AtomicFiles;
 import dev.losscompare.reports.model.CaseResult;
@@ -65,35 +66,54 @@ public final class CompareRun {
             Materialized baseDir = base == null ? null : materialize(cache, "baseline", base);
             Materialized testDir = test == null ? null : materialize(cache, "test", test);
             Materialized first = baseDir != null ? baseDir : testDir;
-            checkConfig(s, baseDir);
-            checkConfig(s, testDir);
-            List<String> firstOptions = new ArrayList<>(s.trainOptions());
-            firstOptions.addAll(baseDir != null ? s.baselineOptions() : s.testOptions());
-            CaseId id = CaseNaming.of(first.dir().resolve(s.config()), s.config(), firstOptions);
+            List<ModelCase> cases = new ArrayList<>();
+            for (SuiteCase c : s.cases()) {
+                checkConfig(c.config(), baseDir);
+                checkConfig(c.config(), testDir);
+                cases.add(new ModelCase(c, caseId(s, c, first, baseDir != null)));
+            }
 
             Path out = OutputFolders.create(s.outputFolder(), s.cwd(),
                     base != null ? base.spec() : s.importResult().getFileName().toString(),
                     test != null ? test.spec() : "export", started);
-            Path caseDir = Files.createDirectories(out.resolve(id.name()));
-            Path seedFile = caseDir.resolve("seed_checkpoint.safetensors");
+            List<Path> seedFiles = cases.stream().map(c -> out.resolve(c.id().name()).resolve(SEED_FILE)).toList();
             Runnable cleanup = () -> {
-                try {
-                    Files.deleteIfExists(seedFile);
-                } catch (IOException ignored) {
-                    // best effort while the JVM stops
+                for (Path seedFile : seedFiles) {
+                    try {
+                        Files.deleteIfExists(seedFile);
+                    } catch (IOException ignored) {
+                        // best effort while the JVM stops
+                    }
                 }
                 console.err().println("loss_compare: interrupted; stopped the trainer runs; no result written to " + show(out));
             };
             Interrupts.begin(cleanup);
             try {
-                return new Flow(s, cache, id, out, caseDir, seedFile, base, test, baseDir, testDir, imported, started).run();
+                return new Flow(s, cache, cases, out, base, test, baseDir, testDir, imported, started).run();
             } catch (SideRunner.Interrupted e) {
                 return 130;
             } finally {
                 Interrupts.done(cleanup);
-                Files.deleteIfExists(seedFile);
+                for (Path seedFile : seedFiles) Files.deleteIfExists(seedFile);
             }
         }
+    }
+
+    private static final String SEED_FILE = "seed_checkpoint.safetensors";
+
+    /** A model case with its resolved name, model and flavor. */
+    private record ModelCase(SuiteCase spec, CaseId id) {}
+
+    /** What one case decided, and the line that says so. */
+    private record CaseOutcome(CaseResult result, String verdictLine) {}
+
+    /** Suite cases keep their name; a lone case is named after its model and flavor. */
+    private static CaseId caseId(CompareSettings s, SuiteCase c, Materialized first, boolean baselineFirst) {
+        List<String> options = new ArrayList<>(c.options());
+        options.addAll(s.trainOptions());
+        options.addAll(baselineFirst ? s.baselineOptions() : s.testOptions());
+        CaseId named = CaseNaming.of(first.dir().resolve(c.config()), c.config(), options);
+        return c.name() == null ? named : new CaseId(c.name(), named.model(), named.flavor(), named.config());
     }
 
     private Materialized materialize(RevisionCache cache, String side, ResolvedRevision rev) throws IOException {
@@ -103,10 +123,10 @@ public final class CompareRun {
         return m;
     }
 
-    private void checkConfig(CompareSettings s, Materialized m) {
+    private void checkConfig(String config, Materialized m) {
         if (m == null) return;
-        if (!Files.isRegularFile(m.dir().resolve(s.config()))) {
-            throw new UsageException("config " + s.config() + " does not exist in revision " + m.revision().label()
+        if (!Files.isRegularFile(m.dir().resolve(config))) {
+            throw new UsageException("config " + config + " does not exist in revision " + m.revision().label()
                     + " (pass --config=PATH relative to the repository root)");
         }
     }
@@ -129,10 +149,8 @@ public final class CompareRun {
     private final class Flow {
         private final CompareSettings s;
         private final RevisionCache cache;
-        private final CaseId id;
+        private final List<ModelCase> cases;
         private final Path out;
-        private final Path caseDir;
-        private final Path seedFile;
         private final ResolvedRevision base;
         private final ResolvedRevision test;
         private final Materialized baseDir;
@@ -140,15 +158,13 @@ public final class CompareRun {
         private final RunSeries imported;
         private final Instant started;
 
-        Flow(CompareSettings s, RevisionCache cache, CaseId id, Path out, Path caseDir, Path seedFile,
+        Flow(CompareSettings s, RevisionCache cache, List<ModelCase> cases, Path out,
              ResolvedRevision base, ResolvedRevision test, Materialized baseDir, Materialized testDir,
              RunSeries imported, Instant started) {
             this.s = s;
             this.cache = cache;
-            this.id = id;
+            this.cases = cases;
             this.out = out;
-            this.caseDir = caseDir;
-            this.seedFile = seedFile;
             this.base = base;
             this.test = test;
             this.baseDir = baseDir;
@@ -157,44 +173,59 @@ public final class CompareRun {
             this.started = started;
         }
 
+        /** Builds each revision once, then runs the cases one after another (each with its two sides in parallel). */
         int run() throws IOException, InterruptedException {
             String buildError = build("baseline", baseDir);
             if (buildError == null && testDir != null && (baseDir == null || !testDir.key().equals(baseDir.key()))) buildError = build("test", testDir);
-            if (buildError != null) return finishWithError(buildError);
-
-            Materialized seeder = baseDir != null ? baseDir : testDir;
-            String seederSide = baseDir != null ? "baseline" : "test";
-            if (s.seedCheckpoint()) {
-                String seedError = createSeed(seederSide, seeder);
-                if (seedError != null) return finishWithError(seedError);
-            }
-            Path seed = s.seedCheckpoint() ? seedFile : null;
-
-            try (Progress progress = new Progress(console.err(), console.terminal())) {
-                SideRunner runner = new SideRunner(out, caseDir, progress, s.timeout(), CompareRun.this::show);
-                if (s.exportMode()) return export(runner.run("baseline", baseDir, args(baseDir, s.baselineOptions()), seed, false));
-                SideResult baseline;
-                SideResult tested;
-                if (imported != null) {
-                    baseline = importedSide();
-                    tested = runner.run("test", testDir, args(testDir, s.testOptions()), seed, false);
-                } else if (s.jobs() >= 2) {
-                    List<SideResult> both = runBoth(runner, seed);
-                    baseline = both.get(0);
-                    tested = both.get(1);
-                } else {
-                    baseline = runner.run("baseline", baseDir, args(baseDir, s.baselineOptions()), seed, false);
-                    tested = runner.run("test", testDir, args(testDir, s.testOptions()), seed, true);
+            List<CaseOutcome> outcomes = new ArrayList<>();
+            for (ModelCase c : cases) {
+                Path caseDir = Files.createDirectories(out.resolve(c.id().name()));
+                if (buildError != null) {
+                    outcomes.add(errorOutcome(c.id(), buildError));
+                    continue;
                 }
-                return judge(baseline, tested);
+                if (cases.size() > 1) console.out().println("== " + c.id().label());
+                if (s.exportMode()) return export(c, caseDir);
+                outcomes.add(runCase(c, caseDir));
+            }
+            return finish(outcomes);
+        }
+
+        private CaseOutcome runCase(ModelCase c, Path caseDir) throws IOException, InterruptedException {
+            Path seedFile = caseDir.resolve(SEED_FILE);
+            try {
+                if (s.seedCheckpoint()) {
+                    String seedError = createSeed(c, caseDir, seedFile);
+                    if (seedError != null) return errorOutcome(c.id(), seedError);
+                }
+                Path seed = s.seedCheckpoint() ? seedFile : null;
+                try (Progress progress = new Progress(console.err(), console.terminal())) {
+                    SideRunner runner = new SideRunner(out, caseDir, progress, s.timeout(), CompareRun.this::show);
+                    SideResult baseline;
+                    SideResult tested;
+                    if (imported != null) {
+                        baseline = importedSide(caseDir);
+                        tested = runner.run("test", testDir, args(testDir, c, s.testOptions()), seed, false);
+                    } else if (s.jobs() >= 2) {
+                        List<SideResult> both = runBoth(runner, c, seed);
+                        baseline = both.get(0);
+                        tested = both.get(1);
+                    } else {
+                        baseline = runner.run("baseline", baseDir, args(baseDir, c, s.baselineOptions()), seed, false);
+                        tested = runner.run("test", testDir, args(testDir, c, s.testOptions()), seed, true);
+                    }
+                    return judge(c, caseDir, baseline, tested);
+                }
+            } finally {
+                Files.deleteIfExists(seedFile);
             }
         }
 
-        private List<SideResult> runBoth(SideRunner runner, Path seed) throws IOException, InterruptedException {
+        private List<SideResult> runBoth(SideRunner runner, ModelCase c, Path seed) throws IOException, InterruptedException {
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
-                Future<SideResult> b = pool.submit(() -> runner.run("baseline", baseDir, args(baseDir, s.baselineOptions()), seed, false));
-                Future<SideResult> t = pool.submit(() -> runner.run("test", testDir, args(testDir, s.testOptions()), seed, true));
+                Future<SideResult> b = pool.submit(() -> runner.run("baseline", baseDir, args(baseDir, c, s.baselineOptions()), seed, false));
+                Future<SideResult> t = pool.submit(() -> runner.run("test", testDir, args(testDir, c, s.testOptions()), seed, true));
                 return List.of(get(b), get(t));
             } finally {
                 pool.shutdownNow();
@@ -211,10 +242,12 @@ public final class CompareRun {
             }
         }
 
-        private TrainerArgs args(Materialized m, List<String> sideOptions) {
-            List<String> opts = new ArrayList<>(s.trainOptions());
+        /** The case's own options first, so --train-options and the per-side options override them. */
+        private TrainerArgs args(Materialized m, ModelCase c, List<String> sideOptions) {
+            List<String> opts = new ArrayList<>(c.spec().options());
+            opts.addAll(s.trainOptions());
             opts.addAll(sideOptions);
-            return new TrainerArgs(m.dir(), s.config(), s.steps(), s.seed(), s.threads(), opts);
+            return new TrainerArgs(m.dir(), c.spec().config(), s.steps(), s.seed(), s.threads(), opts);
         }
 
         /** Builds once per content; returns the error line, or null. */
@@ -229,10 +262,12 @@ public final class CompareRun {
             return null;
         }
 
-        private String createSeed(String side, Materialized m) throws IOException {
+        private String createSeed(ModelCase c, Path caseDir, Path seedFile) throws IOException {
+            Materialized m = baseDir != null ? baseDir : testDir;
+            String side = baseDir != null ? "baseline" : "test";
             Path log = caseDir.resolve("seed_checkpoint.log");
             console.out().println("creating the seed checkpoint with " + side + " " + m.revision().spec() + " ...");
-            TrainerArgs a = args(m, side.equals("baseline") ? s.baselineOptions() : s.testOptions());
+            TrainerArgs a = args(m, c, side.equals("baseline") ? s.baselineOptions() : s.testOptions());
             RunOutcome o = ChildProcess.run(a.seedCheckpointCommand(seedFile), m.dir(), log, s.timeout());
             if (o.interrupted()) throw new SideRunner.Interrupted();
             if (o.ok() && Files.isRegularFile(seedFile)) return null;
@@ -241,7 +276,7 @@ public final class CompareRun {
                     + "; rerun with --no-seed-checkpoint to let each run initialize itself; log: " + show(log);
         }
 
-        private SideResult importedSide() throws IOException {
+        private SideResult importedSide(Path caseDir) throws IOException {
             Path file = caseDir.resolve("baseline.jsonl");
             StringBuilder jsonl = new StringBuilder();
             for (StepRecord r : imported.steps()) {
@@ -264,33 +299,53 @@ public final class CompareRun {
             return present.isEmpty() ? s.metrics() : present;
         }
 
-        private int judge(SideResult baseline, SideResult tested) throws IOException {
+        /** The step tables go to the console for a lone case, and for a suite's cases that did not pass. */
+        private CaseOutcome judge(ModelCase c, Path caseDir, SideResult baseline, SideResult tested) throws IOException {
             if (ActiveProcesses.shuttingDown()) throw new SideRunner.Interrupted();
-            Judgement j = CaseJudge.judge(id, baseline, tested, metrics(), s.mode(), s.steps());
+            Judgement j = CaseJudge.judge(c.id(), baseline, tested, metrics(), s.mode(), s.steps());
+            boolean print = cases.size() == 1 || j.result().verdict() != Verdict.PASS;
             List<String> table = new ArrayList<>();
             for (MetricDiff d : j.diffs()) {
-                console.out().println();
-                StepTable.forConsole(d).forEach(console.out()::println);
+                if (print) {
+                    console.out().println();
+                    StepTable.forConsole(d).forEach(console.out()::println);
+                }
                 table.addAll(StepTable.full(d));
                 table.add("");
             }
             if (!table.isEmpty()) AtomicFiles.writeString(caseDir.resolve("step_table.txt"), String.join("\n", table) + "\n");
-            console.out().println();
-            return finish(j.result(), j.verdictLine());
+            if (print) console.out().println();
+            return new CaseOutcome(j.result(), j.verdictLine());
         }
 
-        private int finishWithError(String error) throws IOException {
+        private CaseOutcome errorOutcome(CaseId id, String error) {
             RunInfo none = new RunInfo("baseline", List.of(), null, null, null, null, error, false, Map.of());
             RunInfo noneTest = new RunInfo("test", List.of(), null, null, null, null, error, false, Map.of());
             List<MetricResult> metrics = new ArrayList<>();
             for (String m : s.metrics()) metrics.add(new MetricResult(m, Verdict.ERROR, null, null, null, 0, 0, 0, 0, error));
             CaseResult r = new CaseResult(id.name(), id.model(), id.flavor(), id.config(), Verdict.ERROR, error, null,
                     none, noneTest, metrics);
-            return finish(r, "ERROR " + id.label() + ": " + error);
+            return new CaseOutcome(r, "ERROR " + id.label() + ": " + error);
         }
 
-        private int export(SideResult baseline) throws IOException {
+        /** Export mode runs the baseline of its one case only and writes torchtitan's "step loss" lines. */
+        private int export(ModelCase c, Path caseDir) throws IOException, InterruptedException {
+            Path seedFile = caseDir.resolve(SEED_FILE);
+            if (s.seedCheckpoint()) {
+                String seedError = createSeed(c, caseDir, seedFile);
+                if (seedError != null) {
+                    console.err().println("ERROR " + c.id().label() + ": " + seedError);
+                    return Main.USAGE;
+                }
+            }
+            SideResult baseline;
+            try (Progress progress = new Progress(console.err(), console.terminal())) {
+                SideRunner runner = new SideRunner(out, caseDir, progress, s.timeout(), CompareRun.this::show);
+                baseline = runner.run("baseline", baseDir, args(baseDir, c, s.baselineOptions()),
+                        s.seedCheckpoint() ? seedFile : null, false);
+            }
             if (ActiveProcesses.shuttingDown()) throw new SideRunner.Interrupted();
+            CaseId id = c.id();
             if (baseline.failed() || baseline.series() == null) {
                 console.err().println("ERROR " + id.label() + ": " + baseline.info().error());
                 return Main.USAGE;
@@ -302,18 +357,23 @@ public final class CompareRun {
             return 0;
         }
 
-        private int finish(CaseResult result, String verdictLine) throws IOException {
+        private int finish(List<CaseOutcome> outcomes) throws IOException {
             if (ActiveProcesses.shuttingDown()) throw new SideRunner.Interrupted();
             if (s.exportMode()) {
-                console.err().println(verdictLine);
+                for (CaseOutcome o : outcomes) console.err().println(o.verdictLine());
                 return Main.USAGE;
             }
             Revision baseRev = base != null ? base.toModel()
                     : new Revision(s.importResult().toString(), null, "imported loss file", null, false);
+            List<CaseResult> results = outcomes.stream().map(CaseOutcome::result).toList();
+            String config = s.suiteFile() != null ? show(s.suiteFile()) : s.config();
             Comparison c = new Comparison(Comparison.SCHEMA_VERSION, imported != null ? "import" : "compare", baseRev,
-                    test.toModel(), s.config(), s.steps(), s.seed(), s.threads(), metrics(), s.mode(),
-                    started.toString(), java.time.Duration.between(started, Instant.now()).toMillis() / 1000.0, List.of(result));
-            (result.verdict() == Verdict.ERROR ? console.err() : console.out()).println(verdictLine);
+                    test.toModel(), config, s.steps(), s.seed(), s.threads(), metrics(), s.mode(),
+                    started.toString(), java.time.Duration.between(started, Instant.now()).toMillis() / 1000.0, results);
+            for (CaseOutcome o : outcomes) {
+                (o.result().verdict() == Verdict.ERROR ? console.err() : console.out()).println(o.verdictLine());
+            }
+            if (outcomes.size() > 1) SignoffTable.lines(c).forEach(console.out()::println);
             Path report = ReportWriter.writeAll(out, c);
             console.out().println("report: " + show(report));
             return c.exitCode();

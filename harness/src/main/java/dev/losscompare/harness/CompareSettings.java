@@ -1,5 +1,6 @@
 package dev.losscompare.harness;
 
+import dev.losscompare.harness.suite.SuiteCase;
 import dev.losscompare.reports.model.ComparisonMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,7 +9,8 @@ import java.util.List;
 /**
  * A validated comparison request. Option lists are already split into words.
  * {@code baselineSpec} is null in import mode (the imported file is the baseline),
- * {@code testSpec} is null in export mode (only the baseline runs).
+ * {@code testSpec} is null in export mode (only the baseline runs). {@code cases} holds the model
+ * cases to run: the suite's (with {@code suiteFile}), or one case made of {@code config}.
  */
 public record CompareSettings(
         String baselineSpec,
@@ -31,7 +33,9 @@ public record CompareSettings(
         Path exportResult,
         Path importResult,
         int jobs,
-        Duration timeout) {
+        Duration timeout,
+        Path suiteFile,
+        List<SuiteCase> cases) {
 
     public boolean exportMode() {
         return exportResult != null;

@@ -27,7 +27,9 @@ class UsageTest {
         "HEAD HEAD --jobs=0                     | --jobs must be at least 1",
         "HEAD HEAD --export-result=a --import-result=b | --export-result and --import-result cannot be used together",
         "HEAD HEAD --import-result=missing.txt  | --import-result: no such file",
-        "HEAD HEAD --suite=configs/signoff.toml | --suite is not available yet",
+        "HEAD HEAD --suite=missing.toml         | --suite: no such file",
+        "HEAD HEAD --cases=llama3               | --cases needs --suite=FILE",
+        "HEAD HEAD --suite=s.toml --export-result=x | --suite compares two revisions",
         "HEAD HEAD --train-options='--a=\"x     | unterminated",
         "gate                                   | gate is not available yet",
     })

@@ -2,6 +2,8 @@ package dev.losscompare.harness.cli;
 
 import dev.losscompare.harness.CompareRun;
 import dev.losscompare.harness.CompareSettings;
+import dev.losscompare.harness.suite.SuiteCase;
+import dev.losscompare.harness.suite.SuiteFile;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.cache.CacheLocation;
@@ -80,8 +82,11 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--import-result", paramLabel = "FILE", description = "Run the test revision only and compare it with this loss file.")
     Path importResult;
 
-    @Option(names = "--suite", paramLabel = "FILE", description = "Sign-off suite of model cases (not available yet).")
+    @Option(names = "--suite", paramLabel = "FILE", description = "Sign-off suite of model cases, e.g. configs/signoff.toml.")
     Path suite;
+
+    @Option(names = "--cases", paramLabel = "LIST", description = "With --suite: run only these cases (comma-separated names).")
+    String cases;
 
     @Option(names = "--repo", paramLabel = "DIR", description = "Repository (default: the one enclosing the current directory).")
     Path repo;
@@ -110,7 +115,10 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     CompareSettings settings() {
-        if (suite != null) throw new UsageException("--suite is not available yet (sign-off suites come with the gate)");
+        if (cases != null && suite == null) throw new UsageException("--cases needs --suite=FILE");
+        if (suite != null && (exportResult != null || importResult != null)) {
+            throw new UsageException("--suite compares two revisions; it cannot be combined with --export-result/--import-result");
+        }
         if (exportResult != null && importResult != null) {
             throw new UsageException("--export-result and --import-result cannot be used together");
         }
@@ -139,12 +147,15 @@ public final class CompareCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         int j = jobs != null ? jobs : (cores >= 2 * effectiveThreads ? 2 : 1);
         Path cwd = console.cwd();
+        Path suiteFile = suite == null ? null : cwd.resolve(suite);
+        List<SuiteCase> caseList = suiteFile == null ? List.of(new SuiteCase(null, config, List.of()))
+                : SuiteFile.select(SuiteFile.read(suiteFile), cases);
         Path cache = cacheDir != null ? cwd.resolve(cacheDir) : CacheLocation.resolve(console.env());
         return new CompareSettings(base, tst, repo == null ? cwd : cwd.resolve(repo), cwd, cache, steps, config, seed,
                 threads, both, baseOpts, testOpts, !noSeedCheckpoint, mode, metricList, !"loss,grad_norm".equals(metrics),
                 outputFolder == null ? null : cwd.resolve(outputFolder),
                 exportResult == null ? null : cwd.resolve(exportResult),
-                importResult == null ? null : cwd.resolve(importResult), j, timeout);
+                importResult == null ? null : cwd.resolve(importResult), j, timeout, suiteFile, caseList);
     }
 
     private ComparisonMode mode() {

@@ -21,8 +21,10 @@ public final class CaseJudge {
     private CaseJudge() {}
 
     public record CaseId(String name, String model, String flavor, String config) {
+        /** "llama3 debugmodel"; a suite case named otherwise is "llama3_flex (llama3 debugmodel_flex_attn)". */
         public String label() {
-            return model + " " + flavor;
+            String derived = (model + "_" + flavor).replaceAll("[^A-Za-z0-9._-]", "_");
+            return name.equals(derived) ? model + " " + flavor : name + " (" + model + " " + flavor + ")";
         }
     }
 
