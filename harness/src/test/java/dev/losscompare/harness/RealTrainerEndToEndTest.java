@@ -141,6 +141,26 @@ class RealTrainerEndToEndTest {
     }
 
     @Test
+    void theSignoffSuitePassesAllSixCasesOnAPureRefactor() throws Exception {
+        git.checkout().setCreateBranch(true).setName("suite-refactor").setStartPoint("main").call();
+        Path block = repoDir.resolve("trainer/src/main/java/dev/losscompare/trainer/model/TransformerBlock.java");
+        String source = Files.readString(block);
+        String renamed = source.replaceAll("\\bTensor h\\b", "Tensor residual").replaceAll("\\bh\\.add\\(", "residual.add(")
+                .replace("Ops.rmsNorm(h, ffnNorm", "Ops.rmsNorm(residual, ffnNorm");
+        assertTrue(!renamed.equals(source), "the refactor must change the shared block's source");
+        Files.writeString(block, renamed);
+        commit("rename the residual in the shared transformer block");
+
+        Run r = run("suite", "HEAD~1", "HEAD", "--suite=configs/signoff.toml", "--steps=2", TINY);
+        assertEquals(0, r.exit(), r.toString());
+        for (String c : List.of("llama3", "llama3_flex", "llama4", "llama4_irope", "deepseek_v3", "deepseek_v3_flex")) {
+            assertTrue(r.out().lines().anyMatch(l -> l.matches(c + "\\s+PASS\\s+PASS\\s+PASS\\s+-")), c + "\n" + r);
+        }
+        assertEquals(6, ComparisonJson.read(r.folder().resolve("comparison.json")).cases().size());
+        assertTrue(git.status().call().isClean());
+    }
+
+    @Test
     void aBadRevisionIsExitTwo() {
         Run r = run("bad", "HEAD", "no-such-revision", "--steps=3", TINY);
         assertEquals(2, r.exit(), r.toString());
