@@ -150,12 +150,17 @@ public final class CompareCommand implements Callable<Integer> {
         Path suiteFile = suite == null ? null : cwd.resolve(suite);
         List<SuiteCase> caseList = suiteFile == null ? List.of(new SuiteCase(null, config, List.of()))
                 : SuiteFile.select(SuiteFile.read(suiteFile), cases);
-        Path cache = cacheDir != null ? cwd.resolve(cacheDir) : CacheLocation.resolve(console.env());
+        Path cache = cacheDirectory();
         return new CompareSettings(base, tst, repo == null ? cwd : cwd.resolve(repo), cwd, cache, steps, config, seed,
                 threads, both, baseOpts, testOpts, !noSeedCheckpoint, mode, metricList, !"loss,grad_norm".equals(metrics),
                 outputFolder == null ? null : cwd.resolve(outputFolder),
                 exportResult == null ? null : cwd.resolve(exportResult),
                 importResult == null ? null : cwd.resolve(importResult), j, timeout, suiteFile, caseList);
+    }
+
+    /** --cache-dir, else LOSS_COMPARE_CACHE, XDG_CACHE_HOME/loss_compare or ~/.cache/loss_compare. */
+    Path cacheDirectory() {
+        return cacheDir != null ? console.cwd().resolve(cacheDir) : CacheLocation.resolve(console.env());
     }
 
     private ComparisonMode mode() {

@@ -161,7 +161,7 @@ public final class HtmlReport {
         if (r.error() != null) return r.error();
         if (!k.seriesErrors().isEmpty()) return k.seriesErrors().get(0);
         if (r.inputsDivergeAtStep() != null) return "inputs differ from step " + r.inputsDivergeAtStep();
-        return "";
+        return r.note() == null ? "" : r.note();
     }
 
     // ---- one case ------------------------------------------------------------------------

@@ -48,6 +48,7 @@ public final class MarkdownSummary {
             else why.addAll(k.seriesErrors());
             if (r.verdict() == Verdict.ERROR && why.isEmpty()) why.add("could not decide (no reason recorded)");
             for (String w : new LinkedHashSet<>(why)) notes.add("- ⚠️ **" + inline(r.name()) + "**: " + inline(w));
+            if (r.note() != null) notes.add("- **" + inline(r.name()) + "**: " + inline(r.note()));
             if (r.inputsDivergeAtStep() != null) {
                 notes.add("- **" + inline(r.name()) + "**: inputs (data_fingerprint) differ from step " + r.inputsDivergeAtStep()
                         + ": a data-pipeline change, not only the model");

@@ -1,0 +1,64 @@
+package dev.losscompare.harness.gate;
+
+import dev.losscompare.reports.model.RunSeries;
+import dev.losscompare.reports.model.StepRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * configs/golden/&lt;case&gt;.json: a case's loss and grad_norm series and what produced them — the
+ * settings the gate must repeat ({@link Settings}) and the environment that decides the bits.
+ */
+public record Golden(
+        int schemaVersion,
+        String caseName,
+        Settings settings,
+        String configSha256,
+        Map<String, String> environment,
+        String commit,
+        List<Step> series) {
+    public static final int SCHEMA_VERSION = 1;
+    /** The run meta keys whose change can change the bits without any change to the code. */
+    public static final List<String> ENVIRONMENT_KEYS = List.of("torch_version", "device", "cpu_capability", "blas_core", "threads");
+
+    /**
+     * What the gate runs: a mismatch means the golden no longer describes this case. The config's
+     * content is not among them: it is code under test, recorded as provenance ({@code configSha256}).
+     */
+    public record Settings(String config, List<String> options, long seed, int steps, int threads) {}
+
+    public record Step(int step, double loss, double gradNorm, String dataFingerprint) {}
+
+    public static Map<String, String> environmentOf(Map<String, Object> meta) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String k : ENVIRONMENT_KEYS) env.put(k, meta.get(k) == null ? "unknown" : String.valueOf(meta.get(k)));
+        return env;
+    }
+
+    public static Golden of(String caseName, Settings settings, String configSha256, Map<String, Object> meta, String commit,
+                            RunSeries series) {
+        List<Step> steps = new ArrayList<>();
+        for (StepRecord r : series.steps()) steps.add(new Step(r.step(), r.value("loss"), r.value("grad_norm"), r.dataFingerprint()));
+        return new Golden(SCHEMA_VERSION, caseName, settings, configSha256, environmentOf(meta), commit, steps);
+    }
+
+    public RunSeries toSeries() {
+        List<StepRecord> steps = new ArrayList<>();
+        for (Step s : series) steps.add(new StepRecord(s.step(), Map.of("loss", s.loss(), "grad_norm", s.gradNorm()), s.dataFingerprint()));
+        Map<String, Object> meta = new LinkedHashMap<>(environment);
+        meta.put("commit", commit);
+        return new RunSeries(meta, steps);
+    }
+
+    /** "blas_core SkylakeX -> Haswell, threads 1 -> 2", or empty when the environments match. */
+    public String environmentDifference(Map<String, String> now) {
+        List<String> diffs = new ArrayList<>();
+        for (String k : ENVIRONMENT_KEYS) {
+            String was = environment.get(k), is = now.get(k);
+            if (was == null ? is != null : !was.equals(is)) diffs.add(k + " " + was + " -> " + is);
+        }
+        return String.join(", ", diffs);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.losscompare.harness.gate;
+
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.reports.io.AtomicFiles;
+import dev.losscompare.reports.model.ComparisonJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reads and (atomically) writes the golden files of a directory, one per case. */
+public final class GoldenStore {
+    private final Path dir;
+
+    public GoldenStore(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path file(String caseName) {
+        return dir.resolve(caseName + ".json");
+    }
+
+    /** The golden of a case, or null if there is none yet. A golden that cannot be read is an error. */
+    public Golden read(String caseName) {
+        Path f = file(caseName);
+        if (!Files.exists(f)) return null;
+        try {
+            Golden g = ComparisonJson.MAPPER.readValue(f.toFile(), Golden.class);
+            if (g.schemaVersion() != Golden.SCHEMA_VERSION || g.series() == null || g.settings() == null) {
+                throw new IOException("schema_version " + g.schemaVersion() + " or missing fields");
+            }
+            return g;
+        } catch (IOException e) {
+            throw new UsageException("golden " + f + " is unreadable (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); restore it from git or rerun gate --update");
+        }
+    }
+
+    public void write(Golden golden) throws IOException {
+        AtomicFiles.writeString(file(golden.caseName()), ComparisonJson.MAPPER.writeValueAsString(golden) + "\n");
+    }
+}
