@@ -140,7 +140,8 @@ public final class GateRun {
                 null, null, null, null, false, golden.toSeries().meta());
         Judgement j = CaseJudge.judge(id, new SideResult(goldenInfo, golden.toSeries()), run, METRICS, mode, settings.steps());
         String note = envDiff.isEmpty() ? null : "environment differs from the golden's (" + envDiff
-                + "), so compared within atol=" + mode.atol() + ", rtol=" + mode.rtol() + " instead of bitwise";
+                + "), so compared within " + String.format(java.util.Locale.ROOT, "atol=%.1e, rtol=%.1e", mode.atol(), mode.rtol())
+                + " instead of bitwise";
         CaseResult r = j.result();
         CaseResult withNote = new CaseResult(r.name(), r.model(), r.flavor(), r.config(), r.verdict(), r.error(),
                 r.inputsDivergeAtStep(), r.baseline(), r.test(), r.metrics(), note);
