@@ -2,6 +2,7 @@ package dev.losscompare.harness;
 
 import dev.losscompare.harness.cache.BuildResult;
 import dev.losscompare.harness.cache.Materialized;
+import dev.losscompare.harness.cache.ResultCache;
 import dev.losscompare.harness.cache.RevisionCache;
 import dev.losscompare.harness.diff.CaseJudge;
 import dev.losscompare.harness.diff.CaseJudge.CaseId;
@@ -157,6 +158,7 @@ public final class CompareRun {
         private final Materialized testDir;
         private final RunSeries imported;
         private final Instant started;
+        private final ResultCache results;
 
         Flow(CompareSettings s, RevisionCache cache, List<ModelCase> cases, Path out,
              ResolvedRevision base, ResolvedRevision test, Materialized baseDir, Materialized testDir,
@@ -171,6 +173,7 @@ public final class CompareRun {
             this.testDir = testDir;
             this.imported = imported;
             this.started = started;
+            this.results = s.useResultCache() && !s.exportMode() ? new ResultCache(s.cacheDir()) : null;
         }
 
         /** Builds each revision once, then runs the cases one after another (each with its two sides in parallel). */
@@ -200,19 +203,22 @@ public final class CompareRun {
                 }
                 Path seed = s.seedCheckpoint() ? seedFile : null;
                 try (Progress progress = new Progress(console.err(), console.terminal())) {
-                    SideRunner runner = new SideRunner(out, caseDir, progress, s.timeout(), CompareRun.this::show);
+                    SideRunner runner = new SideRunner(out, caseDir, progress, s.timeout(), CompareRun.this::show, results);
                     SideResult baseline;
                     SideResult tested;
                     if (imported != null) {
                         baseline = importedSide(caseDir);
-                        tested = runner.run("test", testDir, args(testDir, c, s.testOptions()), seed, false);
+                        tested = runner.run("test", testDir, args(testDir, c, s.testOptions()), seed, false,
+                                runKey(testDir, c, s.testOptions()));
                     } else if (s.jobs() >= 2) {
                         List<SideResult> both = runBoth(runner, c, seed);
                         baseline = both.get(0);
                         tested = both.get(1);
                     } else {
-                        baseline = runner.run("baseline", baseDir, args(baseDir, c, s.baselineOptions()), seed, false);
-                        tested = runner.run("test", testDir, args(testDir, c, s.testOptions()), seed, true);
+                        baseline = runner.run("baseline", baseDir, args(baseDir, c, s.baselineOptions()), seed, false,
+                                runKey(baseDir, c, s.baselineOptions()));
+                        tested = runner.run("test", testDir, args(testDir, c, s.testOptions()), seed, true,
+                                runKey(testDir, c, s.testOptions()));
                     }
                     return judge(c, caseDir, baseline, tested);
                 }
@@ -224,8 +230,10 @@ public final class CompareRun {
         private List<SideResult> runBoth(SideRunner runner, ModelCase c, Path seed) throws IOException, InterruptedException {
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
-                Future<SideResult> b = pool.submit(() -> runner.run("baseline", baseDir, args(baseDir, c, s.baselineOptions()), seed, false));
-                Future<SideResult> t = pool.submit(() -> runner.run("test", testDir, args(testDir, c, s.testOptions()), seed, true));
+                Future<SideResult> b = pool.submit(() -> runner.run("baseline", baseDir, args(baseDir, c, s.baselineOptions()), seed, false,
+                        runKey(baseDir, c, s.baselineOptions())));
+                Future<SideResult> t = pool.submit(() -> runner.run("test", testDir, args(testDir, c, s.testOptions()), seed, true,
+                        runKey(testDir, c, s.testOptions())));
                 return List.of(get(b), get(t));
             } finally {
                 pool.shutdownNow();
@@ -240,6 +248,17 @@ public final class CompareRun {
                 if (e.getCause() instanceof RuntimeException re) throw re;
                 throw new IOException(e.getCause());
             }
+        }
+
+        /** A run's result-cache key: its revision, options and the seed checkpoint it loads (by that one's key). */
+        private String runKey(Materialized m, ModelCase c, List<String> sideOptions) {
+            if (results == null) return null;
+            return ResultCache.runKey(m, args(m, c, sideOptions), s.seedCheckpoint() ? seedKey(c) : null, console.env());
+        }
+
+        private String seedKey(ModelCase c) {
+            Materialized seeder = baseDir != null ? baseDir : testDir;
+            return ResultCache.seedKey(seeder, args(seeder, c, baseDir != null ? s.baselineOptions() : s.testOptions()), console.env());
         }
 
         /** The case's own options first, so --train-options and the per-side options override them. */
@@ -266,11 +285,18 @@ public final class CompareRun {
             Materialized m = baseDir != null ? baseDir : testDir;
             String side = baseDir != null ? "baseline" : "test";
             Path log = caseDir.resolve("seed_checkpoint.log");
+            if (results != null && results.restoreSeed(seedKey(c), seedFile)) {
+                console.out().println("seed checkpoint of " + side + " " + m.revision().spec() + ": from cache");
+                return null;
+            }
             console.out().println("creating the seed checkpoint with " + side + " " + m.revision().spec() + " ...");
             TrainerArgs a = args(m, c, side.equals("baseline") ? s.baselineOptions() : s.testOptions());
             RunOutcome o = ChildProcess.run(a.seedCheckpointCommand(seedFile), m.dir(), log, s.timeout());
             if (o.interrupted()) throw new SideRunner.Interrupted();
-            if (o.ok() && Files.isRegularFile(seedFile)) return null;
+            if (o.ok() && Files.isRegularFile(seedFile)) {
+                if (results != null) results.storeSeed(seedKey(c), seedFile);
+                return null;
+            }
             String why = o.timedOut() ? "timed out" : o.ok() ? "no checkpoint file was written" : "exit " + o.exitCode();
             return "the " + side + " revision could not write a seed checkpoint (" + why + "): " + o.lastLine()
                     + "; rerun with --no-seed-checkpoint to let each run initialize itself; log: " + show(log);

@@ -35,7 +35,8 @@ public record CompareSettings(
         int jobs,
         Duration timeout,
         Path suiteFile,
-        List<SuiteCase> cases) {
+        List<SuiteCase> cases,
+        boolean useResultCache) {
 
     public boolean exportMode() {
         return exportResult != null;

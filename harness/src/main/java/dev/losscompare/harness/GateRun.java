@@ -2,6 +2,7 @@ package dev.losscompare.harness;
 
 import dev.losscompare.harness.cache.BuildResult;
 import dev.losscompare.harness.cache.Materialized;
+import dev.losscompare.harness.cache.ResultCache;
 import dev.losscompare.harness.cache.RevisionCache;
 import dev.losscompare.harness.diff.CaseJudge;
 import dev.losscompare.harness.diff.CaseJudge.CaseId;
@@ -48,7 +49,7 @@ import org.eclipse.jgit.lib.Repository;
  */
 public final class GateRun {
     public record Request(Path suiteFile, List<SuiteCase> cases, GateSettings gate, Path goldenDir, boolean update,
-                          Path outputFolder, Path cacheDir, Duration timeout) {}
+                          Path outputFolder, Path cacheDir, Duration timeout, boolean useResultCache) {}
 
     private static final List<String> METRICS = List.of("loss", "grad_norm");
     private final Console console;
@@ -115,8 +116,10 @@ public final class GateRun {
     private SideResult runCase(Path out, Path caseDir, Materialized m, SuiteCase c, Request q) throws IOException {
         TrainerArgs args = new TrainerArgs(m.dir(), c.config(), q.gate().steps(), q.gate().seed(), q.gate().threads(),
                 options(c, q.gate()));
+        ResultCache results = q.useResultCache() ? new ResultCache(q.cacheDir()) : null;
         try (Progress progress = new Progress(console.err(), console.terminal())) {
-            return new SideRunner(out, caseDir, progress, q.timeout(), this::show).run("test", m, args, null, false);
+            return new SideRunner(out, caseDir, progress, q.timeout(), this::show, results)
+                    .run("test", m, args, null, false, ResultCache.runKey(m, args, null, console.env()));
         }
     }
 

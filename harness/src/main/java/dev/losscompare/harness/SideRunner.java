@@ -1,5 +1,6 @@
 package dev.losscompare.harness;
 
+import dev.losscompare.harness.cache.ResultCache;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.diff.SideResult;
 import dev.losscompare.harness.io.SeriesFiles;
@@ -41,7 +42,15 @@ final class SideRunner {
         String show(Path p);
     }
 
+    private final ResultCache results;
+
     SideRunner(Path outDir, Path caseDir, Progress progress, Duration timeout, Paths paths) {
+        this(outDir, caseDir, progress, timeout, paths, null);
+    }
+
+    /** With {@code results}, a run whose key is cached is restored instead of trained, and a clean run is stored. */
+    SideRunner(Path outDir, Path caseDir, Progress progress, Duration timeout, Paths paths, ResultCache results) {
+        this.results = results;
         this.outDir = outDir;
         this.caseDir = caseDir;
         this.progress = progress;
@@ -50,9 +59,21 @@ final class SideRunner {
     }
 
     SideResult run(String side, Materialized m, TrainerArgs args, Path seedFile, boolean seedFromOtherSide) throws IOException {
+        return run(side, m, args, seedFile, seedFromOtherSide, null);
+    }
+
+    /** @param cacheKey the run's result-cache key, or null to always train */
+    SideResult run(String side, Materialized m, TrainerArgs args, Path seedFile, boolean seedFromOtherSide, String cacheKey)
+            throws IOException {
         Path partial = caseDir.resolve(side + ".jsonl.partial");
         Path series = caseDir.resolve(side + ".jsonl");
         Path log = caseDir.resolve(side + "_training.log");
+        if (results != null && cacheKey != null && results.restoreRun(cacheKey, args.steps(), series, log)) {
+            RunSeries cached = SeriesFiles.read(series);
+            progress.track(side + " " + m.revision().spec(), series, args.steps()).finish("from cache (not trained)");
+            return new SideResult(new RunInfo(side, args.recordedOptions(), rel(series), rel(log), 0.0, 0, null, true,
+                    cached.meta()), cached);
+        }
         Files.deleteIfExists(partial);
         Progress.Tracker tracker = progress.track(side + " " + m.revision().spec(), partial, args.steps());
         RunOutcome out = ChildProcess.run(args.trainCommand(partial, seedFile), m.dir(), log, timeout);
@@ -94,6 +115,7 @@ final class SideRunner {
             error = unreadable + where;
         }
         if (unreadable != null) read = null;
+        if (error == null && read != null && results != null && cacheKey != null) results.storeRun(cacheKey, series, log);
         RunInfo info = new RunInfo(side, args.recordedOptions(), rel(series), rel(log), out.wallSeconds(),
                 out.exitCode(), error, false, read == null ? Map.of() : read.meta());
         return new SideResult(info, read);

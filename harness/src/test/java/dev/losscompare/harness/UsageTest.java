@@ -31,7 +31,7 @@ class UsageTest {
         "HEAD HEAD --cases=llama3               | --cases needs --suite=FILE",
         "HEAD HEAD --suite=s.toml --export-result=x | --suite compares two revisions",
         "HEAD HEAD --train-options='--a=\"x     | unterminated",
-        "gate                                   | gate is not available yet",
+        "gate --suite=missing.toml              | --suite: no such file",
     })
     void badInputIsOneLineAndExitTwo(String args, String message) throws Exception {
         try (FixtureRepo repo = FixtureRepo.create(tmp)) {

@@ -85,6 +85,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--suite", paramLabel = "FILE", description = "Sign-off suite of model cases, e.g. configs/signoff.toml.")
     Path suite;
 
+    @Option(names = "--no-cache", description = "Train every run even if an identical one is in the result cache.")
+    boolean noCache;
+
     @Option(names = "--cases", paramLabel = "LIST", description = "With --suite: run only these cases (comma-separated names).")
     String cases;
 
@@ -155,7 +158,7 @@ public final class CompareCommand implements Callable<Integer> {
                 threads, both, baseOpts, testOpts, !noSeedCheckpoint, mode, metricList, !"loss,grad_norm".equals(metrics),
                 outputFolder == null ? null : cwd.resolve(outputFolder),
                 exportResult == null ? null : cwd.resolve(exportResult),
-                importResult == null ? null : cwd.resolve(importResult), j, timeout, suiteFile, caseList);
+                importResult == null ? null : cwd.resolve(importResult), j, timeout, suiteFile, caseList, !noCache);
     }
 
     /** --cache-dir, else LOSS_COMPARE_CACHE, XDG_CACHE_HOME/loss_compare or ~/.cache/loss_compare. */

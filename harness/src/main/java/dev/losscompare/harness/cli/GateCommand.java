@@ -31,6 +31,9 @@ public final class GateCommand implements Callable<Integer> {
     @Option(names = "--update", description = "Record new goldens from the working tree and print what changed.")
     boolean update;
 
+    @Option(names = "--no-cache", description = "Train every case even if an identical run is in the result cache.")
+    boolean noCache;
+
     @Option(names = "--output-folder", paramLabel = "DIR", description = "Where results go (default: ./loss_compare/<UTC time>-golden-vs-working-tree/).")
     Path outputFolder;
 
@@ -45,6 +48,6 @@ public final class GateCommand implements Callable<Integer> {
         Suite s = SuiteFile.readSuite(cwd.resolve(suite));
         return new GateRun(console).run(new GateRun.Request(cwd.resolve(suite), SuiteFile.select(s.cases(), cases), s.gate(),
                 cwd.resolve(goldenDir), update, outputFolder == null ? null : cwd.resolve(outputFolder),
-                parent.cacheDirectory(), timeout));
+                parent.cacheDirectory(), timeout, !noCache));
     }
 }
