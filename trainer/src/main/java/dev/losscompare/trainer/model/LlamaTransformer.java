@@ -1,39 +1,27 @@
 package dev.losscompare.trainer.model;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
- * The llama-family transformer (torchtitan's llama3 and llama4): token embedding, pre-norm blocks
- * of GQA attention and a SwiGLU or MoE feed-forward, final RMSNorm, untied output projection.
+ * The llama-family transformer (torchtitan's llama3 and llama4): pre-norm blocks of GQA attention
+ * and a SwiGLU or MoE feed-forward. iRoPE layers (llama4) choose between the chunked and the
+ * global mask, and NoPE layers get no rotary embedding.
  */
 public final class LlamaTransformer implements Model {
     private final LlamaArgs args;
-    private final Parameters params;
-    private final Tensor tokEmbeddings;
-    private final List<TransformerBlock> layers = new ArrayList<>();
-    private final Tensor norm;
-    private final Tensor output;
+    private final DecoderStack stack;
 
     public LlamaTransformer(LlamaArgs args, long maxSeqLen, Device device) {
         this.args = args;
-        this.params = new Parameters(device);
         RotaryEmbedding rope = new RotaryEmbedding(args.headDim(), maxSeqLen, args.ropeTheta(), args.ropeScaling(), device);
-        this.tokEmbeddings = params.create("tok_embeddings.weight", args.vocabSize(), args.dim());
-        for (int i = 0; i < args.nLayers(); i++) {
-            RotaryEmbedding layerRope = args.usesRope(i) ? rope : null; // iRoPE: NoPE layers get none
-            layers.add(new TransformerBlock(params, i, args.dim(), args.normEps(),
-                    prefix -> new GqaAttention(params, prefix, args.dim(), args.nHeads(), args.nKvHeads(), layerRope),
-                    prefix -> args.moe() == null
-                            ? new FeedForward(params, prefix + "feed_forward.", args.dim(), args.ffnHidden())
-                            : new MoE(params, prefix + "moe.", args.dim(), args.moe())));
-        }
-        this.norm = params.create("norm.weight", args.dim());
-        this.output = params.create("output.weight", args.vocabSize(), args.dim());
-        ModelInit.initEmbeddingsBlocksAndOutput(tokEmbeddings, layers, norm, output, args.dim());
+        this.stack = new DecoderStack(device, args.vocabSize(), args.dim(), args.nLayers(), args.normEps(),
+                (params, i) -> new TransformerBlock(params, i, args.dim(), args.normEps(),
+                        prefix -> new GqaAttention(params, prefix, args.dim(), args.nHeads(), args.nKvHeads(),
+                                args.usesRope(i) ? rope : null),
+                        prefix -> args.moe() == null
+                                ? new FeedForward(params, prefix + "feed_forward.", args.dim(), args.ffnHidden())
+                                : new MoE(params, prefix + "moe.", args.dim(), args.moe())));
     }
 
     @Override
@@ -47,27 +35,22 @@ public final class LlamaTransformer implements Model {
 
     @Override
     public Tensor forward(Tensor tokens, AttentionMasks masks) {
-        ModelInit.checkMasks(args.flexAttention(), masks);
-        Tensor h = torch.embedding(tokEmbeddings, tokens);
-        for (int i = 0; i < layers.size(); i++) {
-            Tensor mask = masks == null ? null : args.chunkedAttention(i) ? masks.local() : masks.global();
-            h = layers.get(i).forward(h, mask);
-        }
-        return Ops.linear(Ops.rmsNorm(h, norm, args.normEps()), output);
+        DecoderStack.checkMasks(args.flexAttention(), masks);
+        return stack.forward(tokens, i -> masks == null ? null : args.chunkedAttention(i) ? masks.local() : masks.global());
     }
 
     @Override
     public Parameters parameters() {
-        return params;
+        return stack.parameters();
     }
 
     @Override
     public void afterOptimizerStep() {
-        for (TransformerBlock b : layers) b.feedForward().afterOptimizerStep();
+        stack.afterOptimizerStep();
     }
 
     @Override
     public double flopsPerToken(long seqLen) {
-        return ModelInit.flopsPerToken(params, tokEmbeddings, layers, args.nLayers(), args.nHeads(), args.headDim(), seqLen);
+        return stack.flopsPerToken(args.nHeads(), args.headDim(), seqLen);
     }
 }

@@ -1,0 +1,72 @@
+package dev.losscompare.trainer.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * What every decoder here is made of: token embedding, the transformer blocks, final RMSNorm and
+ * an untied output head, registered and initialized in torchtitan's order. Models supply the
+ * blocks and decide which mask each layer sees.
+ */
+final class DecoderStack {
+    /** Builds layer i's block, registering its parameters in {@code params}. */
+    interface BlockFactory {
+        TransformerBlock create(Parameters params, int layerId);
+    }
+
+    private final Parameters params;
+    private final Tensor tokEmbeddings;
+    private final List<TransformerBlock> layers = new ArrayList<>();
+    private final Tensor norm;
+    private final Tensor output;
+    private final double normEps;
+
+    DecoderStack(Device device, int vocabSize, int dim, int nLayers, double normEps, BlockFactory blocks) {
+        this.normEps = normEps;
+        this.params = new Parameters(device);
+        this.tokEmbeddings = params.create("tok_embeddings.weight", vocabSize, dim);
+        for (int i = 0; i < nLayers; i++) layers.add(blocks.create(params, i));
+        this.norm = params.create("norm.weight", dim);
+        this.output = params.create("output.weight", vocabSize, dim);
+        // torchtitan's init_weights: embeddings N(0, 1), blocks, norm ones, head trunc-normal dim^-0.5 at 3 std.
+        Init.normal(tokEmbeddings, 1.0);
+        for (TransformerBlock b : layers) b.init();
+        Init.ones(norm);
+        double finalStd = Math.pow(dim, -0.5);
+        Init.truncNormal(output, finalStd, -3 * finalStd, 3 * finalStd);
+    }
+
+    /** Logits for tokens (B, S); layer i attends under {@code maskOfLayer.apply(i)} (null: plain causal). */
+    Tensor forward(Tensor tokens, IntFunction<Tensor> maskOfLayer) {
+        Tensor h = torch.embedding(tokEmbeddings, tokens);
+        for (int i = 0; i < layers.size(); i++) h = layers.get(i).forward(h, maskOfLayer.apply(i));
+        return Ops.linear(Ops.rmsNorm(h, norm, normEps), output);
+    }
+
+    Parameters parameters() {
+        return params;
+    }
+
+    void afterOptimizerStep() {
+        for (TransformerBlock b : layers) b.feedForward().afterOptimizerStep();
+    }
+
+    /** torchtitan: 6 * active non-embedding params + 12 * layers * heads * head_dim * seq_len (attention). */
+    double flopsPerToken(int nHeads, int headDim, long seqLen) {
+        long active = params.count() - tokEmbeddings.numel();
+        for (TransformerBlock b : layers) active -= b.feedForward().inactiveParams();
+        return 6.0 * active + 12.0 * layers.size() * nHeads * headDim * seqLen;
+    }
+
+    /** Flex flavors need masks from attentionMasks(); sdpa flavors take none. */
+    static void checkMasks(boolean flex, AttentionMasks masks) {
+        if (flex != (masks != null)) {
+            throw new IllegalArgumentException(flex ? "flex attention needs masks from attentionMasks()"
+                    : "sdpa attention takes no masks");
+        }
+    }
+}
