@@ -142,8 +142,7 @@ public final class CompareRun {
     }
 
     String show(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        return abs.startsWith(console.cwd()) && !abs.equals(console.cwd()) ? console.cwd().relativize(abs).toString() : abs.toString();
+        return console.show(p);
     }
 
     /** The state of one comparison in progress. */

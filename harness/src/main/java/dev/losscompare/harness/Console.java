@@ -13,4 +13,10 @@ public record Console(Path cwd, Map<String, String> env, PrintStream out, PrintS
         return new Console(Path.of("").toAbsolutePath(), System.getenv(), System.out, System.err,
                 System.console() != null);
     }
+
+    /** How a path appears in messages: relative to the working directory when under it. */
+    public String show(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+    }
 }

@@ -229,7 +229,6 @@ public final class GateRun {
     }
 
     private String show(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        return abs.startsWith(console.cwd()) && !abs.equals(console.cwd()) ? console.cwd().relativize(abs).toString() : abs.toString();
+        return console.show(p);
     }
 }
