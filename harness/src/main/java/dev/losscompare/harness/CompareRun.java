@@ -14,6 +14,7 @@ import dev.losscompare.harness.git.GitRepos;
 import dev.losscompare.harness.git.ResolvedRevision;
 import dev.losscompare.harness.git.RevisionResolver;
 import dev.losscompare.harness.io.LossFile;
+import dev.losscompare.harness.io.SeriesFiles;
 import dev.losscompare.harness.run.ActiveProcesses;
 import dev.losscompare.harness.run.ChildProcess;
 import dev.losscompare.harness.run.Progress;
@@ -303,14 +304,7 @@ public final class CompareRun {
 
         private SideResult importedSide(Path caseDir) throws IOException {
             Path file = caseDir.resolve("baseline.jsonl");
-            StringBuilder jsonl = new StringBuilder();
-            for (StepRecord r : imported.steps()) {
-                jsonl.append("{\"step\":").append(r.step());
-                r.values().forEach((k, v) -> jsonl.append(",\"").append(k).append("\":").append(v));
-                if (r.dataFingerprint() != null) jsonl.append(",\"data_fingerprint\":\"").append(r.dataFingerprint()).append('"');
-                jsonl.append("}\n");
-            }
-            AtomicFiles.writeString(file, jsonl.toString());
+            SeriesFiles.write(imported, file);
             RunInfo info = new RunInfo("baseline", List.of(), "" + out.relativize(file), null, null, null, null, false, imported.meta());
             return new SideResult(info, imported);
         }

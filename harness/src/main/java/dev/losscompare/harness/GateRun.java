@@ -14,19 +14,19 @@ import dev.losscompare.harness.gate.GoldenStore;
 import dev.losscompare.harness.git.GitRepos;
 import dev.losscompare.harness.git.ResolvedRevision;
 import dev.losscompare.harness.git.RevisionResolver;
+import dev.losscompare.harness.io.SeriesFiles;
 import dev.losscompare.harness.run.Progress;
 import dev.losscompare.harness.run.TrainerArgs;
 import dev.losscompare.harness.suite.GateSettings;
 import dev.losscompare.harness.suite.SuiteCase;
 import dev.losscompare.reports.ReportWriter;
-import dev.losscompare.reports.io.AtomicFiles;
 import dev.losscompare.reports.model.CaseResult;
 import dev.losscompare.reports.model.Comparison;
 import dev.losscompare.reports.model.ComparisonMode;
 import dev.losscompare.reports.model.MetricResult;
 import dev.losscompare.reports.model.Revision;
 import dev.losscompare.reports.model.RunInfo;
-import dev.losscompare.reports.model.StepRecord;
+import dev.losscompare.reports.model.RunSeries;
 import dev.losscompare.reports.model.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -138,10 +138,11 @@ public final class GateRun {
         ComparisonMode mode = envDiff.isEmpty() ? ComparisonMode.bitwise()
                 : ComparisonMode.tolerance(c.atol() != null ? c.atol() : gate.atol(), c.rtol() != null ? c.rtol() : gate.rtol());
         Path goldenCopy = caseDir.resolve("baseline.jsonl");
-        writeSeries(golden, goldenCopy);
+        RunSeries goldenSeries = golden.toSeries();
+        SeriesFiles.write(goldenSeries, goldenCopy);
         RunInfo goldenInfo = new RunInfo("golden", golden.settings().options(), caseDir.getParent().relativize(goldenCopy).toString(),
-                null, null, null, null, false, golden.toSeries().meta());
-        Judgement j = CaseJudge.judge(id, new SideResult(goldenInfo, golden.toSeries()), run, METRICS, mode, settings.steps());
+                null, null, null, null, false, goldenSeries.meta());
+        Judgement j = CaseJudge.judge(id, new SideResult(goldenInfo, goldenSeries), run, METRICS, mode, settings.steps());
         String note = envDiff.isEmpty() ? null : "environment differs from the golden's (" + envDiff
                 + "), so compared within " + String.format(java.util.Locale.ROOT, "atol=%.1e, rtol=%.1e", mode.atol(), mode.rtol())
                 + " instead of bitwise";
@@ -195,17 +196,6 @@ public final class GateRun {
     private static CaseId caseId(Materialized m, SuiteCase c, List<String> options) {
         CaseId named = CaseNaming.of(m.dir().resolve(c.config()), c.config(), options);
         return new CaseId(c.name(), named.model(), named.flavor(), named.config());
-    }
-
-    private static void writeSeries(Golden g, Path file) throws IOException {
-        StringBuilder jsonl = new StringBuilder();
-        for (StepRecord r : g.toSeries().steps()) {
-            jsonl.append("{\"step\":").append(r.step()).append(",\"loss\":").append(r.value("loss"))
-                    .append(",\"grad_norm\":").append(r.value("grad_norm"));
-            if (r.dataFingerprint() != null) jsonl.append(",\"data_fingerprint\":\"").append(r.dataFingerprint()).append('"');
-            jsonl.append("}\n");
-        }
-        AtomicFiles.writeString(file, jsonl.toString());
     }
 
     private static CaseResult error(CaseId id, String why) {

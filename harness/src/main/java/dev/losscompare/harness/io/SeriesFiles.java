@@ -4,9 +4,15 @@ import dev.losscompare.reports.model.MetricsFile;
 import dev.losscompare.reports.model.RunSeries;
 import dev.losscompare.reports.model.StepRecord;
 import dev.losscompare.reports.model.UnreadableSeriesException;
+import dev.losscompare.reports.io.AtomicFiles;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.TreeMap;
 
-/** Reads a metrics file strictly: besides the reader's checks, steps must strictly increase. */
+/**
+ * Reads a metrics file strictly (besides the reader's checks, steps must strictly increase), and
+ * writes a series that came from elsewhere (an imported loss file, a golden) in the same format.
+ */
 public final class SeriesFiles {
     private SeriesFiles() {}
 
@@ -14,6 +20,18 @@ public final class SeriesFiles {
         RunSeries series = MetricsFile.read(file);
         checkOrder(series, file.toString());
         return series;
+    }
+
+    /** One JSON line per step, metrics in name order, written atomically; NaN stays a bare token. */
+    public static void write(RunSeries series, Path file) throws IOException {
+        StringBuilder jsonl = new StringBuilder();
+        for (StepRecord r : series.steps()) {
+            jsonl.append("{\"step\":").append(r.step());
+            new TreeMap<>(r.values()).forEach((k, v) -> jsonl.append(",\"").append(k).append("\":").append(v));
+            if (r.dataFingerprint() != null) jsonl.append(",\"data_fingerprint\":\"").append(r.dataFingerprint()).append('"');
+            jsonl.append("}\n");
+        }
+        AtomicFiles.writeString(file, jsonl.toString());
     }
 
     static void checkOrder(RunSeries series, String name) {
