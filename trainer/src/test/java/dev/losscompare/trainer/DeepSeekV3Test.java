@@ -11,9 +11,6 @@ import dev.losscompare.trainer.data.ByteTokenizer;
 import dev.losscompare.trainer.model.Model;
 import dev.losscompare.trainer.model.ModelRegistry;
 import dev.losscompare.trainer.model.Ops;
-import dev.losscompare.trainer.train.Trainer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -83,13 +80,8 @@ class DeepSeekV3Test {
 
     @Test
     void seedCheckpointRoundTrip() throws Exception {
-        Path ckpt = dir.resolve("seed.safetensors");
-        new Trainer(TinyRuns.config(dir.resolve("unused.jsonl"), DEEPSEEK, "--checkpoint.create_seed_checkpoint",
-                "--checkpoint.path=" + ckpt, "--debug.seed=5"), new PrintStream(new ByteArrayOutputStream())).run();
-        List<JsonNode> original = TinyRuns.train(dir.resolve("o.jsonl"), DEEPSEEK, "--debug.seed=5", "--training.steps=1");
-        List<JsonNode> loaded = TinyRuns.train(dir.resolve("l.jsonl"), DEEPSEEK, "--debug.seed=6", "--training.steps=1",
-                "--checkpoint.initial_load_path=" + ckpt);
-        assertArrayEquals(TinyRuns.bits(original, "loss"), TinyRuns.bits(loaded, "loss"));
-        assertArrayEquals(TinyRuns.bits(original, "grad_norm"), TinyRuns.bits(loaded, "grad_norm"));
+        TinyRuns.RoundTrip r = TinyRuns.seedCheckpointRoundTrip(dir, DEEPSEEK);
+        assertArrayEquals(TinyRuns.bits(r.original(), "loss"), TinyRuns.bits(r.loaded(), "loss"));
+        assertArrayEquals(TinyRuns.bits(r.original(), "grad_norm"), TinyRuns.bits(r.loaded(), "grad_norm"));
     }
 }

@@ -38,6 +38,19 @@ final class TinyRuns {
         return steps(metrics);
     }
 
+    /** One run's first step trained from its own init (seed 5) and one loaded from that init's seed checkpoint (seed 6). */
+    record RoundTrip(List<JsonNode> original, List<JsonNode> loaded) {}
+
+    static RoundTrip seedCheckpointRoundTrip(Path dir, String model) throws IOException {
+        Path ckpt = dir.resolve("seed.safetensors");
+        new Trainer(config(dir.resolve("unused.jsonl"), model, "--checkpoint.create_seed_checkpoint",
+                "--checkpoint.path=" + ckpt, "--debug.seed=5"), new PrintStream(new ByteArrayOutputStream())).run();
+        List<JsonNode> original = train(dir.resolve("o.jsonl"), model, "--debug.seed=5", "--training.steps=1");
+        List<JsonNode> loaded = train(dir.resolve("l.jsonl"), model, "--debug.seed=6", "--training.steps=1",
+                "--checkpoint.initial_load_path=" + ckpt);
+        return new RoundTrip(original, loaded);
+    }
+
     static List<JsonNode> steps(Path metrics) throws IOException {
         List<JsonNode> rows = new ArrayList<>();
         for (String line : Files.readAllLines(metrics)) {
