@@ -1,7 +1,7 @@
 package dev.losscompare.harness;
 
 import dev.losscompare.harness.suite.SuiteCase;
-import dev.losscompare.reports.model.ComparisonMode;
+import dev.losscompare.domain.ComparisonMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

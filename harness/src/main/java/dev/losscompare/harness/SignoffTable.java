@@ -1,8 +1,8 @@
 package dev.losscompare.harness;
 
-import dev.losscompare.reports.model.CaseResult;
-import dev.losscompare.reports.model.Comparison;
-import dev.losscompare.reports.model.MetricResult;
+import dev.losscompare.domain.CaseResult;
+import dev.losscompare.domain.Comparison;
+import dev.losscompare.domain.MetricResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.losscompare.reports.model.CaseResult;
-import dev.losscompare.reports.model.Comparison;
-import dev.losscompare.reports.model.ComparisonJson;
-import dev.losscompare.reports.model.MetricResult;
-import dev.losscompare.reports.model.Verdict;
+import dev.losscompare.domain.CaseResult;
+import dev.losscompare.domain.Comparison;
+import dev.losscompare.domain.ComparisonJson;
+import dev.losscompare.domain.MetricResult;
+import dev.losscompare.domain.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,9 +3,9 @@ package dev.losscompare.harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.losscompare.reports.model.Comparison;
-import dev.losscompare.reports.model.ComparisonJson;
-import dev.losscompare.reports.model.MetricResult;
+import dev.losscompare.domain.Comparison;
+import dev.losscompare.domain.ComparisonJson;
+import dev.losscompare.domain.MetricResult;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.losscompare.reports.model.Comparison;
-import dev.losscompare.reports.model.ComparisonJson;
+import dev.losscompare.domain.Comparison;
+import dev.losscompare.domain.ComparisonJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

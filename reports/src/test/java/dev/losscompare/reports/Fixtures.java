@@ -1,12 +1,12 @@
 package dev.losscompare.reports;
 
-import dev.losscompare.reports.model.CaseResult;
-import dev.losscompare.reports.model.Comparison;
-import dev.losscompare.reports.model.ComparisonMode;
-import dev.losscompare.reports.model.MetricResult;
-import dev.losscompare.reports.model.Revision;
-import dev.losscompare.reports.model.RunInfo;
-import dev.losscompare.reports.model.Verdict;
+import dev.losscompare.domain.CaseResult;
+import dev.losscompare.domain.Comparison;
+import dev.losscompare.domain.ComparisonMode;
+import dev.losscompare.domain.MetricResult;
+import dev.losscompare.domain.Revision;
+import dev.losscompare.domain.RunInfo;
+import dev.losscompare.domain.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

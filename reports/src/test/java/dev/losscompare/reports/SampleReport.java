@@ -1,6 +1,6 @@
 package dev.losscompare.reports;
 
-import dev.losscompare.reports.model.Comparison;
+import dev.losscompare.domain.Comparison;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

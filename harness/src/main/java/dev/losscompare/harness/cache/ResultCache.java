@@ -1,9 +1,9 @@
 package dev.losscompare.harness.cache;
 
 import dev.losscompare.harness.run.TrainerArgs;
-import dev.losscompare.reports.model.MetricsFile;
-import dev.losscompare.reports.model.RunSeries;
-import dev.losscompare.reports.model.UnreadableSeriesException;
+import dev.losscompare.domain.MetricsFile;
+import dev.losscompare.domain.RunSeries;
+import dev.losscompare.domain.UnreadableSeriesException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.cache.CacheLocation;
 import dev.losscompare.harness.run.ShellWords;
-import dev.losscompare.reports.model.ComparisonMode;
+import dev.losscompare.domain.ComparisonMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

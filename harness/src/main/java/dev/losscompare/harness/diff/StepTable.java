@@ -1,5 +1,7 @@
 package dev.losscompare.harness.diff;
 
+import dev.losscompare.domain.judge.MetricDiff;
+import dev.losscompare.domain.judge.Numbers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package dev.losscompare.harness.gate;
 
-import dev.losscompare.reports.model.RunSeries;
-import dev.losscompare.reports.model.StepRecord;
+import dev.losscompare.domain.RunSeries;
+import dev.losscompare.domain.StepRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.losscompare.harness.gate;
 
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.reports.io.AtomicFiles;
-import dev.losscompare.reports.model.ComparisonJson;
+import dev.losscompare.domain.ComparisonJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.losscompare.harness.io;
 
-import dev.losscompare.reports.model.MetricsFile;
-import dev.losscompare.reports.model.RunSeries;
-import dev.losscompare.reports.model.StepRecord;
-import dev.losscompare.reports.model.UnreadableSeriesException;
+import dev.losscompare.domain.MetricsFile;
+import dev.losscompare.domain.RunSeries;
+import dev.losscompare.domain.StepRecord;
+import dev.losscompare.domain.UnreadableSeriesException;
 import dev.losscompare.reports.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;

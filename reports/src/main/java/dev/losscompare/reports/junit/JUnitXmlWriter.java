@@ -1,10 +1,10 @@
 package dev.losscompare.reports.junit;
 
-import dev.losscompare.reports.model.CaseResult;
-import dev.losscompare.reports.model.Comparison;
-import dev.losscompare.reports.model.MetricResult;
-import dev.losscompare.reports.model.RunInfo;
-import dev.losscompare.reports.model.Verdict;
+import dev.losscompare.domain.CaseResult;
+import dev.losscompare.domain.Comparison;
+import dev.losscompare.domain.MetricResult;
+import dev.losscompare.domain.RunInfo;
+import dev.losscompare.domain.Verdict;
 import dev.losscompare.reports.series.CaseSeries;
 import dev.losscompare.reports.text.Fmt;
 import java.io.StringWriter;
@@ -199,11 +199,11 @@ public final class JUnitXmlWriter {
         return run == null || run.wallSeconds() == null || run.wallSeconds().isNaN() ? 0 : run.wallSeconds();
     }
 
-    private static String spec(dev.losscompare.reports.model.Revision r) {
+    private static String spec(dev.losscompare.domain.Revision r) {
         return r == null ? "?" : r.spec();
     }
 
-    private static String revision(dev.losscompare.reports.model.Revision r) {
+    private static String revision(dev.losscompare.domain.Revision r) {
         if (r == null) return null;
         if (r.workingTree()) return r.spec() + " (working tree)";
         return r.spec() + (r.commitId() != null ? " " + r.commitId() : "");

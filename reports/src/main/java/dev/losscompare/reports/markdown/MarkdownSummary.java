@@ -1,10 +1,10 @@
 package dev.losscompare.reports.markdown;
 
-import dev.losscompare.reports.model.CaseResult;
-import dev.losscompare.reports.model.Comparison;
-import dev.losscompare.reports.model.MetricResult;
-import dev.losscompare.reports.model.Revision;
-import dev.losscompare.reports.model.Verdict;
+import dev.losscompare.domain.CaseResult;
+import dev.losscompare.domain.Comparison;
+import dev.losscompare.domain.MetricResult;
+import dev.losscompare.domain.Revision;
+import dev.losscompare.domain.Verdict;
 import dev.losscompare.reports.series.CaseSeries;
 import dev.losscompare.reports.text.Fmt;
 import java.util.ArrayList;

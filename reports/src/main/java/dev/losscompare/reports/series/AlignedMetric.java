@@ -1,7 +1,7 @@
 package dev.losscompare.reports.series;
 
-import dev.losscompare.reports.model.ComparisonMode;
-import dev.losscompare.reports.model.StepRecord;
+import dev.losscompare.domain.ComparisonMode;
+import dev.losscompare.domain.StepRecord;
 import java.util.Map;
 import java.util.TreeMap;
 

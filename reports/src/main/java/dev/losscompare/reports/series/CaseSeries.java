@@ -1,7 +1,7 @@
 package dev.losscompare.reports.series;
 
-import dev.losscompare.reports.model.CaseResult;
-import dev.losscompare.reports.model.MetricResult;
+import dev.losscompare.domain.CaseResult;
+import dev.losscompare.domain.MetricResult;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

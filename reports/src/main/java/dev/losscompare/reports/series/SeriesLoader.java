@@ -1,10 +1,10 @@
 package dev.losscompare.reports.series;
 
-import dev.losscompare.reports.model.CaseResult;
-import dev.losscompare.reports.model.MetricsFile;
-import dev.losscompare.reports.model.RunInfo;
-import dev.losscompare.reports.model.RunSeries;
-import dev.losscompare.reports.model.UnreadableSeriesException;
+import dev.losscompare.domain.CaseResult;
+import dev.losscompare.domain.MetricsFile;
+import dev.losscompare.domain.RunInfo;
+import dev.losscompare.domain.RunSeries;
+import dev.losscompare.domain.UnreadableSeriesException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,7 +1,7 @@
 package dev.losscompare.reports.series;
 
-import dev.losscompare.reports.model.RunSeries;
-import dev.losscompare.reports.model.StepRecord;
+import dev.losscompare.domain.RunSeries;
+import dev.losscompare.domain.StepRecord;
 import java.util.Map;
 import java.util.TreeMap;
 

@@ -1,4 +1,4 @@
-package dev.losscompare.reports.model;
+package dev.losscompare.domain;
 
 /** A metrics file that is missing, truncated or malformed. The message names the file and line. */
 public class UnreadableSeriesException extends RuntimeException {

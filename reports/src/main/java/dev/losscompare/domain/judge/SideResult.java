@@ -1,7 +1,7 @@
-package dev.losscompare.harness.diff;
+package dev.losscompare.domain.judge;
 
-import dev.losscompare.reports.model.RunInfo;
-import dev.losscompare.reports.model.RunSeries;
+import dev.losscompare.domain.RunInfo;
+import dev.losscompare.domain.RunSeries;
 
 /**
  * One side of a case after its run: what the report records ({@code info}; {@code info.error()}

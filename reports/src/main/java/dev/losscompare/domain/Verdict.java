@@ -1,4 +1,4 @@
-package dev.losscompare.reports.model;
+package dev.losscompare.domain;
 
 /** Outcome of one metric or one case. ERROR means "could not decide" and is never a pass. */
 public enum Verdict {

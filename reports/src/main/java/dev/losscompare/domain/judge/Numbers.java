@@ -1,4 +1,4 @@
-package dev.losscompare.harness.diff;
+package dev.losscompare.domain.judge;
 
 import java.util.Locale;
 

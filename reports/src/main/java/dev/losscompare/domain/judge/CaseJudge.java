@@ -1,10 +1,10 @@
-package dev.losscompare.harness.diff;
+package dev.losscompare.domain.judge;
 
-import dev.losscompare.reports.model.CaseResult;
-import dev.losscompare.reports.model.ComparisonMode;
-import dev.losscompare.reports.model.MetricResult;
-import dev.losscompare.reports.model.StepRecord;
-import dev.losscompare.reports.model.Verdict;
+import dev.losscompare.domain.CaseResult;
+import dev.losscompare.domain.ComparisonMode;
+import dev.losscompare.domain.MetricResult;
+import dev.losscompare.domain.StepRecord;
+import dev.losscompare.domain.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
-package dev.losscompare.harness.diff;
+package dev.losscompare.domain.judge;
 
-import dev.losscompare.reports.model.CaseResult;
+import dev.losscompare.domain.CaseResult;
 import java.util.List;
 
 /** A decided case: the model record, the diffs behind it (for the step tables) and the verdict line. */

@@ -1,4 +1,4 @@
-package dev.losscompare.harness.diff;
+package dev.losscompare.domain.judge;
 
 /**
  * Where two series first part: a {@code VALUE} difference (including NaN against a number) is

@@ -1,4 +1,4 @@
-package dev.losscompare.reports.model;
+package dev.losscompare.domain;
 
 /**
  * One side of a comparison as the user named it ({@code spec}: a branch, sha, {@code HEAD~1}, or

@@ -1,4 +1,4 @@
-package dev.losscompare.reports.model;
+package dev.losscompare.domain;
 
 /** How two series were compared: {@code bitwise}, or {@code tolerance} with |t-b| <= atol + rtol*|b|. */
 public record ComparisonMode(String kind, double atol, double rtol) {

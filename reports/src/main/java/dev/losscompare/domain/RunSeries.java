@@ -1,4 +1,4 @@
-package dev.losscompare.reports.model;
+package dev.losscompare.domain;
 
 import java.util.List;
 import java.util.Map;

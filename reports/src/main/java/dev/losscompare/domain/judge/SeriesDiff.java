@@ -1,8 +1,8 @@
-package dev.losscompare.harness.diff;
+package dev.losscompare.domain.judge;
 
-import dev.losscompare.reports.model.ComparisonMode;
-import dev.losscompare.reports.model.RunSeries;
-import dev.losscompare.reports.model.StepRecord;
+import dev.losscompare.domain.ComparisonMode;
+import dev.losscompare.domain.RunSeries;
+import dev.losscompare.domain.StepRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
