@@ -1,12 +1,19 @@
 package dev.losscompare.harness;
 
-import dev.losscompare.harness.cli.CompareCommand;
+import dev.losscompare.harness.cli.LossCompareCommand;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 
-/** Entry point of loss_compare.sh. Every failure to decide ends as one line on stderr and exit 2. */
+/**
+ * Entry point of loss_compare.sh (the command tree is in docs/architecture.md). Every failure to
+ * decide ends as one line on stderr and exit 2.
+ */
 public final class Main {
     public static final int USAGE = 2;
+    private static final Set<String> ROOT_WORDS = Set.of("-h", "--help", "-V", "--version");
 
     private Main() {}
 
@@ -15,11 +22,12 @@ public final class Main {
     }
 
     public static int execute(Console console, String... args) {
-        CommandLine cli = new CommandLine(new CompareCommand(console));
+        CommandLine cli = new CommandLine(new LossCompareCommand(console));
         cli.setOut(new PrintWriter(console.out(), true));
         cli.setErr(new PrintWriter(console.err(), true));
         cli.setParameterExceptionHandler((e, a) -> {
-            console.err().println("loss_compare: " + e.getMessage() + " (see --help)");
+            String sub = e.getCommandLine() == cli ? "" : " " + e.getCommandLine().getCommandName();
+            console.err().println("loss_compare: " + e.getMessage() + " (see loss_compare.sh" + sub + " --help)");
             return USAGE;
         });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -31,6 +39,34 @@ public final class Main {
             }
             return USAGE;
         });
-        return cli.execute(args);
+        Set<String> commands = cli.getSubcommands().keySet();
+        String misplaced = optionsBeforeCommand(args, commands);
+        if (misplaced != null) {
+            console.err().println("loss_compare: " + misplaced);
+            return USAGE;
+        }
+        return cli.execute(withCommand(args, commands));
+    }
+
+    /** torchtitan's form, {@code BASELINE TEST [options]}, is the compare command. */
+    static String[] withCommand(String[] args, Set<String> commands) {
+        if (args.length > 0 && (commands.contains(args[0]) || ROOT_WORDS.contains(args[0]))) return args;
+        List<String> all = new ArrayList<>(List.of("compare"));
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
+    }
+
+    /**
+     * Options placed before a command word ({@code --steps=3 gate}) would otherwise be taken for a
+     * comparison of a revision named "gate": say what happened instead of guessing.
+     */
+    static String optionsBeforeCommand(String[] args, Set<String> commands) {
+        int i = 0;
+        while (i < args.length && args[i].startsWith("-") && !ROOT_WORDS.contains(args[i])) i++;
+        if (i == 0 || i == args.length || !commands.contains(args[i]) || args[i].equals("compare")) return null;
+        String command = args[i];
+        return "option " + args[0] + " before '" + command + "' has no effect there: options go after the command"
+                + " (see loss_compare.sh " + command + " --help); to compare a revision named '" + command
+                + "', use: loss_compare.sh compare " + command + " ...";
     }
 }

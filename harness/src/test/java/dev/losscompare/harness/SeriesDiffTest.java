@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.losscompare.domain.judge.Divergence;
+import dev.losscompare.domain.judge.DivergenceReason;
 import dev.losscompare.domain.judge.MetricDiff;
 import dev.losscompare.domain.judge.Numbers;
 import dev.losscompare.domain.judge.SeriesDiff;
@@ -38,7 +38,7 @@ class SeriesDiffTest {
         double b = Math.nextUp(a);
         MetricDiff d = SeriesDiff.diff(series(1, a), series(1, b), "loss", ComparisonMode.bitwise());
         assertEquals(2, d.divergence().step());
-        assertEquals(Divergence.Kind.VALUE, d.divergence().kind());
+        assertEquals(DivergenceReason.VALUE, d.divergence().reason());
         assertEquals(b - a, d.maxAbsDiff());
         assertEquals(2, d.comparedSteps());
         assertNull(SeriesDiff.diff(series(1, a), series(1, a), "loss", ComparisonMode.bitwise()).divergence());
@@ -79,7 +79,7 @@ class SeriesDiffTest {
     @Test
     void differentStepSetsDivergeAtTheFirstOddStep() {
         MetricDiff d = SeriesDiff.diff(series(1, 2, 3), series(1, 2), "loss", ComparisonMode.bitwise());
-        assertEquals(Divergence.Kind.STEP_SET, d.divergence().kind());
+        assertEquals(DivergenceReason.STEP_MISSING_IN_TEST, d.divergence().reason());
         assertEquals("step 3 missing in test", d.divergence().message());
     }
 

@@ -6,7 +6,9 @@ import java.util.List;
  * One model case of a comparison (e.g. "llama3_debugmodel"): both runs and the per-metric diffs.
  * {@code inputsDivergeAtStep} is the first step whose data_fingerprint differs (a data-pipeline
  * change, not a model change), or null. {@code error} explains an ERROR verdict. {@code note} is
- * context that does not change the verdict, e.g. that the environment differs from a golden's.
+ * context that does not change the verdict. {@code mode} is how this case was compared and
+ * {@code modeReason} why (e.g. "environment differs from the golden's: blas_core SkylakeX -> Haswell");
+ * both are null in comparison.json files of schema 1, where the comparison's mode applied to every case.
  */
 public record CaseResult(
         String name,
@@ -19,9 +21,27 @@ public record CaseResult(
         RunInfo baseline,
         RunInfo test,
         List<MetricResult> metrics,
-        String note) {
+        String note,
+        ComparisonMode mode,
+        String modeReason) {
     public CaseResult {
         metrics = metrics == null ? List.of() : List.copyOf(metrics);
+    }
+
+    public CaseResult(String name, String model, String flavor, String config, Verdict verdict, String error,
+                      Integer inputsDivergeAtStep, RunInfo baseline, RunInfo test, List<MetricResult> metrics, String note) {
+        this(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, note, null, null);
+    }
+
+    /** The same case with a note added (context that does not change the verdict). */
+    public CaseResult withNote(String text) {
+        return new CaseResult(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics,
+                note == null ? text : note + "; " + text, mode, modeReason);
+    }
+
+    /** The mode this case was compared in; for schema-1 records, the comparison's. */
+    public ComparisonMode modeOr(ComparisonMode comparisonMode) {
+        return mode != null ? mode : comparisonMode;
     }
 
     /** A case with nothing to note. */

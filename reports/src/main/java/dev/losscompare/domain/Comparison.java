@@ -21,11 +21,28 @@ public record Comparison(
         String startedAt,
         double wallSeconds,
         List<CaseResult> cases) {
-    public static final int SCHEMA_VERSION = 1;
+    /** 2: cases carry the mode they were compared in ({@code mode}, {@code mode_reason}). 1 is still read. */
+    public static final int SCHEMA_VERSION = 2;
 
     public Comparison {
         metrics = metrics == null ? List.of() : List.copyOf(metrics);
         cases = cases == null ? List.of() : List.copyOf(cases);
+    }
+
+    /**
+     * The mode the cases were actually compared in: "bitwise", "tolerance atol=… rtol=…", or
+     * "mixed (4 bitwise, 2 tolerance)". {@code mode} is only what was asked for; this is what every
+     * output's header shows, so a gate whose environment differs never claims bitwise.
+     */
+    public String modeUsed() {
+        long bitwise = cases.stream().filter(c -> c.modeOr(mode).isBitwise()).count();
+        if (cases.isEmpty()) return mode.describe();
+        if (bitwise == cases.size()) return ComparisonMode.BITWISE;
+        if (bitwise == 0) {
+            var distinct = cases.stream().map(c -> c.modeOr(mode)).distinct().toList();
+            return distinct.size() == 1 ? distinct.get(0).describe() : ComparisonMode.TOLERANCE + " (per case)";
+        }
+        return "mixed (" + bitwise + " bitwise, " + (cases.size() - bitwise) + " " + ComparisonMode.TOLERANCE + ")";
     }
 
     /** PASS only if there is at least one case and every case passed. */

@@ -34,7 +34,7 @@ public final class ComparisonJson {
 
     public static Comparison read(Path file) throws IOException {
         Comparison c = MAPPER.readValue(file.toFile(), Comparison.class);
-        if (c.schemaVersion() != Comparison.SCHEMA_VERSION) {
+        if (c.schemaVersion() != Comparison.SCHEMA_VERSION && c.schemaVersion() != 1) {
             throw new IOException(file + ": schema_version " + c.schemaVersion()
                     + " is not supported (expected " + Comparison.SCHEMA_VERSION + ")");
         }

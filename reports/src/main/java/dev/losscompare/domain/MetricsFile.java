@@ -48,7 +48,10 @@ public final class MetricsFile {
                 throw new UnreadableSeriesException(file + ":" + (i + 1) + ": not a JSON object");
             }
             if (node.has("meta")) {
-                meta = JSON.convertValue(node.get("meta"), Map.class);
+                if (!node.get("meta").isObject()) {
+                    throw new UnreadableSeriesException(file + ":" + (i + 1) + ": \"meta\" is not a JSON object");
+                }
+                meta = Meta.withoutNulls(JSON.convertValue(node.get("meta"), Map.class));
                 continue;
             }
             steps.add(parseStep(file, i + 1, node));

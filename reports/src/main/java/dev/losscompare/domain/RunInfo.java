@@ -19,6 +19,6 @@ public record RunInfo(
         Map<String, Object> meta) {
     public RunInfo {
         options = options == null ? List.of() : List.copyOf(options);
-        meta = meta == null ? Map.of() : Map.copyOf(meta);
+        meta = Meta.withoutNulls(meta);
     }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 /** A whole metrics file: the optional {"meta":{...}} line and the step rows in file order. */
 public record RunSeries(Map<String, Object> meta, List<StepRecord> steps) {
     public RunSeries {
-        meta = meta == null ? Map.of() : Map.copyOf(meta);
+        meta = Meta.withoutNulls(meta);
         steps = List.copyOf(steps);
     }
 }

@@ -10,25 +10,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code loss_compare.sh report DIR}: re-renders every output of a saved folder, no training. */
+/** {@code loss_compare report DIR}: re-renders every output of a saved folder, no training. */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Re-render report.html, junit.xml, summary.md and comparison.json from a saved output folder.")
 public final class ReportCommand implements Callable<Integer> {
     @ParentCommand
-    CompareCommand parent;
+    LossCompareCommand root;
 
     @Parameters(index = "0", paramLabel = "DIR", description = "An output folder of an earlier comparison.")
     Path dir;
 
     @Override
     public Integer call() throws Exception {
-        Console console = parent.console();
+        Console console = root.console();
         Path folder = console.cwd().resolve(dir);
         if (!Files.isRegularFile(folder.resolve("comparison.json"))) {
-            throw new UsageException("no comparison.json in " + folder + " (not a loss_compare output folder, or the run did not finish)");
+            throw new UsageException("no comparison.json in " + folder + " (not a loss_compare output folder, or the run did not finish;"
+                    + " to compare a revision named 'report', use: loss_compare.sh compare report " + dir + ")");
         }
         Path report = ReportWriter.rerender(folder);
-        console.out().println("report: " + report);
+        console.out().println("report: " + console.show(report));
         return 0;
     }
 }

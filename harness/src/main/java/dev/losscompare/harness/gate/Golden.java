@@ -1,6 +1,8 @@
 package dev.losscompare.harness.gate;
 
 import dev.losscompare.domain.RunSeries;
+import dev.losscompare.harness.suite.GateSettings;
+import dev.losscompare.harness.suite.SuiteCase;
 import dev.losscompare.domain.StepRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,13 +23,25 @@ public record Golden(
         List<Step> series) {
     public static final int SCHEMA_VERSION = 1;
     /** The run meta keys whose change can change the bits without any change to the code. */
-    public static final List<String> ENVIRONMENT_KEYS = List.of("torch_version", "device", "cpu_capability", "blas_core", "threads");
+    public static final List<String> ENVIRONMENT_KEYS =
+            List.of("torch_version", "device", "cpu_capability", "blas_core", "threads", "kernels");
 
     /**
      * What the gate runs: a mismatch means the golden no longer describes this case. The config's
      * content is not among them: it is code under test, recorded as provenance ({@code configSha256}).
      */
-    public record Settings(String config, List<String> options, long seed, int steps, int threads) {}
+    public record Settings(String config, List<String> options, long seed, int steps, int threads) {
+        /** What the gate runs for a suite case: the case's options, then the gate's train_options. */
+        public static Settings of(SuiteCase c, GateSettings gate) {
+            List<String> options = new ArrayList<>(c.options());
+            options.addAll(gate.trainOptions());
+            return new Settings(c.config(), options, gate.seed(), gate.steps(), gate.threads());
+        }
+
+        public String describe() {
+            return config + ", options " + options + ", seed " + seed + ", steps " + steps + ", threads " + threads;
+        }
+    }
 
     public record Step(int step, double loss, double gradNorm, String dataFingerprint) {}
 

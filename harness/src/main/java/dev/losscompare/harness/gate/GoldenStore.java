@@ -15,6 +15,10 @@ public final class GoldenStore {
         this.dir = dir;
     }
 
+    public Path dir() {
+        return dir;
+    }
+
     public Path file(String caseName) {
         return dir.resolve(caseName + ".json");
     }

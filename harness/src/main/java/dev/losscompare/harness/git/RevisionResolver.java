@@ -46,8 +46,17 @@ public final class RevisionResolver {
     }
 
     private UsageException unknown(String spec) {
+        if (isShallow()) {
+            return new UsageException("unknown revision '" + spec + "' in " + where() + ": this clone is shallow, so older commits"
+                    + " are not here; fetch them with: git fetch --unshallow (in CI: fetch-depth: 0 in the checkout step)");
+        }
         return new UsageException("unknown revision '" + spec + "' in " + where()
                 + " (expected a branch, tag, sha, HEAD~n, origin/main, or . for the working tree)");
+    }
+
+    /** A shallow clone lists its cut-off commits in .git/shallow. */
+    private boolean isShallow() {
+        return new java.io.File(repo.getDirectory(), "shallow").isFile();
     }
 
     private String where() {

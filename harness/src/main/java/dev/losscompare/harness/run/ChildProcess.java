@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,8 +18,16 @@ public final class ChildProcess {
     private ChildProcess() {}
 
     public static RunOutcome run(List<String> command, Path workDir, Path log, Duration timeout) throws IOException {
+        return run(command, workDir, log, timeout, Map.of());
+    }
+
+    /** @param environment variables set for the child on top of this process's environment */
+    public static RunOutcome run(List<String> command, Path workDir, Path log, Duration timeout,
+                                 Map<String, String> environment) throws IOException {
         Files.createDirectories(log.toAbsolutePath().getParent());
-        ProcessBuilder pb = new ProcessBuilder(command)
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(environment);
+        pb
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

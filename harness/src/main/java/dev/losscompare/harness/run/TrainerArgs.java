@@ -4,15 +4,22 @@ import dev.losscompare.harness.cache.RevisionCache;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The argument lists of one side's trainer commands. Harness settings come first so the user's
  * options can override them (the trainer applies overrides in order); the files the harness
- * owns (metrics, checkpoint) come last so no option can redirect them.
+ * owns (metrics, checkpoint) come last so no option can redirect them. {@code kernels} decides the
+ * environment the trainer starts with (see {@link Kernels}).
  */
-public record TrainerArgs(Path revisionDir, String config, int steps, long seed, int threads, List<String> userOptions) {
+public record TrainerArgs(Path revisionDir, String config, int steps, long seed, int threads, List<String> userOptions,
+                          Kernels kernels) {
     public TrainerArgs {
         userOptions = List.copyOf(userOptions);
+    }
+
+    public TrainerArgs(Path revisionDir, String config, int steps, long seed, int threads, List<String> userOptions) {
+        this(revisionDir, config, steps, seed, threads, userOptions, Kernels.NATIVE);
     }
 
     /** The options recorded in the report: everything but the script and the harness's own files. */
@@ -25,6 +32,11 @@ public record TrainerArgs(Path revisionDir, String config, int steps, long seed,
         args.add("--training.num_threads=" + threads);
         args.addAll(userOptions);
         return args;
+    }
+
+    /** What the trainer process gets on top of the harness's environment. */
+    public Map<String, String> environment() {
+        return kernels.environment();
     }
 
     public List<String> seedCheckpointCommand(Path seedFile) {

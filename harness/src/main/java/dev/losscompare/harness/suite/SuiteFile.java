@@ -10,18 +10,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Reads a sign-off suite (configs/signoff.toml): {@code [[case]]} tables with {@code name},
- * {@code config} and optional {@code options} (a list of trainer overrides), {@code atol},
- * {@code rtol}; and an optional {@code [gate]} table (steps, seed, threads, train_options, atol,
- * rtol). Unknown keys, a duplicate or unsafe name, or a missing config key are errors naming the case.
+ * Reads a sign-off suite (configs/signoff.toml, format in docs/architecture.md): {@code [[case]]}
+ * tables (name, config, options, atol, rtol), an optional {@code [gate]} table (steps, seed,
+ * threads, train_options, atol, rtol) and optional top-level {@code inputs}. Strict: an unknown
+ * key, a value of the wrong type, an unsafe or duplicate name is a one-line error naming the key
+ * and what it takes — a typo must never silently change what runs.
  */
 public final class SuiteFile {
-    private static final Set<String> CASE_KEYS = Set.of("name", "config", "options", "atol", "rtol");
-    private static final Set<String> GATE_KEYS = Set.of("steps", "seed", "threads", "train_options", "atol", "rtol");
+    private static final Set<String> TOP_KEYS = new TreeSet<>(List.of("case", "gate", "inputs"));
+    private static final Set<String> CASE_KEYS = new TreeSet<>(List.of("name", "config", "options", "atol", "rtol"));
+    private static final Set<String> GATE_KEYS = new TreeSet<>(List.of("steps", "seed", "threads", "train_options", "atol", "rtol"));
 
-    private SuiteFile() {}
+    private final Path file;
+
+    private SuiteFile(Path file) {
+        this.file = file;
+    }
 
     public static List<SuiteCase> read(Path file) {
         return readSuite(file).cases();
@@ -35,58 +42,97 @@ public final class SuiteFile {
         } catch (IOException e) {
             throw new UsageException("--suite: " + file + " is not valid TOML: " + firstLine(e.getMessage()));
         }
-        root.fieldNames().forEachRemaining(key -> {
-            if (!key.equals("case") && !key.equals("gate")) {
-                throw new UsageException("--suite: " + file + ": unknown key '" + key + "' (expected [[case]] tables and [gate])");
-            }
-        });
+        return new SuiteFile(file).parse(root);
+    }
+
+    private Suite parse(JsonNode root) {
+        checkKeys(root, TOP_KEYS, "the top level");
         JsonNode cases = root.path("case");
-        if (!cases.isArray() || cases.isEmpty()) throw new UsageException("--suite: " + file + " lists no [[case]]");
+        if (!cases.isArray() || cases.isEmpty()) throw error("lists no [[case]] tables");
         List<SuiteCase> out = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         for (JsonNode c : cases) {
-            String name = c.path("name").asText("");
-            if (!name.matches("[A-Za-z0-9._-]+")) {
-                throw new UsageException("--suite: " + file + ": every case needs a name of letters, digits, '.', '_' or '-' (got '" + name + "')");
+            if (!c.isObject()) throw error("'case' must be [[case]] tables");
+            String name = text(c, "name", "[[case]]", null);
+            if (name == null || !name.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*") || name.matches("\\.+")) {
+                throw error("every case needs name = \"...\" of letters, digits, '.', '_' or '-', not starting with '.' (got "
+                        + (name == null ? "none" : "'" + name + "'") + ")");
             }
-            c.fieldNames().forEachRemaining(key -> {
-                if (!CASE_KEYS.contains(key)) {
-                    throw new UsageException("--suite: case " + name + ": unknown key '" + key + "' (valid: config, name, options)");
-                }
-            });
-            if (!names.add(name)) throw new UsageException("--suite: case " + name + " is listed twice");
-            if (!c.path("config").isTextual()) throw new UsageException("--suite: case " + name + " needs config = \"PATH\"");
-            List<String> options = new ArrayList<>();
-            for (JsonNode o : c.path("options")) options.add(o.asText());
-            out.add(new SuiteCase(name, c.get("config").asText(), options, tolerance(c, "atol", name), tolerance(c, "rtol", name)));
+            String where = "case " + name;
+            checkKeys(c, CASE_KEYS, where);
+            if (!names.add(name)) throw error(where + " is listed twice");
+            String config = text(c, "config", where, null);
+            if (config == null) throw error(where + " needs config = \"PATH\"");
+            out.add(new SuiteCase(name, config, strings(c, "options", where), tolerance(c, "atol", where), tolerance(c, "rtol", where)));
         }
-        return new Suite(out, gate(root.path("gate"), file));
+        return new Suite(out, gate(root.path("gate")), strings(root, "inputs", "the top level"));
     }
 
-    private static GateSettings gate(JsonNode g, Path file) {
+    private GateSettings gate(JsonNode g) {
         GateSettings d = GateSettings.DEFAULT;
         if (g.isMissingNode()) return d;
-        g.fieldNames().forEachRemaining(key -> {
-            if (!GATE_KEYS.contains(key)) {
-                throw new UsageException("--suite: [gate]: unknown key '" + key + "' (valid: " + String.join(", ", new java.util.TreeSet<>(GATE_KEYS)) + ")");
-            }
-        });
-        List<String> options = new ArrayList<>();
-        for (JsonNode o : g.path("train_options")) options.add(o.asText());
-        GateSettings s = new GateSettings(g.path("steps").asInt(d.steps()), g.path("seed").asLong(d.seed()),
-                g.path("threads").asInt(d.threads()), options.isEmpty() ? d.trainOptions() : options,
-                g.has("atol") ? tolerance(g, "atol", "[gate]") : d.atol(), g.has("rtol") ? tolerance(g, "rtol", "[gate]") : d.rtol());
-        if (s.steps() < 1 || s.threads() < 1) throw new UsageException("--suite: " + file + ": [gate] steps and threads must be at least 1");
-        return s;
+        if (!g.isObject()) throw error("'gate' must be a [gate] table");
+        checkKeys(g, GATE_KEYS, "[gate]");
+        List<String> options = strings(g, "train_options", "[gate]");
+        Double atol = tolerance(g, "atol", "[gate]");
+        Double rtol = tolerance(g, "rtol", "[gate]");
+        return new GateSettings(positive(g, "steps", d.steps()), (long) integer(g, "seed", d.seed()), positive(g, "threads", d.threads()),
+                g.has("train_options") ? options : d.trainOptions(), atol != null ? atol : d.atol(), rtol != null ? rtol : d.rtol());
     }
 
-    private static Double tolerance(JsonNode node, String key, String where) {
-        if (!node.has(key)) return null;
-        double v = node.get(key).asDouble(-1);
-        if (!node.get(key).isNumber() || !(v >= 0) || Double.isInfinite(v)) {
-            throw new UsageException("--suite: " + where + ": " + key + " must be a number >= 0");
+    private void checkKeys(JsonNode node, Set<String> valid, String where) {
+        node.fieldNames().forEachRemaining(key -> {
+            if (!valid.contains(key)) throw error(where + ": unknown key '" + key + "' (valid: " + String.join(", ", valid) + ")");
+        });
+    }
+
+    private String text(JsonNode node, String key, String where, String fallback) {
+        if (!node.has(key)) return fallback;
+        if (!node.get(key).isTextual()) throw error(where + ": " + key + " must be a string, got " + shown(node.get(key)));
+        return node.get(key).asText();
+    }
+
+    /** A list of strings; a bare string (options = "--x") is an error, not one option or none. */
+    private List<String> strings(JsonNode node, String key, String where) {
+        if (!node.has(key)) return List.of();
+        JsonNode v = node.get(key);
+        if (!v.isArray()) throw error(where + ": " + key + " must be a list of strings, e.g. " + key + " = [\"...\"], got " + shown(v));
+        List<String> out = new ArrayList<>();
+        for (JsonNode o : v) {
+            if (!o.isTextual()) throw error(where + ": every entry of " + key + " must be a string, got " + shown(o));
+            out.add(o.asText());
         }
-        return v;
+        return out;
+    }
+
+    private long integer(JsonNode node, String key, long fallback) {
+        if (!node.has(key)) return fallback;
+        JsonNode v = node.get(key);
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) throw error("[gate]: " + key + " must be a whole number, got " + shown(v));
+        return v.asLong();
+    }
+
+    private int positive(JsonNode node, String key, int fallback) {
+        long v = integer(node, key, fallback);
+        if (v < 1 || v > Integer.MAX_VALUE) throw error("[gate]: " + key + " must be at least 1, got " + v);
+        return (int) v;
+    }
+
+    private Double tolerance(JsonNode node, String key, String where) {
+        if (!node.has(key)) return null;
+        JsonNode v = node.get(key);
+        if (!v.isNumber() || !(v.asDouble() >= 0) || Double.isInfinite(v.asDouble())) {
+            throw error(where + ": " + key + " must be a number >= 0, got " + shown(v));
+        }
+        return v.asDouble();
+    }
+
+    private UsageException error(String what) {
+        return new UsageException("--suite: " + file + ": " + what);
+    }
+
+    private static String shown(JsonNode v) {
+        return (v.isTextual() ? "the string " : v.isArray() ? "a list " : v.isObject() ? "a table " : "") + v;
     }
 
     /** The cases named in {@code --cases=a,b}, in suite order; an unknown name lists the valid ones. */

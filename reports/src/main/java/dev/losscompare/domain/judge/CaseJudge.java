@@ -3,19 +3,20 @@ package dev.losscompare.domain.judge;
 import dev.losscompare.domain.CaseResult;
 import dev.losscompare.domain.ComparisonMode;
 import dev.losscompare.domain.MetricResult;
-import dev.losscompare.domain.StepRecord;
+import dev.losscompare.domain.RunInfo;
 import dev.losscompare.domain.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns two runs into a verdict. The rules, in order, so that nothing undecided is a PASS:
- * a value difference on a step both sides ran is a FAIL (it is a fact even if a run crashed
- * later); a step only one side has is a FAIL when both runs finished; anything else that stops
- * a full comparison — a crash, a timeout, an unreadable series, NaN on both sides, a missing
- * metric, fewer steps than asked for — is an ERROR.
+ * Turns two sides of a case into a verdict. The rules, in order, so that nothing undecided is a
+ * PASS: a value difference on a step both sides have is a FAIL (a fact even if a run crashed
+ * later); a step only one side has is a FAIL when both runs finished; anything else that stops a
+ * full comparison — a crash, a timeout, an unreadable series, NaN on both sides, a missing metric,
+ * a side with other steps than 1..N — is an ERROR, and then no metric of the case is a PASS.
  */
 public final class CaseJudge {
     private CaseJudge() {}
@@ -28,21 +29,30 @@ public final class CaseJudge {
         }
     }
 
-    /** @param expectedSteps steps each run was asked for (checked on the test side, which is always a run) */
+    /** How a case is compared and why (null reason: as requested on the command line). */
+    public record CaseMode(ComparisonMode mode, String reason) {
+        public static CaseMode requested(ComparisonMode mode) {
+            return new CaseMode(mode, null);
+        }
+    }
+
+    /**
+     * @param baselineSteps steps the baseline must have (1..N), or null when its length is not
+     *                      known in advance (an imported file)
+     * @param testSteps     steps the test run must have (1..N)
+     */
     public static Judgement judge(CaseId id, SideResult baseline, SideResult test, List<String> metrics,
-                                  ComparisonMode mode, int expectedSteps) {
+                                  CaseMode caseMode, Integer baselineSteps, int testSteps) {
+        ComparisonMode mode = caseMode.mode();
         String runError = join(baseline.info().error(), test.info().error());
         if (baseline.series() == null || test.series() == null) {
-            if (runError == null) runError = "no series to compare";
-            List<MetricResult> results = new ArrayList<>();
-            for (String m : metrics) results.add(errorResult(m, runError));
-            CaseResult r = new CaseResult(id.name(), id.model(), id.flavor(), id.config(), Verdict.ERROR, runError,
-                    null, baseline.info(), test.info(), results);
-            return new Judgement(r, List.of(), "ERROR " + id.label() + ": " + runError);
+            return error(id, runError == null ? "no series to compare" : runError, metrics, baseline.info(), test.info(), caseMode);
         }
         boolean bothFinished = !baseline.failed() && !test.failed();
         Integer inputsAt = SeriesDiff.inputsDivergeAt(baseline.series(), test.series());
-        String stepCountProblem = bothFinished ? stepCountProblem(test, expectedSteps) : null;
+        String stepCountProblem = !bothFinished ? null
+                : join(baselineSteps == null ? null : StepCount.problem(baseline.series(), baselineSteps, baseline.info().side()),
+                       StepCount.problem(test.series(), testSteps, test.info().side()));
 
         List<MetricDiff> diffs = new ArrayList<>();
         List<MetricResult> results = new ArrayList<>();
@@ -55,13 +65,12 @@ public final class CaseJudge {
             Divergence div = d.divergence();
             Verdict v;
             String message;
-            if (div != null && (div.kind() == Divergence.Kind.VALUE || bothFinished)) {
+            if (div != null && (div.reason().isValueDifference() || bothFinished)) {
                 v = Verdict.FAIL;
-                message = div.kind() == Divergence.Kind.VALUE ? div.message() : metric + ": " + div.message();
-                boolean hasReason = div.message().endsWith(")");
-                failures.add(div.kind() == Divergence.Kind.VALUE && !hasReason
+                message = div.reason().isValueDifference() ? div.message() : metric + ": " + div.message();
+                failures.add(div.reason() == DivergenceReason.VALUE
                         ? message + " (max rel diff " + Numbers.sci(d.maxRelDiff()) + ")"
-                        : div.kind() == Divergence.Kind.STEP_SET ? div.message() : message);
+                        : div.reason().isValueDifference() ? message : div.message());
             } else if (d.problem() != null) {
                 v = Verdict.ERROR;
                 message = d.problem();
@@ -75,7 +84,7 @@ public final class CaseJudge {
                 problems.add(message);
             } else {
                 v = Verdict.PASS;
-                message = passMessage(metric, mode, d.comparedSteps());
+                message = metric + " " + sameText(mode) + " over " + d.comparedSteps() + " steps";
             }
             verdict = verdict.worst(v);
             results.add(new MetricResult(metric, v, v == Verdict.FAIL ? div.step() : null,
@@ -84,41 +93,53 @@ public final class CaseJudge {
         }
         // A proven difference decides the case even if a run also failed afterwards.
         if (!failures.isEmpty()) verdict = Verdict.FAIL;
+        String error = verdict == Verdict.PASS ? null : join(runError, problems.isEmpty() ? null : String.join("; ", problems));
+        if (verdict == Verdict.ERROR) results = undecided(results, error);
 
         String inputs = inputsAt == null ? null
                 : "inputs diverged at step " + inputsAt + " (data_fingerprint differs: a data-pipeline change, not the model)";
-        String error = verdict == Verdict.PASS ? null : join(runError, problems.isEmpty() ? null : String.join("; ", problems));
+        String why = caseMode.reason() == null ? "" : " [" + mode.describe() + ": " + caseMode.reason() + "]";
         String line = switch (verdict) {
-            case PASS -> "PASS " + id.label() + ": " + String.join(", ", metrics) + " "
-                    + (mode.isBitwise() ? "identical" : "within " + tolerance(mode)) + " over "
-                    + diffs.get(0).comparedSteps() + " steps" + (inputs == null ? "" : "; " + inputs);
+            case PASS -> "PASS " + id.label() + ": " + String.join(", ", metrics) + " " + sameText(mode) + " over "
+                    + diffs.get(0).comparedSteps() + " steps" + (inputs == null ? "" : "; " + inputs) + why;
             case FAIL -> "FAIL " + id.label() + ": " + (inputs == null ? "" : inputs + "; ")
-                    + String.join("; ", failures) + (runError == null ? "" : "; " + runError);
+                    + String.join("; ", failures) + (runError == null ? "" : "; " + runError) + why;
             case ERROR -> "ERROR " + id.label() + ": " + (inputs == null ? "" : inputs + "; ") + error;
         };
         CaseResult r = new CaseResult(id.name(), id.model(), id.flavor(), id.config(), verdict,
-                verdict == Verdict.PASS ? null : error, inputsAt, baseline.info(), test.info(), results);
+                verdict == Verdict.PASS ? null : error, inputsAt, baseline.info(), test.info(), results, null,
+                mode, caseMode.reason());
         return new Judgement(r, diffs, line);
     }
 
-    private static String stepCountProblem(SideResult test, int expected) {
-        List<StepRecord> steps = test.series().steps();
-        boolean exact = steps.size() == expected;
-        for (int i = 0; exact && i < steps.size(); i++) exact = steps.get(i).step() == i + 1;
-        if (exact) return null;
-        return "the runs wrote " + steps.size() + " steps, expected steps 1.." + expected;
+    /** A case that could not be compared at all (no build, no seed, no golden, no series): ERROR on every metric. */
+    public static Judgement error(CaseId id, String why, List<String> metrics, RunInfo baseline, RunInfo test, CaseMode caseMode) {
+        List<MetricResult> results = new ArrayList<>();
+        for (String m : metrics) results.add(new MetricResult(m, Verdict.ERROR, null, null, null, 0, 0, 0, 0, why));
+        CaseResult r = new CaseResult(id.name(), id.model(), id.flavor(), id.config(), Verdict.ERROR, why, null,
+                baseline, test, results, null, caseMode == null ? null : caseMode.mode(), caseMode == null ? null : caseMode.reason());
+        return new Judgement(r, List.of(), "ERROR " + id.label() + ": " + why);
     }
 
-    private static MetricResult errorResult(String metric, String why) {
-        return new MetricResult(metric, Verdict.ERROR, null, null, null, 0, 0, 0, 0, why);
+    /** An empty record of a side that never ran. */
+    public static RunInfo notRun(String side) {
+        return new RunInfo(side, List.of(), null, null, null, null, null, false, Map.of());
     }
 
-    private static String passMessage(String metric, ComparisonMode mode, int steps) {
-        return metric + (mode.isBitwise() ? " identical" : " within " + tolerance(mode)) + " over " + steps + " steps";
+    /** "identical (bitwise)" or "within atol=… rtol=…". */
+    static String sameText(ComparisonMode mode) {
+        return mode.isBitwise() ? "identical" : "within " + mode.bounds();
     }
 
-    static String tolerance(ComparisonMode mode) {
-        return "atol=" + Numbers.sci(mode.atol()) + ", rtol=" + Numbers.sci(mode.rtol());
+    /** In an ERROR case no metric is a PASS: what did compare equal is said in its message, not its verdict. */
+    private static List<MetricResult> undecided(List<MetricResult> results, String caseError) {
+        List<MetricResult> out = new ArrayList<>();
+        for (MetricResult m : results) {
+            out.add(m.verdict() != Verdict.PASS ? m : new MetricResult(m.metric(), Verdict.ERROR, null, null, null,
+                    m.maxAbsDiff(), m.maxRelDiff(), m.meanAbsDiff(), m.comparedSteps(),
+                    m.message() + ", but the case could not be decided: " + caseError));
+        }
+        return out;
     }
 
     private static String join(String a, String b) {

@@ -31,8 +31,8 @@ public final class SeriesDiff {
             StepRecord ts = t.get(step);
             if (bs == null || ts == null) {
                 if (first == null) {
-                    first = new Divergence(Divergence.Kind.STEP_SET, step, null, null,
-                            "step " + step + (bs == null ? " only in test" : " missing in test"));
+                    first = new Divergence(bs == null ? DivergenceReason.STEP_ONLY_IN_TEST : DivergenceReason.STEP_MISSING_IN_TEST,
+                            step, null, null, metric);
                 }
                 continue;
             }
@@ -41,10 +41,7 @@ public final class SeriesDiff {
             rows.add(new MetricDiff.Row(step, bv, tv));
             if (absent != null) continue;
             if (bv == null || tv == null) {
-                if (first == null) {
-                    first = new Divergence(Divergence.Kind.STEP_SET, step, bv, tv,
-                            "no " + metric + " at step " + step + " in " + (bv == null ? "baseline" : "test"));
-                }
+                if (first == null) first = new Divergence(DivergenceReason.METRIC_MISSING_AT_STEP, step, bv, tv, metric);
                 continue;
             }
             boolean bFinite = Double.isFinite(bv);
@@ -53,8 +50,7 @@ public final class SeriesDiff {
                 if (Double.compare(bv, tv) == 0) {
                     if (problem == null) problem = metric + " is " + bv + " at step " + step + " in both runs";
                 } else if (first == null) {
-                    String side = !tFinite ? "test is " + tv : "baseline is " + bv;
-                    first = new Divergence(Divergence.Kind.VALUE, step, bv, tv, metric + " differs from step " + step + " (" + side + ")");
+                    first = new Divergence(DivergenceReason.NOT_FINITE, step, bv, tv, metric);
                 }
                 continue;
             }
@@ -64,18 +60,10 @@ public final class SeriesDiff {
             maxAbs = Math.max(maxAbs, abs);
             maxRel = Math.max(maxRel, rel);
             sumAbs += abs;
-            if (first == null && !equal(bv, tv, abs, mode)) {
-                first = new Divergence(Divergence.Kind.VALUE, step, bv, tv, metric + " differs from step " + step);
-            }
+            if (first == null && !mode.matches(bv, tv)) first = new Divergence(DivergenceReason.VALUE, step, bv, tv, metric);
         }
         if (problem == null && compared == 0 && first == null) problem = "no steps of " + metric + " to compare";
         return new MetricDiff(metric, first, problem, maxAbs, maxRel, compared == 0 ? 0 : sumAbs / compared, compared, rows);
-    }
-
-    /** Bitwise: the same double bits (so -0.0 and 0.0 differ). Tolerance: |t-b| <= atol + rtol*|b|. */
-    static boolean equal(double b, double t, double abs, ComparisonMode mode) {
-        if (mode.isBitwise()) return Double.doubleToRawLongBits(b) == Double.doubleToRawLongBits(t);
-        return abs <= mode.atol() + mode.rtol() * Math.abs(b);
     }
 
     /** The first step whose data_fingerprint differs on a step both sides ran, or null. */

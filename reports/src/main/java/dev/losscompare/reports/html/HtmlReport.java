@@ -77,7 +77,7 @@ public final class HtmlReport {
                         + (errors > 0 ? ", " + errors + " could not be decided" : "");
         out.append("<header class=\"banner ").append(cls(overall)).append("\" id=\"overall\" data-verdict=\"").append(overall)
                 .append("\">\n<h1>").append(overall).append(" · ").append(esc(side(c.baseline()))).append(" vs ")
-                .append(esc(side(c.test()))).append("</h1>\n<p>").append(esc(what)).append(" · ").append(esc(modeText(c.mode())))
+                .append(esc(side(c.test()))).append("</h1>\n<p>").append(esc(what)).append(" · ").append(esc(c.modeUsed()))
                 .append(" · exit code ").append(c.exitCode()).append("</p>\n</header>\n");
     }
 
@@ -93,7 +93,7 @@ public final class HtmlReport {
         kv("Seed", String.valueOf(c.seed()));
         kv("Threads", String.valueOf(c.threads()));
         kv("Metrics", String.join(", ", c.metrics()));
-        kv("Mode", modeText(c.mode()));
+        kv("Mode", c.modeUsed());
         kv("Started", c.startedAt());
         kv("Wall time", Fmt.seconds(c.wallSeconds()));
         out.append("</div>\n</section>\n");
@@ -156,12 +156,20 @@ public final class HtmlReport {
         out.append("</tbody>\n</table></div>\n</section>\n");
     }
 
-    private static String caseNote(CaseSeries k) {
+    private String caseNote(CaseSeries k) {
         CaseResult r = k.result();
         if (r.error() != null) return r.error();
         if (!k.seriesErrors().isEmpty()) return k.seriesErrors().get(0);
         if (r.inputsDivergeAtStep() != null) return "inputs differ from step " + r.inputsDivergeAtStep();
-        return r.note() == null ? "" : r.note();
+        List<String> notes = new ArrayList<>();
+        if (r.modeReason() != null) notes.add(modeLine(r));
+        if (r.note() != null) notes.add(r.note());
+        return String.join("; ", notes);
+    }
+
+    /** "compared tolerance atol=… rtol=…: environment differs from the golden's (…)". */
+    private String modeLine(CaseResult r) {
+        return "compared " + r.modeOr(c.mode()).describe() + (r.modeReason() == null ? "" : ": " + r.modeReason());
     }
 
     // ---- one case ------------------------------------------------------------------------
@@ -191,6 +199,7 @@ public final class HtmlReport {
             out.append("<div class=\"note warn inputs-diverge\">The inputs differ from step ").append(r.inputsDivergeAtStep())
                     .append(" (data_fingerprint): the data pipeline changed, so differences from there on are not the model's alone.</div>\n");
         }
+        out.append("<p class=\"mode\">").append(esc(modeLine(r))).append("</p>\n");
         runsTable(k);
 
         TreeMap<Integer, StepRecord> b = k.baseline().byStep(), t = k.test().byStep();
@@ -326,7 +335,7 @@ public final class HtmlReport {
             StringBuilder cells = new StringBuilder();
             for (String m : metrics) {
                 Double vb = rb == null ? null : rb.value(m), vt = rt == null ? null : rt.value(m);
-                diverged |= AlignedMetric.differs(vb, vt, c.mode());
+                diverged |= AlignedMetric.differs(vb, vt, k.result().modeOr(c.mode()));
                 cells.append(valueCell(vb, rb == null)).append(valueCell(vt, rt == null)).append("<td class=\"n v\">")
                         .append(vb != null && vt != null ? Fmt.sci(vt - vb) : "—").append("</td>");
             }
@@ -404,11 +413,6 @@ public final class HtmlReport {
             href = relative;
         }
         return "<a href=\"" + esc(href) + "\">" + esc(label) + "</a> <code>" + esc(relative) + "</code>";
-    }
-
-    static String modeText(ComparisonMode m) {
-        if (m == null || m.isBitwise()) return "bitwise";
-        return "tolerance atol=" + Fmt.sci(m.atol()) + " rtol=" + Fmt.sci(m.rtol());
     }
 
     private static String modelText(CaseResult r) {

@@ -91,10 +91,8 @@ public final class JUnitXmlWriter {
             return new TestCase(r.name(), metric, Verdict.ERROR, why, why, secs, logs);
         }
         String details = details(mr, r);
-        // A crashed case is never a pass, even for a metric whose steps agreed before the crash.
-        if (mr.verdict() == Verdict.ERROR || (mr.verdict() == Verdict.PASS && r.verdict() == Verdict.ERROR)) {
-            String why = mr.verdict() == Verdict.ERROR && mr.message() != null ? mr.message()
-                    : caseError != null ? caseError : "could not decide";
+        if (mr.verdict() == Verdict.ERROR) {
+            String why = mr.message() != null ? mr.message() : caseError != null ? caseError : "could not decide";
             if (caseError != null && !why.equals(caseError)) details = caseError + "\n" + details;
             return new TestCase(r.name(), metric, Verdict.ERROR, why, details, secs, logs);
         }
@@ -162,8 +160,7 @@ public final class JUnitXmlWriter {
         p.put("seed", String.valueOf(c.seed()));
         p.put("threads", String.valueOf(c.threads()));
         p.put("metrics", String.join(",", c.metrics()));
-        p.put("mode", c.mode() == null || c.mode().isBitwise() ? "bitwise"
-                : "tolerance atol=" + c.mode().atol() + " rtol=" + c.mode().rtol());
+        p.put("mode", c.modeUsed());
         nl(x, 2);
         x.writeStartElement("properties");
         for (var e : p.entrySet()) {

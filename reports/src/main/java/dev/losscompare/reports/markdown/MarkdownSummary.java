@@ -23,8 +23,7 @@ public final class MarkdownSummary {
         s.append("### ").append(icon(overall)).append(" loss_compare ").append(overall).append(": ")
                 .append(code(side(c.baseline()))).append(" vs ").append(code(side(c.test()))).append("\n\n");
         s.append(cases.size()).append(" case").append(cases.size() == 1 ? "" : "s").append(" · ")
-                .append(c.mode() == null || c.mode().isBitwise() ? "bitwise"
-                        : "tolerance atol " + Fmt.sci(c.mode().atol()) + ", rtol " + Fmt.sci(c.mode().rtol()))
+                .append(c.modeUsed())
                 .append(" · ").append(c.steps()).append(" steps · seed ").append(c.seed()).append(" · ")
                 .append(c.threads()).append(c.threads() == 1 ? " thread" : " threads").append(" · exit code ").append(c.exitCode()).append("\n\n");
 
@@ -48,6 +47,9 @@ public final class MarkdownSummary {
             else why.addAll(k.seriesErrors());
             if (r.verdict() == Verdict.ERROR && why.isEmpty()) why.add("could not decide (no reason recorded)");
             for (String w : new LinkedHashSet<>(why)) notes.add("- ⚠️ **" + inline(r.name()) + "**: " + inline(w));
+            if (r.modeReason() != null) {
+                notes.add("- **" + inline(r.name()) + "**: compared " + inline(r.modeOr(c.mode()).describe()) + ": " + inline(r.modeReason()));
+            }
             if (r.note() != null) notes.add("- **" + inline(r.name()) + "**: " + inline(r.note()));
             if (r.inputsDivergeAtStep() != null) {
                 notes.add("- **" + inline(r.name()) + "**: inputs (data_fingerprint) differ from step " + r.inputsDivergeAtStep()

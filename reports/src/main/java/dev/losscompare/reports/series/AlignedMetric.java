@@ -48,12 +48,7 @@ public record AlignedMetric(
 
     /** Whether one step's pair counts as divergent under the comparison's mode (for highlighting). */
     public static boolean differs(Double b, Double t, ComparisonMode mode) {
-        if (b == null || t == null) return true;
-        if (mode == null || mode.isBitwise()) {
-            return Double.doubleToLongBits(b) != Double.doubleToLongBits(t);
-        }
-        if (b.isNaN() || t.isNaN() || b.isInfinite() || t.isInfinite()) return !b.equals(t) || b.isNaN();
-        return Math.abs(t - b) > mode.atol() + mode.rtol() * Math.abs(b);
+        return b == null || t == null || !(mode == null ? ComparisonMode.bitwise() : mode).matches(b, t);
     }
 
     private static TreeMap<Integer, Double> values(String metric, Map<Integer, StepRecord> side) {

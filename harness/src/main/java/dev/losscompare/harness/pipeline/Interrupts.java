@@ -1,4 +1,4 @@
-package dev.losscompare.harness;
+package dev.losscompare.harness.pipeline;
 
 import dev.losscompare.harness.run.ActiveProcesses;
 import java.util.Set;

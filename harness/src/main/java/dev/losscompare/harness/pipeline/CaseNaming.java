@@ -1,4 +1,4 @@
-package dev.losscompare.harness;
+package dev.losscompare.harness.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;

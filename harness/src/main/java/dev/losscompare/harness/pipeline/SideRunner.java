@@ -1,4 +1,4 @@
-package dev.losscompare.harness;
+package dev.losscompare.harness.pipeline;
 
 import dev.losscompare.harness.cache.ResultCache;
 import dev.losscompare.harness.cache.Materialized;
@@ -23,9 +23,9 @@ import java.util.Map;
  * Runs one side's training and turns what happened into a {@link SideResult}: the series it
  * wrote and, when it did not finish cleanly, one line saying why and where the log is.
  */
-final class SideRunner {
+public final class SideRunner {
     /** Thrown when Ctrl-C stopped the run: nothing may be recorded as a result. */
-    static final class Interrupted extends RuntimeException {
+    public static final class Interrupted extends RuntimeException {
         Interrupted() {
             super("interrupted");
         }
@@ -76,7 +76,7 @@ final class SideRunner {
         }
         Files.deleteIfExists(partial);
         Progress.Tracker tracker = progress.track(side + " " + m.revision().spec(), partial, args.steps());
-        RunOutcome out = ChildProcess.run(args.trainCommand(partial, seedFile), m.dir(), log, timeout);
+        RunOutcome out = ChildProcess.run(args.trainCommand(partial, seedFile), m.dir(), log, timeout, args.environment());
         if (out.interrupted()) {
             tracker.finish("interrupted");
             throw new Interrupted();

@@ -1,4 +1,6 @@
-package dev.losscompare.harness;
+package dev.losscompare.harness.pipeline;
+
+import dev.losscompare.harness.UsageException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,12 +11,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.stream.Stream;
 
 /** The output folder: given, or ./loss_compare/&lt;UTC time&gt;-&lt;base&gt;-vs-&lt;test&gt;/ under the user's cwd. */
-final class OutputFolders {
+public final class OutputFolders {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private OutputFolders() {}
 
-    static Path create(Path given, Path cwd, String base, String test, Instant now) throws IOException {
+    public static Path create(Path given, Path cwd, String base, String test, Instant now) throws IOException {
         if (given != null) {
             if (Files.isDirectory(given) && !isEmpty(given)) {
                 throw new UsageException("output folder " + given + " already exists and is not empty; pick another --output-folder");

@@ -1,4 +1,4 @@
-package dev.losscompare.harness;
+package dev.losscompare.harness.pipeline;
 
 import dev.losscompare.domain.CaseResult;
 import dev.losscompare.domain.Comparison;
@@ -18,7 +18,7 @@ final class SignoffTable {
         List<String> out = new ArrayList<>();
         out.add("");
         out.add("Sign-off: " + c.baseline().spec() + " vs " + c.test().spec() + " · "
-                + (c.mode().isBitwise() ? "bitwise" : "tolerance") + " · " + c.steps() + " steps · " + c.overall());
+                + c.modeUsed() + " · " + c.steps() + " steps · " + c.overall());
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, rowFormat, "case", "verdict"));
         for (String m : c.metrics()) header.append(String.format(Locale.ROOT, "  %-10s", m));
         out.add(header.append("  first divergence").toString());

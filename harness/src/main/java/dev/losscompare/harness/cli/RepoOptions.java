@@ -1,0 +1,31 @@
+package dev.losscompare.harness.cli;
+
+import dev.losscompare.harness.Console;
+import dev.losscompare.harness.cache.CacheLocation;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Which repository, which cache, and whether finished runs may be reused. */
+public final class RepoOptions {
+    @Option(names = "--repo", paramLabel = "DIR", description = "Repository (default: the one enclosing the current directory).")
+    Path repo;
+
+    @Option(names = "--no-cache", description = "Train every run even if an identical one is in the result cache.")
+    boolean noCache;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", hidden = true)
+    Path cacheDir;
+
+    Path repoDir(Console console) {
+        return repo == null ? console.cwd() : console.cwd().resolve(repo);
+    }
+
+    /** --cache-dir, else LOSS_COMPARE_CACHE, XDG_CACHE_HOME/loss_compare or ~/.cache/loss_compare. */
+    Path cacheDir(Console console) {
+        return cacheDir != null ? console.cwd().resolve(cacheDir) : CacheLocation.resolve(console.env());
+    }
+
+    boolean useResultCache() {
+        return !noCache;
+    }
+}

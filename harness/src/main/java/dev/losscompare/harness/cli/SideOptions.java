@@ -1,0 +1,22 @@
+package dev.losscompare.harness.cli;
+
+import dev.losscompare.harness.run.ShellWords;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options for one side only, after --train-options (so they override it). */
+public final class SideOptions {
+    @Option(names = {"--baseline-train-options", "--baseline-options"}, paramLabel = "\"OPTS\"", description = "Trainer options for the baseline run only.")
+    String baselineOptions;
+
+    @Option(names = {"--test-train-options", "--test-options"}, paramLabel = "\"OPTS\"", description = "Trainer options for the test run only.")
+    String testOptions;
+
+    List<String> baseline() {
+        return ShellWords.split(baselineOptions, "--baseline-train-options");
+    }
+
+    List<String> test() {
+        return ShellWords.split(testOptions, "--test-train-options");
+    }
+}

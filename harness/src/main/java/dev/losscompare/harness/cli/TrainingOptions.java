@@ -1,0 +1,49 @@
+package dev.losscompare.harness.cli;
+
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.pipeline.Training;
+import dev.losscompare.harness.run.Kernels;
+import dev.losscompare.harness.run.ShellWords;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** How the runs train: the same on every side (the per-side options are {@link SideOptions}). */
+public final class TrainingOptions {
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "100", description = "Training steps per run (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--config", paramLabel = "PATH", defaultValue = "configs/llama3_debug.toml",
+            description = "Trainer config, relative to each revision's root (default: ${DEFAULT-VALUE}).")
+    String config;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "debug.seed for every run (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "training.num_threads per run (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--train-options", paramLabel = "\"OPTS\"", description = "Trainer options for every run, split like a shell would.")
+    String trainOptions;
+
+    @Option(names = "--no-seed-checkpoint", description = "Let each run initialize its own weights instead of loading the baseline's.")
+    boolean noSeedCheckpoint;
+
+    @Option(names = "--portable", description = "Run with the portable kernel set (ATen AVX2, OpenBLAS Haswell, oneDNN AVX2) "
+            + "so the bits match on any x86-64 machine with AVX2 and FMA; slower (see README).")
+    boolean portable;
+
+    Training training(Duration timeout) {
+        if (steps < 1) throw new UsageException("--steps must be at least 1, got " + steps);
+        if (threads < 1) throw new UsageException("--threads must be at least 1, got " + threads);
+        return new Training(steps, seed, threads, portable ? Kernels.PORTABLE : Kernels.NATIVE, timeout);
+    }
+
+    List<String> trainOptions() {
+        return ShellWords.split(trainOptions, "--train-options");
+    }
+
+    boolean seedCheckpoint() {
+        return !noSeedCheckpoint;
+    }
+}

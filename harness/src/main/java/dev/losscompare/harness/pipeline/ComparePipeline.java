@@ -1,0 +1,182 @@
+package dev.losscompare.harness.pipeline;
+
+import dev.losscompare.domain.CaseResult;
+import dev.losscompare.domain.Comparison;
+import dev.losscompare.domain.RunSeries;
+import dev.losscompare.domain.Verdict;
+import dev.losscompare.domain.judge.CaseJudge;
+import dev.losscompare.domain.judge.CaseJudge.CaseMode;
+import dev.losscompare.domain.judge.Judgement;
+import dev.losscompare.domain.judge.MetricDiff;
+import dev.losscompare.domain.judge.SideResult;
+import dev.losscompare.harness.diff.StepTable;
+import dev.losscompare.harness.run.ActiveProcesses;
+import dev.losscompare.harness.run.Progress;
+import dev.losscompare.reports.ReportWriter;
+import dev.losscompare.reports.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A comparison from build to report: a {@link Baseline} (trained, imported or golden), a trained
+ * test revision, the cases, the judge, the reports. compare, --import-result and gate are this
+ * class with different baselines; see docs/architecture.md for the data flow.
+ */
+public final class ComparePipeline {
+    /** What the report header records besides the cases. */
+    public record Header(String configLabel, Training training, Instant started) {}
+
+    private final Session session;
+    private final Baseline baseline;
+    private final TrainedRevision test;
+    private final List<CaseSpec> cases;
+    private final Judging judging;
+    private final boolean seedCheckpoint;
+    private final int jobs;
+    private final Header header;
+
+    public ComparePipeline(Session session, Baseline baseline, TrainedRevision test, List<CaseSpec> cases, Judging judging,
+                           boolean seedCheckpoint, int jobs, Header header) {
+        this.session = session;
+        this.baseline = baseline;
+        this.test = test;
+        this.cases = List.copyOf(cases);
+        this.judging = judging;
+        this.seedCheckpoint = seedCheckpoint;
+        this.jobs = jobs;
+        this.header = header;
+    }
+
+    /** Runs every case and writes the reports; returns the exit code (0 match, 1 differ, 2 undecided). */
+    public int run() throws IOException {
+        String buildError = Builds.buildAll(baseline.trained(), test);
+        Seeds seeds = new Seeds(seedCheckpoint ? seeder() : null);
+        List<Judgement> judgements = new ArrayList<>();
+        try (seeds) {
+            for (CaseSpec c : cases) {
+                Path caseDir = Files.createDirectories(session.out().resolve(c.id().name()));
+                if (cases.size() > 1) session.console().out().println("== " + c.id().label());
+                String unusable = buildError != null ? buildError : baseline.unusable(c);
+                judgements.add(unusable != null ? error(c, unusable) : runCase(c, caseDir, seeds));
+            }
+        }
+        return finish(judgements);
+    }
+
+    /** The seed checkpoint comes from the baseline when it is trained, else from the test revision. */
+    private TrainedRevision seeder() {
+        return baseline.trained() != null ? baseline.trained() : test;
+    }
+
+    private Judgement runCase(CaseSpec c, Path caseDir, Seeds seeds) throws IOException {
+        Seeds.Seed seed = seeds.create(c, caseDir);
+        if (seed.error() != null) return error(c, seed.error());
+        SideResult base;
+        SideResult tested;
+        try (Progress progress = session.progress()) {
+            SideRunner runner = session.runner(caseDir, progress, header.training().timeout());
+            TrainedRevision trainedBase = baseline.trained();
+            boolean testLoadsOtherSide = seed.file() != null && seeds.seeder() != test;
+            if (trainedBase == null) {
+                base = baseline.series(c, caseDir);
+                tested = test.run(runner, c, seed.file(), seed.key(), testLoadsOtherSide);
+            } else if (jobs >= 2) {
+                List<SideResult> both = inParallel(runner, trainedBase, c, seed, testLoadsOtherSide);
+                base = both.get(0);
+                tested = both.get(1);
+            } else {
+                base = trainedBase.run(runner, c, seed.file(), seed.key(), false);
+                tested = test.run(runner, c, seed.file(), seed.key(), testLoadsOtherSide);
+            }
+        }
+        if (ActiveProcesses.shuttingDown()) throw new SideRunner.Interrupted();
+        String refused = baseline.refuse(c, tested);
+        if (refused != null) return error(c, refused);
+        CaseMode mode = baseline.mode(c, tested, judging.mode());
+        Judgement j = CaseJudge.judge(c.id(), base, tested, metrics(base.series()), mode, baseline.expectedSteps(c),
+                header.training().steps());
+        stepTables(j, caseDir);
+        return j;
+    }
+
+    private List<SideResult> inParallel(SideRunner runner, TrainedRevision trainedBase, CaseSpec c, Seeds.Seed seed,
+                                        boolean testLoadsOtherSide) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<SideResult> b = pool.submit(() -> trainedBase.run(runner, c, seed.file(), seed.key(), false));
+            Future<SideResult> t = pool.submit(() -> test.run(runner, c, seed.file(), seed.key(), testLoadsOtherSide));
+            return List.of(get(b), get(t));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static SideResult get(Future<SideResult> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SideRunner.Interrupted();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IOException(e.getCause());
+        }
+    }
+
+    /** With an imported baseline and the default metrics, only the metrics the file has (a loss-only file is common). */
+    private List<String> metrics(RunSeries baselineSeries) {
+        if (baseline.trained() != null || judging.metricsGiven() || baselineSeries == null) return judging.metrics();
+        List<String> present = judging.metrics().stream()
+                .filter(m -> baselineSeries.steps().stream().anyMatch(r -> r.value(m) != null)).toList();
+        return present.isEmpty() ? judging.metrics() : present;
+    }
+
+    private Judgement error(CaseSpec c, String why) {
+        return CaseJudge.error(c.id(), why, judging.metrics(), CaseJudge.notRun(baseline.trained() != null ? "baseline" : "golden"),
+                CaseJudge.notRun("test"), null);
+    }
+
+    /** The step tables go to the console for a lone case and for suite cases that did not pass; all go to step_table.txt. */
+    private void stepTables(Judgement j, Path caseDir) throws IOException {
+        boolean print = cases.size() == 1 || j.result().verdict() != Verdict.PASS;
+        List<String> table = new ArrayList<>();
+        for (MetricDiff d : j.diffs()) {
+            if (print) {
+                session.console().out().println();
+                StepTable.forConsole(d).forEach(session.console().out()::println);
+            }
+            table.addAll(StepTable.full(d));
+            table.add("");
+        }
+        if (!table.isEmpty()) AtomicFiles.writeString(caseDir.resolve("step_table.txt"), String.join("\n", table) + "\n");
+        if (print) session.console().out().println();
+    }
+
+    private int finish(List<Judgement> judgements) throws IOException {
+        if (ActiveProcesses.shuttingDown()) throw new SideRunner.Interrupted();
+        List<CaseResult> results = judgements.stream().map(Judgement::result).toList();
+        List<String> metrics = results.size() == 1 && !results.get(0).metrics().isEmpty()
+                ? results.get(0).metrics().stream().map(m -> m.metric()).toList() : judging.metrics();
+        Training t = header.training();
+        Comparison c = new Comparison(Comparison.SCHEMA_VERSION, baseline.kind(), baseline.describe(),
+                test.tree().revision().toModel(), header.configLabel(), t.steps(), t.seed(), t.threads(), metrics, judging.mode(),
+                header.started().toString(), Duration.between(header.started(), Instant.now()).toMillis() / 1000.0, results);
+        for (Judgement j : judgements) {
+            (j.result().verdict() == Verdict.ERROR ? session.console().err() : session.console().out()).println(j.verdictLine());
+        }
+        if (results.size() > 1) SignoffTable.lines(c).forEach(session.console().out()::println);
+        Path report = ReportWriter.writeAll(session.out(), c);
+        session.console().out().println("report: " + session.show(report));
+        return c.exitCode();
+    }
+}

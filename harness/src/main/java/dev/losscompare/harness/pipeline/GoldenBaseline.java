@@ -1,0 +1,95 @@
+package dev.losscompare.harness.pipeline;
+
+import dev.losscompare.domain.ComparisonMode;
+import dev.losscompare.domain.Revision;
+import dev.losscompare.domain.RunInfo;
+import dev.losscompare.domain.RunSeries;
+import dev.losscompare.domain.judge.CaseJudge.CaseMode;
+import dev.losscompare.domain.judge.SideResult;
+import dev.losscompare.harness.gate.Golden;
+import dev.losscompare.harness.gate.GoldenStore;
+import dev.losscompare.harness.io.SeriesFiles;
+import dev.losscompare.harness.suite.GateSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * configs/golden/&lt;case&gt;.json as the baseline. A case is compared bitwise where the run's
+ * environment matches the golden's; where it differs (another CPU, torch, BLAS kernel) within the
+ * case's tolerance, saying which keys differ — or, with {@code strict}, not at all (ERROR).
+ */
+public final class GoldenBaseline implements Baseline {
+    private final GoldenStore store;
+    private final GateSettings gate;
+    private final boolean strict;
+    private final Session session;
+
+    public GoldenBaseline(GoldenStore store, GateSettings gate, boolean strict, Session session) {
+        this.store = store;
+        this.gate = gate;
+        this.strict = strict;
+        this.session = session;
+    }
+
+    @Override
+    public Revision describe() {
+        return new Revision(session.show(store.dir()), null, "golden series", null, false);
+    }
+
+    @Override
+    public String kind() {
+        return "gate";
+    }
+
+    @Override
+    public String unusable(CaseSpec c) {
+        Golden golden = store.read(c.id().name());
+        if (golden == null) {
+            return "no golden series " + session.show(store.file(c.id().name())) + "; record one with: ./loss_compare.sh gate --update";
+        }
+        Golden.Settings now = Golden.Settings.of(c.suite(), gate);
+        if (!golden.settings().equals(now)) {
+            return "the golden was recorded with other settings (" + golden.settings().describe() + "; now " + now.describe()
+                    + "); review and rerun: ./loss_compare.sh gate --update";
+        }
+        return null;
+    }
+
+    @Override
+    public SideResult series(CaseSpec c, Path caseDir) throws IOException {
+        Golden golden = store.read(c.id().name());
+        RunSeries series = golden.toSeries();
+        Path copy = caseDir.resolve("baseline.jsonl");
+        SeriesFiles.write(series, copy);
+        RunInfo info = new RunInfo("golden", golden.settings().options(), caseDir.getParent().relativize(copy).toString(),
+                null, null, null, null, false, series.meta());
+        return new SideResult(info, series);
+    }
+
+    @Override
+    public Integer expectedSteps(CaseSpec c) {
+        return gate.steps();
+    }
+
+    @Override
+    public CaseMode mode(CaseSpec c, SideResult test, ComparisonMode requested) {
+        String diff = environmentDifference(c, test);
+        if (diff.isEmpty()) return CaseMode.requested(ComparisonMode.bitwise());
+        double atol = c.suite().atol() != null ? c.suite().atol() : gate.atol();
+        double rtol = c.suite().rtol() != null ? c.suite().rtol() : gate.rtol();
+        return new CaseMode(ComparisonMode.tolerance(atol, rtol), "environment differs from the golden's (" + diff + ")");
+    }
+
+    @Override
+    public String refuse(CaseSpec c, SideResult test) {
+        String diff = environmentDifference(c, test);
+        if (!strict || diff.isEmpty()) return null;
+        return "environment differs from the golden's (" + diff + ") and --strict requires a bitwise comparison; "
+                + "record the goldens in this environment (gate --update) or run without --strict";
+    }
+
+    private String environmentDifference(CaseSpec c, SideResult test) {
+        if (test.series() == null) return "";
+        return store.read(c.id().name()).environmentDifference(Golden.environmentOf(test.series().meta()));
+    }
+}

@@ -1,0 +1,37 @@
+package dev.losscompare.harness.pipeline;
+
+import dev.losscompare.domain.Revision;
+import dev.losscompare.domain.RunInfo;
+import dev.losscompare.domain.RunSeries;
+import dev.losscompare.domain.judge.SideResult;
+import dev.losscompare.harness.io.SeriesFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A series read from a file (--import-result): the same for every case, its length whatever the file has. */
+public record ImportedBaseline(Path file, RunSeries imported) implements Baseline {
+    @Override
+    public Revision describe() {
+        return new Revision(file.toString(), null, "imported loss file", null, false);
+    }
+
+    @Override
+    public String kind() {
+        return "import";
+    }
+
+    @Override
+    public SideResult series(CaseSpec c, Path caseDir) throws IOException {
+        Path copy = caseDir.resolve("baseline.jsonl");
+        SeriesFiles.write(imported, copy);
+        RunInfo info = new RunInfo("baseline", List.of(), caseDir.getParent().relativize(copy).toString(), null, null, null,
+                null, false, imported.meta());
+        return new SideResult(info, imported);
+    }
+
+    @Override
+    public Integer expectedSteps(CaseSpec c) {
+        return null;
+    }
+}

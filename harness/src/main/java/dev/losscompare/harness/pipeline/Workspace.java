@@ -1,0 +1,103 @@
+package dev.losscompare.harness.pipeline;
+
+import dev.losscompare.domain.judge.CaseJudge.CaseId;
+import dev.losscompare.harness.Console;
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.cache.Materialized;
+import dev.losscompare.harness.cache.ResultCache;
+import dev.losscompare.harness.cache.RevisionCache;
+import dev.losscompare.harness.git.GitRepos;
+import dev.losscompare.harness.git.ResolvedRevision;
+import dev.losscompare.harness.git.RevisionResolver;
+import dev.losscompare.harness.suite.SuiteCase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.eclipse.jgit.lib.Repository;
+
+/**
+ * The opening every command shares: the repository (read only: the user's checkout, index and
+ * branches are never touched), revisions resolved and materialized into the cache, cases named,
+ * and the run guarded against Ctrl-C.
+ */
+public final class Workspace implements AutoCloseable {
+    private final Console console;
+    private final Repository repo;
+    private final RevisionCache revisions;
+    private final Path cacheDir;
+
+    private Workspace(Console console, Repository repo, Path cacheDir) {
+        this.console = console;
+        this.repo = repo;
+        this.cacheDir = cacheDir;
+        this.revisions = new RevisionCache(cacheDir, repo);
+    }
+
+    public static Workspace open(Console console, Path repoDir, Path cacheDir) {
+        return new Workspace(console, GitRepos.open(repoDir), cacheDir);
+    }
+
+    public ResolvedRevision resolve(String spec) {
+        return new RevisionResolver(repo).resolve(spec);
+    }
+
+    /** Copies the revision into the cache (or reuses the copy) and says so. */
+    public Materialized materialize(String role, ResolvedRevision rev) throws IOException {
+        Materialized m = revisions.materialize(rev);
+        console.out().println(role + ": " + rev.label() + (rev.subject() == null ? "" : " \"" + rev.subject() + "\"")
+                + (m.reused() ? " (cached)" : ""));
+        return m;
+    }
+
+    public Session session(Path out, boolean useResultCache, Duration buildTimeout) {
+        return new Session(console, out, revisions, useResultCache ? new ResultCache(cacheDir) : null, buildTimeout);
+    }
+
+    /**
+     * Names the cases from the config as the first revision has it; a lone case (suite name null)
+     * is named after its model and flavor. {@code options} are those the naming side runs with.
+     */
+    public static List<CaseSpec> cases(List<SuiteCase> suiteCases, Materialized first, List<String> options) {
+        List<CaseSpec> out = new ArrayList<>();
+        for (SuiteCase c : suiteCases) {
+            List<String> all = new ArrayList<>(c.options());
+            all.addAll(options);
+            CaseId named = CaseNaming.of(first.dir().resolve(c.config()), c.config(), all);
+            out.add(new CaseSpec(c, c.name() == null ? named : new CaseId(c.name(), named.model(), named.flavor(), named.config())));
+        }
+        return out;
+    }
+
+    /** Every config a case names must exist in each revision that runs it. */
+    public static void checkConfigs(List<SuiteCase> cases, Materialized m) {
+        for (SuiteCase c : cases) {
+            if (!Files.isRegularFile(m.dir().resolve(c.config()))) {
+                throw new UsageException("config " + c.config() + " does not exist in revision " + m.revision().label()
+                        + " (pass --config=PATH relative to the repository root)");
+            }
+        }
+    }
+
+    /** Runs a pipeline; Ctrl-C stops every trainer process tree, writes no result and exits 130. */
+    public int guarded(Path out, Callable<Integer> pipeline) throws Exception {
+        Runnable notice = () -> console.err().println("loss_compare: interrupted; stopped the trainer runs; no result written to "
+                + console.show(out));
+        Interrupts.begin(notice);
+        try {
+            return pipeline.call();
+        } catch (SideRunner.Interrupted e) {
+            return 130;
+        } finally {
+            Interrupts.done(notice);
+        }
+    }
+
+    @Override
+    public void close() {
+        repo.close();
+    }
+}
