@@ -1,6 +1,7 @@
 package dev.losscompare.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -78,9 +79,19 @@ class GateFixtureTest {
             FixtureRepo.Result r = gate(repo, "env", "--cases=alpha");
             assertEquals(0, r.exit(), r.toString());
             assertTrue(r.out().contains("environment differs from the golden's (torch_version 2.9.1 -> unknown)"), r.out());
-            assertTrue(r.out().contains("loss, grad_norm within atol=1.0e-6, rtol=1.0e-3 over 3 steps"), r.out());
-            assertTrue(r.out().contains("so compared within atol=1.0e-06, rtol=1.0e-03 instead of bitwise"), r.out());
-            assertTrue(Files.readString(repo.outputs.resolve("env/summary.md")).contains("environment differs"));
+            assertTrue(r.out().contains("loss, grad_norm within atol=1.0e-06 rtol=1.0e-03 over 3 steps"
+                    + " [tolerance atol=1.0e-06 rtol=1.0e-03: environment differs from the golden's"), r.out());
+            // The mode used, not the mode asked for, is what every output states.
+            String tolerance = "tolerance atol=1.0e-06 rtol=1.0e-03";
+            Path out = repo.outputs.resolve("env");
+            assertTrue(Files.readString(out.resolve("summary.md")).contains("1 case · " + tolerance + " ·"));
+            assertTrue(Files.readString(out.resolve("summary.md")).contains("environment differs"));
+            assertTrue(Files.readString(out.resolve("junit.xml")).contains("<property name=\"mode\" value=\"" + tolerance + "\"/>"));
+            assertTrue(Files.readString(out.resolve("report.html")).contains("· " + tolerance + " · exit code 0"));
+            assertFalse(Files.readString(out.resolve("report.html")).contains("bitwise"));
+            var c = dev.losscompare.domain.ComparisonJson.read(out.resolve("comparison.json"));
+            assertEquals(tolerance, c.modeUsed());
+            assertEquals("tolerance", c.cases().get(0).mode().kind());
         }
     }
 

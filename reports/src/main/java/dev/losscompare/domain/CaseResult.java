@@ -41,7 +41,7 @@ public record CaseResult(
 
     /** The mode this case was compared in; for schema-1 records, the comparison's. */
     public ComparisonMode modeOr(ComparisonMode comparisonMode) {
-        return mode != null ? mode : comparisonMode;
+        return mode != null ? mode : comparisonMode != null ? comparisonMode : ComparisonMode.bitwise();
     }
 
     /** A case with nothing to note. */

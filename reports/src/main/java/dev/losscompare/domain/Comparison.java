@@ -35,8 +35,8 @@ public record Comparison(
      * output's header shows, so a gate whose environment differs never claims bitwise.
      */
     public String modeUsed() {
+        if (cases.isEmpty()) return mode == null ? ComparisonMode.BITWISE : mode.describe();
         long bitwise = cases.stream().filter(c -> c.modeOr(mode).isBitwise()).count();
-        if (cases.isEmpty()) return mode.describe();
         if (bitwise == cases.size()) return ComparisonMode.BITWISE;
         if (bitwise == 0) {
             var distinct = cases.stream().map(c -> c.modeOr(mode)).distinct().toList();

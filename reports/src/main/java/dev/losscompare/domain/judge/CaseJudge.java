@@ -50,9 +50,7 @@ public final class CaseJudge {
         }
         boolean bothFinished = !baseline.failed() && !test.failed();
         Integer inputsAt = SeriesDiff.inputsDivergeAt(baseline.series(), test.series());
-        String stepCountProblem = !bothFinished ? null
-                : join(baselineSteps == null ? null : StepCount.problem(baseline.series(), baselineSteps, baseline.info().side()),
-                       StepCount.problem(test.series(), testSteps, test.info().side()));
+        String stepCountProblem = bothFinished ? StepCount.problem(baseline, baselineSteps, test, testSteps) : null;
 
         List<MetricDiff> diffs = new ArrayList<>();
         List<MetricResult> results = new ArrayList<>();
