@@ -308,14 +308,14 @@ class CompareFixtureTest {
     void reportSubcommandRerendersASavedFolder() throws Exception {
         FixtureRepo.Result r = repo.run("HEAD", "HEAD", "--steps=2");
         assertEquals(0, r.exit(), r.toString());
-        Path json = r.folder().resolve("comparison.json");
-        String before = Files.readString(json);
-        Files.delete(json);
-        Files.writeString(json, before);
+        List<String> outputs = List.of("comparison.json", "report.html", "junit.xml", "summary.md");
+        java.util.Map<String, String> before = new java.util.HashMap<>();
+        for (String f : outputs) before.put(f, Files.readString(r.folder().resolve(f)));
+        for (String f : List.of("report.html", "junit.xml", "summary.md")) Files.delete(r.folder().resolve(f));
         FixtureRepo.Result re = repo.run("report", r.folder().toString());
         assertEquals(0, re.exit(), re.toString());
         assertEquals("report: " + r.folder().resolve("report.html"), re.lastOutLine());
-        assertEquals(before, Files.readString(json));
+        for (String f : outputs) assertEquals(before.get(f), Files.readString(r.folder().resolve(f)), f + " re-rendered differently");
         FixtureRepo.Result none = repo.run("report", tmp.toString());
         assertEquals(2, none.exit());
         assertTrue(none.err().contains("no comparison.json in"), none.err());

@@ -16,7 +16,8 @@ import java.util.Set;
  * PASS: a value difference on a step both sides have is a FAIL (a fact even if a run crashed
  * later); a step only one side has is a FAIL when both runs finished; anything else that stops a
  * full comparison — a crash, a timeout, an unreadable series, NaN on both sides, a missing metric,
- * a side with other steps than 1..N — is an ERROR, and then no metric of the case is a PASS.
+ * a side with other steps than 1..N (a short baseline is never blamed on the test) — is an ERROR,
+ * and then no metric of the case is a PASS.
  */
 public final class CaseJudge {
     private CaseJudge() {}
@@ -51,6 +52,8 @@ public final class CaseJudge {
         boolean bothFinished = !baseline.failed() && !test.failed();
         Integer inputsAt = SeriesDiff.inputsDivergeAt(baseline.series(), test.series());
         String stepCountProblem = bothFinished ? StepCount.problem(baseline, baselineSteps, test, testSteps) : null;
+        // A baseline that is itself incomplete is no reference: a step only the test has proves nothing.
+        boolean baselineComplete = baselineSteps == null || StepCount.isComplete(baseline.series(), baselineSteps);
 
         List<MetricDiff> diffs = new ArrayList<>();
         List<MetricResult> results = new ArrayList<>();
@@ -63,7 +66,7 @@ public final class CaseJudge {
             Divergence div = d.divergence();
             Verdict v;
             String message;
-            if (div != null && (div.reason().isValueDifference() || bothFinished)) {
+            if (div != null && (div.reason().isValueDifference() || (bothFinished && baselineComplete))) {
                 v = Verdict.FAIL;
                 message = div.reason().isValueDifference() ? div.message() : metric + ": " + div.message();
                 failures.add(div.reason() == DivergenceReason.VALUE
