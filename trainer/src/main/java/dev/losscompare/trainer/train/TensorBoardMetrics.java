@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /**
  * The TensorBoard side of the metrics: torchtitan's tags for what this trainer measures
- * (torchtitan/components/metrics.py:416-420 and torchtitan/train.py:548-551 at 6a3a9da9). Loss
+ * (torchtitan/components/metrics.py:416-431 and torchtitan/train.py:548-551 at 6a3a9da9). Loss
  * and grad-norm are fp32, so simple_value holds them exactly; lr and the other doubles go into
  * double tensors, so everything reads back bit for bit. Steps follow torchtitan's should_log
  * (metrics.py:385-386: step 1 and every log_freq-th), plus a step whose loss or grad-norm is not
