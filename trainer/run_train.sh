@@ -12,8 +12,9 @@ target="$trainer_dir/target"
 
 # shellcheck source=cached_build.sh
 source "$trainer_dir/cached_build.sh"
-# Everything that decides the build: the poms, Maven settings and the trainer's sources.
-hashed=(pom.xml .mvn trainer/pom.xml trainer/src/main)
+# Everything that decides the build: the poms, Maven settings, the trainer's sources and those of
+# the modules it depends on (trainer/tbevents).
+hashed=(pom.xml .mvn trainer/pom.xml trainer/src/main trainer/tbevents/pom.xml trainer/tbevents/src/main)
 maven_args=()
 if [[ "${LOSS_COMPARE_CUDA:-0}" == "1" ]]; then maven_args+=(-Pcuda); fi
 cached_build "$root_dir" trainer trainer.jar 4 hashed maven_args

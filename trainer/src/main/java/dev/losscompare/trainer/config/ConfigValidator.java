@@ -35,6 +35,9 @@ final class ConfigValidator {
         if (!(c.lrScheduler().minLrFactor() >= 0 && c.lrScheduler().minLrFactor() <= 1)) {
             fail("lr_scheduler.min_lr_factor", c.lrScheduler().minLrFactor(), "a number in [0, 1]");
         }
+        if (c.metrics().enableTensorboard() && c.metrics().saveTbFolder().isBlank()) {
+            throw new ConfigException("metrics.enable_tensorboard needs metrics.save_tb_folder (--metrics.save_tb_folder=DIR)");
+        }
         if (c.checkpoint().createSeedCheckpoint() && c.checkpoint().path().isEmpty()) {
             throw new ConfigException("checkpoint.create_seed_checkpoint needs checkpoint.path (--checkpoint.path=FILE)");
         }

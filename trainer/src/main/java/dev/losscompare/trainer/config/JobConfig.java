@@ -34,7 +34,7 @@ public record JobConfig(
 
     public record Debug(long seed, boolean deterministic) {}
 
-    public record Metrics(String path, int logFreq) {}
+    public record Metrics(String path, int logFreq, boolean enableTensorboard, String saveTbFolder) {}
 
     public record Checkpoint(boolean createSeedCheckpoint, String path, String initialLoadPath) {}
 }

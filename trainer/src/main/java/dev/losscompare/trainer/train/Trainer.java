@@ -74,7 +74,7 @@ public final class Trainer {
                 + " parameters, device " + meta.get("device") + ", threads " + t.numThreads()
                 + ", torch " + meta.get("torch_version") + ", seq_len " + t.seqLen() + ", batch " + t.localBatchSize());
 
-        try (MetricsWriter metrics = MetricsWriter.open(config.metrics().path())) {
+        try (MetricsOutputs metrics = MetricsOutputs.open(config.metrics())) {
             metrics.writeMeta(meta);
             for (int step = 1; step <= t.steps(); step++) {
                 long start = System.nanoTime();

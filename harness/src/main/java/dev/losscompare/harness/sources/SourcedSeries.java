@@ -1,0 +1,19 @@
+package dev.losscompare.harness.sources;
+
+import dev.losscompare.reports.model.RunSeries;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A run read from an existing file or folder: its series, where and in which format it was
+ * found, and how precisely each metric is held (a metric not in {@code precision} is exact).
+ */
+public record SourcedSeries(Path origin, SeriesFormat format, RunSeries series, Map<String, ValuePrecision> precision) {
+    public SourcedSeries {
+        precision = Map.copyOf(precision);
+    }
+
+    public ValuePrecision precision(String metric) {
+        return precision.getOrDefault(metric, ValuePrecision.exact());
+    }
+}

@@ -1,0 +1,43 @@
+package dev.losscompare.trainer.train;
+
+import dev.losscompare.trainer.config.JobConfig;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Map;
+
+/** Every place a step's metrics go: the JSON Lines file and, when enabled, TensorBoard event files. */
+public final class MetricsOutputs implements Closeable {
+    private final MetricsWriter jsonl;
+    private final TensorBoardMetrics tensorboard;
+
+    private MetricsOutputs(MetricsWriter jsonl, TensorBoardMetrics tensorboard) {
+        this.jsonl = jsonl;
+        this.tensorboard = tensorboard;
+    }
+
+    public static MetricsOutputs open(JobConfig.Metrics config) throws IOException {
+        MetricsWriter jsonl = MetricsWriter.open(config.path());
+        try {
+            return new MetricsOutputs(jsonl, TensorBoardMetrics.open(config));
+        } catch (IOException | RuntimeException e) {
+            jsonl.close();
+            throw e;
+        }
+    }
+
+    public void writeMeta(Map<String, Object> meta) {
+        jsonl.writeMeta(meta);
+    }
+
+    public void writeStep(StepMetrics m) {
+        jsonl.writeStep(m);
+        if (tensorboard != null) tensorboard.writeStep(m);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (MetricsWriter ignored = jsonl) {
+            if (tensorboard != null) tensorboard.close();
+        }
+    }
+}
