@@ -1,8 +1,8 @@
 package dev.losscompare.harness.sources;
 
 import dev.losscompare.harness.io.SeriesFiles;
-import dev.losscompare.reports.model.RunSeries;
-import dev.losscompare.reports.model.UnreadableSeriesException;
+import dev.losscompare.domain.RunSeries;
+import dev.losscompare.domain.UnreadableSeriesException;
 import java.nio.file.Path;
 import java.util.Map;
 

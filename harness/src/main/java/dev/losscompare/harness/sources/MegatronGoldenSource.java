@@ -2,9 +2,9 @@ package dev.losscompare.harness.sources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.losscompare.reports.model.RunSeries;
-import dev.losscompare.reports.model.StepRecord;
-import dev.losscompare.reports.model.UnreadableSeriesException;
+import dev.losscompare.domain.RunSeries;
+import dev.losscompare.domain.StepRecord;
+import dev.losscompare.domain.UnreadableSeriesException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.losscompare.harness.sources;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.losscompare.reports.model.UnreadableSeriesException;
+import dev.losscompare.domain.UnreadableSeriesException;
 import dev.losscompare.tbevents.EventFileReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.losscompare.harness.sources;
 
-import dev.losscompare.reports.model.RunSeries;
+import dev.losscompare.domain.RunSeries;
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -1,8 +1,8 @@
 package dev.losscompare.harness.sources;
 
-import dev.losscompare.reports.model.RunSeries;
-import dev.losscompare.reports.model.StepRecord;
-import dev.losscompare.reports.model.UnreadableSeriesException;
+import dev.losscompare.domain.RunSeries;
+import dev.losscompare.domain.StepRecord;
+import dev.losscompare.domain.UnreadableSeriesException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

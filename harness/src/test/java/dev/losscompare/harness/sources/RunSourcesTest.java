@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.losscompare.reports.model.StepRecord;
-import dev.losscompare.reports.model.UnreadableSeriesException;
+import dev.losscompare.domain.StepRecord;
+import dev.losscompare.domain.UnreadableSeriesException;
 import dev.losscompare.tbevents.EventFileWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.losscompare.harness.sources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.losscompare.reports.model.StepRecord;
+import dev.losscompare.domain.StepRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
