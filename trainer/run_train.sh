@@ -25,6 +25,12 @@ fi
 # The BLAS kernel decides speed and bits, so the trainer chooses it rather than inheriting it:
 # an OPENBLAS_CORETYPE left in a login environment (e.g. Haswell on an AVX-512 machine) costs
 # ~1.7x in matmul. LOSS_COMPARE_OPENBLAS_CORETYPE forces one; the choice is in the metrics meta.
+# LOSS_COMPARE_KERNELS=portable: a kernel set every x86-64 CPU with AVX2+FMA runs identically (ATen
+# AVX2, OpenBLAS Haswell, oneDNN capped at AVX2), so goldens compare bitwise across machines.
+if [[ "${LOSS_COMPARE_KERNELS:-native}" == "portable" ]]; then
+  export ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2
+  export LOSS_COMPARE_OPENBLAS_CORETYPE=Haswell
+fi
 if [[ -n "${LOSS_COMPARE_OPENBLAS_CORETYPE:-}" ]]; then
   export OPENBLAS_CORETYPE="$LOSS_COMPARE_OPENBLAS_CORETYPE"
 elif grep -qw avx512bw /proc/cpuinfo 2>/dev/null && grep -qw avx512vl /proc/cpuinfo \

@@ -126,6 +126,8 @@ public final class Trainer {
         meta.put("device", device.is_cuda() ? "cuda" : "cpu");
         meta.put("cpu_capability", Runtime.cpuCapability());
         meta.put("blas_core", Runtime.blasCore());
+        // The kernel set the launcher chose (run_train.sh, LOSS_COMPARE_KERNELS): native or portable.
+        meta.put("kernels", System.getenv().getOrDefault("LOSS_COMPARE_KERNELS", "native"));
         meta.put("threads", config.training().numThreads());
         meta.put("seed", config.debug().seed());
         meta.put("deterministic", config.debug().deterministic());
