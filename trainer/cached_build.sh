@@ -9,10 +9,19 @@
 cached_build() {
   local root=$1 module=$2 jar=$3 fail_exit=$4
   local -n _cb_paths=$5 _cb_mvn_args=$6
-  local target="$root/$module/target" want
+  local target="$root/$module/target" want path
+  for path in "${_cb_paths[@]}"; do
+    if [[ ! -e "$root/$path" ]]; then
+      echo "error: cannot build $module: $path does not exist in $root (it is one of the paths hashed to decide whether the build is current)" >&2
+      exit "$fail_exit"
+    fi
+  done
   mkdir -p "$target"
-  want="$(cd "$root" && find "${_cb_paths[@]}" -type f -print0 2>/dev/null \
-    | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
+  if ! want="$(cd "$root" && find "${_cb_paths[@]}" -type f -print0 \
+      | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"; then
+    echo "error: cannot build $module: hashing ${_cb_paths[*]} under $root failed (see the message above)" >&2
+    exit "$fail_exit"
+  fi
   exec 9>"$target/.build.lock"
   flock 9
   if ! _cached_build_is_current "$target" "$jar" "$want"; then

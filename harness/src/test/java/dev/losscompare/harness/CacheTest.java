@@ -62,16 +62,18 @@ class CacheTest {
     }
 
     @Test
-    void theWorkingTreeIsKeyedByContent() throws Exception {
+    void theWorkingTreeIsKeyedByContentAndACleanOneSharesHeadsBuild() throws Exception {
         try (FixtureRepo repo = FixtureRepo.create(tmp)) {
-            assertEquals(0, repo.run(".", ".", "--steps=2").exit());
-            assertEquals(1, repo.buildCalls(), "same content, one build");
+            assertEquals(0, repo.run(".", "HEAD", "--steps=2").exit());
+            assertEquals(1, repo.buildCalls(), "a clean working tree is HEAD's content: one directory, one build");
+            String head = "tree-" + repo.git.getRepository().resolve("HEAD^{tree}").name();
+            assertEquals(List.of(head, head + ".build.log", head + ".built"), entries(repo.cache));
             repo.write("lr.txt", "0.3\n");
             FixtureRepo.Result r = repo.run("HEAD", ".", "--steps=2");
             assertEquals(1, r.exit(), r.toString());
-            assertEquals(3, repo.buildCalls(), "the edit is new content: HEAD and the edited tree build once each");
-            long worktrees = entries(repo.cache).stream().filter(e -> e.startsWith("worktree-") && !e.contains(".")).count();
-            assertEquals(2, worktrees);
+            assertEquals(2, repo.buildCalls(), "the edit is new content: only the edited tree builds");
+            long trees = entries(repo.cache).stream().filter(e -> e.startsWith("tree-") && !e.contains(".")).count();
+            assertEquals(2, trees);
         }
     }
 

@@ -51,7 +51,7 @@ class CheckoutUntouchedTest {
             // The working-tree copy held the uncommitted and untracked files, and no ignored ones.
             Path copy;
             try (Stream<Path> s = Files.list(repo.cache.resolve("revisions"))) {
-                copy = s.filter(p -> p.getFileName().toString().startsWith("worktree-") && Files.isDirectory(p)).findFirst().orElseThrow();
+                copy = s.filter(p -> Files.exists(p.resolve("untracked.txt"))).findFirst().orElseThrow();
             }
             assertEquals("0.1\n", Files.readString(copy.resolve("lr.txt")));
             assertEquals("untracked\n", Files.readString(copy.resolve("untracked.txt")));

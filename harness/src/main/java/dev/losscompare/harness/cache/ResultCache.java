@@ -1,5 +1,7 @@
 package dev.losscompare.harness.cache;
 
+import dev.losscompare.domain.judge.StepCount;
+import dev.losscompare.harness.io.Sha256;
 import dev.losscompare.harness.run.TrainerArgs;
 import dev.losscompare.domain.MetricsFile;
 import dev.losscompare.domain.RunSeries;
@@ -9,27 +11,46 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+
+
 import java.util.Comparator;
-import java.util.HexFormat;
+
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
  * Finished runs and seed checkpoints, keyed by everything that determines them: the revision's
- * content key (its tree), the trainer's full options, the key of the seed checkpoint a run loads,
- * and the machine facts that choose the BLAS kernel. An entry is published by renaming a complete
- * directory and carries a checksum; one that is partial, corrupt or has the wrong steps is deleted
- * and the run is trained again, never used.
+ * content key (its tree, or its declared inputs), the trainer's full options, the key of the seed
+ * checkpoint a run loads, and the {@link MachineFacts} (CPU features, JDK, the environment
+ * variables the trainer reads). An entry is published by renaming a complete directory and
+ * carries a checksum and the facts it was recorded under; one that is partial, corrupt, has the
+ * wrong steps, or whose facts or meta do not fit this machine is deleted and the run is trained
+ * again, never used.
+ * <pre>
+ *   results/&lt;key&gt;/series.jsonl | seed.safetensors   the payload
+ *   results/&lt;key&gt;/training.log
+ *   results/&lt;key&gt;/facts.txt      MachineFacts.text() when it was stored
+ *   results/&lt;key&gt;/complete       sha256 of the payload, written last
+ *   results/.tmp-*                 an entry being written (swept after a day)
+ * </pre>
  */
 public final class ResultCache {
     private static final String DONE = "complete";
+    private static final String FACTS = "facts.txt";
     private final Path root;
+    private final Map<String, String> env;
 
+    /** Checks restored entries against this process's environment. */
     public ResultCache(Path cacheRoot) {
+        this(cacheRoot, System.getenv());
+    }
+
+    /** @param env the environment the trainer runs with (the one the keys were computed from) */
+    public ResultCache(Path cacheRoot, Map<String, String> env) {
         this.root = cacheRoot.resolve("results");
+        this.env = Map.copyOf(env);
+        if (Files.isDirectory(root)) StaleTemporaries.sweep(root);
     }
 
     public static String seedKey(Materialized m, TrainerArgs args, Map<String, String> env) {
@@ -40,22 +61,23 @@ public final class ResultCache {
         return sha256("run", m.key(), String.join("\u0000", args.recordedOptions()), String.valueOf(seedKeyOrNull), machine(env));
     }
 
-    /** What decides the kernels besides the code: CPU features and the overrides run_train.sh honours. */
+    /** What decides the bits besides the code and options (see {@link MachineFacts}). */
     static String machine(Map<String, String> env) {
-        String flags = "";
-        try {
-            flags = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags")).findFirst().orElse("");
-        } catch (IOException | RuntimeException ignored) {
-            // not Linux: the other facts still key the entry
-        }
-        return String.join("\u0000", flags, "coretype=" + env.getOrDefault("LOSS_COMPARE_OPENBLAS_CORETYPE", ""),
-                "cuda=" + env.getOrDefault("LOSS_COMPARE_CUDA", ""), "arch=" + System.getProperty("os.arch"));
+        return MachineFacts.of(env).text();
     }
 
-    /** Copies a verified run (series and log) to the targets; false when there is none usable. */
+    /**
+     * Copies a verified run (series and log) to the targets; false when there is none usable.
+     * Besides its checksum and steps, the entry's recorded facts must be this machine's, and its
+     * meta must show the BLAS kernel / CPU capability this machine pins (see
+     * {@link MachineFacts#pinnedMeta()}): an entry recorded elsewhere is retrained, not trusted.
+     */
     public boolean restoreRun(String key, int steps, Path seriesTarget, Path logTarget) throws IOException {
         Path entry = root.resolve(key);
-        if (!valid(entry, "series.jsonl") || !completeSeries(entry.resolve("series.jsonl"), steps)) {
+        if (!Files.isDirectory(entry)) return false;
+        MachineFacts live = MachineFacts.of(env);
+        if (!valid(entry, "series.jsonl") || !sameFacts(entry, live) || !completeSeries(entry.resolve("series.jsonl"), steps)
+                || !metaFits(entry.resolve("series.jsonl"), live)) {
             discard(entry);
             return false;
         }
@@ -70,7 +92,8 @@ public final class ResultCache {
 
     public boolean restoreSeed(String key, Path target) throws IOException {
         Path entry = root.resolve(key);
-        if (!valid(entry, "seed.safetensors")) {
+        if (!Files.isDirectory(entry)) return false;
+        if (!valid(entry, "seed.safetensors") || !sameFacts(entry, MachineFacts.of(env))) {
             discard(entry);
             return false;
         }
@@ -84,10 +107,11 @@ public final class ResultCache {
 
     private void publish(String key, String name, Path payload, Path logOrNull) throws IOException {
         Files.createDirectories(root);
-        Path tmp = Files.createDirectory(root.resolve(".tmp-" + UUID.randomUUID()));
+        Path tmp = Files.createDirectory(root.resolve(StaleTemporaries.PREFIX + UUID.randomUUID()));
         try {
             Files.copy(payload, tmp.resolve(name));
             if (logOrNull != null && Files.exists(logOrNull)) Files.copy(logOrNull, tmp.resolve("training.log"));
+            Files.writeString(tmp.resolve(FACTS), MachineFacts.of(env).text());
             Files.writeString(tmp.resolve(DONE), sha256(Files.readAllBytes(tmp.resolve(name))) + "\n");
             try {
                 Files.move(tmp, root.resolve(key), StandardCopyOption.ATOMIC_MOVE);
@@ -106,12 +130,29 @@ public final class ResultCache {
         return Files.readString(done).strip().equals(sha256(Files.readAllBytes(payload)));
     }
 
+    private static boolean sameFacts(Path entry, MachineFacts live) throws IOException {
+        Path facts = entry.resolve(FACTS);
+        return Files.isRegularFile(facts) && Files.readString(facts).equals(live.text());
+    }
+
+    /** The cached run's meta agrees with every value this machine pins (fields the meta lacks are not judged). */
+    private static boolean metaFits(Path series, MachineFacts live) {
+        try {
+            Map<String, Object> meta = MetricsFile.read(series).meta();
+            for (Map.Entry<String, String> pin : live.pinnedMeta().entrySet()) {
+                Object recorded = meta.get(pin.getKey());
+                if (recorded != null && !String.valueOf(recorded).equalsIgnoreCase(pin.getValue())) return false;
+            }
+            return true;
+        } catch (UnreadableSeriesException e) {
+            return false;
+        }
+    }
+
     private static boolean completeSeries(Path series, int steps) {
         try {
             RunSeries s = MetricsFile.read(series);
-            if (s.steps().size() != steps) return false;
-            for (int i = 0; i < steps; i++) if (s.steps().get(i).step() != i + 1) return false;
-            return true;
+            return StepCount.isComplete(s, steps);
         } catch (UnreadableSeriesException e) {
             return false;
         }
@@ -125,14 +166,10 @@ public final class ResultCache {
     }
 
     private static String sha256(String... parts) {
-        return sha256(String.join("\u0001", parts).getBytes(StandardCharsets.UTF_8));
+        return Sha256.hex(parts);
     }
 
     private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(bytes);
     }
 }

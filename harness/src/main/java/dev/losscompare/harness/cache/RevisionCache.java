@@ -1,43 +1,51 @@
 package dev.losscompare.harness.cache;
 
 import dev.losscompare.harness.git.ResolvedRevision;
-import dev.losscompare.harness.git.TreeWriter;
-import dev.losscompare.harness.git.WorkingTreeCopier;
+import dev.losscompare.harness.git.RevisionContent;
 import dev.losscompare.harness.run.ChildProcess;
 import dev.losscompare.harness.run.RunOutcome;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
+import java.util.function.Consumer;
 import org.eclipse.jgit.lib.Repository;
 
 /**
  * Materialized revisions and their builds, shared by every harness run on this machine.
  * <pre>
- *   revisions/tree-&lt;tree id&gt;/      a commit's files (same content, same directory and build)
- *   revisions/worktree-&lt;sha256&gt;/    a working-tree snapshot, keyed by what was copied
+ *   revisions/tree-&lt;tree id&gt;/      a revision's files, as checkout writes them (same tree, same
+ *                                    directory and build; a clean working tree is keyed like HEAD)
+ *   revisions/inputs-&lt;sha&gt;/        only a suite's declared input paths, keyed by their git ids
  *   revisions/&lt;key&gt;.built          marker: the trainer of that directory built successfully
  *   revisions/&lt;key&gt;.build.log
  *   locks/&lt;key&gt;.lock               held while materializing or building that key
+ *   locks/&lt;key&gt;.lock.holder        who holds it (pid, command, since)
  * </pre>
- * A directory only ever appears complete: it is written under a temporary name and renamed.
- * Keys are tree ids, not commit ids, so two commits with identical content share one build.
+ * A key gets a {@code -<hash>} suffix when the git config sets eol/filter options. A directory
+ * only ever appears complete: it is written under a temporary name and renamed.
  */
 public final class RevisionCache {
     public static final String TRAINER_SCRIPT = "trainer/run_train.sh";
     private final Path root;
     private final Repository repo;
+    private final Consumer<String> notices;
 
     public RevisionCache(Path root, Repository repo) {
+        this(root, repo, System.err);
+    }
+
+    /** @param notices where "waiting for the build lock held by ..." goes */
+    public RevisionCache(Path root, Repository repo, PrintStream notices) {
         this.root = root;
         this.repo = repo;
+        this.notices = notices::println;
     }
 
     public Path root() {
@@ -49,52 +57,51 @@ public final class RevisionCache {
     }
 
     public Materialized materialize(ResolvedRevision rev) throws IOException {
+        return materialize(rev, List.of());
+    }
+
+    /**
+     * Materializes {@code rev}, or only its {@code inputs} (repository-relative paths, e.g.
+     * "trainer/", "configs/", "pom.xml") when given: then the key covers just those paths, so a
+     * revision that differs elsewhere (a README edit) shares the directory, build and results.
+     * The working tree is keyed first and copied only on a cache miss.
+     */
+    public Materialized materialize(ResolvedRevision rev, List<String> inputs) throws IOException {
         Path revisions = revisionsDir();
         Files.createDirectories(revisions);
-        removeStaleTemporaries(revisions);
-        if (rev.workingTree()) {
-            // The key is only known after copying, so copy first, then publish under the lock.
-            Path tmp = revisions.resolve(".tmp-worktree-" + UUID.randomUUID());
-            try {
-                String key = "worktree-" + WorkingTreeCopier.copy(repo, tmp).substring(0, 40);
-                return publish(rev, key, tmp);
-            } finally {
-                deleteTree(tmp);
-            }
-        }
-        String key = "tree-" + rev.treeId();
+        StaleTemporaries.sweep(revisions);
+        RevisionContent content = RevisionContent.of(repo, rev, inputs);
+        String key = content.key();
         Path dir = revisions.resolve(key);
         if (Files.isDirectory(dir)) return new Materialized(rev, key, dir, true);
-        try (KeyedLock lock = lockFor(key)) {
+        try (KeyedLock lock = lockFor(key, "cache lock")) {
             if (Files.isDirectory(dir)) return new Materialized(rev, key, dir, true);
-            Path tmp = revisions.resolve(".tmp-" + key + "-" + UUID.randomUUID());
+            Path tmp = revisions.resolve(StaleTemporaries.PREFIX + key + "-" + UUID.randomUUID());
             try {
-                TreeWriter.write(repo, rev.treeId(), tmp);
+                content.writeTo(tmp);
                 moveAtomically(tmp, dir);
             } finally {
-                deleteTree(tmp);
+                StaleTemporaries.deleteTree(tmp);
             }
             return new Materialized(rev, key, dir, false);
         }
     }
 
-    private Materialized publish(ResolvedRevision rev, String key, Path tmp) throws IOException {
-        Path dir = revisionsDir().resolve(key);
-        try (KeyedLock lock = lockFor(key)) {
-            if (Files.isDirectory(dir)) return new Materialized(rev, key, dir, true);
-            moveAtomically(tmp, dir);
-            return new Materialized(rev, key, dir, false);
-        }
+    /** {@link #build(Materialized, Path, Duration)} without a time limit. */
+    public BuildResult build(Materialized m, Path logCopy) throws IOException {
+        return build(m, logCopy, null);
     }
 
     /**
      * Builds the revision's trainer once ({@code run_train.sh --build-only}); later calls for the
-     * same key reuse it. The build log is copied to {@code logCopy} either way.
+     * same key reuse it. The build log is copied to {@code logCopy} either way. A build that runs
+     * longer than {@code timeout} (null: no limit), or is interrupted, is killed with its whole
+     * process tree and is not marked built.
      */
-    public BuildResult build(Materialized m, Path logCopy) throws IOException {
+    public BuildResult build(Materialized m, Path logCopy, Duration timeout) throws IOException {
         Path marker = revisionsDir().resolve(m.key() + ".built");
         Path log = revisionsDir().resolve(m.key() + ".build.log");
-        try (KeyedLock lock = lockFor(m.key())) {
+        try (KeyedLock lock = lockFor(m.key(), "build lock")) {
             if (Files.exists(marker)) {
                 copyLog(log, logCopy);
                 return new BuildResult(true, true, 0, null, logCopy);
@@ -105,10 +112,11 @@ public final class RevisionCache {
                 return new BuildResult(false, false, 127,
                         m.revision().spec() + " has no " + TRAINER_SCRIPT + " (is it a revision of this project?)", logCopy);
             }
-            RunOutcome out = ChildProcess.run(List.of(script.toString(), "--build-only"), m.dir(), log, (Duration) null);
+            RunOutcome out = ChildProcess.run(List.of(script.toString(), "--build-only"), m.dir(), log, timeout);
             copyLog(log, logCopy);
             if (!out.ok()) {
-                String why = out.interrupted() ? "interrupted" : "exit " + out.exitCode();
+                String why = out.timedOut() ? "timed out after " + human(timeout) + "; the build and its processes were killed"
+                        : out.interrupted() ? "interrupted" : "exit " + out.exitCode();
                 return new BuildResult(false, false, out.exitCode(),
                         "build of " + m.revision().label() + " failed (" + why + "): " + out.lastLine(), logCopy);
             }
@@ -117,8 +125,13 @@ public final class RevisionCache {
         }
     }
 
-    private KeyedLock lockFor(String key) throws IOException {
-        return KeyedLock.acquire(root.resolve("locks").resolve(key + ".lock"));
+    private KeyedLock lockFor(String key, String what) throws IOException {
+        return KeyedLock.acquire(root.resolve("locks").resolve(key + ".lock"), what, notices);
+    }
+
+    private static String human(Duration d) {
+        if (d.toSeconds() < 60) return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toMinutes() + "m" + d.toSecondsPart() + "s";
     }
 
     private static void copyLog(Path log, Path copy) throws IOException {
@@ -135,26 +148,7 @@ public final class RevisionCache {
         }
     }
 
-    /** Temporaries of a crashed or killed run; a day old means nobody is still writing them. */
-    private static void removeStaleTemporaries(Path revisions) {
-        Instant cutoff = Instant.now().minus(Duration.ofDays(1));
-        try (Stream<Path> entries = Files.list(revisions)) {
-            entries.filter(p -> p.getFileName().toString().startsWith(".tmp-")).forEach(p -> {
-                try {
-                    if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) deleteTree(p);
-                } catch (IOException ignored) {
-                    // another run may be removing it too
-                }
-            });
-        } catch (IOException ignored) {
-            // cleanup is best effort
-        }
-    }
-
     static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+        StaleTemporaries.deleteTree(dir);
     }
 }

@@ -15,6 +15,7 @@ import dev.losscompare.harness.pipeline.TrainedBaseline;
 import dev.losscompare.harness.pipeline.TrainedRevision;
 import dev.losscompare.harness.pipeline.Training;
 import dev.losscompare.harness.pipeline.Workspace;
+import dev.losscompare.harness.suite.Suite;
 import dev.losscompare.harness.suite.SuiteCase;
 import dev.losscompare.domain.UnreadableSeriesException;
 import java.nio.file.Files;
@@ -100,15 +101,16 @@ public final class CompareCommand implements Callable<Integer> {
         List<String> testOptions = concat(both, sides.test());
         int runsAtOnce = jobs(Math.max(Threads.effective(t.threads(), baseOptions), Threads.effective(t.threads(), testOptions)));
         Path suiteFile = suite.file(console);
-        List<SuiteCase> suiteCases = suiteFile == null ? List.of(new SuiteCase(null, training.config, List.of()))
-                : suite.read(console).cases();
+        Suite suiteRead = suiteFile == null ? null : suite.read(console);
+        List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, training.config, List.of())) : suiteRead.cases();
+        List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
         Instant started = Instant.now();
         try (Workspace ws = Workspace.open(console, repo.repoDir(console), repo.cacheDir(console))) {
             ResolvedRevision baseRev = base == null ? null : ws.resolve(base);
             ResolvedRevision testRev = ws.resolve(tst);
             var imported = importResult == null ? null : readImport(console.cwd().resolve(importResult));
-            Materialized baseTree = baseRev == null ? null : ws.materialize("baseline", baseRev);
-            Materialized testTree = ws.materialize("test", testRev);
+            Materialized baseTree = baseRev == null ? null : ws.materialize("baseline", baseRev, inputs);
+            Materialized testTree = ws.materialize("test", testRev, inputs);
             if (baseTree != null) Workspace.checkConfigs(suiteCases, baseTree);
             Workspace.checkConfigs(suiteCases, testTree);
             List<CaseSpec> cases = Workspace.cases(suiteCases, baseTree != null ? baseTree : testTree,

@@ -53,7 +53,7 @@ public final class ExportCommand implements Callable<Integer> {
         List<SuiteCase> suiteCases = List.of(new SuiteCase(null, training.config, List.of()));
         try (Workspace ws = Workspace.open(console, repo.repoDir(console), repo.cacheDir(console))) {
             ResolvedRevision rev = ws.resolve(spec);
-            Materialized tree = ws.materialize("baseline", rev);
+            Materialized tree = ws.materialize("baseline", rev, List.of());
             Workspace.checkConfigs(suiteCases, tree);
             List<CaseSpec> cases = Workspace.cases(suiteCases, tree, options);
             Path out = OutputFolders.create(output.folder(console), console.cwd(), spec, "export", Instant.now());

@@ -55,7 +55,7 @@ public final class TrainedRevision {
     public String build() throws IOException {
         Path log = session.out().resolve(role + "_build.log");
         session.console().out().println("building " + role + " " + tree.revision().spec() + " ...");
-        BuildResult r = session.revisions().build(tree, log);
+        BuildResult r = session.revisions().build(tree, log, session.buildTimeout());
         if (ActiveProcesses.shuttingDown()) throw new SideRunner.Interrupted();
         if (!r.ok()) return r.reason() + "; log: " + session.show(log);
         session.console().out().println("built " + role + " " + tree.revision().spec() + (r.reused() ? " (cached build)" : ""));

@@ -34,7 +34,7 @@ public final class Workspace implements AutoCloseable {
         this.console = console;
         this.repo = repo;
         this.cacheDir = cacheDir;
-        this.revisions = new RevisionCache(cacheDir, repo);
+        this.revisions = new RevisionCache(cacheDir, repo, console.err());
     }
 
     public static Workspace open(Console console, Path repoDir, Path cacheDir) {
@@ -45,16 +45,19 @@ public final class Workspace implements AutoCloseable {
         return new RevisionResolver(repo).resolve(spec);
     }
 
-    /** Copies the revision into the cache (or reuses the copy) and says so. */
-    public Materialized materialize(String role, ResolvedRevision rev) throws IOException {
-        Materialized m = revisions.materialize(rev);
+    /**
+     * Copies the revision into the cache (or reuses the copy) and says so. {@code inputs}: the
+     * paths the trainer reads (a suite's {@code inputs}); empty means the whole tree.
+     */
+    public Materialized materialize(String role, ResolvedRevision rev, List<String> inputs) throws IOException {
+        Materialized m = inputs.isEmpty() ? revisions.materialize(rev) : revisions.materialize(rev, inputs);
         console.out().println(role + ": " + rev.label() + (rev.subject() == null ? "" : " \"" + rev.subject() + "\"")
                 + (m.reused() ? " (cached)" : ""));
         return m;
     }
 
     public Session session(Path out, boolean useResultCache, Duration buildTimeout) {
-        return new Session(console, out, revisions, useResultCache ? new ResultCache(cacheDir) : null, buildTimeout);
+        return new Session(console, out, revisions, useResultCache ? new ResultCache(cacheDir, console.env()) : null, buildTimeout);
     }
 
     /**

@@ -1,0 +1,134 @@
+package dev.losscompare.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.losscompare.harness.cache.MachineFacts;
+import dev.losscompare.harness.cache.Materialized;
+import dev.losscompare.harness.cache.ResultCache;
+import dev.losscompare.harness.cache.RevisionCache;
+import dev.losscompare.harness.git.RevisionResolver;
+import dev.losscompare.harness.run.TrainerArgs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A cached result is keyed by what decides its bits, and checked against this machine when restored. */
+class ResultKeyTest {
+    @TempDir Path tmp;
+
+    private static TrainerArgs args(Materialized m) {
+        return new TrainerArgs(m.dir(), "configs/llama3_debug.toml", 2, 0, 1, List.of());
+    }
+
+    private static Map<String, String> env(String... kv) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", System.getenv("PATH"));
+        for (int i = 0; i < kv.length; i += 2) env.put(kv[i], kv[i + 1]);
+        return env;
+    }
+
+    private Materialized head(FixtureRepo repo, List<String> inputs) throws Exception {
+        return new RevisionCache(repo.cache, repo.git.getRepository())
+                .materialize(new RevisionResolver(repo.git.getRepository()).resolve("HEAD"), inputs);
+    }
+
+    private Path series(String name, String meta) throws Exception {
+        Path f = tmp.resolve(name);
+        Files.writeString(f, "{\"meta\":" + meta + "}\n"
+                + "{\"step\":1,\"loss\":8.0,\"grad_norm\":1.5,\"data_fingerprint\":\"fp1\"}\n"
+                + "{\"step\":2,\"loss\":7.9,\"grad_norm\":1.52,\"data_fingerprint\":\"fp2\"}\n");
+        return f;
+    }
+
+    @Test
+    void theJdkOnPathIsInTheKey() throws Exception {
+        Path fakeBin = Files.createDirectories(tmp.resolve("fake-jdk/bin"));
+        Path java = fakeBin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\ncat >&2 <<'EOF'\nProperty settings:\n    java.runtime.version = 99.0.1+1\n"
+                + "    java.vendor = Elsewhere\n    os.arch = amd64\nopenjdk version \"99.0.1\"\nEOF\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (FixtureRepo repo = FixtureRepo.create(tmp)) {
+            Materialized m = head(repo, List.of());
+            Map<String, String> real = env();
+            Map<String, String> other = env("PATH", fakeBin + ":" + System.getenv("PATH"));
+            assertTrue(MachineFacts.of(real).jdk().contains("java.runtime.version="), MachineFacts.of(real).jdk());
+            assertTrue(MachineFacts.of(other).jdk().contains("java.runtime.version=99.0.1+1"), MachineFacts.of(other).jdk());
+            assertEquals(ResultCache.runKey(m, args(m), null, real), ResultCache.runKey(m, args(m), null, env()));
+            assertNotEquals(ResultCache.runKey(m, args(m), null, real), ResultCache.runKey(m, args(m), null, other));
+            assertNotEquals(ResultCache.seedKey(m, args(m), real), ResultCache.seedKey(m, args(m), other));
+        }
+    }
+
+    @Test
+    void theVariablesTheTrainerReadsAreInTheKeyAndOthersAreNot() throws Exception {
+        try (FixtureRepo repo = FixtureRepo.create(tmp)) {
+            Materialized m = head(repo, List.of());
+            String base = ResultCache.runKey(m, args(m), null, env());
+            for (String var : List.of("OMP_NUM_THREADS", "OPENBLAS_CORETYPE", "MKL_CBWR", "ATEN_CPU_CAPABILITY",
+                    "LOSS_COMPARE_OPENBLAS_CORETYPE", "CUBLAS_WORKSPACE_CONFIG", "CUDA_VISIBLE_DEVICES", "NGPU")) {
+                assertNotEquals(base, ResultCache.runKey(m, args(m), null, env(var, "1")), var);
+            }
+            assertEquals(base, ResultCache.runKey(m, args(m), null, env("LOSS_COMPARE_CACHE", "/elsewhere", "EDITOR", "vi")));
+        }
+    }
+
+    @Test
+    void withDeclaredInputsAReadmeOnlyEditReusesTheCachedResult() throws Exception {
+        try (FixtureRepo repo = FixtureRepo.create(tmp)) {
+            List<String> inputs = List.of("trainer/", "configs/", "init.txt", "lr.txt");
+            ResultCache results = new ResultCache(repo.cache, env());
+            Materialized before = head(repo, inputs);
+            results.storeRun(ResultCache.runKey(before, args(before), null, env()), series("run.jsonl", "{\"threads\":1}"),
+                    tmp.resolve("none.log"));
+            repo.write("README.md", "only the docs changed\n");
+            repo.commit("docs");
+            Materialized after = head(repo, inputs);
+            assertTrue(results.restoreRun(ResultCache.runKey(after, args(after), null, env()), 2, tmp.resolve("restored.jsonl"),
+                    tmp.resolve("restored.log")));
+            assertEquals(Files.readString(tmp.resolve("run.jsonl")), Files.readString(tmp.resolve("restored.jsonl")));
+            Materialized whole = head(repo, List.of());
+            assertFalse(results.restoreRun(ResultCache.runKey(whole, args(whole), null, env()), 2, tmp.resolve("x.jsonl"),
+                    tmp.resolve("x.log")), "without inputs the README edit is new content");
+        }
+    }
+
+    @Test
+    void aRestoredRunMustFitThisMachine() throws Exception {
+        Path cache = tmp.resolve("cache");
+        Map<String, String> skylake = env("LOSS_COMPARE_OPENBLAS_CORETYPE", "SkylakeX");
+        ResultCache results = new ResultCache(cache, skylake);
+        results.storeRun("k-haswell", series("h.jsonl", "{\"blas_core\":\"Haswell\",\"threads\":1}"), tmp.resolve("none.log"));
+        assertFalse(results.restoreRun("k-haswell", 2, tmp.resolve("a.jsonl"), tmp.resolve("a.log")),
+                "meta shows another BLAS kernel than this machine pins");
+        assertFalse(Files.exists(cache.resolve("results/k-haswell")), "and the entry is discarded");
+
+        results.storeRun("k-skylake", series("s.jsonl", "{\"blas_core\":\"SkylakeX\",\"threads\":1}"), tmp.resolve("none.log"));
+        assertFalse(new ResultCache(cache, env("LOSS_COMPARE_OPENBLAS_CORETYPE", "SkylakeX", "OMP_NUM_THREADS", "7"))
+                .restoreRun("k-skylake", 2, tmp.resolve("b.jsonl"), tmp.resolve("b.log")), "recorded under other facts");
+        results.storeRun("k-skylake", series("s.jsonl", "{\"blas_core\":\"SkylakeX\",\"threads\":1}"), tmp.resolve("none.log"));
+        assertTrue(results.restoreRun("k-skylake", 2, tmp.resolve("c.jsonl"), tmp.resolve("c.log")));
+    }
+
+    @Test
+    void staleTemporariesInResultsAreSwept() throws Exception {
+        Path results = Files.createDirectories(tmp.resolve("cache/results"));
+        Path stale = Files.createDirectories(results.resolve(".tmp-crashed/inner"));
+        Files.writeString(stale.resolve("series.jsonl"), "half");
+        Files.setLastModifiedTime(results.resolve(".tmp-crashed"), FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+        Path fresh = Files.createDirectories(results.resolve(".tmp-writing"));
+        new ResultCache(tmp.resolve("cache"), env());
+        assertFalse(Files.exists(results.resolve(".tmp-crashed")));
+        assertTrue(Files.exists(fresh), "a temporary someone may still be writing stays");
+    }
+}
