@@ -71,7 +71,7 @@ public record Golden(
         List<String> diffs = new ArrayList<>();
         for (String k : ENVIRONMENT_KEYS) {
             String was = environment.get(k), is = now.get(k);
-            if (was == null ? is != null : !was.equals(is)) diffs.add(k + " " + was + " -> " + is);
+            if (was == null ? is != null : !was.equals(is)) diffs.add(k + " " + (was == null ? "unknown" : was) + " -> " + is);
         }
         return String.join(", ", diffs);
     }
