@@ -27,11 +27,11 @@ class MixedPrecisionTest {
         Tensor x = torch.randn(new long[] {4, 8}, Ops.options(torch.ScalarType.Float));
         Tensor w = torch.randn(new long[] {3, 8}, Ops.options(torch.ScalarType.Float));
         try (MixedPrecision ignored = MixedPrecision.enter("bfloat16", cpu)) {
-            assertEquals(torch.ScalarType.BFloat16, Ops.linear(x, w).scalar_type());
+            assertEquals("BFloat16", Ops.linear(x, w).scalar_type().toString());
         }
-        assertEquals(torch.ScalarType.Float, Ops.linear(x, w).scalar_type());
+        assertEquals("Float", Ops.linear(x, w).scalar_type().toString());
         try (MixedPrecision ignored = MixedPrecision.enter("float32", cpu)) {
-            assertEquals(torch.ScalarType.Float, Ops.linear(x, w).scalar_type());
+            assertEquals("Float", Ops.linear(x, w).scalar_type().toString());
         }
     }
 
