@@ -47,13 +47,22 @@ class DataAndScheduleTest {
     }
 
     @Test
-    void scheduleWarmsUpHoldsThenDecaysToTheFloor() {
-        LrSchedule s = LrSchedule.of(new JobConfig.LrScheduler(2, 0.8, "linear", 0.0), 10);
-        assertEquals(new LrSchedule(2, 0, 8, "linear", 0.0), s);
-        assertArrayEquals(new double[] {1 / 3.0, 2 / 3.0, 7 / 8.0, 6 / 8.0}, new double[] {s.factor(0), s.factor(1), s.factor(2), s.factor(3)}, 1e-12);
-        assertEquals(0.0, s.factor(9), 1e-12);
-        LrSchedule stable = LrSchedule.of(new JobConfig.LrScheduler(1, 0.5, "linear", 0.1), 10);
-        assertEquals(1.0, stable.factor(3));
-        assertEquals(0.1, stable.factor(9), 1e-12);
+    void scheduleIsTorchtitansWarmupStableDecayWithAVirtualLastStep() {
+        // torchtitan components/lr_scheduler.py: warmup (s+1)/w; stable T+1-w-d steps; linear decay.
+        LrSchedule ten = LrSchedule.of(new JobConfig.LrScheduler(2, 0.8, "linear", 0.0), 10);
+        assertEquals(new LrSchedule(2, 1, 8, "linear", 0.0), ten);
+        double[] tenFactors = new double[10];
+        for (int s = 0; s < 10; s++) tenFactors[s] = ten.factor(s);
+        assertArrayEquals(new double[] {0.5, 1, 1, 7 / 8.0, 6 / 8.0, 5 / 8.0, 4 / 8.0, 3 / 8.0, 2 / 8.0, 1 / 8.0}, tenFactors, 1e-12);
+
+        // The shipped schedule over 100 steps, at (1-indexed) steps 1, 2, 3, 50, 99, 100.
+        LrSchedule hundred = LrSchedule.of(new JobConfig.LrScheduler(2, 0.8, "linear", 0.0), 100);
+        assertArrayEquals(new double[] {0.5, 1.0, 1.0, 51 / 80.0, 2 / 80.0, 1 / 80.0},
+                new double[] {hundred.factor(0), hundred.factor(1), hundred.factor(2), hundred.factor(49),
+                        hundred.factor(98), hundred.factor(99)}, 1e-12);
+        // llama4's min_lr_factor 0.1: the decay ends at 0.1 + 0.9 / 80, never at the floor.
+        LrSchedule llama4 = LrSchedule.of(new JobConfig.LrScheduler(2, 0.8, "linear", 0.1), 100);
+        assertEquals(0.1 + 0.9 / 80, llama4.factor(99), 1e-12);
+        assertEquals(0.5, llama4.factor(0), 1e-12);
     }
 }

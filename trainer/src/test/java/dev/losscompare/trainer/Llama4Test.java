@@ -36,9 +36,9 @@ class Llama4Test {
         assertNotNull(masks.global());
         assertNotNull(masks.local(), "RoPE layers attend within chunks");
         assertArrayEquals(new long[] {2, 40, ByteTokenizer.VOCAB_SIZE}, model.forward(tokens, masks).sizes().vec().get());
-        assertTrue(model.parameters().byName().containsKey("layers.0.moe.router.gate.weight"));
+        assertTrue(model.parameters().byName().containsKey("layers.1.moe.router.gate.weight"));
         assertTrue(model.parameters().byName().containsKey("layers.5.moe.shared_experts.w2.weight"));
-        assertArrayEquals(new long[] {8, 512, 256}, model.parameters().get("layers.0.moe.experts.w1").sizes().vec().get());
+        assertArrayEquals(new long[] {8, 512, 256}, model.parameters().get("layers.1.moe.experts.w1").sizes().vec().get());
     }
 
     @Test

@@ -18,6 +18,9 @@ final class ConfigValidator {
         positive("metrics.log_freq", c.metrics().logFreq());
         if (!(c.training().maxNorm() > 0)) fail("training.max_norm", c.training().maxNorm(), "a number > 0");
         if (!DEVICES.contains(c.training().device())) fail("training.device", c.training().device(), "one of auto, cpu, cuda");
+        if (!Set.of("float32", "bfloat16").contains(c.training().mixedPrecisionParam())) {
+            fail("training.mixed_precision_param", c.training().mixedPrecisionParam(), "one of float32, bfloat16");
+        }
         if (!c.training().dataset().equals("synthetic")) fail("training.dataset", c.training().dataset(), "synthetic");
         if (!c.optimizer().name().equals("AdamW")) fail("optimizer.name", c.optimizer().name(), "AdamW");
         if (!(c.optimizer().lr() >= 0)) fail("optimizer.lr", c.optimizer().lr(), "a number >= 0");

@@ -30,9 +30,10 @@ public record JobConfig(
             int numThreads,
             String device,
             String dataset,
-            long datasetSeed) {}
+            long datasetSeed,
+            String mixedPrecisionParam) {}
 
-    public record Debug(long seed, boolean deterministic) {}
+    public record Debug(long seed, boolean deterministic, String dumpBatches) {}
 
     public record Metrics(String path, int logFreq, boolean enableTensorboard, String saveTbFolder) {}
 

@@ -34,7 +34,7 @@ public final class SyntheticCorpus {
 
     public String nextDocument() {
         // Geometric-ish number of sentences: mostly short documents, a tail of long ones.
-        int sentences = 1 + (int) Math.min(40, -Math.log(1 - random.nextDouble()) * 6);
+        int sentences = 1 + (int) Math.min(40, -StrictMath.log(1 - random.nextDouble()) * 6);
         StringBuilder doc = new StringBuilder();
         for (int i = 0; i < sentences; i++) {
             if (i > 0) doc.append(' ');

@@ -23,10 +23,11 @@ final class DecoderStack {
     private final List<TransformerBlock> layers = new ArrayList<>();
     private final Tensor norm;
     private final Tensor output;
-    private final double normEps;
+    private final Double finalNormEps;
 
-    DecoderStack(Device device, int vocabSize, int dim, int nLayers, double normEps, BlockFactory blocks) {
-        this.normEps = normEps;
+    /** @param finalNormEps the final norm's eps; null means nn.RMSNorm's default (the dtype's machine epsilon). */
+    DecoderStack(Device device, int vocabSize, int dim, int nLayers, Double finalNormEps, BlockFactory blocks) {
+        this.finalNormEps = finalNormEps;
         this.params = new Parameters(device);
         this.tokEmbeddings = params.create("tok_embeddings.weight", vocabSize, dim);
         for (int i = 0; i < nLayers; i++) layers.add(blocks.create(params, i));
@@ -36,7 +37,7 @@ final class DecoderStack {
         Init.normal(tokEmbeddings, 1.0);
         for (TransformerBlock b : layers) b.init();
         Init.ones(norm);
-        double finalStd = Math.pow(dim, -0.5);
+        double finalStd = StrictMath.pow(dim, -0.5); // models/llama3/model/model.py:434
         Init.truncNormal(output, finalStd, -3 * finalStd, 3 * finalStd);
     }
 
@@ -44,7 +45,8 @@ final class DecoderStack {
     Tensor forward(Tensor tokens, IntFunction<Tensor> maskOfLayer) {
         Tensor h = torch.embedding(tokEmbeddings, tokens);
         for (int i = 0; i < layers.size(); i++) h = layers.get(i).forward(h, maskOfLayer.apply(i));
-        return Ops.linear(Ops.rmsNorm(h, norm, normEps), output);
+        Tensor normed = finalNormEps == null ? Ops.rmsNormDefaultEps(h, norm) : Ops.rmsNorm(h, norm, finalNormEps);
+        return Ops.linear(normed, output);
     }
 
     Parameters parameters() {

@@ -14,10 +14,12 @@ public final class DeepSeekV3 implements Model {
 
     public DeepSeekV3(DeepSeekV3Args args, long maxSeqLen, Device device) {
         this.args = args;
-        // No YaRN correction: it applies only beyond original_seq_len (4096), far above our windows.
-        RotaryEmbedding rope = new RotaryEmbedding(args.qkRopeHeadDim(), maxSeqLen, args.ropeTheta(), null, device);
-        this.stack = new DecoderStack(device, args.vocabSize(), args.dim(), args.nLayers(), args.normEps(),
+        // YaRN and its softmax factor apply when seq_len exceeds original_seq_len (4096).
+        RotaryEmbedding rope = RotaryEmbedding.deepseek(args.qkRopeHeadDim(), maxSeqLen, args.ropeTheta(), args.yarn(), device);
+        // The final norm is nn.RMSNorm(dim) with the default eps (models/deepseek_v3/model/model.py:358).
+        this.stack = new DecoderStack(device, args.vocabSize(), args.dim(), args.nLayers(), null,
                 (params, i) -> new TransformerBlock(params, i, args.dim(), args.normEps(),
+                        TransformerBlock.ParamOrder.NORMS_BEFORE_FEED_FORWARD,
                         prefix -> new LatentAttention(params, prefix, args, rope),
                         prefix -> i < args.nDenseLayers()
                                 ? new FeedForward(params, prefix + "feed_forward.", args.dim(), args.interDim())

@@ -19,10 +19,16 @@ public record DeepSeekV3Args(
         int vHeadDim,
         double normEps,
         double ropeTheta,
+        RotaryEmbedding.Yarn yarn,
         MoeArgs moe,
         boolean flexAttention) {
 
     public int qkHeadDim() {
         return qkNopeHeadDim + qkRopeHeadDim;
+    }
+
+    /** qk_head_dim ** -0.5, times mscale² beyond YaRN's original length (models/deepseek_v3/model/model.py:181-185). */
+    public double softmaxScale(long seqLen) {
+        return yarn.softmaxScale(StrictMath.pow(qkHeadDim(), -0.5), seqLen);
     }
 }

@@ -36,7 +36,7 @@ final class GqaAttention implements TransformerBlock.Attention {
                 Ops.repeatKv(k, nRep).transpose(1, 2),
                 Ops.repeatKv(v, nRep).transpose(1, 2),
                 maskOrNull,
-                1.0 / Math.sqrt(headDim));
+                null); // torchtitan passes no scale: SDPA's default 1/sqrt(head_dim)
         return Ops.linear(out.transpose(1, 2).contiguous().view(b, s, -1), wo);
     }
 

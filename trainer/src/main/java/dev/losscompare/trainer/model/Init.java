@@ -5,7 +5,7 @@ import org.bytedeco.pytorch.Tensor;
 
 /** In-place initializers matching torch.nn.init, drawing from libtorch's default (seeded) generator. */
 public final class Init {
-    private static final double SQRT2 = Math.sqrt(2.0);
+    private static final double SQRT2 = StrictMath.sqrt(2.0);
 
     private Init() {}
 
@@ -44,7 +44,7 @@ public final class Init {
 
     /** erf to double precision: Maclaurin series near 0, continued fraction for the tail. */
     static double erf(double x) {
-        double t = Math.abs(x);
+        double t = StrictMath.abs(x);
         double result;
         if (t < 2.5) {
             // Maclaurin series: converges fast for |x| < 2.5.
@@ -53,14 +53,14 @@ public final class Init {
                 term *= -x2 / n;
                 double add = term / (2 * n + 1);
                 sum += add;
-                if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+                if (StrictMath.abs(add) < 1e-17 * StrictMath.abs(sum)) break;
             }
-            result = 2 / Math.sqrt(Math.PI) * sum;
+            result = 2 / StrictMath.sqrt(StrictMath.PI) * sum;
         } else {
             // Continued fraction for erfc, accurate for large |x|.
             double f = 0;
             for (int n = 60; n >= 1; n--) f = n / 2.0 / (t + f);
-            result = 1 - Math.exp(-t * t) / Math.sqrt(Math.PI) / (t + f);
+            result = 1 - StrictMath.exp(-t * t) / StrictMath.sqrt(StrictMath.PI) / (t + f);
         }
         return x < 0 ? -result : result;
     }

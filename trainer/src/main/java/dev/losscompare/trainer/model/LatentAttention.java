@@ -13,10 +13,12 @@ final class LatentAttention implements TransformerBlock.Attention {
     private final DeepSeekV3Args args;
     private final Tensor wq, wkvA, kvNorm, wkvB, wo;
     private final RotaryEmbedding rope;
+    private final double softmaxScale;
 
     LatentAttention(Parameters params, String prefix, DeepSeekV3Args args, RotaryEmbedding rope) {
         this.args = args;
         this.rope = rope;
+        this.softmaxScale = args.softmaxScale(rope.maxSeqLen());
         wq = params.create(prefix + "wq.weight", (long) args.nHeads() * args.qkHeadDim(), args.dim());
         wkvA = params.create(prefix + "wkv_a.weight", args.kvLoraRank() + args.qkRopeHeadDim(), args.dim());
         kvNorm = params.create(prefix + "kv_norm.weight", args.kvLoraRank());
@@ -43,16 +45,17 @@ final class LatentAttention implements TransformerBlock.Attention {
         Tensor v = decompressed.narrow(3, nope, args.vHeadDim());
 
         Tensor out = ScaledDotProductAttention.apply(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2),
-                maskOrNull, 1.0 / Math.sqrt(args.qkHeadDim()));
+                maskOrNull, softmaxScale);
         return Ops.linear(out.transpose(1, 2).contiguous().view(b, s, -1), wo);
     }
 
     @Override
     public void init(double outStd) {
-        Init.truncNormal(wq, 0.02);
+        // Draw order wkv_a, wkv_b, wq, then wo (models/deepseek_v3/model/model.py:265-276).
         Init.truncNormal(wkvA, 0.02);
         Init.truncNormal(wkvB, 0.02);
-        Init.ones(kvNorm);
+        Init.truncNormal(wq, 0.02);
         Init.truncNormal(wo, outStd);
+        Init.ones(kvNorm);
     }
 }

@@ -14,12 +14,13 @@ public final class LlamaTransformer implements Model {
 
     public LlamaTransformer(LlamaArgs args, long maxSeqLen, Device device) {
         this.args = args;
-        RotaryEmbedding rope = new RotaryEmbedding(args.headDim(), maxSeqLen, args.ropeTheta(), args.ropeScaling(), device);
+        RotaryEmbedding rope = RotaryEmbedding.llama(args.headDim(), maxSeqLen, args.ropeTheta(), args.ropeScaling(), device);
         this.stack = new DecoderStack(device, args.vocabSize(), args.dim(), args.nLayers(), args.normEps(),
                 (params, i) -> new TransformerBlock(params, i, args.dim(), args.normEps(),
+                        TransformerBlock.ParamOrder.NORMS_LAST,
                         prefix -> new GqaAttention(params, prefix, args.dim(), args.nHeads(), args.nKvHeads(),
                                 args.usesRope(i) ? rope : null),
-                        prefix -> args.moe() == null
+                        prefix -> !args.moeEnabled(i)
                                 ? new FeedForward(params, prefix + "feed_forward.", args.dim(), args.ffnHidden())
                                 : new MoE(params, prefix + "moe.", args.dim(), args.moe())));
     }

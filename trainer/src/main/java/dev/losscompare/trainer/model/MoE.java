@@ -26,10 +26,11 @@ final class MoE implements TransformerBlock.FeedForwardLayer {
 
     MoE(Parameters params, String prefix, int dim, MoeArgs args) {
         this.args = args;
-        gate = params.create(prefix + "router.gate.weight", args.numExperts(), dim);
+        // torchtitan registers experts, router, shared experts (models/moe.py:348-368).
         w1 = params.create(prefix + "experts.w1", args.numExperts(), args.hiddenDim(), dim);
         w2 = params.create(prefix + "experts.w2", args.numExperts(), dim, args.hiddenDim());
         w3 = params.create(prefix + "experts.w3", args.numExperts(), args.hiddenDim(), dim);
+        gate = params.create(prefix + "router.gate.weight", args.numExperts(), dim);
         shared = args.numSharedExperts() > 0
                 ? new FeedForward(params, prefix + "shared_experts.", dim, args.hiddenDim() * args.numSharedExperts())
                 : null;
@@ -50,7 +51,9 @@ final class MoE implements TransformerBlock.FeedForwardLayer {
         try (NoGradGuard ignored = new NoGradGuard()) {
             // The bias steers the choice only; gating weights come from the unbiased scores.
             T_TensorTensor_T top = torch.topk(scores.add(expertBias), k, -1, true, true);
-            expertIds = top.get1();
+            // Each token's choices in expert order: torchtitan adds them into the output by
+            // scatter_add over the expert-sorted list, so a token's terms arrive by expert id.
+            expertIds = torch.sort(top.get1(), 1, false).get0();
         }
         Tensor topScores = scores.gather(1, expertIds);
         if (args.routeNorm()) topScores = topScores.div(topScores.sum(new long[] {-1}, true, new org.bytedeco.pytorch.ScalarTypeOptional()).add(Ops.scalar(1e-20)));
@@ -64,7 +67,8 @@ final class MoE implements TransformerBlock.FeedForwardLayer {
         }
         Tensor routed = tokens.index_select(0, order.floor_divide(Ops.integer(k)));
         Tensor slotScores = topScores.reshape(-1).index_select(0, order).unsqueeze(1);
-        if (args.scoreBeforeExperts()) routed = routed.mul(slotScores);
+        // Scores multiply in fp32 and return to the input's dtype (models/moe.py:441-445, 458-462).
+        if (args.scoreBeforeExperts()) routed = routed.to(torch.ScalarType.Float).mul(slotScores).to(x.scalar_type());
 
         long[] perExpert = new long[args.numExperts()];
         counts.cpu().contiguous().data_ptr_long().get(perExpert);
@@ -80,15 +84,20 @@ final class MoE implements TransformerBlock.FeedForwardLayer {
             offset += perExpert[e];
         }
         Tensor expertOut = torch.cat(outputs, 0);
-        if (!args.scoreBeforeExperts()) expertOut = expertOut.mul(slotScores);
-        // Back to (token, choice) order by gathering with the inverse permutation, then sum choices.
+        if (!args.scoreBeforeExperts()) expertOut = expertOut.to(torch.ScalarType.Float).mul(slotScores).to(x.scalar_type());
+        // Back to (token, choice) order by gathering with the inverse permutation; then, like
+        // torchtitan's shared_experts(x).scatter_add(routed) (models/moe.py:453-466), start from the
+        // shared experts' output and add each choice in expert order.
         Tensor inverse = torch.argsort(order, true, 0, false);
-        Tensor combined = expertOut.index_select(0, inverse).view(b * s, k, d).sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
-        if (shared != null) combined = combined.add(shared.forward(tokens));
+        Tensor perChoice = expertOut.index_select(0, inverse).view(b * s, k, d);
+        Tensor combined = shared != null ? shared.forward(tokens) : torch.zeros_like(tokens);
+        for (int j = 0; j < k; j++) combined = combined.add(perChoice.select(1, j));
         return combined.view(b, s, d);
     }
 
+    /** Scores in fp32 whatever the compute dtype (models/moe.py:235-241). */
     private Tensor score(Tensor logits) {
+        logits = logits.to(torch.ScalarType.Float);
         return switch (args.scoreFunc()) {
             case "sigmoid" -> torch.sigmoid(logits);
             case "softmax" -> torch.softmax(logits, 1);
@@ -109,10 +118,11 @@ final class MoE implements TransformerBlock.FeedForwardLayer {
 
     @Override
     public void init(double outStd) {
-        Init.truncNormal(gate, outStd);
+        // Draw order experts, router, shared experts (models/moe.py:475-478).
         Init.truncNormal(w1, 0.02);
         Init.truncNormal(w2, outStd);
         Init.truncNormal(w3, outStd);
+        Init.truncNormal(gate, outStd);
         if (shared != null) shared.init(outStd);
     }
 

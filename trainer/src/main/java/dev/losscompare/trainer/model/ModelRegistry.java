@@ -33,33 +33,40 @@ public final class ModelRegistry {
 
     private ModelRegistry() {}
 
-    /** torchtitan's llama3 "debugmodel": dim 256, 6 layers, 16 heads, SwiGLU hidden 768, theta 500000, llama3 RoPE scaling. */
+    /**
+     * torchtitan's llama3 "debugmodel" (models/llama3/__init__.py:31-33): dim 256, 6 layers, 16
+     * heads, SwiGLU hidden 768, theta 500000, llama-3 RoPE scaling; vocab is ours (byte-level 258).
+     */
     static LlamaArgs llama3Debug(int vocab, boolean flex) {
         return new LlamaArgs(256, 6, 16, 16, vocab, LlamaArgs.swigluHidden(256, 256), 1e-5, 500000,
-                RotaryEmbedding.Scaling.LLAMA3, flex, null, 0, 0);
+                RotaryEmbedding.Scaling.LLAMA3, flex, null, 1, 0, 0);
     }
 
     /**
-     * torchtitan's llama4 "debugmodel": llama3's debug shapes with an MoE feed-forward in every layer
-     * (8 experts, top-1, sigmoid scores, one shared expert, expert hidden 512) and llama4 RoPE
-     * scaling. The irope flavor makes every 4th layer NoPE and global, the others RoPE within
-     * 32-token chunks. torchtitan uses 256-token chunks at seq_len 2048; 32 keeps the same 1:8 ratio
-     * to our 256-token debug windows, so the chunk mask matters at the sequence lengths we train.
+     * torchtitan's llama4 "debugmodel" (experiments/llama4/__init__.py:30-37, args.py:29-63):
+     * llama3's debug shapes, MoE (8 experts, top-1 sigmoid, one shared expert, expert hidden 512,
+     * model.py:356-373) in every second layer (interleave_moe_layer_step 2: layers 1, 3, 5) and a
+     * dense SwiGLU of 768 in the others, llama4 RoPE scaling. The irope flavor (__init__.py:61-72)
+     * makes layers with layer_id % 4 == 0 (0 and 4) NoPE and global, the others RoPE within chunks.
+     * Deliberate difference: torchtitan's chunks are 256 tokens at seq_len 2048; ours are 32, the
+     * same 1:8 ratio to our 256-token windows, so the chunk mask matters at the lengths we train.
      */
     static LlamaArgs llama4Debug(int vocab, boolean irope) {
         MoeArgs moe = new MoeArgs(8, 1, 1, MoeArgs.llama4HiddenDim(256, 256, 1, 1), "sigmoid", false, 1.0, true, 1e-3);
-        return new LlamaArgs(256, 6, 16, 16, vocab, 0, 1e-5, 500000,
-                RotaryEmbedding.Scaling.LLAMA4, irope, moe, irope ? 4 : 0, irope ? 32 : 0);
+        return new LlamaArgs(256, 6, 16, 16, vocab, LlamaArgs.swigluHidden(256, 256), 1e-5, 500000,
+                RotaryEmbedding.Scaling.LLAMA4, irope, moe, 2, irope ? 4 : 0, irope ? 32 : 0);
     }
 
     /**
-     * torchtitan's deepseek_v3 "debugmodel": dim 256, 6 layers (the first dense, SwiGLU 1024), 16
-     * heads of MLA (kv_lora_rank 512, qk 128 no-RoPE + 64 RoPE, v 128, q_lora_rank 0), MoE with 8
-     * routed experts (hidden 256, top-3 softmax scores applied after the experts) and 2 shared.
+     * torchtitan's deepseek_v3 "debugmodel" (models/deepseek_v3/__init__.py:32-54): dim 256, 6
+     * layers (the first dense, SwiGLU 1024), 16 heads of MLA (kv_lora_rank 512, qk 128 no-RoPE + 64
+     * RoPE, v 128, q_lora_rank 0), MoE with 8 routed experts (hidden 256, top-3 softmax scores
+     * applied after the experts) and 2 shared, YaRN (mscale 0.70) beyond 4096 tokens.
      */
     static DeepSeekV3Args deepseekV3Debug(int vocab, boolean flex) {
         MoeArgs moe = new MoeArgs(8, 3, 2, 256, "softmax", false, 1.0, false, 1e-3);
-        return new DeepSeekV3Args(256, 6, 1, 16, vocab, 1024, 512, 128, 64, 128, 1e-5, 10000.0, moe, flex);
+        return new DeepSeekV3Args(256, 6, 1, 16, vocab, 1024, 512, 128, 64, 128, 1e-5, 10000.0,
+                RotaryEmbedding.Yarn.DEEPSEEK_V3_DEBUG, moe, flex);
     }
 
     public static void requireKnown(String name, String flavor) {

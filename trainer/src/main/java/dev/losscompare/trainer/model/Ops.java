@@ -40,6 +40,11 @@ public final class Ops {
         return torch.rms_norm(x, new long[] {weight.size(0)}, new TensorOptional(weight), new DoubleOptional(eps));
     }
 
+    /** nn.RMSNorm with eps=None: libtorch uses the machine epsilon of x's dtype. */
+    public static Tensor rmsNormDefaultEps(Tensor x, Tensor weight) {
+        return torch.rms_norm(x, new long[] {weight.size(0)}, new TensorOptional(weight), new DoubleOptional());
+    }
+
     /** SwiGLU: w2(silu(w1 x) * w3 x). */
     public static Tensor swiglu(Tensor x, Tensor w1, Tensor w2, Tensor w3) {
         return linear(torch.silu(linear(x, w1)).mul(linear(x, w3)), w2);

@@ -13,10 +13,10 @@ import org.bytedeco.pytorch.global.torch;
 public final class ScaledDotProductAttention {
     private ScaledDotProductAttention() {}
 
-    /** q, k, v: (B, H, S, D). Returns (B, H, S, D). */
-    public static Tensor apply(Tensor q, Tensor k, Tensor v, Tensor maskOrNull, double scale) {
+    /** q, k, v: (B, H, S, D). Returns (B, H, S, D). A null scale is SDPA's default, 1/sqrt(D). */
+    public static Tensor apply(Tensor q, Tensor k, Tensor v, Tensor maskOrNull, Double scale) {
         boolean causal = maskOrNull == null;
         TensorOptional mask = causal ? new TensorOptional() : new TensorOptional(maskOrNull);
-        return torch.scaled_dot_product_attention(q, k, v, mask, 0.0, causal, new DoubleOptional(scale), false);
+        return torch.scaled_dot_product_attention(q, k, v, mask, 0.0, causal, scale == null ? new DoubleOptional() : new DoubleOptional(scale), false);
     }
 }

@@ -6,7 +6,7 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * The pre-norm residual block every model here uses: h = x + attention(norm(x)),
  * out = h + feedForward(norm(h)). Models supply the attention (GQA, latent) and the feed-forward
- * (dense SwiGLU or MoE); parameters register in torchtitan's order, names under layers.N.
+ * (dense SwiGLU or MoE); parameters register in the model's torchtitan order, names under layers.N.
  */
 final class TransformerBlock {
     /** Self-attention over (B, S, D); a null mask means plain causal. */
@@ -30,6 +30,14 @@ final class TransformerBlock {
         default void afterOptimizerStep() {}
     }
 
+    /**
+     * Where the two norms register (the order of checkpoints, the optimizer and the grad-norm sum).
+     * llama3/llama4 assign attention, feed_forward, attention_norm, ffn_norm
+     * (models/llama3/model/model.py:329-337); deepseek_v3 assigns attention, attention_norm,
+     * ffn_norm, then moe/feed_forward (models/deepseek_v3/model/model.py:291-303).
+     */
+    enum ParamOrder { NORMS_LAST, NORMS_BEFORE_FEED_FORWARD }
+
     private final Tensor attentionNorm, ffnNorm;
     private final Attention attention;
     private final FeedForwardLayer feedForward;
@@ -37,15 +45,22 @@ final class TransformerBlock {
     private final double initStd;
 
     /** @param feedForward gets the layer prefix ("layers.N.") and adds its own ("feed_forward." or "moe."). */
-    TransformerBlock(Parameters params, int layerId, int dim, double normEps,
+    TransformerBlock(Parameters params, int layerId, int dim, double normEps, ParamOrder order,
                      Function<String, Attention> attention, Function<String, FeedForwardLayer> feedForward) {
         String prefix = "layers." + layerId + ".";
         this.normEps = normEps;
-        attentionNorm = params.create(prefix + "attention_norm.weight", dim);
         this.attention = attention.apply(prefix + "attention.");
-        ffnNorm = params.create(prefix + "ffn_norm.weight", dim);
-        this.feedForward = feedForward.apply(prefix);
-        initStd = 0.02 / Math.sqrt(2.0 * (layerId + 1)); // torchtitan's depth_init
+        if (order == ParamOrder.NORMS_LAST) {
+            this.feedForward = feedForward.apply(prefix);
+            attentionNorm = params.create(prefix + "attention_norm.weight", dim);
+            ffnNorm = params.create(prefix + "ffn_norm.weight", dim);
+        } else {
+            attentionNorm = params.create(prefix + "attention_norm.weight", dim);
+            ffnNorm = params.create(prefix + "ffn_norm.weight", dim);
+            this.feedForward = feedForward.apply(prefix);
+        }
+        // depth_init (models/llama3/model/model.py:340): 0.02 / (2 * (layer_id + 1)) ** 0.5
+        initStd = 0.02 / StrictMath.pow(2.0 * (layerId + 1), 0.5);
     }
 
     Tensor forward(Tensor x, Tensor maskOrNull) {
@@ -53,6 +68,7 @@ final class TransformerBlock {
         return h.add(feedForward.forward(Ops.rmsNorm(h, ffnNorm, normEps)));
     }
 
+    /** torchtitan's init_weights: norms (no random draws), then attention, then the feed-forward. */
     void init() {
         Init.ones(attentionNorm);
         Init.ones(ffnNorm);

@@ -41,8 +41,8 @@ public final class AdamW {
     /** One update at learning rate lr. Call inside the step's PointerScope. */
     public void step(double lr) {
         stepCount++;
-        double bias1 = 1 - Math.pow(beta1, stepCount);
-        double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, stepCount));
+        double bias1 = 1 - StrictMath.pow(beta1, stepCount);
+        double bias2Sqrt = StrictMath.sqrt(1 - StrictMath.pow(beta2, stepCount));
         try (NoGradGuard ignored = new NoGradGuard()) {
             for (int i = 0; i < params.size(); i++) {
                 Tensor p = params.get(i), g = p.grad();

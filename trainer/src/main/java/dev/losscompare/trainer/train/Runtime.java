@@ -81,6 +81,12 @@ public final class Runtime {
         }
     }
 
+    /** The JVM that ran the trainer ("17.0.12+7 Eclipse Adoptium"): recorded in every run's meta. */
+    public static String jdk() {
+        return System.getProperty("java.runtime.version", System.getProperty("java.version")) + " "
+                + System.getProperty("java.vm.vendor", "unknown");
+    }
+
     /** libtorch's version, read from its build config ("TORCH_VERSION=2.10.0"). */
     public static String torchVersion() {
         return buildConfigValue("TORCH_VERSION=([^,\\s]+)");

@@ -3,6 +3,7 @@ package dev.losscompare.trainer.train;
 import dev.losscompare.trainer.checkpoint.SafeTensors;
 import dev.losscompare.trainer.config.JobConfig;
 import dev.losscompare.trainer.data.Batch;
+import dev.losscompare.trainer.data.BatchDump;
 import dev.losscompare.trainer.data.ByteTokenizer;
 import dev.losscompare.trainer.data.PackedBatches;
 import dev.losscompare.trainer.data.SyntheticCorpus;
@@ -69,24 +70,32 @@ public final class Trainer {
         PackedBatches data = new PackedBatches(new SyntheticCorpus(t.datasetSeed()), new ByteTokenizer(),
                 t.localBatchSize(), t.seqLen());
         TensorVector paramVector = model.parameters().asVector();
+        BatchDump dump = config.debug().dumpBatches().isEmpty() ? null : new BatchDump(Path.of(config.debug().dumpBatches()));
         Map<String, Object> meta = meta(model, device);
         log.println("model " + meta.get("model") + " " + meta.get("flavor") + ": " + meta.get("params")
                 + " parameters, device " + meta.get("device") + ", threads " + t.numThreads()
-                + ", torch " + meta.get("torch_version") + ", seq_len " + t.seqLen() + ", batch " + t.localBatchSize());
+                + ", torch " + meta.get("torch_version") + ", seq_len " + t.seqLen() + ", batch " + t.localBatchSize()
+                + ", precision " + t.mixedPrecisionParam());
 
         try (MetricsOutputs metrics = MetricsOutputs.open(config.metrics())) {
             metrics.writeMeta(meta);
             for (int step = 1; step <= t.steps(); step++) {
                 long start = System.nanoTime();
                 Batch batch = data.next();
+                if (dump != null) dump.write(step, batch);
                 double lr = config.optimizer().lr() * schedule.factor(step - 1);
                 float loss, gradNorm;
                 try (PointerScope ignored = new PointerScope()) {
                     Tensor inputs = toDevice(batch.inputs(), batch, device);
                     Tensor labels = toDevice(batch.labels(), batch, device);
                     AttentionMasks masks = model.attentionMasks(inputs, ByteTokenizer.EOS);
-                    Tensor logits = model.forward(inputs, masks);
-                    Tensor lossTensor = torch.cross_entropy(logits.view(-1, logits.size(2)), labels.view(-1));
+                    Tensor lossTensor;
+                    try (MixedPrecision ignored2 = MixedPrecision.enter(t.mixedPrecisionParam(), device)) {
+                        Tensor logits = model.forward(inputs, masks);
+                        // torchtitan's loss upcasts the logits (components/loss.py:21-23).
+                        lossTensor = torch.cross_entropy(logits.view(-1, logits.size(2)).to(torch.ScalarType.Float),
+                                labels.view(-1));
+                    }
                     lossTensor.backward();
                     // Total L2 norm before clipping, as an fp32 value widened to double.
                     gradNorm = (float) torch.clip_grad_norm_(paramVector, t.maxNorm(), 2.0, false);
@@ -129,6 +138,8 @@ public final class Trainer {
         // The kernel set the launcher chose (run_train.sh, LOSS_COMPARE_KERNELS): native or portable.
         meta.put("kernels", System.getenv().getOrDefault("LOSS_COMPARE_KERNELS", "native"));
         meta.put("threads", config.training().numThreads());
+        meta.put("jdk", Runtime.jdk());
+        meta.put("mixed_precision_param", config.training().mixedPrecisionParam());
         meta.put("seed", config.debug().seed());
         meta.put("deterministic", config.debug().deterministic());
         meta.put("steps", config.training().steps());
