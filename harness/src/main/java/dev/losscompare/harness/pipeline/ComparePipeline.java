@@ -37,14 +37,14 @@ public final class ComparePipeline {
 
     private final Session session;
     private final Baseline baseline;
-    private final TrainedRevision test;
+    private final Side test;
     private final List<CaseSpec> cases;
     private final Judging judging;
     private final boolean seedCheckpoint;
     private final int jobs;
     private final Header header;
 
-    public ComparePipeline(Session session, Baseline baseline, TrainedRevision test, List<CaseSpec> cases, Judging judging,
+    public ComparePipeline(Session session, Baseline baseline, Side test, List<CaseSpec> cases, Judging judging,
                            boolean seedCheckpoint, int jobs, Header header) {
         this.session = session;
         this.baseline = baseline;
@@ -58,7 +58,7 @@ public final class ComparePipeline {
 
     /** Runs every case and writes the reports; returns the exit code (0 match, 1 differ, 2 undecided). */
     public int run() throws IOException {
-        String buildError = Builds.buildAll(baseline.trained(), test);
+        String buildError = Builds.buildAll(baseline.trained(), test.trained());
         Seeds seeds = new Seeds(seedCheckpoint ? seeder() : null);
         List<Judgement> judgements = new ArrayList<>();
         try (seeds) {
@@ -74,7 +74,7 @@ public final class ComparePipeline {
 
     /** The seed checkpoint comes from the baseline when it is trained, else from the test revision. */
     private TrainedRevision seeder() {
-        return baseline.trained() != null ? baseline.trained() : test;
+        return baseline.trained() != null ? baseline.trained() : test.trained();
     }
 
     private Judgement runCase(CaseSpec c, Path caseDir, Seeds seeds) throws IOException {
@@ -85,17 +85,16 @@ public final class ComparePipeline {
         try (Progress progress = session.progress()) {
             SideRunner runner = session.runner(caseDir, progress, header.training().timeout());
             TrainedRevision trainedBase = baseline.trained();
-            boolean testLoadsOtherSide = seed.file() != null && seeds.seeder() != test;
-            if (trainedBase == null) {
-                base = baseline.series(c, caseDir);
-                tested = test.run(runner, c, seed.file(), seed.key(), testLoadsOtherSide);
-            } else if (jobs >= 2) {
-                List<SideResult> both = inParallel(runner, trainedBase, c, seed, testLoadsOtherSide);
+            TrainedRevision trainedTest = test.trained();
+            boolean testLoadsOtherSide = seed.file() != null && seeds.seeder() != trainedTest;
+            if (trainedBase != null && trainedTest != null && jobs >= 2) {
+                List<SideResult> both = inParallel(runner, trainedBase, trainedTest, c, seed, testLoadsOtherSide);
                 base = both.get(0);
                 tested = both.get(1);
             } else {
-                base = trainedBase.run(runner, c, seed.file(), seed.key(), false);
-                tested = test.run(runner, c, seed.file(), seed.key(), testLoadsOtherSide);
+                base = trainedBase == null ? baseline.series(c, caseDir) : trainedBase.run(runner, c, seed.file(), seed.key(), false);
+                tested = trainedTest == null ? test.series(c, caseDir)
+                        : trainedTest.run(runner, c, seed.file(), seed.key(), testLoadsOtherSide);
             }
         }
         if (ActiveProcesses.shuttingDown()) throw new SideRunner.Interrupted();
@@ -103,17 +102,17 @@ public final class ComparePipeline {
         if (refused != null) return error(c, refused);
         CaseMode mode = baseline.mode(c, tested, judging.mode());
         Judgement j = CaseJudge.judge(c.id(), base, tested, metrics(base.series()), mode, baseline.expectedSteps(c),
-                header.training().steps());
+                test.expectedSteps(c));
         stepTables(j, caseDir);
         return j;
     }
 
-    private List<SideResult> inParallel(SideRunner runner, TrainedRevision trainedBase, CaseSpec c, Seeds.Seed seed,
-                                        boolean testLoadsOtherSide) throws IOException {
+    private List<SideResult> inParallel(SideRunner runner, TrainedRevision trainedBase, TrainedRevision trainedTest, CaseSpec c,
+                                        Seeds.Seed seed, boolean testLoadsOtherSide) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Future<SideResult> b = pool.submit(() -> trainedBase.run(runner, c, seed.file(), seed.key(), false));
-            Future<SideResult> t = pool.submit(() -> test.run(runner, c, seed.file(), seed.key(), testLoadsOtherSide));
+            Future<SideResult> t = pool.submit(() -> trainedTest.run(runner, c, seed.file(), seed.key(), testLoadsOtherSide));
             return List.of(get(b), get(t));
         } finally {
             pool.shutdownNow();
@@ -133,7 +132,7 @@ public final class ComparePipeline {
         }
     }
 
-    /** With an imported baseline and the default metrics, only the metrics the file has (a loss-only file is common). */
+    /** With a baseline read from a file and the default metrics, only the metrics the file has (a loss-only file is common). */
     private List<String> metrics(RunSeries baselineSeries) {
         if (baseline.trained() != null || judging.metricsGiven() || baselineSeries == null) return judging.metrics();
         List<String> present = judging.metrics().stream()
@@ -169,7 +168,7 @@ public final class ComparePipeline {
                 ? results.get(0).metrics().stream().map(m -> m.metric()).toList() : judging.metrics();
         Training t = header.training();
         Comparison c = new Comparison(Comparison.SCHEMA_VERSION, baseline.kind(), baseline.describe(),
-                test.tree().revision().toModel(), header.configLabel(), t.steps(), t.seed(), t.threads(), metrics, judging.mode(),
+                test.describe(), header.configLabel(), t.steps(), t.seed(), t.threads(), metrics, judging.mode(),
                 header.started().toString(), Duration.between(header.started(), Instant.now()).toMillis() / 1000.0, results);
         for (Judgement j : judgements) {
             (j.result().verdict() == Verdict.ERROR ? session.console().err() : session.console().out()).println(j.verdictLine());

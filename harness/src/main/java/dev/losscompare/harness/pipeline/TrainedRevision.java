@@ -20,7 +20,7 @@ import java.util.Map;
  * One revision to train in a role ("baseline" or "test"): its materialized tree, the options of
  * that side, and how to build it, seed from it, and run a case on it.
  */
-public final class TrainedRevision {
+public final class TrainedRevision implements Side {
     private final String role;
     private final Materialized tree;
     private final List<String> sideOptions;
@@ -33,6 +33,26 @@ public final class TrainedRevision {
         this.sideOptions = List.copyOf(sideOptions);
         this.training = training;
         this.session = session;
+    }
+
+    @Override
+    public dev.losscompare.domain.Revision describe() {
+        return tree.revision().toModel();
+    }
+
+    @Override
+    public TrainedRevision trained() {
+        return this;
+    }
+
+    @Override
+    public SideResult series(CaseSpec c, Path caseDir) {
+        throw new IllegalStateException("a trained side is run by the pipeline");
+    }
+
+    @Override
+    public Integer expectedSteps(CaseSpec c) {
+        return training.steps();
     }
 
     public String role() {

@@ -59,6 +59,32 @@ class TrainerOutputsTest {
         }
     }
 
+    /** The diff command over the same three outputs: exact where both sides are exact, at 4 decimals against the log. */
+    @Test
+    void diffJudgesTheTrainersOwnOutputsAsEqual() throws Exception {
+        Path jsonl = dir.resolve("metrics.jsonl"), tb = dir.resolve("tb"), log = dir.resolve("train.log");
+        Process p = new ProcessBuilder(PROJECT.resolve("trainer/run_train.sh").toString(),
+                "--config=configs/llama3_debug.toml", "--training.steps=2", "--training.seq_len=32",
+                "--training.local_batch_size=1", "--metrics.path=" + jsonl,
+                "--metrics.enable_tensorboard", "--metrics.save_tb_folder=" + tb)
+                .directory(PROJECT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "trainer timed out");
+        assertEquals(0, p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+
+        var out = new java.io.ByteArrayOutputStream();
+        var ps = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+        var console = new dev.losscompare.harness.Console(dir, java.util.Map.of(), ps, ps, false);
+        assertEquals(0, dev.losscompare.harness.Main.execute(console, "diff", jsonl.toString(), tb.toString(),
+                "--output-folder=" + dir.resolve("exact")), out.toString());
+        assertTrue(out.toString().contains("PASS llama3 debugmodel: loss, grad_norm identical over 2 steps\n"), out.toString());
+        out.reset();
+        assertEquals(0, dev.losscompare.harness.Main.execute(console, "diff", log.toString(), jsonl.toString(),
+                "--output-folder=" + dir.resolve("text")), out.toString());
+        assertTrue(out.toString().contains("loss, grad_norm equal at 4 decimals over 2 steps [at 4 decimals: a side was read from text"
+                + " printed with 4 decimals: bitwise is not possible from logs"), out.toString());
+    }
+
     private static List<Integer> steps(SourcedSeries s) {
         return s.series().steps().stream().map(StepRecord::step).toList();
     }

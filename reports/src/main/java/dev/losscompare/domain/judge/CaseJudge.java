@@ -25,8 +25,10 @@ public final class CaseJudge {
     public record CaseId(String name, String model, String flavor, String config) {
         /** "llama3 debugmodel"; a suite case named otherwise is "llama3_flex (llama3 debugmodel_flex_attn)". */
         public String label() {
-            String derived = (model + "_" + flavor).replaceAll("[^A-Za-z0-9._-]", "_");
-            return name.equals(derived) ? model + " " + flavor : name + " (" + model + " " + flavor + ")";
+            boolean noFlavor = flavor == null || flavor.isEmpty();
+            String text = noFlavor ? model : model + " " + flavor;
+            String derived = (noFlavor ? model : model + "_" + flavor).replaceAll("[^A-Za-z0-9._-]", "_");
+            return name.equals(derived) ? text : name + " (" + text + ")";
         }
     }
 
@@ -40,10 +42,10 @@ public final class CaseJudge {
     /**
      * @param baselineSteps steps the baseline must have (1..N), or null when its length is not
      *                      known in advance (an imported file)
-     * @param testSteps     steps the test run must have (1..N)
+     * @param testSteps     steps the test run must have (1..N), or null when not known (an existing run)
      */
     public static Judgement judge(CaseId id, SideResult baseline, SideResult test, List<String> metrics,
-                                  CaseMode caseMode, Integer baselineSteps, int testSteps) {
+                                  CaseMode caseMode, Integer baselineSteps, Integer testSteps) {
         ComparisonMode mode = caseMode.mode();
         String runError = join(baseline.info().error(), test.info().error());
         if (baseline.series() == null || test.series() == null) {
@@ -85,7 +87,7 @@ public final class CaseJudge {
                 problems.add(message);
             } else {
                 v = Verdict.PASS;
-                message = metric + " " + sameText(mode) + " over " + d.comparedSteps() + " steps";
+                message = metric + " " + mode.agreement() + " over " + d.comparedSteps() + " steps";
             }
             verdict = verdict.worst(v);
             results.add(new MetricResult(metric, v, v == Verdict.FAIL ? div.step() : null,
@@ -101,7 +103,7 @@ public final class CaseJudge {
                 : "inputs diverged at step " + inputsAt + " (data_fingerprint differs: a data-pipeline change, not the model)";
         String why = caseMode.reason() == null ? "" : " [" + mode.describe() + ": " + caseMode.reason() + "]";
         String line = switch (verdict) {
-            case PASS -> "PASS " + id.label() + ": " + String.join(", ", metrics) + " " + sameText(mode) + " over "
+            case PASS -> "PASS " + id.label() + ": " + String.join(", ", metrics) + " " + mode.agreement() + " over "
                     + diffs.get(0).comparedSteps() + " steps" + (inputs == null ? "" : "; " + inputs) + why;
             case FAIL -> "FAIL " + id.label() + ": " + (inputs == null ? "" : inputs + "; ")
                     + String.join("; ", failures) + (runError == null ? "" : "; " + runError) + why;
@@ -125,11 +127,6 @@ public final class CaseJudge {
     /** An empty record of a side that never ran. */
     public static RunInfo notRun(String side) {
         return new RunInfo(side, List.of(), null, null, null, null, null, false, Map.of());
-    }
-
-    /** "identical (bitwise)" or "within atol=… rtol=…". */
-    static String sameText(ComparisonMode mode) {
-        return mode.isBitwise() ? "identical" : "within " + mode.bounds();
     }
 
     /** In an ERROR case no metric is a PASS: what did compare equal is said in its message, not its verdict. */

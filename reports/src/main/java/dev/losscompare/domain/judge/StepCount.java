@@ -15,10 +15,10 @@ public final class StepCount {
     }
 
     /** The problem of both sides in one line ("both series have 4 steps, ..." when they share it), or null. */
-    public static String problem(SideResult baseline, Integer baselineExpected, SideResult test, int testExpected) {
+    public static String problem(SideResult baseline, Integer baselineExpected, SideResult test, Integer testExpected) {
         String b = baselineExpected == null ? null : problem(baseline.series(), baselineExpected, baseline.info().side());
-        String t = problem(test.series(), testExpected, test.info().side());
-        if (b != null && t != null && baselineExpected == testExpected
+        String t = testExpected == null ? null : problem(test.series(), testExpected, test.info().side());
+        if (b != null && t != null && baselineExpected.equals(testExpected)
                 && shape(baseline.series(), testExpected).equals(shape(test.series(), testExpected))) {
             return "both series have " + shape(test.series(), testExpected) + ", expected steps 1.." + testExpected;
         }
