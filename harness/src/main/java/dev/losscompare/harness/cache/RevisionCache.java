@@ -99,20 +99,36 @@ public final class RevisionCache {
      * process tree and is not marked built.
      */
     public BuildResult build(Materialized m, Path logCopy, Duration timeout) throws IOException {
-        Path marker = revisionsDir().resolve(m.key() + ".built");
-        Path log = revisionsDir().resolve(m.key() + ".build.log");
+        return build(m, logCopy, timeout, List.of(m.dir().resolve(TRAINER_SCRIPT).toString(), "--build-only"));
+    }
+
+    /**
+     * The same with another trainer's build command (an argument list whose first word is a path in
+     * the revision or a program on PATH); an empty command means nothing to build. The marker is
+     * per command, so two trainers of one tree never share a build.
+     */
+    public BuildResult build(Materialized m, Path logCopy, Duration timeout, List<String> command) throws IOException {
+        if (command.isEmpty()) {
+            Files.writeString(logCopy, "nothing to build for this trainer\n");
+            return new BuildResult(true, true, 0, null, logCopy);
+        }
+        String id = m.key() + (command.get(0).endsWith(TRAINER_SCRIPT) && command.size() == 2 ? ""
+                : "-" + dev.losscompare.harness.io.Sha256.hex(String.join("\u0000", command).replace(m.dir().toString(), "")).substring(0, 12));
+        Path marker = revisionsDir().resolve(id + ".built");
+        Path log = revisionsDir().resolve(id + ".build.log");
         try (KeyedLock lock = lockFor(m.key(), "build lock")) {
             if (Files.exists(marker)) {
                 copyLog(log, logCopy);
                 return new BuildResult(true, true, 0, null, logCopy);
             }
-            Path script = m.dir().resolve(TRAINER_SCRIPT);
-            if (!Files.isRegularFile(script)) {
-                Files.writeString(logCopy, "no " + TRAINER_SCRIPT + " in this revision\n");
+            Path script = m.dir().resolve(command.get(0));
+            if (command.get(0).contains("/") && !Files.isRegularFile(script)) {
+                String name = m.dir().relativize(script).toString();
+                Files.writeString(logCopy, "no " + name + " in this revision\n");
                 return new BuildResult(false, false, 127,
-                        m.revision().spec() + " has no " + TRAINER_SCRIPT + " (is it a revision of this project?)", logCopy);
+                        m.revision().spec() + " has no " + name + " (is it a revision of this project?)", logCopy);
             }
-            RunOutcome out = ChildProcess.run(List.of(script.toString(), "--build-only"), m.dir(), log, timeout);
+            RunOutcome out = ChildProcess.run(command, m.dir(), log, timeout);
             copyLog(log, logCopy);
             if (!out.ok()) {
                 String why = out.timedOut() ? "timed out after " + human(timeout) + "; the build and its processes were killed"

@@ -2,6 +2,7 @@ package dev.losscompare.harness.cli;
 
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.git.ResolvedRevision;
 import dev.losscompare.harness.io.LossFile;
@@ -118,9 +119,10 @@ public final class CompareCommand implements Callable<Integer> {
             Path out = OutputFolders.create(output.folder(console), console.cwd(),
                     base != null ? base : importResult.getFileName().toString(), tst, started);
             Session session = ws.session(out, repo.useResultCache(), timeouts.buildTimeout);
-            TrainedRevision testSide = new TrainedRevision("test", testTree, testOptions, t, session);
+            TrainerAdapter adapter = training.adapter(console, suiteRead);
+            TrainedRevision testSide = new TrainedRevision("test", testTree, testOptions, t, session, adapter);
             Baseline baselineSide = baseTree != null
-                    ? new TrainedBaseline(new TrainedRevision("baseline", baseTree, baseOptions, t, session), t.steps())
+                    ? new TrainedBaseline(new TrainedRevision("baseline", baseTree, baseOptions, t, session, adapter), t.steps())
                     : new ImportedBaseline(console.cwd().resolve(importResult), imported);
             String label = suiteFile != null ? console.show(suiteFile) : training.config;
             ComparePipeline pipeline = new ComparePipeline(session, baselineSide, testSide, cases, judging,

@@ -77,7 +77,7 @@ public final class DiffCommand implements Callable<Integer> {
         Session session = new Session(console, out, null, null, null);
         CaseSpec c = new CaseSpec(new SuiteCase(null, null, List.of()), caseId(a));
         int steps = b.series().steps().size();
-        ComparePipeline pipeline = new ComparePipeline(session, new SourceBaseline(new ExistingRun("baseline", a), b, judging.metrics()),
+        ComparePipeline pipeline = new ComparePipeline(session, new SourceBaseline(new ExistingRun("baseline", a)),
                 new ExistingRun("test", b), List.of(c), judging, false, 1,
                 new ComparePipeline.Header(null, new Training(steps, 0, 0, Kernels.NATIVE, null), started));
         return pipeline.run();

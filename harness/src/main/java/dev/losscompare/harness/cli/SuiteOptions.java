@@ -24,7 +24,7 @@ public final class SuiteOptions {
     Suite read(Console console) {
         if (suite == null) throw new IllegalStateException("no suite");
         Suite s = SuiteFile.readSuite(file(console));
-        return new Suite(SuiteFile.select(s.cases(), cases), s.gate(), s.inputs());
+        return new Suite(SuiteFile.select(s.cases(), cases), s.gate(), s.inputs(), s.trainer());
     }
 
     void requireSuiteForCases() {

@@ -1,6 +1,12 @@
 package dev.losscompare.harness.cli;
 
+import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.adapter.OwnTrainer;
+import dev.losscompare.harness.adapter.TrainerAdapter;
+import dev.losscompare.harness.adapter.TrainerFile;
+import dev.losscompare.harness.suite.Suite;
+import java.nio.file.Path;
 import dev.losscompare.harness.pipeline.Training;
 import dev.losscompare.harness.run.Kernels;
 import dev.losscompare.harness.run.ShellWords;
@@ -32,6 +38,16 @@ public final class TrainingOptions {
     @Option(names = "--portable", description = "Run with the portable kernel set (ATen AVX2, OpenBLAS Haswell, oneDNN AVX2) "
             + "so the bits match on any x86-64 machine with AVX2 and FMA; slower (see README).")
     boolean portable;
+
+    @Option(names = "--trainer", paramLabel = "FILE", description = "A trainer that is not this repository's: a TOML file with a "
+            + "[trainer] table (preset torchtitan or command; see README). Overrides a suite's [trainer].")
+    Path trainer;
+
+    /** --trainer=FILE, else the suite's [trainer], else this repository's trainer. */
+    TrainerAdapter adapter(Console console, Suite suiteOrNull) {
+        if (trainer != null) return TrainerFile.read(console.cwd().resolve(trainer));
+        return suiteOrNull != null ? suiteOrNull.trainer() : OwnTrainer.INSTANCE;
+    }
 
     Training training(Duration timeout) {
         if (steps < 1) throw new UsageException("--steps must be at least 1, got " + steps);

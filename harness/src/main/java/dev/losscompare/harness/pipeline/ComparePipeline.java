@@ -9,6 +9,7 @@ import dev.losscompare.domain.judge.CaseJudge.CaseMode;
 import dev.losscompare.domain.judge.Judgement;
 import dev.losscompare.domain.judge.MetricDiff;
 import dev.losscompare.domain.judge.SideResult;
+import dev.losscompare.harness.adapter.OwnTrainer;
 import dev.losscompare.harness.diff.StepTable;
 import dev.losscompare.harness.run.ActiveProcesses;
 import dev.losscompare.harness.run.Progress;
@@ -132,9 +133,15 @@ public final class ComparePipeline {
         }
     }
 
-    /** With a baseline read from a file and the default metrics, only the metrics the file has (a loss-only file is common). */
+    /**
+     * With the default metrics and a baseline that is not this repository's trainer (a file, a
+     * foreign trainer), only the metrics the baseline has: a loss-only log is common. Our own
+     * trainer always writes both, so a missing one stays an ERROR there.
+     */
     private List<String> metrics(RunSeries baselineSeries) {
-        if (baseline.trained() != null || judging.metricsGiven() || baselineSeries == null) return judging.metrics();
+        TrainedRevision trained = baseline.trained();
+        boolean ownTrainer = trained != null && trained.adapter() == OwnTrainer.INSTANCE;
+        if (ownTrainer || judging.metricsGiven() || baselineSeries == null) return judging.metrics();
         List<String> present = judging.metrics().stream()
                 .filter(m -> baselineSeries.steps().stream().anyMatch(r -> r.value(m) != null)).toList();
         return present.isEmpty() ? judging.metrics() : present;

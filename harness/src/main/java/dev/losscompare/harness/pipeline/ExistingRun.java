@@ -23,7 +23,7 @@ public record ExistingRun(String role, SourcedSeries run) implements Side {
         SeriesFiles.write(run.series(), copy);
         RunInfo info = new RunInfo(role, List.of(), caseDir.getParent().relativize(copy).toString(), null, null, null, null,
                 false, run.series().meta());
-        return new SideResult(info, run.series());
+        return new SideResult(info, run.series(), run.decimals());
     }
 
     @Override

@@ -12,8 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * (they are large and belong to no output). No seeder: every run initializes itself.
  */
 final class Seeds implements AutoCloseable {
-    static final String FILE = "seed_checkpoint.safetensors";
-
     /** A case's checkpoint (file null: none) and its result-cache key, or the error that stopped it. */
     record Seed(Path file, String key, String error) {}
 
@@ -32,7 +30,7 @@ final class Seeds implements AutoCloseable {
 
     Seed create(CaseSpec c, Path caseDir) throws IOException {
         if (seeder == null) return new Seed(null, null, null);
-        Path file = caseDir.resolve(FILE);
+        Path file = caseDir.resolve(seeder.adapter().seedName());
         written.add(file);
         String error = seeder.createSeed(c, caseDir, file);
         return error != null ? new Seed(null, null, error) : new Seed(file, seeder.seedKey(c), null);
@@ -46,8 +44,9 @@ final class Seeds implements AutoCloseable {
 
     private void deleteAll() {
         for (Path f : written) {
-            try {
-                Files.deleteIfExists(f);
+            // a file, or a folder (torchtitan's checkpoints are folders)
+            try (java.util.stream.Stream<Path> walk = Files.exists(f) ? Files.walk(f) : java.util.stream.Stream.empty()) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
             } catch (IOException ignored) {
                 // best effort: the JVM may be stopping
             }

@@ -7,7 +7,11 @@ import dev.losscompare.harness.io.SeriesFiles;
 import dev.losscompare.harness.run.ChildProcess;
 import dev.losscompare.harness.run.Progress;
 import dev.losscompare.harness.run.RunOutcome;
+import dev.losscompare.harness.adapter.Launch;
+import dev.losscompare.harness.adapter.RunFiles;
+import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.run.TrainerArgs;
+import dev.losscompare.harness.sources.SourcedSeries;
 import dev.losscompare.domain.RunInfo;
 import dev.losscompare.domain.RunSeries;
 import dev.losscompare.domain.StepRecord;
@@ -58,15 +62,16 @@ public final class SideRunner {
         this.paths = paths;
     }
 
-    SideResult run(String side, Materialized m, TrainerArgs args, Path seedFile, boolean seedFromOtherSide) throws IOException {
-        return run(side, m, args, seedFile, seedFromOtherSide, null);
-    }
-
-    /** @param cacheKey the run's result-cache key, or null to always train */
-    SideResult run(String side, Materialized m, TrainerArgs args, Path seedFile, boolean seedFromOtherSide, String cacheKey)
-            throws IOException {
-        Path partial = caseDir.resolve(side + ".jsonl.partial");
-        Path series = caseDir.resolve(side + ".jsonl");
+    /**
+     * Trains one side with {@code adapter}. {@code cacheKey}: the run's result-cache key, or null to
+     * always train; a run whose values were read from printed text is never cached (the cache keeps
+     * exact series only).
+     */
+    SideResult run(String side, Materialized m, TrainerAdapter adapter, TrainerArgs args, Path seedFile, boolean seedFromOtherSide,
+                   String cacheKey) throws IOException {
+        RunFiles files = RunFiles.of(caseDir, side);
+        Path partial = files.partial();
+        Path series = files.series();
         Path log = caseDir.resolve(side + "_training.log");
         if (results != null && cacheKey != null && results.restoreRun(cacheKey, args.steps(), series, log)) {
             RunSeries cached = SeriesFiles.read(series);
@@ -75,27 +80,31 @@ public final class SideRunner {
                     cached.meta()), cached);
         }
         Files.deleteIfExists(partial);
+        Launch launch = adapter.train(args, files, seedFile);
+        Files.createDirectories(files.scratch());
         Progress.Tracker tracker = progress.track(side + " " + m.revision().spec(), partial, args.steps());
-        RunOutcome out = ChildProcess.run(args.trainCommand(partial, seedFile), m.dir(), log, timeout, args.environment());
+        RunOutcome out = ChildProcess.run(launch.command(), launch.workDir(), log, timeout, launch.environment());
         if (out.interrupted()) {
             tracker.finish("interrupted");
             throw new Interrupted();
         }
         tracker.finish(out.ok() ? "finished" : out.timedOut() ? "timed out" : "failed (exit " + out.exitCode() + ")");
+
         // Published under its final name only once the process is gone, so it is never half-written.
         if (Files.exists(partial)) Files.move(partial, series, StandardCopyOption.REPLACE_EXISTING);
-
-        RunSeries read = null;
+        SourcedSeries sourced = null;
         String unreadable = null;
-        if (!Files.exists(series)) {
-            unreadable = side + " run wrote no metrics file";
-        } else {
-            try {
-                read = SeriesFiles.read(series);
-            } catch (UnreadableSeriesException e) {
-                unreadable = side + " series is unreadable: " + e.getMessage();
-            }
+        try {
+            sourced = adapter.read(files, log);
+            // A series read from a log or TensorBoard is kept as JSON Lines too, for the report.
+            if (!Files.exists(series)) SeriesFiles.write(sourced.series(), series);
+        } catch (UnreadableSeriesException e) {
+            unreadable = adapter.writesJsonl() && !Files.exists(series) ? side + " run wrote no metrics file"
+                    : side + " series is unreadable: " + e.getMessage();
         }
+        RunSeries read = sourced == null ? null : sourced.series();
+        Integer decimals = sourced == null ? null : sourced.decimals();
+        if (decimals != null) cacheKey = null;
         String where = "; log: " + paths.show(log);
         String error = null;
         if (out.timedOut()) {
@@ -118,7 +127,7 @@ public final class SideRunner {
         if (error == null && read != null && results != null && cacheKey != null) results.storeRun(cacheKey, series, log);
         RunInfo info = new RunInfo(side, args.recordedOptions(), rel(series), rel(log), out.wallSeconds(),
                 out.exitCode(), error, false, read == null ? Map.of() : read.meta());
-        return new SideResult(info, read);
+        return new SideResult(info, read, decimals);
     }
 
     String rel(Path p) {

@@ -1,12 +1,17 @@
 package dev.losscompare.harness.pipeline;
 
 import dev.losscompare.domain.judge.SideResult;
+import dev.losscompare.harness.adapter.Launch;
+import dev.losscompare.harness.adapter.OwnTrainer;
+import dev.losscompare.harness.adapter.RunFiles;
+import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.cache.BuildResult;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.cache.ResultCache;
 import dev.losscompare.harness.run.ActiveProcesses;
 import dev.losscompare.harness.run.ChildProcess;
 import dev.losscompare.harness.run.RunOutcome;
+import dev.losscompare.harness.io.Sha256;
 import dev.losscompare.harness.run.TrainerArgs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,8 +31,15 @@ public final class TrainedRevision implements Side {
     private final List<String> sideOptions;
     private final Training training;
     private final Session session;
+    private final TrainerAdapter adapter;
 
     public TrainedRevision(String role, Materialized tree, List<String> sideOptions, Training training, Session session) {
+        this(role, tree, sideOptions, training, session, OwnTrainer.INSTANCE);
+    }
+
+    public TrainedRevision(String role, Materialized tree, List<String> sideOptions, Training training, Session session,
+                           TrainerAdapter adapter) {
+        this.adapter = adapter;
         this.role = role;
         this.tree = tree;
         this.sideOptions = List.copyOf(sideOptions);
@@ -75,22 +87,31 @@ public final class TrainedRevision implements Side {
     public String build() throws IOException {
         Path log = session.out().resolve(role + "_build.log");
         session.console().out().println("building " + role + " " + tree.revision().spec() + " ...");
-        BuildResult r = session.revisions().build(tree, log, session.buildTimeout());
+        BuildResult r = session.revisions().build(tree, log, session.buildTimeout(), adapter.buildCommand(tree.dir()));
         if (ActiveProcesses.shuttingDown()) throw new SideRunner.Interrupted();
         if (!r.ok()) return r.reason() + "; log: " + session.show(log);
         session.console().out().println("built " + role + " " + tree.revision().spec() + (r.reused() ? " (cached build)" : ""));
         return null;
     }
 
-    /** The result-cache key of a case's seed checkpoint made by this revision. */
+    /** The result-cache key of a case's seed checkpoint made by this revision (with this trainer adapter). */
     public String seedKey(CaseSpec c) {
-        return ResultCache.seedKey(tree, args(c), childEnvironment(c));
+        return withAdapter(ResultCache.seedKey(tree, args(c), childEnvironment(c)));
     }
 
     /** The result-cache key of a case's run (null without a result cache). */
     String runKey(CaseSpec c, String seedKeyOrNull) {
         if (session.results() == null) return null;
-        return ResultCache.runKey(tree, args(c), seedKeyOrNull, childEnvironment(c));
+        return withAdapter(ResultCache.runKey(tree, args(c), seedKeyOrNull, childEnvironment(c)));
+    }
+
+    /** This repository's trainer keeps the keys it always had; any other adapter is part of the key. */
+    private String withAdapter(String key) {
+        return adapter == OwnTrainer.INSTANCE ? key : Sha256.hex(adapter.identity(), key);
+    }
+
+    public TrainerAdapter adapter() {
+        return adapter;
     }
 
     /** The environment the trainer will see: this process's, with the kernel set on top. */
@@ -100,24 +121,34 @@ public final class TrainedRevision implements Side {
         return env;
     }
 
-    /** Writes the case's seed checkpoint (restored from the result cache when it can be); returns the error line, or null. */
-    public String createSeed(CaseSpec c, Path caseDir, Path seedFile) throws IOException {
+    /**
+     * Writes the case's seed checkpoint (restored from the result cache when it is a file that
+     * can be); returns the error line, or null. A trainer that cannot write one is an error that
+     * says to run with --no-seed-checkpoint.
+     */
+    public String createSeed(CaseSpec c, Path caseDir, Path seed) throws IOException {
         ResultCache results = session.results();
         String spec = tree.revision().spec();
-        if (results != null && results.restoreSeed(seedKey(c), seedFile)) {
+        TrainerArgs a = args(c);
+        Launch launch = adapter.createSeed(a, RunFiles.of(caseDir, "seed"), seed);
+        if (launch == null) {
+            return "the " + adapter.name() + " trainer of " + role + " " + spec
+                    + " has no seed checkpoint command; rerun with --no-seed-checkpoint (each run then initializes itself from the seed)";
+        }
+        boolean cacheable = results != null && adapter.seedName().endsWith(".safetensors");
+        if (cacheable && results.restoreSeed(seedKey(c), seed)) {
             session.console().out().println("seed checkpoint of " + role + " " + spec + ": from cache");
             return null;
         }
         session.console().out().println("creating the seed checkpoint with " + role + " " + spec + " ...");
         Path log = caseDir.resolve("seed_checkpoint.log");
-        TrainerArgs a = args(c);
-        RunOutcome o = ChildProcess.run(a.seedCheckpointCommand(seedFile), tree.dir(), log, training.timeout(), a.environment());
+        RunOutcome o = ChildProcess.run(launch.command(), launch.workDir(), log, training.timeout(), launch.environment());
         if (o.interrupted()) throw new SideRunner.Interrupted();
-        if (o.ok() && Files.isRegularFile(seedFile)) {
-            if (results != null) results.storeSeed(seedKey(c), seedFile);
+        if (o.ok() && Files.exists(seed)) {
+            if (cacheable) results.storeSeed(seedKey(c), seed);
             return null;
         }
-        String why = o.timedOut() ? "timed out" : o.ok() ? "no checkpoint file was written" : "exit " + o.exitCode();
+        String why = o.timedOut() ? "timed out" : o.ok() ? "no checkpoint was written" : "exit " + o.exitCode();
         return "the " + role + " revision could not write a seed checkpoint (" + why + "): " + o.lastLine()
                 + "; rerun with --no-seed-checkpoint to let each run initialize itself; log: " + session.show(log);
     }
@@ -128,6 +159,6 @@ public final class TrainedRevision implements Side {
      * another revision wrote it (then a load failure is explained as such).
      */
     public SideResult run(SideRunner runner, CaseSpec c, Path seed, String seedKey, boolean seedFromOtherSide) throws IOException {
-        return runner.run(role, tree, args(c), seed, seedFromOtherSide, runKey(c, seed == null ? null : seedKey));
+        return runner.run(role, tree, adapter, args(c), seed, seedFromOtherSide, runKey(c, seed == null ? null : seedKey));
     }
 }

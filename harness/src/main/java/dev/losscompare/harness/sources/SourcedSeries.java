@@ -13,6 +13,13 @@ public record SourcedSeries(Path origin, SeriesFormat format, RunSeries series, 
         precision = Map.copyOf(precision);
     }
 
+    /** The fewest decimals any metric was printed with, or null when every value is exact. */
+    public Integer decimals() {
+        ValuePrecision p = ValuePrecision.exact();
+        for (ValuePrecision v : precision.values()) p = p.coarser(v);
+        return p.decimals();
+    }
+
     public ValuePrecision precision(String metric) {
         return precision.getOrDefault(metric, ValuePrecision.exact());
     }

@@ -99,8 +99,8 @@ final class TorchtitanLogSource {
             }
             previous = step;
             Map<String, Double> values = new LinkedHashMap<>();
-            values.put("loss", number(file, line.number(), "loss", m.group(2), decimals));
-            values.put("grad_norm", number(file, line.number(), "grad_norm", m.group(3), decimals));
+            values.put("loss", PrintedNumbers.parse(file, line.number(), "loss", m.group(2), decimals));
+            values.put("grad_norm", PrintedNumbers.parse(file, line.number(), "grad_norm", m.group(3), decimals));
             steps.add(new StepRecord(step, values, null));
         }
         if (steps.isEmpty()) throw new UnreadableSeriesException(file + ": no torchtitan step lines (step: N  loss: X  grad_norm: Y)");
@@ -109,29 +109,7 @@ final class TorchtitanLogSource {
         return new SourcedSeries(file, SeriesFormat.TORCHTITAN_LOG, new RunSeries(Map.of(), steps), precision);
     }
 
-    /** Parses a printed number (Python prints nan, inf, -inf) and records the fewest decimals seen for the metric. */
-    private static double number(Path file, int lineNo, String metric, String text, Map<String, Integer> decimals) {
-        switch (text) {
-            case "nan", "NaN", "-nan" -> { return Double.NaN; }
-            case "inf", "Infinity" -> { return Double.POSITIVE_INFINITY; }
-            case "-inf", "-Infinity" -> { return Double.NEGATIVE_INFINITY; }
-            default -> { }
-        }
-        double value;
-        try {
-            value = Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            throw new UnreadableSeriesException(file + ":" + lineNo + ": " + metric + " '" + text + "' is not a number");
-        }
-        int dot = text.indexOf('.');
-        int exponent = Math.max(text.indexOf('e'), text.indexOf('E'));
-        int places = dot < 0 ? 0 : (exponent < 0 ? text.length() : exponent) - dot - 1;
-        if (exponent >= 0) places = Math.max(0, places - Integer.parseInt(text.substring(exponent + 1)));
-        decimals.merge(metric, places, Math::min);
-        return value;
-    }
-
-    private static List<String> readLines(Path file) {
+    static List<String> readLines(Path file) {
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -3,6 +3,9 @@ package dev.losscompare.harness.suite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.adapter.OwnTrainer;
+import dev.losscompare.harness.adapter.TrainerAdapter;
+import dev.losscompare.harness.adapter.TrainerFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +18,13 @@ import java.util.TreeSet;
 /**
  * Reads a sign-off suite (configs/signoff.toml, format in docs/architecture.md): {@code [[case]]}
  * tables (name, config, options, atol, rtol), an optional {@code [gate]} table (steps, seed,
- * threads, train_options, atol, rtol) and optional top-level {@code inputs}. Strict: an unknown
+ * threads, train_options, atol, rtol), an optional {@code [trainer]} table (see TrainerFile) and
+ * optional top-level {@code inputs}. Strict: an unknown
  * key, a value of the wrong type, an unsafe or duplicate name is a one-line error naming the key
  * and what it takes — a typo must never silently change what runs.
  */
 public final class SuiteFile {
-    private static final Set<String> TOP_KEYS = new TreeSet<>(List.of("case", "gate", "inputs"));
+    private static final Set<String> TOP_KEYS = new TreeSet<>(List.of("case", "gate", "inputs", "trainer"));
     private static final Set<String> CASE_KEYS = new TreeSet<>(List.of("name", "config", "options", "atol", "rtol"));
     private static final Set<String> GATE_KEYS = new TreeSet<>(List.of("steps", "seed", "threads", "train_options", "atol", "rtol"));
 
@@ -65,7 +69,8 @@ public final class SuiteFile {
             if (config == null) throw error(where + " needs config = \"PATH\"");
             out.add(new SuiteCase(name, config, strings(c, "options", where), tolerance(c, "atol", where), tolerance(c, "rtol", where)));
         }
-        return new Suite(out, gate(root.path("gate")), strings(root, "inputs", "the top level"));
+        TrainerAdapter trainer = root.has("trainer") ? TrainerFile.parse(root.get("trainer"), "--suite: " + file) : OwnTrainer.INSTANCE;
+        return new Suite(out, gate(root.path("gate")), strings(root, "inputs", "the top level"), trainer);
     }
 
     private GateSettings gate(JsonNode g) {

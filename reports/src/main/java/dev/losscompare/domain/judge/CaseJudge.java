@@ -45,7 +45,8 @@ public final class CaseJudge {
      * @param testSteps     steps the test run must have (1..N), or null when not known (an existing run)
      */
     public static Judgement judge(CaseId id, SideResult baseline, SideResult test, List<String> metrics,
-                                  CaseMode caseMode, Integer baselineSteps, Integer testSteps) {
+                                  CaseMode requestedMode, Integer baselineSteps, Integer testSteps) {
+        CaseMode caseMode = limitedByPrecision(requestedMode, baseline, test);
         ComparisonMode mode = caseMode.mode();
         String runError = join(baseline.info().error(), test.info().error());
         if (baseline.series() == null || test.series() == null) {
@@ -113,6 +114,20 @@ public final class CaseJudge {
                 verdict == Verdict.PASS ? null : error, inputsAt, baseline.info(), test.info(), results, null,
                 mode, caseMode.reason());
         return new Judgement(r, diffs, line);
+    }
+
+    /**
+     * Values read from printed text cannot be compared bitwise: a bitwise request becomes a
+     * comparison at the coarser side's decimals, and the case says why.
+     */
+    static CaseMode limitedByPrecision(CaseMode requested, SideResult baseline, SideResult test) {
+        Integer d = test.decimals();
+        if (baseline.decimals() != null) d = d == null ? baseline.decimals() : Integer.valueOf(Math.min(d, baseline.decimals()));
+        if (d == null) return requested;
+        String why = "a side was read from text printed with " + d + " decimals: bitwise is not possible from logs;"
+                + " use TensorBoard or JSONL for exact values";
+        String reason = requested.reason() == null ? why : requested.reason() + "; " + why;
+        return new CaseMode(requested.mode().isBitwise() ? ComparisonMode.atDecimals(d) : requested.mode(), reason);
     }
 
     /** A case that could not be compared at all (no build, no seed, no golden, no series): ERROR on every metric. */

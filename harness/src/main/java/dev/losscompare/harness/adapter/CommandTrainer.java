@@ -1,0 +1,137 @@
+package dev.losscompare.harness.adapter;
+
+import dev.losscompare.harness.run.TrainerArgs;
+import dev.losscompare.harness.sources.PatternLogSource;
+import dev.losscompare.harness.sources.RunSources;
+import dev.losscompare.harness.sources.SeriesFormat;
+import dev.losscompare.harness.sources.SourceOptions;
+import dev.losscompare.harness.sources.SourcedSeries;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A trainer described by a {@link TrainerSpec}: the torchtitan preset, or any command. Every
+ * argument and environment value is a template; {@code {config} {steps} {seed} {threads}
+ * {ngpus} {metrics} {tb} {run_dir} {seed_checkpoint}} are filled in per run, and the case's and
+ * user's trainer options follow the spec's arguments.
+ */
+public final class CommandTrainer implements TrainerAdapter {
+    private final TrainerSpec spec;
+
+    public CommandTrainer(TrainerSpec spec) {
+        this.spec = spec;
+    }
+
+    public TrainerSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public String name() {
+        return spec.preset();
+    }
+
+    @Override
+    public String identity() {
+        return spec.toString();
+    }
+
+    @Override
+    public List<String> buildCommand(Path revisionDir) {
+        if (spec.build().isEmpty()) return List.of();
+        List<String> command = new ArrayList<>(spec.build());
+        command.set(0, executable(revisionDir, command.get(0)));
+        return command;
+    }
+
+    @Override
+    public Launch train(TrainerArgs args, RunFiles files, Path seedOrNull) {
+        Map<String, String> values = values(args, files, seedOrNull, spec.ngpus());
+        List<String> extra = seedOrNull == null ? List.of() : spec.loadSeed();
+        List<String> command = command(args.revisionDir(), values, extra);
+        command.addAll(args.userOptions());
+        return new Launch(command, workDir(args), environment(args, values, Map.of()));
+    }
+
+    @Override
+    public Launch createSeed(TrainerArgs args, RunFiles files, Path seed) {
+        if (spec.createSeed().isEmpty()) return null;
+        // A seed checkpoint is written unsharded by one process (torchtitan: "requires NGPU=1").
+        Map<String, String> values = values(args, files, seed, 1);
+        List<String> command = command(args.revisionDir(), values, spec.createSeed());
+        command.addAll(args.userOptions());
+        return new Launch(command, workDir(args), environment(args, values, spec.createSeedEnv()));
+    }
+
+    @Override
+    public boolean writesJsonl() {
+        return spec.metrics() == SeriesFormat.JSONL;
+    }
+
+    @Override
+    public SourcedSeries read(RunFiles files, Path log) {
+        return switch (spec.metrics()) {
+            case JSONL -> RunSources.read(files.series(), new SourceOptions(SeriesFormat.JSONL, null, Map.of()));
+            case TENSORBOARD -> RunSources.read(files.tensorboard(), new SourceOptions(SeriesFormat.TENSORBOARD, null, spec.tags()));
+            case TORCHTITAN_LOG -> spec.linePattern() == null
+                    ? RunSources.read(log, new SourceOptions(SeriesFormat.TORCHTITAN_LOG, spec.logRank(), Map.of()))
+                    : PatternLogSource.read(log, Pattern.compile(spec.linePattern()), spec.stepOffset());
+            case MEGATRON_GOLDEN -> throw new IllegalStateException("a trainer does not write golden values");
+        };
+    }
+
+    @Override
+    public String seedName() {
+        return spec.seedName();
+    }
+
+    private List<String> command(Path revisionDir, Map<String, String> values, List<String> extra) {
+        List<String> command = new ArrayList<>();
+        for (String part : spec.command()) command.add(fill(part, values));
+        command.set(0, executable(revisionDir, command.get(0)));
+        for (String a : spec.args()) command.add(fill(a, values));
+        for (String a : extra) command.add(fill(a, values));
+        return command;
+    }
+
+    private Path workDir(TrainerArgs args) {
+        return args.revisionDir().resolve(spec.workdir()).normalize();
+    }
+
+    private Map<String, String> environment(TrainerArgs args, Map<String, String> values, Map<String, String> overrides) {
+        Map<String, String> env = new LinkedHashMap<>(args.environment());
+        spec.env().forEach((k, v) -> env.put(k, fill(v, values)));
+        overrides.forEach((k, v) -> env.put(k, fill(v, values)));
+        return env;
+    }
+
+    private static Map<String, String> values(TrainerArgs args, RunFiles files, Path seed, int ngpus) {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("config", args.config() == null ? "" : args.config());
+        v.put("steps", String.valueOf(args.steps()));
+        v.put("seed", String.valueOf(args.seed()));
+        v.put("threads", String.valueOf(args.threads()));
+        v.put("ngpus", String.valueOf(ngpus));
+        v.put("metrics", files.partial().toAbsolutePath().toString());
+        v.put("tb", files.tensorboard().toAbsolutePath().toString());
+        v.put("run_dir", files.scratch().toAbsolutePath().toString());
+        v.put("seed_checkpoint", seed == null ? "" : seed.toAbsolutePath().toString());
+        return v;
+    }
+
+    /** Replaces each {name} of a known placeholder; other braces are left as they are. */
+    static String fill(String template, Map<String, String> values) {
+        String out = template;
+        for (var e : values.entrySet()) out = out.replace("{" + e.getKey() + "}", e.getValue());
+        return out;
+    }
+
+    /** "./run_train.sh" or "tools/train.sh" run from the revision; "python3" is found on PATH. */
+    private static String executable(Path revisionDir, String first) {
+        return first.contains("/") && !Path.of(first).isAbsolute() ? revisionDir.resolve(first).normalize().toString() : first;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.losscompare.harness.adapter;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** One process to start: an argument list (never a shell string), its working directory and extra environment. */
+public record Launch(List<String> command, Path workDir, Map<String, String> environment) {
+    public Launch {
+        command = List.copyOf(command);
+        environment = Map.copyOf(environment);
+    }
+}

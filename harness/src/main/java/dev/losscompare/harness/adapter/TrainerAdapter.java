@@ -1,0 +1,43 @@
+package dev.losscompare.harness.adapter;
+
+import dev.losscompare.harness.run.TrainerArgs;
+import dev.losscompare.harness.sources.SourcedSeries;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How to drive one trainer with the harness's discipline (same seed, steps, determinism, threads
+ * and initial weights on every side): the commands that build it, write a seed checkpoint and
+ * train, and where its metrics appear. Presets: this repository's trainer ({@link OwnTrainer}),
+ * torchtitan and any command ({@link CommandTrainer}); see docs/architecture.md.
+ */
+public interface TrainerAdapter {
+    /** The preset's name: loss_compare, torchtitan or command. */
+    String name();
+
+    /** The full description, part of every cache key: two adapters that differ never share a result. */
+    String identity();
+
+    /** The build command, run once per revision content; empty when there is nothing to build. */
+    List<String> buildCommand(Path revisionDir);
+
+    /** The training run of one side. {@code seedOrNull}: the checkpoint to start from. */
+    Launch train(TrainerArgs args, RunFiles files, Path seedOrNull);
+
+    /** The command that writes a seed checkpoint at {@code seed}, or null when this trainer cannot. */
+    Launch createSeed(TrainerArgs args, RunFiles files, Path seed);
+
+    /** Whether the trainer writes our JSON Lines metrics file ({@code files.partial()} while it runs, then {@code files.series()}). */
+    boolean writesJsonl();
+
+    /**
+     * Reads the finished run's metrics (the JSONL file at files.series(), a TensorBoard folder or the captured log
+     * {@code log}); whatever cannot be read is an UnreadableSeriesException naming the file.
+     */
+    SourcedSeries read(RunFiles files, Path log);
+
+    /** The seed checkpoint's name in the case folder (a file, or a folder for torchtitan's DCP checkpoints). */
+    default String seedName() {
+        return "seed_checkpoint.safetensors";
+    }
+}

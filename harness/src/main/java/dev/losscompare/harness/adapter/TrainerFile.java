@@ -1,0 +1,157 @@
+package dev.losscompare.harness.adapter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.sources.PatternLogSource;
+import dev.losscompare.harness.sources.SeriesFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads a {@code [trainer]} table (in a suite file, or alone in a --trainer=FILE): preset
+ * {@code loss_compare} (the default), {@code torchtitan} or {@code command}, and for torchtitan or
+ * command the keys below (a torchtitan table may override any of them). Strict like the suite:
+ * an unknown key or a wrong type is one line naming it.
+ */
+public final class TrainerFile {
+    private static final Set<String> KEYS = new TreeSet<>(List.of("preset", "command", "workdir", "env", "args", "build",
+            "create_seed", "create_seed_env", "load_seed", "seed_name", "metrics", "line_pattern", "step_offset", "tags",
+            "log_rank", "ngpus"));
+    private static final Set<String> METRICS = new TreeSet<>(List.of("jsonl", "log", "tensorboard"));
+
+    private final String where;
+
+    private TrainerFile(String where) {
+        this.where = where;
+    }
+
+    /** The adapter a --trainer=FILE describes (its [trainer] table). */
+    public static TrainerAdapter read(Path file) {
+        if (!Files.isRegularFile(file)) throw new UsageException("--trainer: no such file: " + file);
+        JsonNode root;
+        try {
+            root = new TomlMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UsageException("--trainer: " + file + " is not valid TOML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (!root.has("trainer")) throw new UsageException("--trainer: " + file + " has no [trainer] table");
+        return parse(root.get("trainer"), "--trainer: " + file);
+    }
+
+    /** The adapter of a [trainer] table; {@code where} prefixes error lines. */
+    public static TrainerAdapter parse(JsonNode table, String where) {
+        return new TrainerFile(where).adapter(table);
+    }
+
+    private TrainerAdapter adapter(JsonNode t) {
+        if (!t.isObject()) throw error("[trainer] must be a table");
+        t.fieldNames().forEachRemaining(k -> {
+            if (!KEYS.contains(k)) throw error("[trainer]: unknown key '" + k + "' (valid: " + String.join(", ", KEYS) + ")");
+        });
+        String preset = text(t, "preset", "loss_compare");
+        int ngpus = (int) integer(t, "ngpus", 1, 1);
+        TrainerSpec base = switch (preset) {
+            case "loss_compare" -> {
+                if (t.size() > 1) throw error("[trainer]: preset loss_compare takes no other keys (it is this repository's trainer)");
+                yield null;
+            }
+            case "torchtitan" -> TrainerSpec.torchtitan(ngpus);
+            case "command" -> {
+                if (!t.has("command")) throw error("[trainer]: preset command needs command = [\"...\"]");
+                if (!t.has("metrics")) throw error("[trainer]: preset command needs metrics = \"jsonl\", \"log\" or \"tensorboard\"");
+                yield new TrainerSpec("command", List.of("true"), ".", Map.of(), List.of(), List.of(), List.of(), Map.of(),
+                        List.of(), "seed_checkpoint", SeriesFormat.JSONL, null, 0, Map.of(), null, ngpus);
+            }
+            default -> throw error("[trainer]: preset must be loss_compare, torchtitan or command, got '" + preset + "'");
+        };
+        if (base == null) return OwnTrainer.INSTANCE;
+        SeriesFormat metrics = t.has("metrics") ? metrics(text(t, "metrics", null)) : base.metrics();
+        String pattern = t.has("line_pattern") ? pattern(text(t, "line_pattern", null)) : base.linePattern();
+        if (metrics == SeriesFormat.TORCHTITAN_LOG && pattern == null && "command".equals(preset)) {
+            throw error("[trainer]: metrics = \"log\" needs line_pattern, a regex with named groups step and loss");
+        }
+        List<String> command = t.has("command") ? strings(t, "command") : base.command();
+        if (command.isEmpty()) throw error("[trainer]: command must name a program");
+        return new CommandTrainer(new TrainerSpec(preset, command, text(t, "workdir", base.workdir()),
+                t.has("env") ? table(t, "env") : base.env(), t.has("args") ? strings(t, "args") : base.args(),
+                t.has("build") ? strings(t, "build") : base.build(),
+                t.has("create_seed") ? strings(t, "create_seed") : base.createSeed(),
+                t.has("create_seed_env") ? table(t, "create_seed_env") : base.createSeedEnv(),
+                t.has("load_seed") ? strings(t, "load_seed") : base.loadSeed(), text(t, "seed_name", base.seedName()),
+                metrics, pattern, (int) integer(t, "step_offset", base.stepOffset(), Integer.MIN_VALUE),
+                t.has("tags") ? table(t, "tags") : base.tags(),
+                t.has("log_rank") ? (Integer) (int) integer(t, "log_rank", 0, 0) : base.logRank(), ngpus));
+    }
+
+    private SeriesFormat metrics(String name) {
+        if (!METRICS.contains(name)) throw error("[trainer]: metrics must be one of " + String.join(", ", METRICS) + ", got '" + name + "'");
+        return switch (name) {
+            case "jsonl" -> SeriesFormat.JSONL;
+            case "tensorboard" -> SeriesFormat.TENSORBOARD;
+            default -> SeriesFormat.TORCHTITAN_LOG;
+        };
+    }
+
+    /** Java's group names allow no '_': (?<grad_norm>...) is accepted and read as grad_norm. */
+    private String pattern(String regex) {
+        String normalized = regex.replace("(?<grad_norm>", "(?<gradnorm>");
+        try {
+            Pattern p = Pattern.compile(normalized);
+            if (!normalized.contains("(?<step>") || !PatternLogSource.metrics(p).contains("loss")) {
+                throw error("[trainer]: line_pattern needs the named groups step and loss, e.g. iter (?<step>\\d+): loss (?<loss>[0-9.]+)");
+            }
+            return normalized;
+        } catch (PatternSyntaxException e) {
+            throw error("[trainer]: line_pattern is not a valid regex: " + e.getDescription());
+        }
+    }
+
+    private String text(JsonNode t, String key, String fallback) {
+        if (!t.has(key)) return fallback;
+        if (!t.get(key).isTextual()) throw error("[trainer]: " + key + " must be a string, got " + t.get(key));
+        return t.get(key).asText();
+    }
+
+    private long integer(JsonNode t, String key, long fallback, long min) {
+        if (!t.has(key)) return fallback;
+        JsonNode v = t.get(key);
+        if (!v.isIntegralNumber() || v.asLong() < min) throw error("[trainer]: " + key + " must be a whole number >= " + min + ", got " + v);
+        return v.asLong();
+    }
+
+    private List<String> strings(JsonNode t, String key) {
+        JsonNode v = t.get(key);
+        if (!v.isArray()) throw error("[trainer]: " + key + " must be a list of strings (an argument list, not a shell line), got " + v);
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isTextual()) throw error("[trainer]: every entry of " + key + " must be a string, got " + e);
+            out.add(e.asText());
+        }
+        return out;
+    }
+
+    private Map<String, String> table(JsonNode t, String key) {
+        JsonNode v = t.get(key);
+        if (!v.isObject()) throw error("[trainer]: " + key + " must be a table of strings, e.g. " + key + " = { NAME = \"value\" }");
+        Map<String, String> out = new LinkedHashMap<>();
+        v.fields().forEachRemaining(e -> {
+            if (!e.getValue().isTextual()) throw error("[trainer]: " + key + "." + e.getKey() + " must be a string");
+            out.put(e.getKey(), e.getValue().asText());
+        });
+        return out;
+    }
+
+    private UsageException error(String what) {
+        return new UsageException(where + ": " + what);
+    }
+}
