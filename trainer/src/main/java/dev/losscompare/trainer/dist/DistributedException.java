@@ -8,6 +8,8 @@ public final class DistributedException extends RuntimeException {
 
     static String firstLine(Throwable e) {
         String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse("").trim();
+        if (m == null) return e.getClass().getSimpleName();
+        // libtorch prefixes gloo errors with "[/path/of/the/build/file.cc:538] ": the path says nothing to a user.
+        return m.lines().findFirst().orElse("").replaceFirst("^\\[[^\\]]*\\] ", "").trim();
     }
 }

@@ -132,7 +132,7 @@ public final class Launcher {
         String why = exit.code() > 128 ? " (killed by signal " + (exit.code() - 128) + ")" : "";
         System.out.flush();
         System.err.println("error: rank " + exit.rank() + " exited with code " + exit.code() + why
-                + (last.isEmpty() ? "" : ": " + last));
+                + (last.isEmpty() ? "" : "; its last line: " + last));
         return exit.code();
     }
 
