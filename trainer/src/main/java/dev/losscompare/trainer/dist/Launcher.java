@@ -37,7 +37,14 @@ public final class Launcher {
     private final List<RankOutput> outputs = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
-        System.exit(new Launcher().run(args, System.getenv()));
+        int code;
+        try {
+            code = new Launcher().run(args, System.getenv());
+        } catch (IOException e) {
+            System.err.println("error: could not start the ranks: " + e.getMessage());
+            code = 1; // the shutdown hook stops any rank already started
+        }
+        System.exit(code);
     }
 
     int run(String[] args, Map<String, String> env) throws Exception {
