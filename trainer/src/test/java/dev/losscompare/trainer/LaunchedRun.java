@@ -79,6 +79,12 @@ final class LaunchedRun implements AutoCloseable {
         }
     }
 
+    /** SIGKILL to the launcher alone (run_train.sh execs it, so it is the started process). */
+    void killLauncher() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     int waitFor(long timeoutSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (process.isAlive()) {

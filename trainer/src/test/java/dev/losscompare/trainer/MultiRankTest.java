@@ -153,6 +153,18 @@ class MultiRankTest {
         }
     }
 
+    @Test
+    void ranksStopThemselvesWhenTheLauncherIsKilled() throws Exception {
+        try (LaunchedRun run = new LaunchedRun(Map.of("NGPU", "2"), tiny(dir.resolve("orphan.jsonl"), 1, "--training.steps=1000"))) {
+            run.awaitOutput("[rank1] step: 1  loss:", 180);
+            List<ProcessHandle> ranks = run.descendants();
+            assertEquals(2, ranks.size(), ranks.toString());
+            run.killLauncher(); // SIGKILL: no shutdown hook runs, the ranks must notice on their own
+            for (ProcessHandle rank : ranks) rank.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(List.of(), run.leftovers());
+        }
+    }
+
     private static String environ(ProcessHandle h) {
         try {
             return "\n" + Files.readString(Path.of("/proc/" + h.pid() + "/environ")).replace('\0', '\n');
