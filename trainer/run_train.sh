@@ -4,6 +4,9 @@
 #   --build-only   build (if needed) and exit 0.
 #   --benchmark    [--config=PATH] [overrides]: print tokens/s, GFLOP/s and the machine's matmul rate.
 # Environment: LOSS_COMPARE_CUDA=1 builds with the GPU natives (Maven profile "cuda").
+#   NGPU=N (N > 1) starts N ranks (processes) with data parallelism, like torchtitan's run_train.sh;
+#   MASTER_ADDR/MASTER_PORT as torchrun (unset port: a free one). Ranks started by another launcher
+#   (torchrun, srun) have RANK set and run directly.
 set -euo pipefail
 
 trainer_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -50,4 +53,9 @@ if [[ "${1:-}" == "--benchmark" ]]; then
   main_class=dev.losscompare.trainer.bench.Benchmark
   shift
 fi
-exec java -XX:+UseSerialGC -cp "$target/trainer.jar:$(cat "$target/classpath.txt")" "$main_class" "$@"
+java_cmd=(java -XX:+UseSerialGC -cp "$target/trainer.jar:$(cat "$target/classpath.txt")")
+if [[ -n "${NGPU:-}" && "$NGPU" != "1" && -z "${RANK:-}" ]]; then
+  # The launcher starts one JVM per rank with the same java options and main class.
+  exec "${java_cmd[@]}" dev.losscompare.trainer.dist.Launcher "$main_class" "$@"
+fi
+exec "${java_cmd[@]}" "$main_class" "$@"

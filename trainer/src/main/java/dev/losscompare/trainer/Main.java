@@ -3,6 +3,7 @@ package dev.losscompare.trainer;
 import dev.losscompare.trainer.config.ConfigException;
 import dev.losscompare.trainer.config.ConfigLoader;
 import dev.losscompare.trainer.config.JobConfig;
+import dev.losscompare.trainer.dist.DistributedException;
 import dev.losscompare.trainer.train.Trainer;
 import dev.losscompare.trainer.train.TrainingDivergedException;
 import java.nio.file.Path;
@@ -44,6 +45,10 @@ public final class Main {
         } catch (ConfigException e) {
             System.err.println("error: " + e.getMessage());
             return BAD_INPUT;
+        } catch (DistributedException e) {
+            System.out.flush();
+            System.err.println("error: " + e.getMessage());
+            return 1;
         } catch (TrainingDivergedException e) {
             System.out.flush();
             System.err.println("error: " + e.getMessage());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.losscompare.trainer.config.ConfigException;
 import dev.losscompare.trainer.config.ConfigLoader;
 import dev.losscompare.trainer.config.JobConfig;
+import dev.losscompare.trainer.dist.DistEnv;
 import dev.losscompare.trainer.model.Ops;
 import dev.losscompare.trainer.train.Runtime;
 import dev.losscompare.trainer.train.Trainer;
@@ -46,7 +47,7 @@ public final class Benchmark {
                 throw new ConfigException("benchmark needs training.steps > " + WARMUP_STEPS + " (the first are warm-up)");
             }
             new Trainer(job, new PrintStream(new ByteArrayOutputStream())).run();
-            report(job, metrics);
+            if (DistEnv.fromEnvironment().rank() == 0) report(job, metrics); // other ranks write no metrics
         } catch (ConfigException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
@@ -70,12 +71,14 @@ public final class Benchmark {
         double flopsPerToken = meta.get("flops_per_token").doubleValue();
         double trainGflops = medianTps * flopsPerToken / 1e9;
         double matmulGflops = matmulGflops(1024, 2.0);
-        System.out.printf(Locale.ROOT, "benchmark %s %s: seq_len %d, batch %d, threads %d, blas %s, cpu %s, torch %s%n",
+        int ranks = meta.get("world_size").asInt();
+        System.out.printf(Locale.ROOT, "benchmark %s %s: seq_len %d, batch %d%s, threads %d%s, blas %s, cpu %s, torch %s%n",
                 meta.get("model").asText(), meta.get("flavor").asText(), job.training().seqLen(),
-                job.training().localBatchSize(), job.training().numThreads(), meta.get("blas_core").asText(),
+                job.training().localBatchSize(), ranks > 1 ? " per rank x " + ranks + " ranks" : "",
+                job.training().numThreads(), ranks > 1 ? " per rank" : "", meta.get("blas_core").asText(),
                 meta.get("cpu_capability").asText(), meta.get("torch_version").asText());
-        System.out.printf(Locale.ROOT, "training: %,.0f tokens/s (median of steps %d-%d), %.3g FLOPs/token -> %.1f GFLOP/s%n",
-                medianTps, WARMUP_STEPS + 1, job.training().steps(), flopsPerToken, trainGflops);
+        System.out.printf(Locale.ROOT, "training: %,.0f tokens/s%s (median of steps %d-%d), %.3g FLOPs/token -> %.1f GFLOP/s%n",
+                medianTps, ranks > 1 ? " (all ranks)" : "", WARMUP_STEPS + 1, job.training().steps(), flopsPerToken, trainGflops);
         System.out.printf(Locale.ROOT, "matmul:   1024x1024 fp32 %.1f GFLOP/s%n", matmulGflops);
         System.out.printf(Locale.ROOT, "ratio:    training runs at %.0f%% of this machine's fp32 matmul rate%n",
                 100 * trainGflops / matmulGflops);

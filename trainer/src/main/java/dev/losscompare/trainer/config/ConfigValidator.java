@@ -41,6 +41,10 @@ final class ConfigValidator {
         if (c.metrics().enableTensorboard() && c.metrics().saveTbFolder().isBlank()) {
             throw new ConfigException("metrics.enable_tensorboard needs metrics.save_tb_folder (--metrics.save_tb_folder=DIR)");
         }
+        int dp = c.parallelism().dataParallelReplicateDegree();
+        if (dp != -1 && dp < 1) fail("parallelism.data_parallel_replicate_degree", dp, "-1 (the world size) or an integer >= 1");
+        positive("comm.init_timeout_seconds", c.comm().initTimeoutSeconds());
+        positive("comm.train_timeout_seconds", c.comm().trainTimeoutSeconds());
         if (c.checkpoint().createSeedCheckpoint() && c.checkpoint().path().isEmpty()) {
             throw new ConfigException("checkpoint.create_seed_checkpoint needs checkpoint.path (--checkpoint.path=FILE)");
         }

@@ -12,7 +12,9 @@ public record JobConfig(
         Training training,
         Debug debug,
         Metrics metrics,
-        Checkpoint checkpoint) {
+        Checkpoint checkpoint,
+        Parallelism parallelism,
+        Comm comm) {
 
     public record Job(String description) {}
 
@@ -38,4 +40,10 @@ public record JobConfig(
     public record Metrics(String path, int logFreq, boolean enableTensorboard, String saveTbFolder) {}
 
     public record Checkpoint(boolean createSeedCheckpoint, String path, String initialLoadPath) {}
+
+    /** Data parallelism only: -1 means the world size (every rank a replica). */
+    public record Parallelism(int dataParallelReplicateDegree) {}
+
+    /** Rendezvous and collective timeouts, torchtitan's [comm] section. */
+    public record Comm(int initTimeoutSeconds, int trainTimeoutSeconds) {}
 }

@@ -57,6 +57,15 @@ final class DecoderStack {
         for (TransformerBlock b : layers) b.feedForward().afterOptimizerStep();
     }
 
+    List<Tensor> loadBalanceCounts() {
+        List<Tensor> counts = new ArrayList<>();
+        for (TransformerBlock b : layers) {
+            Tensor c = b.feedForward().loadBalanceCounts();
+            if (c != null) counts.add(c);
+        }
+        return counts;
+    }
+
     /** torchtitan: 6 * active non-embedding params + 12 * layers * heads * head_dim * seq_len (attention). */
     double flopsPerToken(int nHeads, int headDim, long seqLen) {
         long active = params.count() - tokEmbeddings.numel();

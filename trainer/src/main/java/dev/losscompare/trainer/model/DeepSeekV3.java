@@ -48,6 +48,11 @@ public final class DeepSeekV3 implements Model {
     }
 
     @Override
+    public java.util.List<Tensor> loadBalanceCounts() {
+        return stack.loadBalanceCounts();
+    }
+
+    @Override
     public double flopsPerToken(long seqLen) {
         return stack.flopsPerToken(args.nHeads(), args.qkHeadDim(), seqLen);
     }

@@ -51,6 +51,11 @@ public final class LlamaTransformer implements Model {
     }
 
     @Override
+    public java.util.List<Tensor> loadBalanceCounts() {
+        return stack.loadBalanceCounts();
+    }
+
+    @Override
     public double flopsPerToken(long seqLen) {
         return stack.flopsPerToken(args.nHeads(), args.headDim(), seqLen);
     }

@@ -132,6 +132,11 @@ final class MoE implements TransformerBlock.FeedForwardLayer {
         return (long) (args.numExperts() - args.topK()) * w1.size(1) * w1.size(2) * 3;
     }
 
+    @Override
+    public Tensor loadBalanceCounts() {
+        return args.loadBalanceCoeff() > 0 ? tokensPerExpert : null;
+    }
+
     Tensor expertBias() {
         return expertBias;
     }

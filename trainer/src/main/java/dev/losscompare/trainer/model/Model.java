@@ -20,4 +20,9 @@ public interface Model {
 
     /** Hook after each optimizer step, e.g. MoE load-balancing bias updates. */
     default void afterOptimizerStep() {}
+
+    /** Counters {@link #afterOptimizerStep} reads (MoE tokens per expert): data parallelism sums them over ranks first. */
+    default java.util.List<Tensor> loadBalanceCounts() {
+        return java.util.List.of();
+    }
 }

@@ -28,6 +28,11 @@ final class TransformerBlock {
         }
 
         default void afterOptimizerStep() {}
+
+        /** The counters afterOptimizerStep reads, or null. */
+        default Tensor loadBalanceCounts() {
+            return null;
+        }
     }
 
     /**

@@ -16,9 +16,14 @@ public final class MetricsOutputs implements Closeable {
     }
 
     public static MetricsOutputs open(JobConfig.Metrics config) throws IOException {
-        MetricsWriter jsonl = MetricsWriter.open(config.path());
+        return open(config, true);
+    }
+
+    /** {@code writes} false: this process writes no metrics (a data-parallel rank other than 0). */
+    public static MetricsOutputs open(JobConfig.Metrics config, boolean writes) throws IOException {
+        MetricsWriter jsonl = MetricsWriter.open(writes ? config.path() : "");
         try {
-            return new MetricsOutputs(jsonl, TensorBoardMetrics.open(config));
+            return new MetricsOutputs(jsonl, writes ? TensorBoardMetrics.open(config) : null);
         } catch (IOException | RuntimeException e) {
             jsonl.close();
             throw e;

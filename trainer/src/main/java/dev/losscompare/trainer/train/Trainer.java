@@ -7,6 +7,8 @@ import dev.losscompare.trainer.data.BatchDump;
 import dev.losscompare.trainer.data.ByteTokenizer;
 import dev.losscompare.trainer.data.PackedBatches;
 import dev.losscompare.trainer.data.SyntheticCorpus;
+import dev.losscompare.trainer.dist.DataParallel;
+import dev.losscompare.trainer.dist.RankBatches;
 import dev.losscompare.trainer.model.AttentionMasks;
 import dev.losscompare.trainer.model.Model;
 import dev.losscompare.trainer.model.ModelRegistry;
@@ -41,8 +43,9 @@ public final class Trainer {
     public void run() throws IOException {
         JobConfig.Training t = config.training();
         Runtime.pinThreads(t.numThreads());
-        Device device = Runtime.selectDevice(t.device());
+        Device device = DataParallel.device(Runtime.selectDevice(t.device()));
         Runtime.seedAndDeterminism(config.debug().seed(), config.debug().deterministic(), device);
+        DataParallel dp = DataParallel.join(config, device); // one rank: no rendezvous, no collectives
         Model model = ModelRegistry.create(config.model().name(), config.model().flavor(),
                 ByteTokenizer.VOCAB_SIZE, t.seqLen(), device);
 
@@ -60,29 +63,38 @@ public final class Trainer {
             SafeTensors.load(model.parameters(), Path.of(config.checkpoint().initialLoadPath()));
             log.println("loaded initial weights: " + config.checkpoint().initialLoadPath());
         }
-        train(model, device);
+        train(model, device, dp);
     }
 
-    private void train(Model model, Device device) throws IOException {
+    private void train(Model model, Device device, DataParallel dp) throws IOException {
         JobConfig.Training t = config.training();
         AdamW optimizer = new AdamW(model.parameters(), config.optimizer());
         LrSchedule schedule = LrSchedule.of(config.lrScheduler(), t.steps());
-        PackedBatches data = new PackedBatches(new SyntheticCorpus(t.datasetSeed()), new ByteTokenizer(),
-                t.localBatchSize(), t.seqLen());
+        // Every rank packs the global batch and trains on its rows of it.
+        RankBatches data = new RankBatches(new PackedBatches(new SyntheticCorpus(t.datasetSeed()), new ByteTokenizer(),
+                t.localBatchSize() * dp.degree(), t.seqLen()), dp.rank(), dp.degree());
         TensorVector paramVector = model.parameters().asVector();
-        BatchDump dump = config.debug().dumpBatches().isEmpty() ? null : new BatchDump(Path.of(config.debug().dumpBatches()));
-        Map<String, Object> meta = meta(model, device);
+        dp.broadcastFromRankZero(paramVector);
+        // The exact token ids of each step for an independent reference; under data parallelism rank 0
+        // writes the global batch (what a one-rank run with the global batch size would see).
+        BatchDump dump = config.debug().dumpBatches().isEmpty() || !dp.writesOutputs() ? null
+                : new BatchDump(Path.of(config.debug().dumpBatches()));
+        Map<String, Object> meta = meta(model, device, dp);
         log.println("model " + meta.get("model") + " " + meta.get("flavor") + ": " + meta.get("params")
                 + " parameters, device " + meta.get("device") + ", threads " + t.numThreads()
                 + ", torch " + meta.get("torch_version") + ", seq_len " + t.seqLen() + ", batch " + t.localBatchSize()
+                + (dp.degree() > 1 ? " per rank, " + dp.degree() + " ranks (data parallel), global batch "
+                        + meta.get("global_batch_size") : "")
                 + ", precision " + t.mixedPrecisionParam());
 
-        try (MetricsOutputs metrics = MetricsOutputs.open(config.metrics())) {
+        try (MetricsOutputs metrics = MetricsOutputs.open(config.metrics(), dp.writesOutputs())) {
             metrics.writeMeta(meta);
             for (int step = 1; step <= t.steps(); step++) {
                 long start = System.nanoTime();
-                Batch batch = data.next();
-                if (dump != null) dump.write(step, batch);
+                dp.beginStep(step);
+                RankBatches.Step rankStep = data.next(step);
+                Batch batch = rankStep.local();
+                if (dump != null) dump.write(step, rankStep.global());
                 double lr = config.optimizer().lr() * schedule.factor(step - 1);
                 float loss, gradNorm;
                 try (PointerScope ignored = new PointerScope()) {
@@ -97,19 +109,21 @@ public final class Trainer {
                                 labels.view(-1));
                     }
                     lossTensor.backward();
+                    dp.averageGradients(paramVector);
                     // Total L2 norm before clipping, as an fp32 value widened to double.
                     gradNorm = (float) torch.clip_grad_norm_(paramVector, t.maxNorm(), 2.0, false);
-                    loss = lossTensor.item_float();
+                    loss = dp.meanOverRanks(lossTensor).item_float();
                     if (Float.isFinite(loss) && Float.isFinite(gradNorm)) {
                         optimizer.step(lr);
+                        dp.sumOverRanks(model.loadBalanceCounts());
                         model.afterOptimizerStep();
                     }
                     optimizer.zeroGrad();
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
-                long tokens = (long) t.localBatchSize() * t.seqLen();
+                long tokens = (long) rankStep.global().batchSize() * t.seqLen(); // all ranks together
                 StepMetrics m = new StepMetrics(step, loss, gradNorm, lr, tokens, tokens / seconds,
-                        Runtime.residentBytes(), seconds * 1000, batch.fingerprint());
+                        Runtime.residentBytes(), seconds * 1000, rankStep.global().fingerprint());
                 metrics.writeStep(m);
                 if (step % config.metrics().logFreq() == 0 || step == t.steps() || !m.finite()) log.println(StepLog.format(m));
                 if (!m.finite()) {
@@ -125,7 +139,7 @@ public final class Trainer {
         return device.is_cpu() ? cpu : cpu.to(device, torch.ScalarType.Long);
     }
 
-    private Map<String, Object> meta(Model model, Device device) {
+    private Map<String, Object> meta(Model model, Device device, DataParallel dp) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("model", config.model().name());
         meta.put("flavor", config.model().flavor());
@@ -145,6 +159,8 @@ public final class Trainer {
         meta.put("steps", config.training().steps());
         meta.put("seq_len", config.training().seqLen());
         meta.put("local_batch_size", config.training().localBatchSize());
+        meta.put("world_size", dp.degree());
+        meta.put("global_batch_size", config.training().localBatchSize() * dp.degree());
         return meta;
     }
 }
