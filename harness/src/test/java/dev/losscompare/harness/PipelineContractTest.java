@@ -45,7 +45,7 @@ class PipelineContractTest {
                 .contains("[gate]: steps must be a whole number, got the string \"3\""));
         Path typo = suite("[[case]]\nname = \"a\"\nconfig = \"c.toml\"\noption = [\"--x\"]\n");
         assertTrue(assertThrows(UsageException.class, () -> SuiteFile.readSuite(typo)).getMessage()
-                .contains("case a: unknown key 'option' (valid: atol, config, name, options, rtol)"));
+                .contains("case a: unknown key 'option' (valid: atol, baseline_ngpus, baseline_options, config, name, ngpus, options, rtol, test_ngpus, test_options)"));
         Path inputs = suite("inputs = [\"trainer/\", \"configs/\"]\n[[case]]\nname = \"a\"\nconfig = \"c.toml\"\n");
         assertEquals(java.util.List.of("trainer/", "configs/"), SuiteFile.readSuite(inputs).inputs());
     }
@@ -119,6 +119,27 @@ class PipelineContractTest {
             assertTrue(strict.err().contains("ERROR beta (llama3 debugmodel_flex_attn): environment differs from the golden's"
                     + " (torch_version 2.9.1 -> unknown) and --strict requires a bitwise comparison"), strict.err());
             assertTrue(strict.out().contains("PASS alpha"), strict.out());
+        }
+    }
+
+    @Test
+    void sidesWithDifferentRankCountsUseTheCasesToleranceAndSaySo() throws Exception {
+        try (FixtureRepo repo = FixtureRepo.create(tmp)) {
+            repo.write("parity.toml", "[[case]]\nname = \"p\"\nconfig = \"configs/llama3_debug.toml\"\nbaseline_ngpus = 1\n"
+                    + "test_ngpus = 2\ntest_options = [\"--fixture.x=1\"]\natol = 1e-6\nrtol = 1e-5\n");
+            repo.commit("parity suite");
+            FixtureRepo.Result r = repo.run("HEAD", "HEAD", "--suite=parity.toml", "--steps=3");
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.out().contains("PASS p (llama3 debugmodel): loss, grad_norm within atol=1.0e-06 rtol=1.0e-05 over 3 steps"
+                    + " [tolerance atol=1.0e-06 rtol=1.0e-05: the sides run 1 and 2 ranks"), r.out());
+            String test = Files.readString(r.folder().resolve("p/test.jsonl"));
+            String base = Files.readString(r.folder().resolve("p/baseline.jsonl"));
+            assertTrue(test.contains("\"world_size\":2") && base.contains("\"world_size\":1"), test + base);
+            assertTrue(repo.calls().stream().anyMatch(l -> l.contains("--fixture.x=1")), "the test side's own options reach it");
+            // --ngpus for both sides: the same rank count, so bitwise again.
+            FixtureRepo.Result same = repo.run("HEAD", "HEAD", "--suite=parity.toml", "--steps=3", "--ngpus=2");
+            assertEquals(0, same.exit(), same.toString());
+            assertTrue(same.out().contains("loss, grad_norm identical over 3 steps"), same.out());
         }
     }
 

@@ -160,6 +160,20 @@ class RealTrainerEndToEndTest {
         assertTrue(git.status().call().isClean());
     }
 
+    /** configs/parity.toml end to end, one model at tiny shapes: one rank against two on the same global batch. */
+    @Test
+    void theParitySuitePassesOneRankAgainstTwoWithinItsTolerance() throws Exception {
+        Run r = run("parity", "HEAD", "HEAD", "--suite=configs/parity.toml", "--cases=llama3", "--steps=2",
+                "--train-options=--training.seq_len=32");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("PASS llama3 (llama3 debugmodel): loss, grad_norm within atol=1.0e-06 rtol=1.0e-05 over 2 steps"
+                + " [tolerance atol=1.0e-06 rtol=1.0e-05: the sides run 1 and 2 ranks"), r.toString());
+        assertTrue(Files.isRegularFile(r.folder().resolve("llama3/test_training.rank1.log")), "per-rank logs");
+        var c = ComparisonJson.read(r.folder().resolve("comparison.json")).cases().get(0);
+        assertEquals(2, ((Number) c.test().meta().get("world_size")).intValue());
+        assertEquals(1, ((Number) c.baseline().meta().get("world_size")).intValue());
+    }
+
     @Test
     void aBadRevisionIsExitTwo() {
         Run r = run("bad", "HEAD", "no-such-revision", "--steps=3", TINY);

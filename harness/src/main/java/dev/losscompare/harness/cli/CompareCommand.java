@@ -100,10 +100,17 @@ public final class CompareCommand implements Callable<Integer> {
         List<String> both = training.trainOptions();
         List<String> baseOptions = concat(both, sides.baseline());
         List<String> testOptions = concat(both, sides.test());
-        int runsAtOnce = jobs(Math.max(Threads.effective(t.threads(), baseOptions), Threads.effective(t.threads(), testOptions)));
         Path suiteFile = suite.file(console);
         Suite suiteRead = suiteFile == null ? null : suite.read(console);
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, training.config, List.of())) : suiteRead.cases();
+        int threads = Math.max(Threads.effective(t.threads(), baseOptions), Threads.effective(t.threads(), testOptions));
+        int coresPerRun = threads * maxRanks(suiteCases);
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (coresPerRun > cores) {
+            console.err().println("note: a run needs " + coresPerRun + " cores (ranks x threads) and this machine has " + cores
+                    + ": the runs will be slower; the bits do not change");
+        }
+        int runsAtOnce = jobs(coresPerRun, cores);
         List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
         Instant started = Instant.now();
         try (Workspace ws = Workspace.open(console, repo.repoDir(console), repo.cacheDir(console))) {
@@ -120,9 +127,11 @@ public final class CompareCommand implements Callable<Integer> {
                     base != null ? base : importResult.getFileName().toString(), tst, started);
             Session session = ws.session(out, repo.useResultCache(), timeouts.buildTimeout);
             TrainerAdapter adapter = training.adapter(console, suiteRead);
-            TrainedRevision testSide = new TrainedRevision("test", testTree, testOptions, t, session, adapter);
+            TrainedRevision testSide = new TrainedRevision("test", testTree, testOptions, t, session, adapter,
+                    training.ngpus(sides.testNgpus));
             Baseline baselineSide = baseTree != null
-                    ? new TrainedBaseline(new TrainedRevision("baseline", baseTree, baseOptions, t, session, adapter), t.steps())
+                    ? new TrainedBaseline(new TrainedRevision("baseline", baseTree, baseOptions, t, session, adapter,
+                            training.ngpus(sides.baselineNgpus)), t.steps(), testSide)
                     : new ImportedBaseline(console.cwd().resolve(importResult), imported);
             String label = suiteFile != null ? console.show(suiteFile) : training.config;
             ComparePipeline pipeline = new ComparePipeline(session, baselineSide, testSide, cases, judging,
@@ -131,10 +140,23 @@ public final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    private int jobs(int threadsPerRun) {
+    private int jobs(int coresPerRun, int cores) {
         if (jobs != null && jobs < 1) throw new UsageException("--jobs must be at least 1, got " + jobs);
         if (jobs != null) return jobs;
-        return Runtime.getRuntime().availableProcessors() >= 2 * threadsPerRun ? 2 : 1;
+        return cores >= 2 * coresPerRun ? 2 : 1;
+    }
+
+    /** The most ranks any run of these cases uses (--ngpus and the per-side options win over the cases'). */
+    private int maxRanks(List<SuiteCase> cases) {
+        int most = 1;
+        for (SuiteCase c : cases) {
+            for (String role : List.of("baseline", "test")) {
+                Integer n = training.ngpus(role.equals("baseline") ? sides.baselineNgpus : sides.testNgpus);
+                if (n == null) n = c.sides().ngpus(role);
+                most = Math.max(most, n == null ? 1 : n);
+            }
+        }
+        return most;
     }
 
     private static dev.losscompare.domain.RunSeries readImport(Path file) {

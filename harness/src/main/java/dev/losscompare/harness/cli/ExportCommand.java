@@ -58,7 +58,8 @@ public final class ExportCommand implements Callable<Integer> {
             List<CaseSpec> cases = Workspace.cases(suiteCases, tree, options);
             Path out = OutputFolders.create(output.folder(console), console.cwd(), spec, "export", Instant.now());
             Session session = ws.session(out, repo.useResultCache(), timeouts.buildTimeout);
-            TrainedRevision side = new TrainedRevision("baseline", tree, options, t, session, training.adapter(console, null));
+            TrainedRevision side = new TrainedRevision("baseline", tree, options, t, session, training.adapter(console, null),
+                    training.ngpus(null));
             RecordPipeline pipeline = new RecordPipeline(session, side, cases, training.seedCheckpoint(), t,
                     new ExportSink(file, rev.label(), t.steps(), console));
             return ws.guarded(out, pipeline::run);

@@ -77,7 +77,7 @@ public final class GateCommand implements Callable<Integer> {
             List<CaseSpec> cases = Workspace.cases(s.cases(), m, gate.trainOptions());
             Path out = OutputFolders.create(output.folder(console), console.cwd(), "golden", "working-tree", started);
             Session session = ws.session(out, repo.useResultCache(), timeouts.buildTimeout);
-            TrainedRevision side = new TrainedRevision("test", m, gate.trainOptions(), t, session, s.trainer());
+            TrainedRevision side = new TrainedRevision("test", m, gate.trainOptions(), t, session, s.trainer(), null);
             GoldenStore store = new GoldenStore(console.cwd().resolve(goldenDir));
             if (update) {
                 String commit = tree.commitId() == null ? "working tree" : tree.commitId();

@@ -12,6 +12,12 @@ public final class SideOptions {
     @Option(names = {"--test-train-options", "--test-options"}, paramLabel = "\"OPTS\"", description = "Trainer options for the test run only.")
     String testOptions;
 
+    @Option(names = "--baseline-ngpus", paramLabel = "N", description = "Ranks for the baseline runs (overrides --ngpus).")
+    Integer baselineNgpus;
+
+    @Option(names = "--test-ngpus", paramLabel = "N", description = "Ranks for the test runs (overrides --ngpus).")
+    Integer testNgpus;
+
     List<String> baseline() {
         return ShellWords.split(baselineOptions, "--baseline-train-options");
     }

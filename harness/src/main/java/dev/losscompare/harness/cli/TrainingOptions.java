@@ -39,6 +39,9 @@ public final class TrainingOptions {
             + "so the bits match on any x86-64 machine with AVX2 and FMA; slower (see README).")
     boolean portable;
 
+    @Option(names = "--ngpus", paramLabel = "N", description = "Ranks per run (torchtitan's NGPU; on CPU N processes; default: each case's, else 1).")
+    Integer ngpus;
+
     @Option(names = "--trainer", paramLabel = "FILE", description = "A trainer that is not this repository's: a TOML file with a "
             + "[trainer] table (preset torchtitan or command; see README). Overrides a suite's [trainer].")
     Path trainer;
@@ -47,6 +50,13 @@ public final class TrainingOptions {
     TrainerAdapter adapter(Console console, Suite suiteOrNull) {
         if (trainer != null) return TrainerFile.read(console.cwd().resolve(trainer));
         return suiteOrNull != null ? suiteOrNull.trainer() : OwnTrainer.INSTANCE;
+    }
+
+    /** The rank count for a side: its own option, else --ngpus, else null (each case's). */
+    Integer ngpus(Integer sideNgpus) {
+        Integer n = sideNgpus != null ? sideNgpus : ngpus;
+        if (n != null && n < 1) throw new UsageException("--ngpus must be at least 1, got " + n);
+        return n;
     }
 
     Training training(Duration timeout) {

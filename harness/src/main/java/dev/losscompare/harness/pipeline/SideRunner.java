@@ -89,6 +89,10 @@ public final class SideRunner {
             throw new Interrupted();
         }
         tracker.finish(out.ok() ? "finished" : out.timedOut() ? "timed out" : "failed (exit " + out.exitCode() + ")");
+        if (args.ngpus() > 1) RankLogs.split(log, args.ngpus());
+        try (var left = Files.list(files.scratch())) {
+            if (left.findAny().isEmpty()) Files.delete(files.scratch());  // only kept when the trainer wrote into it
+        }
 
         // Published under its final name only once the process is gone, so it is never half-written.
         if (Files.exists(partial)) Files.move(partial, series, StandardCopyOption.REPLACE_EXISTING);

@@ -32,14 +32,17 @@ public final class TrainedRevision implements Side {
     private final Training training;
     private final Session session;
     private final TrainerAdapter adapter;
+    private final Integer ngpus;
 
     public TrainedRevision(String role, Materialized tree, List<String> sideOptions, Training training, Session session) {
-        this(role, tree, sideOptions, training, session, OwnTrainer.INSTANCE);
+        this(role, tree, sideOptions, training, session, OwnTrainer.INSTANCE, null);
     }
 
+    /** @param ngpus ranks for every case of this side (null: each case's own, else 1) */
     public TrainedRevision(String role, Materialized tree, List<String> sideOptions, Training training, Session session,
-                           TrainerAdapter adapter) {
+                           TrainerAdapter adapter, Integer ngpus) {
         this.adapter = adapter;
+        this.ngpus = ngpus;
         this.role = role;
         this.tree = tree;
         this.sideOptions = List.copyOf(sideOptions);
@@ -78,9 +81,17 @@ public final class TrainedRevision implements Side {
     /** The case's own options first, so the side's options (--train-options, then per side) override them. */
     public TrainerArgs args(CaseSpec c) {
         List<String> opts = new ArrayList<>(c.suite().options());
+        opts.addAll(c.suite().sides().options(role));
         opts.addAll(sideOptions);
         return new TrainerArgs(tree.dir(), c.suite().config(), training.steps(), training.seed(), training.threads(), opts,
-                training.kernels());
+                training.kernels(), ngpus(c));
+    }
+
+    /** --ngpus (or --baseline-ngpus / --test-ngpus), else the case's value for this side, else 1. */
+    public int ngpus(CaseSpec c) {
+        if (ngpus != null) return ngpus;
+        Integer fromCase = c.suite().sides().ngpus(role);
+        return fromCase == null ? 1 : fromCase;
     }
 
     /** Builds once per content; returns the error line, or null. */
@@ -96,7 +107,7 @@ public final class TrainedRevision implements Side {
 
     /** The result-cache key of a case's seed checkpoint made by this revision (with this trainer adapter). */
     public String seedKey(CaseSpec c) {
-        return withAdapter(ResultCache.seedKey(tree, args(c), childEnvironment(c)));
+        return withAdapter(ResultCache.seedKey(tree, args(c).withNgpus(1), childEnvironment(c)));
     }
 
     /** The result-cache key of a case's run (null without a result cache). */
@@ -114,10 +125,13 @@ public final class TrainedRevision implements Side {
         return adapter;
     }
 
-    /** The environment the trainer will see: this process's, with the kernel set on top. */
+    /** The environment the trainer will see: this process's, with the kernel set and rank count on top. */
     private Map<String, String> childEnvironment(CaseSpec c) {
         Map<String, String> env = new HashMap<>(session.console().env());
-        env.putAll(args(c).environment());
+        args(c).environment().forEach((k, v) -> {
+            if (v == null) env.remove(k);
+            else env.put(k, v);
+        });
         return env;
     }
 
@@ -129,7 +143,7 @@ public final class TrainedRevision implements Side {
     public String createSeed(CaseSpec c, Path caseDir, Path seed) throws IOException {
         ResultCache results = session.results();
         String spec = tree.revision().spec();
-        TrainerArgs a = args(c);
+        TrainerArgs a = args(c).withNgpus(1);  // a seed checkpoint is written by one process
         Launch launch = adapter.createSeed(a, RunFiles.of(caseDir, "seed"), seed);
         if (launch == null) {
             return "the " + adapter.name() + " trainer of " + role + " " + spec

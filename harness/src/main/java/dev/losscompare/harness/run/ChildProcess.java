@@ -21,12 +21,15 @@ public final class ChildProcess {
         return run(command, workDir, log, timeout, Map.of());
     }
 
-    /** @param environment variables set for the child on top of this process's environment */
+    /** @param environment variables set for the child on top of this process's environment; a null value removes one */
     public static RunOutcome run(List<String> command, Path workDir, Path log, Duration timeout,
                                  Map<String, String> environment) throws IOException {
         Files.createDirectories(log.toAbsolutePath().getParent());
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().putAll(environment);
+        environment.forEach((k, v) -> {
+            if (v == null) pb.environment().remove(k);
+            else pb.environment().put(k, v);
+        });
         pb
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)

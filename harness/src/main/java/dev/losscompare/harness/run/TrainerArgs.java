@@ -13,13 +13,26 @@ import java.util.Map;
  * environment the trainer starts with (see {@link Kernels}).
  */
 public record TrainerArgs(Path revisionDir, String config, int steps, long seed, int threads, List<String> userOptions,
-                          Kernels kernels) {
+                          Kernels kernels, int ngpus) {
+    /** What a launcher (torchrun, srun) would set: never inherited from the harness's own environment. */
+    private static final List<String> RANK_VARIABLES = List.of("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE",
+            "MASTER_ADDR", "MASTER_PORT");
+
     public TrainerArgs {
         userOptions = List.copyOf(userOptions);
     }
 
+    public TrainerArgs(Path revisionDir, String config, int steps, long seed, int threads, List<String> userOptions, Kernels kernels) {
+        this(revisionDir, config, steps, seed, threads, userOptions, kernels, 1);
+    }
+
     public TrainerArgs(Path revisionDir, String config, int steps, long seed, int threads, List<String> userOptions) {
-        this(revisionDir, config, steps, seed, threads, userOptions, Kernels.NATIVE);
+        this(revisionDir, config, steps, seed, threads, userOptions, Kernels.NATIVE, 1);
+    }
+
+    /** The same run on another number of ranks (a seed checkpoint is always written by one). */
+    public TrainerArgs withNgpus(int n) {
+        return new TrainerArgs(revisionDir, config, steps, seed, threads, userOptions, kernels, n);
     }
 
     /** The options recorded in the report: everything but the script and the harness's own files. */
@@ -34,9 +47,16 @@ public record TrainerArgs(Path revisionDir, String config, int steps, long seed,
         return args;
     }
 
-    /** What the trainer process gets on top of the harness's environment. */
+    /**
+     * What the trainer process gets on top of the harness's environment: the kernel set, and the
+     * rank count as torchtitan's NGPU; a null value removes the variable, so an NGPU or RANK the
+     * user exported never silently changes how many processes train.
+     */
     public Map<String, String> environment() {
-        return kernels.environment();
+        Map<String, String> env = new java.util.LinkedHashMap<>(kernels.environment());
+        env.put("NGPU", String.valueOf(ngpus));
+        for (String v : RANK_VARIABLES) env.put(v, null);
+        return java.util.Collections.unmodifiableMap(env);
     }
 
     public List<String> seedCheckpointCommand(Path seedFile) {

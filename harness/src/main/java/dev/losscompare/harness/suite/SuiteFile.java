@@ -25,7 +25,8 @@ import java.util.TreeSet;
  */
 public final class SuiteFile {
     private static final Set<String> TOP_KEYS = new TreeSet<>(List.of("case", "gate", "inputs", "trainer"));
-    private static final Set<String> CASE_KEYS = new TreeSet<>(List.of("name", "config", "options", "atol", "rtol"));
+    private static final Set<String> CASE_KEYS = new TreeSet<>(List.of("name", "config", "options", "atol", "rtol", "ngpus",
+            "baseline_ngpus", "test_ngpus", "baseline_options", "test_options"));
     private static final Set<String> GATE_KEYS = new TreeSet<>(List.of("steps", "seed", "threads", "train_options", "atol", "rtol"));
 
     private final Path file;
@@ -67,7 +68,11 @@ public final class SuiteFile {
             if (!names.add(name)) throw error(where + " is listed twice");
             String config = text(c, "config", where, null);
             if (config == null) throw error(where + " needs config = \"PATH\"");
-            out.add(new SuiteCase(name, config, strings(c, "options", where), tolerance(c, "atol", where), tolerance(c, "rtol", where)));
+            Integer ngpus = ranks(c, "ngpus", where, null);
+            SuiteCase.Sides sides = new SuiteCase.Sides(ranks(c, "baseline_ngpus", where, ngpus), ranks(c, "test_ngpus", where, ngpus),
+                    strings(c, "baseline_options", where), strings(c, "test_options", where));
+            out.add(new SuiteCase(name, config, strings(c, "options", where), tolerance(c, "atol", where), tolerance(c, "rtol", where),
+                    sides));
         }
         TrainerAdapter trainer = root.has("trainer") ? TrainerFile.parse(root.get("trainer"), "--suite: " + file) : OwnTrainer.INSTANCE;
         return new Suite(out, gate(root.path("gate")), strings(root, "inputs", "the top level"), trainer);
@@ -108,6 +113,15 @@ public final class SuiteFile {
             out.add(o.asText());
         }
         return out;
+    }
+
+    private Integer ranks(JsonNode node, String key, String where, Integer fallback) {
+        if (!node.has(key)) return fallback;
+        JsonNode v = node.get(key);
+        if (!v.isIntegralNumber() || v.asLong() < 1 || v.asLong() > 1024) {
+            throw error(where + ": " + key + " must be a whole number of ranks >= 1, got " + shown(v));
+        }
+        return v.asInt();
     }
 
     private long integer(JsonNode node, String key, long fallback) {
