@@ -130,9 +130,7 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     private int jobs(int threadsPerRun) {
-        if (jobs != null && jobs < 1) throw new UsageException("--jobs must be at least 1, got " + jobs);
-        if (jobs != null) return jobs;
-        return Runtime.getRuntime().availableProcessors() >= 2 * threadsPerRun ? 2 : 1;
+        return Jobs.runsAtOnce(jobs, threadsPerRun);
     }
 
     private static dev.losscompare.domain.RunSeries readImport(Path file) {
