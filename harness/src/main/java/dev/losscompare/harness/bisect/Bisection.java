@@ -167,14 +167,16 @@ public final class Bisection {
                     Commit c = range.commits().get(i);
                     done.submit(() -> prober.probe(i, c, out.resolve("probes").resolve(c.shortId())));
                 }
+                java.util.Set<Integer> running = new java.util.HashSet<>(points);
                 for (int k = 0; k < points.size(); k++) {
                     Probe p = take(done);
+                    running.remove(p.index());
                     search.record(p.index(), p.outcome());
                     probes.put(p.commit().id(), p);
                     entries.add(BisectRecord.entry(rounds, p));
                     probed++;
                     console.out().println("probe " + probed + ": " + p.commit().shortId() + " " + quoted(p.commit()) + ": "
-                            + outcome(p) + " (" + human(p.seconds()) + ")" + left(search, points.size() - k - 1));
+                            + outcome(p) + " (" + human(p.seconds()) + ")" + left(search, running));
                 }
             }
         } finally {
@@ -183,9 +185,9 @@ public final class Bisection {
         return rounds;
     }
 
-    private String left(Search search, int stillRunning) {
-        if (search.decided() && stillRunning == 0) return "";
-        return "; ~" + plural(Math.max(stillRunning, search.probesLeft(request.jobs())), "probe") + " left";
+    private String left(Search search, java.util.Set<Integer> running) {
+        int left = search.probesLeft(request.jobs(), running);
+        return left == 0 ? "" : "; ~" + plural(left, "probe") + " left";
     }
 
     private static Probe take(CompletionService<Probe> done) throws IOException {

@@ -88,10 +88,18 @@ public final class Search {
         return ideal - below <= above - ideal ? below : above;
     }
 
-    /** A rough count of the probes still to come with k per round (the "~N probes left" of the live output). */
-    public int probesLeft(int k) {
-        int answers = open().size() + 1;
-        int left = 0;
+    /**
+     * A rough count of the probes still to come with k per round (the "~N probes left" of the
+     * live output): those still running, then enough rounds to narrow what they leave open.
+     */
+    public int probesLeft(int k, java.util.Set<Integer> running) {
+        int lo = lo();
+        int hi = hi();
+        long inside = running.stream().filter(i -> i >= lo && i < hi).count();
+        TreeSet<Integer> open = open();
+        open.removeAll(running);
+        int answers = (int) ((open.size() + inside + 1 + inside) / (inside + 1));
+        int left = running.size();
         while (answers > 1) {
             int p = Math.min(k, answers - 1);
             left += p;
