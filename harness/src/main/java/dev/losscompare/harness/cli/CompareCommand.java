@@ -110,7 +110,7 @@ public final class CompareCommand implements Callable<Integer> {
             console.err().println("note: a run needs " + coresPerRun + " cores (ranks x threads) and this machine has " + cores
                     + ": the runs will be slower; the bits do not change");
         }
-        int runsAtOnce = jobs(coresPerRun, cores);
+        int runsAtOnce = Jobs.runsAtOnce(jobs, coresPerRun);
         List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
         Instant started = Instant.now();
         try (Workspace ws = Workspace.open(console, repo.repoDir(console), repo.cacheDir(console))) {
@@ -138,12 +138,6 @@ public final class CompareCommand implements Callable<Integer> {
                     training.seedCheckpoint(), runsAtOnce, new ComparePipeline.Header(label, t, started));
             return ws.guarded(out, pipeline::run);
         }
-    }
-
-    private int jobs(int coresPerRun, int cores) {
-        if (jobs != null && jobs < 1) throw new UsageException("--jobs must be at least 1, got " + jobs);
-        if (jobs != null) return jobs;
-        return cores >= 2 * coresPerRun ? 2 : 1;
     }
 
     /** The most ranks any run of these cases uses (--ngpus and the per-side options win over the cases'). */

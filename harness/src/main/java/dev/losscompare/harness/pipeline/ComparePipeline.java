@@ -44,6 +44,7 @@ public final class ComparePipeline {
     private final boolean seedCheckpoint;
     private final int jobs;
     private final Header header;
+    private TrainedRevision seederOverride;
 
     public ComparePipeline(Session session, Baseline baseline, Side test, List<CaseSpec> cases, Judging judging,
                            boolean seedCheckpoint, int jobs, Header header) {
@@ -55,6 +56,15 @@ public final class ComparePipeline {
         this.seedCheckpoint = seedCheckpoint;
         this.jobs = jobs;
         this.header = header;
+    }
+
+    /**
+     * Seed every case from this revision instead of the baseline (bisect: every probe started
+     * from GOOD's weights, so the report of parent vs culprit reuses their cached runs).
+     */
+    public ComparePipeline seededBy(TrainedRevision seeder) {
+        this.seederOverride = seeder;
+        return this;
     }
 
     /** Runs every case and writes the reports; returns the exit code (0 match, 1 differ, 2 undecided). */
@@ -75,6 +85,7 @@ public final class ComparePipeline {
 
     /** The seed checkpoint comes from the baseline when it is trained, else from the test revision. */
     private TrainedRevision seeder() {
+        if (seederOverride != null) return seederOverride;
         return baseline.trained() != null ? baseline.trained() : test.trained();
     }
 

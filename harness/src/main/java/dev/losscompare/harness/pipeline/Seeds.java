@@ -11,15 +11,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * sides start from the same weights, and deleted when the comparison ends or is interrupted
  * (they are large and belong to no output). No seeder: every run initializes itself.
  */
-final class Seeds implements AutoCloseable {
+public final class Seeds implements AutoCloseable {
     /** A case's checkpoint (file null: none) and its result-cache key, or the error that stopped it. */
-    record Seed(Path file, String key, String error) {}
+    public record Seed(Path file, String key, String error) {}
 
     private final TrainedRevision seeder;
     private final List<Path> written = new CopyOnWriteArrayList<>();
     private final Runnable cleanup = this::deleteAll;
 
-    Seeds(TrainedRevision seeder) {
+    public Seeds(TrainedRevision seeder) {
         this.seeder = seeder;
         Interrupts.begin(cleanup);
     }
@@ -28,7 +28,7 @@ final class Seeds implements AutoCloseable {
         return seeder;
     }
 
-    Seed create(CaseSpec c, Path caseDir) throws IOException {
+    public Seed create(CaseSpec c, Path caseDir) throws IOException {
         if (seeder == null) return new Seed(null, null, null);
         Path file = caseDir.resolve(seeder.adapter().seedName());
         written.add(file);

@@ -30,7 +30,7 @@ import java.util.Map;
 public final class SideRunner {
     /** Thrown when Ctrl-C stopped the run: nothing may be recorded as a result. */
     public static final class Interrupted extends RuntimeException {
-        Interrupted() {
+        public Interrupted() {
             super("interrupted");
         }
     }

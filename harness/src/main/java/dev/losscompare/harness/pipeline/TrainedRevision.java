@@ -10,6 +10,7 @@ import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.cache.ResultCache;
 import dev.losscompare.harness.run.ActiveProcesses;
 import dev.losscompare.harness.run.ChildProcess;
+import dev.losscompare.harness.run.Progress;
 import dev.losscompare.harness.run.RunOutcome;
 import dev.losscompare.harness.io.Sha256;
 import dev.losscompare.harness.run.TrainerArgs;
@@ -174,5 +175,16 @@ public final class TrainedRevision implements Side {
      */
     public SideResult run(SideRunner runner, CaseSpec c, Path seed, String seedKey, boolean seedFromOtherSide) throws IOException {
         return runner.run(role, tree, adapter, args(c), seed, seedFromOtherSide, runKey(c, seed == null ? null : seedKey));
+    }
+
+    /**
+     * Trains one case on its own, with its own progress display: what bisect's probes need.
+     * The series and log go into {@code caseDir} as {@code <role>.jsonl} and {@code <role>_training.log}.
+     */
+    public SideResult runAlone(CaseSpec c, Path caseDir, Path seed, String seedKey, boolean seedFromOtherSide) throws IOException {
+        Files.createDirectories(caseDir);
+        try (Progress progress = session.progress()) {
+            return run(session.runner(caseDir, progress, training.timeout()), c, seed, seedKey, seedFromOtherSide);
+        }
     }
 }

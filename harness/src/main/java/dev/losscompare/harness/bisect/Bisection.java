@@ -1,0 +1,329 @@
+package dev.losscompare.harness.bisect;
+
+import dev.losscompare.domain.ComparisonMode;
+import dev.losscompare.domain.judge.SideResult;
+import dev.losscompare.domain.judge.StepCount;
+import dev.losscompare.harness.Console;
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.cache.Materialized;
+import dev.losscompare.harness.gate.GoldenStore;
+import dev.losscompare.harness.pipeline.Baseline;
+import dev.losscompare.harness.pipeline.CaseSpec;
+import dev.losscompare.harness.pipeline.ComparePipeline;
+import dev.losscompare.harness.pipeline.GoldenBaseline;
+import dev.losscompare.harness.pipeline.Judging;
+import dev.losscompare.harness.pipeline.Seeds;
+import dev.losscompare.harness.pipeline.Session;
+import dev.losscompare.harness.pipeline.SideRunner;
+import dev.losscompare.harness.pipeline.TrainedBaseline;
+import dev.losscompare.harness.pipeline.TrainedRevision;
+import dev.losscompare.harness.pipeline.Workspace;
+import dev.losscompare.harness.suite.GateSettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * {@code bisect GOOD BAD}: the reference (GOOD's runs, trained once, or the goldens), then rounds
+ * of probes chosen by {@link Search} (k at once with --jobs=k), each printed as it finishes, then
+ * the result and, for a culprit, the full report of its parent vs it (every run restored from the
+ * result cache). The probes' own output (builds, progress) goes to DIR/bisect.log.
+ * Exit: 0 found or no change, 2 could not decide (130 on Ctrl-C, by {@link Workspace#guarded}).
+ */
+public final class Bisection {
+    /** Against the goldens instead of GOOD's runs: the store and the suite's [gate] settings. */
+    public record Goldens(GoldenStore store, GateSettings gate) {}
+
+    /** What the user asked: the range by its names, how many probes at once, the report's config label. */
+    public record Request(String goodSpec, String badSpec, int jobs, boolean seedCheckpoint, String configLabel, Goldens goldens) {}
+
+    private final Console console;
+    private final Workspace ws;
+    private final Path out;
+    private final FirstParentPath.Range range;
+    private final Prober.Plan plan;
+    private final Request request;
+    private final Instant started = Instant.now();
+    private final List<BisectRecord.ProbeEntry> entries = new ArrayList<>();
+    private final Map<String, Probe> probes = new HashMap<>();
+    private final Materialized goodTree;
+    private TrainedRevision goodRevision;
+
+    /**
+     * @param ws       a workspace whose console writes to DIR/bisect.log; {@code console} is the user's
+     * @param goodTree GOOD, materialized (its configs checked, the cases named from it)
+     */
+    public Bisection(Console console, Workspace ws, Path out, FirstParentPath.Range range, Materialized goodTree, Prober.Plan plan,
+                     Request request) {
+        this.console = console;
+        this.goodTree = goodTree;
+        this.ws = ws;
+        this.out = out;
+        this.range = range;
+        this.plan = plan;
+        this.request = request;
+    }
+
+    public int run() throws IOException {
+        PrintStream o = console.out();
+        o.println("bisect " + request.goodSpec() + ".." + request.badSpec() + ": " + plural(range.commits().size(), "commit")
+                + " on the first-parent path; " + caseNames() + "; " + describeReference() + "; "
+                + (request.jobs() == 1 ? "one probe at a time" : request.jobs() + " probes at once"));
+        o.println("probe log: " + console.show(out.resolve("bisect.log")));
+        boolean seeded = request.seedCheckpoint() && request.goldens() == null;
+        goodRevision = new TrainedRevision("baseline", goodTree, plan.options(), plan.training(),
+                ws.session(out.resolve("good"), plan.useResultCache(), plan.buildTimeout()));
+        try (Seeds seeds = new Seeds(seeded ? goodRevision : null)) {
+            Map<String, Seeds.Seed> seedOf = new HashMap<>();
+            Baseline reference = request.goldens() == null ? trainGood(seeds, seedOf) : checkGoodAgainstGoldens();
+            Prober prober = new Prober(ws, plan, reference, seedOf);
+            Search search = new Search(range.commits().size());
+            int rounds = search(prober, search);
+            return finish(prober, search, rounds);
+        }
+    }
+
+    /** GOOD's runs, once per case, from GOOD's own seed checkpoint; GOOD must build and finish cleanly. */
+    private Baseline trainGood(Seeds seeds, Map<String, Seeds.Seed> seedOf) throws IOException {
+        long start = System.nanoTime();
+        String good = "GOOD " + request.goodSpec() + " (" + range.good().shortId() + ")";
+        String buildError = goodRevision.build();
+        if (buildError != null) throw new UsageException(good + " does not build, so there is nothing to compare with: " + buildError);
+        Map<String, SideResult> runs = new HashMap<>();
+        boolean allCached = true;
+        for (CaseSpec c : plan.cases()) {
+            Path caseDir = out.resolve("good").resolve(c.id().name());
+            java.nio.file.Files.createDirectories(caseDir);
+            Seeds.Seed seed = seeds.create(c, caseDir);
+            if (seed.error() != null) throw new UsageException(good + ": " + seed.error());
+            seedOf.put(c.id().name(), seed);
+            SideResult run = goodRevision.runAlone(c, caseDir, seed.file(), seed.key(), false);
+            if (run.failed() || run.series() == null) {
+                throw new UsageException(good + " could not train " + c.id().label() + ", so there is nothing to compare with: "
+                        + (run.info().error() != null ? run.info().error() : "no series"));
+            }
+            String incomplete = StepCount.problem(run.series(), plan.training().steps(), "GOOD");
+            if (incomplete != null) throw new UsageException(good + ": " + incomplete);
+            allCached &= run.info().fromCache();
+            runs.put(c.id().name(), run);
+        }
+        console.out().println("good " + range.good().shortId() + " " + quoted(range.good()) + ": "
+                + (allCached ? "from cache" : "trained") + " (" + human(seconds(start)) + ")");
+        return new GoodBaseline(range.good().toRevision().toModel(), runs, plan.training().steps());
+    }
+
+    /** Against the goldens, GOOD itself must pass the gate, or the search has no good end. */
+    private Baseline checkGoodAgainstGoldens() throws IOException {
+        Session session = ws.session(out.resolve("good"), plan.useResultCache(), plan.buildTimeout());
+        GoldenBaseline goldens = new GoldenBaseline(request.goldens().store(), request.goldens().gate(), false, session);
+        for (CaseSpec c : plan.cases()) {
+            String unusable = goldens.unusable(c);
+            if (unusable != null) throw new UsageException(c.id().name() + ": " + unusable);
+        }
+        Prober checker = new Prober(ws, plan, goldens, Map.of());
+        Probe p = checker.probe(-1, range.good(), out.resolve("good"));
+        String good = "GOOD " + request.goodSpec() + " (" + range.good().shortId() + ")";
+        if (p.outcome() == Search.Outcome.DIFFERS) {
+            throw new UsageException(good + " already fails the gate (" + p.changedCasesShort()
+                    + "); bisect needs a GOOD that passes: pick an older one, or re-record the goldens");
+        }
+        if (p.outcome() == Search.Outcome.SKIPPED) {
+            throw new UsageException(good + " could not be checked against the goldens: " + p.reason());
+        }
+        console.out().println("good " + range.good().shortId() + " " + quoted(range.good()) + ": passes the gate ("
+                + human(p.seconds()) + ")");
+        return goldens;
+    }
+
+    /** Rounds of probes until the search is decided; returns the number of rounds. */
+    private int search(Prober prober, Search search) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(request.jobs(), r -> {
+            Thread t = new Thread(r, "loss_compare-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        int rounds = 0;
+        int probed = 0;
+        try {
+            while (!search.decided()) {
+                List<Integer> points = search.next(request.jobs());
+                rounds++;
+                if (points.size() > 1) {
+                    console.out().println("round " + rounds + ": probing " + String.join(", ",
+                            points.stream().map(i -> range.commits().get(i).shortId()).toList()));
+                }
+                CompletionService<Probe> done = new ExecutorCompletionService<>(pool);
+                for (int i : points) {
+                    Commit c = range.commits().get(i);
+                    done.submit(() -> prober.probe(i, c, out.resolve("probes").resolve(c.shortId())));
+                }
+                java.util.Set<Integer> running = new java.util.HashSet<>(points);
+                for (int k = 0; k < points.size(); k++) {
+                    Probe p = take(done);
+                    running.remove(p.index());
+                    search.record(p.index(), p.outcome());
+                    probes.put(p.commit().id(), p);
+                    entries.add(BisectRecord.entry(rounds, p));
+                    probed++;
+                    console.out().println("probe " + probed + ": " + p.commit().shortId() + " " + quoted(p.commit()) + ": "
+                            + outcome(p) + " (" + human(p.seconds()) + ")" + left(search, running));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return rounds;
+    }
+
+    private String left(Search search, java.util.Set<Integer> running) {
+        int left = search.probesLeft(request.jobs(), running);
+        return left == 0 ? "" : "; ~" + plural(left, "probe") + " left";
+    }
+
+    private static Probe take(CompletionService<Probe> done) throws IOException {
+        try {
+            return done.take().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SideRunner.Interrupted();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IOException(e.getCause());
+        }
+    }
+
+    private static String outcome(Probe p) {
+        return switch (p.outcome()) {
+            case SAME -> "same";
+            case DIFFERS -> "differs (" + p.changedCasesShort() + ")";
+            case SKIPPED -> "skipped: " + p.reason();
+        };
+    }
+
+    private int finish(Prober prober, Search search, int rounds) throws IOException {
+        List<Commit> commits = range.commits();
+        int answer = search.answer();
+        String summary = plural(entries.size(), "probe") + " in " + plural(rounds, "round") + ", " + human(seconds(started));
+        if (answer == commits.size()) {
+            console.out().println("no change in " + request.goodSpec() + ".." + request.badSpec() + ": BAD " + commits.get(answer - 1).shortId()
+                    + "'s series match " + referenceName() + " (" + summary + ")");
+            record(rounds, "no_change", null, List.of(), List.of(), null, null);
+            return 0;
+        }
+        if (answer < 0) return undecided(search, rounds, summary);
+        Commit culprit = commits.get(answer);
+        Probe probe = probeOf(culprit);
+        PrintStream o = console.out();
+        o.println("first commit that moved the numbers: " + culprit.shortId() + " " + quoted(culprit));
+        o.println("  commit  " + culprit.id());
+        o.println("  author  " + culprit.author());
+        o.println("  date    " + culprit.date());
+        for (String change : probe.changes()) o.println("  " + change);
+        o.println(summary);
+        Materialized parentTree = answer == 0 ? goodTree : prober.tree(answer - 1);
+        Commit parent = answer == 0 ? range.good() : commits.get(answer - 1);
+        String report = report(parentTree, prober.tree(answer));
+        o.println("report (parent " + parent.shortId() + " vs " + culprit.shortId() + "): " + console.show(out.resolve(report)));
+        record(rounds, "found", culprit, probe.changes(), List.of(), null, report);
+        return 0;
+    }
+
+    private int undecided(Search search, int rounds, String summary) throws IOException {
+        PrintStream e = console.err();
+        List<Commit> candidates = search.candidates().stream().map(range.commits()::get).toList();
+        e.println("could not decide: the first commit that moved the numbers is one of these " + candidates.size()
+                + " (skipped commits could not be tested; " + summary + ")");
+        for (Commit c : candidates) {
+            Probe p = probeOfOrNull(c);
+            e.println("  " + c.shortId() + " " + quoted(c) + (p == null ? "" : ": " + outcome(p)));
+        }
+        if (search.noneStillPossible()) e.println("  or none of them: BAD's series could not be compared");
+        record(rounds, "undecided", null, List.of(), candidates, search.noneStillPossible(), null);
+        return 2;
+    }
+
+    /** The compare of parent vs culprit, as `compare` would write it; every run comes from the result cache when it is on. */
+    private String report(Materialized parentTree, Materialized culpritTree) throws IOException {
+        Path dir = out.resolve("culprit");
+        Session session = ws.session(dir, plan.useResultCache(), plan.buildTimeout());
+        TrainedRevision parent = new TrainedRevision("baseline", parentTree, plan.options(), plan.training(), session);
+        TrainedRevision culprit = new TrainedRevision("test", culpritTree, plan.options(), plan.training(), session);
+        Judging judging = request.goldens() == null ? plan.judging()
+                : new Judging(ComparisonMode.bitwise(), plan.judging().metrics(), plan.judging().metricsGiven());
+        boolean seeded = request.seedCheckpoint() && request.goldens() == null;
+        ComparePipeline pipeline = new ComparePipeline(session, new TrainedBaseline(parent, plan.training().steps(), culprit), culprit,
+                plan.cases(), judging, seeded, Math.min(2, request.jobs()),
+                new ComparePipeline.Header(request.configLabel(), plan.training(), Instant.now()));
+        if (seeded) pipeline.seededBy(goodRevision);
+        pipeline.run();
+        return "culprit/report.html";
+    }
+
+    private void record(int rounds, String result, Commit culprit, List<String> changes, List<Commit> candidates,
+                        Boolean noneStillPossible, String report) throws IOException {
+        Commit bad = range.bad();
+        new BisectRecord(BisectRecord.SCHEMA_VERSION, request.goodSpec(), range.good().id(), request.badSpec(), bad.id(),
+                describeReference(), plan.judging().mode().describe(), plan.cases().stream().map(c -> c.id().name()).toList(),
+                plan.training().steps(), request.jobs(), range.commits().size(), entries, rounds, result,
+                culprit == null ? null : BisectRecord.CommitEntry.of(culprit), changes,
+                candidates.stream().map(BisectRecord.CommitEntry::of).toList(), noneStillPossible, report,
+                Math.round(seconds(started) * 10) / 10.0).write(out);
+    }
+
+    private Probe probeOf(Commit c) {
+        Probe p = probeOfOrNull(c);
+        if (p == null) throw new IllegalStateException("the culprit was never probed: " + c.id());
+        return p;
+    }
+
+    private Probe probeOfOrNull(Commit c) {
+        return probes.get(c.id());
+    }
+
+    private String caseNames() {
+        List<String> names = plan.cases().stream().map(c -> c.id().label()).toList();
+        return (names.size() == 1 ? "case " : "cases ") + String.join(", ", names);
+    }
+
+    private String describeReference() {
+        if (request.goldens() == null) return "against GOOD's runs, " + plan.judging().mode().describe();
+        return "against the goldens in " + console.show(request.goldens().store().dir());
+    }
+
+    private String referenceName() {
+        return request.goldens() == null ? "GOOD's" : "the goldens";
+    }
+
+    private static String quoted(Commit c) {
+        String s = c.subject();
+        return "\"" + (s.length() > 60 ? s.substring(0, 57) + "..." : s) + "\"";
+    }
+
+    static String plural(int n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+    static String human(double seconds) {
+        long s = Math.round(seconds);
+        return s < 60 ? s + "s" : (s / 60) + "m" + String.format("%02d", s % 60) + "s";
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static double seconds(Instant start) {
+        return java.time.Duration.between(start, Instant.now()).toMillis() / 1000.0;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.losscompare.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.losscompare.domain.ComparisonJson;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bisect with the real trainer: this project as tracked, then eight commits of which the fourth
+ * changes llama3's RMSNorm eps and the others are refactors. Kept small: the llama3 case of the
+ * sign-off suite (whose declared inputs let a documentation-only commit share its parent's build
+ * and runs), 2 steps at tiny shapes, one probe at a time.
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class BisectRealTrainerTest {
+    private static final String TRAINER = "trainer/src/main/java/dev/losscompare/trainer/";
+    // Shared with RealTrainerEndToEndTest: the project's tree reuses its build.
+    private static final Path CACHE = Path.of("target", "e2e-cache").toAbsolutePath();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void findsTheCommitThatChangedTheRmsNormEps() throws Exception {
+        Path repoDir = Files.createDirectories(tmp.resolve("clone"));
+        copyTrackedFiles(Path.of("").toAbsolutePath().getParent(), repoDir);
+        try (Git git = Git.init().setDirectory(repoDir.toFile()).setInitialBranch("main").call()) {
+            RevCommit good = commit(git, "project as tracked");
+            edit(repoDir, "README.md", "(?s)\\z", "\n");
+            commit(git, "README: trailing line");
+            edit(repoDir, TRAINER + "train/Trainer.java", "\\bseconds\\b", "stepSeconds");
+            commit(git, "Refactor: rename seconds to stepSeconds");
+            edit(repoDir, "docs/architecture.md", "(?s)\\z", "\n");
+            commit(git, "docs: trailing line");
+            edit(repoDir, TRAINER + "model/ModelRegistry.java",
+                    "(static LlamaArgs llama3Debug[^}]*?swigluHidden\\(256, 256\\), )1e-5", "$11e-6");
+            RevCommit eps = commit(git, "llama3 debugmodel: RMSNorm eps 1e-6");
+            edit(repoDir, "README.md", "(?s)\\z", "\n");
+            commit(git, "README: another trailing line");
+            edit(repoDir, TRAINER + "train/AdamW.java", "\\bdenom\\b", "denominator");
+            commit(git, "Refactor: rename denom to denominator");
+            edit(repoDir, "docs/architecture.md", "(?s)\\z", "\n");
+            commit(git, "docs: another trailing line");
+            edit(repoDir, "README.md", "(?s)\\z", "\n");
+            commit(git, "README: a third trailing line");
+
+            ByteArrayOutputStream o = new ByteArrayOutputStream();
+            ByteArrayOutputStream e = new ByteArrayOutputStream();
+            Path out = tmp.resolve("out");
+            Console console = new Console(repoDir, Map.of("LOSS_COMPARE_CACHE", CACHE.toString()),
+                    new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), false);
+            int exit = Main.execute(console, "bisect", good.name(), "HEAD", "--suite=configs/signoff.toml", "--cases=llama3",
+                    "--steps=2", "--jobs=1", "--train-options=--training.seq_len=32 --training.local_batch_size=2",
+                    "--output-folder=" + out);
+            String all = "exit " + exit + "\n--- stdout\n" + o + "--- stderr\n" + e;
+            assertEquals(0, exit, all);
+            JsonNode json = ComparisonJson.MAPPER.readTree(out.resolve("bisect.json").toFile());
+            assertEquals(eps.name(), json.get("culprit").get("commit").asText(), all);
+            assertTrue(json.get("probes").size() <= 4, all);
+            assertTrue(o.toString().contains("FAIL llama3 (llama3 debugmodel): loss differs from step 1"), all);
+            assertTrue(Files.isRegularFile(out.resolve("culprit/report.html")), all);
+            assertTrue(git.status().call().isClean(), "the clone is untouched");
+        }
+    }
+
+    private static void edit(Path root, String file, String regex, String replacement) throws Exception {
+        Path p = root.resolve(file);
+        String before = Files.readString(p);
+        String after = before.replaceAll(regex, replacement);
+        assertTrue(!after.equals(before), "the edit must change " + file);
+        Files.writeString(p, after);
+    }
+
+    private static RevCommit commit(Git git, String message) throws Exception {
+        git.add().addFilepattern(".").call();
+        PersonIdent who = new PersonIdent("Test", "test@example.invalid");
+        return git.commit().setMessage(message).setAuthor(who).setCommitter(who).setSign(false).call();
+    }
+
+    /** The files git tracks in this checkout (with any uncommitted edits). */
+    private static void copyTrackedFiles(Path root, Path into) throws Exception {
+        try (Repository repo = new FileRepositoryBuilder().findGitDir(root.toFile()).build()) {
+            DirCache index = DirCache.read(repo.getIndexFile(), repo.getFS());
+            Path work = repo.getWorkTree().toPath();
+            for (int i = 0; i < index.getEntryCount(); i++) {
+                Path source = work.resolve(index.getEntry(i).getPathString());
+                if (!Files.isRegularFile(source)) continue;
+                Path target = into.resolve(index.getEntry(i).getPathString());
+                Files.createDirectories(target.getParent());
+                Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+    }
+}
