@@ -41,6 +41,7 @@ final class LatentAttention implements TransformerBlock.Attention {
         Tensor q = Ops.linear(x, wq).view(b, s, h, args.qkHeadDim());
         Tensor qRoped = rope.apply(q.narrow(3, nope, ropeDim));
         q = torch.cat(new TensorVector(q.narrow(3, 0, nope), qRoped), 3);
+        probe.output(qRopeName, q);
 
         Tensor kv = Ops.linear(x, wkvA);
         Tensor latent = kv.narrow(2, 0, args.kvLoraRank());
@@ -49,9 +50,8 @@ final class LatentAttention implements TransformerBlock.Attention {
         probe.output(kvNormName, latentNormed);
         Tensor decompressed = Ops.linear(latentNormed, wkvB).view(b, s, h, nope + args.vHeadDim());
         Tensor k = torch.cat(new TensorVector(decompressed.narrow(3, 0, nope), kRope.expand(b, s, h, ropeDim)), 3);
-        Tensor v = decompressed.narrow(3, nope, args.vHeadDim());
-        probe.output(qRopeName, q);
         probe.output(kRopeName, k);
+        Tensor v = decompressed.narrow(3, nope, args.vHeadDim());
 
         Tensor out = ScaledDotProductAttention.apply(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2),
                 maskOrNull, softmaxScale);
