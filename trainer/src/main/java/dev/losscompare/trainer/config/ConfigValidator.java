@@ -1,6 +1,7 @@
 package dev.losscompare.trainer.config;
 
 import dev.losscompare.trainer.model.ModelRegistry;
+import dev.losscompare.trainer.trace.TraceSteps;
 import java.util.Set;
 
 /** Range checks that the type system cannot express; each failure names the key and what is allowed. */
@@ -45,8 +46,27 @@ final class ConfigValidator {
         if (dp != -1 && dp < 1) fail("parallelism.data_parallel_replicate_degree", dp, "-1 (the world size) or an integer >= 1");
         positive("comm.init_timeout_seconds", c.comm().initTimeoutSeconds());
         positive("comm.train_timeout_seconds", c.comm().trainTimeoutSeconds());
+        validateTrace(c);
         if (c.checkpoint().createSeedCheckpoint() && c.checkpoint().path().isEmpty()) {
             throw new ConfigException("checkpoint.create_seed_checkpoint needs checkpoint.path (--checkpoint.path=FILE)");
+        }
+    }
+
+    private static void validateTrace(JobConfig c) {
+        TraceSteps steps;
+        try {
+            steps = TraceSteps.parse(c.debug().traceSteps());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("bad value '" + c.debug().traceSteps() + "' for debug.trace_steps: " + e.getMessage()
+                    + " (expected steps like 1, 1-3 or 2,5; empty = off)");
+        }
+        if (steps.isEmpty()) return;
+        if (steps.last() > c.training().steps()) {
+            throw new ConfigException("debug.trace_steps names step " + steps.last() + " but training.steps is "
+                    + c.training().steps());
+        }
+        if (c.debug().tracePath().isBlank()) {
+            throw new ConfigException("debug.trace_steps needs debug.trace_path (--debug.trace_path=FILE)");
         }
     }
 

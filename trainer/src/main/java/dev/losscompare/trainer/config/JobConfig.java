@@ -35,7 +35,8 @@ public record JobConfig(
             long datasetSeed,
             String mixedPrecisionParam) {}
 
-    public record Debug(long seed, boolean deterministic, String dumpBatches) {}
+    /** traceSteps: the steps --debug.trace_steps names ("" = tracing off); see trace.TraceSteps. */
+    public record Debug(long seed, boolean deterministic, String dumpBatches, String traceSteps, String tracePath) {}
 
     public record Metrics(String path, int logFreq, boolean enableTensorboard, String saveTbFolder) {}
 

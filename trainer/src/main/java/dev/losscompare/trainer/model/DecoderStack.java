@@ -43,10 +43,15 @@ final class DecoderStack {
 
     /** Logits for tokens (B, S); layer i attends under {@code maskOfLayer.apply(i)} (null: plain causal). */
     Tensor forward(Tensor tokens, IntFunction<Tensor> maskOfLayer) {
+        ModuleProbe probe = ModuleProbe.current();
         Tensor h = torch.embedding(tokEmbeddings, tokens);
+        probe.output("tok_embeddings", h);
         for (int i = 0; i < layers.size(); i++) h = layers.get(i).forward(h, maskOfLayer.apply(i));
         Tensor normed = finalNormEps == null ? Ops.rmsNormDefaultEps(h, norm) : Ops.rmsNorm(h, norm, finalNormEps);
-        return Ops.linear(normed, output);
+        probe.output("norm", normed);
+        Tensor logits = Ops.linear(normed, output);
+        probe.output("output", logits);
+        return logits;
     }
 
     Parameters parameters() {

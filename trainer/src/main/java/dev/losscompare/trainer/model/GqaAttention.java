@@ -7,10 +7,14 @@ final class GqaAttention implements TransformerBlock.Attention {
     private final Tensor wq, wk, wv, wo;
     private final int nHeads, nKvHeads, headDim;
     private final RotaryEmbedding ropeOrNull;
+    private final String qRopeName, kRopeName, sdpaName;
 
     /** ropeOrNull: null for NoPE layers. */
     GqaAttention(Parameters params, String prefix, int dim, int nHeads, int nKvHeads, RotaryEmbedding ropeOrNull) {
         this.ropeOrNull = ropeOrNull;
+        this.qRopeName = prefix + "q_rope";
+        this.kRopeName = prefix + "k_rope";
+        this.sdpaName = prefix + "sdpa";
         this.nHeads = nHeads;
         this.nKvHeads = nKvHeads;
         this.headDim = dim / nHeads;
@@ -26,9 +30,12 @@ final class GqaAttention implements TransformerBlock.Attention {
         Tensor q = Ops.linear(x, wq).view(b, s, -1, headDim);
         Tensor k = Ops.linear(x, wk).view(b, s, -1, headDim);
         Tensor v = Ops.linear(x, wv).view(b, s, -1, headDim);
+        ModuleProbe probe = ModuleProbe.current();
         if (ropeOrNull != null) {
             q = ropeOrNull.apply(q);
             k = ropeOrNull.apply(k);
+            probe.output(qRopeName, q);
+            probe.output(kRopeName, k);
         }
         long nRep = nHeads / nKvHeads;
         Tensor out = ScaledDotProductAttention.apply(
@@ -37,6 +44,7 @@ final class GqaAttention implements TransformerBlock.Attention {
                 Ops.repeatKv(v, nRep).transpose(1, 2),
                 maskOrNull,
                 null); // torchtitan passes no scale: SDPA's default 1/sqrt(head_dim)
+        probe.output(sdpaName, out);
         return Ops.linear(out.transpose(1, 2).contiguous().view(b, s, -1), wo);
     }
 

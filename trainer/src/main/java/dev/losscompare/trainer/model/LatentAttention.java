@@ -14,10 +14,15 @@ final class LatentAttention implements TransformerBlock.Attention {
     private final Tensor wq, wkvA, kvNorm, wkvB, wo;
     private final RotaryEmbedding rope;
     private final double softmaxScale;
+    private final String qRopeName, kRopeName, kvNormName, sdpaName;
 
     LatentAttention(Parameters params, String prefix, DeepSeekV3Args args, RotaryEmbedding rope) {
         this.args = args;
         this.rope = rope;
+        this.qRopeName = prefix + "q_rope";
+        this.kRopeName = prefix + "k_rope";
+        this.kvNormName = prefix + "kv_norm";
+        this.sdpaName = prefix + "sdpa";
         this.softmaxScale = args.softmaxScale(rope.maxSeqLen());
         wq = params.create(prefix + "wq.weight", (long) args.nHeads() * args.qkHeadDim(), args.dim());
         wkvA = params.create(prefix + "wkv_a.weight", args.kvLoraRank() + args.qkRopeHeadDim(), args.dim());
@@ -31,21 +36,26 @@ final class LatentAttention implements TransformerBlock.Attention {
     public Tensor forward(Tensor x, Tensor maskOrNull) {
         long b = x.size(0), s = x.size(1), h = args.nHeads();
         long nope = args.qkNopeHeadDim(), ropeDim = args.qkRopeHeadDim();
+        ModuleProbe probe = ModuleProbe.current();
 
         Tensor q = Ops.linear(x, wq).view(b, s, h, args.qkHeadDim());
         Tensor qRoped = rope.apply(q.narrow(3, nope, ropeDim));
         q = torch.cat(new TensorVector(q.narrow(3, 0, nope), qRoped), 3);
+        probe.output(qRopeName, q);
 
         Tensor kv = Ops.linear(x, wkvA);
         Tensor latent = kv.narrow(2, 0, args.kvLoraRank());
         Tensor kRope = rope.apply(kv.narrow(2, args.kvLoraRank(), ropeDim).unsqueeze(2)); // (B, S, 1, rope)
-        Tensor decompressed = Ops.linear(Ops.rmsNorm(latent, kvNorm, args.normEps()), wkvB)
-                .view(b, s, h, nope + args.vHeadDim());
+        Tensor latentNormed = Ops.rmsNorm(latent, kvNorm, args.normEps());
+        probe.output(kvNormName, latentNormed);
+        Tensor decompressed = Ops.linear(latentNormed, wkvB).view(b, s, h, nope + args.vHeadDim());
         Tensor k = torch.cat(new TensorVector(decompressed.narrow(3, 0, nope), kRope.expand(b, s, h, ropeDim)), 3);
+        probe.output(kRopeName, k);
         Tensor v = decompressed.narrow(3, nope, args.vHeadDim());
 
         Tensor out = ScaledDotProductAttention.apply(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2),
                 maskOrNull, softmaxScale);
+        probe.output(sdpaName, out);
         return Ops.linear(out.transpose(1, 2).contiguous().view(b, s, -1), wo);
     }
 

@@ -23,9 +23,13 @@ final class MoE implements TransformerBlock.FeedForwardLayer {
     private final FeedForward shared;
     private final Tensor expertBias;
     private final Tensor tokensPerExpert;
+    private final String name, routerName, expertsName;
 
     MoE(Parameters params, String prefix, int dim, MoeArgs args) {
         this.args = args;
+        this.name = prefix.substring(0, prefix.length() - 1);
+        this.routerName = prefix + "router";
+        this.expertsName = prefix + "experts";
         // torchtitan registers experts, router, shared experts (models/moe.py:348-368).
         w1 = params.create(prefix + "experts.w1", args.numExperts(), args.hiddenDim(), dim);
         w2 = params.create(prefix + "experts.w2", args.numExperts(), dim, args.hiddenDim());
@@ -72,6 +76,8 @@ final class MoE implements TransformerBlock.FeedForwardLayer {
 
         long[] perExpert = new long[args.numExperts()];
         counts.cpu().contiguous().data_ptr_long().get(perExpert);
+        ModuleProbe probe = ModuleProbe.current();
+        probe.router(routerName, scores, perExpert);
         // unbind, not select per expert: its backward stacks the expert grads once, where each
         // select would build and add a zero-filled gradient the size of all experts.
         TensorVector w1s = w1.unbind(0), w2s = w2.unbind(0), w3s = w3.unbind(0);
@@ -90,9 +96,12 @@ final class MoE implements TransformerBlock.FeedForwardLayer {
         // shared experts' output and add each choice in expert order.
         Tensor inverse = torch.argsort(order, true, 0, false);
         Tensor perChoice = expertOut.index_select(0, inverse).view(b * s, k, d);
+        probe.output(expertsName, perChoice);
         Tensor combined = shared != null ? shared.forward(tokens) : torch.zeros_like(tokens);
         for (int j = 0; j < k; j++) combined = combined.add(perChoice.select(1, j));
-        return combined.view(b, s, d);
+        Tensor out = combined.view(b, s, d);
+        probe.output(name, out);
+        return out;
     }
 
     /** Scores in fp32 whatever the compute dtype (models/moe.py:235-241). */

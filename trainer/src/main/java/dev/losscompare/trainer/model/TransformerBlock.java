@@ -48,11 +48,17 @@ final class TransformerBlock {
     private final FeedForwardLayer feedForward;
     private final double normEps;
     private final double initStd;
+    /** Trace names, built once: layers.N, layers.N.attention_norm, ... */
+    private final String name, attentionNormName, attentionName, ffnNormName;
 
     /** @param feedForward gets the layer prefix ("layers.N.") and adds its own ("feed_forward." or "moe."). */
     TransformerBlock(Parameters params, int layerId, int dim, double normEps, ParamOrder order,
                      Function<String, Attention> attention, Function<String, FeedForwardLayer> feedForward) {
         String prefix = "layers." + layerId + ".";
+        this.name = "layers." + layerId;
+        this.attentionNormName = prefix + "attention_norm";
+        this.attentionName = prefix + "attention";
+        this.ffnNormName = prefix + "ffn_norm";
         this.normEps = normEps;
         this.attention = attention.apply(prefix + "attention.");
         if (order == ParamOrder.NORMS_LAST) {
@@ -69,8 +75,17 @@ final class TransformerBlock {
     }
 
     Tensor forward(Tensor x, Tensor maskOrNull) {
-        Tensor h = x.add(attention.forward(Ops.rmsNorm(x, attentionNorm, normEps), maskOrNull));
-        return h.add(feedForward.forward(Ops.rmsNorm(h, ffnNorm, normEps)));
+        ModuleProbe probe = ModuleProbe.current();
+        Tensor attentionIn = Ops.rmsNorm(x, attentionNorm, normEps);
+        probe.output(attentionNormName, attentionIn);
+        Tensor attended = attention.forward(attentionIn, maskOrNull);
+        probe.attention(attentionName, attended, maskOrNull);
+        Tensor h = x.add(attended);
+        Tensor ffnIn = Ops.rmsNorm(h, ffnNorm, normEps);
+        probe.output(ffnNormName, ffnIn);
+        Tensor out = h.add(feedForward.forward(ffnIn)); // the feed-forward reports its own output
+        probe.output(name, out);
+        return out;
     }
 
     /** torchtitan's init_weights: norms (no random draws), then attention, then the feed-forward. */

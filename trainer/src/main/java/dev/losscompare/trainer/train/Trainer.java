@@ -13,6 +13,8 @@ import dev.losscompare.trainer.model.AttentionMasks;
 import dev.losscompare.trainer.model.Model;
 import dev.losscompare.trainer.model.ModelRegistry;
 import dev.losscompare.trainer.model.Ops;
+import dev.losscompare.trainer.trace.StepTrace;
+import dev.losscompare.trainer.trace.Tracer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -87,7 +89,8 @@ public final class Trainer {
                         + meta.get("global_batch_size") : "")
                 + ", precision " + t.mixedPrecisionParam());
 
-        try (MetricsOutputs metrics = MetricsOutputs.open(config.metrics(), dp.writesOutputs())) {
+        try (MetricsOutputs metrics = MetricsOutputs.open(config.metrics(), dp.writesOutputs());
+             Tracer tracer = Tracer.start(config, model.parameters().byName(), dp.degree() > 1 ? dp.rank() : null)) {
             metrics.writeMeta(meta);
             for (int step = 1; step <= t.steps(); step++) {
                 long start = System.nanoTime();
@@ -97,10 +100,11 @@ public final class Trainer {
                 if (dump != null) dump.write(step, rankStep.global());
                 double lr = config.optimizer().lr() * schedule.factor(step - 1);
                 float loss, gradNorm;
-                try (PointerScope ignored = new PointerScope()) {
+                try (PointerScope ignored = new PointerScope(); StepTrace trace = tracer.step(step)) {
                     Tensor inputs = toDevice(batch.inputs(), batch, device);
                     Tensor labels = toDevice(batch.labels(), batch, device);
                     AttentionMasks masks = model.attentionMasks(inputs, ByteTokenizer.EOS);
+                    trace.inputs(inputs, labels, masks);
                     Tensor lossTensor;
                     try (MixedPrecision ignored2 = MixedPrecision.enter(t.mixedPrecisionParam(), device)) {
                         Tensor logits = model.forward(inputs, masks);
@@ -108,16 +112,20 @@ public final class Trainer {
                         lossTensor = torch.cross_entropy(logits.view(-1, logits.size(2)).to(torch.ScalarType.Float),
                                 labels.view(-1));
                     }
+                    trace.loss(lossTensor);
                     lossTensor.backward();
+                    trace.gradients();  // this rank's own gradients, before the all-reduce
                     dp.averageGradients(paramVector);
                     // Total L2 norm before clipping, as an fp32 value widened to double.
                     gradNorm = (float) torch.clip_grad_norm_(paramVector, t.maxNorm(), 2.0, false);
                     loss = dp.meanOverRanks(lossTensor).item_float();
-                    if (Float.isFinite(loss) && Float.isFinite(gradNorm)) {
+                    boolean finite = Float.isFinite(loss) && Float.isFinite(gradNorm);
+                    if (finite) {
                         optimizer.step(lr);
                         dp.sumOverRanks(model.loadBalanceCounts());
                         model.afterOptimizerStep();
                     }
+                    trace.optimizerStep(lr, gradNorm, finite);
                     optimizer.zeroGrad();
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
