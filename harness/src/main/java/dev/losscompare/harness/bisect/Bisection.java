@@ -7,6 +7,7 @@ import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.gate.GoldenStore;
+import dev.losscompare.harness.run.Futures;
 import dev.losscompare.harness.pipeline.Baseline;
 import dev.losscompare.harness.pipeline.CaseSpec;
 import dev.losscompare.harness.pipeline.ComparePipeline;
@@ -28,7 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionService;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +39,9 @@ import java.util.concurrent.Executors;
  * the result and, for a culprit, the full report of its parent vs it (every run restored from the
  * result cache). The probes' own output (builds, progress) goes to DIR/bisect.log.
  * Exit: 0 found or no change, 2 could not decide (130 on Ctrl-C, by {@link Workspace#guarded}).
+ * Longer than the harness's other classes on purpose: it is the one place where the whole
+ * search is told in order (reference, rounds, result, record); the search arithmetic
+ * ({@link Search}), one probe ({@link Prober}) and the record ({@link BisectRecord}) live apart.
  */
 public final class Bisection {
     /** Against the goldens instead of GOOD's runs: the store and the suite's [gate] settings. */
@@ -192,14 +195,10 @@ public final class Bisection {
 
     private static Probe take(CompletionService<Probe> done) throws IOException {
         try {
-            return done.take().get();
+            return Futures.await(done.take(), SideRunner.Interrupted::new);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SideRunner.Interrupted();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw new IOException(e.getCause());
         }
     }
 

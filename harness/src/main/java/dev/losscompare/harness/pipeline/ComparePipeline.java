@@ -12,6 +12,7 @@ import dev.losscompare.domain.judge.SideResult;
 import dev.losscompare.harness.adapter.OwnTrainer;
 import dev.losscompare.harness.diff.StepTable;
 import dev.losscompare.harness.run.ActiveProcesses;
+import dev.losscompare.harness.run.Futures;
 import dev.losscompare.harness.run.Progress;
 import dev.losscompare.reports.ReportWriter;
 import dev.losscompare.reports.io.AtomicFiles;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -132,16 +132,7 @@ public final class ComparePipeline {
     }
 
     private static SideResult get(Future<SideResult> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SideRunner.Interrupted();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw new IOException(e.getCause());
-        }
+        return Futures.await(f, SideRunner.Interrupted::new);
     }
 
     /**

@@ -25,14 +25,7 @@ class TrainerOutputsTest {
     @Test
     void tensorBoardEqualsJsonlBitForBitAndTheLogAtFourDecimals() throws Exception {
         Path jsonl = dir.resolve("metrics.jsonl"), tb = dir.resolve("tb"), log = dir.resolve("train.log");
-        Process p = new ProcessBuilder(PROJECT.resolve("trainer/run_train.sh").toString(),
-                "--config=configs/llama3_debug.toml", "--training.steps=3", "--training.seq_len=32",
-                "--training.local_batch_size=1", "--metrics.path=" + jsonl,
-                "--metrics.enable_tensorboard", "--metrics.save_tb_folder=" + tb)
-                .directory(PROJECT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        p.getOutputStream().close();
-        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "trainer timed out");
-        assertEquals(0, p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        train(3, jsonl, tb, log);
 
         SourcedSeries exact = RunSources.read(jsonl, SourceOptions.detect());
         SourcedSeries events = RunSources.read(tb, SourceOptions.detect());
@@ -63,14 +56,7 @@ class TrainerOutputsTest {
     @Test
     void diffJudgesTheTrainersOwnOutputsAsEqual() throws Exception {
         Path jsonl = dir.resolve("metrics.jsonl"), tb = dir.resolve("tb"), log = dir.resolve("train.log");
-        Process p = new ProcessBuilder(PROJECT.resolve("trainer/run_train.sh").toString(),
-                "--config=configs/llama3_debug.toml", "--training.steps=2", "--training.seq_len=32",
-                "--training.local_batch_size=1", "--metrics.path=" + jsonl,
-                "--metrics.enable_tensorboard", "--metrics.save_tb_folder=" + tb)
-                .directory(PROJECT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        p.getOutputStream().close();
-        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "trainer timed out");
-        assertEquals(0, p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        train(2, jsonl, tb, log);
 
         var out = new java.io.ByteArrayOutputStream();
         var ps = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
@@ -83,6 +69,18 @@ class TrainerOutputsTest {
                 "--output-folder=" + dir.resolve("text")), out.toString());
         assertTrue(out.toString().contains("loss, grad_norm equal at 4 decimals over 2 steps [at 4 decimals: a side was read from text"
                 + " printed with 4 decimals: bitwise is not possible from logs"), out.toString());
+    }
+
+    /** The real trainer at tiny shapes, writing its metrics file, TensorBoard folder and log. */
+    private static void train(int steps, Path jsonl, Path tb, Path log) throws Exception {
+        Process p = new ProcessBuilder(PROJECT.resolve("trainer/run_train.sh").toString(),
+                "--config=configs/llama3_debug.toml", "--training.steps=" + steps, "--training.seq_len=32",
+                "--training.local_batch_size=1", "--metrics.path=" + jsonl,
+                "--metrics.enable_tensorboard", "--metrics.save_tb_folder=" + tb)
+                .directory(PROJECT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "trainer timed out");
+        assertEquals(0, p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
     private static List<Integer> steps(SourcedSeries s) {
