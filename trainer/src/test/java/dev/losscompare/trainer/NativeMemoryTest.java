@@ -20,8 +20,10 @@ class NativeMemoryTest {
         assertEquals(1000, rows.size());
         long at100 = rows.get(99).get("memory_bytes").asLong();
         long at1000 = rows.get(999).get("memory_bytes").asLong();
-        // A leak of one step's activations, masks or gradients would add well over 100 MB here.
+        // A leak of one step's activations, masks or gradients adds at least ~0.5 MiB a step, so well
+        // over 400 MiB here. The bound leaves room for the JVM heap and glibc arenas, which grow by
+        // tens of MiB when the machine is loaded (measured up to 28 MiB with other jobs running).
         long growth = at1000 - at100;
-        assertTrue(growth < 24L << 20, "RSS grew " + (growth >> 20) + " MiB from step 100 to 1000");
+        assertTrue(growth < 96L << 20, "RSS grew " + (growth >> 20) + " MiB from step 100 to 1000");
     }
 }
