@@ -113,8 +113,21 @@ public final class TrainedRevision implements Side {
 
     /** The result-cache key of a case's run (null without a result cache). */
     String runKey(CaseSpec c, String seedKeyOrNull) {
+        return runKey(c, args(c), seedKeyOrNull);
+    }
+
+    /** The result-cache key of a run of this case with other arguments (a traced re-run); null without a result cache. */
+    public String runKey(CaseSpec c, TrainerArgs args, String seedKeyOrNull) {
         if (session.results() == null) return null;
-        return withAdapter(ResultCache.runKey(tree, args(c), seedKeyOrNull, childEnvironment(c)));
+        return withAdapter(ResultCache.runKey(tree, args, seedKeyOrNull, childEnvironment(c)));
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public Training training() {
+        return training;
     }
 
     /** This repository's trainer keeps the keys it always had; any other adapter is part of the key. */
