@@ -34,14 +34,14 @@ final class TracedRun {
     static Outcome run(TrainedRevision side, CaseSpec c, int k, Path seedFile, String seedKey, Path dir) throws IOException {
         String role = side.role();
         TrainerArgs args = side.args(c).withSteps(k, List.of("--debug.trace_steps=" + spec(k)));
-        Path trace = dir.resolve(role + "_trace.jsonl");
+        Path trace = dir.resolve(role + ".trace.jsonl");
         Path log = dir.resolve(role + "_trace.log");
         ResultCache results = side.session().results();
         String runKey = side.runKey(c, args, seedFile == null ? null : seedKey);
         String key = runKey == null ? null : ResultCache.traceKey(runKey);
         if (key != null && results.restoreTrace(key, trace)) return new Outcome(trace, true, false, null);
 
-        RunFiles files = RunFiles.of(dir, role + "_trace");
+        RunFiles files = RunFiles.of(dir, role + "_traced_metrics");   // not kept: the full run has the series
         Launch launch = side.adapter().train(args, files, seedFile);
         List<String> command = new ArrayList<>(launch.command());
         command.add("--debug.trace_path=" + trace.toAbsolutePath());   // not an option of the run: never part of its key
