@@ -39,13 +39,13 @@ final class TracedRun {
         ResultCache results = side.session().results();
         String runKey = side.runKey(c, args, seedFile == null ? null : seedKey);
         String key = runKey == null ? null : ResultCache.traceKey(runKey);
+        Files.createDirectories(dir);
         if (key != null && results.restoreTrace(key, trace)) return new Outcome(trace, true, false, null);
 
         RunFiles files = RunFiles.of(dir, role + "_traced_metrics");   // not kept: the full run has the series
         Launch launch = side.adapter().train(args, files, seedFile);
         List<String> command = new ArrayList<>(launch.command());
         command.add("--debug.trace_path=" + trace.toAbsolutePath());   // not an option of the run: never part of its key
-        Files.createDirectories(dir);
         RunOutcome o = ChildProcess.run(command, launch.workDir(), log, side.training().timeout(), launch.environment());
         if (o.interrupted()) throw new SideRunner.Interrupted();
         Files.deleteIfExists(files.partial());
