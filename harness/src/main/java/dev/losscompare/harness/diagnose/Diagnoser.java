@@ -88,10 +88,12 @@ public final class Diagnoser {
         PrintStream console = test.session().console().out();
         console.println("diagnosing " + c.id().label() + ": re-running both sides for step" + (k == 1 ? " 1" : "s 1-" + k)
                 + " with the trace ...");
+        long started = System.nanoTime();
         List<TracedRun.Outcome> runs = traceBoth(c, k, base, test, seedFile, seedKey, dir);
         for (TracedRun.Outcome o : runs) if (o.error() != null) return Diagnosis.unavailable(o.error());
         console.println("traces: baseline " + (runs.get(0).fromCache() ? "from cache" : "written") + ", test "
-                + (runs.get(1).fromCache() ? "from cache" : "written"));
+                + (runs.get(1).fromCache() ? "from cache" : "written") + String.format(java.util.Locale.ROOT, " (%.1f s)",
+                (System.nanoTime() - started) / 1e9));
         Trace b = Trace.read(runs.get(0).trace()), t = Trace.read(runs.get(1).trace());
         for (int i = 0; i < 2; i++) {
             if (!(i == 0 ? b : t).complete()) {
@@ -126,7 +128,8 @@ public final class Diagnoser {
         Files.createDirectories(dir);
         Path own = dir.resolve(side.role() + "_own_init.safetensors");
         try {
-            String error = side.createSeed(c, dir, own);
+            String error = side.createSeed(c, dir, own, "checking the initialization of " + side.role() + " "
+                    + side.tree().revision().spec() + " (its own seed checkpoint against the one the runs loaded) ...");
             if (error != null) return "the " + side.role() + " revision's own initialization could not be compared: " + error;
             InitialWeights.Difference d = InitialWeights.compare(seedFile, own);
             if (d.none()) return null;

@@ -155,6 +155,11 @@ public final class TrainedRevision implements Side {
      * says to run with --no-seed-checkpoint.
      */
     public String createSeed(CaseSpec c, Path caseDir, Path seed) throws IOException {
+        return createSeed(c, caseDir, seed, "creating the seed checkpoint with " + role + " " + tree.revision().spec() + " ...");
+    }
+
+    /** {@link #createSeed(CaseSpec, Path, Path)} announcing itself with {@code announce} (a seed written for another purpose). */
+    public String createSeed(CaseSpec c, Path caseDir, Path seed, String announce) throws IOException {
         ResultCache results = session.results();
         String spec = tree.revision().spec();
         TrainerArgs a = args(c).withNgpus(1);  // a seed checkpoint is written by one process
@@ -168,7 +173,7 @@ public final class TrainedRevision implements Side {
             session.console().out().println("seed checkpoint of " + role + " " + spec + ": from cache");
             return null;
         }
-        session.console().out().println("creating the seed checkpoint with " + role + " " + spec + " ...");
+        session.console().out().println(announce);
         Path log = caseDir.resolve("seed_checkpoint.log");
         RunOutcome o = ChildProcess.run(launch.command(), launch.workDir(), log, training.timeout(), launch.environment());
         if (o.interrupted()) throw new SideRunner.Interrupted();
