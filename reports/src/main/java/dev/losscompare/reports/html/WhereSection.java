@@ -31,7 +31,8 @@ final class WhereSection {
         out.append("<p class=\"").append(d.located() ? "located" : "no-difference").append("\">").append(esc(d.where()))
                 .append("</p>\n");
         if (d.tracedSteps() != null) {
-            out.append("<p class=\"mode\">Both sides re-run with the trace for steps 1-").append(d.tracedSteps())
+            out.append("<p class=\"mode\">Both sides re-run with the trace for ")
+                    .append(d.tracedSteps() == 1 ? "step 1" : "steps 1-" + d.tracedSteps())
                     .append("; aligned by event name and order.</p>\n");
         }
         masks(out, d.masks());
