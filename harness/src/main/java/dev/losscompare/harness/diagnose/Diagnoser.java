@@ -131,7 +131,12 @@ public final class Diagnoser {
             String error = side.createSeed(c, dir, own, "checking the initialization of " + side.role() + " "
                     + side.tree().revision().spec() + " (its own seed checkpoint against the one the runs loaded) ...");
             if (error != null) return "the " + side.role() + " revision's own initialization could not be compared: " + error;
-            InitialWeights.Difference d = InitialWeights.compare(seedFile, own);
+            InitialWeights.Difference d;
+            try {
+                d = InitialWeights.compare(seedFile, own);
+            } catch (IOException e) {
+                return "the " + side.role() + " revision's own initialization could not be compared: " + e.getMessage();
+            }
             if (d.none()) return null;
             List<String> parts = new ArrayList<>();
             if (!d.differing().isEmpty()) parts.add(d.differing().size() + " tensor" + (d.differing().size() == 1 ? "" : "s") + " differ ("

@@ -47,7 +47,7 @@ public final class ComparePipeline {
     private final int jobs;
     private final Header header;
     private TrainedRevision seederOverride;
-    private DiagnoseMode diagnoseMode = DiagnoseMode.AUTO;
+    private DiagnoseMode diagnoseMode;   // null: no diagnosis at all (gate, bisect's culprit report)
 
     public ComparePipeline(Session session, Baseline baseline, Side test, List<CaseSpec> cases, Judging judging,
                            boolean seedCheckpoint, int jobs, Header header) {
@@ -70,7 +70,11 @@ public final class ComparePipeline {
         return this;
     }
 
-    /** When to locate where the runs part (--diagnose, --no-diagnose; default: a FAIL on a value). */
+    /**
+     * Diagnose the cases (compare): locate where the runs part ({@code mode}: --diagnose,
+     * --no-diagnose, else a FAIL on a value) and check the test's own initialization against the
+     * seed checkpoint. Without this call nothing is diagnosed.
+     */
     public ComparePipeline diagnose(DiagnoseMode mode) {
         this.diagnoseMode = mode;
         return this;
@@ -124,7 +128,7 @@ public final class ComparePipeline {
         CaseMode mode = baseline.mode(c, tested, judging.mode());
         Judgement j = CaseJudge.judge(c.id(), base, tested, metrics(base.series()), mode, baseline.expectedSteps(c),
                 test.expectedSteps(c));
-        j = new Diagnoser(diagnoseMode, jobs).apply(c, caseDir, j, baseline.trained(), test.trained(), seed.file(), seed.key(),
+        if (diagnoseMode != null) j = new Diagnoser(diagnoseMode, jobs).apply(c, caseDir, j, baseline.trained(), test.trained(), seed.file(), seed.key(),
                 seeds.seeder());
         stepTables(j, caseDir);
         return j;
