@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * wrong steps, or whose facts or meta do not fit this machine is deleted and the run is trained
  * again, never used.
  * <pre>
- *   results/&lt;key&gt;/series.jsonl | seed.safetensors   the payload
+ *   results/&lt;key&gt;/series.jsonl | seed.safetensors | trace.jsonl   the payload
  *   results/&lt;key&gt;/training.log
  *   results/&lt;key&gt;/facts.txt      MachineFacts.text() when it was stored
  *   results/&lt;key&gt;/complete       sha256 of the payload, written last
@@ -91,13 +91,31 @@ public final class ResultCache {
     }
 
     public boolean restoreSeed(String key, Path target) throws IOException {
+        return restoreFile(key, "seed.safetensors", target);
+    }
+
+    /** A traced run's trace file (diagnosis), keyed apart from runs: {@link #traceKey}. */
+    public boolean restoreTrace(String key, Path target) throws IOException {
+        return restoreFile(key, "trace.jsonl", target);
+    }
+
+    public void storeTrace(String key, Path trace, Path log) throws IOException {
+        publish(key, "trace.jsonl", trace, log);
+    }
+
+    /** The key of the trace written by the run with key {@code runKey} (its series is not what is kept). */
+    public static String traceKey(String runKey) {
+        return sha256("trace", runKey);
+    }
+
+    private boolean restoreFile(String key, String name, Path target) throws IOException {
         Path entry = root.resolve(key);
         if (!Files.isDirectory(entry)) return false;
-        if (!valid(entry, "seed.safetensors") || !sameFacts(entry, MachineFacts.of(env))) {
+        if (!valid(entry, name) || !sameFacts(entry, MachineFacts.of(env))) {
             discard(entry);
             return false;
         }
-        Files.copy(entry.resolve("seed.safetensors"), target, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(entry.resolve(name), target, StandardCopyOption.REPLACE_EXISTING);
         return true;
     }
 

@@ -4,6 +4,7 @@ import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.cache.Materialized;
+import dev.losscompare.harness.diagnose.DiagnoseMode;
 import dev.losscompare.harness.git.ResolvedRevision;
 import dev.losscompare.harness.io.LossFile;
 import dev.losscompare.harness.pipeline.Baseline;
@@ -71,6 +72,11 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--import-result", paramLabel = "FILE", description = "Run the test revision only and compare it with this loss file.")
     Path importResult;
 
+    @Option(names = "--diagnose", negatable = true, paramLabel = "",
+            description = {"Locate where the runs part (re-run both sides to the first divergent step with the trainer's trace).",
+                    "Default: every case that FAILs on a value; --diagnose also a PASS; --no-diagnose never."})
+    Boolean diagnose;
+
     @Override
     public Integer call() throws Exception {
         Console console = root.console();
@@ -135,7 +141,8 @@ public final class CompareCommand implements Callable<Integer> {
                     : new ImportedBaseline(console.cwd().resolve(importResult), imported);
             String label = suiteFile != null ? console.show(suiteFile) : training.config;
             ComparePipeline pipeline = new ComparePipeline(session, baselineSide, testSide, cases, judging,
-                    training.seedCheckpoint(), runsAtOnce, new ComparePipeline.Header(label, t, started));
+                    training.seedCheckpoint(), runsAtOnce, new ComparePipeline.Header(label, t, started))
+                    .diagnose(diagnose == null ? DiagnoseMode.AUTO : diagnose ? DiagnoseMode.FORCE : DiagnoseMode.OFF);
             return ws.guarded(out, pipeline::run);
         }
     }

@@ -10,6 +10,8 @@ import dev.losscompare.domain.judge.Judgement;
 import dev.losscompare.domain.judge.MetricDiff;
 import dev.losscompare.domain.judge.SideResult;
 import dev.losscompare.harness.adapter.OwnTrainer;
+import dev.losscompare.harness.diagnose.DiagnoseMode;
+import dev.losscompare.harness.diagnose.Diagnoser;
 import dev.losscompare.harness.diff.StepTable;
 import dev.losscompare.harness.run.ActiveProcesses;
 import dev.losscompare.harness.run.Futures;
@@ -45,6 +47,7 @@ public final class ComparePipeline {
     private final int jobs;
     private final Header header;
     private TrainedRevision seederOverride;
+    private DiagnoseMode diagnoseMode;   // null: no diagnosis at all (gate, bisect's culprit report)
 
     public ComparePipeline(Session session, Baseline baseline, Side test, List<CaseSpec> cases, Judging judging,
                            boolean seedCheckpoint, int jobs, Header header) {
@@ -64,6 +67,16 @@ public final class ComparePipeline {
      */
     public ComparePipeline seededBy(TrainedRevision seeder) {
         this.seederOverride = seeder;
+        return this;
+    }
+
+    /**
+     * Diagnose the cases (compare): locate where the runs part ({@code mode}: --diagnose,
+     * --no-diagnose, else a FAIL on a value) and check the test's own initialization against the
+     * seed checkpoint. Without this call nothing is diagnosed.
+     */
+    public ComparePipeline diagnose(DiagnoseMode mode) {
+        this.diagnoseMode = mode;
         return this;
     }
 
@@ -115,6 +128,8 @@ public final class ComparePipeline {
         CaseMode mode = baseline.mode(c, tested, judging.mode());
         Judgement j = CaseJudge.judge(c.id(), base, tested, metrics(base.series()), mode, baseline.expectedSteps(c),
                 test.expectedSteps(c));
+        if (diagnoseMode != null) j = new Diagnoser(diagnoseMode, jobs).apply(c, caseDir, j, baseline.trained(), test.trained(), seed.file(), seed.key(),
+                seeds.seeder());
         stepTables(j, caseDir);
         return j;
     }
@@ -170,6 +185,10 @@ public final class ComparePipeline {
         if (print) session.console().out().println();
     }
 
+    private String label(CaseResult r) {
+        return cases.stream().filter(c -> c.id().name().equals(r.name())).findFirst().map(c -> c.id().label()).orElse(r.name());
+    }
+
     private int finish(List<Judgement> judgements) throws IOException {
         if (ActiveProcesses.shuttingDown()) throw new SideRunner.Interrupted();
         List<CaseResult> results = judgements.stream().map(Judgement::result).toList();
@@ -181,6 +200,11 @@ public final class ComparePipeline {
                 header.started().toString(), Duration.between(header.started(), Instant.now()).toMillis() / 1000.0, results);
         for (Judgement j : judgements) {
             (j.result().verdict() == Verdict.ERROR ? session.console().err() : session.console().out()).println(j.verdictLine());
+            String label = label(j.result());
+            if (j.result().diagnosis() != null && j.result().diagnosis().explanation(label) != null) {
+                session.console().out().println(j.result().diagnosis().explanation(label));
+            }
+            if (j.result().note() != null) session.console().out().println("note for " + label + ": " + j.result().note());
         }
         if (results.size() > 1) SignoffTable.lines(c).forEach(session.console().out()::println);
         Path report = ReportWriter.writeAll(session.out(), c);

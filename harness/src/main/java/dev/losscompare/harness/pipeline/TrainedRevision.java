@@ -113,8 +113,21 @@ public final class TrainedRevision implements Side {
 
     /** The result-cache key of a case's run (null without a result cache). */
     String runKey(CaseSpec c, String seedKeyOrNull) {
+        return runKey(c, args(c), seedKeyOrNull);
+    }
+
+    /** The result-cache key of a run of this case with other arguments (a traced re-run); null without a result cache. */
+    public String runKey(CaseSpec c, TrainerArgs args, String seedKeyOrNull) {
         if (session.results() == null) return null;
-        return withAdapter(ResultCache.runKey(tree, args(c), seedKeyOrNull, childEnvironment(c)));
+        return withAdapter(ResultCache.runKey(tree, args, seedKeyOrNull, childEnvironment(c)));
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public Training training() {
+        return training;
     }
 
     /** This repository's trainer keeps the keys it always had; any other adapter is part of the key. */
@@ -142,6 +155,11 @@ public final class TrainedRevision implements Side {
      * says to run with --no-seed-checkpoint.
      */
     public String createSeed(CaseSpec c, Path caseDir, Path seed) throws IOException {
+        return createSeed(c, caseDir, seed, "creating the seed checkpoint with " + role + " " + tree.revision().spec() + " ...");
+    }
+
+    /** {@link #createSeed(CaseSpec, Path, Path)} announcing itself with {@code announce} (a seed written for another purpose). */
+    public String createSeed(CaseSpec c, Path caseDir, Path seed, String announce) throws IOException {
         ResultCache results = session.results();
         String spec = tree.revision().spec();
         TrainerArgs a = args(c).withNgpus(1);  // a seed checkpoint is written by one process
@@ -155,7 +173,7 @@ public final class TrainedRevision implements Side {
             session.console().out().println("seed checkpoint of " + role + " " + spec + ": from cache");
             return null;
         }
-        session.console().out().println("creating the seed checkpoint with " + role + " " + spec + " ...");
+        session.console().out().println(announce);
         Path log = caseDir.resolve("seed_checkpoint.log");
         RunOutcome o = ChildProcess.run(launch.command(), launch.workDir(), log, training.timeout(), launch.environment());
         if (o.interrupted()) throw new SideRunner.Interrupted();

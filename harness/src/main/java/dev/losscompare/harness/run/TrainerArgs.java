@@ -35,6 +35,13 @@ public record TrainerArgs(Path revisionDir, String config, int steps, long seed,
         return new TrainerArgs(revisionDir, config, steps, seed, threads, userOptions, kernels, n);
     }
 
+    /** The same run cut to {@code n} steps with {@code extra} options after the user's (a traced re-run). */
+    public TrainerArgs withSteps(int n, List<String> extra) {
+        List<String> options = new ArrayList<>(userOptions);
+        options.addAll(extra);
+        return new TrainerArgs(revisionDir, config, n, seed, threads, options, kernels, ngpus);
+    }
+
     /** The options recorded in the report: everything but the script and the harness's own files. */
     public List<String> recordedOptions() {
         List<String> args = new ArrayList<>();

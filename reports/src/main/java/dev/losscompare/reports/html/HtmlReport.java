@@ -201,6 +201,7 @@ public final class HtmlReport {
         }
         out.append("<p class=\"mode\">").append(esc(modeLine(r))).append("</p>\n");
         runsTable(k);
+        WhereSection.render(out, r.name(), r.diagnosis());
 
         TreeMap<Integer, StepRecord> b = k.baseline().byStep(), t = k.test().byStep();
         List<String> metrics = k.metrics(c.metrics());

@@ -53,5 +53,10 @@ final class Style {
             td.missing{color:var(--fail);font-style:italic}
             footer{color:var(--mute);font-size:12px;text-align:center}
             a{color:#1a56db}.nowrap{white-space:nowrap}
+            .where{border-top:1px solid var(--line);margin-top:14px}.where p.located{font-weight:600}
+            table.where-modules td{padding:2px 8px;white-space:nowrap}table.where-modules td.bar{width:45%}
+            table.where-modules tr.first td{background:#fbd5d5;font-weight:700}
+            .bar span{display:inline-block;height:10px;background:var(--fail);border-radius:2px;vertical-align:middle}
+            .bar span.zero{background:none}tr.only td{color:var(--err);font-style:italic}
             """;
 }

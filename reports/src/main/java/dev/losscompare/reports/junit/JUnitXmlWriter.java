@@ -1,6 +1,7 @@
 package dev.losscompare.reports.junit;
 
 import dev.losscompare.domain.CaseResult;
+import dev.losscompare.domain.Diagnosis;
 import dev.losscompare.domain.Comparison;
 import dev.losscompare.domain.MetricResult;
 import dev.losscompare.domain.RunInfo;
@@ -102,6 +103,7 @@ public final class JUnitXmlWriter {
                             + ", test " + Fmt.value(mr.testAtDivergence()) + " (max abs diff " + Fmt.stat(mr.maxAbsDiff())
                             + ", max rel diff " + Fmt.stat(mr.maxRelDiff()) + ")"
                     : metric + " differs: " + (mr.message() != null ? mr.message() : "see report.html");
+            if (r.diagnosis() != null) msg += r.diagnosis().verdictSuffix();
             return new TestCase(r.name(), metric, Verdict.FAIL, msg, details, secs, logs);
         }
         return new TestCase(r.name(), metric, Verdict.PASS, null, details, secs, logs);
@@ -123,6 +125,8 @@ public final class JUnitXmlWriter {
         if (r.inputsDivergeAtStep() != null) {
             s.append("inputs (data_fingerprint) differ from step ").append(r.inputsDivergeAtStep()).append('\n');
         }
+        Diagnosis d = r.diagnosis();
+        if (d != null) s.append(d.where() != null ? "where: " + d.where() : "where: no location (" + d.reason() + ")").append('\n');
         return s.toString();
     }
 

@@ -51,6 +51,10 @@ public final class MarkdownSummary {
                 notes.add("- **" + inline(r.name()) + "**: compared " + inline(r.modeOr(c.mode()).describe()) + ": " + inline(r.modeReason()));
             }
             if (r.note() != null) notes.add("- **" + inline(r.name()) + "**: " + inline(r.note()));
+            if (r.diagnosis() != null) {
+                notes.add("- **" + inline(r.name()) + "** where: " + inline(r.diagnosis().where() != null ? r.diagnosis().where()
+                        : "no location (" + r.diagnosis().reason() + ")"));
+            }
             if (r.inputsDivergeAtStep() != null) {
                 notes.add("- **" + inline(r.name()) + "**: inputs (data_fingerprint) differ from step " + r.inputsDivergeAtStep()
                         + ": a data-pipeline change, not only the model");
