@@ -84,8 +84,7 @@ public final class Bisection {
                 + (request.jobs() == 1 ? "one probe at a time" : request.jobs() + " probes at once"));
         o.println("probe log: " + console.show(out.resolve("bisect.log")));
         boolean seeded = request.seedCheckpoint() && request.goldens() == null;
-        goodRevision = new TrainedRevision("baseline", goodTree, plan.options(), plan.training(),
-                ws.session(out.resolve("good"), plan.useResultCache(), plan.buildTimeout()));
+        goodRevision = plan.side("baseline", goodTree, ws.session(out.resolve("good"), plan.useResultCache(), plan.buildTimeout()));
         try (Seeds seeds = new Seeds(seeded ? goodRevision : null)) {
             Map<String, Seeds.Seed> seedOf = new HashMap<>();
             Baseline reference = request.goldens() == null ? trainGood(seeds, seedOf) : checkGoodAgainstGoldens();
@@ -256,8 +255,8 @@ public final class Bisection {
     private String report(Materialized parentTree, Materialized culpritTree) throws IOException {
         Path dir = out.resolve("culprit");
         Session session = ws.session(dir, plan.useResultCache(), plan.buildTimeout());
-        TrainedRevision parent = new TrainedRevision("baseline", parentTree, plan.options(), plan.training(), session);
-        TrainedRevision culprit = new TrainedRevision("test", culpritTree, plan.options(), plan.training(), session);
+        TrainedRevision parent = plan.side("baseline", parentTree, session);
+        TrainedRevision culprit = plan.side("test", culpritTree, session);
         Judging judging = request.goldens() == null ? plan.judging()
                 : new Judging(ComparisonMode.bitwise(), plan.judging().metrics(), plan.judging().metricsGiven());
         boolean seeded = request.seedCheckpoint() && request.goldens() == null;

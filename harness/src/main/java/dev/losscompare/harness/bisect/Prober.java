@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import dev.losscompare.harness.adapter.TrainerAdapter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,9 +31,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * Safe to call from several threads at once.
  */
 public final class Prober {
-    /** How every probe trains: the same settings for each commit, so probes are comparable with GOOD. */
+    /** How every probe trains: the same settings and trainer for each commit, so probes are comparable with GOOD. */
     public record Plan(List<SuiteCase> suiteCases, List<CaseSpec> cases, List<String> inputs, List<String> options, Training training,
-                Judging judging, Duration buildTimeout, boolean useResultCache) {}
+                Judging judging, Duration buildTimeout, boolean useResultCache, TrainerAdapter trainer) {
+        /** One side of this plan in {@code session}: the same trainer adapter everywhere; ranks from the cases. */
+        public TrainedRevision side(String role, Materialized tree, Session session) {
+            return new TrainedRevision(role, tree, options, training, session, trainer, null);
+        }
+    }
 
     private final Workspace ws;
     private final Plan plan;
@@ -66,7 +72,7 @@ public final class Prober {
         }
         trees.put(index, tree);
         Session session = ws.session(dir, plan.useResultCache(), plan.buildTimeout());
-        TrainedRevision revision = new TrainedRevision("test", tree, plan.options(), plan.training(), session);
+        TrainedRevision revision = plan.side("test", tree, session);
         String buildError = revision.build();
         if (buildError != null) return Probe.skipped(index, commit, buildError, seconds(start));
         List<Judgement> judgements = new ArrayList<>();

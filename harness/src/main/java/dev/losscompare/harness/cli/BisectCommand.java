@@ -117,7 +117,7 @@ public final class BisectCommand implements Callable<Integer> {
                  Workspace quiet = Workspace.open(new Console(console.cwd(), console.env(), log, log, false), repoDir,
                          repo.cacheDir(console))) {
                 Prober.Plan plan = new Prober.Plan(suiteCases, cases, inputs, options, t, judging, timeouts.buildTimeout,
-                        repo.useResultCache());
+                        repo.useResultCache(), training.adapter(console, suiteRead));
                 String label = suiteRead != null ? console.show(suite.file(console)) : training.config;
                 Bisection bisection = new Bisection(console, quiet, out, range, goodTree, plan,
                         new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && training.seedCheckpoint(), label, goldens));
