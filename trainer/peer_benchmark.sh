@@ -7,7 +7,7 @@
 #                             [--rounds=N] [--section.key=value ...]
 #
 # Defaults: configs/llama3_debug.toml (its shapes: seq_len 256, batch 8), 2 threads, 20 trainer
-# steps, 10 peer steps, 3 rounds (trainer, peer, trainer, peer, ...: alternating, so a change in
+# steps, 6 peer steps, 3 rounds (trainer, peer, trainer, peer, ...: alternating, so a change in
 # the machine's load hits both sides). The peer gets the trainer's OpenBLAS kernel and the same
 # thread settings (OMP_WAIT_POLICY, OPENBLAS_THREAD_TIMEOUT). Both start from one seed checkpoint
 # and train the same batches, so their step-1 losses must agree closely; the script prints how closely.
@@ -21,7 +21,7 @@ if ! "$python" -c "import torch" >/dev/null 2>&1; then
   exit 0
 fi
 
-config=configs/llama3_debug.toml threads=2 steps=20 peer_steps=10 rounds=3
+config=configs/llama3_debug.toml threads=2 steps=20 peer_steps=6 rounds=3
 overrides=()
 for arg in "$@"; do
   case "$arg" in

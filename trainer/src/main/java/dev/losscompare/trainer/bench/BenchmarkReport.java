@@ -33,11 +33,11 @@ final class BenchmarkReport {
                 : format("matmul: 1024x1024 fp32 %.1f GFLOP/s (%.1f before the cases, %.1f after)", matmul, matmulBefore, matmulAfter));
         out.println(format("training: median of steps %d-%d per case (min-max)%s; GFLOP/s = median tokens/s x model FLOPs/token",
                 Benchmark.WARMUP_STEPS + 1, first.job().training().steps(), ranks > 1 ? "; tokens/s counts all ranks" : ""));
-        out.println(format("%-18s %-22s %-10s %-24s %9s %9s %10s %11s", "case", "model", "seq x batch",
+        out.println(format("%-18s %-33s %-11s %-24s %8s %9s %8s %10s", "case", "model", "seq x batch",
                 "tokens/s (min-max)", "GFLOP/s", "of matmul", "step ms", "cpu-s/step"));
         for (CaseResult r : results) {
             double gflops = r.tokensPerSecond().median() * r.flopsPerToken() / 1e9;
-            out.println(format("%-18s %-22s %-10s %-24s %9.1f %8.0f%% %10.0f %11.2f", r.name(),
+            out.println(format("%-18s %-33s %-11s %-24s %8.1f %8.0f%% %8.0f %10.2f", r.name(),
                     r.meta().get("model").asText() + " " + r.meta().get("flavor").asText(),
                     r.job().training().seqLen() + " x " + r.job().training().localBatchSize(),
                     format("%,.0f (%,.0f-%,.0f)", r.tokensPerSecond().median(), r.tokensPerSecond().min(), r.tokensPerSecond().max()),
