@@ -4,6 +4,7 @@
 #   --build-only   build (if needed) and exit 0.
 #   --benchmark    [--config=PATH] [overrides]: print tokens/s, GFLOP/s and the machine's matmul rate.
 # Environment: LOSS_COMPARE_CUDA=1 builds with the GPU natives (Maven profile "cuda").
+#   LOSS_COMPARE_ALLOCATOR=auto|jemalloc|glibc (default auto: jemalloc when installed, else glibc).
 #   NGPU=N (N > 1) starts N ranks (processes) with data parallelism, like torchtitan's run_train.sh;
 #   MASTER_ADDR/MASTER_PORT as torchrun (unset port: a free one). Ranks started by another launcher
 #   (torchrun, srun) have RANK set and run directly.
@@ -45,6 +46,45 @@ fi
 # libgomp workers spin after each parallel region and starve OpenBLAS's own pool on few cores
 # (measured 4x slower at 2 threads on 2 cores); passive waiting removes the contention.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# OpenBLAS's idle workers spin for 2^28 cycles (~0.1 s) after each GEMM, taking the cores libtorch's
+# OpenMP pool needs for the elementwise ops in between (~29% of CPU samples at 2 threads on 2 cores).
+# 4 is OpenBLAS's minimum: idle workers sleep at once. Speed only: no number changes.
+export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
+# The allocator: glibc hands freed buffers over its mmap threshold back to the OS and every step
+# faults them in again (zero-filled). LOSS_COMPARE_ALLOCATOR=auto (default) preloads jemalloc when
+# installed (Debian: libjemalloc2) with page purging off, else keeps glibc with thresholds that
+# keep freed memory; =jemalloc requires it; =glibc keeps glibc as it is. libtorch aligns every
+# buffer itself, so the allocator changes no number. The allocator that ran is in the run's meta.
+allocator="${LOSS_COMPARE_ALLOCATOR:-auto}"
+jemalloc=""
+if [[ "$allocator" == "auto" || "$allocator" == "jemalloc" ]]; then
+  jemalloc="$(/sbin/ldconfig -p 2>/dev/null | awk '/libjemalloc\.so\.2 .*x86-64|libjemalloc\.so\.2 \(libc6\)/ {print $NF; exit}')"
+  if [[ -z "$jemalloc" ]]; then
+    for candidate in /usr/lib/*-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2 /usr/lib/libjemalloc.so.2; do
+      if [[ -e "$candidate" ]]; then jemalloc="$candidate"; break; fi
+    done
+  fi
+fi
+case "$allocator" in
+  auto|jemalloc)
+    if [[ -n "$jemalloc" ]]; then
+      export LD_PRELOAD="$jemalloc${LD_PRELOAD:+:$LD_PRELOAD}"
+      # Never return freed pages to the OS: the next step reuses them without page faults.
+      export MALLOC_CONF="${MALLOC_CONF:-dirty_decay_ms:-1,muzzy_decay_ms:-1}"
+    elif [[ "$allocator" == "jemalloc" ]]; then
+      echo "error: LOSS_COMPARE_ALLOCATOR=jemalloc but libjemalloc.so.2 is not installed (Debian: apt-get install libjemalloc2; or use LOSS_COMPARE_ALLOCATOR=auto)" >&2
+      exit 2
+    else
+      # glibc: serve buffers up to 32 MiB (its maximum) from the heap and never trim it.
+      export GLIBC_TUNABLES="glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296${GLIBC_TUNABLES:+:$GLIBC_TUNABLES}"
+    fi
+    ;;
+  glibc) ;;
+  *)
+    echo "error: LOSS_COMPARE_ALLOCATOR=$allocator is not one of auto, jemalloc, glibc" >&2
+    exit 2
+    ;;
+esac
 # Deterministic cuBLAS needs a fixed workspace (harmless on CPU).
 export CUBLAS_WORKSPACE_CONFIG="${CUBLAS_WORKSPACE_CONFIG:-:4096:8}"
 

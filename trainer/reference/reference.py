@@ -11,7 +11,7 @@ are written out.
 It loads the trainer's seed checkpoint (safetensors), reads the batches the trainer dumped with
 --debug.dump_batches=DIR, trains N steps with AdamW and torchtitan's warmup-stable-decay
 schedule, and writes the trainer's metrics JSONL (a meta line, then step, loss, grad_norm, lr,
-data_fingerprint per step).
+data_fingerprint, time_ms per step).
 
 usage: reference.py --config=TOML --checkpoint=FILE --batches=DIR --metrics=FILE
                     [--section.key=value ...]   (model.name, model.flavor, training.steps, ...)
@@ -23,6 +23,7 @@ import math
 import os
 import struct
 import sys
+import time
 import tomllib
 
 import torch
@@ -525,6 +526,7 @@ def main(argv):
                                        "params": sum(p.numel() for p in params),
                                        "torch_version": torch.__version__, "steps": steps}}) + "\n")
         for step, batch in enumerate(batches, start=1):
+            start = time.perf_counter()
             optimizer.zero_grad()
             inputs = torch.tensor(batch["inputs"], dtype=torch.long)
             labels = torch.tensor(batch["labels"], dtype=torch.long)
@@ -537,8 +539,10 @@ def main(argv):
                 m.update_expert_bias()
             optimizer.step()
             scheduler.step()
+            time_ms = (time.perf_counter() - start) * 1000  # the step's wall time, for trainer/peer_benchmark.sh
             out.write(json.dumps({"step": step, "loss": float(loss.item()), "grad_norm": float(grad_norm.item()),
-                                  "lr": lr, "data_fingerprint": batch["data_fingerprint"]}) + "\n")
+                                  "lr": lr, "data_fingerprint": batch["data_fingerprint"],
+                                  "time_ms": time_ms}) + "\n")
             out.flush()
 
 

@@ -14,74 +14,87 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * {@code trainer/run_train.sh --benchmark [--config=PATH] [--section.key=value ...]}: trains a
- * short run and prints tokens/s, the model FLOP rate it implies, and this machine's plain fp32
- * matmul rate under the same thread settings, so the gap to the machine's limit is visible.
- * Not a test: numbers depend on the machine and its load.
+ * {@code trainer/run_train.sh --benchmark [--config=PATH | --suite=FILE] [--profile] [--section.key=value ...]}:
+ * trains each case for a short run and prints tokens/s (median of the steps after warm-up, with
+ * min and max), the model FLOP rate it implies, this machine's plain fp32 matmul rate under the
+ * same thread settings and the ratio of the two, the process CPU time per step, and the settings
+ * that decide speed. {@code --profile} adds where each case's step time goes. Not a test: numbers
+ * depend on the machine and its load.
  */
 public final class Benchmark {
-    private static final int WARMUP_STEPS = 3;
+    static final int WARMUP_STEPS = 3;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Benchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Path config = Path.of("configs/llama3_debug.toml");
-        List<String> overrides = new ArrayList<>(List.of("--training.steps=20"));
-        for (String arg : args) {
-            if (arg.startsWith("--config=")) config = Path.of(arg.substring("--config=".length()));
-            else overrides.add(arg);
-        }
-        Path metrics = Files.createTempFile("benchmark", ".jsonl");
         try {
-            overrides.add("--metrics.path=" + metrics);
-            JobConfig job = ConfigLoader.load(config, overrides);
-            if (job.training().steps() <= WARMUP_STEPS) {
-                throw new ConfigException("benchmark needs training.steps > " + WARMUP_STEPS + " (the first are warm-up)");
-            }
-            new Trainer(job, new PrintStream(new ByteArrayOutputStream())).run();
-            if (DistEnv.fromEnvironment().rank() == 0) report(job, metrics); // other ranks write no metrics
+            run(BenchmarkArgs.parse(args));
         } catch (ConfigException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
+        }
+    }
+
+    private static void run(BenchmarkArgs a) throws Exception {
+        boolean reports = DistEnv.fromEnvironment().rank() == 0; // other ranks write no metrics
+        List<CaseResult> results = new ArrayList<>();
+        double matmulBefore = reports ? matmulGflops(1024, 2.0) : 0;
+        for (BenchCase c : a.cases()) results.add(runCase(c, a.overrides(), a.profile(), reports));
+        if (!reports) return;
+        double matmulAfter = a.cases().size() > 1 ? matmulGflops(1024, 2.0) : matmulBefore;
+        new BenchmarkReport(System.out).print(results, matmulBefore, matmulAfter, a.profile());
+    }
+
+    private static CaseResult runCase(BenchCase c, List<String> overrides, boolean profile, boolean reports) throws Exception {
+        Path metrics = Files.createTempFile("benchmark", ".jsonl");
+        try {
+            List<String> all = new ArrayList<>(List.of("--training.steps=20"));
+            all.addAll(c.options());
+            all.addAll(overrides);
+            all.add("--metrics.path=" + metrics);
+            JobConfig job = ConfigLoader.load(c.config(), all);
+            if (job.training().steps() <= WARMUP_STEPS) {
+                throw new ConfigException("benchmark needs training.steps > " + WARMUP_STEPS + " (the first are warm-up)");
+            }
+            StepProfiler profiler = new StepProfiler(profile, WARMUP_STEPS + 1);
+            new Trainer(job, new PrintStream(new ByteArrayOutputStream())).withStepHooks(profiler::step).run();
+            return reports ? read(c, job, metrics, profiler) : null;
         } finally {
             Files.deleteIfExists(metrics);
         }
     }
 
-    private static void report(JobConfig job, Path metricsFile) throws Exception {
-        ObjectMapper json = new ObjectMapper();
+    private static CaseResult read(BenchCase c, JobConfig job, Path metricsFile, StepProfiler profiler) throws Exception {
         List<String> lines = Files.readAllLines(metricsFile);
-        JsonNode meta = json.readTree(lines.get(0)).get("meta");
-        double[] tps = lines.stream().skip(1 + WARMUP_STEPS).mapToDouble(l -> {
-            try {
-                return json.readTree(l).get("tps").doubleValue();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).sorted().toArray();
-        double medianTps = tps[tps.length / 2];
-        double flopsPerToken = meta.get("flops_per_token").doubleValue();
-        double trainGflops = medianTps * flopsPerToken / 1e9;
-        double matmulGflops = matmulGflops(1024, 2.0);
-        int ranks = meta.get("world_size").asInt();
-        System.out.printf(Locale.ROOT, "benchmark %s %s: seq_len %d, batch %d%s, threads %d%s, blas %s, cpu %s, torch %s%n",
-                meta.get("model").asText(), meta.get("flavor").asText(), job.training().seqLen(),
-                job.training().localBatchSize(), ranks > 1 ? " per rank x " + ranks + " ranks" : "",
-                job.training().numThreads(), ranks > 1 ? " per rank" : "", meta.get("blas_core").asText(),
-                meta.get("cpu_capability").asText(), meta.get("torch_version").asText());
-        System.out.printf(Locale.ROOT, "training: %,.0f tokens/s%s (median of steps %d-%d), %.3g FLOPs/token -> %.1f GFLOP/s%n",
-                medianTps, ranks > 1 ? " (all ranks)" : "", WARMUP_STEPS + 1, job.training().steps(), flopsPerToken, trainGflops);
-        System.out.printf(Locale.ROOT, "matmul:   1024x1024 fp32 %.1f GFLOP/s%n", matmulGflops);
-        System.out.printf(Locale.ROOT, "ratio:    training runs at %.0f%% of this machine's fp32 matmul rate%n",
-                100 * trainGflops / matmulGflops);
+        JsonNode meta = JSON.readTree(lines.get(0)).get("meta");
+        List<Double> tps = new ArrayList<>(), stepMs = new ArrayList<>(), cpu = new ArrayList<>();
+        for (String line : lines.subList(1 + WARMUP_STEPS, lines.size())) {
+            JsonNode step = JSON.readTree(line);
+            tps.add(step.get("tps").doubleValue());
+            stepMs.add(step.get("time_ms").doubleValue());
+            cpu.add(profiler.cpuSecondsByStep().get(step.get("step").asInt()));
+        }
+        return new CaseResult(c.name(), job, meta, Stats.of(tps), Stats.of(stepMs), Stats.of(cpu),
+                Map.copyOf(profiler.segments()), profiler.segments().keySet().stream().toList(),
+                profiler.measuredSteps());
+    }
+
+    /** One case's measurements (steps after warm-up). segmentOrder: the profile's segments in step order. */
+    record CaseResult(String name, JobConfig job, JsonNode meta, Stats tokensPerSecond, Stats stepMillis,
+                      Stats cpuSecondsPerStep, Map<String, Long> segmentNanos, List<String> segmentOrder,
+                      int measuredSteps) {
+        double flopsPerToken() {
+            return meta.get("flops_per_token").doubleValue();
+        }
     }
 
     /** Repeated n x n fp32 matmuls for about {@code seconds}, after a warm-up. */
@@ -98,5 +111,14 @@ public final class Benchmark {
             double elapsed = (System.nanoTime() - start) / 1e9;
             return 2.0 * n * n * n * count / elapsed / 1e9;
         }
+    }
+
+    static String env(String name) {
+        String v = System.getenv(name);
+        return v == null ? "unset" : v;
+    }
+
+    static String format(String pattern, Object... values) {
+        return String.format(Locale.ROOT, pattern, values);
     }
 }

@@ -20,6 +20,9 @@ public interface StepTrace extends AutoCloseable {
     /** Every parameter's gradient, right after backward. */
     default void gradients() {}
 
+    /** After the gradients are averaged over ranks and clipped (their norm is known). */
+    default void gradNorm() {}
+
     /** After the optimizer step (applied false: skipped because loss or grad norm was not finite). */
     default void optimizerStep(double lr, float gradNorm, boolean applied) {}
 

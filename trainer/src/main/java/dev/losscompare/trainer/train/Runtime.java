@@ -71,6 +71,19 @@ public final class Runtime {
         }
     }
 
+    /**
+     * The malloc that serves libtorch's buffers: "jemalloc" when it is mapped into this process
+     * (run_train.sh preloads it, see LOSS_COMPARE_ALLOCATOR), else "glibc". Read from the process's
+     * own mappings, so it says what ran, not what was asked for. Decides speed, not bits.
+     */
+    public static String allocator() {
+        try (java.util.stream.Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
+            return maps.anyMatch(l -> l.contains("libjemalloc")) ? "jemalloc" : "glibc";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     /** Resident set size of this process: what "memory" means on CPU. */
     public static long residentBytes() {
         try {

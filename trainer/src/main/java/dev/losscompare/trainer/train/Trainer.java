@@ -20,6 +20,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
@@ -35,10 +36,17 @@ import org.bytedeco.pytorch.global.torch;
 public final class Trainer {
     private final JobConfig config;
     private final PrintStream log;
+    private IntFunction<StepTrace> stepHooks; // null: the tracer's (OFF unless debug.trace_steps)
 
     public Trainer(JobConfig config, PrintStream log) {
         this.config = config;
         this.log = log;
+    }
+
+    /** Replaces the tracer's step hooks with {@code hooks} (the benchmark's timer); they must only read. */
+    public Trainer withStepHooks(IntFunction<StepTrace> hooks) {
+        this.stepHooks = hooks;
+        return this;
     }
 
     /** Builds the model (seeded), then either writes a seed checkpoint or trains. */
@@ -100,7 +108,7 @@ public final class Trainer {
                 if (dump != null) dump.write(step, rankStep.global());
                 double lr = config.optimizer().lr() * schedule.factor(step - 1);
                 float loss, gradNorm;
-                try (PointerScope ignored = new PointerScope(); StepTrace trace = tracer.step(step)) {
+                try (PointerScope ignored = new PointerScope(); StepTrace trace = stepHooks != null ? stepHooks.apply(step) : tracer.step(step)) {
                     Tensor inputs = toDevice(batch.inputs(), batch, device);
                     Tensor labels = toDevice(batch.labels(), batch, device);
                     AttentionMasks masks = model.attentionMasks(inputs, ByteTokenizer.EOS);
@@ -118,6 +126,7 @@ public final class Trainer {
                     dp.averageGradients(paramVector);
                     // Total L2 norm before clipping, as an fp32 value widened to double.
                     gradNorm = (float) torch.clip_grad_norm_(paramVector, t.maxNorm(), 2.0, false);
+                    trace.gradNorm();
                     loss = dp.meanOverRanks(lossTensor).item_float();
                     boolean finite = Float.isFinite(loss) && Float.isFinite(gradNorm);
                     if (finite) {
@@ -160,6 +169,7 @@ public final class Trainer {
         // The kernel set the launcher chose (run_train.sh, LOSS_COMPARE_KERNELS): native or portable.
         meta.put("kernels", System.getenv().getOrDefault("LOSS_COMPARE_KERNELS", "native"));
         meta.put("threads", config.training().numThreads());
+        meta.put("allocator", Runtime.allocator()); // speed only; see run_train.sh
         meta.put("jdk", Runtime.jdk());
         meta.put("mixed_precision_param", config.training().mixedPrecisionParam());
         meta.put("seed", config.debug().seed());
