@@ -10,15 +10,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,10 +35,9 @@ class BisectRealTrainerTest {
 
     @Test
     void findsTheCommitThatChangedTheRmsNormEps() throws Exception {
-        Path repoDir = Files.createDirectories(tmp.resolve("clone"));
-        copyTrackedFiles(Path.of("").toAbsolutePath().getParent(), repoDir);
-        try (Git git = Git.init().setDirectory(repoDir.toFile()).setInitialBranch("main").call()) {
-            RevCommit good = commit(git, "project as tracked");
+        Path repoDir = tmp.resolve("clone");
+        try (Git git = ProjectFiles.cloneInto(repoDir)) {
+            RevCommit good = git.log().setMaxCount(1).call().iterator().next();
             edit(repoDir, "README.md", "(?s)\\z", "\n");
             commit(git, "README: trailing line");
             edit(repoDir, TRAINER + "train/Trainer.java", "\\bseconds\\b", "stepSeconds");
@@ -90,23 +84,6 @@ class BisectRealTrainerTest {
     }
 
     private static RevCommit commit(Git git, String message) throws Exception {
-        git.add().addFilepattern(".").call();
-        PersonIdent who = new PersonIdent("Test", "test@example.invalid");
-        return git.commit().setMessage(message).setAuthor(who).setCommitter(who).setSign(false).call();
-    }
-
-    /** The files git tracks in this checkout (with any uncommitted edits). */
-    private static void copyTrackedFiles(Path root, Path into) throws Exception {
-        try (Repository repo = new FileRepositoryBuilder().findGitDir(root.toFile()).build()) {
-            DirCache index = DirCache.read(repo.getIndexFile(), repo.getFS());
-            Path work = repo.getWorkTree().toPath();
-            for (int i = 0; i < index.getEntryCount(); i++) {
-                Path source = work.resolve(index.getEntry(i).getPathString());
-                if (!Files.isRegularFile(source)) continue;
-                Path target = into.resolve(index.getEntry(i).getPathString());
-                Files.createDirectories(target.getParent());
-                Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
+        return ProjectFiles.commit(git, message);
     }
 }

@@ -22,10 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,22 +52,8 @@ class DiagnoseRealTrainerTest {
 
     @BeforeAll
     void cloneTheProject() throws Exception {
-        Path projectRoot = Path.of("").toAbsolutePath().getParent();   // surefire runs in harness/
-        repoDir = Files.createDirectories(tmp.resolve("clone"));
-        try (Repository repo = new FileRepositoryBuilder().findGitDir(projectRoot.toFile()).build()) {
-            DirCache index = DirCache.read(repo.getIndexFile(), repo.getFS());
-            Path work = repo.getWorkTree().toPath();
-            for (int i = 0; i < index.getEntryCount(); i++) {
-                String path = index.getEntry(i).getPathString();
-                Path source = work.resolve(path);
-                if (!Files.isRegularFile(source)) continue;
-                Path target = repoDir.resolve(path);
-                Files.createDirectories(target.getParent());
-                Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
-        git = Git.init().setDirectory(repoDir.toFile()).setInitialBranch("main").call();
-        commit("project as tracked");
+        repoDir = tmp.resolve("clone");
+        git = ProjectFiles.cloneInto(repoDir);
     }
 
     @AfterAll
@@ -256,9 +238,7 @@ class DiagnoseRealTrainerTest {
     }
 
     private void commit(String message) throws Exception {
-        git.add().addFilepattern(".").call();
-        PersonIdent who = new PersonIdent("Test", "test@example.invalid");
-        git.commit().setMessage(message).setAuthor(who).setCommitter(who).setSign(false).call();
+        ProjectFiles.commit(git, message);
     }
 
     private record Run(int exit, String out, String err, Path folder) {

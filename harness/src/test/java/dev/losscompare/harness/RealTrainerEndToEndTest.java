@@ -16,10 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,11 +45,8 @@ class RealTrainerEndToEndTest {
 
     @BeforeAll
     void cloneTheProject() throws Exception {
-        Path projectRoot = Path.of("").toAbsolutePath().getParent();   // surefire runs in harness/
-        repoDir = Files.createDirectories(tmp.resolve("clone"));
-        copyTrackedFiles(projectRoot, repoDir);
-        git = Git.init().setDirectory(repoDir.toFile()).setInitialBranch("main").call();
-        commit("project as tracked");
+        repoDir = tmp.resolve("clone");
+        git = ProjectFiles.cloneInto(repoDir);
     }
 
     @AfterAll
@@ -61,26 +54,8 @@ class RealTrainerEndToEndTest {
         if (git != null) git.close();
     }
 
-    /** The files git tracks in this checkout (with any uncommitted edits): what a clean clone would hold. */
-    private static void copyTrackedFiles(Path root, Path into) throws Exception {
-        try (Repository repo = new FileRepositoryBuilder().findGitDir(root.toFile()).build()) {
-            DirCache index = DirCache.read(repo.getIndexFile(), repo.getFS());
-            Path work = repo.getWorkTree().toPath();
-            for (int i = 0; i < index.getEntryCount(); i++) {
-                String path = index.getEntry(i).getPathString();
-                Path source = work.resolve(path);
-                if (!Files.isRegularFile(source)) continue;
-                Path target = into.resolve(path);
-                Files.createDirectories(target.getParent());
-                Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
-    }
-
     private void commit(String message) throws Exception {
-        git.add().addFilepattern(".").call();
-        PersonIdent who = new PersonIdent("Test", "test@example.invalid");
-        git.commit().setMessage(message).setAuthor(who).setCommitter(who).setSign(false).call();
+        ProjectFiles.commit(git, message);
     }
 
     private record Run(int exit, String out, String err, Path folder) {
