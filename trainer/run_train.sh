@@ -58,7 +58,8 @@ export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
 allocator="${LOSS_COMPARE_ALLOCATOR:-auto}"
 jemalloc=""
 if [[ "$allocator" == "auto" || "$allocator" == "jemalloc" ]]; then
-  jemalloc="$(/sbin/ldconfig -p 2>/dev/null | awk '/libjemalloc\.so\.2 .*x86-64|libjemalloc\.so\.2 \(libc6\)/ {print $NF; exit}')"
+  # awk reads to the end (no early exit): under pipefail a closed pipe would end this script with 141.
+  jemalloc="$(/sbin/ldconfig -p 2>/dev/null | awk '!found && /libjemalloc\.so\.2 .*x86-64|libjemalloc\.so\.2 \(libc6\)/ {print $NF; found = 1}')"
   if [[ -z "$jemalloc" ]]; then
     for candidate in /usr/lib/*-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2 /usr/lib/libjemalloc.so.2; do
       if [[ -e "$candidate" ]]; then jemalloc="$candidate"; break; fi
