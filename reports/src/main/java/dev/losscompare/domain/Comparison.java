@@ -45,6 +45,11 @@ public record Comparison(
         return "mixed (" + bitwise + " bitwise, " + (cases.size() - bitwise) + " " + ComparisonMode.TOLERANCE + ")";
     }
 
+    /** False for a diff of existing runs: nothing was trained, so seed and threads say nothing. */
+    public boolean trainedHere() {
+        return !"diff".equals(kind);
+    }
+
     /** PASS only if there is at least one case and every case passed. */
     public Verdict overall() {
         if (cases.isEmpty()) return Verdict.ERROR;

@@ -90,8 +90,10 @@ public final class HtmlReport {
         kv("Kind", c.kind());
         kv("Config", c.configPath());
         kv("Steps", String.valueOf(c.steps()));
-        kv("Seed", String.valueOf(c.seed()));
-        kv("Threads", String.valueOf(c.threads()));
+        if (c.trainedHere()) {
+            kv("Seed", String.valueOf(c.seed()));
+            kv("Threads", String.valueOf(c.threads()));
+        }
         kv("Metrics", String.join(", ", c.metrics()));
         kv("Mode", c.modeUsed());
         kv("Started", c.startedAt());

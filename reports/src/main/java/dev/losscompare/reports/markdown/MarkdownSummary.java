@@ -24,8 +24,10 @@ public final class MarkdownSummary {
                 .append(code(side(c.baseline()))).append(" vs ").append(code(side(c.test()))).append("\n\n");
         s.append(cases.size()).append(" case").append(cases.size() == 1 ? "" : "s").append(" · ")
                 .append(c.modeUsed())
-                .append(" · ").append(c.steps()).append(" steps · seed ").append(c.seed()).append(" · ")
-                .append(c.threads()).append(c.threads() == 1 ? " thread" : " threads").append(" · exit code ").append(c.exitCode()).append("\n\n");
+                .append(" · ").append(c.steps()).append(" steps · ")
+                // Existing runs (diff) were not trained here: no seed or thread count to state.
+                .append(c.trainedHere() ? "seed " + c.seed() + " · " + c.threads() + (c.threads() == 1 ? " thread" : " threads") + " · " : "")
+                .append("exit code ").append(c.exitCode()).append("\n\n");
 
         s.append("| Case | Verdict |");
         for (String m : metrics) s.append(' ').append(cell(m)).append(" |");
