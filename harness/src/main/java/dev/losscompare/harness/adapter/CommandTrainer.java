@@ -26,10 +26,6 @@ public final class CommandTrainer implements TrainerAdapter {
         this.spec = spec;
     }
 
-    public TrainerSpec spec() {
-        return spec;
-    }
-
     @Override
     public String name() {
         return spec.preset();

@@ -3,6 +3,7 @@ package dev.losscompare.harness.cache;
 import dev.losscompare.harness.git.ResolvedRevision;
 import dev.losscompare.harness.git.RevisionContent;
 import dev.losscompare.harness.run.ChildProcess;
+import dev.losscompare.harness.run.Durations;
 import dev.losscompare.harness.run.RunOutcome;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -87,11 +88,6 @@ public final class RevisionCache {
         }
     }
 
-    /** {@link #build(Materialized, Path, Duration)} without a time limit. */
-    public BuildResult build(Materialized m, Path logCopy) throws IOException {
-        return build(m, logCopy, null);
-    }
-
     /**
      * Builds the revision's trainer once ({@code run_train.sh --build-only}); later calls for the
      * same key reuse it. The build log is copied to {@code logCopy} either way. A build that runs
@@ -131,7 +127,7 @@ public final class RevisionCache {
             RunOutcome out = ChildProcess.run(command, m.dir(), log, timeout);
             copyLog(log, logCopy);
             if (!out.ok()) {
-                String why = out.timedOut() ? "timed out after " + human(timeout) + "; the build and its processes were killed"
+                String why = out.timedOut() ? "timed out after " + Durations.human(timeout) + "; the build and its processes were killed"
                         : out.interrupted() ? "interrupted" : "exit " + out.exitCode();
                 return new BuildResult(false, false, out.exitCode(),
                         "build of " + m.revision().label() + " failed (" + why + "): " + out.lastLine(), logCopy);
@@ -145,10 +141,6 @@ public final class RevisionCache {
         return KeyedLock.acquire(root.resolve("locks").resolve(key + ".lock"), what, notices);
     }
 
-    private static String human(Duration d) {
-        if (d.toSeconds() < 60) return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-        return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toMinutes() + "m" + d.toSecondsPart() + "s";
-    }
 
     private static void copyLog(Path log, Path copy) throws IOException {
         Files.createDirectories(copy.toAbsolutePath().getParent());

@@ -5,6 +5,7 @@ import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.domain.judge.SideResult;
 import dev.losscompare.harness.io.SeriesFiles;
 import dev.losscompare.harness.run.ChildProcess;
+import dev.losscompare.harness.run.Durations;
 import dev.losscompare.harness.run.Progress;
 import dev.losscompare.harness.run.RunOutcome;
 import dev.losscompare.harness.adapter.Launch;
@@ -48,9 +49,6 @@ public final class SideRunner {
 
     private final ResultCache results;
 
-    SideRunner(Path outDir, Path caseDir, Progress progress, Duration timeout, Paths paths) {
-        this(outDir, caseDir, progress, timeout, paths, null);
-    }
 
     /** With {@code results}, a run whose key is cached is restored instead of trained, and a clean run is stored. */
     SideRunner(Path outDir, Path caseDir, Progress progress, Duration timeout, Paths paths, ResultCache results) {
@@ -112,7 +110,7 @@ public final class SideRunner {
         String where = "; log: " + paths.show(log);
         String error = null;
         if (out.timedOut()) {
-            error = side + " run timed out after " + human(timeout) + " at step " + lastStep(read) + " of " + args.steps() + where;
+            error = side + " run timed out after " + Durations.human(timeout) + " at step " + lastStep(read) + " of " + args.steps() + where;
         } else if (out.exitCode() != 0) {
             Integer nan = firstNonFinite(read);
             if (seedFromOtherSide && seedFile != null && lastStep(read) == 0 && out.lastLine().contains("checkpoint")) {
@@ -153,12 +151,4 @@ public final class SideRunner {
         return null;
     }
 
-    static String human(Duration d) {
-        if (d == null) return "-";
-        long s = d.toSeconds();
-        if (d.toMillis() < 1000) return d.toMillis() + "ms";
-        if (s < 60) return s + "s";
-        if (s % 60 == 0 && s < 3600) return (s / 60) + "m";
-        return (s / 60) + "m" + (s % 60) + "s";
-    }
 }

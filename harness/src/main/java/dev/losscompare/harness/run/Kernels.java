@@ -24,8 +24,4 @@ public enum Kernels {
         }
         return env;
     }
-
-    public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
 }
