@@ -37,7 +37,7 @@ final class TracedRun {
         Path trace = dir.resolve(role + ".trace.jsonl");
         Path log = dir.resolve(role + "_trace.log");
         ResultCache results = side.session().results();
-        String runKey = side.runKey(c, args, seedFile == null ? null : seedKey);
+        String runKey = side.runKey(args, seedFile == null ? null : seedKey);
         String key = runKey == null ? null : ResultCache.traceKey(runKey);
         Files.createDirectories(dir);
         if (key != null && results.restoreTrace(key, trace)) return new Outcome(trace, true, false, null);

@@ -35,10 +35,6 @@ public final class TrainedRevision implements Side {
     private final TrainerAdapter adapter;
     private final Integer ngpus;
 
-    public TrainedRevision(String role, Materialized tree, List<String> sideOptions, Training training, Session session) {
-        this(role, tree, sideOptions, training, session, OwnTrainer.INSTANCE, null);
-    }
-
     /** @param ngpus ranks for every case of this side (null: each case's own, else 1) */
     public TrainedRevision(String role, Materialized tree, List<String> sideOptions, Training training, Session session,
                            TrainerAdapter adapter, Integer ngpus) {
@@ -108,18 +104,19 @@ public final class TrainedRevision implements Side {
 
     /** The result-cache key of a case's seed checkpoint made by this revision (with this trainer adapter). */
     public String seedKey(CaseSpec c) {
-        return withAdapter(ResultCache.seedKey(tree, args(c).withNgpus(1), childEnvironment(c)));
+        TrainerArgs seeding = seedArgs(c);
+        return withAdapter(ResultCache.seedKey(tree, seeding, childEnvironment(seeding)));
     }
 
     /** The result-cache key of a case's run (null without a result cache). */
     String runKey(CaseSpec c, String seedKeyOrNull) {
-        return runKey(c, args(c), seedKeyOrNull);
+        return runKey(args(c), seedKeyOrNull);
     }
 
-    /** The result-cache key of a run of this case with other arguments (a traced re-run); null without a result cache. */
-    public String runKey(CaseSpec c, TrainerArgs args, String seedKeyOrNull) {
+    /** The result-cache key of a run with these arguments (a case's, or a traced re-run's); null without a result cache. */
+    public String runKey(TrainerArgs args, String seedKeyOrNull) {
         if (session.results() == null) return null;
-        return withAdapter(ResultCache.runKey(tree, args, seedKeyOrNull, childEnvironment(c)));
+        return withAdapter(ResultCache.runKey(tree, args, seedKeyOrNull, childEnvironment(args)));
     }
 
     public Session session() {
@@ -139,10 +136,15 @@ public final class TrainedRevision implements Side {
         return adapter;
     }
 
-    /** The environment the trainer will see: this process's, with the kernel set and rank count on top. */
-    private Map<String, String> childEnvironment(CaseSpec c) {
+    /** A seed checkpoint is written by one process, whatever the ranks of this side's runs. */
+    private TrainerArgs seedArgs(CaseSpec c) {
+        return args(c).withNgpus(1);
+    }
+
+    /** The environment the trainer will see with these arguments: this process's, with the kernel set and rank count on top. */
+    private Map<String, String> childEnvironment(TrainerArgs args) {
         Map<String, String> env = new HashMap<>(session.console().env());
-        args(c).environment().forEach((k, v) -> {
+        args.environment().forEach((k, v) -> {
             if (v == null) env.remove(k);
             else env.put(k, v);
         });
@@ -162,7 +164,7 @@ public final class TrainedRevision implements Side {
     public String createSeed(CaseSpec c, Path caseDir, Path seed, String announce) throws IOException {
         ResultCache results = session.results();
         String spec = tree.revision().spec();
-        TrainerArgs a = args(c).withNgpus(1);  // a seed checkpoint is written by one process
+        TrainerArgs a = seedArgs(c);
         Launch launch = adapter.createSeed(a, RunFiles.of(caseDir, "seed"), seed);
         if (launch == null) {
             return "the " + adapter.name() + " trainer of " + role + " " + spec
