@@ -12,6 +12,8 @@ import dev.losscompare.harness.io.SeriesFiles;
 import dev.losscompare.harness.suite.GateSettings;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * configs/golden/&lt;case&gt;.json as the baseline. A case is compared bitwise where the run's
@@ -23,6 +25,8 @@ public final class GoldenBaseline implements Baseline {
     private final GateSettings gate;
     private final boolean strict;
     private final Session session;
+    /** Each case's golden, read once: the case asks for it to check, to compare and to choose its mode. */
+    private final Map<String, Golden> goldens = new HashMap<>();
 
     public GoldenBaseline(GoldenStore store, GateSettings gate, boolean strict, Session session) {
         this.store = store;
@@ -43,7 +47,7 @@ public final class GoldenBaseline implements Baseline {
 
     @Override
     public String unusable(CaseSpec c) {
-        Golden golden = store.read(c.id().name());
+        Golden golden = golden(c);
         if (golden == null) {
             return "no golden series " + session.show(store.file(c.id().name())) + "; record one with: ./loss_compare.sh gate --update";
         }
@@ -57,7 +61,7 @@ public final class GoldenBaseline implements Baseline {
 
     @Override
     public SideResult series(CaseSpec c, Path caseDir) throws IOException {
-        Golden golden = store.read(c.id().name());
+        Golden golden = golden(c);
         RunSeries series = golden.toSeries();
         Path copy = caseDir.resolve("baseline.jsonl");
         SeriesFiles.write(series, copy);
@@ -90,6 +94,10 @@ public final class GoldenBaseline implements Baseline {
 
     private String environmentDifference(CaseSpec c, SideResult test) {
         if (test.series() == null) return "";
-        return store.read(c.id().name()).environmentDifference(Golden.environmentOf(test.series().meta()));
+        return golden(c).environmentDifference(Golden.environmentOf(test.series().meta()));
+    }
+
+    private Golden golden(CaseSpec c) {
+        return goldens.computeIfAbsent(c.id().name(), store::read);
     }
 }
