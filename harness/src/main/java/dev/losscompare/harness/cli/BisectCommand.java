@@ -85,19 +85,19 @@ public final class BisectCommand implements Callable<Integer> {
         if (goldenDir != null && !againstGoldens) throw new UsageException("--golden-dir needs --against-goldens");
         if (againstGoldens) {
             refuseWithGoldens("training", "judge");
-            if (suite.suite == null) suite.suite = Path.of("configs/signoff.toml");
+            suite.defaultToSignoff();
         }
         Suite suiteRead = suite.suite == null ? null : suite.read(console);
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, training.config, List.of())) : suiteRead.cases();
         List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
         Training t = againstGoldens
-                ? new Training(suiteRead.gate().steps(), suiteRead.gate().seed(), suiteRead.gate().threads(), Kernels.PORTABLE, timeouts.timeout)
+                ? Training.ofGate(suiteRead.gate(), Kernels.PORTABLE, timeouts.timeout)
                 : training.training(timeouts.timeout);
         List<String> options = againstGoldens ? suiteRead.gate().trainOptions() : training.trainOptions();
         Judging judging = againstGoldens ? new Judging(ComparisonMode.bitwise(), Judging.DEFAULT_METRICS, false) : judge.judging();
         int probesAtOnce = Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options));
         Bisection.Goldens goldens = againstGoldens
-                ? new Bisection.Goldens(new GoldenStore(console.cwd().resolve(goldenDir == null ? Path.of("configs/golden") : goldenDir)),
+                ? new Bisection.Goldens(new GoldenStore(console.cwd().resolve(goldenDir == null ? GoldenStore.DEFAULT_DIR : goldenDir)),
                         suiteRead.gate())
                 : null;
         Instant started = Instant.now();

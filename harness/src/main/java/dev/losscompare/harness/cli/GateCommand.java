@@ -48,7 +48,7 @@ public final class GateCommand implements Callable<Integer> {
     @Mixin TimeoutOptions timeouts;
 
     @Option(names = "--golden-dir", paramLabel = "DIR", description = "Where the goldens live (default: configs/golden).")
-    Path goldenDir = Path.of("configs/golden");
+    Path goldenDir = GoldenStore.DEFAULT_DIR;
 
     @Option(names = "--update", description = "Record new goldens from the working tree and print what changed per case.")
     boolean update;
@@ -63,12 +63,11 @@ public final class GateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = root.console();
-        if (suite.suite == null) suite.suite = Path.of("configs/signoff.toml");
+        suite.defaultToSignoff();
         if (update && strict) throw new dev.losscompare.harness.UsageException("--strict applies to checking goldens, not to --update");
         Suite s = suite.read(console);
         GateSettings gate = s.gate();
-        Training t = new Training(gate.steps(), gate.seed(), gate.threads(), nativeKernels ? Kernels.NATIVE : Kernels.PORTABLE,
-                timeouts.timeout);
+        Training t = Training.ofGate(gate, nativeKernels ? Kernels.NATIVE : Kernels.PORTABLE, timeouts.timeout);
         Instant started = Instant.now();
         try (Workspace ws = Workspace.open(console, repo.repoDir(console), repo.cacheDir(console))) {
             ResolvedRevision tree = ws.resolve(RevisionResolver.WORKING_TREE);

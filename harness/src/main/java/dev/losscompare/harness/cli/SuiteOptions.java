@@ -9,6 +9,9 @@ import picocli.CommandLine.Option;
 
 /** A sign-off suite and a selection of its cases. */
 public final class SuiteOptions {
+    /** The suite gate (and bisect --against-goldens) use when none is given. */
+    static final Path SIGNOFF = Path.of("configs/signoff.toml");
+
     @Option(names = "--suite", paramLabel = "FILE", description = "Sign-off suite of model cases, e.g. configs/signoff.toml.")
     Path suite;
 
@@ -25,6 +28,11 @@ public final class SuiteOptions {
         if (suite == null) throw new IllegalStateException("no suite");
         Suite s = SuiteFile.readSuite(file(console));
         return new Suite(SuiteFile.select(s.cases(), cases), s.gate(), s.inputs(), s.trainer());
+    }
+
+    /** The sign-off suite when none was given. */
+    void defaultToSignoff() {
+        if (suite == null) suite = SIGNOFF;
     }
 
     void requireSuiteForCases() {

@@ -9,6 +9,9 @@ import java.nio.file.Path;
 
 /** Reads and (atomically) writes the golden files of a directory, one per case. */
 public final class GoldenStore {
+    /** Where the goldens live unless --golden-dir says otherwise (relative to the working directory). */
+    public static final Path DEFAULT_DIR = Path.of("configs/golden");
+
     private final Path dir;
 
     public GoldenStore(Path dir) {
