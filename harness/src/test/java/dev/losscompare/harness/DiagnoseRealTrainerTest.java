@@ -12,14 +12,9 @@ import dev.losscompare.domain.ComparisonJson;
 import dev.losscompare.domain.Diagnosis;
 import dev.losscompare.domain.Diagnosis.MaskDiff;
 import dev.losscompare.domain.Diagnosis.ModuleDiff;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
@@ -65,7 +60,7 @@ class DiagnoseRealTrainerTest {
     void anRmsNormEpsChangeInLayerTwoIsLocatedAtItsAttentionNorm() throws Exception {
         change("eps", "rmsnorm eps 1e-3 in layer 2", MODEL + "TransformerBlock.java",
                 "Ops.rmsNorm(x, attentionNorm, normEps)", "Ops.rmsNorm(x, attentionNorm, name.equals(\"layers.2\") ? 1e-3 : normEps)");
-        Run r = run("eps", "HEAD~1", "HEAD", "--steps=2", TINY);
+        HarnessRun r = run("eps", "HEAD~1", "HEAD", "--steps=2", TINY);
         assertEquals(1, r.exit(), r.toString());
         String line = r.line("FAIL " + LLAMA3 + ": loss differs from step 1");
         assertTrue(line.contains("; where: forward: layers.2.attention_norm output differs at step 1 (L2 norm "), line);
@@ -93,11 +88,11 @@ class DiagnoseRealTrainerTest {
         assertTrue(Files.isRegularFile(traces.resolve("baseline.trace.jsonl")) && Files.isRegularFile(traces.resolve("test.trace.jsonl")));
 
         // The traces are cached under their runs' keys: a second diagnosis trains nothing new.
-        Run again = run("eps-again", "HEAD~1", "HEAD", "--steps=2", TINY);
+        HarnessRun again = run("eps-again", "HEAD~1", "HEAD", "--steps=2", TINY);
         assertTrue(again.out().contains("traces: baseline from cache, test from cache ("), again.toString());
         assertEquals(line, again.line("FAIL " + LLAMA3));
 
-        Run off = run("eps-off", "HEAD~1", "HEAD", "--steps=2", TINY, "--no-diagnose");
+        HarnessRun off = run("eps-off", "HEAD~1", "HEAD", "--steps=2", TINY, "--no-diagnose");
         assertEquals(1, off.exit());
         assertFalse(off.line("FAIL " + LLAMA3).contains("where:"), off.toString());
         assertNull(off.only().diagnosis());
@@ -106,7 +101,7 @@ class DiagnoseRealTrainerTest {
     @Test
     void aChunkSizeOffByOneIsLlama4IropesChunkedMaskAndOnlyThatCase() throws Exception {
         change("chunk", "llama4 iRoPE: chunks of 31", MODEL + "ModelRegistry.java", "irope ? 32 : 0", "irope ? 31 : 0");
-        Run r = run("chunk", "HEAD~1", "HEAD", "--suite=configs/signoff.toml", "--cases=llama4,llama4_irope", "--steps=2", TINY);
+        HarnessRun r = run("chunk", "HEAD~1", "HEAD", "--suite=configs/signoff.toml", "--cases=llama4,llama4_irope", "--steps=2", TINY);
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.line("PASS llama4 (llama4 debugmodel)").endsWith("identical over 2 steps"), r.toString());
         String line = r.line("FAIL llama4_irope (llama4 debugmodel_irope): loss differs from step 1");
@@ -135,7 +130,7 @@ class DiagnoseRealTrainerTest {
     @Test
     void anAdamWEpsChangeIsTheOptimizer() throws Exception {
         change("adamw", "AdamW eps 1e-4", "configs/llama3_debug.toml", "eps = 1e-8", "eps = 1e-4");
-        Run r = run("adamw", "HEAD~1", "HEAD", "--steps=2", TINY);
+        HarnessRun r = run("adamw", "HEAD~1", "HEAD", "--steps=2", TINY);
         assertEquals(1, r.exit(), r.toString());
         String line = r.line("FAIL " + LLAMA3 + ": loss differs from step 2");
         assertTrue(line.contains("; where: optimizer: gradients identical, parameters differ after step 1 (lr "), line);
@@ -150,7 +145,7 @@ class DiagnoseRealTrainerTest {
     void aDataPipelineChangeIsTheInputs() throws Exception {
         change("data", "corpus: another determiner", "trainer/src/main/java/dev/losscompare/trainer/data/SyntheticCorpus.java",
                 "{\"the\", \"a\",", "{\"teh\", \"a\",");
-        Run r = run("data", "HEAD~1", "HEAD", "--steps=2", TINY);
+        HarnessRun r = run("data", "HEAD~1", "HEAD", "--steps=2", TINY);
         assertEquals(1, r.exit(), r.toString());
         String line = r.line("FAIL " + LLAMA3);
         assertTrue(line.contains("; where: inputs differ at step 1: tokens, labels (the data pipeline, not the model)"), line);
@@ -161,7 +156,7 @@ class DiagnoseRealTrainerTest {
     void anInitStdChangeIsANoteOnAPassingCase() throws Exception {
         change("init", "feed-forward w1 init std 0.025", MODEL + "FeedForward.java", "Init.truncNormal(w1, 0.02);",
                 "Init.truncNormal(w1, 0.025);");
-        Run r = run("init", "HEAD~1", "HEAD", "--steps=2", TINY);
+        HarnessRun r = run("init", "HEAD~1", "HEAD", "--steps=2", TINY);
         assertEquals(0, r.exit(), r.toString());
         r.line("PASS " + LLAMA3 + ": loss, grad_norm identical over 2 steps");
         String note = r.line("note for " + LLAMA3 + ": initialization differs: test HEAD initializes otherwise than the seed checkpoint");
@@ -181,14 +176,14 @@ class DiagnoseRealTrainerTest {
         assertNotEquals(source, renamed, "the refactor must change the trainer's source");
         Files.writeString(trainer, renamed);
         commit("rename a local variable");
-        Run r = run("refactor", "HEAD~1", "HEAD", "--steps=2", TINY);
+        HarnessRun r = run("refactor", "HEAD~1", "HEAD", "--steps=2", TINY);
         assertEquals(0, r.exit(), r.toString());
         assertFalse(r.out().contains("where:") || r.out().contains("note for") || r.out().contains("diagnosing"), r.toString());
         assertNull(r.only().diagnosis());
         assertNull(r.only().note());
         assertFalse(Files.readString(r.folder().resolve("report.html")).contains("<h3>Where</h3>"));
 
-        Run forced = run("refactor-forced", "HEAD~1", "HEAD", "--steps=2", TINY, "--diagnose");
+        HarnessRun forced = run("refactor-forced", "HEAD~1", "HEAD", "--steps=2", TINY, "--diagnose");
         assertEquals(0, forced.exit(), forced.toString());
         String line = forced.line("PASS " + LLAMA3);
         assertTrue(line.endsWith("; where: no difference in the traced steps 1-2: every traced event is bitwise identical"), line);
@@ -203,7 +198,7 @@ class DiagnoseRealTrainerTest {
                         + "        if (steps.isEmpty()) return;\n");
         edit("configs/llama3_debug.toml", "lr = 8e-4", "lr = 2e-3");
         commit("a trainer without traces, and a higher learning rate");
-        Run r = run("old", "HEAD~1", "HEAD", "--steps=2", TINY);
+        HarnessRun r = run("old", "HEAD~1", "HEAD", "--steps=2", TINY);
         assertEquals(1, r.exit(), r.toString());
         String line = r.line("FAIL " + LLAMA3 + ": loss differs from step 2");
         assertFalse(line.contains("where:"), line);
@@ -241,34 +236,7 @@ class DiagnoseRealTrainerTest {
         ProjectFiles.commit(git, message);
     }
 
-    private record Run(int exit, String out, String err, Path folder) {
-        /** The first output line that starts with {@code prefix}. */
-        String line(String prefix) {
-            return (out + err).lines().filter(l -> l.startsWith(prefix)).findFirst()
-                    .orElseThrow(() -> new AssertionError("no line starts with '" + prefix + "'\n" + this));
-        }
-
-        CaseResult only() throws java.io.IOException {
-            var cases = ComparisonJson.read(folder.resolve("comparison.json")).cases();
-            assertEquals(1, cases.size());
-            return cases.get(0);
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    private Run run(String name, String... args) {
-        Path folder = tmp.resolve("out-" + name);
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--output-folder=" + folder);
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        Console console = new Console(repoDir, Map.of("LOSS_COMPARE_CACHE", CACHE.toString()),
-                new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), false);
-        int exit = Main.execute(console, all.toArray(String[]::new));
-        return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8), folder);
+    private HarnessRun run(String name, String... args) {
+        return HarnessRun.in(repoDir, CACHE, tmp.resolve("out-" + name), args);
     }
 }

@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.losscompare.domain.Comparison;
 import dev.losscompare.domain.ComparisonJson;
 import dev.losscompare.domain.MetricResult;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
@@ -58,23 +53,8 @@ class RealTrainerEndToEndTest {
         ProjectFiles.commit(git, message);
     }
 
-    private record Run(int exit, String out, String err, Path folder) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    private Run run(String name, String... args) {
-        Path folder = tmp.resolve("out-" + name);
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--output-folder=" + folder);
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        Console console = new Console(repoDir, Map.of("LOSS_COMPARE_CACHE", CACHE.toString()),
-                new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), false);
-        int exit = Main.execute(console, all.toArray(String[]::new));
-        return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8), folder);
+    private HarnessRun run(String name, String... args) {
+        return HarnessRun.in(repoDir, CACHE, tmp.resolve("out-" + name), args);
     }
 
     @Test
@@ -87,7 +67,7 @@ class RealTrainerEndToEndTest {
         commit("rename a local variable");
         String head = git.getRepository().resolve("HEAD").name();
 
-        Run r = run("refactor", "HEAD~1", "HEAD", "--steps=3", TINY);
+        HarnessRun r = run("refactor", "HEAD~1", "HEAD", "--steps=3", TINY);
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("PASS llama3 debugmodel: loss, grad_norm identical over 3 steps"), r.toString());
         assertEquals(head, git.getRepository().resolve("HEAD").name());
@@ -105,7 +85,7 @@ class RealTrainerEndToEndTest {
         Files.writeString(config, changed);
         commit("raise the learning rate");
 
-        Run r = run("lr", "HEAD~1", "HEAD", "--steps=3", TINY);
+        HarnessRun r = run("lr", "HEAD~1", "HEAD", "--steps=3", TINY);
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.out().contains("FAIL llama3 debugmodel: loss differs from step 2 (max rel diff "), r.toString());
         Comparison c = ComparisonJson.read(r.folder().resolve("comparison.json"));
@@ -126,7 +106,7 @@ class RealTrainerEndToEndTest {
         Files.writeString(block, renamed);
         commit("rename the residual in the shared transformer block");
 
-        Run r = run("suite", "HEAD~1", "HEAD", "--suite=configs/signoff.toml", "--steps=2", TINY);
+        HarnessRun r = run("suite", "HEAD~1", "HEAD", "--suite=configs/signoff.toml", "--steps=2", TINY);
         assertEquals(0, r.exit(), r.toString());
         for (String c : List.of("llama3", "llama3_flex", "llama4", "llama4_irope", "deepseek_v3", "deepseek_v3_flex")) {
             assertTrue(r.out().lines().anyMatch(l -> l.matches(c + "\\s+PASS\\s+PASS\\s+PASS\\s+-")), c + "\n" + r);
@@ -138,7 +118,7 @@ class RealTrainerEndToEndTest {
     /** configs/parity.toml end to end, one model at tiny shapes: one rank against two on the same global batch. */
     @Test
     void theParitySuitePassesOneRankAgainstTwoWithinItsTolerance() throws Exception {
-        Run r = run("parity", "HEAD", "HEAD", "--suite=configs/parity.toml", "--cases=llama3", "--steps=2",
+        HarnessRun r = run("parity", "HEAD", "HEAD", "--suite=configs/parity.toml", "--cases=llama3", "--steps=2",
                 "--train-options=--training.seq_len=32");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("PASS llama3 (llama3 debugmodel): loss, grad_norm within atol=1.0e-06 rtol=1.0e-05 over 2 steps"
@@ -151,7 +131,7 @@ class RealTrainerEndToEndTest {
 
     @Test
     void aBadRevisionIsExitTwo() {
-        Run r = run("bad", "HEAD", "no-such-revision", "--steps=3", TINY);
+        HarnessRun r = run("bad", "HEAD", "no-such-revision", "--steps=3", TINY);
         assertEquals(2, r.exit(), r.toString());
         assertTrue(r.err().startsWith("loss_compare: unknown revision 'no-such-revision'"), r.toString());
     }

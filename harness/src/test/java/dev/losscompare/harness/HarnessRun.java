@@ -1,0 +1,47 @@
+package dev.losscompare.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.losscompare.domain.CaseResult;
+import dev.losscompare.domain.ComparisonJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** One in-process harness run against a repository, as the real-trainer tests make them: exit code, output, output folder. */
+record HarnessRun(int exit, String out, String err, Path folder) {
+    /** Runs the harness with cwd {@code repoDir} and the result cache {@code cache}, writing into {@code folder}. */
+    static HarnessRun in(Path repoDir, Path cache, Path folder, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--output-folder=" + folder);
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        Console console = new Console(repoDir, Map.of("LOSS_COMPARE_CACHE", cache.toString()),
+                new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), false);
+        int exit = Main.execute(console, all.toArray(String[]::new));
+        return new HarnessRun(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8), folder);
+    }
+
+    /** The first output line that starts with {@code prefix}. */
+    String line(String prefix) {
+        return (out + err).lines().filter(l -> l.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line starts with '" + prefix + "'\n" + this));
+    }
+
+    /** The one case of the comparison.json written. */
+    CaseResult only() throws IOException {
+        var cases = ComparisonJson.read(folder.resolve("comparison.json")).cases();
+        assertEquals(1, cases.size());
+        return cases.get(0);
+    }
+
+    @Override
+    public String toString() {
+        return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+}
