@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.losscompare.domain.CaseResult;
-import dev.losscompare.domain.Comparison;
-import dev.losscompare.domain.ComparisonJson;
-import dev.losscompare.domain.MetricResult;
-import dev.losscompare.domain.Verdict;
+import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.result.Comparison;
+import dev.losscompare.core.result.ComparisonJson;
+import dev.losscompare.core.result.MetricResult;
+import dev.losscompare.core.result.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

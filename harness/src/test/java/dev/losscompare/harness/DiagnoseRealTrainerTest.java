@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.losscompare.domain.CaseResult;
-import dev.losscompare.domain.ComparisonJson;
-import dev.losscompare.domain.Diagnosis;
-import dev.losscompare.domain.Diagnosis.MaskDiff;
-import dev.losscompare.domain.Diagnosis.ModuleDiff;
+import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.result.ComparisonJson;
+import dev.losscompare.core.result.Diagnosis;
+import dev.losscompare.core.result.Diagnosis.MaskDiff;
+import dev.losscompare.core.result.Diagnosis.ModuleDiff;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.losscompare.domain.ComparisonJson;
-import dev.losscompare.domain.ComparisonMode;
+import dev.losscompare.core.result.ComparisonJson;
+import dev.losscompare.core.judge.ComparisonMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -89,7 +89,7 @@ class GateFixtureTest {
             assertTrue(Files.readString(out.resolve("junit.xml")).contains("<property name=\"mode\" value=\"" + tolerance + "\"/>"));
             assertTrue(Files.readString(out.resolve("report.html")).contains("· " + tolerance + " · exit code 0"));
             assertFalse(Files.readString(out.resolve("report.html")).contains("bitwise"));
-            var c = dev.losscompare.domain.ComparisonJson.read(out.resolve("comparison.json"));
+            var c = dev.losscompare.core.result.ComparisonJson.read(out.resolve("comparison.json"));
             assertEquals(tolerance, c.modeUsed());
             assertEquals("tolerance", c.cases().get(0).mode().kind());
         }

@@ -2,8 +2,8 @@ package dev.losscompare.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.losscompare.domain.CaseResult;
-import dev.losscompare.domain.ComparisonJson;
+import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.result.ComparisonJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

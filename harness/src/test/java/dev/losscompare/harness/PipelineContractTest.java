@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.losscompare.domain.ComparisonJson;
-import dev.losscompare.domain.MetricsFile;
-import dev.losscompare.domain.RunSeries;
+import dev.losscompare.core.result.ComparisonJson;
+import dev.losscompare.core.series.MetricsFile;
+import dev.losscompare.core.series.RunSeries;
 import dev.losscompare.harness.suite.SuiteFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,9 +3,9 @@ package dev.losscompare.harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.losscompare.domain.Comparison;
-import dev.losscompare.domain.ComparisonJson;
-import dev.losscompare.domain.MetricResult;
+import dev.losscompare.core.result.Comparison;
+import dev.losscompare.core.result.ComparisonJson;
+import dev.losscompare.core.result.MetricResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.losscompare.domain.Comparison;
-import dev.losscompare.domain.ComparisonJson;
+import dev.losscompare.core.result.Comparison;
+import dev.losscompare.core.result.ComparisonJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -164,7 +164,7 @@ class TrainerAdapterTest {
         Launch fresh = titan.train(args, files, null);
         assertTrue(fresh.command().stream().noneMatch(a -> a.startsWith("--checkpoint")), fresh.command().toString());
         assertNull(new CommandTrainer(new TrainerSpec("command", List.of("python3", "t.py"), ".", Map.of(), List.of(), List.of(),
-                List.of(), Map.of(), List.of(), "s", dev.losscompare.harness.sources.SeriesFormat.JSONL, null, 0, Map.of(), null, 1))
+                List.of(), Map.of(), List.of(), "s", dev.losscompare.core.sources.SeriesFormat.JSONL, null, 0, Map.of(), null, 1))
                 .createSeed(args, files, Path.of("/s")));
     }
 }

@@ -1,12 +1,12 @@
 package dev.losscompare.reports;
 
 import dev.losscompare.reports.html.HtmlReport;
-import dev.losscompare.reports.io.AtomicFiles;
+import dev.losscompare.core.io.AtomicFiles;
 import dev.losscompare.reports.junit.JUnitXmlWriter;
 import dev.losscompare.reports.markdown.MarkdownSummary;
-import dev.losscompare.domain.CaseResult;
-import dev.losscompare.domain.Comparison;
-import dev.losscompare.domain.ComparisonJson;
+import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.result.Comparison;
+import dev.losscompare.core.result.ComparisonJson;
 import dev.losscompare.reports.series.CaseSeries;
 import dev.losscompare.reports.series.SeriesLoader;
 import java.io.IOException;

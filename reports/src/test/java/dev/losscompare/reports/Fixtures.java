@@ -1,12 +1,12 @@
 package dev.losscompare.reports;
 
-import dev.losscompare.domain.CaseResult;
-import dev.losscompare.domain.Comparison;
-import dev.losscompare.domain.ComparisonMode;
-import dev.losscompare.domain.MetricResult;
-import dev.losscompare.domain.Revision;
-import dev.losscompare.domain.RunInfo;
-import dev.losscompare.domain.Verdict;
+import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.result.Comparison;
+import dev.losscompare.core.judge.ComparisonMode;
+import dev.losscompare.core.result.MetricResult;
+import dev.losscompare.core.result.Revision;
+import dev.losscompare.core.result.RunInfo;
+import dev.losscompare.core.result.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.losscompare.domain.CaseResult;
-import dev.losscompare.domain.Comparison;
-import dev.losscompare.domain.ComparisonJson;
-import dev.losscompare.domain.Verdict;
+import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.result.Comparison;
+import dev.losscompare.core.result.ComparisonJson;
+import dev.losscompare.core.result.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.losscompare.reports;
 
-import dev.losscompare.domain.Comparison;
+import dev.losscompare.core.result.Comparison;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.losscompare.harness.adapter;
 
 import dev.losscompare.harness.run.TrainerArgs;
-import dev.losscompare.harness.sources.PatternLogSource;
-import dev.losscompare.harness.sources.RunSources;
-import dev.losscompare.harness.sources.SeriesFormat;
-import dev.losscompare.harness.sources.SourceOptions;
-import dev.losscompare.harness.sources.SourcedSeries;
+import dev.losscompare.core.sources.PatternLogSource;
+import dev.losscompare.core.sources.RunSources;
+import dev.losscompare.core.sources.SeriesFormat;
+import dev.losscompare.core.sources.SourceOptions;
+import dev.losscompare.core.sources.SourcedSeries;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,10 +2,10 @@ package dev.losscompare.harness.adapter;
 
 import dev.losscompare.harness.cache.RevisionCache;
 import dev.losscompare.harness.run.TrainerArgs;
-import dev.losscompare.harness.sources.SeriesFormat;
-import dev.losscompare.harness.sources.RunSources;
-import dev.losscompare.harness.sources.SourceOptions;
-import dev.losscompare.harness.sources.SourcedSeries;
+import dev.losscompare.core.sources.SeriesFormat;
+import dev.losscompare.core.sources.RunSources;
+import dev.losscompare.core.sources.SourceOptions;
+import dev.losscompare.core.sources.SourcedSeries;
 import java.nio.file.Path;
 import java.util.List;
 

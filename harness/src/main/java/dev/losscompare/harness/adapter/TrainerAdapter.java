@@ -1,7 +1,7 @@
 package dev.losscompare.harness.adapter;
 
 import dev.losscompare.harness.run.TrainerArgs;
-import dev.losscompare.harness.sources.SourcedSeries;
+import dev.losscompare.core.sources.SourcedSeries;
 import java.nio.file.Path;
 import java.util.List;
 

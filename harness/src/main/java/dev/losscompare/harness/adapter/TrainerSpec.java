@@ -1,6 +1,6 @@
 package dev.losscompare.harness.adapter;
 
-import dev.losscompare.harness.sources.SeriesFormat;
+import dev.losscompare.core.sources.SeriesFormat;
 import java.util.List;
 import java.util.Map;
 

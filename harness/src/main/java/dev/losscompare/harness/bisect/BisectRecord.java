@@ -1,7 +1,7 @@
 package dev.losscompare.harness.bisect;
 
-import dev.losscompare.domain.ComparisonJson;
-import dev.losscompare.reports.io.AtomicFiles;
+import dev.losscompare.core.result.ComparisonJson;
+import dev.losscompare.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.losscompare.harness.bisect;
 
-import dev.losscompare.domain.ComparisonMode;
-import dev.losscompare.domain.judge.SideResult;
-import dev.losscompare.domain.judge.StepCount;
+import dev.losscompare.core.judge.ComparisonMode;
+import dev.losscompare.core.judge.SideResult;
+import dev.losscompare.core.judge.StepCount;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.cache.Materialized;

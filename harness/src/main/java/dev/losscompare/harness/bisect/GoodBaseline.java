@@ -1,7 +1,7 @@
 package dev.losscompare.harness.bisect;
 
-import dev.losscompare.domain.Revision;
-import dev.losscompare.domain.judge.SideResult;
+import dev.losscompare.core.result.Revision;
+import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.harness.pipeline.Baseline;
 import dev.losscompare.harness.pipeline.CaseSpec;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.losscompare.harness.bisect;
 
-import dev.losscompare.domain.MetricResult;
-import dev.losscompare.domain.Verdict;
-import dev.losscompare.domain.judge.CaseJudge;
-import dev.losscompare.domain.judge.Judgement;
+import dev.losscompare.core.result.MetricResult;
+import dev.losscompare.core.result.Verdict;
+import dev.losscompare.core.judge.CaseJudge;
+import dev.losscompare.core.judge.Judgement;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,9 +1,9 @@
 package dev.losscompare.harness.bisect;
 
-import dev.losscompare.domain.judge.CaseJudge;
-import dev.losscompare.domain.judge.CaseJudge.CaseMode;
-import dev.losscompare.domain.judge.Judgement;
-import dev.losscompare.domain.judge.SideResult;
+import dev.losscompare.core.judge.CaseJudge;
+import dev.losscompare.core.judge.CaseJudge.CaseMode;
+import dev.losscompare.core.judge.Judgement;
+import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.pipeline.Baseline;

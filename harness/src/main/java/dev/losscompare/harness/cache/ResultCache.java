@@ -1,11 +1,11 @@
 package dev.losscompare.harness.cache;
 
-import dev.losscompare.domain.judge.StepCount;
+import dev.losscompare.core.judge.StepCount;
 import dev.losscompare.harness.io.Sha256;
 import dev.losscompare.harness.run.TrainerArgs;
-import dev.losscompare.domain.MetricsFile;
-import dev.losscompare.domain.RunSeries;
-import dev.losscompare.domain.UnreadableSeriesException;
+import dev.losscompare.core.series.MetricsFile;
+import dev.losscompare.core.series.RunSeries;
+import dev.losscompare.core.series.UnreadableSeriesException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

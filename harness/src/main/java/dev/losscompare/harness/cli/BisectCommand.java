@@ -1,6 +1,6 @@
 package dev.losscompare.harness.cli;
 
-import dev.losscompare.domain.ComparisonMode;
+import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.bisect.Bisection;

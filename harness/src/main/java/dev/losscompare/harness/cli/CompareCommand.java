@@ -6,7 +6,7 @@ import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.diagnose.DiagnoseMode;
 import dev.losscompare.harness.git.ResolvedRevision;
-import dev.losscompare.harness.io.LossFile;
+import dev.losscompare.core.sources.LossFile;
 import dev.losscompare.harness.pipeline.Baseline;
 import dev.losscompare.harness.pipeline.CaseSpec;
 import dev.losscompare.harness.pipeline.ComparePipeline;
@@ -19,7 +19,7 @@ import dev.losscompare.harness.pipeline.Training;
 import dev.losscompare.harness.pipeline.Workspace;
 import dev.losscompare.harness.suite.Suite;
 import dev.losscompare.harness.suite.SuiteCase;
-import dev.losscompare.domain.UnreadableSeriesException;
+import dev.losscompare.core.series.UnreadableSeriesException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -160,7 +160,7 @@ public final class CompareCommand implements Callable<Integer> {
         return most;
     }
 
-    private static dev.losscompare.domain.RunSeries readImport(Path file) {
+    private static dev.losscompare.core.series.RunSeries readImport(Path file) {
         if (!Files.isRegularFile(file)) throw new UsageException("--import-result: no such file: " + file);
         try {
             return LossFile.read(file);

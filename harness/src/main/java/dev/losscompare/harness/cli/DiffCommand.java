@@ -1,7 +1,7 @@
 package dev.losscompare.harness.cli;
 
-import dev.losscompare.domain.UnreadableSeriesException;
-import dev.losscompare.domain.judge.CaseJudge.CaseId;
+import dev.losscompare.core.series.UnreadableSeriesException;
+import dev.losscompare.core.judge.CaseJudge.CaseId;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.pipeline.CaseSpec;
@@ -13,10 +13,10 @@ import dev.losscompare.harness.pipeline.Session;
 import dev.losscompare.harness.pipeline.SourceBaseline;
 import dev.losscompare.harness.pipeline.Training;
 import dev.losscompare.harness.run.Kernels;
-import dev.losscompare.harness.sources.RunSources;
-import dev.losscompare.harness.sources.SeriesFormat;
-import dev.losscompare.harness.sources.SourceOptions;
-import dev.losscompare.harness.sources.SourcedSeries;
+import dev.losscompare.core.sources.RunSources;
+import dev.losscompare.core.sources.SeriesFormat;
+import dev.losscompare.core.sources.SourceOptions;
+import dev.losscompare.core.sources.SourcedSeries;
 import dev.losscompare.harness.suite.SuiteCase;
 import java.nio.file.Path;
 import java.time.Instant;

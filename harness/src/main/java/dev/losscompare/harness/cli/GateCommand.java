@@ -1,6 +1,6 @@
 package dev.losscompare.harness.cli;
 
-import dev.losscompare.domain.ComparisonMode;
+import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.gate.GoldenSink;

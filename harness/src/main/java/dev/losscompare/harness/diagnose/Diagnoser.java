@@ -1,10 +1,10 @@
 package dev.losscompare.harness.diagnose;
 
-import dev.losscompare.domain.Diagnosis;
-import dev.losscompare.domain.Verdict;
-import dev.losscompare.domain.judge.Divergence;
-import dev.losscompare.domain.judge.Judgement;
-import dev.losscompare.domain.judge.MetricDiff;
+import dev.losscompare.core.result.Diagnosis;
+import dev.losscompare.core.result.Verdict;
+import dev.losscompare.core.judge.Divergence;
+import dev.losscompare.core.judge.Judgement;
+import dev.losscompare.core.judge.MetricDiff;
 import dev.losscompare.harness.adapter.OwnTrainer;
 import dev.losscompare.harness.pipeline.CaseSpec;
 import dev.losscompare.harness.pipeline.SideRunner;

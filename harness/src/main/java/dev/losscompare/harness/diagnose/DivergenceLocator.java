@@ -1,9 +1,9 @@
 package dev.losscompare.harness.diagnose;
 
-import dev.losscompare.domain.Diagnosis;
-import dev.losscompare.domain.Diagnosis.MaskDiff;
-import dev.losscompare.domain.Diagnosis.ModuleDiff;
-import dev.losscompare.domain.judge.Numbers;
+import dev.losscompare.core.result.Diagnosis;
+import dev.losscompare.core.result.Diagnosis.MaskDiff;
+import dev.losscompare.core.result.Diagnosis.ModuleDiff;
+import dev.losscompare.core.judge.Numbers;
 import dev.losscompare.harness.diagnose.Alignment.Pair;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,9 +1,9 @@
 package dev.losscompare.harness.gate;
 
-import dev.losscompare.domain.RunSeries;
+import dev.losscompare.core.series.RunSeries;
 import dev.losscompare.harness.suite.GateSettings;
 import dev.losscompare.harness.suite.SuiteCase;
-import dev.losscompare.domain.StepRecord;
+import dev.losscompare.core.series.StepRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.losscompare.harness.gate;
 
-import dev.losscompare.domain.ComparisonMode;
-import dev.losscompare.domain.judge.SeriesDiff;
-import dev.losscompare.domain.judge.SideResult;
-import dev.losscompare.domain.judge.StepCount;
+import dev.losscompare.core.judge.ComparisonMode;
+import dev.losscompare.core.judge.SeriesDiff;
+import dev.losscompare.core.judge.SideResult;
+import dev.losscompare.core.judge.StepCount;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.Main;
 import dev.losscompare.harness.io.Sha256;

@@ -1,8 +1,8 @@
 package dev.losscompare.harness.gate;
 
 import dev.losscompare.harness.UsageException;
-import dev.losscompare.reports.io.AtomicFiles;
-import dev.losscompare.domain.ComparisonJson;
+import dev.losscompare.core.io.AtomicFiles;
+import dev.losscompare.core.result.ComparisonJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

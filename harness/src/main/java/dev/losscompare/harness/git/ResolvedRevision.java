@@ -1,6 +1,6 @@
 package dev.losscompare.harness.git;
 
-import dev.losscompare.domain.Revision;
+import dev.losscompare.core.result.Revision;
 
 /**
  * A revision the user named, resolved. {@code treeId} is the commit's tree; for the working tree

@@ -1,8 +1,8 @@
 package dev.losscompare.harness.pipeline;
 
-import dev.losscompare.domain.ComparisonMode;
-import dev.losscompare.domain.judge.CaseJudge.CaseMode;
-import dev.losscompare.domain.judge.SideResult;
+import dev.losscompare.core.judge.ComparisonMode;
+import dev.losscompare.core.judge.CaseJudge.CaseMode;
+import dev.losscompare.core.judge.SideResult;
 
 /**
  * What the test side is compared with: a revision trained now ({@link TrainedBaseline}), an

@@ -2,7 +2,7 @@ package dev.losscompare.harness.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import dev.losscompare.domain.judge.CaseJudge.CaseId;
+import dev.losscompare.core.judge.CaseJudge.CaseId;
 import java.nio.file.Path;
 import java.util.List;
 

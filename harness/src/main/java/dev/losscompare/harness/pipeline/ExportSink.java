@@ -1,11 +1,11 @@
 package dev.losscompare.harness.pipeline;
 
-import dev.losscompare.domain.StepRecord;
-import dev.losscompare.domain.judge.SideResult;
-import dev.losscompare.domain.judge.StepCount;
+import dev.losscompare.core.series.StepRecord;
+import dev.losscompare.core.judge.SideResult;
+import dev.losscompare.core.judge.StepCount;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.Main;
-import dev.losscompare.harness.io.LossFile;
+import dev.losscompare.core.sources.LossFile;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,14 +1,14 @@
 package dev.losscompare.harness.pipeline;
 
-import dev.losscompare.domain.ComparisonMode;
-import dev.losscompare.domain.Revision;
-import dev.losscompare.domain.RunInfo;
-import dev.losscompare.domain.RunSeries;
-import dev.losscompare.domain.judge.CaseJudge.CaseMode;
-import dev.losscompare.domain.judge.SideResult;
+import dev.losscompare.core.judge.ComparisonMode;
+import dev.losscompare.core.result.Revision;
+import dev.losscompare.core.result.RunInfo;
+import dev.losscompare.core.series.RunSeries;
+import dev.losscompare.core.judge.CaseJudge.CaseMode;
+import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.harness.gate.Golden;
 import dev.losscompare.harness.gate.GoldenStore;
-import dev.losscompare.harness.io.SeriesFiles;
+import dev.losscompare.core.sources.SeriesFiles;
 import dev.losscompare.harness.suite.GateSettings;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.losscompare.harness.pipeline;
 
-import dev.losscompare.domain.ComparisonMode;
+import dev.losscompare.core.judge.ComparisonMode;
 import java.util.List;
 
 /** How the judge compares: the requested mode and the metrics (metricsGiven: named by the user, not the default). */

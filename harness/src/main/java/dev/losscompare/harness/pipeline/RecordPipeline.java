@@ -1,6 +1,6 @@
 package dev.losscompare.harness.pipeline;
 
-import dev.losscompare.domain.judge.SideResult;
+import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.harness.run.ActiveProcesses;
 import dev.losscompare.harness.run.Progress;
 import java.io.IOException;

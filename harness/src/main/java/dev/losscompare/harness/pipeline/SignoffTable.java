@@ -1,8 +1,8 @@
 package dev.losscompare.harness.pipeline;
 
-import dev.losscompare.domain.CaseResult;
-import dev.losscompare.domain.Comparison;
-import dev.losscompare.domain.MetricResult;
+import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.result.Comparison;
+import dev.losscompare.core.result.MetricResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package dev.losscompare.harness.pipeline;
 
-import dev.losscompare.domain.Revision;
-import dev.losscompare.domain.judge.SideResult;
+import dev.losscompare.core.result.Revision;
+import dev.losscompare.core.judge.SideResult;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,9 +1,9 @@
 package dev.losscompare.harness.pipeline;
 
-import dev.losscompare.domain.ComparisonMode;
-import dev.losscompare.domain.Revision;
-import dev.losscompare.domain.judge.CaseJudge.CaseMode;
-import dev.losscompare.domain.judge.SideResult;
+import dev.losscompare.core.judge.ComparisonMode;
+import dev.losscompare.core.result.Revision;
+import dev.losscompare.core.judge.CaseJudge.CaseMode;
+import dev.losscompare.core.judge.SideResult;
 import java.nio.file.Path;
 
 /**

@@ -1,6 +1,6 @@
 package dev.losscompare.harness.pipeline;
 
-import dev.losscompare.domain.judge.SideResult;
+import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.harness.adapter.Launch;
 import dev.losscompare.harness.adapter.OwnTrainer;
 import dev.losscompare.harness.adapter.RunFiles;
@@ -48,7 +48,7 @@ public final class TrainedRevision implements Side {
     }
 
     @Override
-    public dev.losscompare.domain.Revision describe() {
+    public dev.losscompare.core.result.Revision describe() {
         return tree.revision().toModel();
     }
 

@@ -1,6 +1,6 @@
 package dev.losscompare.harness.pipeline;
 
-import dev.losscompare.domain.judge.CaseJudge.CaseId;
+import dev.losscompare.core.judge.CaseJudge.CaseId;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.cache.Materialized;

@@ -2,9 +2,9 @@ package dev.losscompare.reports.html;
 
 import static dev.losscompare.reports.text.Markup.esc;
 
-import dev.losscompare.domain.Diagnosis;
-import dev.losscompare.domain.Diagnosis.MaskDiff;
-import dev.losscompare.domain.Diagnosis.ModuleDiff;
+import dev.losscompare.core.result.Diagnosis;
+import dev.losscompare.core.result.Diagnosis.MaskDiff;
+import dev.losscompare.core.result.Diagnosis.ModuleDiff;
 import dev.losscompare.reports.text.Fmt;
 import java.util.List;
 import java.util.Locale;

@@ -1,11 +1,11 @@
 package dev.losscompare.reports.junit;
 
-import dev.losscompare.domain.CaseResult;
-import dev.losscompare.domain.Diagnosis;
-import dev.losscompare.domain.Comparison;
-import dev.losscompare.domain.MetricResult;
-import dev.losscompare.domain.RunInfo;
-import dev.losscompare.domain.Verdict;
+import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.result.Diagnosis;
+import dev.losscompare.core.result.Comparison;
+import dev.losscompare.core.result.MetricResult;
+import dev.losscompare.core.result.RunInfo;
+import dev.losscompare.core.result.Verdict;
 import dev.losscompare.reports.series.CaseSeries;
 import dev.losscompare.reports.text.Fmt;
 import java.io.StringWriter;
@@ -200,11 +200,11 @@ public final class JUnitXmlWriter {
         return run == null || run.wallSeconds() == null || run.wallSeconds().isNaN() ? 0 : run.wallSeconds();
     }
 
-    private static String spec(dev.losscompare.domain.Revision r) {
+    private static String spec(dev.losscompare.core.result.Revision r) {
         return r == null ? "?" : r.spec();
     }
 
-    private static String revision(dev.losscompare.domain.Revision r) {
+    private static String revision(dev.losscompare.core.result.Revision r) {
         if (r == null) return null;
         if (r.workingTree()) return r.spec() + " (working tree)";
         return r.spec() + (r.commitId() != null ? " " + r.commitId() : "");

@@ -1,10 +1,10 @@
 package dev.losscompare.reports.markdown;
 
-import dev.losscompare.domain.CaseResult;
-import dev.losscompare.domain.Comparison;
-import dev.losscompare.domain.MetricResult;
-import dev.losscompare.domain.Revision;
-import dev.losscompare.domain.Verdict;
+import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.result.Comparison;
+import dev.losscompare.core.result.MetricResult;
+import dev.losscompare.core.result.Revision;
+import dev.losscompare.core.result.Verdict;
 import dev.losscompare.reports.series.CaseSeries;
 import dev.losscompare.reports.text.Fmt;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.losscompare.reports.series;
 
-import dev.losscompare.domain.CaseResult;
-import dev.losscompare.domain.MetricResult;
+import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.result.MetricResult;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.losscompare.reports.series;
 
-import dev.losscompare.domain.CaseResult;
-import dev.losscompare.domain.MetricsFile;
-import dev.losscompare.domain.RunInfo;
-import dev.losscompare.domain.RunSeries;
-import dev.losscompare.domain.UnreadableSeriesException;
+import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.series.MetricsFile;
+import dev.losscompare.core.result.RunInfo;
+import dev.losscompare.core.series.RunSeries;
+import dev.losscompare.core.series.UnreadableSeriesException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

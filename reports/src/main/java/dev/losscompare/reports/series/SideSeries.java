@@ -1,7 +1,7 @@
 package dev.losscompare.reports.series;
 
-import dev.losscompare.domain.RunSeries;
-import dev.losscompare.domain.StepRecord;
+import dev.losscompare.core.series.RunSeries;
+import dev.losscompare.core.series.StepRecord;
 import java.util.Map;
 import java.util.TreeMap;
 

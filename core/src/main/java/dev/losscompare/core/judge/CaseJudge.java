@@ -1,0 +1,163 @@
+package dev.losscompare.core.judge;
+
+import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.judge.ComparisonMode;
+import dev.losscompare.core.result.MetricResult;
+import dev.losscompare.core.result.RunInfo;
+import dev.losscompare.core.result.Verdict;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns two sides of a case into a verdict. The rules, in order, so that nothing undecided is a
+ * PASS: a value difference on a step both sides have is a FAIL (a fact even if a run crashed
+ * later); a step only one side has is a FAIL when both runs finished; anything else that stops a
+ * full comparison — a crash, a timeout, an unreadable series, NaN on both sides, a missing metric,
+ * a side with other steps than 1..N (a short baseline is never blamed on the test) — is an ERROR,
+ * and then no metric of the case is a PASS.
+ */
+public final class CaseJudge {
+    private CaseJudge() {}
+
+    public record CaseId(String name, String model, String flavor, String config) {
+        /** "llama3 debugmodel"; a suite case named otherwise is "llama3_flex (llama3 debugmodel_flex_attn)". */
+        public String label() {
+            boolean noFlavor = flavor == null || flavor.isEmpty();
+            String text = noFlavor ? model : model + " " + flavor;
+            String derived = (noFlavor ? model : model + "_" + flavor).replaceAll("[^A-Za-z0-9._-]", "_");
+            return name.equals(derived) ? text : name + " (" + text + ")";
+        }
+    }
+
+    /** How a case is compared and why (null reason: as requested on the command line). */
+    public record CaseMode(ComparisonMode mode, String reason) {
+        public static CaseMode requested(ComparisonMode mode) {
+            return new CaseMode(mode, null);
+        }
+    }
+
+    /**
+     * @param baselineSteps steps the baseline must have (1..N), or null when its length is not
+     *                      known in advance (an imported file)
+     * @param testSteps     steps the test run must have (1..N), or null when not known (an existing run)
+     */
+    public static Judgement judge(CaseId id, SideResult baseline, SideResult test, List<String> metrics,
+                                  CaseMode requestedMode, Integer baselineSteps, Integer testSteps) {
+        CaseMode caseMode = limitedByPrecision(requestedMode, baseline, test);
+        ComparisonMode mode = caseMode.mode();
+        String runError = join(baseline.info().error(), test.info().error());
+        if (baseline.series() == null || test.series() == null) {
+            return error(id, runError == null ? "no series to compare" : runError, metrics, baseline.info(), test.info(), caseMode);
+        }
+        boolean bothFinished = !baseline.failed() && !test.failed();
+        Integer inputsAt = SeriesDiff.inputsDivergeAt(baseline.series(), test.series());
+        String stepCountProblem = bothFinished ? StepCount.problem(baseline, baselineSteps, test, testSteps) : null;
+        // A baseline that is itself incomplete is no reference: a step only the test has proves nothing.
+        boolean baselineComplete = baselineSteps == null || StepCount.isComplete(baseline.series(), baselineSteps);
+
+        List<MetricDiff> diffs = new ArrayList<>();
+        List<MetricResult> results = new ArrayList<>();
+        Set<String> failures = new LinkedHashSet<>();
+        Set<String> problems = new LinkedHashSet<>();
+        Verdict verdict = Verdict.PASS;
+        for (String metric : metrics) {
+            MetricDiff d = SeriesDiff.diff(baseline.series(), test.series(), metric, mode);
+            diffs.add(d);
+            Divergence div = d.divergence();
+            Verdict v;
+            String message;
+            if (div != null && (div.reason().isValueDifference() || (bothFinished && baselineComplete))) {
+                v = Verdict.FAIL;
+                message = div.reason().isValueDifference() ? div.message() : metric + ": " + div.message();
+                failures.add(div.reason() == DivergenceReason.VALUE
+                        ? message + " (max rel diff " + Numbers.sci(d.maxRelDiff()) + ")"
+                        : div.reason().isValueDifference() ? message : div.message());
+            } else if (d.problem() != null) {
+                v = Verdict.ERROR;
+                message = d.problem();
+                problems.add(message);
+            } else if (!bothFinished) {
+                v = Verdict.ERROR;
+                message = runError;
+            } else if (stepCountProblem != null) {
+                v = Verdict.ERROR;
+                message = stepCountProblem;
+                problems.add(message);
+            } else {
+                v = Verdict.PASS;
+                message = metric + " " + mode.agreement() + " over " + d.comparedSteps() + " steps";
+            }
+            verdict = verdict.worst(v);
+            results.add(new MetricResult(metric, v, v == Verdict.FAIL ? div.step() : null,
+                    v == Verdict.FAIL ? div.baseline() : null, v == Verdict.FAIL ? div.test() : null,
+                    d.maxAbsDiff(), d.maxRelDiff(), d.meanAbsDiff(), d.comparedSteps(), message));
+        }
+        // A proven difference decides the case even if a run also failed afterwards.
+        if (!failures.isEmpty()) verdict = Verdict.FAIL;
+        String error = verdict == Verdict.PASS ? null : join(runError, problems.isEmpty() ? null : String.join("; ", problems));
+        if (verdict == Verdict.ERROR) results = undecided(results, error);
+
+        String inputs = inputsAt == null ? null
+                : "inputs diverged at step " + inputsAt + " (data_fingerprint differs: a data-pipeline change, not the model)";
+        String why = caseMode.reason() == null ? "" : " [" + mode.describe() + ": " + caseMode.reason() + "]";
+        String line = switch (verdict) {
+            case PASS -> "PASS " + id.label() + ": " + String.join(", ", metrics) + " " + mode.agreement() + " over "
+                    + diffs.get(0).comparedSteps() + " steps" + (inputs == null ? "" : "; " + inputs) + why;
+            case FAIL -> "FAIL " + id.label() + ": " + (inputs == null ? "" : inputs + "; ")
+                    + String.join("; ", failures) + (runError == null ? "" : "; " + runError) + why;
+            case ERROR -> "ERROR " + id.label() + ": " + (inputs == null ? "" : inputs + "; ") + error;
+        };
+        CaseResult r = new CaseResult(id.name(), id.model(), id.flavor(), id.config(), verdict,
+                verdict == Verdict.PASS ? null : error, inputsAt, baseline.info(), test.info(), results, null,
+                mode, caseMode.reason());
+        return new Judgement(r, diffs, line);
+    }
+
+    /**
+     * Values read from printed text cannot be compared bitwise: a bitwise request becomes a
+     * comparison at the coarser side's decimals, and the case says why.
+     */
+    static CaseMode limitedByPrecision(CaseMode requested, SideResult baseline, SideResult test) {
+        Integer d = test.decimals();
+        if (baseline.decimals() != null) d = d == null ? baseline.decimals() : Integer.valueOf(Math.min(d, baseline.decimals()));
+        if (d == null) return requested;
+        String why = "a side was read from text printed with " + d + " decimals: bitwise is not possible from logs;"
+                + " use TensorBoard or JSONL for exact values";
+        String reason = requested.reason() == null ? why : requested.reason() + "; " + why;
+        return new CaseMode(requested.mode().isBitwise() ? ComparisonMode.atDecimals(d) : requested.mode(), reason);
+    }
+
+    /** A case that could not be compared at all (no build, no seed, no golden, no series): ERROR on every metric. */
+    public static Judgement error(CaseId id, String why, List<String> metrics, RunInfo baseline, RunInfo test, CaseMode caseMode) {
+        List<MetricResult> results = new ArrayList<>();
+        for (String m : metrics) results.add(new MetricResult(m, Verdict.ERROR, null, null, null, 0, 0, 0, 0, why));
+        CaseResult r = new CaseResult(id.name(), id.model(), id.flavor(), id.config(), Verdict.ERROR, why, null,
+                baseline, test, results, null, caseMode == null ? null : caseMode.mode(), caseMode == null ? null : caseMode.reason());
+        return new Judgement(r, List.of(), "ERROR " + id.label() + ": " + why);
+    }
+
+    /** An empty record of a side that never ran. */
+    public static RunInfo notRun(String side) {
+        return new RunInfo(side, List.of(), null, null, null, null, null, false, Map.of());
+    }
+
+    /** In an ERROR case no metric is a PASS: what did compare equal is said in its message, not its verdict. */
+    private static List<MetricResult> undecided(List<MetricResult> results, String caseError) {
+        List<MetricResult> out = new ArrayList<>();
+        for (MetricResult m : results) {
+            out.add(m.verdict() != Verdict.PASS ? m : new MetricResult(m.metric(), Verdict.ERROR, null, null, null,
+                    m.maxAbsDiff(), m.maxRelDiff(), m.meanAbsDiff(), m.comparedSteps(),
+                    m.message() + ", but the case could not be decided: " + caseError));
+        }
+        return out;
+    }
+
+    private static String join(String a, String b) {
+        if (a == null) return b;
+        if (b == null) return a;
+        return a + "; " + b;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.losscompare.core.judge;
+
+import java.util.List;
+
+/**
+ * The raw diff of one metric. {@code rows} is the step table (common steps only), {@code problem}
+ * names a reason the metric cannot pass on its own (absent metric, NaN on both sides, no steps).
+ */
+public record MetricDiff(String metric, Divergence divergence, String problem,
+                         double maxAbsDiff, double maxRelDiff, double meanAbsDiff, int comparedSteps,
+                         List<Row> rows) {
+    public record Row(int step, Double baseline, Double test) {
+        public Double difference() {
+            return baseline == null || test == null ? null : test - baseline;
+        }
+    }
+}

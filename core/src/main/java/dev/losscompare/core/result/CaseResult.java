@@ -1,0 +1,70 @@
+package dev.losscompare.core.result;
+
+import dev.losscompare.core.judge.ComparisonMode;
+
+import java.util.List;
+
+/**
+ * One model case of a comparison (e.g. "llama3_debugmodel"): both runs and the per-metric diffs.
+ * {@code inputsDivergeAtStep} is the first step whose data_fingerprint differs (a data-pipeline
+ * change, not a model change), or null. {@code error} explains an ERROR verdict. {@code note} is
+ * context that does not change the verdict. {@code mode} is how this case was compared and
+ * {@code modeReason} why (e.g. "environment differs from the golden's: blas_core SkylakeX -> Haswell");
+ * both are null in comparison.json files of schema 1, where the comparison's mode applied to every case.
+ * {@code diagnosis} says where two trained runs part (null: not diagnosed; absent from older files).
+ */
+public record CaseResult(
+        String name,
+        String model,
+        String flavor,
+        String config,
+        Verdict verdict,
+        String error,
+        Integer inputsDivergeAtStep,
+        RunInfo baseline,
+        RunInfo test,
+        List<MetricResult> metrics,
+        String note,
+        ComparisonMode mode,
+        String modeReason,
+        Diagnosis diagnosis) {
+    public CaseResult {
+        metrics = metrics == null ? List.of() : List.copyOf(metrics);
+    }
+
+    public CaseResult(String name, String model, String flavor, String config, Verdict verdict, String error,
+                      Integer inputsDivergeAtStep, RunInfo baseline, RunInfo test, List<MetricResult> metrics, String note) {
+        this(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, note, null, null);
+    }
+
+    /** A case without a diagnosis. */
+    public CaseResult(String name, String model, String flavor, String config, Verdict verdict, String error,
+                      Integer inputsDivergeAtStep, RunInfo baseline, RunInfo test, List<MetricResult> metrics, String note,
+                      ComparisonMode mode, String modeReason) {
+        this(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, note, mode, modeReason,
+                null);
+    }
+
+    /** The same case with where its runs part. */
+    public CaseResult withDiagnosis(Diagnosis d) {
+        return new CaseResult(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, note,
+                mode, modeReason, d);
+    }
+
+    /** The same case with a note added (context that does not change the verdict). */
+    public CaseResult withNote(String text) {
+        return new CaseResult(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics,
+                note == null ? text : note + "; " + text, mode, modeReason, diagnosis);
+    }
+
+    /** The mode this case was compared in; for schema-1 records, the comparison's. */
+    public ComparisonMode modeOr(ComparisonMode comparisonMode) {
+        return mode != null ? mode : comparisonMode != null ? comparisonMode : ComparisonMode.bitwise();
+    }
+
+    /** A case with nothing to note. */
+    public CaseResult(String name, String model, String flavor, String config, Verdict verdict, String error,
+                      Integer inputsDivergeAtStep, RunInfo baseline, RunInfo test, List<MetricResult> metrics) {
+        this(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, null);
+    }
+}

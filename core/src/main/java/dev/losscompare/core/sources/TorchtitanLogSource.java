@@ -1,0 +1,121 @@
+package dev.losscompare.core.sources;
+
+import dev.losscompare.core.series.RunSeries;
+import dev.losscompare.core.series.StepRecord;
+import dev.losscompare.core.series.UnreadableSeriesException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Text logs with torchtitan's step lines. torchtitan (6a3a9da9) logs each step as
+ * {@code step: {step:2}  loss: {loss:7.4f}  grad_norm: {grad_norm:7.4f}  memory: ...}
+ * (torchtitan/components/metrics.py:440-449), each field preceded by an ANSI colour code unless
+ * metrics.disable_color_printing (torchtitan/tools/utils.py:127-138), behind the logging prefix
+ * {@code [titan] %(asctime)s - %(name)s - %(levelname)s - } (torchtitan/tools/logging.py:20-22);
+ * torchrun's --role rank --tee 3 (run_train.sh:22-23) puts {@code [rankN]:} in front.
+ * This project's trainer prints the same step line without the prefixes.
+ *
+ * <p>Values carry the precision they were printed with (4 decimals for torchtitan's format).
+ * When lines carry rank prefixes only one rank's lines are read: rank 0 unless another is chosen.
+ */
+final class TorchtitanLogSource {
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
+    private static final Pattern RANK = Pattern.compile("^\\[rank(\\d+)\\]:");
+    // "validate step:" lines (metrics.py:477-483) are validation, not training steps.
+    private static final Pattern STEP = Pattern.compile(
+            "(?<![A-Za-z_])(?<!validate )step:\\s*(\\d+)\\s+loss:\\s*(\\S+)\\s+grad_norm:\\s*(\\S+)");
+
+    private TorchtitanLogSource() {}
+
+    /** True when some line of {@code lines} is a torchtitan step line (used by format detection). */
+    static boolean hasStepLine(List<String> lines) {
+        for (String line : lines) {
+            if (STEP.matcher(ANSI.matcher(line).replaceAll("")).find()) return true;
+        }
+        return false;
+    }
+
+    static SourcedSeries read(Path file, SourceOptions options) {
+        List<String> lines = readLines(file);
+        Map<Integer, List<Numbered>> byRank = new TreeMap<>();
+        List<Numbered> unprefixed = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = ANSI.matcher(lines.get(i)).replaceAll("");
+            Matcher rank = RANK.matcher(line);
+            if (rank.find()) {
+                byRank.computeIfAbsent(Integer.parseInt(rank.group(1)), r -> new ArrayList<>())
+                        .add(new Numbered(i + 1, line.substring(rank.end())));
+            } else {
+                unprefixed.add(new Numbered(i + 1, line));
+            }
+        }
+        List<Numbered> chosen;
+        if (byRank.isEmpty()) {
+            if (options.rank() != null) {
+                throw new UnreadableSeriesException(file + ": no [rankN]: line prefixes, so there is no rank "
+                        + options.rank() + " to select (drop the rank selector)");
+            }
+            chosen = unprefixed;
+        } else {
+            int rank = options.rank() == null ? 0 : options.rank();
+            chosen = byRank.getOrDefault(rank, List.of());
+            if (!hasStepLine(chosen.stream().map(Numbered::text).toList())) {
+                TreeSet<Integer> withSteps = new TreeSet<>();
+                byRank.forEach((r, ls) -> { if (hasStepLine(ls.stream().map(Numbered::text).toList())) withSteps.add(r); });
+                throw new UnreadableSeriesException(file + ": no step lines of rank " + rank
+                        + (withSteps.isEmpty() ? "" : " (ranks with step lines: " + withSteps + ")"));
+            }
+        }
+        return parse(file, chosen);
+    }
+
+    private static SourcedSeries parse(Path file, List<Numbered> lines) {
+        List<StepRecord> steps = new ArrayList<>();
+        Map<Integer, Integer> lineOfStep = new HashMap<>();
+        Map<String, Integer> decimals = new LinkedHashMap<>();
+        int previous = Integer.MIN_VALUE;
+        for (Numbered line : lines) {
+            Matcher m = STEP.matcher(line.text());
+            if (!m.find()) continue;
+            int step = Integer.parseInt(m.group(1));
+            Integer before = lineOfStep.putIfAbsent(step, line.number());
+            if (before != null) {
+                throw new UnreadableSeriesException(file + ":" + line.number() + ": step " + step + " again (first at line "
+                        + before + "); a restarted run? select one run's lines");
+            }
+            if (step < previous) {
+                throw new UnreadableSeriesException(file + ":" + line.number() + ": step " + step + " after step " + previous);
+            }
+            previous = step;
+            Map<String, Double> values = new LinkedHashMap<>();
+            values.put("loss", PrintedNumbers.parse(file, line.number(), "loss", m.group(2), decimals));
+            values.put("grad_norm", PrintedNumbers.parse(file, line.number(), "grad_norm", m.group(3), decimals));
+            steps.add(new StepRecord(step, values, null));
+        }
+        if (steps.isEmpty()) throw new UnreadableSeriesException(file + ": no torchtitan step lines (step: N  loss: X  grad_norm: Y)");
+        Map<String, ValuePrecision> precision = new LinkedHashMap<>();
+        decimals.forEach((metric, d) -> precision.put(metric, ValuePrecision.decimals(d)));
+        return new SourcedSeries(file, SeriesFormat.TORCHTITAN_LOG, new RunSeries(Map.of(), steps), precision);
+    }
+
+    static List<String> readLines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UnreadableSeriesException(file + ": cannot read log (" + e.getMessage() + ")");
+        }
+    }
+
+    private record Numbered(int number, String text) {}
+}

@@ -1,8 +1,0 @@
-package dev.losscompare.domain;
-
-/** A metrics file that is missing, truncated or malformed. The message names the file and line. */
-public class UnreadableSeriesException extends RuntimeException {
-    public UnreadableSeriesException(String message) {
-        super(message);
-    }
-}

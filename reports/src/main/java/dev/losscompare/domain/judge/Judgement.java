@@ -1,7 +1,0 @@
-package dev.losscompare.domain.judge;
-
-import dev.losscompare.domain.CaseResult;
-import java.util.List;
-
-/** A decided case: the model record, the diffs behind it (for the step tables) and the verdict line. */
-public record Judgement(CaseResult result, List<MetricDiff> diffs, String verdictLine) {}
