@@ -77,12 +77,4 @@ final class DecoderStack {
         for (TransformerBlock b : layers) active -= b.feedForward().inactiveParams();
         return 6.0 * active + 12.0 * layers.size() * nHeads * headDim * seqLen;
     }
-
-    /** Flex flavors need masks from attentionMasks(); sdpa flavors take none. */
-    static void checkMasks(boolean flex, AttentionMasks masks) {
-        if (flex != (masks != null)) {
-            throw new IllegalArgumentException(flex ? "flex attention needs masks from attentionMasks()"
-                    : "sdpa attention takes no masks");
-        }
-    }
 }

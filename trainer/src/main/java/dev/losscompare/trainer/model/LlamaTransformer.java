@@ -8,21 +8,24 @@ import org.bytedeco.pytorch.Tensor;
  * and a SwiGLU or MoE feed-forward. iRoPE layers (llama4) choose between the chunked and the
  * global mask, and NoPE layers get no rotary embedding.
  */
-public final class LlamaTransformer implements Model {
+public final class LlamaTransformer extends DecoderModel {
     private final LlamaArgs args;
-    private final DecoderStack stack;
 
     public LlamaTransformer(LlamaArgs args, long maxSeqLen, Device device) {
-        this.args = args;
-        RotaryEmbedding rope = RotaryEmbedding.llama(args.headDim(), maxSeqLen, args.ropeTheta(), args.ropeScaling(), device);
-        this.stack = new DecoderStack(device, args.vocabSize(), args.dim(), args.nLayers(), args.normEps(),
+        this(args, RotaryEmbedding.llama(args.headDim(), maxSeqLen, args.ropeTheta(), args.ropeScaling(), device), device);
+    }
+
+    private LlamaTransformer(LlamaArgs args, RotaryEmbedding rope, Device device) {
+        super(new DecoderStack(device, args.vocabSize(), args.dim(), args.nLayers(), args.normEps(),
                 (params, i) -> new TransformerBlock(params, i, args.dim(), args.normEps(),
                         TransformerBlock.ParamOrder.NORMS_LAST,
                         prefix -> new GqaAttention(params, prefix, args.dim(), args.nHeads(), args.nKvHeads(),
                                 args.usesRope(i) ? rope : null),
                         prefix -> !args.moeEnabled(i)
                                 ? new FeedForward(params, prefix + "feed_forward.", args.dim(), args.ffnHidden())
-                                : new MoE(params, prefix + "moe.", args.dim(), args.moe())));
+                                : new MoE(params, prefix + "moe.", args.dim(), args.moe()))),
+                args.flexAttention(), args.nHeads(), args.headDim());
+        this.args = args;
     }
 
     @Override
@@ -35,28 +38,7 @@ public final class LlamaTransformer implements Model {
     }
 
     @Override
-    public Tensor forward(Tensor tokens, AttentionMasks masks) {
-        DecoderStack.checkMasks(args.flexAttention(), masks);
-        return stack.forward(tokens, i -> masks == null ? null : args.chunkedAttention(i) ? masks.local() : masks.global());
-    }
-
-    @Override
-    public Parameters parameters() {
-        return stack.parameters();
-    }
-
-    @Override
-    public void afterOptimizerStep() {
-        stack.afterOptimizerStep();
-    }
-
-    @Override
-    public java.util.List<Tensor> loadBalanceCounts() {
-        return stack.loadBalanceCounts();
-    }
-
-    @Override
-    public double flopsPerToken(long seqLen) {
-        return stack.flopsPerToken(args.nHeads(), args.headDim(), seqLen);
+    protected Tensor maskOfLayer(AttentionMasks masks, int layerId) {
+        return args.chunkedAttention(layerId) ? masks.local() : masks.global();
     }
 }

@@ -7,35 +7,23 @@ import org.bytedeco.pytorch.Tensor;
  * Test-only: the llama3 sdpa model built exactly like LlamaTransformer, except that one layer's
  * RMSNorm eps is changed, the kind of slip a trace must locate.
  */
-final class OneLayerEpsLlama implements Model {
-    private final DecoderStack stack;
-
+final class OneLayerEpsLlama extends DecoderModel {
     OneLayerEpsLlama(LlamaArgs args, long maxSeqLen, Device device, int layer, double eps) {
-        RotaryEmbedding rope = RotaryEmbedding.llama(args.headDim(), maxSeqLen, args.ropeTheta(), args.ropeScaling(), device);
-        this.stack = new DecoderStack(device, args.vocabSize(), args.dim(), args.nLayers(), args.normEps(),
+        this(args, RotaryEmbedding.llama(args.headDim(), maxSeqLen, args.ropeTheta(), args.ropeScaling(), device),
+                device, layer, eps);
+    }
+
+    private OneLayerEpsLlama(LlamaArgs args, RotaryEmbedding rope, Device device, int layer, double eps) {
+        super(new DecoderStack(device, args.vocabSize(), args.dim(), args.nLayers(), args.normEps(),
                 (params, i) -> new TransformerBlock(params, i, args.dim(), i == layer ? eps : args.normEps(),
                         TransformerBlock.ParamOrder.NORMS_LAST,
                         prefix -> new GqaAttention(params, prefix, args.dim(), args.nHeads(), args.nKvHeads(), rope),
-                        prefix -> new FeedForward(params, prefix + "feed_forward.", args.dim(), args.ffnHidden())));
+                        prefix -> new FeedForward(params, prefix + "feed_forward.", args.dim(), args.ffnHidden()))),
+                false, args.nHeads(), args.headDim());
     }
 
     @Override
     public AttentionMasks attentionMasks(Tensor tokens, long eosId) {
         return null;
-    }
-
-    @Override
-    public Tensor forward(Tensor tokens, AttentionMasks masks) {
-        return stack.forward(tokens, i -> null);
-    }
-
-    @Override
-    public Parameters parameters() {
-        return stack.parameters();
-    }
-
-    @Override
-    public double flopsPerToken(long seqLen) {
-        return 0;
     }
 }
