@@ -1,5 +1,11 @@
-package dev.losscompare.trainer.model;
+package dev.losscompare.trainer.model.llama3;
 
+import dev.losscompare.trainer.model.AttentionMasks;
+import dev.losscompare.trainer.model.DecoderModel;
+import dev.losscompare.trainer.model.DecoderStack;
+import dev.losscompare.trainer.model.FeedForward;
+import dev.losscompare.trainer.model.RotaryEmbedding;
+import dev.losscompare.trainer.model.TransformerBlock;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 

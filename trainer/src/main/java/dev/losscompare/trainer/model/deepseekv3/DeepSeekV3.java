@@ -1,5 +1,13 @@
-package dev.losscompare.trainer.model;
+package dev.losscompare.trainer.model.deepseekv3;
 
+import dev.losscompare.trainer.model.AttentionMasks;
+import dev.losscompare.trainer.model.DecoderModel;
+import dev.losscompare.trainer.model.DecoderStack;
+import dev.losscompare.trainer.model.FeedForward;
+import dev.losscompare.trainer.model.MaskFactory;
+import dev.losscompare.trainer.model.MoE;
+import dev.losscompare.trainer.model.RotaryEmbedding;
+import dev.losscompare.trainer.model.TransformerBlock;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 
@@ -24,7 +32,7 @@ public final class DeepSeekV3 extends DecoderModel {
                         prefix -> new LatentAttention(params, prefix, args, rope),
                         prefix -> i < args.nDenseLayers()
                                 ? new FeedForward(params, prefix + "feed_forward.", args.dim(), args.interDim())
-                                : new MoE(params, prefix + "moe.", args.dim(), args.moe()))),
+                                : new MoE(params, prefix + "moe.", args.dim(), args.moeInterDim(), args.moe()))),
                 args.flexAttention(), args.nHeads(), args.qkHeadDim());
         this.args = args;
     }
