@@ -1,5 +1,12 @@
-package dev.losscompare.trainer.model;
+package dev.losscompare.trainer.model.llama3;
 
+import dev.losscompare.trainer.model.Init;
+import dev.losscompare.trainer.model.ModuleProbe;
+import dev.losscompare.trainer.model.Ops;
+import dev.losscompare.trainer.model.Parameters;
+import dev.losscompare.trainer.model.RotaryEmbedding;
+import dev.losscompare.trainer.model.ScaledDotProductAttention;
+import dev.losscompare.trainer.model.TransformerBlock;
 import org.bytedeco.pytorch.Tensor;
 
 /** Grouped-query attention (torchtitan's Attention): wq/wk/wv/wo, optional RoPE, one SDPA call. */

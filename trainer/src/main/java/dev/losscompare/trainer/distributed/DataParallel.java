@@ -1,4 +1,4 @@
-package dev.losscompare.trainer.dist;
+package dev.losscompare.trainer.distributed;
 
 import dev.losscompare.trainer.config.ConfigException;
 import dev.losscompare.trainer.config.JobConfig;

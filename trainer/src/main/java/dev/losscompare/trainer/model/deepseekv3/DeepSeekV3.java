@@ -1,5 +1,13 @@
-package dev.losscompare.trainer.model;
+package dev.losscompare.trainer.model.deepseekv3;
 
+import dev.losscompare.trainer.model.AttentionMasks;
+import dev.losscompare.trainer.model.DecoderModel;
+import dev.losscompare.trainer.model.DecoderStack;
+import dev.losscompare.trainer.model.FeedForward;
+import dev.losscompare.trainer.model.MaskFactory;
+import dev.losscompare.trainer.model.MoE;
+import dev.losscompare.trainer.model.RotaryEmbedding;
+import dev.losscompare.trainer.model.TransformerBlock;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 
@@ -8,52 +16,29 @@ import org.bytedeco.pytorch.Tensor;
  * (first layers) or MoE with shared experts (the rest). RoPE covers only the qk_rope_head_dim
  * part of each head.
  */
-public final class DeepSeekV3 implements Model {
+public final class DeepSeekV3 extends DecoderModel {
     private final DeepSeekV3Args args;
-    private final DecoderStack stack;
 
     public DeepSeekV3(DeepSeekV3Args args, long maxSeqLen, Device device) {
-        this.args = args;
         // YaRN and its softmax factor apply when seq_len exceeds original_seq_len (4096).
-        RotaryEmbedding rope = RotaryEmbedding.deepseek(args.qkRopeHeadDim(), maxSeqLen, args.ropeTheta(), args.yarn(), device);
+        this(args, RotaryEmbedding.deepseek(args.qkRopeHeadDim(), maxSeqLen, args.ropeTheta(), args.yarn(), device), device);
+    }
+
+    private DeepSeekV3(DeepSeekV3Args args, RotaryEmbedding rope, Device device) {
         // The final norm is nn.RMSNorm(dim) with the default eps (models/deepseek_v3/model/model.py:358).
-        this.stack = new DecoderStack(device, args.vocabSize(), args.dim(), args.nLayers(), null,
+        super(new DecoderStack(device, args.vocabSize(), args.dim(), args.nLayers(), null,
                 (params, i) -> new TransformerBlock(params, i, args.dim(), args.normEps(),
                         TransformerBlock.ParamOrder.NORMS_BEFORE_FEED_FORWARD,
                         prefix -> new LatentAttention(params, prefix, args, rope),
                         prefix -> i < args.nDenseLayers()
                                 ? new FeedForward(params, prefix + "feed_forward.", args.dim(), args.interDim())
-                                : new MoE(params, prefix + "moe.", args.dim(), args.moe())));
+                                : new MoE(params, prefix + "moe.", args.dim(), args.moeInterDim(), args.moe()))),
+                args.flexAttention(), args.nHeads(), args.qkHeadDim());
+        this.args = args;
     }
 
     @Override
     public AttentionMasks attentionMasks(Tensor tokens, long eosId) {
         return args.flexAttention() ? AttentionMasks.of(MaskFactory.blockCausal(tokens, eosId)) : null;
-    }
-
-    @Override
-    public Tensor forward(Tensor tokens, AttentionMasks masks) {
-        DecoderStack.checkMasks(args.flexAttention(), masks);
-        return stack.forward(tokens, i -> masks == null ? null : masks.global());
-    }
-
-    @Override
-    public Parameters parameters() {
-        return stack.parameters();
-    }
-
-    @Override
-    public void afterOptimizerStep() {
-        stack.afterOptimizerStep();
-    }
-
-    @Override
-    public java.util.List<Tensor> loadBalanceCounts() {
-        return stack.loadBalanceCounts();
-    }
-
-    @Override
-    public double flopsPerToken(long seqLen) {
-        return stack.flopsPerToken(args.nHeads(), args.qkHeadDim(), seqLen);
     }
 }

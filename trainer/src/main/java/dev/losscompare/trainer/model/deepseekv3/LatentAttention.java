@@ -1,5 +1,12 @@
-package dev.losscompare.trainer.model;
+package dev.losscompare.trainer.model.deepseekv3;
 
+import dev.losscompare.trainer.model.Init;
+import dev.losscompare.trainer.model.ModuleProbe;
+import dev.losscompare.trainer.model.Ops;
+import dev.losscompare.trainer.model.Parameters;
+import dev.losscompare.trainer.model.RotaryEmbedding;
+import dev.losscompare.trainer.model.ScaledDotProductAttention;
+import dev.losscompare.trainer.model.TransformerBlock;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;

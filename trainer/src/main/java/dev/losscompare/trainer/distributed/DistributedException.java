@@ -1,4 +1,4 @@
-package dev.losscompare.trainer.dist;
+package dev.losscompare.trainer.distributed;
 
 /** A rendezvous or collective failed; the message is one line that says what to do. */
 public final class DistributedException extends RuntimeException {

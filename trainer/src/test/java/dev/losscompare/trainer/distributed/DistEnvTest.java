@@ -1,4 +1,4 @@
-package dev.losscompare.trainer.dist;
+package dev.losscompare.trainer.distributed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.losscompare.trainer.dist;
+package dev.losscompare.trainer.distributed;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.losscompare.trainer.model;
+package dev.losscompare.trainer.model.llama3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.losscompare.trainer.config.ConfigLoader;
 import dev.losscompare.trainer.config.JobConfig;
 import dev.losscompare.trainer.data.ByteTokenizer;
+import dev.losscompare.trainer.model.Model;
+import dev.losscompare.trainer.model.Ops;
 import dev.losscompare.trainer.trace.StepTrace;
 import dev.losscompare.trainer.trace.Tracer;
 import dev.losscompare.trainer.train.Runtime;
@@ -33,7 +35,7 @@ class TraceLocatesChangeTest {
 
     @Test
     void aChangedNormEpsInLayerTwoDivergesFirstAtLayerTwosAttentionNorm() throws Exception {
-        LlamaArgs args = ModelRegistry.llama3Debug(ByteTokenizer.VOCAB_SIZE, false);
+        LlamaArgs args = Llama3Flavors.FLAVORS.args("debugmodel", ByteTokenizer.VOCAB_SIZE);
         List<JsonNode> reference = traceOneForward("reference", () -> new LlamaTransformer(args, SEQ_LEN, CPU));
         List<JsonNode> changed = traceOneForward("changed", () -> new OneLayerEpsLlama(args, SEQ_LEN, CPU, 2, 1e-3));
         assertEquals(reference.size(), changed.size());
