@@ -113,6 +113,7 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
         var judging = judge.judging();
         SourcedSeries a = read(baseline, baselineFormat);
         SourcedSeries b = read(test, testFormat);
+        for (SourcedSeries run : List.of(a, b)) if (run.note() != null) console.out().println("note: " + run.note());
         Instant started = Instant.now();
         Path out = OutputFolders.create(outputFolder, console.cwd(), name(baseline), name(test), started);
         Session session = new Session(console, out, null, null, null);
