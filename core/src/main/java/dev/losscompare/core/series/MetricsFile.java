@@ -1,5 +1,6 @@
 package dev.losscompare.core.series;
 
+import dev.losscompare.core.io.IoMessages;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,7 +32,7 @@ public final class MetricsFile {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UnreadableSeriesException(file + ": cannot read metrics file (" + e.getMessage() + ")");
+            throw new UnreadableSeriesException(file + ": cannot read metrics file (" + IoMessages.describe(e) + ")");
         }
         Map<String, Object> meta = Map.of();
         List<StepRecord> steps = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.losscompare.core.sources;
 
+import dev.losscompare.core.io.IoMessages;
 import dev.losscompare.core.series.RunSeries;
 import dev.losscompare.core.series.StepRecord;
 import dev.losscompare.core.series.UnreadableSeriesException;
@@ -35,7 +36,7 @@ public final class LossFile {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UnreadableSeriesException(file + ": cannot read (" + e.getMessage() + ")");
+            throw new UnreadableSeriesException(file + ": cannot read (" + IoMessages.describe(e) + ")");
         }
         String first = lines.stream().filter(l -> !l.isBlank()).findFirst().orElse("");
         if (first.strip().startsWith("{")) return SeriesFiles.read(file);

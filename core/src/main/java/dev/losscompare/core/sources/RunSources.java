@@ -1,5 +1,6 @@
 package dev.losscompare.core.sources;
 
+import dev.losscompare.core.io.IoMessages;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,8 +46,8 @@ public final class RunSources {
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UnreadableSeriesException(path + ": cannot read as text (" + e.getMessage()
-                    + "); for TensorBoard files name the format: tensorboard");
+            throw new UnreadableSeriesException(path + ": cannot read as text (" + IoMessages.describe(e)
+                    + "); for a TensorBoard event file pass --format=tensorboard");
         }
         String first = text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(null);
         if (first == null) throw new UnreadableSeriesException(path + ": empty file");

@@ -1,5 +1,6 @@
 package dev.losscompare.core.sources;
 
+import dev.losscompare.core.io.IoMessages;
 import dev.losscompare.core.series.RunSeries;
 import dev.losscompare.core.series.StepRecord;
 import dev.losscompare.core.series.UnreadableSeriesException;
@@ -125,7 +126,7 @@ final class TorchtitanLogSource {
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UnreadableSeriesException(file + ": cannot read log (" + e.getMessage() + ")");
+            throw new UnreadableSeriesException(file + ": cannot read log (" + IoMessages.describe(e) + ")");
         }
     }
 

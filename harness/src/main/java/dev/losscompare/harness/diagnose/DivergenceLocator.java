@@ -17,6 +17,8 @@ import java.util.Set;
  * inputs, attention masks, module outputs, loss, gradients, optimizer step and parameters — and
  * names the first point where they part. Magnitudes come from the tensor summaries alone: the
  * L2 norms and max |x| of each side (an element-wise difference is not in a trace).
+ * Just over 250 lines on purpose: one method per trace stage, in the order the trainer emits
+ * them, reads as the walk itself; module alignment ({@link Alignment}) lives apart.
  */
 final class DivergenceLocator {
     private static final int NAMES_SHOWN = 5;

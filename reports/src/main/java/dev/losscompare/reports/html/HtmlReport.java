@@ -32,6 +32,9 @@ import java.util.TreeSet;
  * header, the verdict table and a section per case. Elements the tests count carry stable
  * classes: {@code tr.verdict-row}, {@code section.case}, {@code figure.curves},
  * {@code .chart-error}, each with {@code data-case} / {@code data-metric}.
+ * Longer than the other renderers on purpose: the page is read top to bottom, so its sections are
+ * written here in that order; the pieces with rules of their own (charts, the Where block, step
+ * rows, styles) live in their own classes.
  */
 public final class HtmlReport {
     static final String BASE_COLOR = "#1f77b4", TEST_COLOR = "#ff7f0e", DIFF_COLOR = "#6a3d9a";
