@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.losscompare.core.result.ComparisonJson;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -56,20 +53,16 @@ class BisectRealTrainerTest {
             edit(repoDir, "README.md", "(?s)\\z", "\n");
             commit(git, "README: a third trailing line");
 
-            ByteArrayOutputStream o = new ByteArrayOutputStream();
-            ByteArrayOutputStream e = new ByteArrayOutputStream();
             Path out = tmp.resolve("out");
-            Console console = new Console(repoDir, Map.of("LOSS_COMPARE_CACHE", CACHE.toString()),
-                    new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), false);
-            int exit = Main.execute(console, "bisect", good.name(), "HEAD", "--suite=configs/signoff.toml", "--cases=llama3",
-                    "--steps=2", "--jobs=1", "--train-options=--training.seq_len=32 --training.local_batch_size=2",
-                    "--output-folder=" + out);
-            String all = "exit " + exit + "\n--- stdout\n" + o + "--- stderr\n" + e;
+            HarnessRun r = HarnessRun.in(repoDir, CACHE, out, "bisect", good.name(), "HEAD", "--suite=configs/signoff.toml",
+                    "--cases=llama3", "--steps=2", "--jobs=1", "--train-options=--training.seq_len=32 --training.local_batch_size=2");
+            int exit = r.exit();
+            String all = r.toString();
             assertEquals(0, exit, all);
             JsonNode json = ComparisonJson.MAPPER.readTree(out.resolve("bisect.json").toFile());
             assertEquals(eps.name(), json.get("culprit").get("commit").asText(), all);
             assertTrue(json.get("probes").size() <= 4, all);
-            assertTrue(o.toString().contains("FAIL llama3 (llama3 debugmodel): loss differs from step 1"), all);
+            assertTrue(r.out().contains("FAIL llama3 (llama3 debugmodel): loss differs from step 1"), all);
             assertTrue(Files.isRegularFile(out.resolve("culprit/report.html")), all);
             assertTrue(git.status().call().isClean(), "the clone is untouched");
         }

@@ -330,16 +330,14 @@ class CompareFixtureTest {
     @Test
     void outputFolderDefaultsToATimestampedFolderUnderTheCwd() throws Exception {
         Path cwd = Files.createDirectories(tmp.resolve("elsewhere"));
-        var o = new java.io.ByteArrayOutputStream();
-        var ps = new java.io.PrintStream(o, true);
-        int exit = Main.execute(new Console(cwd, java.util.Map.of("LOSS_COMPARE_CACHE", repo.cache.toString()), ps, ps, false),
+        HarnessRun r = HarnessRun.interleaved(cwd, java.util.Map.of("LOSS_COMPARE_CACHE", repo.cache.toString()),
                 "--repo=" + repo.dir, "HEAD", ".", "--steps=2");
-        assertEquals(0, exit, o.toString());
+        assertEquals(0, r.exit(), r.out());
         try (var dirs = Files.list(cwd.resolve("loss_compare"))) {
             Path folder = dirs.findFirst().orElseThrow();
             assertTrue(folder.getFileName().toString().matches("\\d{8}T\\d{6}Z-HEAD-vs-worktree"), folder.toString());
             assertTrue(Files.exists(folder.resolve("comparison.json")));
-            assertTrue(o.toString().strip().endsWith("report: " + Path.of("loss_compare").resolve(folder.getFileName()).resolve("report.html")), o.toString());
+            assertTrue(r.out().strip().endsWith("report: " + Path.of("loss_compare").resolve(folder.getFileName()).resolve("report.html")), r.out());
         }
     }
 }

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.losscompare.core.result.ComparisonJson;
 import dev.losscompare.core.judge.ComparisonMode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,15 +17,15 @@ class DiffCommandTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private String out = "";
 
     private int diff(String... args) {
-        out.reset();
-        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
         String[] all = new String[args.length + 1];
         all[0] = "diff";
         System.arraycopy(args, 0, all, 1, args.length);
-        return Main.execute(new Console(dir, Map.of(), ps, ps, false), all);
+        HarnessRun r = HarnessRun.interleaved(dir, Map.of(), all);
+        out = r.out();
+        return r.exit();
     }
 
     /** Two ranks' lines as torchtitan's run_train.sh (torchrun --tee 3) prints them, with its colour codes. */

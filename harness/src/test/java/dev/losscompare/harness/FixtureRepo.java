@@ -1,9 +1,7 @@
 package dev.losscompare.harness;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,13 +76,8 @@ final class FixtureRepo implements AutoCloseable {
             out = outputs.resolve("run-" + runs.incrementAndGet());
             all.add("--output-folder=" + out);
         }
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
-        PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8);
-        int exit = Main.execute(new Console(dir, Map.of("LOSS_COMPARE_CACHE", cache.toString()), po, pe, false),
-                all.toArray(String[]::new));
-        return new Result(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8), out);
+        HarnessRun r = HarnessRun.at(dir, Map.of("LOSS_COMPARE_CACHE", cache.toString()), all.toArray(String[]::new));
+        return new Result(r.exit(), r.out(), r.err(), out);
     }
 
     /** Lines the fixture trainer logged to the cache's calls.log (one per invocation). */

@@ -19,12 +19,28 @@ record HarnessRun(int exit, String out, String err, Path folder) {
     static HarnessRun in(Path repoDir, Path cache, Path folder, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--output-folder=" + folder);
+        HarnessRun r = at(repoDir, Map.of("LOSS_COMPARE_CACHE", cache.toString()), all.toArray(String[]::new));
+        return new HarnessRun(r.exit, r.out, r.err, folder);
+    }
+
+    /** The command line as a user types it, in-process: cwd {@code cwd}, environment {@code env}, stdout and stderr apart. */
+    static HarnessRun at(Path cwd, Map<String, String> env, String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        Console console = new Console(repoDir, Map.of("LOSS_COMPARE_CACHE", cache.toString()),
-                new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), false);
-        int exit = Main.execute(console, all.toArray(String[]::new));
-        return new HarnessRun(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8), folder);
+        int exit = Main.execute(new Console(cwd, env, utf8(o), utf8(e), false), args);
+        return new HarnessRun(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8), null);
+    }
+
+    /** As {@link #at}, with stdout and stderr in one stream in the order written, as a terminal shows them: {@code out} holds both. */
+    static HarnessRun interleaved(Path cwd, Map<String, String> env, String... args) {
+        ByteArrayOutputStream both = new ByteArrayOutputStream();
+        PrintStream ps = utf8(both);
+        int exit = Main.execute(new Console(cwd, env, ps, ps, false), args);
+        return new HarnessRun(exit, both.toString(StandardCharsets.UTF_8), "", null);
+    }
+
+    private static PrintStream utf8(ByteArrayOutputStream sink) {
+        return new PrintStream(sink, true, StandardCharsets.UTF_8);
     }
 
     /** The first output line that starts with {@code prefix}. */

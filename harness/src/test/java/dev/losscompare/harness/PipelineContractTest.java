@@ -150,12 +150,10 @@ class PipelineContractTest {
             repo.commit("second");
             Path shallow = tmp.resolve("shallow");
             Git.cloneRepository().setURI(repo.dir.toUri().toString()).setDirectory(shallow.toFile()).setDepth(1).call().close();
-            var o = new java.io.ByteArrayOutputStream();
-            var ps = new java.io.PrintStream(o, true);
-            int exit = Main.execute(new Console(shallow, java.util.Map.of("LOSS_COMPARE_CACHE", repo.cache.toString()), ps, ps, false),
+            HarnessRun r = HarnessRun.interleaved(shallow, java.util.Map.of("LOSS_COMPARE_CACHE", repo.cache.toString()),
                     "HEAD~1", "HEAD", "--steps=2");
-            assertEquals(2, exit, o.toString());
-            assertTrue(o.toString().contains("this clone is shallow") && o.toString().contains("git fetch --unshallow"), o.toString());
+            assertEquals(2, r.exit(), r.out());
+            assertTrue(r.out().contains("this clone is shallow") && r.out().contains("git fetch --unshallow"), r.out());
         }
     }
 }

@@ -89,10 +89,8 @@ class TrainerAdapterTest {
     private record Run(int exit, String out) {}
 
     private Run run(Path dir, String... args) {
-        var o = new java.io.ByteArrayOutputStream();
-        var ps = new java.io.PrintStream(o, true, StandardCharsets.UTF_8);
-        int exit = Main.execute(new Console(dir, Map.of("LOSS_COMPARE_CACHE", tmp.resolve("cache").toString()), ps, ps, false), args);
-        return new Run(exit, o.toString(StandardCharsets.UTF_8));
+        HarnessRun r = HarnessRun.interleaved(dir, Map.of("LOSS_COMPARE_CACHE", tmp.resolve("cache").toString()), args);
+        return new Run(r.exit(), r.out());
     }
 
     @Test

@@ -63,17 +63,15 @@ class TrainerOutputsTest {
         Path jsonl = dir.resolve("metrics.jsonl"), tb = dir.resolve("tb"), log = dir.resolve("train.log");
         train(2, jsonl, tb, log);
 
-        var out = new java.io.ByteArrayOutputStream();
-        var ps = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
-        var console = new dev.losscompare.harness.Console(dir, java.util.Map.of(), ps, ps, false);
-        assertEquals(0, dev.losscompare.harness.Main.execute(console, "diff", jsonl.toString(), tb.toString(),
-                "--output-folder=" + dir.resolve("exact")), out.toString());
-        assertTrue(out.toString().contains("PASS llama3 debugmodel: loss, grad_norm identical over 2 steps\n"), out.toString());
-        out.reset();
-        assertEquals(0, dev.losscompare.harness.Main.execute(console, "diff", log.toString(), jsonl.toString(),
-                "--output-folder=" + dir.resolve("text")), out.toString());
-        assertTrue(out.toString().contains("loss, grad_norm equal at 4 decimals over 2 steps [at 4 decimals: a side was read from text"
-                + " printed with 4 decimals: bitwise is not possible from logs"), out.toString());
+        HarnessRun exact = HarnessRun.interleaved(dir, java.util.Map.of(), "diff", jsonl.toString(), tb.toString(),
+                "--output-folder=" + dir.resolve("exact"));
+        assertEquals(0, exact.exit(), exact.out());
+        assertTrue(exact.out().contains("PASS llama3 debugmodel: loss, grad_norm identical over 2 steps\n"), exact.out());
+        HarnessRun text = HarnessRun.interleaved(dir, java.util.Map.of(), "diff", log.toString(), jsonl.toString(),
+                "--output-folder=" + dir.resolve("text"));
+        assertEquals(0, text.exit(), text.out());
+        assertTrue(text.out().contains("loss, grad_norm equal at 4 decimals over 2 steps [at 4 decimals: a side was read from text"
+                + " printed with 4 decimals: bitwise is not possible from logs"), text.out());
     }
 
     /** The real trainer at tiny shapes, writing its metrics file, TensorBoard folder and log. */

@@ -48,11 +48,8 @@ class UsageTest {
 
     @Test
     void outsideAGitRepositoryIsExitTwo() {
-        var o = new java.io.ByteArrayOutputStream();
-        var ps = new java.io.PrintStream(o, true);
-        int exit = Main.execute(new Console(tmp, java.util.Map.of("LOSS_COMPARE_CACHE", tmp.resolve("c").toString()), ps, ps, false),
-                "HEAD", "HEAD");
-        assertEquals(2, exit);
-        assertTrue(o.toString().startsWith("loss_compare: not inside a git repository: "), o.toString());
+        HarnessRun r = HarnessRun.interleaved(tmp, java.util.Map.of("LOSS_COMPARE_CACHE", tmp.resolve("c").toString()), "HEAD", "HEAD");
+        assertEquals(2, r.exit());
+        assertTrue(r.out().startsWith("loss_compare: not inside a git repository: "), r.out());
     }
 }
