@@ -67,8 +67,8 @@ class DiagnoseRealTrainerTest {
         assertTrue(line.endsWith("everything before it is bitwise identical"), line);
 
         Diagnosis d = r.only().diagnosis();
-        assertEquals(Diagnosis.LOCATED, d.status());
-        assertEquals("forward", d.stage());
+        assertEquals(Diagnosis.Status.LOCATED, d.status());
+        assertEquals(Diagnosis.Stage.FORWARD, d.stage());
         assertEquals(1, d.step());
         assertEquals(1, d.tracedSteps());
         int first = indexOfFirst(d.modules());
@@ -110,7 +110,7 @@ class DiagnoseRealTrainerTest {
         var cases = ComparisonJson.read(r.folder().resolve("comparison.json")).cases();
         assertNull(cases.get(0).diagnosis(), "a passing case is not diagnosed");
         Diagnosis d = cases.get(1).diagnosis();
-        assertEquals("mask", d.stage());
+        assertEquals(Diagnosis.Stage.MASK, d.stage());
         MaskDiff document = d.masks().get(0), chunked = d.masks().get(1);
         assertEquals("document", document.kind());
         assertTrue(document.identical());
@@ -136,7 +136,7 @@ class DiagnoseRealTrainerTest {
         assertTrue(line.contains("; where: optimizer: gradients identical, parameters differ after step 1 (lr "), line);
         assertTrue(line.contains(" on both sides; "), "the lr is the same on both sides: " + line);
         Diagnosis d = r.only().diagnosis();
-        assertEquals("optimizer", d.stage());
+        assertEquals(Diagnosis.Stage.OPTIMIZER, d.stage());
         assertEquals(2, d.tracedSteps());
         assertTrue(d.modules().stream().allMatch(ModuleDiff::identical), "step 1's forward pass is identical");
     }
@@ -149,7 +149,7 @@ class DiagnoseRealTrainerTest {
         assertEquals(1, r.exit(), r.toString());
         String line = r.line("FAIL " + LLAMA3);
         assertTrue(line.contains("; where: inputs differ at step 1: tokens, labels (the data pipeline, not the model)"), line);
-        assertEquals("inputs", r.only().diagnosis().stage());
+        assertEquals(Diagnosis.Stage.INPUTS, r.only().diagnosis().stage());
     }
 
     @Test
@@ -187,7 +187,7 @@ class DiagnoseRealTrainerTest {
         assertEquals(0, forced.exit(), forced.toString());
         String line = forced.line("PASS " + LLAMA3);
         assertTrue(line.endsWith("; where: no difference in the traced steps 1-2: every traced event is bitwise identical"), line);
-        assertEquals(Diagnosis.NO_DIFFERENCE, forced.only().diagnosis().status());
+        assertEquals(Diagnosis.Status.NO_DIFFERENCE, forced.only().diagnosis().status());
     }
 
     @Test
@@ -205,7 +205,7 @@ class DiagnoseRealTrainerTest {
         r.line("no location for " + LLAMA3 + ": the test revision's trainer does not write traces (it rejects --debug.trace_steps: "
                 + "error: unknown key 'debug.trace_steps'");
         Diagnosis d = r.only().diagnosis();
-        assertEquals(Diagnosis.UNAVAILABLE, d.status());
+        assertEquals(Diagnosis.Status.UNAVAILABLE, d.status());
         assertNull(d.where());
         assertNotNull(d.reason());
     }

@@ -33,7 +33,7 @@ class WhereSectionTest {
     private Comparison withDiagnosis() throws Exception {
         Comparison c = Fixtures.sample(dir, 20);
         List<CaseResult> cases = new ArrayList<>();
-        Diagnosis d = new Diagnosis(Diagnosis.LOCATED, "forward", 1, WHERE, null, 1, List.of(
+        Diagnosis d = new Diagnosis(Diagnosis.Status.LOCATED, Diagnosis.Stage.FORWARD, 1, WHERE, null, 1, List.of(
                 new ModuleDiff("layers.0.attention", true, 3.0, 3.0, 0.5, 0.5, 0.0, null, null, false),
                 new ModuleDiff("layers.1.attention", false, 2.0, 2.1, 0.4, 0.41, 0.05, null, null, true),
                 new ModuleDiff("layers.1.ffn_norm", false, 16.0, 16.0000016, 1.0, 1.0, 1e-8, null, null, false),

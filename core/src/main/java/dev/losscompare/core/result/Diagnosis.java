@@ -1,5 +1,7 @@
 package dev.losscompare.core.result;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 
 /**
@@ -12,15 +14,58 @@ import java.util.List;
  * exactly this; nothing here is recomputed by them.
  */
 public record Diagnosis(
-        String status,
-        String stage,
+        Status status,
+        Stage stage,
         Integer step,
         String where,
         String reason,
         Integer tracedSteps,
         List<ModuleDiff> modules,
         List<MaskDiff> masks) {
-    public static final String LOCATED = "located", NO_DIFFERENCE = "no_difference", UNAVAILABLE = "unavailable";
+    /** What the diagnosis found; comparison.json carries {@link #json()}. */
+    public enum Status {
+        LOCATED("located"), NO_DIFFERENCE("no_difference"), UNAVAILABLE("unavailable");
+
+        private final String json;
+
+        Status(String json) {
+            this.json = json;
+        }
+
+        @JsonValue
+        public String json() {
+            return json;
+        }
+
+        @JsonCreator
+        public static Status of(String json) {
+            for (Status s : values()) if (s.json.equals(json)) return s;
+            throw new IllegalArgumentException("unknown diagnosis status '" + json + "'");
+        }
+    }
+
+    /** Where in a step's execution the first difference lies, in execution order; comparison.json carries {@link #json()}. */
+    public enum Stage {
+        STRUCTURE("structure"), INITIAL_WEIGHTS("initial_weights"), INPUTS("inputs"), MASK("mask"), FORWARD("forward"),
+        LOSS("loss"), BACKWARD("backward"), OPTIMIZER("optimizer");
+
+        private final String json;
+
+        Stage(String json) {
+            this.json = json;
+        }
+
+        @JsonValue
+        public String json() {
+            return json;
+        }
+
+        @JsonCreator
+        public static Stage of(String json) {
+            for (Stage s : values()) if (s.json.equals(json)) return s;
+            throw new IllegalArgumentException("unknown diagnosis stage '" + json + "'");
+        }
+    }
 
     public Diagnosis {
         modules = modules == null ? List.of() : List.copyOf(modules);
@@ -45,11 +90,11 @@ public record Diagnosis(
                            boolean identical, String onlyIn, String firstUsedBy) {}
 
     public static Diagnosis unavailable(String reason) {
-        return new Diagnosis(UNAVAILABLE, null, null, null, reason, null, List.of(), List.of());
+        return new Diagnosis(Status.UNAVAILABLE, null, null, null, reason, null, List.of(), List.of());
     }
 
     public boolean located() {
-        return LOCATED.equals(status);
+        return status == Status.LOCATED;
     }
 
     /** What the verdict line ends with: "; where: …", or nothing when there is no location. */
@@ -59,6 +104,6 @@ public record Diagnosis(
 
     /** The one line printed after the verdict when there is no location, else null. */
     public String explanation(String caseLabel) {
-        return UNAVAILABLE.equals(status) ? "no location for " + caseLabel + ": " + reason : null;
+        return status == Status.UNAVAILABLE ? "no location for " + caseLabel + ": " + reason : null;
     }
 }

@@ -1,5 +1,6 @@
 package dev.losscompare.harness.diagnose;
 
+import dev.losscompare.core.result.Diagnosis.Stage;
 import dev.losscompare.core.result.Diagnosis;
 import dev.losscompare.core.result.Diagnosis.MaskDiff;
 import dev.losscompare.core.result.Diagnosis.ModuleDiff;
@@ -40,17 +41,17 @@ final class DivergenceLocator {
     private Diagnosis walk() {
         List<Pair> init = Alignment.align(b.at("init_param", 0), t.at("init_param", 0));
         String structure = structure(init, "parameter");
-        if (structure != null) return located("structure", 0, structure + " (initial parameters)", 1, -1);
+        if (structure != null) return located(Stage.STRUCTURE, 0, structure + " (initial parameters)", 1, -1);
         List<String> differ = differing(init);
         if (!differ.isEmpty()) {
-            return located("initial_weights", 0, "initial weights differ: " + differ.size() + " tensor" + (differ.size() == 1 ? "" : "s")
+            return located(Stage.INITIAL_WEIGHTS, 0, "initial weights differ: " + differ.size() + " tensor" + (differ.size() == 1 ? "" : "s")
                     + " (" + names(differ) + ")", 1, -1);
         }
         for (int s = 1; s <= tracedSteps; s++) {
             Diagnosis d = step(s);
             if (d != null) return d;
         }
-        return new Diagnosis(Diagnosis.NO_DIFFERENCE, null, null, "no difference in the traced steps 1-" + tracedSteps
+        return new Diagnosis(Diagnosis.Status.NO_DIFFERENCE, null, null, "no difference in the traced steps 1-" + tracedSteps
                 + ": every traced event is bitwise identical" + renamesNote(), null, tracedSteps, modules(1, -1), masks(1));
     }
 
@@ -58,29 +59,29 @@ final class DivergenceLocator {
         List<Pair> inputs = Alignment.align(b.at("input", s), t.at("input", s));
         List<String> differ = differing(inputs);
         if (!differ.isEmpty()) {
-            return located("inputs", s, "inputs differ at step " + s + ": " + String.join(", ", differ)
+            return located(Stage.INPUTS, s, "inputs differ at step " + s + ": " + String.join(", ", differ)
                     + " (the data pipeline, not the model)", s, -1);
         }
         for (MaskDiff m : masks(s)) {
-            if (!m.identical()) return located("mask", s, maskText(m, s), s, -1);
+            if (!m.identical()) return located(Stage.MASK, s, maskText(m, s), s, -1);
         }
         List<Pair> modules = Alignment.align(b.at("module", s), t.at("module", s));
         for (int i = 0; i < modules.size(); i++) {
             Pair p = modules.get(i);
             String what = forward(p, s);
-            if (what != null) return located("forward", s, what, s, i);
+            if (what != null) return located(Stage.FORWARD, s, what, s, i);
         }
         TraceEvent lb = first(b.at("loss", s)), lt = first(t.at("loss", s));
         if (!Objects.equals(lb == null ? null : lb.line(), lt == null ? null : lt.line())) {
-            return located("loss", s, "loss differs at step " + s + " (" + num(lb, "loss") + " vs " + num(lt, "loss")
+            return located(Stage.LOSS, s, "loss differs at step " + s + " (" + num(lb, "loss") + " vs " + num(lt, "loss")
                     + ") though every module output is bitwise identical", s, -1);
         }
         List<Pair> grads = Alignment.align(b.at("grad", s), t.at("grad", s));
         String gradStructure = structure(grads, "gradient of");
-        if (gradStructure != null) return located("structure", s, "backward: " + gradStructure + " at step " + s, s, -1);
+        if (gradStructure != null) return located(Stage.STRUCTURE, s, "backward: " + gradStructure + " at step " + s, s, -1);
         for (Pair p : grads) {
             if (!p.identical()) {
-                return located("backward", s, "backward: first differing gradient " + p.name() + " at step " + s + " ("
+                return located(Stage.BACKWARD, s, "backward: first differing gradient " + p.name() + " at step " + s + " ("
                         + magnitudes(p) + "); the forward pass and loss are bitwise identical", s, -1);
             }
         }
@@ -97,7 +98,7 @@ final class DivergenceLocator {
                             + num(ob, "grad_norm") + " vs " + num(ot, "grad_norm") + ")"
                     : "optimizer: gradients identical, parameters differ after step " + s + " (" + lr + "; " + paramsDiffer.size()
                             + " of " + params.size() + " tensors, first " + paramsDiffer.get(0) + ")";
-            return located("optimizer", s, what, s, -1);
+            return located(Stage.OPTIMIZER, s, what, s, -1);
         }
         return null;
     }
@@ -181,8 +182,8 @@ final class DivergenceLocator {
         return null;
     }
 
-    private Diagnosis located(String stage, int step, String where, int moduleStep, int firstModule) {
-        return new Diagnosis(Diagnosis.LOCATED, stage, step, where, null, tracedSteps, modules(moduleStep, firstModule), masks(moduleStep));
+    private Diagnosis located(Stage stage, int step, String where, int moduleStep, int firstModule) {
+        return new Diagnosis(Diagnosis.Status.LOCATED, stage, step, where, null, tracedSteps, modules(moduleStep, firstModule), masks(moduleStep));
     }
 
     /** The aligned module outputs of a step, the first divergence marked. */

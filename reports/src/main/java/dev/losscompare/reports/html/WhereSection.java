@@ -22,9 +22,9 @@ final class WhereSection {
 
     static void render(StringBuilder out, String caseName, Diagnosis d) {
         if (d == null) return;
-        out.append("<div class=\"where\" data-case=\"").append(esc(caseName)).append("\" data-status=\"").append(esc(d.status()))
+        out.append("<div class=\"where\" data-case=\"").append(esc(caseName)).append("\" data-status=\"").append(esc(d.status().json()))
                 .append("\">\n<h3>Where</h3>\n");
-        if (Diagnosis.UNAVAILABLE.equals(d.status())) {
+        if (d.status() == Diagnosis.Status.UNAVAILABLE) {
             out.append("<p class=\"unavailable\">No location: ").append(esc(d.reason())).append("</p>\n</div>\n");
             return;
         }
