@@ -338,7 +338,7 @@ public final class HtmlReport {
             StringBuilder cells = new StringBuilder();
             for (String m : metrics) {
                 Double vb = rb == null ? null : rb.value(m), vt = rt == null ? null : rt.value(m);
-                diverged |= AlignedMetric.differs(vb, vt, k.result().modeOr(c.mode()));
+                diverged |= AlignedMetric.differs(m, step, vb, vt, k.result().modeOr(c.mode()));
                 cells.append(valueCell(vb, rb == null)).append(valueCell(vt, rt == null)).append("<td class=\"n v\">")
                         .append(vb != null && vt != null ? Fmt.sci(vt - vb) : "—").append("</td>");
             }
