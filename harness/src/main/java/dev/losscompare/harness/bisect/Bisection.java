@@ -264,7 +264,7 @@ public final class Bisection {
                 plan.cases(), judging, seeded, Math.min(2, request.jobs()),
                 new ComparePipeline.Header(request.configLabel(), plan.training(), Instant.now()));
         if (seeded) pipeline.seededBy(goodRevision);
-        pipeline.run();
+        pipeline.noise(plan.noise()).run();
         return "culprit/report.html";
     }
 
@@ -272,7 +272,7 @@ public final class Bisection {
                         Boolean noneStillPossible, String report) throws IOException {
         Commit bad = range.bad();
         new BisectRecord(BisectRecord.SCHEMA_VERSION, request.goodSpec(), range.good().id(), request.badSpec(), bad.id(),
-                describeReference(), plan.judging().mode().describe(), plan.cases().stream().map(c -> c.id().name()).toList(),
+                describeReference(), modeDescription(), plan.cases().stream().map(c -> c.id().name()).toList(),
                 plan.training().steps(), request.jobs(), range.commits().size(), entries, rounds, result,
                 culprit == null ? null : BisectRecord.CommitEntry.of(culprit), changes,
                 candidates.stream().map(BisectRecord.CommitEntry::of).toList(), noneStillPossible, report,
@@ -294,8 +294,13 @@ public final class Bisection {
         return (names.size() == 1 ? "case " : "cases ") + String.join(", ", names);
     }
 
+    /** The requested mode, or the envelopes every probe is judged against. */
+    private String modeDescription() {
+        return plan.noise() != null ? plan.noise().describe() : plan.judging().mode().describe();
+    }
+
     private String describeReference() {
-        if (request.goldens() == null) return "against GOOD's runs, " + plan.judging().mode().describe();
+        if (request.goldens() == null) return "against GOOD's runs, " + modeDescription();
         return "against the goldens in " + console.show(request.goldens().store().dir());
     }
 

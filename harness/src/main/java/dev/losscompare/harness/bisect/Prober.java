@@ -1,5 +1,7 @@
 package dev.losscompare.harness.bisect;
 
+import dev.losscompare.harness.noise.NoiseEnvelopes;
+
 import dev.losscompare.core.judge.CaseJudge;
 import dev.losscompare.core.judge.CaseJudge.CaseMode;
 import dev.losscompare.core.judge.Judgement;
@@ -33,7 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Prober {
     /** How every probe trains: the same settings and trainer for each commit, so probes are comparable with GOOD. */
     public record Plan(List<SuiteCase> suiteCases, List<CaseSpec> cases, List<String> inputs, List<String> options, Training training,
-                Judging judging, Duration buildTimeout, boolean useResultCache, TrainerAdapter trainer) {
+                Judging judging, Duration buildTimeout, boolean useResultCache, TrainerAdapter trainer, NoiseEnvelopes noise) {
         /** One side of this plan in {@code session}: the same trainer adapter everywhere; ranks from the cases. */
         public TrainedRevision side(String role, Materialized tree, Session session) {
             return new TrainedRevision(role, tree, options, training, session, trainer, null);
@@ -93,6 +95,12 @@ public final class Prober {
             return CaseJudge.error(c.id(), refused, plan.judging().metrics(), ref.info(), run.info(), null);
         }
         CaseMode mode = reference.mode(c, run, plan.judging().mode());
+        if (plan.noise() != null) {
+            var choice = plan.noise().choose(NoiseEnvelopes.settingsOf(c, reference.trained() != null ? reference.trained() : null,
+                    plan.judging().metrics()), mode);
+            if (choice.error() != null) return CaseJudge.error(c.id(), choice.error(), plan.judging().metrics(), ref.info(), run.info(), null);
+            mode = choice.mode();
+        }
         return CaseJudge.judge(c.id(), ref, run, plan.judging().metrics(), mode, reference.expectedSteps(c),
                 plan.training().steps());
     }

@@ -1,5 +1,7 @@
 package dev.losscompare.harness.cli;
 
+import dev.losscompare.harness.noise.NoiseEnvelopes;
+
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
@@ -66,6 +68,7 @@ public final class BisectCommand implements Callable<Integer> {
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin TimeoutOptions timeouts;
+    @Mixin NoiseOptions noise;
 
     @Option(names = "--jobs", paramLabel = "N",
             description = "Commits probed at once: N > 1 searches k-ary (default: 2 when cores >= 2 x threads, else 1).")
@@ -117,7 +120,9 @@ public final class BisectCommand implements Callable<Integer> {
                  Workspace quiet = Workspace.open(new Console(console.cwd(), console.env(), log, log, false), repoDir,
                          repo.cacheDir(console))) {
                 Prober.Plan plan = new Prober.Plan(suiteCases, cases, inputs, options, t, judging, timeouts.buildTimeout,
-                        repo.useResultCache(), training.adapter(console, suiteRead));
+                        repo.useResultCache(), training.adapter(console, suiteRead),
+                        noise.envelopes(console, againstGoldens ? NoiseEnvelopes.Policy.WHERE_NOT_BITWISE : NoiseEnvelopes.Policy.ALWAYS,
+                                null, false, againstGoldens ? null : judge));
                 String label = suiteRead != null ? console.show(suite.file(console)) : training.config;
                 Bisection bisection = new Bisection(console, quiet, out, range, goodTree, plan,
                         new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && training.seedCheckpoint(), label, goldens));

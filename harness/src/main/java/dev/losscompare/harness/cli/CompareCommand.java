@@ -1,5 +1,7 @@
 package dev.losscompare.harness.cli;
 
+import dev.losscompare.harness.noise.NoiseEnvelopes;
+
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.adapter.TrainerAdapter;
@@ -62,6 +64,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin TimeoutOptions timeouts;
+    @Mixin NoiseOptions noise;
 
     @Option(names = "--jobs", paramLabel = "N", description = "Runs at once (default: 2 when cores >= 2 x threads, else 1).")
     Integer jobs;
@@ -142,7 +145,9 @@ public final class CompareCommand implements Callable<Integer> {
             String label = suiteFile != null ? console.show(suiteFile) : training.config;
             ComparePipeline pipeline = new ComparePipeline(session, baselineSide, testSide, cases, judging,
                     training.seedCheckpoint(), runsAtOnce, new ComparePipeline.Header(label, t, started))
-                    .diagnose(diagnose == null ? DiagnoseMode.AUTO : diagnose ? DiagnoseMode.FORCE : DiagnoseMode.OFF);
+                    .diagnose(diagnose == null ? DiagnoseMode.AUTO : diagnose ? DiagnoseMode.FORCE : DiagnoseMode.OFF)
+                    .noise(noise.envelopes(console, NoiseEnvelopes.Policy.ALWAYS,
+                            suiteRead == null || suiteRead.noise() == null ? null : console.cwd().resolve(suiteRead.noise()), true, judge));
             return ws.guarded(out, pipeline::run);
         }
     }

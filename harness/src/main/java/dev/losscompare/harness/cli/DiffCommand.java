@@ -1,5 +1,7 @@
 package dev.losscompare.harness.cli;
 
+import dev.losscompare.harness.noise.NoiseEnvelopes;
+
 import dev.losscompare.core.series.UnreadableSeriesException;
 import dev.losscompare.core.judge.CaseJudge.CaseId;
 import dev.losscompare.harness.Console;
@@ -65,6 +67,7 @@ public final class DiffCommand implements Callable<Integer> {
 
     @Mixin JudgeOptions judge;
     @Mixin OutputOptions output;
+    @Mixin NoiseOptions noise;
 
     @Override
     public Integer call() throws Exception {
@@ -80,7 +83,7 @@ public final class DiffCommand implements Callable<Integer> {
         ComparePipeline pipeline = new ComparePipeline(session, new SourceBaseline(new ExistingRun("baseline", a)),
                 new ExistingRun("test", b), List.of(c), judging, false, 1,
                 new ComparePipeline.Header(null, new Training(steps, 0, 0, Kernels.NATIVE, null), started));
-        return pipeline.run();
+        return pipeline.noise(noise.envelopes(console, NoiseEnvelopes.Policy.ALWAYS, null, false, judge)).run();
     }
 
     private SourcedSeries read(Path path, String formatName) {
@@ -96,8 +99,13 @@ public final class DiffCommand implements Callable<Integer> {
 
     /** The case is named after the model in the baseline's meta, when it has one. */
     private static CaseId caseId(SourcedSeries run) {
-        Object model = run.series().meta().get("model");
-        Object flavor = run.series().meta().get("flavor");
+        return caseId(run.series());
+    }
+
+    /** The case a run on disk is: model_flavor from its meta, else "run" (calibrate --from-runs names envelopes so). */
+    static CaseId caseId(dev.losscompare.core.series.RunSeries series) {
+        Object model = series.meta().get("model");
+        Object flavor = series.meta().get("flavor");
         if (model == null) return new CaseId("run", "run", "", null);
         String f = flavor == null ? "" : flavor.toString();
         return new CaseId((model + "_" + f).replaceAll("[^A-Za-z0-9._-]", "_"), model.toString(), f, null);

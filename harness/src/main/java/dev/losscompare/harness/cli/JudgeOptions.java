@@ -21,6 +21,11 @@ public final class JudgeOptions {
     @Option(names = "--metrics", paramLabel = "LIST", description = "Metrics to compare (default: loss,grad_norm).")
     String metrics;
 
+    /** Whether a mode other than the default was asked for. */
+    boolean tolerance() {
+        return atol != null || rtol != null || assertEqual;
+    }
+
     Judging judging() {
         return new Judging(mode(), metricList(), metrics != null);
     }

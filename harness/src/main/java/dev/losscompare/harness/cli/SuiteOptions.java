@@ -27,7 +27,7 @@ public final class SuiteOptions {
     Suite read(Console console) {
         if (suite == null) throw new IllegalStateException("no suite");
         Suite s = SuiteFile.readSuite(file(console));
-        return new Suite(SuiteFile.select(s.cases(), cases), s.gate(), s.inputs(), s.trainer());
+        return s.withCases(SuiteFile.select(s.cases(), cases));
     }
 
     /** The sign-off suite when none was given. */

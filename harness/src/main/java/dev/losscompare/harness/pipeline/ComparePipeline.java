@@ -12,6 +12,7 @@ import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.harness.adapter.OwnTrainer;
 import dev.losscompare.harness.diagnose.DiagnoseMode;
 import dev.losscompare.harness.diagnose.Diagnoser;
+import dev.losscompare.harness.noise.NoiseEnvelopes;
 import dev.losscompare.reports.text.StepTable;
 import dev.losscompare.harness.run.ActiveProcesses;
 import dev.losscompare.harness.run.Futures;
@@ -48,6 +49,7 @@ public final class ComparePipeline {
     private final Header header;
     private TrainedRevision seederOverride;
     private DiagnoseMode diagnoseMode;   // null: no diagnosis at all (gate, bisect's culprit report)
+    private NoiseEnvelopes noise;        // null: no case is judged against measured noise
 
     public ComparePipeline(Session session, Baseline baseline, Side test, List<CaseSpec> cases, Judging judging,
                            boolean seedCheckpoint, int jobs, Header header) {
@@ -77,6 +79,12 @@ public final class ComparePipeline {
      */
     public ComparePipeline diagnose(DiagnoseMode mode) {
         this.diagnoseMode = mode;
+        return this;
+    }
+
+    /** Judge the cases against their noise envelopes (--noise, the gate's configs/noise, a suite's noise folder). */
+    public ComparePipeline noise(NoiseEnvelopes envelopes) {
+        this.noise = envelopes;
         return this;
     }
 
@@ -126,6 +134,12 @@ public final class ComparePipeline {
         String refused = baseline.refuse(c, tested);
         if (refused != null) return error(c, refused);
         CaseMode mode = baseline.mode(c, tested, judging.mode());
+        if (noise != null) {
+            NoiseEnvelopes.Choice choice = noise.choose(NoiseEnvelopes.settingsOf(c,
+                    baseline.trained() != null ? baseline.trained() : test.trained(), metrics(base.series())), mode);
+            if (choice.error() != null) return error(c, choice.error());
+            mode = choice.mode();
+        }
         Judgement j = CaseJudge.judge(c.id(), base, tested, metrics(base.series()), mode, baseline.expectedSteps(c),
                 test.expectedSteps(c));
         if (diagnoseMode != null) j = new Diagnoser(diagnoseMode, jobs).apply(c, caseDir, j, baseline.trained(), test.trained(), seed.file(), seed.key(),

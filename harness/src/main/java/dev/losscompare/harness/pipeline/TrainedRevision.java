@@ -197,6 +197,31 @@ public final class TrainedRevision implements Side {
         return runner.run(role, tree, adapter, args(c), seed, seedFromOtherSide, runKey(c, seed == null ? null : seedKey));
     }
 
+    /** One run of a case under other arguments or another seed checkpoint (a calibration's): its files are {@code name}.jsonl, .... */
+    public record Variant(String name, TrainerArgs args, Path seed, String seedKey) {}
+
+    /**
+     * Trains variants of a case, {@code jobs} at once, with one progress display, each through the
+     * result cache under its own arguments: what calibrate needs. Results are in the variants' order.
+     */
+    public List<SideResult> runVariants(CaseSpec c, Path caseDir, List<Variant> variants, int jobs) throws IOException {
+        Files.createDirectories(caseDir);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, jobs));
+        try (Progress progress = session.progress()) {
+            SideRunner runner = session.runner(caseDir, progress, training.timeout());
+            List<java.util.concurrent.Future<SideResult>> futures = new ArrayList<>();
+            for (Variant v : variants) {
+                futures.add(pool.submit(() -> runner.run(v.name(), tree, adapter, v.args(), v.seed(), false,
+                        runKey(v.args(), v.seed() == null ? null : v.seedKey()))));
+            }
+            List<SideResult> out = new ArrayList<>();
+            for (var f : futures) out.add(dev.losscompare.harness.run.Futures.await(f, SideRunner.Interrupted::new));
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /**
      * Trains one case on its own, with its own progress display: what bisect's probes need.
      * The series and log go into {@code caseDir} as {@code <role>.jsonl} and {@code <role>_training.log}.
