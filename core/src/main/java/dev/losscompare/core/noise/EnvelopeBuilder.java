@@ -26,16 +26,28 @@ public final class EnvelopeBuilder {
         }
     }
 
+    /**
+     * The bands of the metrics and the floor they got. Raw band: max_i |run_i − reference|. The
+     * values a trainer reports are rounded (this repository's trainer computes in float32), so once
+     * the runs have parted — from the first step where any run differs from the reference in any
+     * metric — a run that lands on the reference's value at a later step still carries the
+     * perturbation in its state; there the band is at least one unit in the last place of the
+     * reported precision (float32 when every reference value of the metric is a float, else
+     * float64). Before that step a band of 0 stays 0: no perturbation moved anything, so the
+     * comparison must be bitwise there.
+     */
+    public record Bands(Map<String, List<Double>> bands, NoiseEnvelope.Floor floor) {}
+
     /** @param names how the message names each run (reference first, then the perturbed runs) */
-    public static Map<String, List<Double>> bands(RunSeries reference, List<RunSeries> runs, List<String> metrics, int steps,
-                                                  List<String> names) {
+    public static Bands bands(RunSeries reference, List<RunSeries> runs, List<String> metrics, int steps, List<String> names) {
         if (runs.size() < MIN_RUNS) {
             throw new CalibrationException("a noise envelope needs at least " + MIN_RUNS + " perturbed runs besides the reference"
                     + " (got " + runs.size() + "); use --runs=K with K >= " + MIN_RUNS + ", or give more runs");
         }
         check(reference, steps, metrics, names.get(0));
         for (int i = 0; i < runs.size(); i++) check(runs.get(i), steps, metrics, names.get(i + 1));
-        Map<String, List<Double>> bands = new LinkedHashMap<>();
+        Map<String, List<Double>> raw = new LinkedHashMap<>();
+        int parted = Integer.MAX_VALUE;
         for (String metric : metrics) {
             List<Double> band = new ArrayList<>();
             for (int s = 0; s < steps; s++) {
@@ -43,10 +55,25 @@ public final class EnvelopeBuilder {
                 double widest = 0;
                 for (RunSeries run : runs) widest = Math.max(widest, Math.abs(run.steps().get(s).value(metric) - ref));
                 band.add(widest);
+                if (widest > 0) parted = Math.min(parted, s + 1);
             }
-            bands.put(metric, band);
+            raw.put(metric, band);
         }
-        return bands;
+        if (parted == Integer.MAX_VALUE) return new Bands(raw, null);
+        Map<String, List<Double>> floored = new LinkedHashMap<>();
+        Map<String, String> precision = new LinkedHashMap<>();
+        for (String metric : metrics) {
+            boolean float32 = reference.steps().stream().allMatch(r -> (double) (float) r.value(metric).doubleValue() == r.value(metric));
+            precision.put(metric, float32 ? "float32" : "float64");
+            List<Double> band = new ArrayList<>(raw.get(metric));
+            for (int s = parted - 1; s < steps; s++) {
+                double ref = reference.steps().get(s).value(metric);
+                double ulp = float32 ? Math.ulp((float) ref) : Math.ulp(ref);
+                band.set(s, Math.max(band.get(s), ulp));
+            }
+            floored.put(metric, band);
+        }
+        return new Bands(floored, new NoiseEnvelope.Floor(parted, precision));
     }
 
     private static void check(RunSeries run, int steps, List<String> metrics, String name) {

@@ -17,7 +17,8 @@ public record NoiseEnvelope(
         Settings settings,
         Calibration calibration,
         Map<String, String> environment,
-        Map<String, List<Double>> bands) {
+        Map<String, List<Double>> bands,
+        Floor floor) {
     public static final int FORMAT_VERSION = 1;
 
     public NoiseEnvelope {
@@ -25,6 +26,17 @@ public record NoiseEnvelope(
         Map<String, List<Double>> copy = new TreeMap<>();
         if (bands != null) bands.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         bands = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * The floor the bands got (see {@link EnvelopeBuilder.Bands}): from {@code fromStep} on, every
+     * band is at least one unit in the last place of the metric's reported {@code precision}.
+     * Null when no run parted from the reference at all (then every band is 0: bitwise).
+     */
+    public record Floor(int fromStep, Map<String, String> precision) {
+        public Floor {
+            precision = Map.copyOf(new TreeMap<>(precision));
+        }
     }
 
     /** What a comparison must repeat for this envelope to apply: the case's config, options (unperturbed) and seed. */

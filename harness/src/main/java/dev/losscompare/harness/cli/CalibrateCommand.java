@@ -159,7 +159,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         NoiseEnvelope e = new NoiseEnvelope(NoiseEnvelope.FORMAT_VERSION, name,
                 new NoiseEnvelope.Settings(training.config, training.trainOptions(), training.seed, steps, training.threads),
                 new NoiseEnvelope.Calibration("existing runs", null, "existing run " + names.get(0), labels.size(), labels),
-                Map.of(), bands);
+                Map.of(), bands.bands(), bands.floor());
         for (Path dir : saveTo == null ? List.of(out) : List.of(out, saveTo)) {
             Path f = NoiseEnvelopeFile.inFolder(dir, name);
             NoiseEnvelopeFile.write(e, f);

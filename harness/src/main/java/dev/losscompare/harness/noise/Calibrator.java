@@ -73,7 +73,7 @@ public final class Calibrator {
         int exit = eachCase(cases, (c, caseDir, seed) -> {
             TrainerArgs base = revision.args(c);
             List<Perturbation> fresh = revision.adapter() == OwnTrainer.INSTANCE
-                    ? Perturbations.fresh(base, request.runs(), request.firstSeed())
+                    ? Perturbations.ownTrainer(base, request.runs(), request.firstSeed())
                     : Perturbations.listed(request.listed(), request.runs());
             Trained t = train(c, caseDir, seed, base, fresh);
             if (t.error() != null) return t.error();
@@ -189,14 +189,14 @@ public final class Calibrator {
     }
 
     private NoiseEnvelope envelope(CaseSpec c, TrainerArgs base, List<Perturbation> perturbations, RunSeries reference,
-                                   Map<String, List<Double>> bands) {
+                                   EnvelopeBuilder.Bands bands) {
         var rev = revision.tree().revision();
         return new NoiseEnvelope(NoiseEnvelope.FORMAT_VERSION, c.id().name(),
                 new NoiseEnvelope.Settings(c.suite().config(), base.userOptions(), base.seed(), base.steps(), base.threads()),
                 new NoiseEnvelope.Calibration(rev.spec(), rev.commitId(), "the unperturbed run (" + base.threads() + " thread(s), "
                         + base.kernels().name().toLowerCase(java.util.Locale.ROOT) + " kernels, " + base.ngpus() + " rank(s))",
                         perturbations.size(), perturbations.stream().map(Perturbation::label).toList()),
-                environmentOf(reference), bands);
+                environmentOf(reference), bands.bands(), bands.floor());
     }
 
     /** The facts of the reference run that decide its bits (as a golden records them). */

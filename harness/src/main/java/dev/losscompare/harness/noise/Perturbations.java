@@ -11,40 +11,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which K perturbations a calibration runs. For this repository's trainer, in this order: the
- * initial weights (seed {@code firstSeed}), another thread count, the other kernel set, twice the
- * ranks on the same global batch (when the local batch splits evenly), then the initial weights
- * again with the next seeds. The weights come first because they move every step: a step no
- * perturbation moved has a band of 0 and must then be bitwise. For another trainer: the suite's
- * listed sets in turn, else plain repeats.
+ * Which K perturbations a calibration runs. For this repository's trainer, run i flips the last
+ * bit of the initial weights with seed {@code firstSeed + i - 1} (a coin per value, like random
+ * rounding) and, in turn, nothing else, another thread count, the other kernel set, or twice the
+ * ranks on the same global batch (when the local batch splits evenly). Every run carries the
+ * weight flip because it moves every step: a step no run moved has a band of 0 and must then be
+ * bitwise, and threads or kernels alone often leave the first steps bitwise. For another trainer:
+ * the suite's listed sets in turn, else plain repeats.
  */
 public final class Perturbations {
-    /** The share of the initial values whose last bit flips: measured in README ("Noise-aware verdicts"). */
-    public static final double WEIGHT_FRACTION = 0.25;
+    /** The share of the initial values whose last bit flips: a coin per value (random rounding's ±1 ulp). */
+    public static final double WEIGHT_FRACTION = 0.5;
 
     private Perturbations() {}
 
-    /** @param firstSeed the first weight-flip seed: a check of fresh runs starts after the calibration's seeds */
+    /** @param firstSeed the first weight-flip seed: a check of fresh runs uses seeds the calibration did not */
     public static List<Perturbation> ownTrainer(TrainerArgs base, int runs, long firstSeed) throws IOException {
-        List<Perturbation> kinds = new ArrayList<>();
-        kinds.add(new Perturbation.InitialWeights(firstSeed, WEIGHT_FRACTION));
-        kinds.add(new Perturbation.Threads(base.threads() == 1 ? 2 : 1));
-        kinds.add(new Perturbation.KernelSet(base.kernels() == Kernels.PORTABLE ? Kernels.NATIVE : Kernels.PORTABLE));
+        List<Perturbation> structural = new ArrayList<>();
+        structural.add(new Perturbation.Threads(base.threads() == 1 ? 2 : 1));
+        structural.add(new Perturbation.KernelSet(base.kernels() == Kernels.PORTABLE ? Kernels.NATIVE : Kernels.PORTABLE));
         int batch = localBatchSize(base);
-        if (batch % 2 == 0) kinds.add(new Perturbation.Ranks(base.ngpus() * 2, batch / 2));
-        List<Perturbation> out = new ArrayList<>(kinds.subList(0, Math.min(runs, kinds.size())));
-        for (long seed = firstSeed + 1; out.size() < runs; seed++) out.add(new Perturbation.InitialWeights(seed, WEIGHT_FRACTION));
-        return out;
-    }
-
-    /**
-     * Runs a calibration never saw: run i flips the initial weights with seed {@code firstSeed + i}
-     * and, in turn, also runs on another thread count, the other kernel set or twice the ranks
-     * (or nothing else).
-     */
-    public static List<Perturbation> fresh(TrainerArgs base, int runs, long firstSeed) throws IOException {
-        List<Perturbation> structural = new ArrayList<>(ownTrainer(base, 4, firstSeed));
-        structural.removeIf(p -> p instanceof Perturbation.InitialWeights);
+        if (batch % 2 == 0) structural.add(new Perturbation.Ranks(base.ngpus() * 2, batch / 2));
         List<Perturbation> out = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             Perturbation weights = new Perturbation.InitialWeights(firstSeed + i, WEIGHT_FRACTION);
