@@ -66,6 +66,11 @@ public record Comparison(
                 + ", an envelope per case, calibrated on " + String.join(", ", revisions) + ")";
     }
 
+    /** Whether any case was judged against measured noise (the tables then show a "× noise" column). */
+    public boolean judgedAgainstNoise() {
+        return cases.stream().anyMatch(c -> c.modeOr(mode).isNoise());
+    }
+
     /** False for a diff of existing runs: nothing was trained, so seed and threads say nothing. */
     public boolean trainedHere() {
         return !"diff".equals(kind);

@@ -112,6 +112,8 @@ public final class CompareCommand implements Callable<Integer> {
         Path suiteFile = suite.file(console);
         Suite suiteRead = suiteFile == null ? null : suite.read(console);
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, training.config, List.of())) : suiteRead.cases();
+        NoiseEnvelopes envelopes = noise.envelopes(console, NoiseEnvelopes.Policy.ALWAYS,
+                suiteRead == null || suiteRead.noise() == null ? null : console.cwd().resolve(suiteRead.noise()), true, judge);
         int threads = Math.max(Threads.effective(t.threads(), baseOptions), Threads.effective(t.threads(), testOptions));
         int coresPerRun = threads * maxRanks(suiteCases);
         int cores = Runtime.getRuntime().availableProcessors();
@@ -146,8 +148,7 @@ public final class CompareCommand implements Callable<Integer> {
             ComparePipeline pipeline = new ComparePipeline(session, baselineSide, testSide, cases, judging,
                     training.seedCheckpoint(), runsAtOnce, new ComparePipeline.Header(label, t, started))
                     .diagnose(diagnose == null ? DiagnoseMode.AUTO : diagnose ? DiagnoseMode.FORCE : DiagnoseMode.OFF)
-                    .noise(noise.envelopes(console, NoiseEnvelopes.Policy.ALWAYS,
-                            suiteRead == null || suiteRead.noise() == null ? null : console.cwd().resolve(suiteRead.noise()), true, judge));
+                    .noise(envelopes);
             return ws.guarded(out, pipeline::run);
         }
     }
