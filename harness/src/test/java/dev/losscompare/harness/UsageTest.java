@@ -32,7 +32,7 @@ class UsageTest {
         "HEAD HEAD --suite=s.toml --export-result=x | --suite compares two revisions",
         "HEAD HEAD --train-options='--a=\"x     | unterminated",
         "gate --suite=missing.toml              | --suite: no such file",
-        "calibrate HEAD --runs=1                | --runs must be at least 2 (perturbed runs besides the reference)",
+        "calibrate HEAD --runs=1                | --runs must be at least 2 (perturbed runs besides the reference;",
         "calibrate                              | name the revision to calibrate",
         "calibrate --from-runs a.jsonl b.jsonl  | --from-runs needs the reference and at least 2 more runs (got 2)",
         "calibrate HEAD --save-dir=x            | --save-dir needs --save",

@@ -95,9 +95,6 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = root.console();
-        if (runs < EnvelopeBuilder.MIN_RUNS && fromRuns == null) {
-            throw new UsageException("--runs must be at least " + EnvelopeBuilder.MIN_RUNS + " (perturbed runs besides the reference), got " + runs);
-        }
         if (saveDir != null && !save) throw new UsageException("--save-dir needs --save");
         Path saveTo = save ? console.cwd().resolve(saveDir == null ? SAVED : saveDir) : null;
         if (fromRuns != null) return fromRuns(console, saveTo);

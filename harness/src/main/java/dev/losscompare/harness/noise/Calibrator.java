@@ -72,9 +72,7 @@ public final class Calibrator {
         int[] fails = {0};
         int exit = eachCase(cases, (c, caseDir, seed) -> {
             TrainerArgs base = revision.args(c);
-            List<Perturbation> fresh = revision.adapter() == OwnTrainer.INSTANCE
-                    ? Perturbations.ownTrainer(base, request.runs(), request.firstSeed())
-                    : Perturbations.listed(request.listed(), request.runs());
+            List<Perturbation> fresh = perturbations(base);
             Trained t = train(c, caseDir, seed, base, fresh);
             if (t.error() != null) return t.error();
             var choice = envelopes.choose(NoiseEnvelopes.settingsOf(c, revision, request.metrics()), CaseMode.requested(ComparisonMode.bitwise()));
@@ -125,9 +123,7 @@ public final class Calibrator {
 
     private String calibrate(CaseSpec c, Path caseDir, Seeds.Seed seed) throws IOException {
         TrainerArgs base = revision.args(c);
-        List<Perturbation> perturbations = revision.adapter() == OwnTrainer.INSTANCE
-                ? Perturbations.ownTrainer(base, request.runs(), request.firstSeed())
-                : Perturbations.listed(request.listed(), request.runs());
+        List<Perturbation> perturbations = perturbations(base);
         Trained t = train(c, caseDir, seed, base, perturbations);
         if (t.error() != null) return t.error();
         List<RunSeries> runs = t.results().subList(1, t.results().size()).stream().map(SideResult::series).toList();
@@ -148,6 +144,12 @@ public final class Calibrator {
             out.println("saved: " + session.show(saved));
         }
         return null;
+    }
+
+    /** The K perturbations of a run: this repository's trainer's own, else the suite's sets or repeats. */
+    private List<Perturbation> perturbations(TrainerArgs base) throws IOException {
+        return revision.adapter() == OwnTrainer.INSTANCE ? Perturbations.ownTrainer(base, request.runs(), request.firstSeed())
+                : Perturbations.listed(request.listed(), request.runs());
     }
 
     /** The reference and the perturbed runs of a case, in that order, or the error that stopped one. */
