@@ -216,7 +216,7 @@ class NoiseJudgeTest {
 
     private static Comparison comparison(Judgement j, ComparisonMode mode) {
         Revision r = new Revision("HEAD", null, null, null, false);
-        return new Comparison(Comparison.SCHEMA_VERSION, "compare", r, r, "c", 8, 42, 1, METRICS, mode, "t", 1, List.of(j.result()));
+        return new Comparison(Comparison.SCHEMA_VERSION, dev.losscompare.core.result.ComparisonKind.COMPARE, r, r, "c", 8, 42, 1, METRICS, mode, "t", 1, List.of(j.result()));
     }
 
     private static RunSeries cut(RunSeries s, int steps) {

@@ -15,11 +15,14 @@ import dev.losscompare.core.series.RunSeries;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.adapter.OwnTrainer;
 import dev.losscompare.harness.io.Sha256;
-import dev.losscompare.harness.pipeline.CaseSpec;
-import dev.losscompare.harness.pipeline.Seeds;
-import dev.losscompare.harness.pipeline.Session;
-import dev.losscompare.harness.pipeline.TrainedRevision;
-import dev.losscompare.harness.pipeline.TrainedRevision.Variant;
+import dev.losscompare.harness.engine.CaseSpec;
+import dev.losscompare.harness.engine.Seeds;
+import dev.losscompare.harness.engine.Session;
+import dev.losscompare.harness.engine.Builds;
+import dev.losscompare.harness.engine.TrainedSide;
+import dev.losscompare.harness.engine.Training;
+import dev.losscompare.harness.engine.VariantRuns;
+import dev.losscompare.harness.engine.VariantRuns.Variant;
 import dev.losscompare.harness.run.TrainerArgs;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,16 +46,18 @@ public final class Calibrator {
     public record Request(int runs, long firstSeed, List<Perturbation.OptionSet> listed, List<String> metrics, Path saveDir) {}
 
     private final Session session;
-    private final TrainedRevision revision;
+    private final Training training;
+    private final TrainedSide revision;
     private final Request request;
     private final int jobs;
 
-    public Calibrator(Session session, TrainedRevision revision, Request request, int jobs) {
+    public Calibrator(Session session, Training training, TrainedSide revision, Request request, int jobs) {
         if (request.runs() < EnvelopeBuilder.MIN_RUNS) {
             throw new UsageException("--runs must be at least " + EnvelopeBuilder.MIN_RUNS
                     + " (perturbed runs besides the reference; one run's distance is a sample, not a spread), got " + request.runs());
         }
         this.session = session;
+        this.training = training;
         this.revision = revision;
         this.request = request;
         this.jobs = jobs;
@@ -71,11 +76,11 @@ public final class Calibrator {
     public int verify(List<CaseSpec> cases, NoiseEnvelopes envelopes) throws IOException {
         int[] fails = {0};
         int exit = eachCase(cases, (c, caseDir, seed) -> {
-            TrainerArgs base = revision.args(c);
+            TrainerArgs base = revision.args(c, training);
             List<Perturbation> fresh = perturbations(base);
             Trained t = train(c, caseDir, seed, base, fresh);
             if (t.error() != null) return t.error();
-            var choice = envelopes.choose(NoiseEnvelopes.settingsOf(c, revision, request.metrics()), CaseMode.requested(ComparisonMode.bitwise()));
+            var choice = envelopes.choose(NoiseEnvelopes.settingsOf(c, revision, training, request.metrics()), CaseMode.requested(ComparisonMode.bitwise()));
             if (choice.error() != null) return choice.error();
             double widest = 0;
             int failed = 0;
@@ -100,17 +105,17 @@ public final class Calibrator {
     }
 
     private int eachCase(List<CaseSpec> cases, CaseWork work) throws IOException {
-        String buildError = revision.build();
+        String buildError = Builds.build(session, revision);
         if (buildError != null) {
             session.console().err().println("ERROR: " + buildError);
             return 2;
         }
         int exit = 0;
-        try (Seeds seeds = new Seeds(revision)) {
+        try (Seeds seeds = Seeds.by(revision, session, training)) {
             for (CaseSpec c : cases) {
                 session.console().out().println("== " + c.id().label());
                 Path caseDir = Files.createDirectories(session.out().resolve(c.id().name()));
-                Seeds.Seed seed = seeds.create(c, caseDir);
+                Seeds.Seed seed = seeds.of(c, caseDir);
                 String error = seed.error() != null ? seed.error() : work.run(c, caseDir, seed);
                 if (error != null) {
                     session.console().err().println("ERROR " + c.id().label() + ": " + error);
@@ -122,7 +127,7 @@ public final class Calibrator {
     }
 
     private String calibrate(CaseSpec c, Path caseDir, Seeds.Seed seed) throws IOException {
-        TrainerArgs base = revision.args(c);
+        TrainerArgs base = revision.args(c, training);
         List<Perturbation> perturbations = perturbations(base);
         Trained t = train(c, caseDir, seed, base, perturbations);
         if (t.error() != null) return t.error();
@@ -164,7 +169,7 @@ public final class Calibrator {
             for (int i = 0; i < perturbations.size(); i++) {
                 variants.add(variant(perturbations.get(i), "run" + (i + 1), base, seed, caseDir, flipped));
             }
-            List<SideResult> results = revision.runVariants(c, caseDir, variants, jobs);
+            List<SideResult> results = VariantRuns.run(session, training, revision, caseDir, variants, jobs);
             for (int i = 0; i < results.size(); i++) {
                 if (results.get(i).failed()) {
                     String what = variants.get(i).name() + (i == 0 ? "" : " (" + perturbations.get(i - 1).label() + ")");

@@ -49,10 +49,10 @@ public final class NoiseEnvelopes {
     }
 
     /** What an envelope must have been calibrated with: {@code ref}'s run of the case (null: existing runs, only the name is known). */
-    public static CaseSettings settingsOf(dev.losscompare.harness.pipeline.CaseSpec c,
-                                          dev.losscompare.harness.pipeline.TrainedRevision ref, List<String> metrics) {
+    public static CaseSettings settingsOf(dev.losscompare.harness.engine.CaseSpec c, dev.losscompare.harness.engine.TrainedSide ref,
+                                          dev.losscompare.harness.engine.Training training, List<String> metrics) {
         if (ref == null) return new CaseSettings(c.id().name(), null, null, 0, metrics);
-        return new CaseSettings(c.id().name(), c.suite().config(), ref.args(c).userOptions(), ref.training().seed(), metrics);
+        return new CaseSettings(c.id().name(), c.suite().config(), ref.args(c, training).userOptions(), training.seed(), metrics);
     }
 
     /** How outputs name where the envelopes come from. */
