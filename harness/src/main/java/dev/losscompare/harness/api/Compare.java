@@ -174,7 +174,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             throw new UsageException("need two revisions: loss_compare.sh BASELINE TEST [options] (see --help)");
         }
         Training t = training();
-        var judging = judge.judging(lc.console());
+        var judging = judge.judging(lc.console(), suiteRead == null || suiteRead.noise() == null ? null : Path.of(suiteRead.noise()));
         List<String> baseOptions = concat(trainOptions(), baselineOptions);
         List<String> testOpts = concat(trainOptions(), testOptions);
         Integer baseRanks = Ranks.checked(baselineNgpus != null ? baselineNgpus : ngpus(), baselineNgpus != null ? "--baseline-ngpus" : "--ngpus");

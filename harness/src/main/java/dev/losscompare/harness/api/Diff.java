@@ -147,7 +147,7 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
     }
 
     /** The case is named after the model in the baseline's meta, when it has one. */
-    private static CaseId caseId(SourcedSeries run) {
+    static CaseId caseId(SourcedSeries run) {
         Object model = run.series().meta().get("model");
         Object flavor = run.series().meta().get("flavor");
         if (model == null) return new CaseId("run", "run", "", null);

@@ -54,9 +54,17 @@ final class JudgeSettings {
 
     /** The judging asked for; with --noise every case is judged against its envelope (a missing one is an ERROR). */
     Judging judging(dev.losscompare.harness.Console console) {
+        return judging(console, null);
+    }
+
+    /** The same, with {@code suiteNoise} (a suite's top-level {@code noise} folder) when --noise is not given. */
+    Judging judging(dev.losscompare.harness.Console console, java.nio.file.Path suiteNoise) {
         Judging judging = new Judging(mode(), metricList(), metrics != null);
-        return noise == null && noiseMargin == null ? judging
-                : judging.withNoise(NoiseSettings.envelopes(console, noise, noiseMargin, atol != null || rtol != null || assertEqual));
+        if (noise == null && noiseMargin == null && suiteNoise == null) return judging;
+        if (noise == null && suiteNoise != null) {
+            return judging.withNoise(NoiseSettings.envelopes(console, suiteNoise, noiseMargin, false));
+        }
+        return judging.withNoise(NoiseSettings.envelopes(console, noise, noiseMargin, atol != null || rtol != null || assertEqual));
     }
 
     private ComparisonMode mode() {

@@ -1,6 +1,6 @@
 package dev.losscompare.harness.cli;
 
-import dev.losscompare.harness.api.JudgingVerb;
+import dev.losscompare.harness.api.NoisyVerb;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -13,7 +13,7 @@ public final class NoiseOptions {
     @Option(names = "--noise-margin", paramLabel = "X", description = "A step is inside when |test-baseline| <= X x band (default: 3).")
     Double margin;
 
-    <V extends JudgingVerb<V>> void applyTo(V verb) {
+    <V extends NoisyVerb<V>> void applyTo(V verb) {
         if (noise != null) verb.setNoise(noise);
         if (margin != null) verb.setNoiseMargin(margin);
     }

@@ -6,7 +6,6 @@ import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.judge.Judgement;
 import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.core.series.RunSeries;
-import dev.losscompare.harness.noise.NoiseEnvelopes;
 import java.util.List;
 
 /**

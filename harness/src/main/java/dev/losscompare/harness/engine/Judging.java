@@ -1,7 +1,6 @@
 package dev.losscompare.harness.engine;
 
 import dev.losscompare.core.judge.ComparisonMode;
-import dev.losscompare.harness.noise.NoiseEnvelopes;
 import java.util.List;
 
 /**

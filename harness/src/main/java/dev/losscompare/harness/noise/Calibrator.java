@@ -16,6 +16,7 @@ import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.adapter.OwnTrainer;
 import dev.losscompare.harness.io.Sha256;
 import dev.losscompare.harness.engine.CaseSpec;
+import dev.losscompare.harness.engine.NoiseEnvelopes;
 import dev.losscompare.harness.engine.Seeds;
 import dev.losscompare.harness.engine.Session;
 import dev.losscompare.harness.engine.Builds;

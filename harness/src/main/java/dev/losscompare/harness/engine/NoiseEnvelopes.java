@@ -1,4 +1,4 @@
-package dev.losscompare.harness.noise;
+package dev.losscompare.harness.engine;
 
 import dev.losscompare.core.judge.CaseJudge.CaseMode;
 import dev.losscompare.core.judge.ComparisonMode;
@@ -49,8 +49,8 @@ public final class NoiseEnvelopes {
     }
 
     /** What an envelope must have been calibrated with: {@code ref}'s run of the case (null: existing runs, only the name is known). */
-    public static CaseSettings settingsOf(dev.losscompare.harness.engine.CaseSpec c, dev.losscompare.harness.engine.TrainedSide ref,
-                                          dev.losscompare.harness.engine.Training training, List<String> metrics) {
+    public static CaseSettings settingsOf(CaseSpec c, TrainedSide ref,
+                                          Training training, List<String> metrics) {
         if (ref == null) return new CaseSettings(c.id().name(), null, null, 0, metrics);
         return new CaseSettings(c.id().name(), c.suite().config(), ref.args(c, training).userOptions(), training.seed(), metrics);
     }
