@@ -32,6 +32,13 @@ class UsageTest {
         "HEAD HEAD --suite=s.toml --export-result=x | --suite compares two revisions",
         "HEAD HEAD --train-options='--a=\"x     | unterminated",
         "gate --suite=missing.toml              | --suite: no such file",
+        "calibrate HEAD --runs=1                | --runs must be at least 2 (perturbed runs besides the reference;",
+        "calibrate                              | name the revision to calibrate",
+        "calibrate --from-runs a.jsonl b.jsonl  | --from-runs needs the reference and at least 2 more runs (got 2)",
+        "calibrate HEAD --save-dir=x            | --save-dir needs --save",
+        "HEAD HEAD --noise=missing              | --noise: no such file or folder",
+        "HEAD HEAD --noise-margin=2             | --noise-margin needs --noise=FILE",
+        "gate --calibrate                       | --calibrate records envelopes with the goldens: use gate --update --calibrate",
     })
     void badInputIsOneLineAndExitTwo(String args, String message) throws Exception {
         try (FixtureRepo repo = FixtureRepo.create(tmp)) {

@@ -72,8 +72,7 @@ public final class CaseJudge {
             if (div != null && (div.reason().isValueDifference() || (bothFinished && baselineComplete))) {
                 v = Verdict.FAIL;
                 message = div.reason().isValueDifference() ? div.message() : metric + ": " + div.message();
-                failures.add(div.reason() == DivergenceReason.VALUE
-                        ? message + " (max rel diff " + Numbers.sci(d.maxRelDiff()) + ")"
+                failures.add(div.reason() == DivergenceReason.VALUE ? message + howFar(mode, d)
                         : div.reason().isValueDifference() ? message : div.message());
             } else if (d.problem() != null) {
                 v = Verdict.ERROR;
@@ -88,12 +87,13 @@ public final class CaseJudge {
                 problems.add(message);
             } else {
                 v = Verdict.PASS;
-                message = metric + " " + mode.agreement() + " over " + d.comparedSteps() + " steps";
+                message = metric + " " + mode.agreement(d.maxAbsDiff(), d.noiseMultiple()) + " over " + d.comparedSteps() + " steps";
             }
             verdict = verdict.worst(v);
             results.add(new MetricResult(metric, v, v == Verdict.FAIL ? div.step() : null,
                     v == Verdict.FAIL ? div.baseline() : null, v == Verdict.FAIL ? div.test() : null,
-                    d.maxAbsDiff(), d.maxRelDiff(), d.meanAbsDiff(), d.comparedSteps(), message));
+                    d.maxAbsDiff(), d.maxRelDiff(), d.meanAbsDiff(), d.comparedSteps(), message, d.noiseMultiple(),
+                    v == Verdict.FAIL ? d.noiseMultipleAtDivergence() : null));
         }
         // A proven difference decides the case even if a run also failed afterwards.
         if (!failures.isEmpty()) verdict = Verdict.FAIL;
@@ -102,9 +102,11 @@ public final class CaseJudge {
 
         String inputs = inputsAt == null ? null
                 : "inputs diverged at step " + inputsAt + " (data_fingerprint differs: a data-pipeline change, not the model)";
-        String why = caseMode.reason() == null ? "" : " [" + mode.describe() + ": " + caseMode.reason() + "]";
+        // Noise mode always says which envelope judged the case; the other modes only when it is not the one asked for.
+        String why = caseMode.reason() == null ? (mode.isNoise() ? " [" + mode.describe() + "]" : "")
+                : " [" + mode.describe() + ": " + caseMode.reason() + "]";
         String line = switch (verdict) {
-            case PASS -> "PASS " + id.label() + ": " + String.join(", ", metrics) + " " + mode.agreement() + " over "
+            case PASS -> "PASS " + id.label() + ": " + agreements(metrics, diffs, mode) + " over "
                     + diffs.get(0).comparedSteps() + " steps" + (inputs == null ? "" : "; " + inputs) + why;
             case FAIL -> "FAIL " + id.label() + ": " + (inputs == null ? "" : inputs + "; ")
                     + String.join("; ", failures) + (runError == null ? "" : "; " + runError) + why;
@@ -114,6 +116,31 @@ public final class CaseJudge {
                 verdict == Verdict.PASS ? null : error, inputsAt, baseline.info(), test.info(), results, null,
                 mode, caseMode.reason());
         return new Judgement(r, diffs, line);
+    }
+
+    /**
+     * How far outside a value difference is: "(max rel diff 3.2e-2)", or in noise mode ": 37× the
+     * measured noise" at the first step outside (where the band is 0: that the step had to be bitwise).
+     */
+    private static String howFar(ComparisonMode mode, MetricDiff d) {
+        if (!mode.isNoise()) return " (max rel diff " + Numbers.sci(d.maxRelDiff()) + ")";
+        Double at = d.noiseMultipleAtDivergence();
+        if (at == null || Double.isInfinite(at)) {
+            return ": the measured noise is 0 at that step, so it must be bitwise (max rel diff " + Numbers.sci(d.maxRelDiff()) + ")";
+        }
+        return ": " + Numbers.multiple(at) + "\u00d7 the measured noise";
+    }
+
+    /** "loss, grad_norm identical", or per metric where they agree differently: "loss within noise (0.4×…), grad_norm identical". */
+    private static String agreements(List<String> metrics, List<MetricDiff> diffs, ComparisonMode mode) {
+        java.util.LinkedHashMap<String, List<String>> byAgreement = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < metrics.size(); i++) {
+            MetricDiff d = diffs.get(i);
+            byAgreement.computeIfAbsent(mode.agreement(d.maxAbsDiff(), d.noiseMultiple()), k -> new ArrayList<>()).add(metrics.get(i));
+        }
+        List<String> parts = new ArrayList<>();
+        byAgreement.forEach((agreement, names) -> parts.add(String.join(", ", names) + " " + agreement));
+        return String.join(", ", parts);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.losscompare.core.judge;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Locale;
@@ -12,14 +13,23 @@ import java.util.Locale;
  * <li>{@code tolerance}: |t-b| <= atol + rtol*|b|;</li>
  * <li>{@code decimals}: equal once both are rounded (half-even, like Python's "%.4f" of the exact
  *     binary value) to {@code decimals} places — the only honest comparison when a side was read
- *     from printed text.</li>
+ *     from printed text;</li>
+ * <li>{@code noise}: per step, |t-b| <= margin × band, the band measured for that metric and step
+ *     by calibration ({@link NoiseBand}); where the band is 0 the values must be bitwise equal.</li>
  * </ul>
  * Non-finite values match only when identical, and a NaN never matches outside bitwise mode.
  */
-public record ComparisonMode(String kind, double atol, double rtol, int decimals) {
+public record ComparisonMode(String kind, double atol, double rtol, int decimals,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) NoiseBand noise) {
     public static final String BITWISE = "bitwise";
     public static final String TOLERANCE = "tolerance";
     public static final String DECIMALS = "decimals";
+    public static final String NOISE = "noise";
+
+    /** A mode without a noise band (every mode but noise). */
+    public ComparisonMode(String kind, double atol, double rtol, int decimals) {
+        this(kind, atol, rtol, decimals, null);
+    }
 
     public static ComparisonMode bitwise() {
         return new ComparisonMode(BITWISE, 0, 0, 0);
@@ -33,6 +43,16 @@ public record ComparisonMode(String kind, double atol, double rtol, int decimals
         return new ComparisonMode(DECIMALS, 0, 0, decimals);
     }
 
+    /** Judged against measured noise: {@code band} says how much each step may move. */
+    public static ComparisonMode noise(NoiseBand band) {
+        return new ComparisonMode(NOISE, 0, 0, 0, band);
+    }
+
+    @JsonIgnore
+    public boolean isNoise() {
+        return NOISE.equals(kind);
+    }
+
     @JsonIgnore // derived from kind; not a field of comparison.json
     public boolean isBitwise() {
         return BITWISE.equals(kind);
@@ -44,8 +64,23 @@ public record ComparisonMode(String kind, double atol, double rtol, int decimals
         return DECIMALS.equals(kind);
     }
 
-    /** Whether a baseline value and a test value count as the same under this mode. */
+    /**
+     * Whether a baseline value and a test value of {@code metric} at {@code step} count as the same.
+     * In noise mode a step the band does not cover never matches (the judge reports it as missing
+     * noise data before it gets here).
+     */
+    public boolean matches(String metric, int step, double b, double t) {
+        if (!isNoise()) return matches(b, t);
+        Double band = noise.band(metric, step);
+        if (band == null) return false;
+        if (band == 0) return Double.doubleToRawLongBits(b) == Double.doubleToRawLongBits(t);
+        if (!Double.isFinite(b) || !Double.isFinite(t)) return !Double.isNaN(b) && b == t;
+        return Math.abs(t - b) <= noise.margin() * band;
+    }
+
+    /** Whether a baseline value and a test value count as the same under this mode (any mode but noise, which is per step). */
     public boolean matches(double b, double t) {
+        if (isNoise()) throw new IllegalStateException("noise mode compares per metric and step: use matches(metric, step, b, t)");
         if (isBitwise()) return Double.doubleToRawLongBits(b) == Double.doubleToRawLongBits(t);
         if (!Double.isFinite(b) || !Double.isFinite(t)) return !Double.isNaN(b) && b == t;
         if (isRounded()) return rounded(b).compareTo(rounded(t)) == 0;
@@ -58,16 +93,31 @@ public record ComparisonMode(String kind, double atol, double rtol, int decimals
 
     /** "bitwise", "tolerance atol=1.0e-06 rtol=1.0e-04" or "at 4 decimals": how every output names this mode. */
     public String describe() {
+        if (isNoise()) return "within noise (margin " + Numbers.multiple(noise.margin()) + "\u00d7, " + noise.source() + ")";
         if (isBitwise()) return BITWISE;
         if (isRounded()) return "at " + decimals + " decimals";
         return TOLERANCE + " " + bounds();
     }
 
-    /** How a PASS says the values agree: "identical", "equal at 4 decimals", "within atol=… rtol=…". */
+    /**
+     * How a PASS says the values agree: "identical", "equal at 4 decimals", "within atol=… rtol=…";
+     * in noise mode it depends on the values ({@link #agreement(double, double)}).
+     */
     public String agreement() {
+        if (isNoise()) return "within noise";
         if (isBitwise()) return "identical";
         if (isRounded()) return "equal at " + decimals + " decimals";
         return "within " + bounds();
+    }
+
+    /**
+     * A metric's agreement given its largest deviation and largest multiple of the band: in noise
+     * mode "identical" (bitwise) or "within noise (0.4× the measured noise)"; else {@link #agreement()}.
+     */
+    public String agreement(double maxAbsDiff, Double noiseMultiple) {
+        if (!isNoise() || noiseMultiple == null) return agreement();
+        if (maxAbsDiff == 0) return "identical";
+        return "within noise (" + Numbers.multiple(noiseMultiple) + "\u00d7 the measured noise)";
     }
 
     /** "atol=1.0e-06 rtol=1.0e-04". */

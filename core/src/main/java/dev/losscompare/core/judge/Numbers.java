@@ -22,4 +22,12 @@ public final class Numbers {
     public static String exact(Double x) {
         return x == null ? "-" : Double.toString(x);
     }
+
+    /** A multiple of the band: 0.4, 2.5, 37, 1.2e3 (two significant digits), inf. */
+    public static String multiple(double x) {
+        if (Double.isInfinite(x)) return "inf";
+        if (x < 10) return String.format(Locale.ROOT, "%.1f", x).replaceAll("\\.0$", "");
+        if (x < 1000) return String.valueOf(Math.round(x));
+        return sci(x);
+    }
 }

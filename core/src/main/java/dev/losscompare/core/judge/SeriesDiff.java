@@ -23,7 +23,9 @@ public final class SeriesDiff {
 
         Divergence first = null;
         String problem = absent;
-        double maxAbs = 0, maxRel = 0, sumAbs = 0;
+        double maxAbs = 0, maxRel = 0, sumAbs = 0, maxMultiple = 0;
+        Double multipleAtDivergence = null;
+        Integer uncovered = null;
         int compared = 0;
         List<MetricDiff.Row> rows = new ArrayList<>();
         for (int step : steps) {
@@ -54,16 +56,32 @@ public final class SeriesDiff {
                 }
                 continue;
             }
-            compared++;
             double abs = Math.abs(tv - bv);
+            if (mode.isNoise()) {
+                Double band = mode.noise().band(metric, step);
+                if (band == null) {
+                    if (uncovered == null) uncovered = step;
+                    continue;
+                }
+                double multiple = NoiseBand.multiple(abs, band);
+                maxMultiple = Math.max(maxMultiple, multiple);
+                if (first == null && !mode.matches(metric, step, bv, tv)) multipleAtDivergence = multiple;
+            }
+            compared++;
             double rel = abs == 0 ? 0 : (bv == 0 ? Double.POSITIVE_INFINITY : abs / Math.abs(bv));
             maxAbs = Math.max(maxAbs, abs);
             maxRel = Math.max(maxRel, rel);
             sumAbs += abs;
-            if (first == null && !mode.matches(bv, tv)) first = new Divergence(DivergenceReason.VALUE, step, bv, tv, metric);
+            if (first == null && !mode.matches(metric, step, bv, tv)) first = new Divergence(DivergenceReason.VALUE, step, bv, tv, metric);
+        }
+        if (problem == null && uncovered != null) {
+            int covered = mode.noise().coveredSteps(metric);
+            problem = "no noise data after step " + covered + " for " + metric + " (envelope " + mode.noise().envelope()
+                    + " covers steps 1.." + covered + "; calibrate with at least " + steps.last() + " steps)";
         }
         if (problem == null && compared == 0 && first == null) problem = "no steps of " + metric + " to compare";
-        return new MetricDiff(metric, first, problem, maxAbs, maxRel, compared == 0 ? 0 : sumAbs / compared, compared, rows);
+        return new MetricDiff(metric, first, problem, maxAbs, maxRel, compared == 0 ? 0 : sumAbs / compared, compared, rows,
+                mode.isNoise() ? maxMultiple : null, multipleAtDivergence);
     }
 
     /** The first step whose data_fingerprint differs on a step both sides ran, or null. */

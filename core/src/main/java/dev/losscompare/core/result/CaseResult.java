@@ -57,6 +57,28 @@ public record CaseResult(
                 note == null ? text : note + "; " + text, mode, modeReason, diagnosis);
     }
 
+    /**
+     * How far from the baseline in units of the measured noise, for the "× noise" columns: the
+     * multiple at the first step outside when a metric is outside, else the largest multiple over
+     * the metrics; null when the case was not judged against noise.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public Double noiseMultiple() {
+        Double outside = null, widest = null;
+        for (MetricResult m : metrics) {
+            if (m.noiseMultipleAtDivergence() != null) outside = outside == null ? m.noiseMultipleAtDivergence() : Math.max(outside, m.noiseMultipleAtDivergence());
+            if (m.noiseMultiple() != null) widest = widest == null ? m.noiseMultiple() : Math.max(widest, m.noiseMultiple());
+        }
+        return outside != null ? outside : widest;
+    }
+
+    /** "0.4×", "37×", or "-" when the case was not judged against noise. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public String noiseMultipleText() {
+        Double x = noiseMultiple();
+        return x == null ? "-" : dev.losscompare.core.judge.Numbers.multiple(x) + "\u00d7";
+    }
+
     /** The mode this case was compared in; for schema-1 records, the comparison's. */
     public ComparisonMode modeOr(ComparisonMode comparisonMode) {
         return mode != null ? mode : comparisonMode != null ? comparisonMode : ComparisonMode.bitwise();

@@ -1,6 +1,8 @@
 package dev.losscompare.core.result;
 
 import dev.losscompare.core.judge.ComparisonMode;
+import dev.losscompare.core.judge.NoiseBand;
+import dev.losscompare.core.judge.Numbers;
 
 import java.util.List;
 
@@ -38,12 +40,34 @@ public record Comparison(
     public String modeUsed() {
         if (cases.isEmpty()) return mode == null ? ComparisonMode.BITWISE : mode.describe();
         long bitwise = cases.stream().filter(c -> c.modeOr(mode).isBitwise()).count();
+        long noise = cases.stream().filter(c -> c.modeOr(mode).isNoise()).count();
         if (bitwise == cases.size()) return ComparisonMode.BITWISE;
-        if (bitwise == 0) {
+        if (noise == cases.size()) return noiseUsed();
+        if (bitwise == 0 && noise == 0) {
             var distinct = cases.stream().map(c -> c.modeOr(mode)).distinct().toList();
             return distinct.size() == 1 ? distinct.get(0).describe() : ComparisonMode.TOLERANCE + " (per case)";
         }
-        return "mixed (" + bitwise + " bitwise, " + (cases.size() - bitwise) + " " + ComparisonMode.TOLERANCE + ")";
+        long tolerance = cases.size() - bitwise - noise;
+        List<String> parts = new java.util.ArrayList<>();
+        if (bitwise > 0) parts.add(bitwise + " bitwise");
+        if (tolerance > 0) parts.add(tolerance + " " + ComparisonMode.TOLERANCE);
+        if (noise > 0) parts.add(noise + " " + ComparisonMode.NOISE);
+        return "mixed (" + String.join(", ", parts) + ")";
+    }
+
+    /** Every case within measured noise: one envelope's description, or the margin and the revisions calibrated. */
+    private String noiseUsed() {
+        var bands = cases.stream().map(c -> c.modeOr(mode).noise()).toList();
+        if (bands.size() == 1) return cases.get(0).modeOr(mode).describe();
+        var margins = bands.stream().map(NoiseBand::margin).distinct().toList();
+        var revisions = bands.stream().map(NoiseBand::calibratedOn).distinct().toList();
+        return "within noise (margin " + (margins.size() == 1 ? Numbers.multiple(margins.get(0)) + "\u00d7" : "per case")
+                + ", an envelope per case, calibrated on " + String.join(", ", revisions) + ")";
+    }
+
+    /** Whether any case was judged against measured noise (the tables then show a "× noise" column). */
+    public boolean judgedAgainstNoise() {
+        return cases.stream().anyMatch(c -> c.modeOr(mode).isNoise());
     }
 
     /** False for a diff of existing runs: nothing was trained, so seed and threads say nothing. */

@@ -77,6 +77,18 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         return this;
     }
 
+    @Override
+    public Bisect setNoise(Path envelopes) {
+        judge.noise(envelopes);
+        return this;
+    }
+
+    @Override
+    public Bisect setNoiseMargin(double margin) {
+        judge.noiseMargin(margin);
+        return this;
+    }
+
     /** --suite: bisect every case of a suite. */
     @Override
     public Bisect setSuite(Path file) {
@@ -131,7 +143,7 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         Training t = againstGoldens ? Training.ofGate(suiteRead.gate(), Kernels.PORTABLE, timeout) : training();
         Integer ranks = ngpus();
         List<String> options = againstGoldens ? suiteRead.gate().trainOptions() : trainOptions();
-        Judging judging = againstGoldens ? new Judging(ComparisonMode.bitwise(), DefaultMetrics.ALL, false) : judge.judging();
+        Judging judging = againstGoldens ? new Judging(ComparisonMode.bitwise(), DefaultMetrics.ALL, false) : judge.judging(lc.console());
         int probesAtOnce = Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options));
         Bisection.Goldens goldens = againstGoldens
                 ? new Bisection.Goldens(new GoldenStore(console.cwd().resolve(goldenDir == null ? GoldenStore.DEFAULT_DIR : goldenDir)),

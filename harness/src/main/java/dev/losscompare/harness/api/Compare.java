@@ -85,6 +85,18 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         return this;
     }
 
+    @Override
+    public Compare setNoise(Path envelopes) {
+        judge.noise(envelopes);
+        return this;
+    }
+
+    @Override
+    public Compare setNoiseMargin(double margin) {
+        judge.noiseMargin(margin);
+        return this;
+    }
+
     /** --suite: a sign-off suite of model cases (then --config is not used: each case names its own). */
     @Override
     public Compare setSuite(Path file) {
@@ -162,7 +174,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             throw new UsageException("need two revisions: loss_compare.sh BASELINE TEST [options] (see --help)");
         }
         Training t = training();
-        var judging = judge.judging();
+        var judging = judge.judging(lc.console(), suiteRead == null || suiteRead.noise() == null ? null : Path.of(suiteRead.noise()));
         List<String> baseOptions = concat(trainOptions(), baselineOptions);
         List<String> testOpts = concat(trainOptions(), testOptions);
         Integer baseRanks = Ranks.checked(baselineNgpus != null ? baselineNgpus : ngpus(), baselineNgpus != null ? "--baseline-ngpus" : "--ngpus");

@@ -108,9 +108,21 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
     }
 
     @Override
+    public Diff setNoise(Path envelopes) {
+        judge.noise(envelopes);
+        return this;
+    }
+
+    @Override
+    public Diff setNoiseMargin(double margin) {
+        judge.noiseMargin(margin);
+        return this;
+    }
+
+    @Override
     public Comparison call() throws IOException {
         Console console = lc.console();
-        var judging = judge.judging();
+        var judging = judge.judging(lc.console());
         SourcedSeries a = read(baseline, baselineFormat);
         SourcedSeries b = read(test, testFormat);
         for (SourcedSeries run : List.of(a, b)) if (run.note() != null) console.out().println("note: " + run.note());
@@ -135,7 +147,7 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
     }
 
     /** The case is named after the model in the baseline's meta, when it has one. */
-    private static CaseId caseId(SourcedSeries run) {
+    static CaseId caseId(SourcedSeries run) {
         Object model = run.series().meta().get("model");
         Object flavor = run.series().meta().get("flavor");
         if (model == null) return new CaseId("run", "run", "", null);

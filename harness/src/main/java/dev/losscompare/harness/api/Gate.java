@@ -33,11 +33,13 @@ import java.util.List;
  * another. Where the environment still differs the case's tolerance applies and says so; with
  * {@link #setStrict} that is an ERROR. {@link UpdateGoldens} re-records them.
  */
-public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate> {
+public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate>, NoisyVerb<Gate> {
     final SuiteSettings suite = new SuiteSettings();
     Path goldenDir = GoldenStore.DEFAULT_DIR;
     boolean nativeKernels;
     private boolean strict;
+    private Path noise;
+    private Double noiseMargin;
 
     Gate(LossCompare lc) {
         super(lc);
@@ -75,11 +77,25 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
         return this;
     }
 
+    /** --noise: the envelopes for cases whose golden comes from another environment (default: configs/noise beside the goldens). */
+    @Override
+    public Gate setNoise(Path envelopes) {
+        this.noise = envelopes;
+        return this;
+    }
+
+    @Override
+    public Gate setNoiseMargin(double margin) {
+        this.noiseMargin = margin;
+        return this;
+    }
+
     @Override
     public Comparison call() throws IOException {
         return onWorkingTree(run -> {
             GoldenBaseline goldens = new GoldenBaseline(run.store(), run.suite().gate(), strict, run.session());
-            Judging bitwise = new Judging(ComparisonMode.bitwise(), DefaultMetrics.ALL, false);
+            Judging bitwise = new Judging(ComparisonMode.bitwise(), DefaultMetrics.ALL, false)
+                    .withNoise(NoiseSettings.forGate(lc.console(), noise, noiseMargin, goldenDir));
             ReportSink sink = new ReportSink(bitwise, new ReportSink.Header(lc.console().show(suite.file(lc.console(), true)),
                     run.started()), null);
             try (Seeds none = Seeds.none()) {

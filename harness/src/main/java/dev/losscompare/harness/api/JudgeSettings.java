@@ -13,6 +13,8 @@ final class JudgeSettings {
     private Double atol;
     private Double rtol;
     private List<String> metrics;
+    private java.nio.file.Path noise;
+    private Double noiseMargin;
 
     void assertEqual() {
         this.assertEqual = true;
@@ -30,6 +32,14 @@ final class JudgeSettings {
         this.metrics = List.copyOf(metrics);
     }
 
+    void noise(java.nio.file.Path noise) {
+        this.noise = noise;
+    }
+
+    void noiseMargin(double margin) {
+        this.noiseMargin = margin;
+    }
+
     /** The judge options set, by their command-line names. */
     List<String> given() {
         List<String> out = new ArrayList<>();
@@ -37,11 +47,24 @@ final class JudgeSettings {
         if (atol != null) out.add("--atol");
         if (rtol != null) out.add("--rtol");
         if (metrics != null) out.add("--metrics");
+        if (noise != null) out.add("--noise");
+        if (noiseMargin != null) out.add("--noise-margin");
         return out;
     }
 
-    Judging judging() {
-        return new Judging(mode(), metricList(), metrics != null);
+    /** The judging asked for; with --noise every case is judged against its envelope (a missing one is an ERROR). */
+    Judging judging(dev.losscompare.harness.Console console) {
+        return judging(console, null);
+    }
+
+    /** The same, with {@code suiteNoise} (a suite's top-level {@code noise} folder) when --noise is not given. */
+    Judging judging(dev.losscompare.harness.Console console, java.nio.file.Path suiteNoise) {
+        Judging judging = new Judging(mode(), metricList(), metrics != null);
+        if (noise == null && noiseMargin == null && suiteNoise == null) return judging;
+        if (noise == null && suiteNoise != null) {
+            return judging.withNoise(NoiseSettings.envelopes(console, suiteNoise, noiseMargin, false));
+        }
+        return judging.withNoise(NoiseSettings.envelopes(console, noise, noiseMargin, atol != null || rtol != null || assertEqual));
     }
 
     private ComparisonMode mode() {

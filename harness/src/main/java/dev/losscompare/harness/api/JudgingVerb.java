@@ -2,8 +2,8 @@ package dev.losscompare.harness.api;
 
 import java.util.List;
 
-/** A command that judges with the user's mode and metrics (compare, diff, bisect): the command line's Judge options. */
-public interface JudgingVerb<SELF> {
+/** A command that judges with the user's mode and metrics (compare, diff, bisect): the command line's Judge and noise options. */
+public interface JudgingVerb<SELF> extends NoisyVerb<SELF> {
     SELF setAssertEqual();
 
     SELF setAtol(double atol);

@@ -77,6 +77,11 @@ public final class LossCompare {
         return new Diff(this, baseline, test);
     }
 
+    /** Trains REV's cases under benign perturbations and writes each case's noise envelope (null revision: with setFromRuns). */
+    public Calibrate calibrate(String revision) {
+        return new Calibrate(this, revision);
+    }
+
     /** The first commit after GOOD on BAD's first-parent path whose series differ from GOOD's. */
     public Bisect bisect(String good, String bad) {
         return new Bisect(this, good, bad);

@@ -39,6 +39,6 @@ final class SuiteSettings {
         Path f = file(console, fallback);
         if (f == null) return null;
         Suite s = SuiteFile.readSuite(f);
-        return new Suite(SuiteFile.select(s.cases(), cases == null ? null : String.join(",", cases)), s.gate(), s.inputs(), s.trainer());
+        return s.withCases(SuiteFile.select(s.cases(), cases == null ? null : String.join(",", cases)));
     }
 }

@@ -4,6 +4,9 @@ import dev.losscompare.harness.engine.CaseEngine;
 import dev.losscompare.harness.engine.Seeds;
 import dev.losscompare.harness.gate.GoldenSink;
 import dev.losscompare.harness.gate.GoldenUpdate;
+import dev.losscompare.core.series.DefaultMetrics;
+import dev.losscompare.harness.noise.Calibrator;
+import dev.losscompare.harness.engine.NoiseEnvelopes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +17,8 @@ import java.util.List;
  */
 public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> implements SuiteVerb<UpdateGoldens> {
     private final Gate gate;
+    private Integer calibrateRuns;   // null: no calibration
+    private Path noiseDir;
 
     UpdateGoldens(LossCompare lc) {
         super(lc);
@@ -46,6 +51,16 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
         return this;
     }
 
+    /**
+     * --calibrate [--runs=K] [--noise=DIR]: after recording, calibrate each case's noise envelope
+     * into DIR (default: configs/noise beside the goldens), used where a later environment differs.
+     */
+    public UpdateGoldens setCalibrate(int runs, Path dirOrNull) {
+        this.calibrateRuns = runs;
+        this.noiseDir = lc.resolve(dirOrNull);
+        return this;
+    }
+
     @Override
     public GoldenUpdate call() throws IOException {
         gate.outputFolder = outputFolder;
@@ -54,9 +69,16 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
         return gate.onWorkingTree(run -> {
             String commit = run.tree().revision().commitId() == null ? "working tree" : run.tree().revision().commitId();
             GoldenSink sink = new GoldenSink(run.store(), run.suite().gate(), run.tree().dir(), commit);
+            GoldenUpdate recorded;
             try (Seeds none = Seeds.none()) {
-                return CaseEngine.run(new CaseEngine.Plan(run.session(), run.training(), null, run.side(), run.cases(), none, 1), sink);
+                recorded = CaseEngine.run(new CaseEngine.Plan(run.session(), run.training(), null, run.side(), run.cases(), none, 1), sink);
             }
+            if (calibrateRuns == null || recorded.exitCode() != 0) return recorded;
+            Path dir = noiseDir != null ? noiseDir : NoiseEnvelopes.besideGoldens(run.store().dir());
+            Calibrator calibrator = new Calibrator(run.session(), run.training(), run.side(), new Calibrator.Request(calibrateRuns, 1,
+                    run.suite().perturbations(), DefaultMetrics.ALL, dir), Jobs.runsAtOnce(null, run.training().threads()));
+            int calibrated = calibrator.run(run.cases());
+            return calibrated == 0 ? recorded : new GoldenUpdate(recorded.lines(), false);
         });
     }
 }

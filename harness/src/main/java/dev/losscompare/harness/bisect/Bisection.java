@@ -274,7 +274,7 @@ public final class Bisection {
                         Boolean noneStillPossible, String report) throws IOException {
         Commit bad = range.bad();
         BisectRecord record = new BisectRecord(BisectRecord.SCHEMA_VERSION, request.goodSpec(), range.good().id(), request.badSpec(), bad.id(),
-                describeReference(), plan.judging().mode().describe(), plan.cases().stream().map(c -> c.id().name()).toList(),
+                describeReference(), plan.judging().describe(), plan.cases().stream().map(c -> c.id().name()).toList(),
                 plan.training().steps(), request.jobs(), range.commits().size(), entries, rounds, result,
                 culprit == null ? null : BisectRecord.CommitEntry.of(culprit), changes,
                 candidates.stream().map(BisectRecord.CommitEntry::of).toList(), noneStillPossible, report,
@@ -299,7 +299,7 @@ public final class Bisection {
     }
 
     private String describeReference() {
-        if (request.goldens() == null) return "against GOOD's runs, " + plan.judging().mode().describe();
+        if (request.goldens() == null) return "against GOOD's runs, " + plan.judging().describe();
         return "against the goldens in " + console.show(request.goldens().store().dir());
     }
 

@@ -34,6 +34,7 @@ public final class BisectCommand implements Callable<Integer> {
 
     @Mixin TrainingOptions training;
     @Mixin JudgeOptions judge;
+    @Mixin NoiseOptions noise;
     @Mixin SuiteOptions suite;
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
@@ -54,6 +55,7 @@ public final class BisectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Bisect bisect = training.applyTo(repo.open(root.console()).bisect(good, bad), List.of());
         judge.applyTo(bisect);
+        noise.applyTo(bisect);
         suite.applyTo(bisect);
         timeouts.applyTo(output.applyTo(bisect));
         if (jobs != null) bisect.setJobs(jobs);

@@ -39,6 +39,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin TrainingOptions training;
     @Mixin SideOptions sides;
     @Mixin JudgeOptions judge;
+    @Mixin NoiseOptions noise;
     @Mixin SuiteOptions suite;
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
@@ -75,6 +76,7 @@ public final class CompareCommand implements Callable<Integer> {
         training.applyTo(compare, java.util.List.of());
         sides.applyTo(compare);
         judge.applyTo(compare);
+        noise.applyTo(compare);
         suite.applyTo(compare);
         output.applyTo(compare);
         timeouts.applyTo(compare);

@@ -49,6 +49,7 @@ public final class DiffCommand implements Callable<Integer> {
     List<String> tags = new ArrayList<>();
 
     @Mixin JudgeOptions judge;
+    @Mixin NoiseOptions noise;
     @Mixin OutputOptions output;
 
     @Override
@@ -66,6 +67,7 @@ public final class DiffCommand implements Callable<Integer> {
             diff.setTag(tag.substring(0, eq).strip(), tag.substring(eq + 1).strip());
         }
         judge.applyTo(diff);
+        noise.applyTo(diff);
         output.applyTo(diff);
         return diff.call().exitCode();
     }

@@ -2,6 +2,7 @@ package dev.losscompare.harness.cli;
 
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.api.Gate;
+import dev.losscompare.harness.api.Calibrate;
 import dev.losscompare.harness.api.LossCompare;
 import dev.losscompare.harness.api.UpdateGoldens;
 import dev.losscompare.harness.gate.GoldenStore;
@@ -26,6 +27,7 @@ public final class GateCommand implements Callable<Integer> {
     LossCompareCommand root;
 
     @Mixin SuiteOptions suite;
+    @Mixin NoiseOptions noise;
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin TimeoutOptions timeouts;
@@ -36,6 +38,13 @@ public final class GateCommand implements Callable<Integer> {
     @Option(names = "--update", description = "Record new goldens from the working tree and print what changed per case.")
     boolean update;
 
+    @Option(names = "--calibrate", description = "With --update: also calibrate each case's noise envelope (beside the goldens, "
+            + "configs/noise/<case>.json; or into --noise=DIR), used where the environment differs from a golden's.")
+    boolean calibrate;
+
+    @Option(names = "--runs", paramLabel = "K", description = "With --calibrate: perturbed runs per case (default: ${DEFAULT-VALUE}).")
+    int runs = Calibrate.DEFAULT_RUNS;
+
     @Option(names = "--strict", description = "An environment that differs from a golden's is an ERROR, not a tolerance comparison.")
     boolean strict;
 
@@ -45,16 +54,19 @@ public final class GateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (calibrate && !update) throw new UsageException("--calibrate records envelopes with the goldens: use gate --update --calibrate");
         LossCompare lc = repo.open(root.console());
         if (update) {
             if (strict) throw new UsageException("--strict applies to checking goldens, not to --update");
             UpdateGoldens record = lc.updateGoldens().setGoldenDir(goldenDir).setNativeKernels(nativeKernels);
             suite.applyTo(record);
+            if (calibrate) record.setCalibrate(runs, noise.noise);
             timeouts.applyTo(output.applyTo(record));
             return record.call().exitCode();
         }
         Gate gate = lc.gate().setGoldenDir(goldenDir).setStrict(strict).setNativeKernels(nativeKernels);
         suite.applyTo(gate);
+        noise.applyTo(gate);
         timeouts.applyTo(output.applyTo(gate));
         return gate.call().exitCode();
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "loss_compare.sh", mixinStandardHelpOptions = true,
         subcommands = {CompareCommand.class, GateCommand.class, ReportCommand.class, ExportCommand.class, DiffCommand.class,
-                BisectCommand.class},
+                BisectCommand.class, CalibrateCommand.class},
         description = {"Signs off refactors of LLM training code: trains two git revisions identically and diffs",
                 "their per-step loss and grad_norm. Exit: 0 every case matches, 1 some case differs, 2 could not decide."},
         synopsisHeading = "Usage: ", customSynopsis = {

@@ -17,10 +17,10 @@ import java.util.Map;
 /**
  * A safetensors file's tensors as byte ranges: an 8-byte little-endian header length, a JSON
  * header {name: {dtype, shape, data_offsets: [begin, end]}} and the data. Enough to compare two
- * seed checkpoints tensor by tensor, byte for byte.
+ * seed checkpoints tensor by tensor, byte for byte, and to find the values a calibration perturbs.
  */
-final class Safetensors implements AutoCloseable {
-    record Entry(String dtype, List<Long> shape, long begin, long end) {}
+public final class Safetensors implements AutoCloseable {
+    public record Entry(String dtype, List<Long> shape, long begin, long end) {}
 
     private final FileChannel channel;
     private final long dataStart;
@@ -32,7 +32,7 @@ final class Safetensors implements AutoCloseable {
         this.entries = entries;
     }
 
-    static Safetensors open(Path file) throws IOException {
+    public static Safetensors open(Path file) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         try {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
@@ -59,8 +59,13 @@ final class Safetensors implements AutoCloseable {
         }
     }
 
-    Map<String, Entry> entries() {
+    public Map<String, Entry> entries() {
         return entries;
+    }
+
+    /** Where the tensors' data starts in the file (the offsets of an {@link Entry} count from here). */
+    public long dataStart() {
+        return dataStart;
     }
 
     /** Whether this file's tensor {@code name} has the same dtype, shape and bytes as {@code other}'s. */

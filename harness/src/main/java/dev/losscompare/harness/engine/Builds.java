@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Builds the trained sides of a comparison, each distinct content once, in order; the first failure stops the rest. */
-final class Builds {
+public final class Builds {
     private Builds() {}
 
     /** Returns the first build error line, or null. Equal contents are built once. */
@@ -24,7 +24,7 @@ final class Builds {
     }
 
     /** Builds once per content (the revision cache keeps finished builds); returns the error line, or null. */
-    static String build(Session session, TrainedSide side) throws IOException {
+    public static String build(Session session, TrainedSide side) throws IOException {
         String role = side.role().word();
         String spec = side.tree().revision().spec();
         Path log = session.out().resolve(role + "_build.log");

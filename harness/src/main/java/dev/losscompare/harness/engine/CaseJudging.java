@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The judge's side of the engine, written once for every sink that judges (the report, bisect's
  * probes): a case that could not run is an ERROR; a baseline may refuse the test run (a golden
- * under --strict); the baseline chooses the case's mode; then {@link CaseJudge} decides.
+ * under --strict); the baseline chooses the case's mode, and the case's noise envelope replaces
+ * it when the judging has one (--noise, the gate's configs/noise); then {@link CaseJudge} decides.
  */
 public final class CaseJudging {
     private final Judging judging;
@@ -37,8 +38,21 @@ public final class CaseJudging {
             String refused = r.refuse(c, tested);
             if (refused != null) return new Decision(error(plan, c, refused), false);
         }
-        return new Decision(CaseJudge.judge(c.id(), base, tested, metrics(plan, base.series()), mode(plan, c, tested),
+        List<String> metrics = metrics(plan, base.series());
+        CaseMode mode = mode(plan, c, tested);
+        if (judging.noise() != null) {
+            NoiseEnvelopes.Choice choice = judging.noise().choose(NoiseEnvelopes.settingsOf(c, trained(plan), plan.training(), metrics), mode);
+            if (choice.error() != null) return new Decision(error(plan, c, choice.error()), false);
+            mode = choice.mode();
+        }
+        return new Decision(CaseJudge.judge(c.id(), base, tested, metrics, mode,
                 plan.expectedSteps(plan.baseline()), plan.expectedSteps(plan.test())), true);
+    }
+
+    /** The side whose settings an envelope must match: the trained baseline, else the trained test side (null: neither trains). */
+    private static TrainedSide trained(CaseEngine.Plan plan) {
+        if (plan.baseline() instanceof TrainedSide b) return b;
+        return plan.test() instanceof TrainedSide t ? t : null;
     }
 
     /** A case that could not be compared at all: ERROR on every metric, with sides that never ran. */

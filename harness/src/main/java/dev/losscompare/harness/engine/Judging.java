@@ -3,11 +3,28 @@ package dev.losscompare.harness.engine;
 import dev.losscompare.core.judge.ComparisonMode;
 import java.util.List;
 
-/** How the judge compares: the requested mode and the metrics (metricsGiven: named by the user, not the default). */
-public record Judging(ComparisonMode mode, List<String> metrics, boolean metricsGiven) {
+/**
+ * How the judge compares: the requested mode, the metrics (metricsGiven: named by the user, not
+ * the default) and where the cases' noise envelopes are (null: no case is judged against noise).
+ */
+public record Judging(ComparisonMode mode, List<String> metrics, boolean metricsGiven, NoiseEnvelopes noise) {
     public static final List<String> DEFAULT_METRICS = List.of("loss", "grad_norm");
 
     public Judging {
         metrics = List.copyOf(metrics);
+    }
+
+    public Judging(ComparisonMode mode, List<String> metrics, boolean metricsGiven) {
+        this(mode, metrics, metricsGiven, null);
+    }
+
+    /** The same judging against {@code envelopes}. */
+    public Judging withNoise(NoiseEnvelopes envelopes) {
+        return new Judging(mode, metrics, metricsGiven, envelopes);
+    }
+
+    /** How outputs name the comparison: the mode, or the noise envelopes it is judged against. */
+    public String describe() {
+        return noise == null ? mode.describe() : noise.describe();
     }
 }

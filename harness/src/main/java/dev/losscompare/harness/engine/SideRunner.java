@@ -48,9 +48,12 @@ final class SideRunner {
      * explained as such).
      */
     SideResult run(TrainedSide side, CaseSpec c, Seeds.Seed seed, boolean seedFromOtherSide) throws IOException {
-        TrainerArgs args = side.args(c, training);
+        return run(side, side.role().word(), side.args(c, training), seed, seedFromOtherSide);
+    }
+
+    /** One run of {@code side} under {@code args}, its files named {@code role} (a calibration's variants have their own names). */
+    SideResult run(TrainedSide side, String role, TrainerArgs args, Seeds.Seed seed, boolean seedFromOtherSide) throws IOException {
         String cacheKey = keys.run(side, args, seed.file() == null ? null : seed.key());
-        String role = side.role().word();
         String label = role + " " + side.tree().revision().spec();
         ResultCache results = session.results();
         RunFiles files = RunFiles.of(caseDir, role);

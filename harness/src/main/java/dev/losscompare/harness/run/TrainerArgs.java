@@ -9,10 +9,11 @@ import java.util.Map;
  * The argument lists of one side's trainer commands. Harness settings come first so the user's
  * options can override them (the trainer applies overrides in order); the files the harness
  * owns (metrics, checkpoint) come last so no option can redirect them. {@code kernels} decides the
- * environment the trainer starts with (see {@link Kernels}).
+ * environment the trainer starts with (see {@link Kernels}); {@code extraEnvironment} holds variables
+ * a run sets besides those (a calibration's perturbation of another trainer), empty for every other run.
  */
 public record TrainerArgs(Path revisionDir, String config, int steps, long seed, int threads, List<String> userOptions,
-                          Kernels kernels, int ngpus) {
+                          Kernels kernels, int ngpus, Map<String, String> extraEnvironment) {
     /** This repository's trainer script (the contract in docs/architecture.md), relative to a revision's root. */
     public static final String TRAINER_SCRIPT = "trainer/run_train.sh";
 
@@ -22,6 +23,12 @@ public record TrainerArgs(Path revisionDir, String config, int steps, long seed,
 
     public TrainerArgs {
         userOptions = List.copyOf(userOptions);
+        extraEnvironment = Map.copyOf(extraEnvironment);
+    }
+
+    public TrainerArgs(Path revisionDir, String config, int steps, long seed, int threads, List<String> userOptions, Kernels kernels,
+                       int ngpus) {
+        this(revisionDir, config, steps, seed, threads, userOptions, kernels, ngpus, Map.of());
     }
 
     public TrainerArgs(Path revisionDir, String config, int steps, long seed, int threads, List<String> userOptions, Kernels kernels) {
@@ -34,14 +41,14 @@ public record TrainerArgs(Path revisionDir, String config, int steps, long seed,
 
     /** The same run on another number of ranks (a seed checkpoint is always written by one). */
     public TrainerArgs withNgpus(int n) {
-        return new TrainerArgs(revisionDir, config, steps, seed, threads, userOptions, kernels, n);
+        return new TrainerArgs(revisionDir, config, steps, seed, threads, userOptions, kernels, n, extraEnvironment);
     }
 
     /** The same run cut to {@code n} steps with {@code extra} options after the user's (a traced re-run). */
     public TrainerArgs withSteps(int n, List<String> extra) {
         List<String> options = new ArrayList<>(userOptions);
         options.addAll(extra);
-        return new TrainerArgs(revisionDir, config, n, seed, threads, options, kernels, ngpus);
+        return new TrainerArgs(revisionDir, config, n, seed, threads, options, kernels, ngpus, extraEnvironment);
     }
 
     /** The options recorded in the report: everything but the script and the harness's own files. */
@@ -63,6 +70,7 @@ public record TrainerArgs(Path revisionDir, String config, int steps, long seed,
      */
     public Map<String, String> environment() {
         Map<String, String> env = new java.util.LinkedHashMap<>(kernels.environment());
+        env.putAll(new java.util.TreeMap<>(extraEnvironment));
         env.put("NGPU", String.valueOf(ngpus));
         for (String v : RANK_VARIABLES) env.put(v, null);
         return java.util.Collections.unmodifiableMap(env);

@@ -1,5 +1,7 @@
 package dev.losscompare.harness.suite;
 
+import dev.losscompare.harness.noise.Perturbation;
+
 import dev.losscompare.harness.adapter.TrainerAdapter;
 import java.util.List;
 
@@ -7,11 +9,21 @@ import java.util.List;
  * A parsed suite file: its cases, its gate settings, and the paths its trainer reads
  * ({@code inputs}, relative to the repository root; empty: the whole tree), so that an edit
  * elsewhere (a README) reuses builds and results. {@code trainer}: how to drive the trainer (its
- * {@code [trainer]} table; this repository's trainer when there is none).
+ * {@code [trainer]} table; this repository's trainer when there is none). {@code noise}: the folder of
+ * the suite's noise envelopes (relative to the working directory; null: none), so its cases are
+ * judged within measured noise; {@code perturbations}: what calibrate varies for another trainer
+ * ({@code [[perturbation]]} tables; empty: plain repeats).
  */
-public record Suite(List<SuiteCase> cases, GateSettings gate, List<String> inputs, TrainerAdapter trainer) {
+public record Suite(List<SuiteCase> cases, GateSettings gate, List<String> inputs, TrainerAdapter trainer, String noise,
+                    List<Perturbation.OptionSet> perturbations) {
     public Suite {
         cases = List.copyOf(cases);
         inputs = List.copyOf(inputs);
+        perturbations = List.copyOf(perturbations);
+    }
+
+    /** The same suite with only these cases (--cases). */
+    public Suite withCases(List<SuiteCase> selected) {
+        return new Suite(selected, gate, inputs, trainer, noise, perturbations);
     }
 }

@@ -6,6 +6,7 @@ import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.adapter.OwnTrainer;
 import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.adapter.TrainerFile;
+import dev.losscompare.harness.noise.Perturbation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ import java.util.TreeSet;
  * and what it takes — a typo must never silently change what runs.
  */
 public final class SuiteFile {
-    private static final Set<String> TOP_KEYS = new TreeSet<>(List.of("case", "gate", "inputs", "trainer"));
+    private static final Set<String> TOP_KEYS = new TreeSet<>(List.of("case", "gate", "inputs", "trainer", "noise", "perturbation"));
+    private static final Set<String> PERTURBATION_KEYS = new TreeSet<>(List.of("name", "options", "env"));
     private static final Set<String> CASE_KEYS = new TreeSet<>(List.of("name", "config", "options", "atol", "rtol", "ngpus",
             "baseline_ngpus", "test_ngpus", "baseline_options", "test_options"));
     private static final Set<String> GATE_KEYS = new TreeSet<>(List.of("steps", "seed", "threads", "train_options", "atol", "rtol"));
@@ -75,7 +77,33 @@ public final class SuiteFile {
                     sides));
         }
         TrainerAdapter trainer = root.has("trainer") ? TrainerFile.parse(root.get("trainer"), "--suite: " + file) : OwnTrainer.INSTANCE;
-        return new Suite(out, gate(root.path("gate")), strings(root, "inputs", "the top level"), trainer);
+        return new Suite(out, gate(root.path("gate")), strings(root, "inputs", "the top level"), trainer,
+                text(root, "noise", "the top level", null), perturbations(root.path("perturbation")));
+    }
+
+    /** [[perturbation]] tables: name, options (a list of strings), env (a table of strings). */
+    private List<Perturbation.OptionSet> perturbations(JsonNode list) {
+        if (list.isMissingNode()) return List.of();
+        if (!list.isArray()) throw error("'perturbation' must be [[perturbation]] tables");
+        List<Perturbation.OptionSet> out = new ArrayList<>();
+        for (JsonNode p : list) {
+            if (!p.isObject()) throw error("'perturbation' must be [[perturbation]] tables");
+            String name = text(p, "name", "[[perturbation]]", null);
+            if (name == null || name.isBlank()) throw error("every [[perturbation]] needs name = \"...\"");
+            String where = "perturbation " + name;
+            checkKeys(p, PERTURBATION_KEYS, where);
+            java.util.Map<String, String> env = new java.util.TreeMap<>();
+            JsonNode e = p.path("env");
+            if (!e.isMissingNode()) {
+                if (!e.isObject()) throw error(where + ": env must be a table of strings, e.g. env = { OMP_NUM_THREADS = \"2\" }");
+                e.fields().forEachRemaining(f -> {
+                    if (!f.getValue().isTextual()) throw error(where + ": env." + f.getKey() + " must be a string, got " + shown(f.getValue()));
+                    env.put(f.getKey(), f.getValue().asText());
+                });
+            }
+            out.add(new Perturbation.OptionSet(name, strings(p, "options", where), env));
+        }
+        return out;
     }
 
     private GateSettings gate(JsonNode g) {

@@ -5,6 +5,7 @@ import static dev.losscompare.reports.text.Markup.esc;
 
 import dev.losscompare.reports.chart.ChartSpec;
 import dev.losscompare.reports.chart.SvgChart;
+import dev.losscompare.core.judge.NoiseBand;
 import dev.losscompare.core.result.CaseResult;
 import dev.losscompare.core.result.Comparison;
 import dev.losscompare.core.judge.ComparisonMode;
@@ -37,7 +38,7 @@ import java.util.TreeSet;
  * rows, styles) live in their own classes.
  */
 public final class HtmlReport {
-    static final String BASE_COLOR = "#1f77b4", TEST_COLOR = "#ff7f0e", DIFF_COLOR = "#6a3d9a";
+    static final String BASE_COLOR = "#1f77b4", TEST_COLOR = "#ff7f0e", DIFF_COLOR = "#6a3d9a", NOISE_COLOR = "#2ca02c";
 
     private final Comparison c;
     private final List<CaseSeries> cases;
@@ -132,6 +133,8 @@ public final class HtmlReport {
         List<String> metrics = allMetrics();
         out.append("<section id=\"verdicts\">\n<h2>Verdicts</h2>\n<div class=\"scroll\"><table class=\"verdicts\">\n<thead>\n<tr>")
                 .append("<th rowspan=\"2\">Case</th><th rowspan=\"2\">Verdict</th>");
+        boolean noise = c.judgedAgainstNoise();
+        if (noise) out.append("<th rowspan=\"2\" class=\"n\" title=\"|test − baseline| / measured noise band\">× noise</th>");
         for (String m : metrics) out.append("<th colspan=\"4\" class=\"group\">").append(esc(m)).append("</th>");
         out.append("<th rowspan=\"2\" class=\"note-col\">Note</th></tr>\n<tr>");
         for (int i = 0; i < metrics.size(); i++) {
@@ -146,6 +149,7 @@ public final class HtmlReport {
                     .append("\" data-verdict=\"").append(r.verdict()).append("\"><td><a href=\"#").append(anchors.get(i)).append("\">")
                     .append(esc(r.name())).append("</a><br><small class=\"model\">").append(esc(modelText(r))).append("</small></td><td>")
                     .append(badge(r.verdict())).append("</td>");
+            if (noise) out.append("<td class=\"n num noise-multiple\">").append(esc(r.noiseMultipleText())).append("</td>");
             for (String m : metrics) {
                 MetricResult mr = k.metricResult(m);
                 if (mr == null) {
@@ -176,6 +180,23 @@ public final class HtmlReport {
     /** "compared tolerance atol=… rtol=…: environment differs from the golden's (…)". */
     private String modeLine(CaseResult r) {
         return "compared " + r.modeOr(c.mode()).describe() + (r.modeReason() == null ? "" : ": " + r.modeReason());
+    }
+
+    /** center ± the measured noise band at each step the band covers (dashed edges of the region a benign change stays in). */
+    private static List<ChartSpec.Series> bandEdges(NoiseBand band, String metric, double[] steps, double[] center, String centerName) {
+        int n = 0;
+        for (double st : steps) if (band.band(metric, (int) st) != null) n++;
+        double[] xs = new double[n], hi = new double[n], lo = new double[n];
+        int i = 0;
+        for (int j = 0; j < steps.length; j++) {
+            Double b = band.band(metric, (int) steps[j]);
+            if (b == null) continue;
+            xs[i] = steps[j];
+            hi[i] = center[j] + b;
+            lo[i++] = center[j] - b;
+        }
+        return List.of(new ChartSpec.Series(centerName + " + measured noise", NOISE_COLOR, 1, 0.8, "4 3", xs, hi),
+                new ChartSpec.Series(centerName + " − measured noise", NOISE_COLOR, 1, 0.8, "4 3", xs, lo));
     }
 
     // ---- one case ------------------------------------------------------------------------
@@ -258,9 +279,12 @@ public final class HtmlReport {
             return;
         }
         String markerLabel = div == null ? null : "first divergence (step " + div + ")";
-        String curves = SvgChart.render(new ChartSpec(metric + ": baseline and test", 1100, 320, metric, false, false, List.of(
+        NoiseBand band = k.result().modeOr(c.mode()).noise();
+        List<ChartSpec.Series> lines = new ArrayList<>(List.of(
                 new ChartSpec.Series("baseline", BASE_COLOR, 5, 0.35, null, a.baselineSteps(), a.baselineValues()),
-                new ChartSpec.Series("test (drawn on top)", TEST_COLOR, 1.3, 1, null, a.testSteps(), a.testValues())),
+                new ChartSpec.Series("test (drawn on top)", TEST_COLOR, 1.3, 1, null, a.testSteps(), a.testValues())));
+        if (band != null) lines.addAll(bandEdges(band, metric, a.baselineSteps(), a.baselineValues(), "baseline"));
+        String curves = SvgChart.render(new ChartSpec(metric + ": baseline and test", 1100, 320, metric, false, false, lines,
                 div, markerLabel));
         out.append("<figure class=\"chart curves\" data-case=\"").append(esc(k.result().name())).append("\" data-metric=\"")
                 .append(esc(metric)).append("\">").append(curves).append("</figure>\n");
@@ -278,8 +302,11 @@ public final class HtmlReport {
             out.append("<div class=\"note ok abs-diff-zero\">test − baseline is exactly 0 at all ").append(a.diffSteps().length)
                     .append(" compared steps: the curves are identical, there is no difference to plot.</div>\n");
         } else {
+            List<ChartSpec.Series> diffLines = new ArrayList<>(List.of(
+                    new ChartSpec.Series("test − baseline", DIFF_COLOR, 1.3, 1, null, a.diffSteps(), a.diffValues())));
+            if (band != null) diffLines.addAll(bandEdges(band, metric, a.diffSteps(), new double[a.diffSteps().length], "0"));
             String diff = SvgChart.render(new ChartSpec(metric + ": test − baseline", 545, 230, "test − baseline", false, true,
-                    List.of(new ChartSpec.Series("test − baseline", DIFF_COLOR, 1.3, 1, null, a.diffSteps(), a.diffValues())), div, "first divergence"));
+                    diffLines, div, "first divergence"));
             double[] abs = new double[a.diffValues().length];
             for (int i = 0; i < abs.length; i++) abs[i] = Math.abs(a.diffValues()[i]);
             String absChart = SvgChart.render(new ChartSpec(metric + ": |test − baseline| (log scale)", 545, 230,
@@ -342,7 +369,7 @@ public final class HtmlReport {
             StringBuilder cells = new StringBuilder();
             for (String m : metrics) {
                 Double vb = rb == null ? null : rb.value(m), vt = rt == null ? null : rt.value(m);
-                diverged |= AlignedMetric.differs(vb, vt, k.result().modeOr(c.mode()));
+                diverged |= AlignedMetric.differs(m, step, vb, vt, k.result().modeOr(c.mode()));
                 cells.append(valueCell(vb, rb == null)).append(valueCell(vt, rt == null)).append("<td class=\"n v\">")
                         .append(vb != null && vt != null ? Fmt.sci(vt - vb) : "—").append("</td>");
             }

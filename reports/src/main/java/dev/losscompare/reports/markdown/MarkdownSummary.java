@@ -29,14 +29,16 @@ public final class MarkdownSummary {
                 .append(c.trainedHere() ? "seed " + c.seed() + " · " + c.threads() + (c.threads() == 1 ? " thread" : " threads") + " · " : "")
                 .append("exit code ").append(c.exitCode()).append("\n\n");
 
-        s.append("| Case | Verdict |");
+        boolean noise = c.judgedAgainstNoise();
+        s.append("| Case | Verdict |").append(noise ? " × noise |" : "");
         for (String m : metrics) s.append(' ').append(cell(m)).append(" |");
-        s.append("\n|---|---|");
+        s.append("\n|---|---|").append(noise ? "---|" : "");
         for (int i = 0; i < metrics.size(); i++) s.append("---|");
         s.append('\n');
         for (CaseSeries k : cases) {
             CaseResult r = k.result();
             s.append("| ").append(cell(r.name())).append(" | ").append(icon(r.verdict())).append(' ').append(r.verdict()).append(" |");
+            if (noise) s.append(' ').append(cell(r.noiseMultipleText())).append(" |");
             for (String m : metrics) s.append(' ').append(metricCell(k.metricResult(m))).append(" |");
             s.append('\n');
         }

@@ -47,8 +47,8 @@ public record AlignedMetric(
     }
 
     /** Whether one step's pair counts as divergent under the comparison's mode (for highlighting). */
-    public static boolean differs(Double b, Double t, ComparisonMode mode) {
-        return b == null || t == null || !(mode == null ? ComparisonMode.bitwise() : mode).matches(b, t);
+    public static boolean differs(String metric, int step, Double b, Double t, ComparisonMode mode) {
+        return b == null || t == null || !(mode == null ? ComparisonMode.bitwise() : mode).matches(metric, step, b, t);
     }
 
     private static TreeMap<Integer, Double> values(String metric, Map<Integer, StepRecord> side) {

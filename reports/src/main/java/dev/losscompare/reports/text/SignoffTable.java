@@ -21,6 +21,8 @@ public final class SignoffTable {
                 + c.modeUsed() + " · " + c.steps() + " steps · " + c.overall());
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, rowFormat, "case", "verdict"));
         for (String m : c.metrics()) header.append(String.format(Locale.ROOT, "  %-10s", m));
+        boolean noise = c.judgedAgainstNoise();
+        if (noise) header.append("  × noise");
         out.add(header.append("  first divergence").toString());
         for (CaseResult r : c.cases()) {
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, rowFormat, r.name(), r.verdict()));
@@ -32,6 +34,7 @@ public final class SignoffTable {
                     first = first == null ? mr.firstDivergentStep() : Math.min(first, mr.firstDivergentStep());
                 }
             }
+            if (noise) row.append(String.format(Locale.ROOT, "  %-7s", r.noiseMultipleText()));
             row.append("  ").append(first != null ? "step " + first : r.error() != null ? "could not decide" : "-");
             out.add(row.toString());
         }

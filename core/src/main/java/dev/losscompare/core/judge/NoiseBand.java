@@ -1,0 +1,58 @@
+package dev.losscompare.core.judge;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The measured noise a case is judged against (a noise envelope, as the comparison used it):
+ * where it came from ({@code envelope}, the file; {@code calibratedOn}, the revision; {@code runs},
+ * K; {@code perturbations}), the {@code margin} and the band per metric and step (index 0 is
+ * step 1). comparison.json carries it whole, so the reports can draw the band without the file.
+ */
+public record NoiseBand(String envelope, String calibratedOn, int runs, List<String> perturbations, double margin,
+                        Map<String, List<Double>> bands) {
+    /**
+     * The default margin: a step is inside when |test − baseline| ≤ 3 × band. Measured (README,
+     * "Noise-aware verdicts"): fresh perturbed runs reach up to ~2× the band of a K=4 calibration
+     * (the band is a maximum over few runs, and the baseline is itself one noisy run), while the
+     * smallest real change measured is far above 10×.
+     */
+    public static final double DEFAULT_MARGIN = 3.0;
+
+    public NoiseBand {
+        perturbations = perturbations == null ? List.of() : List.copyOf(perturbations);
+        Map<String, List<Double>> copy = new TreeMap<>();
+        if (bands != null) bands.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        bands = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /** The band of {@code metric} at {@code step}, or null when the envelope has no data there. */
+    public Double band(String metric, int step) {
+        List<Double> b = bands.get(metric);
+        return b == null || step < 1 || step > b.size() ? null : b.get(step - 1);
+    }
+
+    /** The steps the band of {@code metric} covers (1..N). */
+    @JsonIgnore
+    public int coveredSteps(String metric) {
+        List<Double> b = bands.get(metric);
+        return b == null ? 0 : b.size();
+    }
+
+    /**
+     * |t − b| as a multiple of the band: 0 for equal values; where the band is 0 any difference is
+     * infinitely many bands (such a step must be bitwise).
+     */
+    public static double multiple(double deviation, double band) {
+        if (deviation == 0) return 0;
+        return band == 0 ? Double.POSITIVE_INFINITY : deviation / band;
+    }
+
+    /** "envelope configs/noise/llama3.json, calibrated on HEAD (57d4908c05) with K=4 runs (threads, kernels, ...)". */
+    public String source() {
+        return "envelope " + envelope + ", calibrated on " + calibratedOn + " with K=" + runs + " runs"
+                + (perturbations.isEmpty() ? "" : " (" + String.join(", ", perturbations) + ")");
+    }
+}

@@ -1,0 +1,93 @@
+package dev.losscompare.core.noise;
+
+import dev.losscompare.core.judge.StepCount;
+import dev.losscompare.core.series.RunSeries;
+import dev.losscompare.core.series.StepRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a noise envelope from a reference run and K ≥ 2 perturbed runs of the same case:
+ * band(metric, step) = max_i |run_i(step) − reference(step)|. Every run must be complete (steps
+ * 1..N) and finite: a crashed or diverged run measures nothing, so it is an error, never a wider band.
+ */
+public final class EnvelopeBuilder {
+    /** The fewest perturbed runs a band is measured from: one run's distance is a sample, not a spread. */
+    public static final int MIN_RUNS = 2;
+
+    private EnvelopeBuilder() {}
+
+    /** Thrown with one line naming the run and what is wrong with it. */
+    public static final class CalibrationException extends IllegalArgumentException {
+        public CalibrationException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The bands of the metrics and the floor they got. Raw band: max_i |run_i − reference|. The
+     * values a trainer reports are rounded (this repository's trainer computes in float32), so once
+     * the runs have parted — from the first step where any run differs from the reference in any
+     * metric — a run that lands on the reference's value at a later step still carries the
+     * perturbation in its state; there the band is at least one unit in the last place of the
+     * reported precision (float32 when every reference value of the metric is a float, else
+     * float64). Before that step a band of 0 stays 0: no perturbation moved anything, so the
+     * comparison must be bitwise there.
+     */
+    public record Bands(Map<String, List<Double>> bands, NoiseEnvelope.Floor floor) {}
+
+    /** @param names how the message names each run (reference first, then the perturbed runs) */
+    public static Bands bands(RunSeries reference, List<RunSeries> runs, List<String> metrics, int steps, List<String> names) {
+        if (runs.size() < MIN_RUNS) {
+            throw new CalibrationException("a noise envelope needs at least " + MIN_RUNS + " perturbed runs besides the reference"
+                    + " (got " + runs.size() + "); use --runs=K with K >= " + MIN_RUNS + ", or give more runs");
+        }
+        check(reference, steps, metrics, names.get(0));
+        for (int i = 0; i < runs.size(); i++) check(runs.get(i), steps, metrics, names.get(i + 1));
+        Map<String, List<Double>> raw = new LinkedHashMap<>();
+        int parted = Integer.MAX_VALUE;
+        for (String metric : metrics) {
+            List<Double> band = new ArrayList<>();
+            for (int s = 0; s < steps; s++) {
+                double ref = reference.steps().get(s).value(metric);
+                double widest = 0;
+                for (RunSeries run : runs) widest = Math.max(widest, Math.abs(run.steps().get(s).value(metric) - ref));
+                band.add(widest);
+                if (widest > 0) parted = Math.min(parted, s + 1);
+            }
+            raw.put(metric, band);
+        }
+        if (parted == Integer.MAX_VALUE) return new Bands(raw, null);
+        Map<String, List<Double>> floored = new LinkedHashMap<>();
+        Map<String, String> precision = new LinkedHashMap<>();
+        for (String metric : metrics) {
+            boolean float32 = reference.steps().stream().allMatch(r -> (double) (float) r.value(metric).doubleValue() == r.value(metric));
+            precision.put(metric, float32 ? "float32" : "float64");
+            List<Double> band = new ArrayList<>(raw.get(metric));
+            for (int s = parted - 1; s < steps; s++) {
+                double ref = reference.steps().get(s).value(metric);
+                double ulp = float32 ? Math.ulp((float) ref) : Math.ulp(ref);
+                band.set(s, Math.max(band.get(s), ulp));
+            }
+            floored.put(metric, band);
+        }
+        return new Bands(floored, new NoiseEnvelope.Floor(parted, precision));
+    }
+
+    private static void check(RunSeries run, int steps, List<String> metrics, String name) {
+        String problem = StepCount.problem(run, steps, name);
+        if (problem != null) throw new CalibrationException(problem + ": a calibration run must be complete");
+        for (StepRecord r : run.steps()) {
+            for (String m : metrics) {
+                Double v = r.value(m);
+                if (v == null) throw new CalibrationException("the " + name + " series has no " + m + " at step " + r.step());
+                if (!Double.isFinite(v)) {
+                    throw new CalibrationException("the " + name + " series has " + m + " = " + v + " at step " + r.step()
+                            + ": a diverged run measures no noise");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.losscompare.core.noise;
+
+import dev.losscompare.core.judge.NoiseBand;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The measured noise of one case: for each metric and step, the band max_i |run_i − reference|
+ * over K perturbed runs, with what produced it (docs/architecture.md, "Noise envelope file").
+ * {@code bands} maps a metric to its band per step (index 0 is step 1); a band covers exactly
+ * {@code settings.steps} steps.
+ */
+public record NoiseEnvelope(
+        int formatVersion,
+        String caseName,
+        Settings settings,
+        Calibration calibration,
+        Map<String, String> environment,
+        Map<String, List<Double>> bands,
+        Floor floor) {
+    public static final int FORMAT_VERSION = 1;
+
+    public NoiseEnvelope {
+        environment = environment == null ? Map.of() : Map.copyOf(new TreeMap<>(environment));
+        Map<String, List<Double>> copy = new TreeMap<>();
+        if (bands != null) bands.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        bands = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * The floor the bands got (see {@link EnvelopeBuilder.Bands}): from {@code fromStep} on, every
+     * band is at least one unit in the last place of the metric's reported {@code precision}.
+     * Null when no run parted from the reference at all (then every band is 0: bitwise).
+     */
+    public record Floor(int fromStep, Map<String, String> precision) {
+        public Floor {
+            precision = Map.copyOf(new TreeMap<>(precision));
+        }
+    }
+
+    /** What a comparison must repeat for this envelope to apply: the case's config, options (unperturbed) and seed. */
+    public record Settings(String config, List<String> options, long seed, int steps, int threads) {
+        public Settings {
+            options = options == null ? List.of() : List.copyOf(options);
+        }
+    }
+
+    /**
+     * Where the envelope comes from: the revision calibrated (its spec and commit), the reference
+     * run, the K perturbed runs ({@code runs}) and each run's perturbation, in run order.
+     */
+    public record Calibration(String revision, String commit, String reference, int runs, List<String> perturbations) {
+        public Calibration {
+            perturbations = perturbations == null ? List.of() : List.copyOf(perturbations);
+        }
+
+        /** "HEAD (57d4908c05)" or the spec alone. */
+        public String revisionLabel() {
+            if (commit == null || commit.isEmpty()) return revision;
+            return revision + " (" + commit.substring(0, Math.min(10, commit.length())) + ")";
+        }
+    }
+
+    /** The band as the judge uses it: {@code label} names the file in every output. */
+    public NoiseBand toBand(String label, double margin) {
+        return new NoiseBand(label, calibration.revisionLabel(), calibration.runs(), calibration.perturbations(), margin, bands);
+    }
+
+    /**
+     * Why this envelope does not measure the noise of a case run with these settings, or null when
+     * it does: another case, config, options or seed. The revision may differ (a refactor is
+     * judged against the noise of its baseline's parent); the steps are checked per step by the judge.
+     */
+    public String mismatch(String name, String config, List<String> options, long seed, List<String> metrics) {
+        List<String> differs = new java.util.ArrayList<>();
+        if (!caseName.equals(name)) differs.add("case " + caseName + ", not " + name);
+        if (!settings.config().equals(config)) differs.add("config " + settings.config() + ", not " + config);
+        if (!settings.options().equals(options)) {
+            differs.add("options " + String.join(" ", settings.options()) + ", not " + String.join(" ", options));
+        }
+        if (settings.seed() != seed) differs.add("seed " + settings.seed() + ", not " + seed);
+        for (String m : metrics) if (!bands.containsKey(m)) differs.add("no band for " + m);
+        if (differs.isEmpty()) return null;
+        return "the noise envelope was calibrated for another run (" + String.join("; ", differs)
+                + "); calibrate this case: ./loss_compare.sh calibrate REV with the same options";
+    }
+}

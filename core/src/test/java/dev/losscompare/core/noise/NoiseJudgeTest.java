@@ -1,0 +1,226 @@
+package dev.losscompare.core.noise;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.losscompare.core.judge.CaseJudge;
+import dev.losscompare.core.judge.CaseJudge.CaseId;
+import dev.losscompare.core.judge.CaseJudge.CaseMode;
+import dev.losscompare.core.judge.ComparisonMode;
+import dev.losscompare.core.judge.Judgement;
+import dev.losscompare.core.judge.NoiseBand;
+import dev.losscompare.core.judge.SideResult;
+import dev.losscompare.core.result.Comparison;
+import dev.losscompare.core.result.ComparisonJson;
+import dev.losscompare.core.result.MetricResult;
+import dev.losscompare.core.result.Revision;
+import dev.losscompare.core.result.Verdict;
+import dev.losscompare.core.series.MetricsFile;
+import dev.losscompare.core.series.RunSeries;
+import dev.losscompare.core.series.StepRecord;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Noise envelopes and the noise mode on real series: llama3 debugmodel, 8 steps at seq_len 64,
+ * batch 2, from one seed checkpoint, written by this repository's trainer (portable kernels,
+ * 1 thread, 1 rank: the reference) and under three benign perturbations (2 threads, the native
+ * kernels, 2 ranks on the same global batch), plus a real change (lr 8e-4 -> 8.1e-4).
+ */
+class NoiseJudgeTest {
+    private static final List<String> METRICS = List.of("loss", "grad_norm");
+    private static final CaseId LLAMA3 = new CaseId("llama3", "llama3", "debugmodel", "configs/llama3_debug.toml");
+
+    private static RunSeries real(String name) {
+        try {
+            return MetricsFile.read(Path.of(NoiseJudgeTest.class.getResource("/noise/llama3_" + name + ".jsonl").toURI()));
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static NoiseEnvelope envelope(RunSeries reference, List<RunSeries> runs, int steps) {
+        var bands = EnvelopeBuilder.bands(reference, runs, METRICS, steps, names(runs.size()));
+        return new NoiseEnvelope(NoiseEnvelope.FORMAT_VERSION, "llama3",
+                new NoiseEnvelope.Settings("configs/llama3_debug.toml", List.of("--training.seq_len=64"), 42, steps, 1),
+                new NoiseEnvelope.Calibration("HEAD", "57d4908c05b37033ff3b7e1211f2146dc9b58abf", "unperturbed", runs.size(),
+                        List.of("threads=2", "kernels=native")),
+                Map.of("kernels", "portable"), bands.bands(), bands.floor());
+    }
+
+    private static List<String> names(int runs) {
+        List<String> n = new ArrayList<>(List.of("reference"));
+        for (int i = 1; i <= runs; i++) n.add("run " + i);
+        return n;
+    }
+
+    private static Judgement judge(RunSeries baseline, RunSeries test, ComparisonMode mode, int steps) {
+        return CaseJudge.judge(LLAMA3, new SideResult(CaseJudge.notRun("baseline"), baseline),
+                new SideResult(CaseJudge.notRun("test"), test), METRICS, CaseMode.requested(mode), steps, steps);
+    }
+
+    private static Double band(NoiseEnvelope e, String metric, int step) {
+        return e.toBand("e", NoiseBand.DEFAULT_MARGIN).band(metric, step);
+    }
+
+    private static ComparisonMode noise(NoiseEnvelope e) {
+        return ComparisonMode.noise(e.toBand("configs/noise/llama3.json", NoiseBand.DEFAULT_MARGIN));
+    }
+
+    @Test
+    void theBandIsTheLargestDistanceOfAnyRunFromTheReferenceFlooredAtOneFloatUlpOnceTheRunsParted() {
+        RunSeries ref = real("reference");
+        List<RunSeries> runs = List.of(real("threads2"), real("native"));
+        NoiseEnvelope e = envelope(ref, runs, 8);
+        // threads and kernels leave steps 1-2 bitwise; grad_norm first moves at step 3
+        assertEquals(3, e.floor().fromStep());
+        assertEquals(Map.of("grad_norm", "float32", "loss", "float32"), e.floor().precision());
+        for (String m : METRICS) {
+            for (int s = 1; s <= 8; s++) {
+                double r = ref.steps().get(s - 1).value(m);
+                double measured = Math.max(Math.abs(runs.get(0).steps().get(s - 1).value(m) - r),
+                        Math.abs(runs.get(1).steps().get(s - 1).value(m) - r));
+                double expected = s < 3 ? measured : Math.max(measured, Math.ulp((float) r));
+                assertEquals(expected, band(e, m, s), m + " step " + s);
+            }
+        }
+        assertEquals(0.0, band(e, "loss", 1));
+        assertEquals(0.0, band(e, "grad_norm", 2));
+        // loss at step 3 is bitwise in both runs, but the state has parted: one float32 ulp of 4.92
+        assertEquals(Math.ulp(4.9194865226745605f), band(e, "loss", 3));
+        assertTrue(band(e, "grad_norm", 3) > 0 && band(e, "grad_norm", 3) < 1e-6, "grad_norm step 3: " + band(e, "grad_norm", 3));
+        assertNull(band(e, "loss", 9));
+    }
+
+    @Test
+    void aStepWhereNoPerturbationMovedTheValueMustBeBitwise() {
+        // threads and kernels leave step 1's loss bitwise, 2 ranks do not: the band there is 0, so a difference fails
+        NoiseEnvelope e = envelope(real("reference"), List.of(real("threads2"), real("native")), 8);
+        Judgement ranks = judge(real("reference"), real("ranks2"), noise(e), 8);
+        assertEquals(Verdict.FAIL, ranks.result().verdict(), ranks.verdictLine());
+        assertTrue(ranks.verdictLine().contains("loss differs from step 1: the measured noise is 0 at that step, so it must be bitwise"),
+                ranks.verdictLine());
+        assertEquals(Double.POSITIVE_INFINITY, ranks.result().metrics().get(0).noiseMultipleAtDivergence());
+    }
+
+    @Test
+    void twoRunsEachWithinTheBandOfTheReferenceAreWithinNoiseWhileBitwiseSaysTheyDiffer() {
+        // |native - threads2| <= |native - ref| + |threads2 - ref| <= 2 bands: inside the default margin of 3
+        NoiseEnvelope all = envelope(real("reference"), List.of(real("native"), real("ranks2"), real("threads2")), 8);
+        Judgement j = judge(real("native"), real("threads2"), noise(all), 8);
+        assertEquals(Verdict.PASS, j.result().verdict(), j.verdictLine());
+        assertTrue(j.verdictLine().matches("PASS llama3 \\(llama3 debugmodel\\): loss, grad_norm within noise \\([0-9.]+\u00d7 the measured "
+                + "noise\\) over 8 steps \\[within noise \\(margin 3\u00d7, envelope configs/noise/llama3.json, calibrated on HEAD "
+                + "\\(57d4908c05\\) with K=3 runs \\(threads=2, kernels=native\\)\\)\\]"), j.verdictLine());
+        for (MetricResult m : j.result().metrics()) {
+            assertTrue(m.noiseMultiple() > 0 && m.noiseMultiple() <= 2, m.metric() + " multiple " + m.noiseMultiple());
+        }
+        assertEquals(Verdict.FAIL, judge(real("native"), real("threads2"), ComparisonMode.bitwise(), 8).result().verdict());
+    }
+
+    @Test
+    void aRealChangeFailsAndSaysHowManyBandsOutside() {
+        NoiseEnvelope e = envelope(real("reference"), List.of(real("native"), real("ranks2"), real("threads2")), 8);
+        Judgement j = judge(real("reference"), real("lr"), noise(e), 8);
+        assertEquals(Verdict.FAIL, j.result().verdict());
+        MetricResult loss = j.result().metrics().get(0);
+        assertEquals(2, loss.firstDivergentStep());     // lr moves nothing before the first update
+        double band = band(e, "loss", 2);
+        double expected = Math.abs(real("lr").steps().get(1).value("loss") - real("reference").steps().get(1).value("loss")) / band;
+        assertEquals(expected, loss.noiseMultipleAtDivergence(), 1e-9 * expected);
+        assertTrue(expected > 1000, "an lr change is thousands of bands outside: " + expected);
+        assertTrue(j.verdictLine().contains("loss differs from step 2: "), j.verdictLine());
+        assertTrue(j.verdictLine().contains("\u00d7 the measured noise"), j.verdictLine());
+    }
+
+    @Test
+    void identicalSeriesAreIdenticalInNoiseMode() {
+        NoiseEnvelope e = envelope(real("reference"), List.of(real("native"), real("ranks2")), 8);
+        Judgement j = judge(real("reference"), real("reference"), noise(e), 8);
+        assertEquals(Verdict.PASS, j.result().verdict());
+        assertTrue(j.verdictLine().startsWith("PASS llama3 (llama3 debugmodel): loss, grad_norm identical over 8 steps [within noise"),
+                j.verdictLine());
+        assertEquals(0.0, j.result().metrics().get(0).noiseMultiple());
+    }
+
+    @Test
+    void aComparisonLongerThanTheEnvelopeIsAnErrorNeverAPass() {
+        RunSeries ref = real("reference");
+        NoiseEnvelope five = envelope(cut(ref, 5), List.of(cut(real("native"), 5), cut(real("ranks2"), 5)), 5);
+        Judgement j = judge(ref, ref, noise(five), 8);
+        assertEquals(Verdict.ERROR, j.result().verdict(), j.verdictLine());
+        assertTrue(j.verdictLine().contains("no noise data after step 5"), j.verdictLine());
+    }
+
+    @Test
+    void fewerThanTwoRunsOrAnIncompleteRunIsAClearError() {
+        var one = assertThrows(EnvelopeBuilder.CalibrationException.class,
+                () -> envelope(real("reference"), List.of(real("native")), 8));
+        assertTrue(one.getMessage().contains("at least 2 perturbed runs besides the reference (got 1)"), one.getMessage());
+        var shortRun = assertThrows(EnvelopeBuilder.CalibrationException.class,
+                () -> envelope(real("reference"), List.of(real("native"), cut(real("ranks2"), 6)), 8));
+        assertTrue(shortRun.getMessage().contains("the run 2 series has 6 steps, expected steps 1..8"), shortRun.getMessage());
+    }
+
+    @Test
+    void anEnvelopeOfAnotherCaseConfigOptionsOrSeedSaysWhatDiffers() {
+        NoiseEnvelope e = envelope(real("reference"), List.of(real("native"), real("ranks2")), 8);
+        assertNull(e.mismatch("llama3", "configs/llama3_debug.toml", List.of("--training.seq_len=64"), 42, METRICS));
+        String m = e.mismatch("llama4", "configs/llama4_debug.toml", List.of("--training.seq_len=32"), 7, METRICS);
+        assertTrue(m.contains("case llama3, not llama4"), m);
+        assertTrue(m.contains("config configs/llama3_debug.toml, not configs/llama4_debug.toml"), m);
+        assertTrue(m.contains("options --training.seq_len=64, not --training.seq_len=32"), m);
+        assertTrue(m.contains("seed 42, not 7"), m);
+        assertTrue(e.mismatch("llama3", "configs/llama3_debug.toml", List.of("--training.seq_len=64"), 42, List.of("loss", "lr"))
+                .contains("no band for lr"));
+    }
+
+    @Test
+    void theEnvelopeFileRoundTripsAndRefusesOtherVersions(@TempDir Path dir) throws IOException {
+        NoiseEnvelope e = envelope(real("reference"), List.of(real("native"), real("ranks2")), 8);
+        Path file = NoiseEnvelopeFile.inFolder(dir, "llama3");
+        NoiseEnvelopeFile.write(e, file);
+        assertEquals(e, NoiseEnvelopeFile.read(file));
+        String json = Files.readString(file);
+        assertTrue(json.contains("\"format_version\" : 1"), json);
+        assertTrue(json.contains("\"case_name\" : \"llama3\""), json);
+        Files.writeString(file, json.replace("\"format_version\" : 1", "\"format_version\" : 9"));
+        var x = assertThrows(IOException.class, () -> NoiseEnvelopeFile.read(file));
+        assertTrue(x.getMessage().contains("format_version 9 is not supported"), x.getMessage());
+        Files.writeString(file, "{\"step\": 1}");
+        assertTrue(assertThrows(IOException.class, () -> NoiseEnvelopeFile.read(file)).getMessage().contains("not a noise envelope"));
+    }
+
+    @Test
+    void comparisonJsonOfTheOtherModesHasNoNoiseFieldsAndNoiseModeCarriesItsBand() {
+        Judgement bitwise = judge(real("reference"), real("lr"), ComparisonMode.bitwise(), 8);
+        String json = ComparisonJson.toJson(comparison(bitwise, ComparisonMode.bitwise()));
+        assertFalse(json.contains("noise"), json);
+        NoiseEnvelope e = envelope(real("reference"), List.of(real("native"), real("ranks2")), 8);
+        Judgement noisy = judge(real("reference"), real("lr"), noise(e), 8);
+        Comparison c = comparison(noisy, noise(e));
+        String withNoise = ComparisonJson.toJson(c);
+        assertTrue(withNoise.contains("\"kind\" : \"noise\"") && withNoise.contains("\"noise_multiple_at_divergence\""), withNoise);
+        assertTrue(c.modeUsed().startsWith("within noise (margin 3\u00d7, envelope configs/noise/llama3.json"), c.modeUsed());
+    }
+
+    private static Comparison comparison(Judgement j, ComparisonMode mode) {
+        Revision r = new Revision("HEAD", null, null, null, false);
+        return new Comparison(Comparison.SCHEMA_VERSION, dev.losscompare.core.result.ComparisonKind.COMPARE, r, r, "c", 8, 42, 1, METRICS, mode, "t", 1, List.of(j.result()));
+    }
+
+    private static RunSeries cut(RunSeries s, int steps) {
+        List<StepRecord> kept = s.steps().subList(0, steps);
+        return new RunSeries(s.meta(), kept);
+    }
+}

@@ -1,0 +1,190 @@
+package dev.losscompare.harness.api;
+
+import dev.losscompare.core.judge.NoiseBand;
+import dev.losscompare.core.judge.Role;
+import dev.losscompare.core.noise.EnvelopeBuilder;
+import dev.losscompare.core.noise.NoiseEnvelope;
+import dev.losscompare.core.noise.NoiseEnvelopeFile;
+import dev.losscompare.core.result.ExitCode;
+import dev.losscompare.core.series.DefaultMetrics;
+import dev.losscompare.core.series.RunSeries;
+import dev.losscompare.core.series.UnreadableSeriesException;
+import dev.losscompare.core.sources.RunSources;
+import dev.losscompare.core.sources.SourceOptions;
+import dev.losscompare.core.sources.SourcedSeries;
+import dev.losscompare.harness.Console;
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.cache.Materialized;
+import dev.losscompare.harness.engine.CaseSpec;
+import dev.losscompare.harness.engine.OutputFolders;
+import dev.losscompare.harness.engine.Session;
+import dev.losscompare.harness.engine.TrainedSide;
+import dev.losscompare.harness.engine.Training;
+import dev.losscompare.harness.engine.Workspace;
+import dev.losscompare.harness.git.ResolvedRevision;
+import dev.losscompare.harness.noise.Calibrator;
+import dev.losscompare.harness.engine.NoiseEnvelopes;
+import dev.losscompare.harness.suite.Suite;
+import dev.losscompare.harness.suite.SuiteCase;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * calibrate: trains a revision's cases K times under benign perturbations and writes each case's
+ * noise envelope ({@link Calibrator}); {@link #setVerify} judges fresh perturbed runs against saved
+ * envelopes instead (the false-alarm check); {@link #setFromRuns} builds one from runs on disk.
+ */
+public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> implements SuiteVerb<Calibrate> {
+    public static final int DEFAULT_RUNS = 4;
+    private static final long FIRST_SEED = 1;
+    private static final long FIRST_VERIFY_SEED = 1001;   // fresh runs never repeat a calibration's seeds
+
+    private final String revision;
+    private final SuiteSettings suite = new SuiteSettings();
+    private int runs = DEFAULT_RUNS;
+    private Path saveDir;
+    private Long firstSeed;
+    private Path verify;
+    private List<Path> fromRuns;
+    private String caseName;
+    private Integer jobs;
+
+    Calibrate(LossCompare lc, String revision) {
+        super(lc);
+        this.revision = revision;
+    }
+
+    @Override
+    public Calibrate setSuite(Path file) {
+        suite.file(file);
+        return this;
+    }
+
+    @Override
+    public Calibrate setCases(List<String> names) {
+        suite.cases(names);
+        return this;
+    }
+
+    /** --runs: perturbed runs per case besides the reference (at least 2). */
+    public Calibrate setRuns(int runs) {
+        this.runs = runs;
+        return this;
+    }
+
+    /** --save / --save-dir: also write each envelope into this folder (e.g. configs/noise). */
+    public Calibrate setSaveDir(Path dir) {
+        this.saveDir = lc.resolve(dir);
+        return this;
+    }
+
+    /** --perturbation-seed: the first seed of the initial-weights perturbation (default 1; 1001 with --verify). */
+    public Calibrate setPerturbationSeed(long seed) {
+        this.firstSeed = seed;
+        return this;
+    }
+
+    /** --verify=DIR: judge fresh perturbed runs against the envelopes in DIR instead of calibrating. */
+    public Calibrate setVerify(Path envelopes) {
+        this.verify = lc.resolve(envelopes);
+        return this;
+    }
+
+    /** --from-runs: build the envelope from existing runs; the first is the reference. No revision then. */
+    public Calibrate setFromRuns(List<Path> runs) {
+        this.fromRuns = runs.stream().map(lc::resolve).toList();
+        return this;
+    }
+
+    /** --case: with --from-runs, the case name (default: the runs' model_flavor). */
+    public Calibrate setCaseName(String name) {
+        this.caseName = name;
+        return this;
+    }
+
+    /** --jobs: runs at once. */
+    public Calibrate setJobs(int jobs) {
+        this.jobs = jobs;
+        return this;
+    }
+
+    @Override
+    public CalibrationResult call() throws IOException {
+        if (fromRuns != null) return fromRuns();
+        if (revision == null) throw new UsageException("name the revision to calibrate: loss_compare.sh calibrate REV (or --from-runs A B C)");
+        Console console = lc.console();
+        Training t = training();
+        List<String> options = trainOptions();
+        Suite suiteRead = suite.read(console, false);
+        List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
+        List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
+        String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, false));
+        Calibrator.Request request = new Calibrator.Request(runs, firstSeed != null ? firstSeed : verify != null ? FIRST_VERIFY_SEED : FIRST_SEED,
+                suiteRead == null ? List.of() : suiteRead.perturbations(), DefaultMetrics.ALL, saveDir);
+        try (Workspace ws = lc.workspace()) {
+            ResolvedRevision rev = ws.resolve(revision);
+            Materialized tree = ws.materialize("calibrate", rev, inputs);
+            Workspace.checkConfigs(suiteCases, tree, suiteLabel);
+            List<CaseSpec> cases = Workspace.cases(suiteCases, tree, options);
+            Path out = OutputFolders.create(outputFolder, console.cwd(), "calibrate", revision, Instant.now());
+            Session session = ws.session(out, lc.resultCache(), buildTimeout);
+            TrainedSide side = new TrainedSide(Role.BASELINE, tree, options, adapter(suiteRead), ngpus());
+            Calibrator calibrator = new Calibrator(session, t, side, request, Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options)));
+            int exit = ws.guarded(out, () -> verify == null ? calibrator.run(cases)
+                    : calibrator.verify(cases, new NoiseEnvelopes(verify, NoiseBand.DEFAULT_MARGIN, NoiseEnvelopes.Policy.ALWAYS, true,
+                            console::show)));
+            return new CalibrationResult(out, exit);
+        }
+    }
+
+    /** An envelope from runs on disk: the first is the reference, every other one a perturbed run. */
+    private CalibrationResult fromRuns() throws IOException {
+        Console console = lc.console();
+        if (revision != null) throw new UsageException("--from-runs builds the envelope from existing runs: give no revision");
+        if (fromRuns.size() < 1 + EnvelopeBuilder.MIN_RUNS) {
+            throw new UsageException("--from-runs needs the reference and at least " + EnvelopeBuilder.MIN_RUNS
+                    + " more runs (got " + fromRuns.size() + ")");
+        }
+        List<RunSeries> series = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        SourcedSeries first = null;
+        for (Path file : fromRuns) {
+            try {
+                SourcedSeries sourced = RunSources.read(file, new SourceOptions(null, null, Map.of()));
+                if (first == null) first = sourced;
+                series.add(sourced.series());
+            } catch (UnreadableSeriesException | IllegalArgumentException e) {
+                throw new UsageException("--from-runs: " + e.getMessage());
+            }
+            names.add(console.show(file));
+        }
+        RunSeries reference = series.get(0);
+        int steps = reference.steps().size();
+        String name = caseName != null ? caseName : Diff.caseId(first).name();
+        Path out = OutputFolders.create(outputFolder, console.cwd(), "calibrate", "runs", Instant.now());
+        EnvelopeBuilder.Bands bands;
+        try {
+            bands = EnvelopeBuilder.bands(reference, series.subList(1, series.size()), DefaultMetrics.ALL.stream()
+                    .filter(m -> reference.steps().stream().anyMatch(r -> r.value(m) != null)).toList(), steps, names);
+        } catch (EnvelopeBuilder.CalibrationException e) {
+            throw new UsageException("--from-runs: " + e.getMessage());
+        }
+        Training t = training();
+        List<String> labels = names.subList(1, names.size()).stream().map(n -> "existing run " + n).toList();
+        NoiseEnvelope e = new NoiseEnvelope(NoiseEnvelope.FORMAT_VERSION, name,
+                new NoiseEnvelope.Settings(config(), trainOptions(), t.seed(), steps, t.threads()),
+                new NoiseEnvelope.Calibration("existing runs", null, "existing run " + names.get(0), labels.size(), labels),
+                Map.of(), bands.bands(), bands.floor());
+        for (Path dir : saveDir == null ? List.of(out) : List.of(out, saveDir)) {
+            Path f = NoiseEnvelopeFile.inFolder(dir, name);
+            NoiseEnvelopeFile.write(e, f);
+            console.out().println("noise envelope of " + name + ": " + console.show(f) + " (K=" + labels.size() + " runs against "
+                    + names.get(0) + ", " + steps + " steps)");
+        }
+        return new CalibrationResult(out, ExitCode.MATCH);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.losscompare.harness.api;
+
+import dev.losscompare.core.judge.NoiseBand;
+import dev.losscompare.harness.Console;
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.engine.NoiseEnvelopes;
+import dev.losscompare.harness.engine.NoiseEnvelopes.Policy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** --noise=FILE|DIR and --noise-margin, checked once for every verb that takes them. */
+final class NoiseSettings {
+    private NoiseSettings() {}
+
+    /** The envelopes --noise names; every case must find its own (ERROR otherwise). */
+    static NoiseEnvelopes envelopes(Console console, Path noise, Double margin, boolean toleranceGiven) {
+        margin(margin);
+        if (noise == null) throw new UsageException("--noise-margin needs --noise=FILE|DIR");
+        if (toleranceGiven) {
+            throw new UsageException("--noise judges against measured noise; it cannot be combined with --atol/--rtol/--assert-equal");
+        }
+        Path path = console.cwd().resolve(noise);
+        if (!Files.exists(path)) throw new UsageException("--noise: no such file or folder: " + console.show(path));
+        return new NoiseEnvelopes(path, margin(margin), Policy.ALWAYS, true, console::show);
+    }
+
+    /**
+     * The gate's envelopes: --noise, else the folder beside the goldens (configs/noise, where a
+     * missing envelope leaves the case as it was), used only where the golden's environment differs
+     * and the case would not be bitwise anyway.
+     */
+    static NoiseEnvelopes forGate(Console console, Path noise, Double margin, Path goldenDir) {
+        if (noise != null) {
+            envelopes(console, noise, margin, false);   // the same checks as compare's
+            return new NoiseEnvelopes(console.cwd().resolve(noise), margin(margin), Policy.WHERE_NOT_BITWISE, true, console::show);
+        }
+        margin(margin);
+        return new NoiseEnvelopes(NoiseEnvelopes.besideGoldens(console.cwd().resolve(goldenDir)), margin(margin),
+                Policy.WHERE_NOT_BITWISE, false, console::show);
+    }
+
+    private static double margin(Double margin) {
+        if (margin != null && !(margin > 0 && Double.isFinite(margin))) throw new UsageException("--noise-margin must be a number > 0");
+        return margin == null ? NoiseBand.DEFAULT_MARGIN : margin;
+    }
+}

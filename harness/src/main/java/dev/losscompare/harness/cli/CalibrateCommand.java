@@ -1,0 +1,87 @@
+package dev.losscompare.harness.cli;
+
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.api.Calibrate;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code loss_compare calibrate REV [options]}: trains REV's cases K times under benign
+ * perturbations and writes each case's noise envelope ({@code <case>.json} in the output folder;
+ * {@code --save}: also beside the goldens, configs/noise/). {@code --from-runs A B C ...} builds
+ * one from runs that already exist (A is the reference). {@code --verify=DIR}: the false-alarm
+ * check, fresh perturbed runs judged against saved envelopes.
+ */
+@Command(name = "calibrate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure the noise of a comparison: train REV's cases K times under benign perturbations (thread count, "
+                + "kernel set, ranks on the same global batch, the last bit of the initial weights) and write a noise envelope "
+                + "per case, for compare/gate/bisect/diff --noise.", "Exit: 0 written, 1 (--verify) a fresh run was not within noise, "
+                + "2 could not calibrate."},
+        footer = {"", "Examples:", "  ./loss_compare.sh calibrate HEAD --suite=configs/signoff.toml --steps=3 --portable \\",
+                "      --train-options=\"--training.seq_len=64 --training.local_batch_size=2\" --save",
+                "  ./loss_compare.sh calibrate --from-runs run0.jsonl run1.jsonl run2.jsonl --steps=100"})
+public final class CalibrateCommand implements Callable<Integer> {
+    /** Where --save writes: beside the goldens. */
+    static final Path SAVED = Path.of("configs/noise");
+
+    @ParentCommand
+    LossCompareCommand root;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "REV", description = "The revision to calibrate.")
+    String revision;
+
+    @Mixin TrainingOptions training;
+    @Mixin SuiteOptions suite;
+    @Mixin RepoOptions repo;
+    @Mixin OutputOptions output;
+    @Mixin TimeoutOptions timeouts;
+
+    @Option(names = "--runs", paramLabel = "K", description = "Perturbed runs per case besides the reference (default: ${DEFAULT-VALUE}; at least 2).")
+    int runs = Calibrate.DEFAULT_RUNS;
+
+    @Option(names = "--save", description = "Also write each envelope to configs/noise/<case>.json (or --save-dir).")
+    boolean save;
+
+    @Option(names = "--save-dir", paramLabel = "DIR", description = "With --save: the folder (default: configs/noise).")
+    Path saveDir;
+
+    @Option(names = "--perturbation-seed", paramLabel = "N", description = "The first seed of the initial-weights perturbation "
+            + "(default: 1; 1001 with --verify, so fresh runs never repeat a calibration's).")
+    Long firstSeed;
+
+    @Option(names = "--verify", paramLabel = "DIR", description = "Instead of calibrating: judge K fresh perturbed runs per case "
+            + "against the envelopes in DIR (a false-alarm check).")
+    Path verify;
+
+    @Option(names = "--from-runs", arity = "1..*", paramLabel = "RUN", description = "Build the envelope from existing runs (JSONL, "
+            + "TensorBoard folders, logs): the first is the reference. Settings are recorded from --config, --train-options, --seed.")
+    List<Path> fromRuns;
+
+    @Option(names = "--case", paramLabel = "NAME", description = "With --from-runs: the case name (default: the runs' model_flavor).")
+    String caseName;
+
+    @Option(names = "--jobs", paramLabel = "N", description = "Runs at once (default: 2 when cores >= 2 x threads, else 1).")
+    Integer jobs;
+
+    @Override
+    public Integer call() throws Exception {
+        if (saveDir != null && !save) throw new UsageException("--save-dir needs --save");
+        Calibrate calibrate = training.applyTo(repo.open(root.console()).calibrate(revision), List.of()).setRuns(runs);
+        suite.applyTo(calibrate);
+        output.applyTo(calibrate);
+        timeouts.applyTo(calibrate);
+        if (save) calibrate.setSaveDir(saveDir == null ? SAVED : saveDir);
+        if (firstSeed != null) calibrate.setPerturbationSeed(firstSeed);
+        if (verify != null) calibrate.setVerify(verify);
+        if (fromRuns != null) calibrate.setFromRuns(fromRuns);
+        if (caseName != null) calibrate.setCaseName(caseName);
+        if (jobs != null) calibrate.setJobs(jobs);
+        return calibrate.call().exitCode();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.losscompare.harness.engine;
+
+import dev.losscompare.core.judge.CaseJudge.CaseMode;
+import dev.losscompare.core.judge.ComparisonMode;
+import dev.losscompare.core.noise.NoiseEnvelope;
+import dev.losscompare.core.noise.NoiseEnvelopeFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Where a comparison's cases find their noise envelopes ({@code --noise=FILE|DIR}: a file for a
+ * lone case; a calibrate output folder or a folder of saved envelopes, {@code <case>.json} each),
+ * and the one rule of when a case is judged against one:
+ * {@link Policy#ALWAYS} (compare, bisect, diff with --noise) or {@link Policy#WHERE_NOT_BITWISE}
+ * (the gate: bitwise where the environment matches the golden's, the envelope instead of the
+ * tolerance where it differs). {@code required}: a missing envelope is an ERROR (given with
+ * --noise), else the case keeps its mode (the gate's default folder, configs/noise).
+ */
+public final class NoiseEnvelopes {
+    public enum Policy { ALWAYS, WHERE_NOT_BITWISE }
+
+    /** How a case runs: its settings for the mismatch check (null settings: existing runs, nothing to check but the case). */
+    public record CaseSettings(String name, String config, List<String> options, long seed, List<String> metrics) {}
+
+    /** The case's mode, or why it cannot be compared (ERROR). */
+    public record Choice(CaseMode mode, String error) {}
+
+    private final Path path;
+    private final double margin;
+    private final Policy policy;
+    private final boolean required;
+    private final Function<Path, String> show;
+
+    public NoiseEnvelopes(Path path, double margin, Policy policy, boolean required, Function<Path, String> show) {
+        this.path = path;
+        this.margin = margin;
+        this.policy = policy;
+        this.required = required;
+        this.show = show;
+    }
+
+    /** The envelope folder beside a golden folder (configs/golden -> configs/noise). */
+    public static Path besideGoldens(Path goldenDir) {
+        Path parent = goldenDir.toAbsolutePath().getParent();
+        return parent == null ? Path.of("noise") : parent.resolve("noise");
+    }
+
+    /** What an envelope must have been calibrated with: {@code ref}'s run of the case (null: existing runs, only the name is known). */
+    public static CaseSettings settingsOf(CaseSpec c, TrainedSide ref,
+                                          Training training, List<String> metrics) {
+        if (ref == null) return new CaseSettings(c.id().name(), null, null, 0, metrics);
+        return new CaseSettings(c.id().name(), c.suite().config(), ref.args(c, training).userOptions(), training.seed(), metrics);
+    }
+
+    /** How outputs name where the envelopes come from. */
+    public String describe() {
+        return "within noise (margin " + dev.losscompare.core.judge.Numbers.multiple(margin) + "\u00d7, envelopes " + show.apply(path) + ")";
+    }
+
+    /** The mode this case is judged in, given the one its baseline chose. */
+    public Choice choose(CaseSettings c, CaseMode chosen) {
+        if (policy == Policy.WHERE_NOT_BITWISE && chosen.mode().isBitwise()) return new Choice(chosen, null);
+        Path file = Files.isDirectory(path) ? NoiseEnvelopeFile.inFolder(path, c.name()) : path;
+        if (!Files.exists(file)) {
+            if (!required) return new Choice(chosen, null);
+            return new Choice(null, "no noise envelope " + show.apply(file) + " for case " + c.name()
+                    + "; calibrate it: ./loss_compare.sh calibrate REV (with this comparison's options)");
+        }
+        NoiseEnvelope e;
+        try {
+            e = NoiseEnvelopeFile.read(file);
+        } catch (IOException x) {
+            return new Choice(null, x.getMessage());
+        }
+        String mismatch = c.config() == null
+                ? (e.caseName().equals(c.name()) ? null : "the noise envelope was calibrated for case " + e.caseName() + ", not " + c.name())
+                : e.mismatch(c.name(), c.config(), c.options(), c.seed(), c.metrics());
+        if (mismatch != null) return new Choice(null, show.apply(file) + ": " + mismatch);
+        ComparisonMode mode = ComparisonMode.noise(e.toBand(show.apply(file), margin));
+        return new Choice(new CaseMode(mode, chosen.reason()), null);
+    }
+}

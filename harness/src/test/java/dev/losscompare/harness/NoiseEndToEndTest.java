@@ -1,0 +1,94 @@
+package dev.losscompare.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.result.Verdict;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * calibrate then --noise, end to end on the real trainer at tiny shapes: K=2 perturbed runs make
+ * the envelope; a compare of a revision with itself is identical, a perturbed run (one of the
+ * calibration's, judged with diff) is within noise but not bitwise, an lr change differs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class NoiseEndToEndTest {
+    private static final String TINY = "--train-options=--training.seq_len=64 --training.local_batch_size=2";
+    private static final String CASE = "llama3_debugmodel";
+    private static final Path CACHE = Path.of("target", "e2e-cache").toAbsolutePath();
+
+    @TempDir
+    static Path tmp;
+    Path repoDir;
+    Git git;
+    Path envelopes;
+
+    @BeforeAll
+    void calibrate() throws Exception {
+        repoDir = tmp.resolve("clone");
+        git = ProjectFiles.cloneInto(repoDir);
+        envelopes = tmp.resolve("calibrated");
+        HarnessRun r = HarnessRun.in(repoDir, CACHE, envelopes, "calibrate", "HEAD", "--runs=2", "--steps=3", TINY);
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(Files.isRegularFile(envelopes.resolve(CASE + ".json")), r.toString());
+    }
+
+    @AfterAll
+    void close() {
+        if (git != null) git.close();
+    }
+
+    @Test
+    void theSameRevisionIsIdentical() throws Exception {
+        HarnessRun r = HarnessRun.in(repoDir, CACHE, tmp.resolve("same"), "HEAD", "HEAD", "--steps=3", TINY, "--noise=" + envelopes);
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("PASS llama3 debugmodel: loss, grad_norm identical over 3 steps"), r.toString());
+        assertTrue(r.only().mode().isNoise(), "judged against the envelope, not bitwise\n" + r);
+    }
+
+    @Test
+    void aPerturbedRunIsWithinNoiseWhereBitwiseSaysItDiffers() throws Exception {
+        Path runs = envelopes.resolve(CASE);
+        Path reference = runs.resolve("reference.jsonl");
+        Path perturbed = runs.resolve("run1.jsonl");
+        HarnessRun bitwise = HarnessRun.in(repoDir, CACHE, tmp.resolve("diff-bitwise"), "diff", reference.toString(), perturbed.toString());
+        assertEquals(1, bitwise.exit(), "the perturbation must move the bits\n" + bitwise);
+
+        HarnessRun r = HarnessRun.in(repoDir, CACHE, tmp.resolve("diff-noise"), "diff", reference.toString(), perturbed.toString(),
+                "--noise=" + envelopes);
+        assertEquals(0, r.exit(), r.toString());
+        CaseResult c = r.only();
+        assertEquals(Verdict.PASS, c.verdict());
+        assertTrue(r.out().contains("within noise ("), r.toString());
+        assertNotEquals(null, c.metrics().get(0).noiseMultiple(), r.toString());
+    }
+
+    @Test
+    void anLrChangeDiffersInUnitsOfTheNoise() throws Exception {
+        git.checkout().setCreateBranch(true).setName("lr").setStartPoint("main").call();
+        Path config = repoDir.resolve("configs/llama3_debug.toml");
+        String text = Files.readString(config);
+        String changed = text.replaceFirst("(?m)^lr = .*$", "lr = 2e-3");
+        assertNotEquals(text, changed, "the config has an optimizer lr line");
+        Files.writeString(config, changed);
+        ProjectFiles.commit(git, "raise the learning rate");
+
+        HarnessRun r = HarnessRun.in(repoDir, CACHE, tmp.resolve("lr"), "main", "HEAD", "--steps=3", TINY, "--noise=" + envelopes);
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.out().matches("(?s).*FAIL llama3 debugmodel: loss differs from step 2: [0-9.e+]+\u00d7 the measured noise.*"), r.toString());
+        assertEquals(Verdict.FAIL, r.only().verdict());
+        assertEquals(2, r.only().metrics().get(0).firstDivergentStep());
+    }
+}
