@@ -60,6 +60,9 @@ public final class GateCommand implements Callable<Integer> {
             + "(the goldens' environment then differs, and cases compare within tolerance).")
     boolean nativeKernels;
 
+    @Option(names = "--metrics", paramLabel = "LIST", description = "Metrics to compare with the goldens (default: loss,grad_norm).")
+    String metrics;
+
     @Override
     public Integer call() throws Exception {
         Console console = root.console();
@@ -84,7 +87,7 @@ public final class GateCommand implements Callable<Integer> {
                 return ws.guarded(out, new RecordPipeline(session, side, cases, false, t, sink)::run);
             }
             ComparePipeline pipeline = new ComparePipeline(session, new GoldenBaseline(store, gate, strict, session), side, cases,
-                    new Judging(ComparisonMode.bitwise(), Judging.DEFAULT_METRICS, false), false, 1,
+                    new Judging(ComparisonMode.bitwise(), JudgeOptions.metricList(metrics), metrics != null), false, 1,
                     new ComparePipeline.Header(console.show(suite.file(console)), t, started));
             return ws.guarded(out, pipeline::run);
         }

@@ -3,7 +3,7 @@ package dev.losscompare.harness.cli;
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.pipeline.Judging;
-import java.util.ArrayList;
+import dev.losscompare.core.sources.MetricNames;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -18,11 +18,11 @@ public final class JudgeOptions {
     @Option(names = "--rtol", paramLabel = "X", description = "Relative tolerance (see --atol).")
     Double rtol;
 
-    @Option(names = "--metrics", paramLabel = "LIST", description = "Metrics to compare (default: loss,grad_norm).")
+    @Option(names = "--metrics", paramLabel = "LIST", description = "Metrics to compare, any name the series have: loss,grad_norm (the default), \"lm loss,num-zeros\", a TensorBoard tag, a log pattern's group.")
     String metrics;
 
     Judging judging() {
-        return new Judging(mode(), metricList(), metrics != null);
+        return new Judging(mode(), metricList(metrics), metrics != null);
     }
 
     private ComparisonMode mode() {
@@ -36,17 +36,13 @@ public final class JudgeOptions {
         return ComparisonMode.tolerance(a, r);
     }
 
-    private List<String> metricList() {
+    /** --metrics as given (any name the series have), or the default loss,grad_norm when null. */
+    static List<String> metricList(String metrics) {
         if (metrics == null) return Judging.DEFAULT_METRICS;
-        List<String> list = new ArrayList<>();
-        for (String m : metrics.split(",")) {
-            String name = m.strip();
-            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                throw new UsageException("--metrics: '" + m + "' is not a metric name (e.g. --metrics=loss,grad_norm)");
-            }
-            if (!list.contains(name)) list.add(name);
+        try {
+            return MetricNames.parseList(metrics);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--metrics: " + e.getMessage());
         }
-        if (list.isEmpty()) throw new UsageException("--metrics: name at least one metric");
-        return list;
     }
 }
