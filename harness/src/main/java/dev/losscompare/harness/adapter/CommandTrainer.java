@@ -85,6 +85,16 @@ public final class CommandTrainer implements TrainerAdapter {
         return spec.seedName();
     }
 
+    @Override
+    public List<String> fromWorkingTree() {
+        return spec.fromWorkingTree();
+    }
+
+    @Override
+    public boolean seedCheckpoint() {
+        return spec.seedCheckpoint();
+    }
+
     private List<String> command(Path revisionDir, Map<String, String> values, List<String> extra) {
         List<String> command = new ArrayList<>();
         for (String part : spec.command()) command.add(fill(part, values));

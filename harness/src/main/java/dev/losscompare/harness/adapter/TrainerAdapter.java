@@ -36,6 +36,16 @@ public interface TrainerAdapter {
      */
     SourcedSeries read(RunFiles files, Path log);
 
+    /** Paths every revision takes from the user's working tree (from_working_tree), relative to the repository root. */
+    default List<String> fromWorkingTree() {
+        return List.of();
+    }
+
+    /** False when the trainer file says seed = "none": no seed checkpoint, each run initializes itself from the seed. */
+    default boolean seedCheckpoint() {
+        return true;
+    }
+
     /** The seed checkpoint's name in the case folder (a file, or a folder for torchtitan's DCP checkpoints). */
     default String seedName() {
         return "seed_checkpoint.safetensors";

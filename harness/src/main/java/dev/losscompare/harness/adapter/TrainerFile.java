@@ -26,7 +26,7 @@ import java.util.regex.PatternSyntaxException;
 public final class TrainerFile {
     private static final Set<String> KEYS = new TreeSet<>(List.of("preset", "command", "workdir", "env", "args", "build",
             "create_seed", "create_seed_env", "load_seed", "seed_name", "metrics", "line_pattern", "step_offset", "tags",
-            "log_rank", "ngpus"));
+            "log_rank", "ngpus", "from_working_tree", "seed"));
     private static final Set<String> METRICS = new TreeSet<>(List.of("jsonl", "log", "tensorboard"));
 
     private final String where;
@@ -90,7 +90,21 @@ public final class TrainerFile {
                 t.has("load_seed") ? strings(t, "load_seed") : base.loadSeed(), text(t, "seed_name", base.seedName()),
                 metrics, pattern, (int) integer(t, "step_offset", base.stepOffset(), Integer.MIN_VALUE),
                 t.has("tags") ? table(t, "tags") : base.tags(),
-                t.has("log_rank") ? (Integer) (int) integer(t, "log_rank", 0, 0) : base.logRank(), ngpus));
+                t.has("log_rank") ? (Integer) (int) integer(t, "log_rank", 0, 0) : base.logRank(), ngpus,
+                t.has("from_working_tree") ? strings(t, "from_working_tree") : base.fromWorkingTree(),
+                seedCheckpoint(t, base.seedCheckpoint())));
+    }
+
+    /** seed = "checkpoint" (the default: one process writes the initial weights, every run loads them) or "none". */
+    private boolean seedCheckpoint(JsonNode t, boolean fallback) {
+        String seed = text(t, "seed", null);
+        if (seed == null) return fallback;
+        return switch (seed) {
+            case "checkpoint" -> true;
+            case "none" -> false;
+            default -> throw error("[trainer]: seed must be \"checkpoint\" (a seed checkpoint written once, loaded by every run) or"
+                    + " \"none\" (each run initializes itself from the seed), got '" + seed + "'");
+        };
     }
 
     private SeriesFormat metrics(String name) {

@@ -25,8 +25,11 @@ public record TrainerSpec(
         int stepOffset,
         Map<String, String> tags,
         Integer logRank,
-        int ngpus) {
+        int ngpus,
+        List<String> fromWorkingTree,
+        boolean seedCheckpoint) {
     public TrainerSpec {
+        fromWorkingTree = List.copyOf(fromWorkingTree);
         command = List.copyOf(command);
         env = Map.copyOf(env);
         args = List.copyOf(args);
@@ -35,6 +38,15 @@ public record TrainerSpec(
         createSeedEnv = Map.copyOf(createSeedEnv);
         loadSeed = List.copyOf(loadSeed);
         tags = Map.copyOf(tags);
+    }
+
+    /** A spec with nothing from the working tree and seed checkpoints on. */
+    public TrainerSpec(String preset, List<String> command, String workdir, Map<String, String> env, List<String> args,
+                       List<String> build, List<String> createSeed, Map<String, String> createSeedEnv, List<String> loadSeed,
+                       String seedName, SeriesFormat metrics, String linePattern, int stepOffset, Map<String, String> tags,
+                       Integer logRank, int ngpus) {
+        this(preset, command, workdir, env, args, build, createSeed, createSeedEnv, loadSeed, seedName, metrics, linePattern,
+                stepOffset, tags, logRank, ngpus, List.of(), true);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.losscompare.harness.cli;
 
+import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
@@ -103,6 +104,8 @@ public final class BisectCommand implements Callable<Integer> {
         Instant started = Instant.now();
         Path repoDir = repo.repoDir(console);
         try (Workspace ws = Workspace.open(console, repoDir, repo.cacheDir(console))) {
+            TrainerAdapter adapter = training.adapter(console, suiteRead);
+            ws.fromWorkingTree(adapter.fromWorkingTree());
             ResolvedRevision goodRev = ws.resolve(good);
             ResolvedRevision badRev = ws.resolve(bad);
             FirstParentPath.Range range;
@@ -116,11 +119,12 @@ public final class BisectCommand implements Callable<Integer> {
             try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("bisect.log")), true, StandardCharsets.UTF_8);
                  Workspace quiet = Workspace.open(new Console(console.cwd(), console.env(), log, log, false), repoDir,
                          repo.cacheDir(console))) {
+                quiet.fromWorkingTree(adapter.fromWorkingTree());
                 Prober.Plan plan = new Prober.Plan(suiteCases, cases, inputs, options, t, judging, timeouts.buildTimeout,
-                        repo.useResultCache(), training.adapter(console, suiteRead));
+                        repo.useResultCache(), adapter);
                 String label = suiteRead != null ? console.show(suite.file(console)) : training.config;
                 Bisection bisection = new Bisection(console, quiet, out, range, goodTree, plan,
-                        new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && training.seedCheckpoint(), label, goldens));
+                        new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && training.seedCheckpoint(adapter), label, goldens));
                 return ws.guarded(out, bisection::run);
             }
         }

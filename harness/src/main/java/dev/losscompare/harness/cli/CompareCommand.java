@@ -123,6 +123,8 @@ public final class CompareCommand implements Callable<Integer> {
             ResolvedRevision baseRev = base == null ? null : ws.resolve(base);
             ResolvedRevision testRev = ws.resolve(tst);
             var imported = importResult == null ? null : readImport(console.cwd().resolve(importResult));
+            TrainerAdapter adapter = training.adapter(console, suiteRead);
+            ws.fromWorkingTree(adapter.fromWorkingTree());
             Materialized baseTree = baseRev == null ? null : ws.materialize("baseline", baseRev, inputs);
             Materialized testTree = ws.materialize("test", testRev, inputs);
             if (baseTree != null) Workspace.checkConfigs(suiteCases, baseTree);
@@ -132,7 +134,6 @@ public final class CompareCommand implements Callable<Integer> {
             Path out = OutputFolders.create(output.folder(console), console.cwd(),
                     base != null ? base : importResult.getFileName().toString(), tst, started);
             Session session = ws.session(out, repo.useResultCache(), timeouts.buildTimeout);
-            TrainerAdapter adapter = training.adapter(console, suiteRead);
             TrainedRevision testSide = new TrainedRevision("test", testTree, testOptions, t, session, adapter,
                     training.ngpus(sides.testNgpus));
             Baseline baselineSide = baseTree != null
@@ -141,7 +142,7 @@ public final class CompareCommand implements Callable<Integer> {
                     : new ImportedBaseline(console.cwd().resolve(importResult), imported);
             String label = suiteFile != null ? console.show(suiteFile) : training.config;
             ComparePipeline pipeline = new ComparePipeline(session, baselineSide, testSide, cases, judging,
-                    training.seedCheckpoint(), runsAtOnce, new ComparePipeline.Header(label, t, started))
+                    training.seedCheckpoint(adapter), runsAtOnce, new ComparePipeline.Header(label, t, started))
                     .diagnose(diagnose == null ? DiagnoseMode.AUTO : diagnose ? DiagnoseMode.FORCE : DiagnoseMode.OFF);
             return ws.guarded(out, pipeline::run);
         }

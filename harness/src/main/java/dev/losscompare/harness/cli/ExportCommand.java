@@ -1,5 +1,6 @@
 package dev.losscompare.harness.cli;
 
+import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.git.ResolvedRevision;
@@ -53,14 +54,16 @@ public final class ExportCommand implements Callable<Integer> {
         List<SuiteCase> suiteCases = List.of(new SuiteCase(null, training.config, List.of()));
         try (Workspace ws = Workspace.open(console, repo.repoDir(console), repo.cacheDir(console))) {
             ResolvedRevision rev = ws.resolve(spec);
+            TrainerAdapter adapter = training.adapter(console, null);
+            ws.fromWorkingTree(adapter.fromWorkingTree());
             Materialized tree = ws.materialize("baseline", rev, List.of());
             Workspace.checkConfigs(suiteCases, tree);
             List<CaseSpec> cases = Workspace.cases(suiteCases, tree, options);
             Path out = OutputFolders.create(output.folder(console), console.cwd(), spec, "export", Instant.now());
             Session session = ws.session(out, repo.useResultCache(), timeouts.buildTimeout);
-            TrainedRevision side = new TrainedRevision("baseline", tree, options, t, session, training.adapter(console, null),
+            TrainedRevision side = new TrainedRevision("baseline", tree, options, t, session, adapter,
                     training.ngpus(null));
-            RecordPipeline pipeline = new RecordPipeline(session, side, cases, training.seedCheckpoint(), t,
+            RecordPipeline pipeline = new RecordPipeline(session, side, cases, training.seedCheckpoint(adapter), t,
                     new ExportSink(file, rev.label(), t.steps(), console));
             return ws.guarded(out, pipeline::run);
         }

@@ -74,6 +74,7 @@ public final class GateCommand implements Callable<Integer> {
         Instant started = Instant.now();
         try (Workspace ws = Workspace.open(console, repo.repoDir(console), repo.cacheDir(console))) {
             ResolvedRevision tree = ws.resolve(RevisionResolver.WORKING_TREE);
+            ws.fromWorkingTree(s.trainer().fromWorkingTree());
             Materialized m = ws.materialize("test", tree, s.inputs());
             Workspace.checkConfigs(s.cases(), m);
             List<CaseSpec> cases = Workspace.cases(s.cases(), m, gate.trainOptions());

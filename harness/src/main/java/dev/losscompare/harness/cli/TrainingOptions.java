@@ -69,7 +69,8 @@ public final class TrainingOptions {
         return ShellWords.split(trainOptions, "--train-options");
     }
 
-    boolean seedCheckpoint() {
-        return !noSeedCheckpoint;
+    /** Seed checkpoints unless --no-seed-checkpoint, or the trainer file says seed = "none". */
+    boolean seedCheckpoint(TrainerAdapter adapter) {
+        return !noSeedCheckpoint && adapter.seedCheckpoint();
     }
 }

@@ -198,6 +198,9 @@ public final class ComparePipeline {
         Comparison c = new Comparison(Comparison.SCHEMA_VERSION, baseline.kind(), baseline.describe(),
                 test.describe(), header.configLabel(), t.steps(), t.seed(), t.threads(), metrics, judging.mode(),
                 header.started().toString(), Duration.between(header.started(), Instant.now()).toMillis() / 1000.0, results);
+        TrainedRevision trained = test.trained() != null ? test.trained() : baseline.trained(), seededBy = seedCheckpoint ? seeder() : null;
+        if (trained != null) c = c.withRunInputs(trained.tree().linked().fingerprints(), Comparison.initialization(
+                seededBy == null ? null : seededBy.role() + " " + seededBy.tree().revision().spec(), t.seed()));
         for (Judgement j : judgements) {
             (j.result().verdict() == Verdict.ERROR ? session.console().err() : session.console().out()).println(j.verdictLine());
             String label = label(j.result());
@@ -206,6 +209,7 @@ public final class ComparePipeline {
             }
             if (j.result().note() != null) session.console().out().println("note for " + label + ": " + j.result().note());
         }
+        if (c.initialization() != null) session.console().out().println("initial weights: " + c.initialization());
         if (results.size() > 1) SignoffTable.lines(c).forEach(session.console().out()::println);
         Path report = ReportWriter.writeAll(session.out(), c);
         session.console().out().println("report: " + session.show(report));

@@ -125,6 +125,8 @@ public final class SideRunner {
         } else if (unreadable != null) {
             error = unreadable + where;
         }
+        String inputsChanged = m.linked().changed();   // from_working_tree inputs must come out of every run unchanged
+        if (error == null && inputsChanged != null) error = side + " run: " + inputsChanged + where;
         if (unreadable != null) read = null;
         if (error == null && read != null && results != null && cacheKey != null) results.storeRun(cacheKey, series, log);
         RunInfo info = new RunInfo(side, args.recordedOptions(), rel(series), rel(log), out.wallSeconds(),

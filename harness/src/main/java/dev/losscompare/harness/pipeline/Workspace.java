@@ -9,6 +9,7 @@ import dev.losscompare.harness.cache.RevisionCache;
 import dev.losscompare.harness.git.GitRepos;
 import dev.losscompare.harness.git.ResolvedRevision;
 import dev.losscompare.harness.git.RevisionResolver;
+import dev.losscompare.harness.git.WorkingTreeInputs;
 import dev.losscompare.harness.suite.SuiteCase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ public final class Workspace implements AutoCloseable {
     private final Repository repo;
     private final RevisionCache revisions;
     private final Path cacheDir;
+    private WorkingTreeInputs linked = WorkingTreeInputs.NONE;
 
     private Workspace(Console console, Repository repo, Path cacheDir) {
         this.console = console;
@@ -50,10 +52,16 @@ public final class Workspace implements AutoCloseable {
      * paths the trainer reads (a suite's {@code inputs}); empty means the whole tree.
      */
     public Materialized materialize(String role, ResolvedRevision rev, List<String> inputs) throws IOException {
-        Materialized m = inputs.isEmpty() ? revisions.materialize(rev) : revisions.materialize(rev, inputs);
+        Materialized m = revisions.materialize(rev, inputs, linked);
         console.out().println(role + ": " + rev.label() + (rev.subject() == null ? "" : " \"" + rev.subject() + "\"")
                 + (m.reused() ? " (cached)" : ""));
         return m;
+    }
+
+    /** Every revision materialized from now on links these paths from the working tree (a trainer's from_working_tree). */
+    public void fromWorkingTree(List<String> paths) {
+        linked = WorkingTreeInputs.of(repo.isBare() ? null : repo.getWorkTree().toPath(), paths);
+        for (var f : linked.fingerprints()) console.out().println("from the working tree (linked, read-only): " + f.describe());
     }
 
     public Session session(Path out, boolean useResultCache, Duration buildTimeout) {
