@@ -1,5 +1,6 @@
 package dev.losscompare.harness.adapter;
 
+import dev.losscompare.harness.run.StepProbe;
 import dev.losscompare.harness.run.TrainerArgs;
 import dev.losscompare.core.sources.PatternLogSource;
 import dev.losscompare.core.sources.RunSources;
@@ -20,6 +21,9 @@ import java.util.regex.Pattern;
  * user's trainer options follow the spec's arguments.
  */
 public final class CommandTrainer implements TrainerAdapter {
+    /** torchtitan's loss tag (components/metrics.py) and its log's step field, for the progress line. */
+    private static final String TORCHTITAN_LOSS_TAG = "loss_metrics/global_avg_loss";
+    private static final Pattern TORCHTITAN_STEP = Pattern.compile("step:\\s*(?<step>\\d+)\\s");
     private final TrainerSpec spec;
 
     public CommandTrainer(TrainerSpec spec) {
@@ -77,6 +81,18 @@ public final class CommandTrainer implements TrainerAdapter {
                     ? RunSources.read(log, new SourceOptions(SeriesFormat.TORCHTITAN_LOG, spec.logRank(), Map.of()))
                     : PatternLogSource.read(log, Pattern.compile(spec.linePattern()), spec.stepOffset());
             case MEGATRON_GOLDEN -> throw new IllegalStateException("a trainer does not write golden values");
+        };
+    }
+
+    /** The progress line reads the same place the metrics come from: JSONL, the TensorBoard loss tag, or the log's step lines. */
+    @Override
+    public StepProbe progress(RunFiles files, Path log) {
+        return switch (spec.metrics()) {
+            case JSONL -> StepProbe.jsonl(files.partial());
+            case TENSORBOARD -> StepProbe.tensorboard(files.tensorboard(), spec.tags().getOrDefault("loss", TORCHTITAN_LOSS_TAG));
+            case TORCHTITAN_LOG -> spec.linePattern() == null ? StepProbe.log(log, TORCHTITAN_STEP, 0)
+                    : StepProbe.log(log, Pattern.compile(spec.linePattern()), spec.stepOffset());
+            case MEGATRON_GOLDEN -> () -> 0;
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.losscompare.harness.adapter;
 
+import dev.losscompare.harness.run.StepProbe;
 import dev.losscompare.harness.run.TrainerArgs;
 import dev.losscompare.core.sources.SourcedSeries;
 import java.nio.file.Path;
@@ -35,6 +36,11 @@ public interface TrainerAdapter {
      * {@code log}); whatever cannot be read is an UnreadableSeriesException naming the file.
      */
     SourcedSeries read(RunFiles files, Path log);
+
+    /** Where the progress line reads the running trainer's steps: our JSONL by default. */
+    default StepProbe progress(RunFiles files, Path log) {
+        return StepProbe.jsonl(files.partial());
+    }
 
     /** Paths every revision takes from the user's working tree (from_working_tree), relative to the repository root. */
     default List<String> fromWorkingTree() {

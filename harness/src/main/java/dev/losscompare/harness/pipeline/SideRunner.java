@@ -80,7 +80,7 @@ public final class SideRunner {
         Files.deleteIfExists(partial);
         Launch launch = adapter.train(args, files, seedFile);
         Files.createDirectories(files.scratch());
-        Progress.Tracker tracker = progress.track(side + " " + m.revision().spec(), partial, args.steps());
+        Progress.Tracker tracker = progress.track(side + " " + m.revision().spec(), adapter.progress(files, log), args.steps());
         RunOutcome out = ChildProcess.run(launch.command(), launch.workDir(), log, timeout, launch.environment());
         if (out.interrupted()) {
             tracker.finish("interrupted");
