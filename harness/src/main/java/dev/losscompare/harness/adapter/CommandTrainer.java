@@ -50,7 +50,13 @@ public final class CommandTrainer implements TrainerAdapter {
 
     @Override
     public Launch train(TrainerArgs args, RunFiles files, Path seedOrNull) {
+        return train(args, files, seedOrNull, Map.of());
+    }
+
+    /** The same with placeholders of the caller's ({@code {module}} for torchtitan's registry layout). */
+    Launch train(TrainerArgs args, RunFiles files, Path seedOrNull, Map<String, String> placeholders) {
         Map<String, String> values = values(args, files, seedOrNull, spec.ngpus());
+        values.putAll(placeholders);
         List<String> extra = seedOrNull == null ? List.of() : spec.loadSeed();
         List<String> command = command(args.revisionDir(), values, extra);
         command.addAll(args.userOptions());
@@ -59,9 +65,14 @@ public final class CommandTrainer implements TrainerAdapter {
 
     @Override
     public Launch createSeed(TrainerArgs args, RunFiles files, Path seed) {
+        return createSeed(args, files, seed, Map.of());
+    }
+
+    Launch createSeed(TrainerArgs args, RunFiles files, Path seed, Map<String, String> placeholders) {
         if (spec.createSeed().isEmpty()) return null;
         // A seed checkpoint is written unsharded by one process (torchtitan: "requires NGPU=1").
         Map<String, String> values = values(args, files, seed, 1);
+        values.putAll(placeholders);
         List<String> command = command(args.revisionDir(), values, spec.createSeed());
         command.addAll(args.userOptions());
         return new Launch(command, workDir(args), environment(args, values, spec.createSeedEnv()));

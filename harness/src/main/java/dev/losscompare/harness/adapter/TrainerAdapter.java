@@ -42,6 +42,11 @@ public interface TrainerAdapter {
         return StepProbe.jsonl(files.partial());
     }
 
+    /** What this trainer makes of the revision at {@code revisionDir}, said once per side (torchtitan: its layout), or null. */
+    default String describe(Path revisionDir) {
+        return null;
+    }
+
     /** Paths every revision takes from the user's working tree (from_working_tree), relative to the repository root. */
     default List<String> fromWorkingTree() {
         return List.of();

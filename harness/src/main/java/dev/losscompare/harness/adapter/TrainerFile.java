@@ -65,7 +65,7 @@ public final class TrainerFile {
                 if (t.size() > 1) throw error("[trainer]: preset loss_compare takes no other keys (it is this repository's trainer)");
                 yield null;
             }
-            case "torchtitan" -> TrainerSpec.torchtitan(ngpus);
+            case "torchtitan" -> TorchtitanTrainer.configFileLayout(ngpus);
             case "command" -> {
                 if (!t.has("command")) throw error("[trainer]: preset command needs command = [\"...\"]");
                 if (!t.has("metrics")) throw error("[trainer]: preset command needs metrics = \"jsonl\", \"log\" or \"tensorboard\"");
@@ -75,6 +75,14 @@ public final class TrainerFile {
             default -> throw error("[trainer]: preset must be loss_compare, torchtitan or command, got '" + preset + "'");
         };
         if (base == null) return OwnTrainer.INSTANCE;
+        if (preset.equals("torchtitan")) {
+            return new TorchtitanTrainer(spec(t, preset, base, ngpus), spec(t, preset, TorchtitanTrainer.registryLayout(ngpus), ngpus));
+        }
+        return new CommandTrainer(spec(t, preset, base, ngpus));
+    }
+
+    /** {@code base} with every key the table gives in its place. */
+    private TrainerSpec spec(JsonNode t, String preset, TrainerSpec base, int ngpus) {
         SeriesFormat metrics = t.has("metrics") ? metrics(text(t, "metrics", null)) : base.metrics();
         String pattern = t.has("line_pattern") ? pattern(text(t, "line_pattern", null)) : base.linePattern();
         if (metrics == SeriesFormat.TORCHTITAN_LOG && pattern == null && "command".equals(preset)) {
@@ -82,7 +90,7 @@ public final class TrainerFile {
         }
         List<String> command = t.has("command") ? strings(t, "command") : base.command();
         if (command.isEmpty()) throw error("[trainer]: command must name a program");
-        return new CommandTrainer(new TrainerSpec(preset, command, text(t, "workdir", base.workdir()),
+        return new TrainerSpec(preset, command, text(t, "workdir", base.workdir()),
                 t.has("env") ? table(t, "env") : base.env(), t.has("args") ? strings(t, "args") : base.args(),
                 t.has("build") ? strings(t, "build") : base.build(),
                 t.has("create_seed") ? strings(t, "create_seed") : base.createSeed(),
@@ -92,7 +100,7 @@ public final class TrainerFile {
                 t.has("tags") ? table(t, "tags") : base.tags(),
                 t.has("log_rank") ? (Integer) (int) integer(t, "log_rank", 0, 0) : base.logRank(), ngpus,
                 t.has("from_working_tree") ? strings(t, "from_working_tree") : base.fromWorkingTree(),
-                seedCheckpoint(t, base.seedCheckpoint())));
+                seedCheckpoint(t, base.seedCheckpoint()));
     }
 
     /** seed = "checkpoint" (the default: one process writes the initial weights, every run loads them) or "none". */

@@ -99,6 +99,8 @@ public final class TrainedRevision implements Side {
         if (ActiveProcesses.shuttingDown()) throw new SideRunner.Interrupted();
         if (!r.ok()) return r.reason() + "; log: " + session.show(log);
         session.console().out().println("built " + role + " " + tree.revision().spec() + (r.reused() ? " (cached build)" : ""));
+        String layout = adapter.describe(tree.dir());   // e.g. which torchtitan layout this revision has
+        if (layout != null) session.console().out().println(role + " " + tree.revision().spec() + ": " + layout);
         return null;
     }
 

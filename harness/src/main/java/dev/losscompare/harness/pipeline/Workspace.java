@@ -3,6 +3,7 @@ package dev.losscompare.harness.pipeline;
 import dev.losscompare.core.judge.CaseJudge.CaseId;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.adapter.TorchtitanTrainer;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.cache.ResultCache;
 import dev.losscompare.harness.cache.RevisionCache;
@@ -86,6 +87,7 @@ public final class Workspace implements AutoCloseable {
     /** Every config a case names must exist in each revision that runs it. */
     public static void checkConfigs(List<SuiteCase> cases, Materialized m) {
         for (SuiteCase c : cases) {
+            if (TorchtitanTrainer.namesRegistryConfig(c.config())) continue;   // a config of torchtitan's registry, not a file
             if (!Files.isRegularFile(m.dir().resolve(c.config()))) {
                 throw new UsageException("config " + c.config() + " does not exist in revision " + m.revision().label()
                         + " (pass --config=PATH relative to the repository root)");
