@@ -6,15 +6,14 @@ import java.util.List;
 
 /**
  * Everything one loss_compare invocation decided; serialized as comparison.json.
- * {@code kind} is "compare" (two revisions), "import" (run vs an imported loss file) or "gate"
- * (working tree vs golden series). The report writers render only from this and the series files.
+ * {@code kind} says what was compared with what ({@link ComparisonKind}). The report writers render only from this and the series files.
  * {@code workingTreeInputs}: the paths every trained side took from the user's working tree, with
  * their fingerprints; {@code initialization}: how the trained sides got their initial weights
  * (null where nothing was trained, or in older files).
  */
 public record Comparison(
         int schemaVersion,
-        String kind,
+        ComparisonKind kind,
         Revision baseline,
         Revision test,
         String configPath,
@@ -38,7 +37,7 @@ public record Comparison(
     }
 
     /** A comparison that says nothing of working-tree inputs or initial weights (a diff of existing runs, older files). */
-    public Comparison(int schemaVersion, String kind, Revision baseline, Revision test, String configPath, int steps, long seed,
+    public Comparison(int schemaVersion, ComparisonKind kind, Revision baseline, Revision test, String configPath, int steps, long seed,
                       int threads, List<String> metrics, ComparisonMode mode, String startedAt, double wallSeconds,
                       List<CaseResult> cases) {
         this(schemaVersion, kind, baseline, test, configPath, steps, seed, threads, metrics, mode, startedAt, wallSeconds, cases,
@@ -82,7 +81,7 @@ public record Comparison(
 
     /** False for a diff of existing runs: nothing was trained, so seed and threads say nothing. */
     public boolean trainedHere() {
-        return !"diff".equals(kind);
+        return kind == null || kind.trainedHere();
     }
 
     /** PASS only if there is at least one case and every case passed. */
@@ -96,9 +95,9 @@ public record Comparison(
     /** The process exit code the contract assigns: 0 all match, 1 a difference, 2 could not decide. */
     public int exitCode() {
         return switch (overall()) {
-            case PASS -> 0;
-            case FAIL -> 1;
-            case ERROR -> 2;
+            case PASS -> ExitCode.MATCH;
+            case FAIL -> ExitCode.DIFFER;
+            case ERROR -> ExitCode.UNDECIDED;
         };
     }
 }

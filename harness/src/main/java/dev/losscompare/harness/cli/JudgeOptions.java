@@ -1,13 +1,12 @@
 package dev.losscompare.harness.cli;
 
-import dev.losscompare.core.judge.ComparisonMode;
-import dev.losscompare.harness.UsageException;
-import dev.losscompare.harness.pipeline.Judging;
 import dev.losscompare.core.sources.MetricNames;
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.api.JudgingVerb;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** How the judge compares: bitwise (the default) or within atol/rtol, and which metrics. */
+/** How the judge compares: bitwise (the default) or within atol/rtol, and which metrics. Checked by the API. */
 public final class JudgeOptions {
     @Option(names = "--assert-equal", description = "Require bitwise-identical values (the default unless --atol/--rtol).")
     boolean assertEqual;
@@ -21,24 +20,15 @@ public final class JudgeOptions {
     @Option(names = "--metrics", paramLabel = "LIST", description = "Metrics to compare, any name the series have: loss,grad_norm (the default), \"lm loss,num-zeros\", a TensorBoard tag, a log pattern's group.")
     String metrics;
 
-    Judging judging() {
-        return new Judging(mode(), metricList(metrics), metrics != null);
+    <V extends JudgingVerb<V>> void applyTo(V verb) {
+        if (assertEqual) verb.setAssertEqual();
+        if (atol != null) verb.setAtol(atol);
+        if (rtol != null) verb.setRtol(rtol);
+        if (metrics != null) verb.setMetrics(metricList(metrics));
     }
 
-    private ComparisonMode mode() {
-        if (atol == null && rtol == null) return ComparisonMode.bitwise();
-        if (assertEqual) throw new UsageException("--assert-equal (bitwise) cannot be combined with --atol/--rtol");
-        double a = atol == null ? 0 : atol;
-        double r = rtol == null ? 0 : rtol;
-        if (!(a >= 0) || !(r >= 0) || Double.isInfinite(a) || Double.isInfinite(r)) {
-            throw new UsageException("--atol and --rtol must be finite and >= 0");
-        }
-        return ComparisonMode.tolerance(a, r);
-    }
-
-    /** --metrics as given (any name the series have), or the default loss,grad_norm when null. */
+    /** --metrics as given: any name the series have, comma-separated, a name with spaces or commas quoted. */
     static List<String> metricList(String metrics) {
-        if (metrics == null) return Judging.DEFAULT_METRICS;
         try {
             return MetricNames.parseList(metrics);
         } catch (IllegalArgumentException e) {
