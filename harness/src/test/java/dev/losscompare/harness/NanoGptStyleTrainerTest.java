@@ -127,6 +127,19 @@ class NanoGptStyleTrainerTest {
             assertTrue(git.status().call().isClean(), "the prepared data is git-ignored");
             byte[] data = Files.readAllBytes(repo.resolve("data/tiny/train.bin"));
 
+            // Without seed = "none" the trainer, which has no seed command, cannot seed: the error names both ways
+            // out, and no "initial weights" line is printed for runs that never happened.
+            String snippet = readmeSnippet();
+            String seeded = snippet.lines().filter(l -> !l.startsWith("seed = ")).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+            assertNotEquals(snippet, seeded);
+            Path seededSuite = Files.writeString(tmp.resolve("seeded.toml"), seeded);
+            Run noSeedCommand = harness(repo, "HEAD~2", "HEAD~1", "--suite=" + seededSuite, "--steps=5",
+                    "--output-folder=" + tmp.resolve("seeded"));
+            assertEquals(2, noSeedCommand.exit(), noSeedCommand.out());
+            assertTrue(noSeedCommand.out().contains("has no seed checkpoint command; rerun with --no-seed-checkpoint, or set seed = \"none\""
+                    + " in its trainer file"), noSeedCommand.out());
+            assertTrue(!noSeedCommand.out().contains("initial weights:"), noSeedCommand.out());
+
             Run refactor = harness(repo, "HEAD~2", "HEAD~1", "--suite=loss_compare.toml", "--steps=5",
                     "--output-folder=" + tmp.resolve("refactor"));
             assertEquals(0, refactor.exit(), refactor.out());
