@@ -166,6 +166,12 @@ public final class TorchtitanTrainer implements TrainerAdapter {
         return spec.seedCheckpoint();
     }
 
+    /** torchtitan's seed checkpoint is a DCP folder, never one safetensors file (so it is not result-cached). */
+    @Override
+    public boolean seedIsSafetensorsFile() {
+        return false;
+    }
+
     @Override
     public String describe(Path revisionDir) {
         return "torchtitan " + Layout.of(revisionDir).describe();
