@@ -42,6 +42,9 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
         this.diagnoseMode = diagnoseMode;
     }
 
+    /** Whether any trained side ran (or came from the cache): no "initial weights" line when every build or seed failed. */
+    private boolean trainedAny;
+
     @Override
     public void begin(CaseEngine.Plan plan, CaseSpec c, String buildError) {
         seen.add(c);
@@ -50,6 +53,8 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
 
     @Override
     public void accept(CaseEngine.CaseRun run) throws IOException {
+        CaseEngine.Plan p = run.plan();
+        trainedAny |= p.baseline() instanceof TrainedSide && run.baseline() != null || p.test() instanceof TrainedSide && run.test() != null;
         CaseJudging.Decision d = judging.judge(run);
         Judgement j = d.judgement();
         if (d.compared()) {
@@ -113,8 +118,7 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
             }
             if (j.result().note() != null) console.out().println("note for " + label + ": " + j.result().note());
         }
-        boolean anyRun = results.stream().anyMatch(r -> r.baseline() != null || r.test() != null);   // not when every build failed
-        if (c.initialization() != null && anyRun) console.out().println("initial weights: " + c.initialization());
+        if (c.initialization() != null && trainedAny) console.out().println("initial weights: " + c.initialization());
         if (results.size() > 1) SignoffTable.lines(c).forEach(console.out()::println);
         Path report = ReportWriter.writeAll(plan.session().out(), c);
         console.out().println("report: " + console.show(report));
