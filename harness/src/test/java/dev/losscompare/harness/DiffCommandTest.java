@@ -67,6 +67,42 @@ class DiffCommandTest {
         assertEquals(1, diff(a.toString(), exact.toString(), "--rank=1", "--output-folder=" + dir.resolve("rank1")), out.toString());
     }
 
+    /**
+     * Megatron-LM golden values as its functional tests write them: a slice [0:N:5] of the
+     * TensorBoard list (start_step 0, step_interval 5), "lm loss" and "num-zeros".
+     */
+    private Path golden(String name, String lmLoss, String numZeros) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, "{\"lm loss\": {\"start_step\": 0, \"end_step\": 20, \"step_interval\": 5, \"values\": [" + lmLoss + "]},"
+                + " \"num-zeros\": {\"start_step\": 0, \"end_step\": 20, \"step_interval\": 5, \"values\": [" + numZeros + "]},"
+                + " \"iteration_timing_avg\": 0.1}\n");
+        return f;
+    }
+
+    @Test
+    void twoMegatronGoldensCompareLmLossAndOnRequestNumZerosAtTheirOwnSteps() throws Exception {
+        Path a = golden("a.json", "10.84, 10.52, 10.11, 9.87", "1200, 1180, 1175, 1170");
+        Path b = golden("b.json", "10.84, 10.52, 10.11, 9.87", "1200, 1180, 1176, 1170");
+        assertEquals(0, diff(a.toString(), b.toString(), "--output-folder=" + dir.resolve("loss")), out.toString());
+        assertTrue(out.toString().contains("PASS run: loss equal at 5 decimals over 4 steps"), out.toString());
+        // Every 5 iterations stays every 5: steps 1, 6, 11, 16 (values[i] is iteration start_step + i * step_interval + 1).
+        assertTrue(out.toString().lines().anyMatch(l -> l.matches("16\\s+9\\.87\\s+9\\.87\\s+0")), out.toString());
+        assertFalse(out.toString().lines().anyMatch(l -> l.matches("2\\s+10\\.52.*")), out.toString());
+
+        assertEquals(1, diff(a.toString(), b.toString(), "--metrics=lm loss,num-zeros", "--output-folder=" + dir.resolve("zeros")),
+                out.toString());
+        assertTrue(out.toString().contains("FAIL run: num-zeros differs from step 11"), out.toString());
+        var c = ComparisonJson.read(dir.resolve("zeros/comparison.json"));
+        assertEquals(java.util.List.of("lm loss", "num-zeros"), c.metrics());
+        assertEquals(11, c.cases().get(0).metrics().get(1).firstDivergentStep());
+        assertEquals(dev.losscompare.core.result.Verdict.PASS, c.cases().get(0).metrics().get(0).verdict());
+
+        // A name the golden lacks: one line naming the names it has.
+        assertEquals(2, diff(a.toString(), b.toString(), "--metrics=lm loss,mem-allocated-bytes", "--output-folder=" + dir.resolve("no")));
+        assertTrue(out.toString().contains("no metric 'mem-allocated-bytes' in the baseline series (it has: lm loss, loss, num-zeros)"),
+                out.toString());
+    }
+
     @Test
     void unreadableAndTruncatedInputsAreOneLineErrorsNamingTheFile() throws Exception {
         Path good = dir.resolve("good.jsonl");

@@ -3,6 +3,7 @@ package dev.losscompare.harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.losscompare.harness.cache.MachineFacts;
@@ -11,6 +12,8 @@ import dev.losscompare.harness.cache.ResultCache;
 import dev.losscompare.harness.cache.RevisionCache;
 import dev.losscompare.harness.git.RevisionResolver;
 import dev.losscompare.harness.run.TrainerArgs;
+import dev.losscompare.harness.git.InputFingerprint;
+import dev.losscompare.harness.git.WorkingTreeInputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -130,5 +133,60 @@ class ResultKeyTest {
         new ResultCache(tmp.resolve("cache"), env());
         assertFalse(Files.exists(results.resolve(".tmp-crashed")));
         assertTrue(Files.exists(fresh), "a temporary someone may still be writing stays");
+    }
+
+    /**
+     * Working-tree inputs (from_working_tree): linked, not copied, into the materialized revision;
+     * their fingerprints are in every result key (same data: same key; edited data: another key)
+     * while the materialized directory and its build stay; a run that wrote into them is seen.
+     */
+    @Test
+    void workingTreeInputsAreLinkedAndTheirFingerprintsKeyTheResults() throws Exception {
+        try (FixtureRepo repo = FixtureRepo.create(tmp)) {
+            Path data = Files.createDirectories(repo.dir.resolve("data/tiny"));
+            Files.write(data.resolve("train.bin"), new byte[] {1, 2, 3, 4});
+            var resolved = new RevisionResolver(repo.git.getRepository()).resolve("HEAD");
+            RevisionCache cache = new RevisionCache(repo.cache, repo.git.getRepository());
+            WorkingTreeInputs first = WorkingTreeInputs.of(repo.dir, List.of("data"));
+            assertEquals("data/", first.fingerprints().get(0).path());
+            Materialized m = cache.materialize(resolved, List.of(), first);
+            assertTrue(Files.isSymbolicLink(m.dir().resolve("data")), "linked, not copied");
+            assertEquals(repo.dir.resolve("data").toAbsolutePath().normalize(), Files.readSymbolicLink(m.dir().resolve("data")));
+            Materialized plain = head(repo, List.of());
+            assertNotEquals(ResultCache.runKey(plain, args(plain), null, env()), ResultCache.runKey(m, args(m), null, env()));
+
+            Materialized same = cache.materialize(resolved, List.of(), WorkingTreeInputs.of(repo.dir, List.of("data/")));
+            assertEquals(m.key(), same.key());
+            assertEquals(ResultCache.runKey(m, args(m), null, env()), ResultCache.runKey(same, args(same), null, env()));
+
+            Files.write(data.resolve("train.bin"), new byte[] {1, 2, 3, 5});
+            assertTrue(first.changed().startsWith("from_working_tree inputs changed during the run (data/ sha256:"), first.changed());
+            Materialized edited = cache.materialize(resolved, List.of(), WorkingTreeInputs.of(repo.dir, List.of("data/")));
+            assertEquals(m.dir(), edited.dir(), "the same directory and build: only the results are keyed by the data");
+            assertNotEquals(ResultCache.runKey(m, args(m), null, env()), ResultCache.runKey(edited, args(edited), null, env()));
+            assertNotEquals(ResultCache.seedKey(m, args(m), env()), ResultCache.seedKey(edited, args(edited), env()));
+
+            var missing = assertThrows(dev.losscompare.harness.UsageException.class,
+                    () -> WorkingTreeInputs.of(repo.dir, List.of("assets/tokenizer/")));
+            assertTrue(missing.getMessage().startsWith("from_working_tree: assets/tokenizer/ does not exist in the working tree "),
+                    missing.getMessage());
+            assertThrows(dev.losscompare.harness.UsageException.class, () -> WorkingTreeInputs.of(repo.dir, List.of("../elsewhere")));
+        }
+    }
+
+    @Test
+    void aLargeFileIsFingerprintedBySizeMtimeAndSamples() throws Exception {
+        Path big = tmp.resolve("big");
+        Files.createDirectories(big);
+        try (var f = new java.io.RandomAccessFile(big.resolve("train.bin").toFile(), "rw")) {
+            f.setLength(InputFingerprint.FULL_HASH_LIMIT + 5);
+        }
+        String before = InputFingerprint.of(tmp, "big/").fingerprint();
+        try (var f = new java.io.RandomAccessFile(big.resolve("train.bin").toFile(), "rw")) {
+            f.seek(InputFingerprint.FULL_HASH_LIMIT);   // inside the last sampled MiB
+            f.write(7);
+        }
+        Files.setLastModifiedTime(big.resolve("train.bin"), java.nio.file.attribute.FileTime.fromMillis(0));
+        assertNotEquals(before, InputFingerprint.of(tmp, "big/").fingerprint());
     }
 }

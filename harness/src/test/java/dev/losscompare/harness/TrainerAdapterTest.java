@@ -2,6 +2,7 @@ package dev.losscompare.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -9,6 +10,9 @@ import dev.losscompare.harness.adapter.CommandTrainer;
 import dev.losscompare.harness.adapter.Launch;
 import dev.losscompare.harness.adapter.RunFiles;
 import dev.losscompare.harness.adapter.TrainerSpec;
+import dev.losscompare.harness.adapter.TorchtitanTrainer;
+import dev.losscompare.harness.adapter.TrainerAdapter;
+import dev.losscompare.harness.adapter.TrainerFile;
 import dev.losscompare.harness.run.Kernels;
 import dev.losscompare.harness.run.TrainerArgs;
 import java.io.InputStream;
@@ -132,37 +136,137 @@ class TrainerAdapterTest {
         }
     }
 
+    /** torchtitan's launch line of each layout (run_train.sh before and after torchtitan 9810191bb). */
+    private static final String CONFIG_FILE_LAUNCH = "-m ${TRAIN_FILE} --job.config_file ${CONFIG_FILE} \"$@\"";
+    private static final String REGISTRY_LAUNCH = "-m torchtitan.train --module ${MODULE} --config ${CONFIG} \"$@\"";
+
+    /** A fake torchtitan ./run_train.sh of one layout (test resource fixture/torchtitan/fake_train.py). */
+    private void fakeTorchtitan(Path rev, String launch) throws Exception {
+        Files.createDirectories(rev);
+        try (InputStream in = getClass().getResourceAsStream("/fixture/torchtitan/fake_train.py")) {
+            Files.writeString(rev.resolve("run_train.sh"), "#!/usr/bin/env python3\nLAUNCH = '" + launch + "'\n"
+                    + new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        rev.resolve("run_train.sh").toFile().setExecutable(true);
+    }
+
+    private static final String CASE_CONFIG = "llama3:llama3_debugmodel | ./torchtitan/models/llama3/train_configs/debug_model.toml";
+
     @Test
-    void theTorchtitanPresetPassesWhatTorchtitansOwnLossCompareDoes() {
-        CommandTrainer titan = new CommandTrainer(TrainerSpec.torchtitan(8));
-        Path rev = Path.of("/rev");
-        TrainerArgs args = new TrainerArgs(rev, "./torchtitan/models/llama3/train_configs/debug_model.toml", 100, 42, 2,
-                List.of("--model.flavor=debugmodel_flex_attn"), Kernels.NATIVE);
+    void theTorchtitanPresetDrivesTheConfigFileLayoutAsTorchtitansOwnLossCompareDid() throws Exception {
+        Path rev = tmp.resolve("old");
+        fakeTorchtitan(rev, CONFIG_FILE_LAUNCH);
+        TorchtitanTrainer titan = (TorchtitanTrainer) titanFile(8);
+        assertEquals(TorchtitanTrainer.Layout.CONFIG_FILE, TorchtitanTrainer.Layout.of(rev));
+        TrainerArgs args = new TrainerArgs(rev, CASE_CONFIG, 100, 42, 2, List.of("--model.flavor=debugmodel_flex_attn"), Kernels.NATIVE);
         RunFiles files = RunFiles.of(Path.of("/out/llama3"), "test");
         Launch train = titan.train(args, files, Path.of("/out/llama3/seed_checkpoint"));
-        assertEquals(List.of("/rev/run_train.sh", "--job.dump_folder=/out/llama3/test_run", "--debug.seed=42", "--debug.deterministic",
-                "--training.steps=100", "--metrics.enable_tensorboard", "--metrics.log_freq=1",
+        assertEquals(List.of(rev.resolve("run_train.sh").toString(), "--job.dump_folder=/out/llama3/test_run", "--debug.seed=42",
+                "--debug.deterministic", "--training.steps=100", "--metrics.enable_tensorboard", "--metrics.log_freq=1",
                 "--metrics.save_tb_folder=/out/llama3/test_tb", "--checkpoint.enable",
                 "--checkpoint.initial_load_path=/out/llama3/seed_checkpoint/step-0", "--checkpoint.load_only",
                 "--model.flavor=debugmodel_flex_attn"), train.command());
         assertEquals(rev, train.workDir());
         assertEquals("8", train.environment().get("NGPU"));
         assertEquals("./torchtitan/models/llama3/train_configs/debug_model.toml", train.environment().get("CONFIG_FILE"));
+        assertNull(train.environment().get("MODULE"));
         assertEquals("0", train.environment().get("LOG_RANK"));
         assertEquals("2", train.environment().get("OMP_NUM_THREADS"));
 
         Launch seed = titan.createSeed(args, files, Path.of("/out/llama3/seed_checkpoint"));
-        assertEquals(List.of("/rev/run_train.sh", "--job.dump_folder=/out/llama3/test_run", "--debug.seed=42", "--debug.deterministic",
-                "--training.steps=100", "--metrics.enable_tensorboard", "--metrics.log_freq=1",
+        assertEquals(List.of(rev.resolve("run_train.sh").toString(), "--job.dump_folder=/out/llama3/test_run", "--debug.seed=42",
+                "--debug.deterministic", "--training.steps=100", "--metrics.enable_tensorboard", "--metrics.log_freq=1",
                 "--metrics.save_tb_folder=/out/llama3/test_tb", "--checkpoint.enable", "--checkpoint.create_seed_checkpoint",
                 "--checkpoint.folder=/out/llama3/seed_checkpoint", "--model.flavor=debugmodel_flex_attn"), seed.command());
         assertEquals("1", seed.environment().get("NGPU"));
         assertTrue(titan.buildCommand(rev).isEmpty());
+        assertTrue(titan.describe(rev).contains("config-file layout (CONFIG_FILE="), titan.describe(rev));
 
         Launch fresh = titan.train(args, files, null);
         assertTrue(fresh.command().stream().noneMatch(a -> a.startsWith("--checkpoint")), fresh.command().toString());
         assertNull(new CommandTrainer(new TrainerSpec("command", List.of("python3", "t.py"), ".", Map.of(), List.of(), List.of(),
                 List.of(), Map.of(), List.of(), "s", dev.losscompare.core.sources.SeriesFormat.JSONL, null, 0, Map.of(), null, 1))
                 .createSeed(args, files, Path.of("/s")));
+    }
+
+    @Test
+    void theTorchtitanPresetDrivesTodaysRegistryLayoutAsTorchtitansOwnLossCompareDoes() throws Exception {
+        Path rev = tmp.resolve("new");
+        fakeTorchtitan(rev, REGISTRY_LAUNCH);
+        TorchtitanTrainer titan = (TorchtitanTrainer) titanFile(8);
+        assertEquals(TorchtitanTrainer.Layout.REGISTRY, TorchtitanTrainer.Layout.of(rev));
+        TrainerArgs args = new TrainerArgs(rev, CASE_CONFIG, 100, 42, 2, List.of("--parallelism.data_parallel_shard_degree=8"),
+                Kernels.NATIVE);
+        RunFiles files = RunFiles.of(Path.of("/out/llama3"), "test");
+        Launch train = titan.train(args, files, Path.of("/out/llama3/seed_checkpoint"));
+        assertEquals(List.of(rev.resolve("run_train.sh").toString(), "--dump_folder=/out/llama3/test_run", "--debug.seed=42",
+                "--debug.deterministic", "--training.steps=100", "--metrics.enable_tensorboard", "--metrics.log_freq=1",
+                "--metrics.save_tb_folder=/out/llama3/test_tb", "--checkpoint.enable",
+                "--checkpoint.initial_load_path=/out/llama3/seed_checkpoint/step-0", "--checkpoint.load_only",
+                "--parallelism.data_parallel_shard_degree=8"), train.command());
+        assertEquals("8", train.environment().get("NGPU"));
+        assertEquals("llama3", train.environment().get("MODULE"));
+        assertEquals("llama3_debugmodel", train.environment().get("CONFIG"));
+        assertNull(train.environment().get("CONFIG_FILE"));
+        assertEquals("0", train.environment().get("LOG_RANK"));
+        assertEquals("2", train.environment().get("OMP_NUM_THREADS"));
+
+        Launch seed = titan.createSeed(args, files, Path.of("/out/llama3/seed_checkpoint"));
+        assertEquals(List.of(rev.resolve("run_train.sh").toString(), "--dump_folder=/out/llama3/test_run", "--debug.seed=42",
+                "--debug.deterministic", "--training.steps=100", "--metrics.enable_tensorboard", "--metrics.log_freq=1",
+                "--metrics.save_tb_folder=/out/llama3/test_tb", "--checkpoint.enable", "--checkpoint.create_seed_checkpoint",
+                "--checkpoint.folder=/out/llama3/seed_checkpoint", "--parallelism.data_parallel_shard_degree=8"), seed.command());
+        assertEquals("1", seed.environment().get("NGPU"));
+        assertEquals("llama3", seed.environment().get("MODULE"));
+        assertTrue(titan.describe(rev).contains("registry layout (MODULE="), titan.describe(rev));
+
+        // A config only the other layout can use is one line saying what this revision needs.
+        TrainerArgs fileOnly = new TrainerArgs(rev, "./torchtitan/models/llama3/train_configs/debug_model.toml", 100, 42, 2, List.of(),
+                Kernels.NATIVE);
+        UsageException e = assertThrows(UsageException.class, () -> titan.train(fileOnly, files, null));
+        assertTrue(e.getMessage().contains("needs MODULE:CONFIG in the case's config (e.g. llama3:llama3_debugmodel)"), e.getMessage());
+    }
+
+    private TrainerAdapter titanFile(int ngpus) throws Exception {
+        Path f = tmp.resolve("titan" + ngpus + ".toml");
+        Files.writeString(f, "[trainer]\npreset = \"torchtitan\"\nngpus = " + ngpus + "\n");
+        return TrainerFile.read(f);
+    }
+
+    /**
+     * A sign-off across torchtitan's config refactor, end to end on fake run_train.sh scripts:
+     * the config-file layout, then the registry layout with the same numbers (PASS, each side
+     * saying which layout it ran), then a learning-rate change (FAIL from step 2).
+     */
+    @Test
+    void aSignOffAcrossTorchtitansLayoutChangeRunsEachRevisionInItsOwnLayout() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("titan"));
+        try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
+            fakeTorchtitan(dir, CONFIG_FILE_LAUNCH);
+            Path toml = dir.resolve("torchtitan/models/llama3/train_configs/debug_model.toml");
+            Files.createDirectories(toml.getParent());
+            Files.writeString(toml, "[model]\nname = \"llama3\"\nflavor = \"debugmodel\"\n");
+            Files.writeString(dir.resolve("signoff.toml"), "[trainer]\npreset = \"torchtitan\"\nngpus = 2\n\n[[case]]\nname = \"llama3\"\n"
+                    + "config = \"" + CASE_CONFIG + "\"\n");
+            commit(git, "torchtitan before the config registry");
+            fakeTorchtitan(dir, REGISTRY_LAUNCH);
+            Files.delete(toml);
+            commit(git, "config system refactor: TOML to a registry");
+            Files.writeString(dir.resolve("lr.txt"), "0.2\n");
+            commit(git, "raise the learning rate");
+
+            Run across = run(dir, "HEAD~2", "HEAD~1", "--suite=signoff.toml", "--steps=4", "--output-folder=" + tmp.resolve("across"));
+            assertEquals(0, across.exit(), across.out());
+            assertTrue(across.out().contains("baseline HEAD~2: torchtitan config-file layout (CONFIG_FILE="), across.out());
+            assertTrue(across.out().contains("test HEAD~1: torchtitan registry layout (MODULE="), across.out());
+            assertTrue(across.out().contains("PASS llama3 (model default): loss, grad_norm identical over 4 steps"), across.out());
+            assertTrue(across.out().contains("initial weights: every side loaded one seed checkpoint written by baseline HEAD~2"),
+                    across.out());
+            assertTrue(across.out().contains("(4/4 steps)"), "progress from TensorBoard\n" + across.out());
+
+            Run lr = run(dir, "HEAD~1", "HEAD", "--suite=signoff.toml", "--steps=4", "--output-folder=" + tmp.resolve("lr"));
+            assertEquals(1, lr.exit(), lr.out());
+            assertTrue(lr.out().contains("FAIL llama3 (model default): loss differs from step 2"), lr.out());
+        }
     }
 }

@@ -23,7 +23,7 @@ class UsageTest {
         "HEAD HEAD --atol=-1                    | --atol and --rtol must be finite and >= 0",
         "HEAD HEAD --timeout=soon               | 'soon' is not a duration",
         "HEAD HEAD --bogus                      | Unknown option: '--bogus'",
-        "HEAD HEAD --metrics=loss,,x-y          | --metrics: '' is not a metric name",
+        "HEAD HEAD --metrics=loss,,x-y          | --metrics: 'loss,,x-y' has an empty metric name",
         "HEAD HEAD --jobs=0                     | --jobs must be at least 1",
         "HEAD HEAD --export-result=a --import-result=b | --export-result and --import-result cannot be used together",
         "HEAD HEAD --import-result=missing.txt  | --import-result: no such file",

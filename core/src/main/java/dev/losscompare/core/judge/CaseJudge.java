@@ -46,6 +46,9 @@ public final class CaseJudge {
      */
     public static Judgement judge(CaseId id, SideResult baseline, SideResult test, List<String> metrics,
                                   CaseMode requestedMode, Integer baselineSteps, Integer testSteps) {
+        String beyond = beyondNote(baseline, baselineSteps, test, testSteps);
+        baseline = upTo(baseline, baselineSteps);
+        test = upTo(test, testSteps);
         CaseMode caseMode = limitedByPrecision(requestedMode, baseline, test);
         ComparisonMode mode = caseMode.mode();
         String runError = join(baseline.info().error(), test.info().error());
@@ -103,19 +106,38 @@ public final class CaseJudge {
         String inputs = inputsAt == null ? null
                 : "inputs diverged at step " + inputsAt + " (data_fingerprint differs: a data-pipeline change, not the model)";
         // Noise mode always says which envelope judged the case; the other modes only when it is not the one asked for.
-        String why = caseMode.reason() == null ? (mode.isNoise() ? " [" + mode.describe() + "]" : "")
-                : " [" + mode.describe() + ": " + caseMode.reason() + "]";
+        String why = (beyond == null ? "" : "; " + beyond)
+                + (caseMode.reason() == null ? (mode.isNoise() ? " [" + mode.describe() + "]" : "")
+                        : " [" + mode.describe() + ": " + caseMode.reason() + "]");
         String line = switch (verdict) {
             case PASS -> "PASS " + id.label() + ": " + agreements(metrics, diffs, mode) + " over "
                     + diffs.get(0).comparedSteps() + " steps" + (inputs == null ? "" : "; " + inputs) + why;
             case FAIL -> "FAIL " + id.label() + ": " + (inputs == null ? "" : inputs + "; ")
                     + String.join("; ", failures) + (runError == null ? "" : "; " + runError) + why;
-            case ERROR -> "ERROR " + id.label() + ": " + (inputs == null ? "" : inputs + "; ") + error;
+            case ERROR -> "ERROR " + id.label() + ": " + (inputs == null ? "" : inputs + "; ") + error
+                    + (beyond == null ? "" : "; " + beyond);
         };
         CaseResult r = new CaseResult(id.name(), id.model(), id.flavor(), id.config(), verdict,
-                verdict == Verdict.PASS ? null : error, inputsAt, baseline.info(), test.info(), results, null,
+                verdict == Verdict.PASS ? null : error, inputsAt, baseline.info(), test.info(), results, beyond,
                 mode, caseMode.reason());
         return new Judgement(r, diffs, line);
+    }
+
+    /** A side judged on steps 1..N only: its steps after N are not part of the run asked for (see StepCount). */
+    private static SideResult upTo(SideResult side, Integer expected) {
+        if (expected == null || side.series() == null) return side;
+        return new SideResult(side.info(), StepCount.upTo(side.series(), expected), side.decimals());
+    }
+
+    /** "steps after 5 not compared (the test logged 1 more)", or null when no side logged past its N. */
+    static String beyondNote(SideResult baseline, Integer baselineSteps, SideResult test, Integer testSteps) {
+        int b = baselineSteps == null || baseline.series() == null ? 0 : StepCount.beyond(baseline.series(), baselineSteps);
+        int t = testSteps == null || test.series() == null ? 0 : StepCount.beyond(test.series(), testSteps);
+        if (b == 0 && t == 0) return null;
+        int n = b > 0 ? baselineSteps : testSteps;
+        String who = b > 0 && t > 0 ? (b == t ? "each side logged " + b : "the baseline logged " + b + ", the test " + t)
+                : b > 0 ? "the baseline logged " + b : "the test logged " + t;
+        return "steps after " + n + " not compared (" + who + " more)";
     }
 
     /**

@@ -9,6 +9,9 @@ import java.util.List;
 /**
  * Everything one loss_compare invocation decided; serialized as comparison.json.
  * {@code kind} says what was compared with what ({@link ComparisonKind}). The report writers render only from this and the series files.
+ * {@code workingTreeInputs}: the paths every trained side took from the user's working tree, with
+ * their fingerprints; {@code initialization}: how the trained sides got their initial weights
+ * (null where nothing was trained, or in older files).
  */
 public record Comparison(
         int schemaVersion,
@@ -23,13 +26,43 @@ public record Comparison(
         ComparisonMode mode,
         String startedAt,
         double wallSeconds,
-        List<CaseResult> cases) {
+        List<CaseResult> cases,
+        List<WorkingTreeInput> workingTreeInputs,
+        String initialization) {
     /** 2: cases carry the mode they were compared in ({@code mode}, {@code mode_reason}). 1 is still read. */
     public static final int SCHEMA_VERSION = 2;
 
     public Comparison {
         metrics = metrics == null ? List.of() : List.copyOf(metrics);
         cases = cases == null ? List.of() : List.copyOf(cases);
+        workingTreeInputs = workingTreeInputs == null ? List.of() : List.copyOf(workingTreeInputs);
+    }
+
+    /** A comparison that says nothing of working-tree inputs or initial weights (a diff of existing runs, older files). */
+    public Comparison(int schemaVersion, ComparisonKind kind, Revision baseline, Revision test, String configPath, int steps, long seed,
+                      int threads, List<String> metrics, ComparisonMode mode, String startedAt, double wallSeconds,
+                      List<CaseResult> cases) {
+        this(schemaVersion, kind, baseline, test, configPath, steps, seed, threads, metrics, mode, startedAt, wallSeconds, cases,
+                List.of(), null);
+    }
+
+    /**
+     * The same comparison with what every trained side read from the working tree and how its
+     * weights were initialized ({@link #initialization(String, long)}).
+     */
+    public Comparison withRunInputs(List<WorkingTreeInput> inputs, String initialization) {
+        return new Comparison(schemaVersion, kind, baseline, test, configPath, steps, seed, threads, metrics, mode, startedAt,
+                wallSeconds, cases, inputs, initialization);
+    }
+
+    /**
+     * How the trained sides got their initial weights, as every output says it: from one seed
+     * checkpoint written by {@code seeder} (a side's label), or, with none (--no-seed-checkpoint, or
+     * seed = "none" in the trainer file), each side on its own from the seed.
+     */
+    public static String initialization(String seederOrNull, long seed) {
+        return seederOrNull != null ? "every side loaded one seed checkpoint written by " + seederOrNull
+                : "no seed checkpoint: each side initialized its own weights from seed " + seed;
     }
 
     /**

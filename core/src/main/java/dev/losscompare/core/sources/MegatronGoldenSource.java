@@ -27,7 +27,9 @@ import java.util.TreeMap;
  *   start_step + i * step_interval + 1.</li>
  * </ul>
  * Values are rounded to 5 decimals (common.py, read_tb_logs_as_list: round(x.value, 5)).
- * Metric keys default to Megatron's TensorBoard names: "lm loss" is the loss, "grad-norm" the grad-norm.
+ * Metric keys default to Megatron's TensorBoard names: "lm loss" is the loss, "grad-norm" the grad-norm;
+ * every key is also a metric by its own name ({@code --metrics="lm loss,num-zeros"}). Steps are the
+ * file's own (start_step, step_interval): a golden logged every 5 iterations is compared every 5.
  */
 final class MegatronGoldenSource {
     static final int DECIMALS = 5;
@@ -69,6 +71,16 @@ final class MegatronGoldenSource {
             precision.put(entry.metric(), ValuePrecision.decimals(DECIMALS));
         }
         if (rows.isEmpty()) throw new UnreadableSeriesException(file + ": the loss metric has no values");
+        // Every metric of the file is also one by its own name ("lm loss", "num-zeros", "iteration-time"), at its own steps.
+        var names = root.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            JsonNode metric = root.get(name);
+            if (!metric.isObject() || !metric.has("values")) continue;
+            values(file, name, metric).forEach((step, value) ->
+                    rows.computeIfAbsent(step, s -> new LinkedHashMap<>()).putIfAbsent(name, value));
+            precision.putIfAbsent(name, ValuePrecision.decimals(DECIMALS));
+        }
         List<StepRecord> steps = new ArrayList<>();
         rows.forEach((step, values) -> steps.add(new StepRecord(step, values, null)));
         return new SourcedSeries(file, SeriesFormat.MEGATRON_GOLDEN, new RunSeries(Map.of(), steps), precision);

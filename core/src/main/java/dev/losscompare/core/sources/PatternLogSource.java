@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,7 +16,8 @@ import java.util.regex.Pattern;
  * metrics ({@code loss}, optional {@code grad_norm} and others), e.g.
  * {@code iter (?<step>\d+): loss (?<loss>[0-9.]+)} for nanoGPT's "iter 5: loss 3.0655, time 9.57ms".
  * {@code stepOffset} maps the printed step to ours (nanoGPT counts from 0: offset 1). Values carry
- * the precision they were printed with.
+ * the precision they were printed with. Steps are kept in log order, a repeat included: the judge
+ * ignores steps after the N asked for and calls a gap or repeat inside 1..N an ERROR.
  */
 public final class PatternLogSource {
     private static final Pattern GROUP = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
@@ -36,7 +36,7 @@ public final class PatternLogSource {
     public static SourcedSeries read(Path file, Pattern pattern, int stepOffset) {
         List<String> metrics = metrics(pattern);
         List<String> lines = TorchtitanLogSource.readLines(file);
-        Map<Integer, StepRecord> steps = new TreeMap<>();
+        List<StepRecord> steps = new ArrayList<>();
         Map<String, Integer> decimals = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             Matcher m = pattern.matcher(ANSI.matcher(lines.get(i)).replaceAll(""));
@@ -52,14 +52,18 @@ public final class PatternLogSource {
                 String text = m.group(metric);
                 if (text != null) values.put(metricName(metric), PrintedNumbers.parse(file, i + 1, metric, text, decimals));
             }
-            if (steps.put(step, new StepRecord(step, values, null)) != null) {
-                throw new UnreadableSeriesException(file + ":" + (i + 1) + ": step " + step + " twice (a restarted run in one log?)");
+            if (step < 1) {
+                throw new UnreadableSeriesException(file + ":" + (i + 1) + ": printed step " + m.group("step") + " with step_offset "
+                        + stepOffset + " is step " + step + ", but steps count from 1; a trainer that counts from 0 needs step_offset = "
+                        + (stepOffset + 1 - step));
             }
+            // In log order, repeats included: the judge decides (a repeat after step N is ignored, inside 1..N an ERROR).
+            steps.add(new StepRecord(step, values, null));
         }
         if (steps.isEmpty()) throw new UnreadableSeriesException(file + ": no line matches the log pattern " + pattern.pattern());
         Map<String, ValuePrecision> precision = new LinkedHashMap<>();
         decimals.forEach((metric, d) -> precision.put(metricName(metric), ValuePrecision.decimals(d)));
-        return new SourcedSeries(file, SeriesFormat.TORCHTITAN_LOG, new RunSeries(Map.of(), new ArrayList<>(steps.values())), precision);
+        return new SourcedSeries(file, SeriesFormat.TORCHTITAN_LOG, new RunSeries(Map.of(), steps), precision);
     }
 
     /** Java group names cannot hold '_': gradnorm or grad_norm both mean grad_norm. */

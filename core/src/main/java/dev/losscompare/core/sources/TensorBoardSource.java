@@ -18,7 +18,8 @@ import java.util.TreeSet;
 /**
  * A run's TensorBoard event files. Tags default to torchtitan's (torchtitan/components/metrics.py:417,419
  * and torchtitan/train.py:550 at 6a3a9da9): loss_metrics/global_avg_loss is the loss,
- * grad_norm the grad-norm, lr the learning rate. float32 and float64 values are exact.
+ * grad_norm the grad-norm, lr the learning rate; every tag is also a metric under its own name
+ * (--metrics=n_tokens_seen). float32 and float64 values are exact.
  */
 final class TensorBoardSource {
     static final Map<String, String> TORCHTITAN_TAGS = defaults();
@@ -47,6 +48,12 @@ final class TensorBoardSource {
             }
         }
         if (rows.isEmpty()) throw new UnreadableSeriesException(path + ": the loss tag has no values");
+        // Every tag is also a metric by its own name, so --metrics can name any of them.
+        for (String tag : new TreeSet<>(events.byTag().keySet())) {
+            for (Map.Entry<Long, Double> point : events.series(tag).entrySet()) {
+                rows.computeIfAbsent(Math.toIntExact(point.getKey()), s -> new LinkedHashMap<>()).putIfAbsent(tag, point.getValue());
+            }
+        }
         List<StepRecord> steps = new ArrayList<>();
         rows.forEach((step, values) -> steps.add(new StepRecord(step, values, null)));
         return new SourcedSeries(path, SeriesFormat.TENSORBOARD, new RunSeries(Map.of(), steps), Map.of());

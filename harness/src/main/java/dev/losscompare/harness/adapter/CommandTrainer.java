@@ -1,5 +1,6 @@
 package dev.losscompare.harness.adapter;
 
+import dev.losscompare.harness.run.StepProbe;
 import dev.losscompare.harness.run.TrainerArgs;
 import dev.losscompare.core.sources.PatternLogSource;
 import dev.losscompare.core.sources.RunSources;
@@ -20,6 +21,9 @@ import java.util.regex.Pattern;
  * user's trainer options follow the spec's arguments.
  */
 public final class CommandTrainer implements TrainerAdapter {
+    /** torchtitan's loss tag (components/metrics.py) and its log's step field, for the progress line. */
+    private static final String TORCHTITAN_LOSS_TAG = "loss_metrics/global_avg_loss";
+    private static final Pattern TORCHTITAN_STEP = Pattern.compile("step:\\s*(?<step>\\d+)\\s");
     private final TrainerSpec spec;
 
     public CommandTrainer(TrainerSpec spec) {
@@ -46,7 +50,13 @@ public final class CommandTrainer implements TrainerAdapter {
 
     @Override
     public Launch train(TrainerArgs args, RunFiles files, Path seedOrNull) {
+        return train(args, files, seedOrNull, Map.of());
+    }
+
+    /** The same with placeholders of the caller's ({@code {module}} for torchtitan's registry layout). */
+    Launch train(TrainerArgs args, RunFiles files, Path seedOrNull, Map<String, String> placeholders) {
         Map<String, String> values = values(args, files, seedOrNull, spec.ngpus());
+        values.putAll(placeholders);
         List<String> extra = seedOrNull == null ? List.of() : spec.loadSeed();
         List<String> command = command(args.revisionDir(), values, extra);
         command.addAll(args.userOptions());
@@ -55,9 +65,14 @@ public final class CommandTrainer implements TrainerAdapter {
 
     @Override
     public Launch createSeed(TrainerArgs args, RunFiles files, Path seed) {
+        return createSeed(args, files, seed, Map.of());
+    }
+
+    Launch createSeed(TrainerArgs args, RunFiles files, Path seed, Map<String, String> placeholders) {
         if (spec.createSeed().isEmpty()) return null;
         // A seed checkpoint is written unsharded by one process (torchtitan: "requires NGPU=1").
         Map<String, String> values = values(args, files, seed, 1);
+        values.putAll(placeholders);
         List<String> command = command(args.revisionDir(), values, spec.createSeed());
         command.addAll(args.userOptions());
         return new Launch(command, workDir(args), environment(args, values, spec.createSeedEnv()));
@@ -80,9 +95,31 @@ public final class CommandTrainer implements TrainerAdapter {
         };
     }
 
+    /** The progress line reads the same place the metrics come from: JSONL, the TensorBoard loss tag, or the log's step lines. */
+    @Override
+    public StepProbe progress(RunFiles files, Path log) {
+        return switch (spec.metrics()) {
+            case JSONL -> StepProbe.jsonl(files.partial());
+            case TENSORBOARD -> StepProbe.tensorboard(files.tensorboard(), spec.tags().getOrDefault("loss", TORCHTITAN_LOSS_TAG));
+            case TORCHTITAN_LOG -> spec.linePattern() == null ? StepProbe.log(log, TORCHTITAN_STEP, 0)
+                    : StepProbe.log(log, Pattern.compile(spec.linePattern()), spec.stepOffset());
+            case MEGATRON_GOLDEN -> () -> 0;
+        };
+    }
+
     @Override
     public String seedName() {
         return spec.seedName();
+    }
+
+    @Override
+    public List<String> fromWorkingTree() {
+        return spec.fromWorkingTree();
+    }
+
+    @Override
+    public boolean seedCheckpoint() {
+        return spec.seedCheckpoint();
     }
 
     /** The [trainer] table names the seed checkpoint; only a ".safetensors" name is one file of that format. */

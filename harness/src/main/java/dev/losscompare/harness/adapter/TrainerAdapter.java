@@ -1,5 +1,6 @@
 package dev.losscompare.harness.adapter;
 
+import dev.losscompare.harness.run.StepProbe;
 import dev.losscompare.harness.run.TrainerArgs;
 import dev.losscompare.core.sources.SourcedSeries;
 import java.nio.file.Path;
@@ -35,6 +36,26 @@ public interface TrainerAdapter {
      * {@code log}); whatever cannot be read is an UnreadableSeriesException naming the file.
      */
     SourcedSeries read(RunFiles files, Path log);
+
+    /** Where the progress line reads the running trainer's steps: our JSONL by default. */
+    default StepProbe progress(RunFiles files, Path log) {
+        return StepProbe.jsonl(files.partial());
+    }
+
+    /** What this trainer makes of the revision at {@code revisionDir}, said once per side (torchtitan: its layout), or null. */
+    default String describe(Path revisionDir) {
+        return null;
+    }
+
+    /** Paths every revision takes from the user's working tree (from_working_tree), relative to the repository root. */
+    default List<String> fromWorkingTree() {
+        return List.of();
+    }
+
+    /** False when the trainer file says seed = "none": no seed checkpoint, each run initializes itself from the seed. */
+    default boolean seedCheckpoint() {
+        return true;
+    }
 
     /** The seed checkpoint's name in the case folder (a file, or a folder for torchtitan's DCP checkpoints). */
     default String seedName() {

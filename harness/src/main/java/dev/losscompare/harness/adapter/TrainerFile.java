@@ -26,7 +26,7 @@ import java.util.regex.PatternSyntaxException;
 public final class TrainerFile {
     private static final Set<String> KEYS = new TreeSet<>(List.of("preset", "command", "workdir", "env", "args", "build",
             "create_seed", "create_seed_env", "load_seed", "seed_name", "metrics", "line_pattern", "step_offset", "tags",
-            "log_rank", "ngpus"));
+            "log_rank", "ngpus", "from_working_tree", "seed"));
     private static final Set<String> METRICS = new TreeSet<>(List.of("jsonl", "log", "tensorboard"));
 
     private final String where;
@@ -65,7 +65,7 @@ public final class TrainerFile {
                 if (t.size() > 1) throw error("[trainer]: preset loss_compare takes no other keys (it is this repository's trainer)");
                 yield null;
             }
-            case "torchtitan" -> TrainerSpec.torchtitan(ngpus);
+            case "torchtitan" -> TorchtitanTrainer.configFileLayout(ngpus);
             case "command" -> {
                 if (!t.has("command")) throw error("[trainer]: preset command needs command = [\"...\"]");
                 if (!t.has("metrics")) throw error("[trainer]: preset command needs metrics = \"jsonl\", \"log\" or \"tensorboard\"");
@@ -75,6 +75,14 @@ public final class TrainerFile {
             default -> throw error("[trainer]: preset must be loss_compare, torchtitan or command, got '" + preset + "'");
         };
         if (base == null) return OwnTrainer.INSTANCE;
+        if (preset.equals("torchtitan")) {
+            return new TorchtitanTrainer(spec(t, preset, base, ngpus), spec(t, preset, TorchtitanTrainer.registryLayout(ngpus), ngpus));
+        }
+        return new CommandTrainer(spec(t, preset, base, ngpus));
+    }
+
+    /** {@code base} with every key the table gives in its place. */
+    private TrainerSpec spec(JsonNode t, String preset, TrainerSpec base, int ngpus) {
         SeriesFormat metrics = t.has("metrics") ? metrics(text(t, "metrics", null)) : base.metrics();
         String pattern = t.has("line_pattern") ? pattern(text(t, "line_pattern", null)) : base.linePattern();
         if (metrics == SeriesFormat.TORCHTITAN_LOG && pattern == null && "command".equals(preset)) {
@@ -82,7 +90,7 @@ public final class TrainerFile {
         }
         List<String> command = t.has("command") ? strings(t, "command") : base.command();
         if (command.isEmpty()) throw error("[trainer]: command must name a program");
-        return new CommandTrainer(new TrainerSpec(preset, command, text(t, "workdir", base.workdir()),
+        return new TrainerSpec(preset, command, text(t, "workdir", base.workdir()),
                 t.has("env") ? table(t, "env") : base.env(), t.has("args") ? strings(t, "args") : base.args(),
                 t.has("build") ? strings(t, "build") : base.build(),
                 t.has("create_seed") ? strings(t, "create_seed") : base.createSeed(),
@@ -90,7 +98,21 @@ public final class TrainerFile {
                 t.has("load_seed") ? strings(t, "load_seed") : base.loadSeed(), text(t, "seed_name", base.seedName()),
                 metrics, pattern, (int) integer(t, "step_offset", base.stepOffset(), Integer.MIN_VALUE),
                 t.has("tags") ? table(t, "tags") : base.tags(),
-                t.has("log_rank") ? (Integer) (int) integer(t, "log_rank", 0, 0) : base.logRank(), ngpus));
+                t.has("log_rank") ? (Integer) (int) integer(t, "log_rank", 0, 0) : base.logRank(), ngpus,
+                t.has("from_working_tree") ? strings(t, "from_working_tree") : base.fromWorkingTree(),
+                seedCheckpoint(t, base.seedCheckpoint()));
+    }
+
+    /** seed = "checkpoint" (the default: one process writes the initial weights, every run loads them) or "none". */
+    private boolean seedCheckpoint(JsonNode t, boolean fallback) {
+        String seed = text(t, "seed", null);
+        if (seed == null) return fallback;
+        return switch (seed) {
+            case "checkpoint" -> true;
+            case "none" -> false;
+            default -> throw error("[trainer]: seed must be \"checkpoint\" (a seed checkpoint written once, loaded by every run) or"
+                    + " \"none\" (each run initializes itself from the seed), got '" + seed + "'");
+        };
     }
 
     private SeriesFormat metrics(String name) {

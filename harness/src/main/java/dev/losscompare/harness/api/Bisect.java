@@ -2,6 +2,7 @@ package dev.losscompare.harness.api;
 
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.series.DefaultMetrics;
+import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.bisect.BisectRecord;
@@ -152,6 +153,8 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, againstGoldens));
         Instant started = Instant.now();
         try (Workspace ws = lc.workspace()) {
+            TrainerAdapter adapter = adapter(suiteRead);
+            ws.fromWorkingTree(adapter.fromWorkingTree());
             ResolvedRevision goodRev = ws.resolve(good);
             ResolvedRevision badRev = ws.resolve(bad);
             FirstParentPath.Range range;
@@ -164,11 +167,12 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
             Path out = OutputFolders.create(outputFolder, console.cwd(), "bisect-" + good, bad, started);
             try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("bisect.log")), true, StandardCharsets.UTF_8);
                  Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace()) {
+                quiet.fromWorkingTree(adapter.fromWorkingTree());
                 Prober.Plan plan = new Prober.Plan(suiteCases, cases, inputs, options, t, judging, buildTimeout,
-                        lc.resultCache(), adapter(suiteRead), ranks);
+                        lc.resultCache(), adapter, ranks);
                 String label = suiteLabel != null ? suiteLabel : config();
                 Bisection bisection = new Bisection(console, quiet, out, range, goodTree, plan,
-                        new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && seedCheckpoint(), label, goldens));
+                        new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && seedCheckpoint(adapter), label, goldens));
                 return ws.guarded(out, bisection::run);
             }
         }

@@ -195,6 +195,8 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             ResolvedRevision baseRev = importResult != null ? null : ws.resolve(baseline);
             ResolvedRevision testRev = ws.resolve(test);
             RunSeries imported = importResult == null ? null : readImport(importResult);
+            TrainerAdapter adapter = adapter(suiteRead);
+            ws.fromWorkingTree(adapter.fromWorkingTree());
             Materialized baseTree = baseRev == null ? null : ws.materialize("baseline", baseRev, inputs);
             Materialized testTree = ws.materialize("test", testRev, inputs);
             if (baseTree != null) Workspace.checkConfigs(suiteCases, baseTree, suiteLabel);
@@ -204,12 +206,11 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             Path out = OutputFolders.create(outputFolder, console.cwd(),
                     baseRev != null ? baseline : importResult.getFileName().toString(), test, started);
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
-            TrainerAdapter adapter = adapter(suiteRead);
             TrainedSide testSide = new TrainedSide(Role.TEST, testTree, testOpts, adapter, testRanks);
             Side baselineSide = baseTree != null ? new TrainedSide(Role.BASELINE, baseTree, baseOptions, adapter, baseRanks)
                     : new ImportedSeries(importResult, imported);
             // The seed checkpoint comes from the baseline when it is trained, else from the test revision.
-            TrainedSide seeder = !seedCheckpoint() ? null : baselineSide instanceof TrainedSide b ? b : testSide;
+            TrainedSide seeder = !seedCheckpoint(adapter) ? null : baselineSide instanceof TrainedSide b ? b : testSide;
             String label = suiteLabel != null ? suiteLabel : config();
             return ws.guarded(out, () -> {
                 try (Seeds seeds = Seeds.by(seeder, session, t)) {

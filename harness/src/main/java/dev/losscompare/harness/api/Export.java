@@ -1,6 +1,7 @@
 package dev.losscompare.harness.api;
 
 import dev.losscompare.core.judge.Role;
+import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.engine.CaseEngine;
@@ -41,14 +42,16 @@ public final class Export extends TrainingVerb<Export, ExportResult> {
         List<SuiteCase> suiteCases = List.of(new SuiteCase(null, config(), List.of()));
         try (Workspace ws = lc.workspace()) {
             ResolvedRevision rev = ws.resolve(revision);
+            TrainerAdapter adapter = adapter(null);
+            ws.fromWorkingTree(adapter.fromWorkingTree());
             Materialized tree = ws.materialize("baseline", rev, List.of());
             Workspace.checkConfigs(suiteCases, tree, null);
             List<CaseSpec> cases = Workspace.cases(suiteCases, tree, trainOptions());
             Path out = OutputFolders.create(outputFolder, console.cwd(), revision, "export", Instant.now());
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
-            TrainedSide side = new TrainedSide(Role.BASELINE, tree, trainOptions(), adapter(null), ranks);
+            TrainedSide side = new TrainedSide(Role.BASELINE, tree, trainOptions(), adapter, ranks);
             return ws.guarded(out, () -> {
-                try (Seeds seeds = Seeds.by(seedCheckpoint() ? side : null, session, t)) {
+                try (Seeds seeds = Seeds.by(seedCheckpoint(adapter) ? side : null, session, t)) {
                     return new ExportResult(file, CaseEngine.run(new CaseEngine.Plan(session, t, side, null, cases, seeds, 1),
                             new ExportSink(file, rev.label())));
                 }

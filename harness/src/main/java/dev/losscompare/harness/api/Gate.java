@@ -1,9 +1,7 @@
 package dev.losscompare.harness.api;
 
-import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.core.result.Comparison;
-import dev.losscompare.core.series.DefaultMetrics;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.engine.CaseEngine;
@@ -40,6 +38,7 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
     private boolean strict;
     private Path noise;
     private Double noiseMargin;
+    private final JudgeSettings judge = new JudgeSettings();   // bitwise always; only the metrics are the user's
 
     Gate(LossCompare lc) {
         super(lc);
@@ -90,11 +89,17 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
         return this;
     }
 
+    /** --metrics: the metrics to compare with the goldens (default loss, grad_norm). */
+    public Gate setMetrics(List<String> metrics) {
+        judge.metrics(metrics);
+        return this;
+    }
+
     @Override
     public Comparison call() throws IOException {
         return onWorkingTree(run -> {
             GoldenBaseline goldens = new GoldenBaseline(run.store(), run.suite().gate(), strict, run.session());
-            Judging bitwise = new Judging(ComparisonMode.bitwise(), DefaultMetrics.ALL, false)
+            Judging bitwise = judge.judging(lc.console())
                     .withNoise(NoiseSettings.forGate(lc.console(), noise, noiseMargin, goldenDir));
             ReportSink sink = new ReportSink(bitwise, new ReportSink.Header(lc.console().show(suite.file(lc.console(), true)),
                     run.started()), null);
@@ -120,6 +125,7 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
         Instant started = Instant.now();
         try (Workspace ws = lc.workspace()) {
             ResolvedRevision tree = ws.resolve(RevisionResolver.WORKING_TREE);
+            ws.fromWorkingTree(s.trainer().fromWorkingTree());
             Materialized m = ws.materialize("test", tree, s.inputs());
             Workspace.checkConfigs(s.cases(), m, console.show(suite.file(console, true)));
             List<CaseSpec> cases = Workspace.cases(s.cases(), m, s.gate().trainOptions());

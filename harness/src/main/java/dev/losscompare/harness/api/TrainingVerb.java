@@ -118,8 +118,9 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
         return trainOptions;
     }
 
-    boolean seedCheckpoint() {
-        return seedCheckpoint;
+    /** Seed checkpoints unless --no-seed-checkpoint, or the trainer file says seed = "none". */
+    boolean seedCheckpoint(TrainerAdapter adapter) {
+        return seedCheckpoint && adapter.seedCheckpoint();
     }
 
     /** --ngpus, checked: null when not set (each case's count). */

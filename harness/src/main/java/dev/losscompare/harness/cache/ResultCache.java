@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 /**
  * Finished runs and seed checkpoints, keyed by everything that determines them: the revision's
  * content key (its tree, or its declared inputs), the trainer's full options, the key of the seed
- * checkpoint a run loads, and the {@link MachineFacts} (CPU features, JDK, the environment
+ * checkpoint a run loads, the fingerprints of the working-tree inputs linked into the revision,
+ * and the {@link MachineFacts} (CPU features, JDK, the environment
  * variables the trainer reads). An entry is published by renaming a complete directory and
  * carries a checksum and the facts it was recorded under; one that is partial, corrupt, has the
  * wrong steps, or whose facts or meta do not fit this machine is deleted and the run is trained
@@ -54,11 +55,16 @@ public final class ResultCache {
     }
 
     public static String seedKey(Materialized m, TrainerArgs args, Map<String, String> env) {
-        return sha256("seed", m.key(), String.join("\u0000", args.recordedOptions()), machine(env));
+        return sha256("seed", content(m), String.join("\u0000", args.recordedOptions()), machine(env));
     }
 
     public static String runKey(Materialized m, TrainerArgs args, String seedKeyOrNull, Map<String, String> env) {
-        return sha256("run", m.key(), String.join("\u0000", args.recordedOptions()), String.valueOf(seedKeyOrNull), machine(env));
+        return sha256("run", content(m), String.join("\u0000", args.recordedOptions()), String.valueOf(seedKeyOrNull), machine(env));
+    }
+
+    /** The revision's content key, with the fingerprints of its working-tree inputs when it has any (an edit to them retrains). */
+    private static String content(Materialized m) {
+        return m.linked().isEmpty() ? m.key() : m.key() + "+wt:" + m.linked().contentKey();
     }
 
     /** What decides the bits besides the code and options (see {@link MachineFacts}). */

@@ -2,6 +2,7 @@ package dev.losscompare.harness.cache;
 
 import dev.losscompare.harness.git.ResolvedRevision;
 import dev.losscompare.harness.git.RevisionContent;
+import dev.losscompare.harness.git.WorkingTreeInputs;
 import dev.losscompare.harness.run.ChildProcess;
 import dev.losscompare.core.text.Durations;
 import dev.losscompare.harness.run.RunOutcome;
@@ -25,6 +26,7 @@ import org.eclipse.jgit.lib.Repository;
  *   revisions/tree-&lt;tree id&gt;/      a revision's files, as checkout writes them (same tree, same
  *                                    directory and build; a clean working tree is keyed like HEAD)
  *   revisions/inputs-&lt;sha&gt;/        only a suite's declared input paths, keyed by their git ids
+ *   revisions/&lt;key&gt;-wt-&lt;sha&gt;/    the same with a trainer's from_working_tree paths symlinked in
  *   revisions/&lt;key&gt;.built          marker: the trainer of that directory built successfully
  *   revisions/&lt;key&gt;.build.log
  *   locks/&lt;key&gt;.lock               held while materializing or building that key
@@ -68,23 +70,33 @@ public final class RevisionCache {
      * The working tree is keyed first and copied only on a cache miss.
      */
     public Materialized materialize(ResolvedRevision rev, List<String> inputs) throws IOException {
+        return materialize(rev, inputs, WorkingTreeInputs.NONE);
+    }
+
+    /**
+     * The same with {@code linked} paths symlinked in from the user's working tree (a trainer's
+     * from_working_tree): the directory's key then also names the links (path and target), so
+     * revisions linked to other working trees never share a directory.
+     */
+    public Materialized materialize(ResolvedRevision rev, List<String> inputs, WorkingTreeInputs linked) throws IOException {
         Path revisions = revisionsDir();
         Files.createDirectories(revisions);
         StaleTemporaries.sweep(revisions);
         RevisionContent content = RevisionContent.of(repo, rev, inputs);
-        String key = content.key();
+        String key = content.key() + (linked.isEmpty() ? "" : "-wt-" + linked.linkKey());
         Path dir = revisions.resolve(key);
-        if (Files.isDirectory(dir)) return new Materialized(rev, key, dir, true);
+        if (Files.isDirectory(dir)) return new Materialized(rev, key, dir, true, linked);
         try (KeyedLock lock = lockFor(key, "cache lock")) {
-            if (Files.isDirectory(dir)) return new Materialized(rev, key, dir, true);
+            if (Files.isDirectory(dir)) return new Materialized(rev, key, dir, true, linked);
             Path tmp = revisions.resolve(StaleTemporaries.PREFIX + key + "-" + UUID.randomUUID());
             try {
                 content.writeTo(tmp);
+                linked.linkInto(tmp);
                 moveAtomically(tmp, dir);
             } finally {
                 StaleTemporaries.deleteTree(tmp);
             }
-            return new Materialized(rev, key, dir, false);
+            return new Materialized(rev, key, dir, false, linked);
         }
     }
 

@@ -52,6 +52,9 @@ public final class GateCommand implements Callable<Integer> {
             + "(the goldens' environment then differs, and cases compare within tolerance).")
     boolean nativeKernels;
 
+    @Option(names = "--metrics", paramLabel = "LIST", description = "Metrics to compare with the goldens (default: loss,grad_norm).")
+    String metrics;
+
     @Override
     public Integer call() throws Exception {
         if (calibrate && !update) throw new UsageException("--calibrate records envelopes with the goldens: use gate --update --calibrate");
@@ -65,6 +68,7 @@ public final class GateCommand implements Callable<Integer> {
             return record.call().exitCode();
         }
         Gate gate = lc.gate().setGoldenDir(goldenDir).setStrict(strict).setNativeKernels(nativeKernels);
+        if (metrics != null) gate.setMetrics(JudgeOptions.metricList(metrics));
         suite.applyTo(gate);
         noise.applyTo(gate);
         timeouts.applyTo(output.applyTo(gate));

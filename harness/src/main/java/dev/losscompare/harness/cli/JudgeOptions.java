@@ -1,5 +1,7 @@
 package dev.losscompare.harness.cli;
 
+import dev.losscompare.core.sources.MetricNames;
+import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.api.JudgingVerb;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -15,13 +17,22 @@ public final class JudgeOptions {
     @Option(names = "--rtol", paramLabel = "X", description = "Relative tolerance (see --atol).")
     Double rtol;
 
-    @Option(names = "--metrics", paramLabel = "LIST", description = "Metrics to compare (default: loss,grad_norm).")
+    @Option(names = "--metrics", paramLabel = "LIST", description = "Metrics to compare, any name the series have: loss,grad_norm (the default), \"lm loss,num-zeros\", a TensorBoard tag, a log pattern's group.")
     String metrics;
 
     <V extends JudgingVerb<V>> void applyTo(V verb) {
         if (assertEqual) verb.setAssertEqual();
         if (atol != null) verb.setAtol(atol);
         if (rtol != null) verb.setRtol(rtol);
-        if (metrics != null) verb.setMetrics(List.of(metrics.split(",", -1)));
+        if (metrics != null) verb.setMetrics(metricList(metrics));
+    }
+
+    /** --metrics as given: any name the series have, comma-separated, a name with spaces or commas quoted. */
+    static List<String> metricList(String metrics) {
+        try {
+            return MetricNames.parseList(metrics);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--metrics: " + e.getMessage());
+        }
     }
 }

@@ -33,6 +33,8 @@ public final class Builds {
         if (ActiveProcesses.shuttingDown()) throw new Interrupted();
         if (!r.ok()) return r.reason() + "; log: " + session.show(log);
         session.console().out().println("built " + role + " " + spec + (r.reused() ? " (cached build)" : ""));
+        String layout = side.adapter().describe(side.tree().dir());   // e.g. which torchtitan layout this revision has
+        if (layout != null) session.console().out().println(role + " " + spec + ": " + layout);
         return null;
     }
 }

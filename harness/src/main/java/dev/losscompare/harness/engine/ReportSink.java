@@ -42,6 +42,9 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
         this.diagnoseMode = diagnoseMode;
     }
 
+    /** Whether any trained side ran (or came from the cache): no "initial weights" line when every build or seed failed. */
+    private boolean trainedAny;
+
     @Override
     public void begin(CaseEngine.Plan plan, CaseSpec c, String buildError) {
         seen.add(c);
@@ -50,6 +53,8 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
 
     @Override
     public void accept(CaseEngine.CaseRun run) throws IOException {
+        CaseEngine.Plan p = run.plan();
+        trainedAny |= p.baseline() instanceof TrainedSide && run.baseline() != null || p.test() instanceof TrainedSide && run.test() != null;
         CaseJudging.Decision d = judging.judge(run);
         Judgement j = d.judgement();
         if (d.compared()) {
@@ -101,6 +106,10 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
         Comparison c = new Comparison(Comparison.SCHEMA_VERSION, kind, plan.baseline().describe(),
                 plan.test().describe(), header.configLabel(), t.steps(), t.seed(), t.threads(), metrics, judging.judging().mode(),
                 header.started().toString(), Duration.between(header.started(), Instant.now()).toMillis() / 1000.0, results);
+        TrainedSide trained = plan.test() instanceof TrainedSide ts ? ts : plan.baseline() instanceof TrainedSide bs ? bs : null;
+        TrainedSide seeder = plan.seeds().seeder();
+        if (trained != null) c = c.withRunInputs(trained.tree().linked().fingerprints(), Comparison.initialization(
+                seeder == null ? null : seeder.role().word() + " " + seeder.tree().revision().spec(), t.seed()));
         for (Judgement j : judgements) {
             (j.result().verdict() == Verdict.ERROR ? console.err() : console.out()).println(j.verdictLine());
             String label = label(j.result());
@@ -109,6 +118,7 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
             }
             if (j.result().note() != null) console.out().println("note for " + label + ": " + j.result().note());
         }
+        if (c.initialization() != null && trainedAny) console.out().println("initial weights: " + c.initialization());
         if (results.size() > 1) SignoffTable.lines(c).forEach(console.out()::println);
         Path report = ReportWriter.writeAll(plan.session().out(), c);
         console.out().println("report: " + console.show(report));

@@ -46,7 +46,8 @@ final class SeedWriter {
         Launch launch = side.adapter().createSeed(args(side, c), RunFiles.of(caseDir, "seed"), seed);
         if (launch == null) {
             return "the " + side.adapter().name() + " trainer of " + side.label()
-                    + " has no seed checkpoint command; rerun with --no-seed-checkpoint (each run then initializes itself from the seed)";
+                    + " has no seed checkpoint command; rerun with --no-seed-checkpoint, or set seed = \"none\" in its trainer file"
+                    + " (each run then initializes itself from the seed)";
         }
         boolean cacheable = results != null && side.adapter().seedIsSafetensorsFile();
         if (cacheable && results.restoreSeed(key(side, c), seed)) {

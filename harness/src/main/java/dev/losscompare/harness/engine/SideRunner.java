@@ -69,7 +69,7 @@ final class SideRunner {
         Files.deleteIfExists(partial);
         Launch launch = side.adapter().train(args, files, seed.file());
         Files.createDirectories(files.scratch());
-        Progress.Tracker tracker = progress.track(label, partial, args.steps());
+        Progress.Tracker tracker = progress.track(label, side.adapter().progress(files, log), args.steps());
         RunOutcome out = ChildProcess.run(launch.command(), launch.workDir(), log, training.timeout(), launch.environment());
         if (out.interrupted()) {
             tracker.finish("interrupted");
@@ -97,6 +97,8 @@ final class SideRunner {
         Integer decimals = sourced == null ? null : sourced.decimals();
         if (decimals != null) cacheKey = null;   // the cache keeps exact series only
         String error = error(role, out, read, args, unreadable, seed.file() != null && seedFromOtherSide, log);
+        String inputsChanged = side.tree().linked().changed();   // from_working_tree inputs must come out of every run unchanged
+        if (error == null && inputsChanged != null) error = role + " run: " + inputsChanged + "; log: " + session.show(log);
         if (unreadable != null) read = null;
         if (error == null && read != null && results != null && cacheKey != null) results.storeRun(cacheKey, series, log);
         RunInfo info = new RunInfo(role, args.recordedOptions(), rel(series), rel(log), out.wallSeconds(),

@@ -3,12 +3,14 @@ package dev.losscompare.harness.engine;
 import dev.losscompare.core.judge.CaseJudge.CaseId;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.adapter.TorchtitanTrainer;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.cache.ResultCache;
 import dev.losscompare.harness.cache.RevisionCache;
 import dev.losscompare.harness.git.GitRepos;
 import dev.losscompare.harness.git.ResolvedRevision;
 import dev.losscompare.harness.git.RevisionResolver;
+import dev.losscompare.harness.git.WorkingTreeInputs;
 import dev.losscompare.harness.suite.SuiteCase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,6 +30,7 @@ public final class Workspace implements AutoCloseable {
     private final Repository repo;
     private final RevisionCache revisions;
     private final Path cacheDir;
+    private WorkingTreeInputs linked = WorkingTreeInputs.NONE;
 
     private Workspace(Console console, Repository repo, Path cacheDir) {
         this.console = console;
@@ -49,10 +52,16 @@ public final class Workspace implements AutoCloseable {
      * paths the trainer reads (a suite's {@code inputs}); empty means the whole tree.
      */
     public Materialized materialize(String role, ResolvedRevision rev, List<String> inputs) throws IOException {
-        Materialized m = inputs.isEmpty() ? revisions.materialize(rev) : revisions.materialize(rev, inputs);
+        Materialized m = revisions.materialize(rev, inputs, linked);
         console.out().println(role + ": " + rev.label() + (rev.subject() == null ? "" : " \"" + rev.subject() + "\"")
                 + (m.reused() ? " (cached)" : ""));
         return m;
+    }
+
+    /** Every revision materialized from now on links these paths from the working tree (a trainer's from_working_tree). */
+    public void fromWorkingTree(List<String> paths) {
+        linked = WorkingTreeInputs.of(repo.isBare() ? null : repo.getWorkTree().toPath(), paths);
+        for (var f : linked.fingerprints()) console.out().println("from the working tree (linked, read-only): " + f.describe());
     }
 
     public Session session(Path out, boolean useResultCache, Duration buildTimeout) {
@@ -80,6 +89,7 @@ public final class Workspace implements AutoCloseable {
      */
     public static void checkConfigs(List<SuiteCase> cases, Materialized m, String suite) {
         for (SuiteCase c : cases) {
+            if (TorchtitanTrainer.namesRegistryConfig(c.config())) continue;   // a config of torchtitan's registry, not a file
             if (Files.isRegularFile(m.dir().resolve(c.config()))) continue;
             String missing = "config " + c.config() + " does not exist in revision " + m.revision().label();
             throw new UsageException(suite == null || c.name() == null

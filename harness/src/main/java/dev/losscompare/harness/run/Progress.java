@@ -1,22 +1,16 @@
 package dev.losscompare.harness.run;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Progress of the running trainers on stderr, read from their metrics files as they grow:
+ * Progress of the running trainers on stderr, read from where each reports its steps ({@link StepProbe}):
  * which revision, step k of N, elapsed time. On a terminal one line is redrawn; otherwise (CI
  * logs) a line is printed at every tenth of the run, so logs stay short.
  */
 public final class Progress implements AutoCloseable {
-    private static final Pattern STEP = Pattern.compile("\"step\"\\s*:\\s*(\\d+)");
     private final PrintStream out;
     private final boolean redraw;
     private final List<Tracker> trackers = new CopyOnWriteArrayList<>();
@@ -31,8 +25,14 @@ public final class Progress implements AutoCloseable {
         poller.start();
     }
 
+    /** Watches our metrics file as it grows. */
     public Tracker track(String label, Path metricsFile, int totalSteps) {
-        Tracker t = new Tracker(label, metricsFile, totalSteps);
+        return track(label, StepProbe.jsonl(metricsFile), totalSteps);
+    }
+
+    /** Watches wherever the trainer reports its steps (its log, TensorBoard, our JSONL). */
+    public Tracker track(String label, StepProbe probe, int totalSteps) {
+        Tracker t = new Tracker(label, probe, totalSteps);
         trackers.add(t);
         return t;
     }
@@ -76,36 +76,21 @@ public final class Progress implements AutoCloseable {
     /** One trainer run being watched. */
     public final class Tracker {
         private final String label;
-        private final Path file;
+        private final StepProbe probe;
         private final int total;
         private final long start = System.nanoTime();
-        private long offset;
         private volatile int step;
         private int nextReport = 1;
         private volatile boolean done;
 
-        private Tracker(String label, Path file, int total) {
+        private Tracker(String label, StepProbe probe, int total) {
             this.label = label;
-            this.file = file;
+            this.probe = probe;
             this.total = total;
         }
 
         void poll() {
-            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-                long len = f.length();
-                if (len <= offset) return;
-                byte[] chunk = new byte[(int) Math.min(len - offset, 1 << 20)];
-                f.seek(offset);
-                f.readFully(chunk);
-                String text = new String(chunk, StandardCharsets.UTF_8);
-                int lastNewline = text.lastIndexOf('\n');
-                if (lastNewline < 0) return;   // only part of a line so far
-                offset += text.substring(0, lastNewline + 1).getBytes(StandardCharsets.UTF_8).length;
-                Matcher m = STEP.matcher(text.substring(0, lastNewline));
-                while (m.find()) step = Integer.parseInt(m.group(1));
-            } catch (IOException notYetCreated) {
-                // the trainer has not opened its metrics file yet
-            }
+            step = probe.latest();
         }
 
         String describe() {

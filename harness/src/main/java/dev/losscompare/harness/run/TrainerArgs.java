@@ -44,6 +44,11 @@ public record TrainerArgs(Path revisionDir, String config, int steps, long seed,
         return new TrainerArgs(revisionDir, config, steps, seed, threads, userOptions, kernels, n, extraEnvironment);
     }
 
+    /** The same run with another config (a trainer that names configs differently per revision, e.g. torchtitan's layouts). */
+    public TrainerArgs withConfig(String other) {
+        return new TrainerArgs(revisionDir, other, steps, seed, threads, userOptions, kernels, ngpus);
+    }
+
     /** The same run cut to {@code n} steps with {@code extra} options after the user's (a traced re-run). */
     public TrainerArgs withSteps(int n, List<String> extra) {
         List<String> options = new ArrayList<>(userOptions);

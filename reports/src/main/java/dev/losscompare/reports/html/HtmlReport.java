@@ -99,6 +99,8 @@ public final class HtmlReport {
             kv("Seed", String.valueOf(c.seed()));
             kv("Threads", String.valueOf(c.threads()));
         }
+        if (c.initialization() != null) kv("Initial weights", c.initialization());
+        for (var input : c.workingTreeInputs()) kv("From the working tree", input.describe());
         kv("Metrics", String.join(", ", c.metrics()));
         kv("Mode", c.modeUsed());
         kv("Started", c.startedAt());

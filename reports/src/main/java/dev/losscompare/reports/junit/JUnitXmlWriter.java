@@ -165,6 +165,8 @@ public final class JUnitXmlWriter {
         p.put("threads", String.valueOf(c.threads()));
         p.put("metrics", String.join(",", c.metrics()));
         p.put("mode", c.modeUsed());
+        p.put("initialization", c.initialization());
+        for (var input : c.workingTreeInputs()) p.put("from_working_tree " + input.path(), input.fingerprint());
         nl(x, 2);
         x.writeStartElement("properties");
         for (var e : p.entrySet()) {

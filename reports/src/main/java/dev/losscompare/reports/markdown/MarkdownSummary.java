@@ -65,6 +65,8 @@ public final class MarkdownSummary {
             }
         }
         if (!notes.isEmpty()) s.append('\n').append(String.join("\n", notes)).append('\n');
+        if (c.initialization() != null) s.append("\nInitial weights: ").append(inline(c.initialization())).append(".\n");
+        for (var input : c.workingTreeInputs()) s.append("\nFrom the working tree (linked, read-only): ").append(code(input.describe())).append('\n');
 
         s.append('\n').append("Baseline ").append(revisionLine(c.baseline())).append("; test ").append(revisionLine(c.test()))
                 .append(".\nCurves: `report.html` · JUnit: `junit.xml` · data: `comparison.json`\n");
