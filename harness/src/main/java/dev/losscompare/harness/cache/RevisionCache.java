@@ -2,7 +2,8 @@ package dev.losscompare.harness.cache;
 
 import dev.losscompare.harness.git.ResolvedRevision;
 import dev.losscompare.harness.git.RevisionContent;
-import dev.losscompare.harness.run.ChildProcess;
+import dev.losscompare.harness.adapter.Launch;
+import dev.losscompare.harness.launch.Launchers;
 import dev.losscompare.harness.run.Durations;
 import dev.losscompare.harness.run.RunOutcome;
 import java.io.IOException;
@@ -124,10 +125,10 @@ public final class RevisionCache {
                 return new BuildResult(false, false, 127,
                         m.revision().spec() + " has no " + name + " (is it a revision of this project?)", logCopy);
             }
-            RunOutcome out = ChildProcess.run(command, m.dir(), log, timeout);
+            RunOutcome out = Launchers.build(new Launch(command, m.dir(), java.util.Map.of()), log, timeout);
             copyLog(log, logCopy);
             if (!out.ok()) {
-                String why = out.timedOut() ? "timed out after " + Durations.human(timeout) + "; the build and its processes were killed"
+                String why = out.timedOut() ? "timed out after " + Durations.human(timeout) + "; the build and its processes were killed" + out.jobNote()
                         : out.interrupted() ? "interrupted" : "exit " + out.exitCode();
                 return new BuildResult(false, false, out.exitCode(),
                         "build of " + m.revision().label() + " failed (" + why + "): " + out.lastLine(), logCopy);

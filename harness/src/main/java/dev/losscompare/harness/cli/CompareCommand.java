@@ -62,6 +62,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin TimeoutOptions timeouts;
+    @Mixin LauncherOptions launcher;
 
     @Option(names = "--jobs", paramLabel = "N", description = "Runs at once (default: 2 when cores >= 2 x threads, else 1).")
     Integer jobs;
@@ -119,7 +120,8 @@ public final class CompareCommand implements Callable<Integer> {
         int runsAtOnce = Jobs.runsAtOnce(jobs, coresPerRun);
         List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
         Instant started = Instant.now();
-        try (Workspace ws = Workspace.open(console, repo.repoDir(console), repo.cacheDir(console))) {
+        Path cache = launcher.install(console, suiteFile, t.timeout(), repo);
+        try (Workspace ws = Workspace.open(console, repo.repoDir(console), cache)) {
             ResolvedRevision baseRev = base == null ? null : ws.resolve(base);
             ResolvedRevision testRev = ws.resolve(tst);
             var imported = importResult == null ? null : readImport(console.cwd().resolve(importResult));

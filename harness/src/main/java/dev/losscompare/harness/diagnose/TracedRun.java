@@ -6,7 +6,7 @@ import dev.losscompare.harness.cache.ResultCache;
 import dev.losscompare.harness.pipeline.CaseSpec;
 import dev.losscompare.harness.pipeline.SideRunner;
 import dev.losscompare.harness.pipeline.TrainedRevision;
-import dev.losscompare.harness.run.ChildProcess;
+import dev.losscompare.harness.launch.Launchers;
 import dev.losscompare.harness.run.RunOutcome;
 import dev.losscompare.harness.run.TrainerArgs;
 import java.io.IOException;
@@ -46,7 +46,8 @@ final class TracedRun {
         Launch launch = side.adapter().train(args, files, seedFile);
         List<String> command = new ArrayList<>(launch.command());
         command.add("--debug.trace_path=" + trace.toAbsolutePath());   // not an option of the run: never part of its key
-        RunOutcome o = ChildProcess.run(command, launch.workDir(), log, side.training().timeout(), launch.environment());
+        RunOutcome o = Launchers.run(new Launch(command, launch.workDir(), launch.environment(), launch.tasks()), log,
+                side.training().timeout());
         if (o.interrupted()) throw new SideRunner.Interrupted();
         Files.deleteIfExists(files.partial());
         Files.deleteIfExists(files.series());
@@ -56,7 +57,7 @@ final class TracedRun {
                 return new Outcome(null, false, true, "the " + role + " revision's trainer does not write traces (it rejects"
                         + " --debug.trace_steps: " + o.lastLine() + ")");
             }
-            String why = o.timedOut() ? "timed out" : "exit " + o.exitCode() + ": " + o.lastLine();
+            String why = o.timedOut() ? "timed out" + o.jobNote() : "exit " + o.exitCode() + ": " + o.lastLine();
             return new Outcome(null, false, false, "the traced re-run of " + role + " failed (" + why + ")" + where);
         }
         if (!Files.isRegularFile(trace)) {

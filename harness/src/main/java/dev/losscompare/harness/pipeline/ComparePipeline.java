@@ -15,6 +15,7 @@ import dev.losscompare.harness.diagnose.Diagnoser;
 import dev.losscompare.reports.text.StepTable;
 import dev.losscompare.harness.run.ActiveProcesses;
 import dev.losscompare.harness.run.Futures;
+import dev.losscompare.harness.launch.Launchers;
 import dev.losscompare.harness.run.Progress;
 import dev.losscompare.reports.ReportWriter;
 import dev.losscompare.core.io.AtomicFiles;
@@ -57,7 +58,8 @@ public final class ComparePipeline {
         this.cases = List.copyOf(cases);
         this.judging = judging;
         this.seedCheckpoint = seedCheckpoint;
-        this.jobs = jobs;
+        // Under a cluster launcher both sides (and both traced re-runs) are always submitted together.
+        this.jobs = Launchers.current().startsAllAtOnce() ? Math.max(jobs, 2) : jobs;
         this.header = header;
     }
 
@@ -86,14 +88,34 @@ public final class ComparePipeline {
         Seeds seeds = new Seeds(seedCheckpoint ? seeder() : null);
         List<Judgement> judgements = new ArrayList<>();
         try (seeds) {
-            for (CaseSpec c : cases) {
-                Path caseDir = Files.createDirectories(session.out().resolve(c.id().name()));
-                if (cases.size() > 1) session.console().out().println("== " + c.id().label());
-                String unusable = buildError != null ? buildError : baseline.unusable(c);
-                judgements.add(unusable != null ? error(c, unusable) : runCase(c, caseDir, seeds));
+            if (Launchers.current().startsAllAtOnce() && cases.size() > 1) {
+                judgements.addAll(allAtOnce(buildError, seeds));
+            } else {
+                for (CaseSpec c : cases) judgements.add(runCase(c, buildError, seeds));
             }
         }
         return finish(judgements);
+    }
+
+    private Judgement runCase(CaseSpec c, String buildError, Seeds seeds) throws IOException {
+        Path caseDir = Files.createDirectories(session.out().resolve(c.id().name()));
+        if (cases.size() > 1) session.console().out().println("== " + c.id().label());
+        String unusable = buildError != null ? buildError : baseline.unusable(c);
+        return unusable != null ? error(c, unusable) : runCase(c, caseDir, seeds);
+    }
+
+    /** A cluster queues every run: all cases start at once (their judgements stay in suite order). */
+    private List<Judgement> allAtOnce(String buildError, Seeds seeds) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(cases.size());
+        try {
+            List<Future<Judgement>> running = new ArrayList<>();
+            for (CaseSpec c : cases) running.add(pool.submit(() -> runCase(c, buildError, seeds)));
+            List<Judgement> out = new ArrayList<>();
+            for (Future<Judgement> f : running) out.add(Futures.await(f, SideRunner.Interrupted::new));
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** The seed checkpoint comes from the baseline when it is trained, else from the test revision. */
@@ -171,6 +193,12 @@ public final class ComparePipeline {
 
     /** The step tables go to the console for a lone case and for suite cases that did not pass; all go to step_table.txt. */
     private void stepTables(Judgement j, Path caseDir) throws IOException {
+        synchronized (session.console()) {  // cases may finish at once: one case's tables stay together
+            printStepTables(j, caseDir);
+        }
+    }
+
+    private void printStepTables(Judgement j, Path caseDir) throws IOException {
         boolean print = cases.size() == 1 || j.result().verdict() != Verdict.PASS;
         List<String> table = new ArrayList<>();
         for (MetricDiff d : j.diffs()) {

@@ -4,7 +4,7 @@ import dev.losscompare.harness.cache.ResultCache;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.core.sources.SeriesFiles;
-import dev.losscompare.harness.run.ChildProcess;
+import dev.losscompare.harness.launch.Launchers;
 import dev.losscompare.harness.run.Durations;
 import dev.losscompare.harness.run.Progress;
 import dev.losscompare.harness.run.RunOutcome;
@@ -81,7 +81,7 @@ public final class SideRunner {
         Launch launch = adapter.train(args, files, seedFile);
         Files.createDirectories(files.scratch());
         Progress.Tracker tracker = progress.track(side + " " + m.revision().spec(), partial, args.steps());
-        RunOutcome out = ChildProcess.run(launch.command(), launch.workDir(), log, timeout, launch.environment());
+        RunOutcome out = Launchers.run(launch, log, timeout);
         if (out.interrupted()) {
             tracker.finish("interrupted");
             throw new Interrupted();
@@ -110,7 +110,8 @@ public final class SideRunner {
         String where = "; log: " + paths.show(log);
         String error = null;
         if (out.timedOut()) {
-            error = side + " run timed out after " + Durations.human(timeout) + " at step " + lastStep(read) + " of " + args.steps() + where;
+            error = side + " run timed out after " + Durations.human(timeout) + " at step " + lastStep(read) + " of " + args.steps()
+                    + out.jobNote() + where;
         } else if (out.exitCode() != 0) {
             Integer nan = firstNonFinite(read);
             if (seedFromOtherSide && seedFile != null && lastStep(read) == 0 && out.lastLine().contains("checkpoint")) {
