@@ -66,6 +66,7 @@ public final class BisectCommand implements Callable<Integer> {
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin TimeoutOptions timeouts;
+    @Mixin LauncherOptions launcher;
 
     @Option(names = "--jobs", paramLabel = "N",
             description = "Commits probed at once: N > 1 searches k-ary (default: 2 when cores >= 2 x threads, else 1).")
@@ -102,7 +103,8 @@ public final class BisectCommand implements Callable<Integer> {
                 : null;
         Instant started = Instant.now();
         Path repoDir = repo.repoDir(console);
-        try (Workspace ws = Workspace.open(console, repoDir, repo.cacheDir(console))) {
+        Path cache = launcher.install(console, suite.file(console), t.timeout(), repo);
+        try (Workspace ws = Workspace.open(console, repoDir, cache)) {
             ResolvedRevision goodRev = ws.resolve(good);
             ResolvedRevision badRev = ws.resolve(bad);
             FirstParentPath.Range range;
@@ -115,7 +117,7 @@ public final class BisectCommand implements Callable<Integer> {
             Path out = OutputFolders.create(output.folder(console), console.cwd(), "bisect-" + good, bad, started);
             try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("bisect.log")), true, StandardCharsets.UTF_8);
                  Workspace quiet = Workspace.open(new Console(console.cwd(), console.env(), log, log, false), repoDir,
-                         repo.cacheDir(console))) {
+                         cache)) {
                 Prober.Plan plan = new Prober.Plan(suiteCases, cases, inputs, options, t, judging, timeouts.buildTimeout,
                         repo.useResultCache(), training.adapter(console, suiteRead));
                 String label = suiteRead != null ? console.show(suite.file(console)) : training.config;

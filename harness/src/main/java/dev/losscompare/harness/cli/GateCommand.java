@@ -46,6 +46,7 @@ public final class GateCommand implements Callable<Integer> {
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin TimeoutOptions timeouts;
+    @Mixin LauncherOptions launcher;
 
     @Option(names = "--golden-dir", paramLabel = "DIR", description = "Where the goldens live (default: configs/golden).")
     Path goldenDir = GoldenStore.DEFAULT_DIR;
@@ -69,7 +70,8 @@ public final class GateCommand implements Callable<Integer> {
         GateSettings gate = s.gate();
         Training t = Training.ofGate(gate, nativeKernels ? Kernels.NATIVE : Kernels.PORTABLE, timeouts.timeout);
         Instant started = Instant.now();
-        try (Workspace ws = Workspace.open(console, repo.repoDir(console), repo.cacheDir(console))) {
+        Path cache = launcher.install(console, suite.file(console), t.timeout(), repo);
+        try (Workspace ws = Workspace.open(console, repo.repoDir(console), cache)) {
             ResolvedRevision tree = ws.resolve(RevisionResolver.WORKING_TREE);
             Materialized m = ws.materialize("test", tree, s.inputs());
             Workspace.checkConfigs(s.cases(), m);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.launch.Launchers;
+import dev.losscompare.harness.launch.LocalLauncher;
 import dev.losscompare.harness.launch.SlurmLauncher;
 import dev.losscompare.harness.launch.SlurmSettings;
 import java.io.IOException;
@@ -45,16 +46,17 @@ public final class LauncherOptions {
         Kind kind = launcher != null ? launcher
                 : table != null ? kind(table.path("type").asText("slurm"), suiteFileOrNull) : Kind.local;
         if (kind == Kind.local) {
+            Launchers.use(LocalLauncher.INSTANCE);
             if (sharedDir != null) throw new UsageException("--shared-dir is for --launcher=slurm (the runs start here)");
             return repo.cacheDir(console);
         }
         SlurmSettings settings = settings(console, table, suiteFileOrNull);
-        if (!onPath(console, "sbatch")) {
+        if (!onPath("sbatch")) {
             throw new UsageException("--launcher=slurm: sbatch is not on PATH (run from a machine that submits to the cluster)");
         }
         Launchers.use(new SlurmLauncher(settings, console.err()));
         console.err().println("launcher: slurm, shared dir " + console.show(settings.sharedDir())
-                + (timeout == null ? "" : ", job time limit from --timeout " + timeout.toMinutesPart() + "m"));
+                + (timeout == null ? "" : ", job time limit from --timeout " + dev.losscompare.harness.run.Durations.human(timeout)));
         boolean cacheChosen = repo.cacheDir != null || console.env().get("LOSS_COMPARE_CACHE") != null;
         return cacheChosen ? repo.cacheDir(console) : settings.sharedDir().resolve("cache");
     }
@@ -135,8 +137,9 @@ public final class LauncherOptions {
         return v.asInt();
     }
 
-    private static boolean onPath(Console console, String program) {
-        String path = console.env().getOrDefault("PATH", "");
+    /** On the PATH the harness starts processes with (its own, not the console's view of the environment). */
+    private static boolean onPath(String program) {
+        String path = System.getenv().getOrDefault("PATH", "");
         for (String dir : path.split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) return true;
         }
