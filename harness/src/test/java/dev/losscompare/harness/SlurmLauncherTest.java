@@ -115,6 +115,24 @@ class SlurmLauncherTest {
     }
 
     @Test
+    void aSuitesLauncherTableSubmitsTheBuildsTooWithItsTimeLimit() throws Exception {
+        SlurmCluster.require();
+        try (FixtureRepo repo = FixtureRepo.create(tmp)) {
+            repo.write("suite.toml", "[launcher]\nshared_dir = \"../shared\"\ntime_limit = \"5m\"\nbuilds = true\n\n"
+                    + "[[case]]\nname = \"a\"\nconfig = \"configs/llama3_debug.toml\"\n");
+            repo.commit("a suite that runs on Slurm");
+            FixtureRepo.Result r = repo.run("HEAD", "HEAD", "--steps=2", "--suite=suite.toml", "--no-diagnose");
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.err().contains("launcher: slurm, shared dir "), r.toString());
+            Matcher build = Pattern.compile("slurm job (\\d+) \\(revisions/[^)]*\\.build\\): submitted").matcher(r.err());
+            assertTrue(build.find(), "the build was a job: " + r);
+            assertTrue(Files.isDirectory(repo.dir.resolveSibling("shared").resolve("jobs")), "job files under the table's shared_dir");
+            String job = SlurmCluster.Command.run("scontrol", "-o", "show", "job", build.group(1)).out();
+            assertTrue(job.contains("TimeLimit=00:05:00"), job);
+        }
+    }
+
+    @Test
     void slurmWithoutASharedDirOrWithABadTableIsOneLine() throws Exception {
         try (FixtureRepo repo = FixtureRepo.create(tmp)) {
             FixtureRepo.Result noShared = repo.run("HEAD", "HEAD", "--steps=2", "--launcher=slurm");

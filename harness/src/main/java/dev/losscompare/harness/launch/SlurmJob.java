@@ -38,10 +38,6 @@ final class SlurmJob implements RunHandle {
         this.done = done;
     }
 
-    String id() {
-        return id;
-    }
-
     @Override
     public RunOutcome await() {
         String last = "SUBMITTED";

@@ -106,11 +106,18 @@ public final class SlurmLauncher implements RunLauncher {
                 + (c.ok() ? ")" : ": " + c.firstLine() + ")"));
     }
 
-    /** "llama3/baseline_training" from the log's folder and name: what the job is, in squeue and in progress lines. */
-    private static String label(Path log) {
+    /**
+     * "llama3/baseline_training", "llama3/diagnose/test_trace": the case folder (and the diagnosis
+     * folder inside it) with the log's name: what the job is, in squeue and in progress lines.
+     */
+    static String label(Path log) {
         String name = log.getFileName().toString().replaceFirst("\\.log$", "");
         Path parent = log.toAbsolutePath().getParent();
-        return (parent == null ? "" : parent.getFileName() + "/") + name;
+        if (parent == null || parent.getFileName() == null) return name;
+        String folder = parent.getFileName().toString();
+        Path caseDir = parent.getParent();
+        if (folder.equals("diagnose") && caseDir != null && caseDir.getFileName() != null) folder = caseDir.getFileName() + "/" + folder;
+        return folder + "/" + name;
     }
 
     private static void writeNulSeparated(Path file, List<String> items) throws IOException {

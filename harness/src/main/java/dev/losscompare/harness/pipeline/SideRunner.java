@@ -120,6 +120,8 @@ public final class SideRunner {
             } else if (nan != null) {
                 error = side + " run stopped at step " + nan + ": loss or grad_norm is not finite (exit "
                         + out.exitCode() + "): " + out.lastLine() + where;
+            } else if (out.job() != null) {
+                error = side + " run did not finish (exit " + out.exitCode() + "): " + out.lastLine() + where;
             } else {
                 error = side + " run crashed (exit " + out.exitCode() + "): " + out.lastLine() + where;
             }
