@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
-import dev.losscompare.harness.launch.Launchers;
+import dev.losscompare.harness.api.LossCompare;
 import dev.losscompare.harness.launch.LocalLauncher;
 import dev.losscompare.harness.launch.SlurmLauncher;
 import dev.losscompare.harness.launch.SlurmSettings;
@@ -26,6 +26,9 @@ public final class LauncherOptions {
     /** The launchers there are. */
     public enum Kind { local, slurm }
 
+    /** The suite gate (and bisect --against-goldens) read when none is given: its [launcher] table applies. */
+    static final Path SIGNOFF = Path.of("configs/signoff.toml");
+
     private static final Set<String> KEYS = new TreeSet<>(List.of("type", "shared_dir", "partition", "account", "time_limit",
             "nodes", "tasks_per_node", "gpus_per_node", "sbatch_args", "builds"));
 
@@ -38,27 +41,29 @@ public final class LauncherOptions {
     Path sharedDir;
 
     /**
-     * Installs this invocation's launcher before any run starts and returns the cache folder to
-     * use: under Slurm, the shared dir's {@code cache/} unless one was chosen explicitly.
+     * The repository as {@code repo} names it, with this invocation's launcher set before any run
+     * starts; under Slurm the cache is the shared dir's {@code cache/} unless one was chosen
+     * explicitly. {@code suiteOrNull}: the suite whose {@code [launcher]} table applies.
      */
-    Path install(Console console, Path suiteFileOrNull, Duration timeout, RepoOptions repo) throws IOException {
+    LossCompare open(Console console, RepoOptions repo, Path suiteOrNull, Duration timeout) throws IOException {
+        LossCompare lc = repo.open(console);
+        Path suiteFileOrNull = suiteOrNull == null ? null : console.cwd().resolve(suiteOrNull);
         JsonNode table = suiteFileOrNull == null ? null : table(suiteFileOrNull);
         Kind kind = launcher != null ? launcher
                 : table != null ? kind(table.path("type").asText("slurm"), suiteFileOrNull) : Kind.local;
         if (kind == Kind.local) {
-            Launchers.use(LocalLauncher.INSTANCE);
             if (sharedDir != null) throw new UsageException("--shared-dir is for --launcher=slurm (the runs start here)");
-            return repo.cacheDir(console);
+            return lc.setLauncher(LocalLauncher.INSTANCE);
         }
         SlurmSettings settings = settings(console, table, suiteFileOrNull);
         if (!onPath("sbatch")) {
             throw new UsageException("--launcher=slurm: sbatch is not on PATH (run from a machine that submits to the cluster)");
         }
-        Launchers.use(new SlurmLauncher(settings, console.err()));
+        lc.setLauncher(new SlurmLauncher(settings, console.err()));
         console.err().println("launcher: slurm, shared dir " + console.show(settings.sharedDir())
-                + (timeout == null ? "" : ", job time limit from --timeout " + dev.losscompare.harness.run.Durations.human(timeout)));
+                + (timeout == null ? "" : ", job time limit from --timeout " + dev.losscompare.core.text.Durations.human(timeout)));
         boolean cacheChosen = repo.cacheDir != null || console.env().get("LOSS_COMPARE_CACHE") != null;
-        return cacheChosen ? repo.cacheDir(console) : settings.sharedDir().resolve("cache");
+        return cacheChosen ? lc : lc.setCacheDir(settings.sharedDir().resolve("cache"));
     }
 
     private SlurmSettings settings(Console console, JsonNode t, Path suite) {

@@ -6,6 +6,9 @@ package dev.losscompare.harness.run;
  * job and how it ended ("Slurm job 42: TIMEOUT, ..."), else null.
  */
 public record RunOutcome(int exitCode, boolean timedOut, boolean interrupted, double wallSeconds, String lastLine, String job) {
+    /** By the trainer contract, bad input (an unknown key, a checkpoint that does not fit) is exit 2. */
+    public static final int BAD_INPUT = 2;
+
     public RunOutcome(int exitCode, boolean timedOut, boolean interrupted, double wallSeconds, String lastLine) {
         this(exitCode, timedOut, interrupted, wallSeconds, lastLine, null);
     }
@@ -17,5 +20,15 @@ public record RunOutcome(int exitCode, boolean timedOut, boolean interrupted, do
     /** " (Slurm job 42: ...)" for a cluster job, else empty: appended to messages that do not quote the log. */
     public String jobNote() {
         return job == null ? "" : " (" + job + ")";
+    }
+
+    /** Bad input whose one-line reason names {@code key} (e.g. an older trainer that does not know {@code debug.trace_steps}). */
+    public boolean rejected(String key) {
+        return exitCode == BAD_INPUT && lastLine.contains(key);
+    }
+
+    /** A failure whose one-line reason is about the checkpoint it was asked to load. */
+    public boolean blamesCheckpoint() {
+        return exitCode != 0 && lastLine.contains("checkpoint");
     }
 }
