@@ -66,6 +66,30 @@ class SlurmLauncherTest {
     }
 
     @Test
+    void everyTaskOfAJobGetsSlurmsVariablesAsTorchrunsForAnyTrainersCommand() throws Exception {
+        SlurmCluster.require();
+        var progress = new java.io.ByteArrayOutputStream();
+        var launcher = new dev.losscompare.harness.launch.SlurmLauncher(new dev.losscompare.harness.launch.SlurmSettings(
+                Files.createDirectories(tmp.resolve("shared")), null, null, null, null, null, null, List.of(), false),
+                new java.io.PrintStream(progress, true, java.nio.charset.StandardCharsets.UTF_8));
+        Path log = tmp.resolve("env.log");
+        // A command trainer's process (here: env) started as two srun tasks, as a torchtitan or command adapter's run is.
+        var outcome = launcher.start(new dev.losscompare.harness.adapter.Launch(List.of("env"), tmp, java.util.Map.of(), 2),
+                log, null).await();
+        assertTrue(outcome.ok(), outcome + "\n" + Files.readString(log));
+        Matcher m = SUBMITTED.matcher(progress.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(m.find(), progress.toString());
+        long job = Long.parseLong(m.group(1));
+        List<String> lines = Files.readAllLines(log);
+        String node = SlurmCluster.Command.run("sinfo", "-h", "-o", "%N").out().strip();
+        for (String v : List.of("RANK=0", "RANK=1", "LOCAL_RANK=0", "LOCAL_RANK=1", "MASTER_ADDR=" + node,
+                "MASTER_PORT=" + (15000 + job % 17000))) {
+            assertTrue(lines.contains(v), v + " missing in\n" + String.join("\n", lines));
+        }
+        assertEquals(2, lines.stream().filter("WORLD_SIZE=2"::equals).count(), String.join("\n", lines));
+    }
+
+    @Test
     void aJobCancelledFromOutsideIsAnErrorNamingTheJob() throws Exception {
         SlurmCluster.require();
         try (FixtureRepo repo = FixtureRepo.create(tmp)) {
