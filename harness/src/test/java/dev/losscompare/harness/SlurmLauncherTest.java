@@ -90,6 +90,38 @@ class SlurmLauncherTest {
     }
 
     @Test
+    void exportAndGateUpdateRunAsJobsAndWriteWhatTheLocalRunsWrite() throws Exception {
+        SlurmCluster.require();
+        try (FixtureRepo repo = FixtureRepo.create(tmp)) {
+            repo.write("configs/signoff.toml", "[gate]\nsteps = 3\n\n[[case]]\nname = \"alpha\"\n"
+                    + "config = \"configs/llama3_debug.toml\"\n\n[[case]]\nname = \"beta\"\n"
+                    + "config = \"configs/llama3_debug.toml\"\noptions = [\"--model.flavor=debugmodel_flex_attn\"]\n");
+            repo.commit("suite");
+            Path localLosses = tmp.resolve("local.txt");
+            Path slurmLosses = tmp.resolve("slurm.txt");
+            FixtureRepo.Result local = repo.run("export", "HEAD", localLosses.toString(), "--steps=3", "--no-cache");
+            FixtureRepo.Result cluster = repo.run("export", "HEAD", slurmLosses.toString(), "--steps=3", "--no-cache",
+                    "--launcher=slurm", slurm());
+            assertEquals(0, local.exit(), local.toString());
+            assertEquals(0, cluster.exit(), cluster.toString());
+            assertEquals(0, SUBMITTED.matcher(local.err()).results().count(), local.toString());
+            assertEquals(2, SUBMITTED.matcher(cluster.err()).results().count(), "export's seed checkpoint and training were jobs: " + cluster);
+            assertEquals(Files.readString(localLosses), Files.readString(slurmLosses));
+
+            Path goldens = repo.dir.resolve("configs/golden");
+            FixtureRepo.Result recordLocal = repo.run("gate", "--update", "--no-cache", "--output-folder=" + tmp.resolve("g-local"));
+            assertEquals(0, recordLocal.exit(), recordLocal.toString());
+            List<String> localGoldens = List.of(Files.readString(goldens.resolve("alpha.json")), Files.readString(goldens.resolve("beta.json")));
+            FixtureRepo.Result recordSlurm = repo.run("gate", "--update", "--no-cache", "--launcher=slurm", slurm(),
+                    "--output-folder=" + tmp.resolve("g-slurm"));
+            assertEquals(0, recordSlurm.exit(), recordSlurm.toString());
+            // one training per case (goldens take no seed checkpoint)
+            assertEquals(2, SUBMITTED.matcher(recordSlurm.err()).results().count(), recordSlurm.toString());
+            assertEquals(localGoldens, List.of(Files.readString(goldens.resolve("alpha.json")), Files.readString(goldens.resolve("beta.json"))));
+        }
+    }
+
+    @Test
     void aJobCancelledFromOutsideIsAnErrorNamingTheJob() throws Exception {
         SlurmCluster.require();
         try (FixtureRepo repo = FixtureRepo.create(tmp)) {

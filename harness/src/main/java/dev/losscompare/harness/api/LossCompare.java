@@ -4,6 +4,7 @@ import dev.losscompare.harness.Console;
 import dev.losscompare.harness.cache.CacheLocation;
 import dev.losscompare.harness.engine.Workspace;
 import dev.losscompare.harness.launch.Launchers;
+import dev.losscompare.harness.launch.LocalLauncher;
 import dev.losscompare.harness.launch.RunLauncher;
 import java.nio.file.Path;
 
@@ -24,6 +25,7 @@ public final class LossCompare {
     private final Path repoDir;
     private Path cacheDir;
     private boolean resultCache = true;
+    private RunLauncher launcher = LocalLauncher.INSTANCE;
 
     private LossCompare(Console console, Path repoDir) {
         this.console = console;
@@ -50,10 +52,11 @@ public final class LossCompare {
 
     /**
      * --launcher: where runs start (default: child processes of this one; {@code SlurmLauncher}:
-     * every run a Slurm job). The launcher is this process's: it applies to every LossCompare.
+     * every run a Slurm job). A command object's {@code call()} makes it the process's launcher
+     * for its runs, so one LossCompare's choice never leaks into another's later calls.
      */
     public LossCompare setLauncher(RunLauncher launcher) {
-        Launchers.use(launcher);
+        this.launcher = java.util.Objects.requireNonNull(launcher, "launcher");
         return this;
     }
 
@@ -105,7 +108,9 @@ public final class LossCompare {
         return resultCache;
     }
 
+    /** Every command opens its workspace first: its runs start with this LossCompare's launcher. */
     Workspace workspace() {
+        Launchers.use(launcher);
         return Workspace.open(console, repoDir, cacheDir != null ? cacheDir : CacheLocation.resolve(console.env()));
     }
 
@@ -114,6 +119,7 @@ public final class LossCompare {
         LossCompare lc = new LossCompare(other, repoDir);
         lc.cacheDir = cacheDir;
         lc.resultCache = resultCache;
+        lc.launcher = launcher;
         return lc;
     }
 

@@ -1,6 +1,7 @@
 package dev.losscompare.harness.cli;
 
 import dev.losscompare.harness.api.Bisect;
+import dev.losscompare.harness.api.Gate;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -53,7 +54,10 @@ public final class BisectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Bisect bisect = training.applyTo(launcher.open(root.console(), repo, suite.suite != null || !againstGoldens ? suite.suite : LauncherOptions.SIGNOFF, timeouts.timeout).bisect(good, bad), List.of());
+        // the suite whose [launcher] table applies: the one given, or the one --against-goldens defaults to
+        Path launcherSuite = suite.suite != null || !againstGoldens ? suite.suite : Gate.DEFAULT_SUITE;
+        Bisect bisect = training.applyTo(launcher.open(root.console(), repo, launcherSuite, timeouts.timeout).bisect(good, bad),
+                List.of());
         judge.applyTo(bisect);
         suite.applyTo(bisect);
         timeouts.applyTo(output.applyTo(bisect));

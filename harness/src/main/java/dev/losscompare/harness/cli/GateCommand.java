@@ -46,7 +46,7 @@ public final class GateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LossCompare lc = launcher.open(root.console(), repo, suite.suite != null ? suite.suite : LauncherOptions.SIGNOFF, timeouts.timeout);
+        LossCompare lc = launcher.open(root.console(), repo, suite.suite != null ? suite.suite : Gate.DEFAULT_SUITE, timeouts.timeout);
         if (update) {
             if (strict) throw new UsageException("--strict applies to checking goldens, not to --update");
             UpdateGoldens record = lc.updateGoldens().setGoldenDir(goldenDir).setNativeKernels(nativeKernels);

@@ -26,9 +26,6 @@ public final class LauncherOptions {
     /** The launchers there are. */
     public enum Kind { local, slurm }
 
-    /** The suite gate (and bisect --against-goldens) read when none is given: its [launcher] table applies. */
-    static final Path SIGNOFF = Path.of("configs/signoff.toml");
-
     private static final Set<String> KEYS = new TreeSet<>(List.of("type", "shared_dir", "partition", "account", "time_limit",
             "nodes", "tasks_per_node", "gpus_per_node", "sbatch_args", "builds"));
 
