@@ -24,7 +24,12 @@ final class LaunchedRun implements AutoCloseable {
     private final Set<ProcessHandle> seen = new HashSet<>();
 
     LaunchedRun(Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        this(List.of(), env, args);
+    }
+
+    /** run_train.sh started by {@code launcher} (e.g. srun and its options), else as above. */
+    LaunchedRun(List<String> launcher, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(launcher);
         command.add(TinyRuns.PROJECT.resolve("trainer/run_train.sh").toString());
         command.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(TinyRuns.PROJECT.toFile());

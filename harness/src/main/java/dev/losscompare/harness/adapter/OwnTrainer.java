@@ -31,7 +31,8 @@ public final class OwnTrainer implements TrainerAdapter {
 
     @Override
     public Launch train(TrainerArgs args, RunFiles files, Path seedOrNull) {
-        return new Launch(args.trainCommand(files.partial(), seedOrNull), args.revisionDir(), args.environment());
+        // Under a cluster launcher each rank is a task of its own; the trainer reads the cluster's rank variables.
+        return new Launch(args.trainCommand(files.partial(), seedOrNull), args.revisionDir(), args.environment(), args.ngpus());
     }
 
     @Override

@@ -32,6 +32,9 @@ import java.util.List;
  * {@link #setStrict} that is an ERROR. {@link UpdateGoldens} re-records them.
  */
 public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate>, NoisyVerb<Gate> {
+    /** The suite gate (and bisect --against-goldens) read when none is given. */
+    public static final Path DEFAULT_SUITE = SuiteSettings.SIGNOFF;
+
     final SuiteSettings suite = new SuiteSettings();
     Path goldenDir = GoldenStore.DEFAULT_DIR;
     boolean nativeKernels;

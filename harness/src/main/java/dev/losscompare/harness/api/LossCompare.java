@@ -3,6 +3,9 @@ package dev.losscompare.harness.api;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.cache.CacheLocation;
 import dev.losscompare.harness.engine.Workspace;
+import dev.losscompare.harness.launch.Launchers;
+import dev.losscompare.harness.launch.LocalLauncher;
+import dev.losscompare.harness.launch.RunLauncher;
 import java.nio.file.Path;
 
 /**
@@ -22,6 +25,7 @@ public final class LossCompare {
     private final Path repoDir;
     private Path cacheDir;
     private boolean resultCache = true;
+    private RunLauncher launcher = LocalLauncher.INSTANCE;
 
     private LossCompare(Console console, Path repoDir) {
         this.console = console;
@@ -43,6 +47,16 @@ public final class LossCompare {
     /** Where materialized revisions, builds and finished runs are kept (default: $LOSS_COMPARE_CACHE, XDG, ~/.cache). */
     public LossCompare setCacheDir(Path dir) {
         this.cacheDir = dir == null ? null : console.cwd().resolve(dir);
+        return this;
+    }
+
+    /**
+     * --launcher: where runs start (default: child processes of this one; {@code SlurmLauncher}:
+     * every run a Slurm job). A command object's {@code call()} makes it the process's launcher
+     * for its runs, so one LossCompare's choice never leaks into another's later calls.
+     */
+    public LossCompare setLauncher(RunLauncher launcher) {
+        this.launcher = java.util.Objects.requireNonNull(launcher, "launcher");
         return this;
     }
 
@@ -99,7 +113,9 @@ public final class LossCompare {
         return resultCache;
     }
 
+    /** Every command opens its workspace first: its runs start with this LossCompare's launcher. */
     Workspace workspace() {
+        Launchers.use(launcher);
         return Workspace.open(console, repoDir, cacheDir != null ? cacheDir : CacheLocation.resolve(console.env()));
     }
 
@@ -108,6 +124,7 @@ public final class LossCompare {
         LossCompare lc = new LossCompare(other, repoDir);
         lc.cacheDir = cacheDir;
         lc.resultCache = resultCache;
+        lc.launcher = launcher;
         return lc;
     }
 

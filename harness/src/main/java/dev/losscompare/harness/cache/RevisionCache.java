@@ -3,7 +3,8 @@ package dev.losscompare.harness.cache;
 import dev.losscompare.harness.git.ResolvedRevision;
 import dev.losscompare.harness.git.RevisionContent;
 import dev.losscompare.harness.git.WorkingTreeInputs;
-import dev.losscompare.harness.run.ChildProcess;
+import dev.losscompare.harness.adapter.Launch;
+import dev.losscompare.harness.launch.Launchers;
 import dev.losscompare.core.text.Durations;
 import dev.losscompare.harness.run.RunOutcome;
 import dev.losscompare.harness.run.TrainerArgs;
@@ -136,10 +137,10 @@ public final class RevisionCache {
                 return new BuildResult(false, false, 127,
                         m.revision().spec() + " has no " + name + " (is it a revision of this project?)", logCopy);
             }
-            RunOutcome out = ChildProcess.run(command, m.dir(), log, timeout);
+            RunOutcome out = Launchers.build(new Launch(command, m.dir(), java.util.Map.of()), log, timeout);
             copyLog(log, logCopy);
             if (!out.ok()) {
-                String why = out.timedOut() ? "timed out after " + Durations.human(timeout) + "; the build and its processes were killed"
+                String why = out.timedOut() ? "timed out after " + Durations.human(timeout) + "; the build and its processes were killed" + out.jobNote()
                         : out.interrupted() ? "interrupted" : "exit " + out.exitCode();
                 return new BuildResult(false, false, out.exitCode(),
                         "build of " + m.revision().label() + " failed (" + why + "): " + out.lastLine(), logCopy);

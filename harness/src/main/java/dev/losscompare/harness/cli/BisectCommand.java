@@ -1,6 +1,7 @@
 package dev.losscompare.harness.cli;
 
 import dev.losscompare.harness.api.Bisect;
+import dev.losscompare.harness.api.Gate;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,6 +40,7 @@ public final class BisectCommand implements Callable<Integer> {
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin TimeoutOptions timeouts;
+    @Mixin LauncherOptions launcher;
 
     @Option(names = "--jobs", paramLabel = "N",
             description = "Commits probed at once: N > 1 searches k-ary (default: 2 when cores >= 2 x threads, else 1).")
@@ -53,7 +55,10 @@ public final class BisectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Bisect bisect = training.applyTo(repo.open(root.console()).bisect(good, bad), List.of());
+        // the suite whose [launcher] table applies: the one given, or the one --against-goldens defaults to
+        Path launcherSuite = suite.suite != null || !againstGoldens ? suite.suite : Gate.DEFAULT_SUITE;
+        Bisect bisect = training.applyTo(launcher.open(root.console(), repo, launcherSuite, timeouts.timeout).bisect(good, bad),
+                List.of());
         judge.applyTo(bisect);
         noise.applyTo(bisect);
         suite.applyTo(bisect);

@@ -44,6 +44,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin TimeoutOptions timeouts;
+    @Mixin LauncherOptions launcher;
 
     @Option(names = "--jobs", paramLabel = "N", description = "Runs at once (default: 2 when cores >= 2 x threads, else 1).")
     Integer jobs;
@@ -61,7 +62,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LossCompare lc = repo.open(root.console());
+        LossCompare lc = launcher.open(root.console(), repo, suite.suite, timeouts.timeout);
         if (exportResult != null) return export(lc);
         String tst = test;
         if (importResult != null) {

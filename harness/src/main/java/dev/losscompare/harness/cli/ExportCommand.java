@@ -27,10 +27,11 @@ public final class ExportCommand implements Callable<Integer> {
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin TimeoutOptions timeouts;
+    @Mixin LauncherOptions launcher;
 
     @Override
     public Integer call() throws Exception {
-        Export export = training.applyTo(repo.open(root.console()).export(revision, file), List.of());
+        Export export = training.applyTo(launcher.open(root.console(), repo, null, timeouts.timeout).export(revision, file), List.of());
         output.applyTo(export);
         timeouts.applyTo(export);
         return export.call().exitCode();

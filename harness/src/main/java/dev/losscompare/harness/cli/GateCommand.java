@@ -31,6 +31,7 @@ public final class GateCommand implements Callable<Integer> {
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin TimeoutOptions timeouts;
+    @Mixin LauncherOptions launcher;
 
     @Option(names = "--golden-dir", paramLabel = "DIR", description = "Where the goldens live (default: configs/golden).")
     Path goldenDir = GoldenStore.DEFAULT_DIR;
@@ -58,7 +59,7 @@ public final class GateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (calibrate && !update) throw new UsageException("--calibrate records envelopes with the goldens: use gate --update --calibrate");
-        LossCompare lc = repo.open(root.console());
+        LossCompare lc = launcher.open(root.console(), repo, suite.suite != null ? suite.suite : Gate.DEFAULT_SUITE, timeouts.timeout);
         if (update) {
             if (strict) throw new UsageException("--strict applies to checking goldens, not to --update");
             UpdateGoldens record = lc.updateGoldens().setGoldenDir(goldenDir).setNativeKernels(nativeKernels);

@@ -2,6 +2,7 @@ package dev.losscompare.harness.engine;
 
 import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.core.judge.StepCount;
+import dev.losscompare.harness.launch.Launchers;
 import dev.losscompare.harness.run.ActiveProcesses;
 import dev.losscompare.harness.run.Futures;
 import dev.losscompare.harness.run.Progress;
@@ -20,7 +21,8 @@ import java.util.concurrent.Future;
  * result cache, in parallel with the other when both train and jobs ≥ 2; read a recorded one) and
  * hand them to a {@link CaseSink} — the report (compare, import, gate, diff), a probe verdict
  * (bisect), a golden (gate --update) or a loss file (export). A side may be absent (export and
- * gate --update train one side and judge nothing).
+ * gate --update train one side and judge nothing). Under a launcher that queues runs on a cluster,
+ * every case and both sides are submitted at once.
  */
 public final class CaseEngine {
     /**
@@ -88,15 +90,41 @@ public final class CaseEngine {
     public static <R> R run(Plan plan, CaseSink<R> sink) throws IOException {
         Session session = plan.session();
         String buildError = Builds.buildAll(session, plan.trained());
-        for (CaseSpec c : plan.cases()) {
-            Path caseDir = Files.createDirectories(session.out().resolve(c.id().name()));
-            sink.begin(plan, c, buildError);
-            String unusable = buildError != null ? buildError
-                    : plan.baseline() instanceof RecordedSide r ? r.unusable(c) : null;
-            sink.accept(unusable != null ? new CaseRun(plan, c, caseDir, null, null, unusable, Seeds.Seed.NONE) : runCase(plan, c, caseDir));
+        if (Launchers.current().startsAllAtOnce() && plan.cases().size() > 1) {
+            allAtOnce(plan, sink, buildError);
+        } else {
+            for (CaseSpec c : plan.cases()) {
+                sink.begin(plan, c, buildError);
+                sink.accept(caseRun(plan, c, buildError));
+            }
         }
         if (ActiveProcesses.shuttingDown()) throw new Interrupted();
         return sink.finish(plan);
+    }
+
+    private static CaseRun caseRun(Plan plan, CaseSpec c, String buildError) throws IOException {
+        Path caseDir = Files.createDirectories(plan.session().out().resolve(c.id().name()));
+        String unusable = buildError != null ? buildError
+                : plan.baseline() instanceof RecordedSide r ? r.unusable(c) : null;
+        return unusable != null ? new CaseRun(plan, c, caseDir, null, null, unusable, Seeds.Seed.NONE) : runCase(plan, c, caseDir);
+    }
+
+    /**
+     * A cluster queues every run: all cases are submitted at once, and the sink still sees them
+     * one after another in suite order (its output stays as the local run's).
+     */
+    private static <R> void allAtOnce(Plan plan, CaseSink<R> sink, String buildError) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(plan.cases().size());
+        try {
+            List<Future<CaseRun>> running = new ArrayList<>();
+            for (CaseSpec c : plan.cases()) running.add(pool.submit(() -> caseRun(plan, c, buildError)));
+            for (int i = 0; i < running.size(); i++) {
+                sink.begin(plan, plan.cases().get(i), buildError);
+                sink.accept(Futures.await(running.get(i), Interrupted::new));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static CaseRun runCase(Plan plan, CaseSpec c, Path caseDir) throws IOException {
@@ -106,7 +134,8 @@ public final class CaseEngine {
         SideResult tested;
         try (Progress progress = plan.session().progress()) {
             SideRunner runner = new SideRunner(plan.session(), plan.training(), caseDir, progress);
-            if (plan.baseline() instanceof TrainedSide b && plan.test() instanceof TrainedSide t && plan.jobs() >= 2) {
+            if (plan.baseline() instanceof TrainedSide b && plan.test() instanceof TrainedSide t
+                    && (plan.jobs() >= 2 || Launchers.current().startsAllAtOnce())) {
                 List<SideResult> both = inParallel(() -> runner.run(b, c, seed, false), () -> run(plan, runner, t, c, caseDir, seed));
                 base = both.get(0);
                 tested = both.get(1);

@@ -3,7 +3,7 @@ package dev.losscompare.harness.engine;
 import dev.losscompare.harness.adapter.Launch;
 import dev.losscompare.harness.adapter.RunFiles;
 import dev.losscompare.harness.cache.ResultCache;
-import dev.losscompare.harness.run.ChildProcess;
+import dev.losscompare.harness.launch.Launchers;
 import dev.losscompare.harness.run.RunOutcome;
 import dev.losscompare.harness.run.TrainerArgs;
 import java.io.IOException;
@@ -56,13 +56,13 @@ final class SeedWriter {
         }
         session.console().out().println(announce);
         Path log = caseDir.resolve("seed_checkpoint.log");
-        RunOutcome o = ChildProcess.run(launch.command(), launch.workDir(), log, training.timeout(), launch.environment());
+        RunOutcome o = Launchers.run(launch, log, training.timeout());
         if (o.interrupted()) throw new Interrupted();
         if (o.ok() && Files.exists(seed)) {
             if (cacheable) results.storeSeed(key(side, c), seed);
             return null;
         }
-        String why = o.timedOut() ? "timed out" : o.ok() ? "no checkpoint was written" : "exit " + o.exitCode();
+        String why = o.timedOut() ? "timed out" + o.jobNote() : o.ok() ? "no checkpoint was written" : "exit " + o.exitCode();
         return "the " + role + " revision could not write a seed checkpoint (" + why + "): " + o.lastLine()
                 + "; rerun with --no-seed-checkpoint to let each run initialize itself; log: " + session.show(log);
     }

@@ -25,6 +25,7 @@ public final class Seeds implements AutoCloseable {
     private final TrainedSide seeder;
     private final SeedWriter writer;
     private final Map<String, Seed> byCase = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final List<Path> written = new CopyOnWriteArrayList<>();
     private final Runnable cleanup = this::deleteAll;
 
@@ -48,17 +49,22 @@ public final class Seeds implements AutoCloseable {
         return seeder;
     }
 
-    /** The case's seed checkpoint, written into {@code caseDir} on the first ask. */
-    public synchronized Seed of(CaseSpec c, Path caseDir) throws IOException {
+    /**
+     * The case's seed checkpoint, written into {@code caseDir} on the first ask. One lock per
+     * case: cases run at once (a cluster launcher) write their seeds at once.
+     */
+    public Seed of(CaseSpec c, Path caseDir) throws IOException {
         if (seeder == null) return Seed.NONE;
-        Seed known = byCase.get(c.id().name());
-        if (known != null) return known;
-        Path file = caseDir.resolve(seeder.adapter().seedName());
-        written.add(file);
-        String error = writer.write(seeder, c, caseDir, file);
-        Seed seed = error != null ? new Seed(null, null, error) : new Seed(file, writer.key(seeder, c), null);
-        byCase.put(c.id().name(), seed);
-        return seed;
+        synchronized (locks.computeIfAbsent(c.id().name(), name -> new Object())) {
+            Seed known = byCase.get(c.id().name());
+            if (known != null) return known;
+            Path file = caseDir.resolve(seeder.adapter().seedName());
+            written.add(file);
+            String error = writer.write(seeder, c, caseDir, file);
+            Seed seed = error != null ? new Seed(null, null, error) : new Seed(file, writer.key(seeder, c), null);
+            byCase.put(c.id().name(), seed);
+            return seed;
+        }
     }
 
     @Override

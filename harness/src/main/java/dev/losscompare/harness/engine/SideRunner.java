@@ -12,7 +12,7 @@ import dev.losscompare.core.text.Durations;
 import dev.losscompare.harness.adapter.Launch;
 import dev.losscompare.harness.adapter.RunFiles;
 import dev.losscompare.harness.cache.ResultCache;
-import dev.losscompare.harness.run.ChildProcess;
+import dev.losscompare.harness.launch.Launchers;
 import dev.losscompare.harness.run.Progress;
 import dev.losscompare.harness.run.RunOutcome;
 import dev.losscompare.harness.run.TrainerArgs;
@@ -70,7 +70,7 @@ final class SideRunner {
         Launch launch = side.adapter().train(args, files, seed.file());
         Files.createDirectories(files.scratch());
         Progress.Tracker tracker = progress.track(label, side.adapter().progress(files, log), args.steps());
-        RunOutcome out = ChildProcess.run(launch.command(), launch.workDir(), log, training.timeout(), launch.environment());
+        RunOutcome out = Launchers.run(launch, log, training.timeout());
         if (out.interrupted()) {
             tracker.finish("interrupted");
             throw new Interrupted();
@@ -112,7 +112,7 @@ final class SideRunner {
         String where = "; log: " + session.show(log);
         if (out.timedOut()) {
             return role + " run timed out after " + Durations.human(training.timeout()) + " at step " + lastStep(read) + " of "
-                    + args.steps() + where;
+                    + args.steps() + out.jobNote() + where;
         }
         if (out.exitCode() != 0) {
             Integer nan = firstNonFinite(read);
@@ -124,6 +124,8 @@ final class SideRunner {
                 return role + " run stopped at step " + nan + ": loss or grad_norm is not finite (exit "
                         + out.exitCode() + "): " + out.lastLine() + where;
             }
+            // a cluster job that ended without its exit code (cancelled, preempted, node lost) did not crash by itself
+            if (out.job() != null) return role + " run did not finish (exit " + out.exitCode() + "): " + out.lastLine() + where;
             return role + " run crashed (exit " + out.exitCode() + "): " + out.lastLine() + where;
         }
         return unreadable == null ? null : unreadable + where;

@@ -6,7 +6,7 @@ import dev.losscompare.harness.adapter.RunFiles;
 import dev.losscompare.harness.cache.ResultCache;
 import dev.losscompare.harness.diagnose.Trace;
 import dev.losscompare.harness.diagnose.TracedSide;
-import dev.losscompare.harness.run.ChildProcess;
+import dev.losscompare.harness.launch.Launchers;
 import dev.losscompare.harness.run.RunOutcome;
 import dev.losscompare.harness.run.TrainerArgs;
 import java.io.IOException;
@@ -87,7 +87,7 @@ final class TracedRerun implements TracedSide {
         Launch launch = side.adapter().train(args, files, seed.file());
         List<String> command = new ArrayList<>(launch.command());
         command.add("--debug.trace_path=" + trace.toAbsolutePath());   // not an option of the run: never part of its key
-        RunOutcome o = ChildProcess.run(command, launch.workDir(), log, training.timeout(), launch.environment());
+        RunOutcome o = Launchers.run(new Launch(command, launch.workDir(), launch.environment(), launch.tasks()), log, training.timeout());
         if (o.interrupted()) throw new Interrupted();
         Files.deleteIfExists(files.partial());
         Files.deleteIfExists(files.series());
@@ -97,7 +97,7 @@ final class TracedRerun implements TracedSide {
                 return new TraceOutcome(null, false, true, "the " + role + " revision's trainer does not write traces (it rejects"
                         + " --debug.trace_steps: " + o.lastLine() + ")");
             }
-            String why = o.timedOut() ? "timed out" : "exit " + o.exitCode() + ": " + o.lastLine();
+            String why = o.timedOut() ? "timed out" + o.jobNote() : "exit " + o.exitCode() + ": " + o.lastLine();
             return new TraceOutcome(null, false, false, "the traced re-run of " + role + " failed (" + why + ")" + where);
         }
         if (!Files.isRegularFile(trace)) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ActiveProcesses {
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+    private static final Set<Runnable> STOPPERS = ConcurrentHashMap.newKeySet();
     private static volatile boolean shuttingDown;
 
     private ActiveProcesses() {}
@@ -30,9 +31,15 @@ public final class ActiveProcesses {
         return shuttingDown;
     }
 
+    /** Runs {@code stop} on Ctrl-C too: what runs elsewhere than in a child process (Slurm jobs). */
+    public static void alsoStop(Runnable stop) {
+        STOPPERS.add(stop);
+    }
+
     /** Called from the shutdown hook: no new process may start, running ones are killed with their trees. */
     public static void killAll() {
         shuttingDown = true;
+        STOPPERS.forEach(Runnable::run);
         RUNNING.parallelStream().forEach(p -> ProcessTree.kill(p.toHandle()));
     }
 }

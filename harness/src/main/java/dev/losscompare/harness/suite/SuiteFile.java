@@ -19,13 +19,14 @@ import java.util.TreeSet;
 /**
  * Reads a sign-off suite (configs/signoff.toml, format in docs/architecture.md): {@code [[case]]}
  * tables (name, config, options, atol, rtol), an optional {@code [gate]} table (steps, seed,
- * threads, train_options, atol, rtol), an optional {@code [trainer]} table (see TrainerFile) and
+ * threads, train_options, atol, rtol), an optional {@code [trainer]} table (see TrainerFile), an
+ * optional {@code [launcher]} table (read by the command line's LauncherOptions) and
  * optional top-level {@code inputs}. Strict: an unknown
  * key, a value of the wrong type, an unsafe or duplicate name is a one-line error naming the key
  * and what it takes — a typo must never silently change what runs.
  */
 public final class SuiteFile {
-    private static final Set<String> TOP_KEYS = new TreeSet<>(List.of("case", "gate", "inputs", "trainer", "noise", "perturbation"));
+    private static final Set<String> TOP_KEYS = new TreeSet<>(List.of("case", "gate", "inputs", "launcher", "trainer", "noise", "perturbation"));
     private static final Set<String> PERTURBATION_KEYS = new TreeSet<>(List.of("name", "options", "env"));
     private static final Set<String> CASE_KEYS = new TreeSet<>(List.of("name", "config", "options", "atol", "rtol", "ngpus",
             "baseline_ngpus", "test_ngpus", "baseline_options", "test_options"));

@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * Who this process is among the ranks, from the environment torchrun sets (RANK, LOCAL_RANK,
- * WORLD_SIZE, MASTER_ADDR, MASTER_PORT). The trainer's own launcher sets the same variables, so
- * ranks started by torchrun, srun or by hand behave alike. No WORLD_SIZE (or 1) is one rank.
+ * WORLD_SIZE, MASTER_ADDR, MASTER_PORT) or, inside an srun step, Slurm's ({@link SlurmTasks}). The
+ * trainer's own launcher sets the same variables, so ranks started by torchrun, srun or by hand
+ * behave alike. No WORLD_SIZE (or 1) is one rank.
  */
 public record DistEnv(int rank, int localRank, int worldSize, String masterAddr, int masterPort) {
     public static final DistEnv SINGLE = new DistEnv(0, 0, 1, "", 0);
@@ -15,7 +16,8 @@ public record DistEnv(int rank, int localRank, int worldSize, String masterAddr,
         return from(System.getenv());
     }
 
-    static DistEnv from(Map<String, String> env) {
+    static DistEnv from(Map<String, String> given) {
+        Map<String, String> env = SlurmTasks.asTorchrun(given); // ranks started by srun
         String world = env.get("WORLD_SIZE");
         if (world == null || world.isBlank()) return SINGLE;
         int worldSize = integer(env, "WORLD_SIZE", 1, Integer.MAX_VALUE);
