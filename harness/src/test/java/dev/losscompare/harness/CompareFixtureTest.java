@@ -94,7 +94,7 @@ class CompareFixtureTest {
         assertTrue(loose.verdict().startsWith("PASS llama3 debugmodel: loss, grad_norm within atol=1.0e-05 rtol=0.0e+00 over 4 steps"), loose.verdict());
         FixtureRepo.Result relative = repo.run("HEAD~1", "HEAD", "--steps=4", "--rtol=1e-9");
         assertEquals(1, relative.exit(), relative.toString());
-        assertEquals("tolerance", comparison(relative).mode().kind());
+        assertEquals(dev.losscompare.core.judge.ComparisonMode.Kind.TOLERANCE, comparison(relative).mode().kind());
     }
 
     @Test

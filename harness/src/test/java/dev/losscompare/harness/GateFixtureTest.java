@@ -91,7 +91,7 @@ class GateFixtureTest {
             assertFalse(Files.readString(out.resolve("report.html")).contains("bitwise"));
             var c = dev.losscompare.core.result.ComparisonJson.read(out.resolve("comparison.json"));
             assertEquals(tolerance, c.modeUsed());
-            assertEquals("tolerance", c.cases().get(0).mode().kind());
+            assertEquals(dev.losscompare.core.judge.ComparisonMode.Kind.TOLERANCE, c.cases().get(0).mode().kind());
         }
     }
 

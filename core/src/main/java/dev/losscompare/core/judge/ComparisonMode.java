@@ -1,7 +1,9 @@
 package dev.losscompare.core.judge;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Locale;
@@ -19,49 +21,66 @@ import java.util.Locale;
  * </ul>
  * Non-finite values match only when identical, and a NaN never matches outside bitwise mode.
  */
-public record ComparisonMode(String kind, double atol, double rtol, int decimals,
+public record ComparisonMode(Kind kind, double atol, double rtol, int decimals,
                              @JsonInclude(JsonInclude.Include.NON_NULL) NoiseBand noise) {
-    public static final String BITWISE = "bitwise";
-    public static final String TOLERANCE = "tolerance";
-    public static final String DECIMALS = "decimals";
-    public static final String NOISE = "noise";
+    /** The four ways; comparison.json and every output name them by {@link #word()}. */
+    public enum Kind {
+        BITWISE("bitwise"), TOLERANCE("tolerance"), DECIMALS("decimals"), NOISE("noise");
+
+        private final String word;
+
+        Kind(String word) {
+            this.word = word;
+        }
+
+        @JsonValue
+        public String word() {
+            return word;
+        }
+
+        @JsonCreator
+        public static Kind of(String word) {
+            for (Kind k : values()) if (k.word.equals(word)) return k;
+            throw new IllegalArgumentException("unknown comparison mode '" + word + "'");
+        }
+    }
 
     /** A mode without a noise band (every mode but noise). */
-    public ComparisonMode(String kind, double atol, double rtol, int decimals) {
+    public ComparisonMode(Kind kind, double atol, double rtol, int decimals) {
         this(kind, atol, rtol, decimals, null);
     }
 
     public static ComparisonMode bitwise() {
-        return new ComparisonMode(BITWISE, 0, 0, 0);
+        return new ComparisonMode(Kind.BITWISE, 0, 0, 0);
     }
 
     public static ComparisonMode tolerance(double atol, double rtol) {
-        return new ComparisonMode(TOLERANCE, atol, rtol, 0);
+        return new ComparisonMode(Kind.TOLERANCE, atol, rtol, 0);
     }
 
     public static ComparisonMode atDecimals(int decimals) {
-        return new ComparisonMode(DECIMALS, 0, 0, decimals);
+        return new ComparisonMode(Kind.DECIMALS, 0, 0, decimals);
     }
 
     /** Judged against measured noise: {@code band} says how much each step may move. */
     public static ComparisonMode noise(NoiseBand band) {
-        return new ComparisonMode(NOISE, 0, 0, 0, band);
+        return new ComparisonMode(Kind.NOISE, 0, 0, 0, band);
     }
 
     @JsonIgnore
     public boolean isNoise() {
-        return NOISE.equals(kind);
+        return kind == Kind.NOISE;
     }
 
     @JsonIgnore // derived from kind; not a field of comparison.json
     public boolean isBitwise() {
-        return BITWISE.equals(kind);
+        return kind == Kind.BITWISE;
     }
 
     /** Compared after rounding to {@code decimals} places (not named isDecimals: that would shadow the field in JSON). */
     @JsonIgnore
     public boolean isRounded() {
-        return DECIMALS.equals(kind);
+        return kind == Kind.DECIMALS;
     }
 
     /**
@@ -94,9 +113,9 @@ public record ComparisonMode(String kind, double atol, double rtol, int decimals
     /** "bitwise", "tolerance atol=1.0e-06 rtol=1.0e-04" or "at 4 decimals": how every output names this mode. */
     public String describe() {
         if (isNoise()) return "within noise (margin " + Numbers.multiple(noise.margin()) + "\u00d7, " + noise.source() + ")";
-        if (isBitwise()) return BITWISE;
+        if (isBitwise()) return Kind.BITWISE.word();
         if (isRounded()) return "at " + decimals + " decimals";
-        return TOLERANCE + " " + bounds();
+        return Kind.TOLERANCE.word() + " " + bounds();
     }
 
     /**

@@ -71,20 +71,20 @@ public record Comparison(
      * output's header shows, so a gate whose environment differs never claims bitwise.
      */
     public String modeUsed() {
-        if (cases.isEmpty()) return mode == null ? ComparisonMode.BITWISE : mode.describe();
+        if (cases.isEmpty()) return mode == null ? ComparisonMode.Kind.BITWISE.word() : mode.describe();
         long bitwise = cases.stream().filter(c -> c.modeOr(mode).isBitwise()).count();
         long noise = cases.stream().filter(c -> c.modeOr(mode).isNoise()).count();
-        if (bitwise == cases.size()) return ComparisonMode.BITWISE;
+        if (bitwise == cases.size()) return ComparisonMode.Kind.BITWISE.word();
         if (noise == cases.size()) return noiseUsed();
         if (bitwise == 0 && noise == 0) {
             var distinct = cases.stream().map(c -> c.modeOr(mode)).distinct().toList();
-            return distinct.size() == 1 ? distinct.get(0).describe() : ComparisonMode.TOLERANCE + " (per case)";
+            return distinct.size() == 1 ? distinct.get(0).describe() : ComparisonMode.Kind.TOLERANCE.word() + " (per case)";
         }
         long tolerance = cases.size() - bitwise - noise;
         List<String> parts = new java.util.ArrayList<>();
         if (bitwise > 0) parts.add(bitwise + " bitwise");
-        if (tolerance > 0) parts.add(tolerance + " " + ComparisonMode.TOLERANCE);
-        if (noise > 0) parts.add(noise + " " + ComparisonMode.NOISE);
+        if (tolerance > 0) parts.add(tolerance + " " + ComparisonMode.Kind.TOLERANCE.word());
+        if (noise > 0) parts.add(noise + " " + ComparisonMode.Kind.NOISE.word());
         return "mixed (" + String.join(", ", parts) + ")";
     }
 
