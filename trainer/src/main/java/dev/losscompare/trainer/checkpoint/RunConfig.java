@@ -62,6 +62,8 @@ final class RunConfig {
     }
 
     private static Object normalized(Object v) {
-        return v instanceof Number n ? Double.valueOf(n.doubleValue()) : v;
+        if (!(v instanceof Number n)) return v;
+        double d = n.doubleValue();
+        return d == StrictMath.rint(d) && Math.abs(d) < 1e15 ? (Object) (long) d : (Object) d;
     }
 }
