@@ -21,9 +21,16 @@ import java.util.regex.Pattern;
  */
 public final class CommandTrainer implements TrainerAdapter {
     private final TrainerSpec spec;
+    private final CheckpointTemplates checkpoints;
 
+    /** The torchtitan preset knows its checkpoint flags; a command has none unless given. */
     public CommandTrainer(TrainerSpec spec) {
+        this(spec, spec.preset().equals("torchtitan") ? CheckpointTemplates.torchtitan() : CheckpointTemplates.NONE);
+    }
+
+    public CommandTrainer(TrainerSpec spec, CheckpointTemplates checkpoints) {
         this.spec = spec;
+        this.checkpoints = checkpoints;
     }
 
     @Override
@@ -48,6 +55,22 @@ public final class CommandTrainer implements TrainerAdapter {
     public Launch train(TrainerArgs args, RunFiles files, Path seedOrNull) {
         Map<String, String> values = values(args, files, seedOrNull, spec.ngpus());
         List<String> extra = seedOrNull == null ? List.of() : spec.loadSeed();
+        List<String> command = command(args.revisionDir(), values, extra);
+        command.addAll(args.userOptions());
+        return new Launch(command, workDir(args), environment(args, values, Map.of()));
+    }
+
+    @Override
+    public Launch trainWithCheckpoints(TrainerArgs args, RunFiles files, Path seedOrNull, Checkpoints at) {
+        if (!checkpoints.supported()) return null;
+        Map<String, String> values = values(args, files, seedOrNull, spec.ngpus());
+        values.put("checkpoint_folder", at.folder().toAbsolutePath().toString());
+        values.put("checkpoint_interval", String.valueOf(at.interval()));
+        values.put("resume_step", at.resumeStep() == null ? "" : String.valueOf(at.resumeStep()));
+        List<String> extra = new ArrayList<>();
+        if (seedOrNull != null) extra.addAll(checkpoints.loadSeed() != null ? checkpoints.loadSeed() : spec.loadSeed());
+        extra.addAll(checkpoints.save());
+        if (at.resumeStep() != null) extra.addAll(checkpoints.resume());
         List<String> command = command(args.revisionDir(), values, extra);
         command.addAll(args.userOptions());
         return new Launch(command, workDir(args), environment(args, values, Map.of()));

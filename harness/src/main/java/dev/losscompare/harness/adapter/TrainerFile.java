@@ -25,7 +25,7 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class TrainerFile {
     private static final Set<String> KEYS = new TreeSet<>(List.of("preset", "command", "workdir", "env", "args", "build",
-            "create_seed", "create_seed_env", "load_seed", "seed_name", "metrics", "line_pattern", "step_offset", "tags",
+            "create_seed", "create_seed_env", "load_seed", "save_checkpoint", "resume_checkpoint", "checkpoint_load_seed", "seed_name", "metrics", "line_pattern", "step_offset", "tags",
             "log_rank", "ngpus"));
     private static final Set<String> METRICS = new TreeSet<>(List.of("jsonl", "log", "tensorboard"));
 
@@ -82,6 +82,14 @@ public final class TrainerFile {
         }
         List<String> command = t.has("command") ? strings(t, "command") : base.command();
         if (command.isEmpty()) throw error("[trainer]: command must name a program");
+        CheckpointTemplates presetCheckpoints = preset.equals("torchtitan") ? CheckpointTemplates.torchtitan() : CheckpointTemplates.NONE;
+        CheckpointTemplates checkpoints = new CheckpointTemplates(
+                t.has("save_checkpoint") ? strings(t, "save_checkpoint") : presetCheckpoints.save(),
+                t.has("resume_checkpoint") ? strings(t, "resume_checkpoint") : presetCheckpoints.resume(),
+                t.has("checkpoint_load_seed") ? strings(t, "checkpoint_load_seed") : presetCheckpoints.loadSeed());
+        if (checkpoints.supported() != !checkpoints.resume().isEmpty()) {
+            throw error("[trainer]: save_checkpoint and resume_checkpoint go together (the resume check needs both)");
+        }
         return new CommandTrainer(new TrainerSpec(preset, command, text(t, "workdir", base.workdir()),
                 t.has("env") ? table(t, "env") : base.env(), t.has("args") ? strings(t, "args") : base.args(),
                 t.has("build") ? strings(t, "build") : base.build(),
@@ -90,7 +98,7 @@ public final class TrainerFile {
                 t.has("load_seed") ? strings(t, "load_seed") : base.loadSeed(), text(t, "seed_name", base.seedName()),
                 metrics, pattern, (int) integer(t, "step_offset", base.stepOffset(), Integer.MIN_VALUE),
                 t.has("tags") ? table(t, "tags") : base.tags(),
-                t.has("log_rank") ? (Integer) (int) integer(t, "log_rank", 0, 0) : base.logRank(), ngpus));
+                t.has("log_rank") ? (Integer) (int) integer(t, "log_rank", 0, 0) : base.logRank(), ngpus), checkpoints);
     }
 
     private SeriesFormat metrics(String name) {

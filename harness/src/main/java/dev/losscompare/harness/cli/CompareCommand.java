@@ -10,6 +10,8 @@ import dev.losscompare.core.sources.LossFile;
 import dev.losscompare.harness.pipeline.Baseline;
 import dev.losscompare.harness.pipeline.CaseSpec;
 import dev.losscompare.harness.pipeline.ComparePipeline;
+import dev.losscompare.harness.resume.ResumeRequest;
+import dev.losscompare.harness.resume.ResumeStage;
 import dev.losscompare.harness.pipeline.ImportedBaseline;
 import dev.losscompare.harness.pipeline.OutputFolders;
 import dev.losscompare.harness.pipeline.Session;
@@ -77,6 +79,14 @@ public final class CompareCommand implements Callable<Integer> {
                     "Default: every case that FAILs on a value; --diagnose also a PASS; --no-diagnose never."})
     Boolean diagnose;
 
+    @Option(names = "--resume-at", paramLabel = "K",
+            description = {"Check resuming too: each side trains 1..N writing checkpoints and resumes K+1..N from its step-K one;",
+                    "the resumed steps must equal the continuous ones bitwise (overrides the cases' resume_at)."})
+    Integer resumeAt;
+
+    @Option(names = "--resume-across", description = "With a resume check: the test revision also resumes from the baseline's step-K checkpoint.")
+    boolean resumeAcross;
+
     @Override
     public Integer call() throws Exception {
         Console console = root.console();
@@ -101,7 +111,11 @@ public final class CompareCommand implements Callable<Integer> {
         } else if (base == null || tst == null) {
             throw new UsageException("need two revisions: loss_compare.sh BASELINE TEST [options] (see --help)");
         }
+        if (resumeAt != null && resumeAt < 1) throw new UsageException("--resume-at must be a step >= 1, got " + resumeAt);
         Training t = training.training(timeouts.timeout);
+        if (resumeAt != null && resumeAt >= t.steps()) {
+            throw new UsageException("--resume-at=" + resumeAt + " leaves no step to resume: it must be below --steps (" + t.steps() + ")");
+        }
         var judging = judge.judging();
         List<String> both = training.trainOptions();
         List<String> baseOptions = concat(both, sides.baseline());
@@ -110,6 +124,9 @@ public final class CompareCommand implements Callable<Integer> {
         Suite suiteRead = suiteFile == null ? null : suite.read(console);
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, training.config, List.of())) : suiteRead.cases();
         int threads = Math.max(Threads.effective(t.threads(), baseOptions), Threads.effective(t.threads(), testOptions));
+        if (resumeAcross && (importResult != null || resumeAt == null && suiteCases.stream().allMatch(c -> c.resumeAt() == null))) {
+            throw new UsageException("--resume-across needs two trained revisions and a resume check (--resume-at=K, or resume_at in the suite)");
+        }
         int coresPerRun = threads * maxRanks(suiteCases);
         int cores = Runtime.getRuntime().availableProcessors();
         if (coresPerRun > cores) {
@@ -142,7 +159,8 @@ public final class CompareCommand implements Callable<Integer> {
             String label = suiteFile != null ? console.show(suiteFile) : training.config;
             ComparePipeline pipeline = new ComparePipeline(session, baselineSide, testSide, cases, judging,
                     training.seedCheckpoint(), runsAtOnce, new ComparePipeline.Header(label, t, started))
-                    .diagnose(diagnose == null ? DiagnoseMode.AUTO : diagnose ? DiagnoseMode.FORCE : DiagnoseMode.OFF);
+                    .diagnose(diagnose == null ? DiagnoseMode.AUTO : diagnose ? DiagnoseMode.FORCE : DiagnoseMode.OFF)
+                    .resume(new ResumeStage(new ResumeRequest(resumeAt, resumeAcross), runsAtOnce));
             return ws.guarded(out, pipeline::run);
         }
     }

@@ -9,6 +9,8 @@ import dev.losscompare.harness.git.ResolvedRevision;
 import dev.losscompare.harness.git.RevisionResolver;
 import dev.losscompare.harness.pipeline.CaseSpec;
 import dev.losscompare.harness.pipeline.ComparePipeline;
+import dev.losscompare.harness.resume.ResumeRequest;
+import dev.losscompare.harness.resume.ResumeStage;
 import dev.losscompare.harness.pipeline.GoldenBaseline;
 import dev.losscompare.harness.pipeline.Judging;
 import dev.losscompare.harness.pipeline.OutputFolders;
@@ -85,7 +87,8 @@ public final class GateCommand implements Callable<Integer> {
             }
             ComparePipeline pipeline = new ComparePipeline(session, new GoldenBaseline(store, gate, strict, session), side, cases,
                     new Judging(ComparisonMode.bitwise(), Judging.DEFAULT_METRICS, false), false, 1,
-                    new ComparePipeline.Header(console.show(suite.file(console)), t, started));
+                    new ComparePipeline.Header(console.show(suite.file(console)), t, started))
+                    .resume(new ResumeStage(ResumeRequest.FROM_SUITE, 1));
             return ws.guarded(out, pipeline::run);
         }
     }

@@ -12,6 +12,7 @@ import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.harness.adapter.OwnTrainer;
 import dev.losscompare.harness.diagnose.DiagnoseMode;
 import dev.losscompare.harness.diagnose.Diagnoser;
+import dev.losscompare.harness.resume.ResumeStage;
 import dev.losscompare.reports.text.StepTable;
 import dev.losscompare.harness.run.ActiveProcesses;
 import dev.losscompare.harness.run.Futures;
@@ -48,6 +49,7 @@ public final class ComparePipeline {
     private final Header header;
     private TrainedRevision seederOverride;
     private DiagnoseMode diagnoseMode;   // null: no diagnosis at all (gate, bisect's culprit report)
+    private ResumeStage resume;          // null: no resume checks (bisect)
 
     public ComparePipeline(Session session, Baseline baseline, Side test, List<CaseSpec> cases, Judging judging,
                            boolean seedCheckpoint, int jobs, Header header) {
@@ -77,6 +79,12 @@ public final class ComparePipeline {
      */
     public ComparePipeline diagnose(DiagnoseMode mode) {
         this.diagnoseMode = mode;
+        return this;
+    }
+
+    /** Run the cases' resume checks (harness.resume) after each is judged: compare and gate. */
+    public ComparePipeline resume(ResumeStage stage) {
+        this.resume = stage;
         return this;
     }
 
@@ -128,6 +136,7 @@ public final class ComparePipeline {
         CaseMode mode = baseline.mode(c, tested, judging.mode());
         Judgement j = CaseJudge.judge(c.id(), base, tested, metrics(base.series()), mode, baseline.expectedSteps(c),
                 test.expectedSteps(c));
+        if (resume != null) j = resume.apply(c, caseDir, j, baseline.trained(), test.trained(), base, tested, seed.file());
         if (diagnoseMode != null) j = new Diagnoser(diagnoseMode, jobs).apply(c, caseDir, j, baseline.trained(), test.trained(), seed.file(), seed.key(),
                 seeds.seeder());
         stepTables(j, caseDir);
