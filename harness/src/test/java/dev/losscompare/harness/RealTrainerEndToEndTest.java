@@ -108,10 +108,12 @@ class RealTrainerEndToEndTest {
 
         HarnessRun r = run("suite", "HEAD~1", "HEAD", "--suite=configs/signoff.toml", "--steps=2", TINY);
         assertEquals(0, r.exit(), r.toString());
-        for (String c : List.of("llama3", "llama3_flex", "llama4", "llama4_irope", "deepseek_v3", "deepseek_v3_flex")) {
+        for (String c : List.of("llama3", "llama3_flex", "llama4", "llama4_irope", "deepseek_v3", "deepseek_v3_flex", "resume")) {
             assertTrue(r.out().lines().anyMatch(l -> l.matches(c + "\\s+PASS\\s+PASS\\s+PASS\\s+-")), c + "\n" + r);
         }
-        assertEquals(6, ComparisonJson.read(r.folder().resolve("comparison.json")).cases().size());
+        assertTrue(r.out().contains("PASS resume (llama4 debugmodel): loss, grad_norm identical over 2 steps; resume at 1 (baseline):"
+                + " identical (step 2 bitwise equal to the continuous run); resume at 1 (test): identical"), r.toString());
+        assertEquals(7, ComparisonJson.read(r.folder().resolve("comparison.json")).cases().size());
         assertTrue(git.status().call().isClean());
     }
 

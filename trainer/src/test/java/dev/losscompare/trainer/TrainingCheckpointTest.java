@@ -76,7 +76,8 @@ class TrainingCheckpointTest {
     @Test
     void theManifestRecordsWhatDecidesTheNextStep() throws Exception {
         Path folder = dir.resolve("ckpt");
-        List<JsonNode> rows = TinyRuns.train(dir.resolve("a.jsonl"), with(null, folder, "--training.steps=2"));
+        List<JsonNode> rows = TinyRuns.train(dir.resolve("a.jsonl"), with(null, folder, "--training.steps=3"));
+        assertEquals(List.of("step-2", "step-3"), listing(folder), "every interval-th step and the last one");
         JsonNode m = manifest(folder.resolve("step-2"));
         assertEquals(1, m.get("format_version").intValue());
         assertEquals("llama3", m.get("model").asText());
@@ -86,7 +87,7 @@ class TrainingCheckpointTest {
         assertEquals(rows.get(1).get("lr").doubleValue(), m.get("lr").doubleValue());
         assertTrue(m.get("data_position").get("documents").longValue() > 0);
         assertEquals(64, m.get("config_sha256").asText().length());
-        assertEquals(2, m.get("config").get("training.steps").intValue());
+        assertEquals(3, m.get("config").get("training.steps").intValue());
         JsonNode file = m.get("files").get("state.safetensors");
         assertEquals(Files.size(folder.resolve("step-2/state.safetensors")), file.get("bytes").longValue());
         JsonNode tensors = m.get("tensors");

@@ -20,8 +20,15 @@ import java.util.TreeMap;
 public final class ResumeJudge {
     private ResumeJudge() {}
 
-    /** What the check had: the side's plain run (null: not trained here), the checkpointing run, the resumed run. */
-    public record Runs(RunSeries plain, RunSeries continuous, RunSeries resumed) {}
+    /**
+     * What the check had: the side's plain run (null: not trained here), the checkpointing run, the
+     * resumed run, and why the resumed run did not finish cleanly (null: it did).
+     */
+    public record Runs(RunSeries plain, RunSeries continuous, RunSeries resumed, String resumedError) {
+        public Runs(RunSeries plain, RunSeries continuous, RunSeries resumed) {
+            this(plain, continuous, resumed, null);
+        }
+    }
 
     public static ResumeResult judge(String side, int k, boolean across, int steps, List<String> metrics, Runs runs) {
         if (runs.continuous() == null || !StepCount.isComplete(runs.continuous(), steps)) {
@@ -34,7 +41,9 @@ public final class ResumeJudge {
                         + " checkpointing run differs from the plain run from step " + moved, null, null);
             }
         }
-        if (runs.resumed() == null) return error(side, k, across, steps, "the resumed run wrote no series");
+        if (runs.resumed() == null) {
+            return error(side, k, across, steps, runs.resumedError() != null ? runs.resumedError() : "the resumed run wrote no series");
+        }
         List<Integer> expected = new ArrayList<>();
         for (int s = k + 1; s <= steps; s++) expected.add(s);
         List<Integer> got = runs.resumed().steps().stream().map(StepRecord::step).toList();
@@ -42,12 +51,15 @@ public final class ResumeJudge {
         if (differs != null) {
             Map<Integer, StepRecord> a = byStep(runs.continuous()), b = byStep(runs.resumed());
             StepRecord ra = a.get(differs), rb = b.get(differs);
+            // A step the resumed run did not reach is a fact only if it finished; a crash decides nothing.
+            if (rb == null && runs.resumedError() != null) return error(side, k, across, steps, runs.resumedError());
             String what = rb == null ? "step " + differs + " is missing from the resumed run"
                     : !Objects.equals(ra.dataFingerprint(), rb.dataFingerprint())
                     ? "its inputs differ: data_fingerprint " + ra.dataFingerprint() + " continuous, " + rb.dataFingerprint() + " resumed"
                     : differing(ra, rb, metrics);
             return new ResumeResult(side, k, across, steps, Verdict.FAIL, differs, what, null, null);
         }
+        if (runs.resumedError() != null) return error(side, k, across, steps, runs.resumedError());
         if (!got.equals(expected)) {
             return error(side, k, across, steps, "the resumed run gave steps " + range(got) + ", expected " + (k + 1) + "-" + steps);
         }

@@ -17,10 +17,24 @@ public record ResumeResult(String side, int resumeAt, boolean across, int steps,
     public String line() {
         String head = "resume at " + resumeAt + (across ? " (test from the baseline's checkpoint)" : " (" + side + ")") + ": ";
         return switch (verdict) {
-            case PASS -> head + "identical (steps " + (resumeAt + 1) + "-" + steps + " bitwise equal to the continuous run)";
+            case PASS -> head + "identical (" + (resumeAt + 1 == steps ? "step " + steps : "steps " + (resumeAt + 1) + "-" + steps)
+                    + " bitwise equal to the continuous run)";
             case FAIL -> head + "differs from step " + firstDivergentStep + " (" + what + ")" + (state == null ? "" : "; " + state);
             case ERROR -> head + "could not check: " + error;
         };
+    }
+
+    /**
+     * This result where the training state after {@code step} was found to differ ({@code state}
+     * says how): a FAIL from that step at the latest. A step's loss and grad_norm are computed
+     * before its update, so a state that differs after step S shows in the series from S+1 on.
+     */
+    public ResumeResult withStateDifferingAfter(int step, String stateText) {
+        if (verdict == Verdict.FAIL && firstDivergentStep != null && firstDivergentStep <= step) return withState(stateText);
+        String series = verdict == Verdict.FAIL ? "; the series part from step " + firstDivergentStep + ": " + what
+                : "; loss and grad_norm agree on every resumed step";
+        return new ResumeResult(side, resumeAt, across, steps, Verdict.FAIL, step, "in its update: the state after step " + step
+                + " differs" + series, stateText, null);
     }
 
     /** This result with the diagnosed state. */

@@ -41,36 +41,45 @@ final class ResumeCheck {
         Folders.copy(saved, resumedFolder, side.adapter().writesOwnCheckpoints());
         // Resumed with interval K+1: its first step writes the state after step K+1, for the diagnosis.
         CheckpointRun.Outcome resumed = CheckpointRun.run(side, c, seedFile, new Checkpoints(resumedFolder, k + 1, k), dir, "resumed");
-        ResumeResult r = resumed.error() != null && resumed.series() == null
-                ? error(role, k, steps, resumed.error())
-                : ResumeJudge.judge(role, k, false, steps, metrics, new ResumeJudge.Runs(plain, continuous.series(), resumed.series()));
-        if (r.verdict() == Verdict.PASS && resumed.error() != null) r = error(role, k, steps, resumed.error());
-        if (r.verdict() == Verdict.FAIL && side.adapter().writesOwnCheckpoints() && r.firstDivergentStep() > k) {
-            r = r.withState(diagnose(side, c, k, seedFile, saved, resumedFolder, dir));
-        }
+        ResumeResult r = ResumeJudge.judge(role, k, false, steps, metrics,
+                new ResumeJudge.Runs(plain, continuous.series(), resumed.series(), resumed.error()));
+        if (side.adapter().writesOwnCheckpoints()) r = compareStates(side, c, k, seedFile, saved, resumedFolder, dir, r);
         out.println(r.line());
         return new Done(saved, continuous.series(), r);
     }
 
-    /** What the step-K checkpoint lacks, and which state differs after step K+1 (a third run writes the continuous one). */
-    private static String diagnose(TrainedRevision side, CaseSpec c, int k, Path seedFile, Path saved, Path resumedFolder, Path dir)
-            throws IOException {
-        List<String> parts = new ArrayList<>();
+    /**
+     * With this project's checkpoints the state is compared too, so a resume that loses state the
+     * resumed steps' metrics do not show yet still fails: both runs wrote the state after the last
+     * step. When anything differs, a third run writes the continuous state after step K+1, and the
+     * diagnosis says what the step-K checkpoint lacks and which state differs after K+1.
+     */
+    private static ResumeResult compareStates(TrainedRevision side, CaseSpec c, int k, Path seedFile, Path saved,
+                                              Path resumedFolder, Path dir, ResumeResult r) throws IOException {
+        int steps = side.training().steps();
+        if (r.verdict() == Verdict.ERROR || r.firstDivergentStep() != null && r.firstDivergentStep() <= k) return r;
         try {
+            boolean sameEnd = StateDiff.identical(StateDiff.read(saved.resolve("step-" + steps)),
+                    StateDiff.read(resumedFolder.resolve("step-" + steps)));
+            if (sameEnd && r.verdict() == Verdict.PASS) return r;
+            List<String> parts = new ArrayList<>();
             String notSaved = StateDiff.notSaved(StateDiff.read(saved.resolve("step-" + k)));
             if (notSaved != null) parts.add(notSaved);
             Path reference = dir.resolve("checkpoints_reference");
             CheckpointRun.Outcome ref = CheckpointRun.run(side, c, seedFile, new Checkpoints(reference, k + 1, null), dir, "reference");
-            if (ref.error() != null) {
-                parts.add("no state comparison: " + ref.error());
-            } else {
-                parts.add(StateDiff.after(StateDiff.read(reference.resolve("step-" + (k + 1))),
-                        StateDiff.read(resumedFolder.resolve("step-" + (k + 1)))));
-            }
+            if (ref.error() != null) return r.withState(String.join("; ", parts) + "; no state comparison: " + ref.error());
+            var atK1 = StateDiff.read(reference.resolve("step-" + (k + 1)));
+            var resumedK1 = StateDiff.read(resumedFolder.resolve("step-" + (k + 1)));
+            parts.add(StateDiff.after(atK1, resumedK1));
+            String text = String.join("; ", parts);
+            if (!StateDiff.identical(atK1, resumedK1)) return r.withStateDifferingAfter(k + 1, text);
+            return sameEnd ? r.withState(text) : r.withStateDifferingAfter(steps, text);
         } catch (IOException e) {
-            parts.add("no state comparison: " + e.getMessage());
+            return r.verdict() == Verdict.PASS
+                    ? new ResumeResult(side.role(), k, false, steps, Verdict.ERROR, null, null, null, "cannot compare the states: "
+                            + e.getMessage())
+                    : r.withState("no state comparison: " + e.getMessage());
         }
-        return String.join("; ", parts);
     }
 
     /** The continuation of {@code baseline}'s continuous run by {@code test} from the baseline's step-K checkpoint (--resume-across). */
@@ -99,7 +108,8 @@ final class ResumeCheck {
                             + resumed.lastLine(), formatChange, null)
                     : new ResumeResult("test", k, true, steps, Verdict.ERROR, null, null, null, resumed.error());
         } else {
-            r = ResumeJudge.judge("test", k, true, steps, metrics, new ResumeJudge.Runs(null, baseline.continuous(), resumed.series()));
+            r = ResumeJudge.judge("test", k, true, steps, metrics,
+                    new ResumeJudge.Runs(null, baseline.continuous(), resumed.series(), resumed.error()));
             if (r.verdict() == Verdict.FAIL && formatChange != null) r = r.withState(formatChange);
         }
         test.session().console().out().println(r.line());

@@ -79,6 +79,14 @@ final class StateDiff {
                 + (equal.isEmpty() ? "" : "; identical: " + String.join(", ", equal));
     }
 
+    /** Whether two checkpoints hold the same state: every tensor's digest and the counters. */
+    static boolean identical(JsonNode a, JsonNode b) {
+        for (String key : List.of("tensors", "optimizer_steps", "lr", "data_position")) {
+            if (!a.path(key).equals(b.path(key))) return false;
+        }
+        return true;
+    }
+
     /** Tensors of {@code baseline}'s checkpoint that {@code test}'s lacks, and the other way round (a format change). */
     static String namesDiffer(JsonNode baseline, JsonNode test) {
         TreeSet<String> a = names(baseline.path("tensors"), ""), b = names(test.path("tensors"), "");

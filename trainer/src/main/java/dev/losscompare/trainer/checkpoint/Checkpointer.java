@@ -25,7 +25,7 @@ import org.bytedeco.javacpp.PointerScope;
 /**
  * Training checkpoints with torchtitan's flags and layout (torchtitan/components/checkpoint.py at
  * 6a3a9da9): {@code --checkpoint.enable --checkpoint.folder=DIR --checkpoint.interval=N} writes
- * {@code DIR/step-N/} every N steps (checkpoint.py:669-671, :778-791); when DIR holds a
+ * {@code DIR/step-N/} every N steps and at the last step (checkpoint.py:669-671, :778-791); when DIR holds a
  * checkpoint the run resumes from {@code load_step}, -1 meaning the latest (:599-608, :635-664),
  * and checkpoint.initial_load_path is then ignored (:588-593); after a save only the latest
  * {@code keep_latest_k} stay (:807-826).
@@ -148,8 +148,13 @@ public final class Checkpointer {
         log.println("resumed from checkpoint " + found.dir() + " (step " + found.step() + ")");
     }
 
+    /**
+     * Every interval-th step and the last one (torchtitan/train.py:612-614, checkpoint.py:778-791;
+     * torchtitan's last save is model-only by default, last_save_model_only; this one is complete).
+     */
     public boolean shouldSave(int step) {
-        return settings.enable() && !settings.loadOnly() && step % settings.interval() == 0;
+        return settings.enable() && !settings.loadOnly()
+                && (step % settings.interval() == 0 || step == config.training().steps());
     }
 
     /** Writes step-{step} (rank 0), then drops checkpoints beyond keep_latest_k. */
