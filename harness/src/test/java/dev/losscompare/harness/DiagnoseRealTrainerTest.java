@@ -219,17 +219,13 @@ class DiagnoseRealTrainerTest {
 
     /** A branch from main with one commit that replaces {@code from} by {@code to} in one file. */
     private void change(String branch, String message, String path, String from, String to) throws Exception {
-        git.checkout().setCreateBranch(true).setName(branch).setStartPoint("main").call();
+        ProjectFiles.branch(git, branch);
         edit(path, from, to);
         commit(message);
     }
 
     private void edit(String path, String from, String to) throws Exception {
-        Path file = repoDir.resolve(path);
-        String source = Files.readString(file);
-        String changed = source.replace(from, to);
-        assertNotEquals(source, changed, "the edit must change " + path + ": '" + from + "' not found");
-        Files.writeString(file, changed);
+        ProjectFiles.edit(repoDir, path, from, to);
     }
 
     private void commit(String message) throws Exception {

@@ -1,7 +1,6 @@
 package dev.losscompare.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,11 +100,10 @@ class ResumeRealTrainerTest {
 
     @Test
     void aPureRefactorOfTheCheckpointCodePasses() throws Exception {
-        git.checkout().setCreateBranch(true).setName("refactor").setStartPoint("main").call();
-        edit(STATE, "        Map<String, Tensor> out = live();\n        out.put(RNG, torch.getDefaultCPUGenerator().get_state());\n"
-                + "        return out;", "        Map<String, Tensor> all = live();\n"
-                + "        all.put(RNG, torch.getDefaultCPUGenerator().get_state());\n        return all;");
-        commit("checkpoints: rename a local");
+        change("refactor", "checkpoints: rename a local", "        Map<String, Tensor> out = live();\n"
+                + "        out.put(RNG, torch.getDefaultCPUGenerator().get_state());\n        return out;",
+                "        Map<String, Tensor> all = live();\n        all.put(RNG, torch.getDefaultCPUGenerator().get_state());\n"
+                + "        return all;");
         HarnessRun r = run("refactor", "HEAD~1", "HEAD", "--steps=4", "--resume-at=2", "--resume-across", TINY);
         assertEquals(0, r.exit(), r.toString());
         String line = r.line("PASS " + LLAMA3 + ": loss, grad_norm identical over 4 steps");
@@ -114,21 +112,10 @@ class ResumeRealTrainerTest {
                 + "; resume at 2 (test from the baseline's checkpoint): identical (steps 3-4 bitwise equal to the continuous run)"), line);
     }
 
+    /** A branch from main with one commit that replaces {@code from} by {@code to} in TrainingState. */
     private void change(String branch, String message, String from, String to) throws Exception {
-        git.checkout().setCreateBranch(true).setName(branch).setStartPoint("main").call();
-        edit(STATE, from, to);
-        commit(message);
-    }
-
-    private void edit(String path, String from, String to) throws Exception {
-        Path file = repoDir.resolve(path);
-        String source = Files.readString(file);
-        String changed = source.replace(from, to);
-        assertNotEquals(source, changed, "the edit must change " + path + ": '" + from + "' not found");
-        Files.writeString(file, changed);
-    }
-
-    private void commit(String message) throws Exception {
+        ProjectFiles.branch(git, branch);
+        ProjectFiles.edit(repoDir, STATE, from, to);
         ProjectFiles.commit(git, message);
     }
 
