@@ -11,7 +11,9 @@
 # the machine's load hits both sides). The peer gets the trainer's OpenBLAS kernel and the same
 # thread settings (OMP_WAIT_POLICY, OPENBLAS_THREAD_TIMEOUT). Both start from one seed checkpoint
 # and train the same batches, so their step-1 losses must agree closely; the script prints how closely.
-# Without python3-torch it prints why it skipped and exits 0.
+# Without python3-torch it prints why it skipped and exits 0. When the peer's torch calls a
+# reference BLAS (Debian's libblas3: unoptimized, one core) it refuses in one line naming that
+# library and exits 2: the ratio would measure the BLAS, not the trainer (reference/which_blas.py).
 set -euo pipefail
 
 trainer_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -39,6 +41,7 @@ for n in "$threads" "$steps" "$peer_steps" "$rounds"; do
 done
 if ((peer_steps <= 3 || steps <= 3)); then echo "error: --steps and --peer-steps must be > 3 (3 warm-up steps)" >&2; exit 2; fi
 if ((peer_steps > steps)); then echo "error: --peer-steps ($peer_steps) > --steps ($steps): the peer trains the trainer's batches" >&2; exit 2; fi
+"$python" "$trainer_dir/reference/which_blas.py" >/dev/null || exit 2
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -91,7 +94,8 @@ fmt = lambda xs: f"{statistics.median(xs):,.0f} (min {min(xs):,.0f}, max {max(xs
 print(f"model {meta['model']} {meta['flavor']}: seq_len {meta['seq_len']}, batch {meta['global_batch_size']}, "
       f"threads {threads}, blas {meta['blas_core']}, allocator {meta.get('allocator', 'unknown')}, {rounds} rounds")
 print(f"trainer (libtorch {meta['torch_version']}): {fmt(ours)} tokens/s")
-print(f"peer (eager PyTorch, trainer/reference/reference.py): {fmt(peers)} tokens/s")
+peer, _ = read(f"{work}/peer-1.jsonl")
+print(f"peer (eager PyTorch {peer['torch_version']}, {peer['blas']} in {peer['blas_library']}): {fmt(peers)} tokens/s")
 print(f"ratio: the trainer is {statistics.median(ratios):.1f}x the peer (per round: "
       + ", ".join(f"{x:.1f}x" for x in ratios) + ")")
 print(f"same model: step 1 loss agrees within {worst:.1e} relative")

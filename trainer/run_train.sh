@@ -97,6 +97,6 @@ fi
 java_cmd=(java -XX:+UseSerialGC -cp "$target/trainer.jar:$(cat "$target/classpath.txt")")
 if [[ -n "${NGPU:-}" && "$NGPU" != "1" && -z "${RANK:-}" ]]; then
   # The launcher starts one JVM per rank with the same java options and main class.
-  exec "${java_cmd[@]}" dev.losscompare.trainer.dist.Launcher "$main_class" "$@"
+  exec "${java_cmd[@]}" dev.losscompare.trainer.distributed.Launcher "$main_class" "$@"
 fi
 exec "${java_cmd[@]}" "$main_class" "$@"

@@ -10,8 +10,8 @@ are written out.
 
 It loads the trainer's seed checkpoint (safetensors), reads the batches the trainer dumped with
 --debug.dump_batches=DIR, trains N steps with AdamW and torchtitan's warmup-stable-decay
-schedule, and writes the trainer's metrics JSONL (a meta line, then step, loss, grad_norm, lr,
-data_fingerprint, time_ms per step).
+schedule, and writes the trainer's metrics JSONL (a meta line, which also names the BLAS torch
+calls (which_blas.py), then step, loss, grad_norm, lr, data_fingerprint, time_ms per step).
 
 usage: reference.py --config=TOML --checkpoint=FILE --batches=DIR --metrics=FILE
                     [--section.key=value ...]   (model.name, model.flavor, training.steps, ...)
@@ -29,6 +29,8 @@ import tomllib
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from which_blas import which_blas
 
 # Deliberate differences from torchtitan, shared with the trainer: the byte-level tokenizer
 # (vocab 258, EOS id 257) and iRoPE chunks of 32 tokens (torchtitan: 256 at seq_len 2048).
@@ -520,11 +522,13 @@ def main(argv):
                                   weight_decay=o["weight_decay"], foreach=False)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, warmup_stable_decay(steps, cfg["lr_scheduler"]))
     moes = [m for m in model.modules() if isinstance(m, MoE)]
+    blas, blas_library = which_blas()
 
     with open(opts["metrics"], "w") as out:
         out.write(json.dumps({"meta": {"implementation": "reference", "model": name, "flavor": flavor,
                                        "params": sum(p.numel() for p in params),
-                                       "torch_version": torch.__version__, "steps": steps}}) + "\n")
+                                       "torch_version": torch.__version__, "steps": steps,
+                                       "blas": blas or "reference", "blas_library": blas_library}}) + "\n")
         for step, batch in enumerate(batches, start=1):
             start = time.perf_counter()
             optimizer.zero_grad()

@@ -1,6 +1,8 @@
 package dev.losscompare.harness;
 
+import dev.losscompare.core.result.ExitCode;
 import dev.losscompare.harness.cli.LossCompareCommand;
+import dev.losscompare.harness.engine.Interrupted;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,11 +10,12 @@ import java.util.Set;
 import picocli.CommandLine;
 
 /**
- * Entry point of loss_compare.sh (the command tree is in docs/architecture.md). Every failure to
- * decide ends as one line on stderr and exit 2.
+ * Entry point of loss_compare.sh (the command tree is in docs/architecture.md): picocli parses, the
+ * commands call the Java API ({@link dev.losscompare.harness.api.LossCompare}). Every failure to
+ * decide ends as one line on stderr and exit 2; Ctrl-C is exit 130.
  */
 public final class Main {
-    public static final int USAGE = 2;
+    public static final int USAGE = ExitCode.UNDECIDED;
     private static final Set<String> ROOT_WORDS = Set.of("-h", "--help", "-V", "--version");
 
     private Main() {}
@@ -31,6 +34,7 @@ public final class Main {
             return USAGE;
         });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof Interrupted) return ExitCode.INTERRUPTED;   // the shutdown hook said so and stopped the runs
             if (e instanceof UsageException) {
                 console.err().println("loss_compare: " + e.getMessage());
             } else {

@@ -93,7 +93,7 @@ class BisectFixtureTest {
         assertTrue(r.out().contains("  FAIL llama3 debugmodel: loss differs from step 2"), r.out());
         // Live output: every probe as it finished, with its verdict and what is left.
         assertTrue(r.out().lines().anyMatch(l -> l.matches("probe 1: [0-9a-f]{10} \"commit \\d+: refactor\": (same|differs \\(.*\\)) "
-                + "\\(\\d+s\\); ~\\d+ probes? left")), r.out());
+                + "\\([0-9.]+ s\\); ~\\d+ probes? left")), r.out());
 
         JsonNode json = bisectJson(r);
         assertEquals("found", json.get("result").asText());

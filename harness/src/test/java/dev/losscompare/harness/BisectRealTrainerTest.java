@@ -44,8 +44,8 @@ class BisectRealTrainerTest {
             commit(git, "Refactor: rename seconds to stepSeconds");
             edit(repoDir, "docs/architecture.md", "(?s)\\z", "\n");
             commit(git, "docs: trailing line");
-            edit(repoDir, TRAINER + "model/ModelRegistry.java",
-                    "(static LlamaArgs llama3Debug[^}]*?swigluHidden\\(256, 256\\), )1e-5", "$11e-6");
+            edit(repoDir, TRAINER + "model/llama3/Llama3Flavors.java",
+                    "(private static LlamaArgs.Builder debugmodel[^;]*?)\\.ropeTheta\\(500000\\);", "$1.ropeTheta(500000).normEps(1e-6);");
             RevCommit eps = commit(git, "llama3 debugmodel: RMSNorm eps 1e-6");
             edit(repoDir, "README.md", "(?s)\\z", "\n");
             commit(git, "README: another trailing line");

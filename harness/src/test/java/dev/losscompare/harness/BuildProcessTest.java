@@ -62,7 +62,7 @@ class BuildProcessTest {
             BuildResult r = cache.build(m, tmp.resolve("build.log"), Duration.ofSeconds(1));
             double seconds = (System.nanoTime() - start) / 1e9;
             assertFalse(r.ok());
-            assertTrue(r.reason().contains("timed out after 1s"), r.reason());
+            assertTrue(r.reason().contains("timed out after 1 s"), r.reason());
             assertTrue(seconds < 30, "returned after " + seconds + " s");
             assertTrue(diesWithin(buildChild(repo), Duration.ofSeconds(5)), "the build's child process was killed too");
             assertFalse(Files.exists(cache.revisionsDir().resolve(m.key() + ".built")), "a killed build is not marked built");

@@ -143,7 +143,7 @@ class CompareFixtureTest {
                 "--test-train-options=--fixture.sleep=30 --fixture.spawn_child=1");
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.verdict().startsWith("ERROR llama3 debugmodel: test run timed out after 2s at step 0 of 5; log: "), r.verdict());
+        assertTrue(r.verdict().startsWith("ERROR llama3 debugmodel: test run timed out after 2 s at step 0 of 5; log: "), r.verdict());
         assertTrue(seconds < 20, "stopped at the timeout, not after the run: " + seconds);
         assertNoneAlive(repo.cache.resolve("trainer.pid"));
         assertNoneAlive(repo.cache.resolve("child.pid"));
@@ -294,7 +294,7 @@ class CompareFixtureTest {
         FixtureRepo.Result same = repo.run(".", ".", "--steps=4", "--assert-equal", "--import-result=" + exported);
         assertEquals(0, same.exit(), same.toString());
         assertEquals("PASS llama3 debugmodel: loss identical over 4 steps", same.verdict());
-        assertEquals("import", comparison(same).kind());
+        assertEquals(dev.losscompare.core.result.ComparisonKind.IMPORT, comparison(same).kind());
 
         repo.write("lr.txt", "0.3\n");
         repo.commit("lr");

@@ -100,7 +100,7 @@ class DiagnoseRealTrainerTest {
 
     @Test
     void aChunkSizeOffByOneIsLlama4IropesChunkedMaskAndOnlyThatCase() throws Exception {
-        change("chunk", "llama4 iRoPE: chunks of 31", MODEL + "ModelRegistry.java", "irope ? 32 : 0", "irope ? 31 : 0");
+        change("chunk", "llama4 iRoPE: chunks of 31", MODEL + "llama4/Llama4Flavors.java", ".fixedAttnBlockSize(32)", ".fixedAttnBlockSize(31)");
         HarnessRun r = run("chunk", "HEAD~1", "HEAD", "--suite=configs/signoff.toml", "--cases=llama4,llama4_irope", "--steps=2", TINY);
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.line("PASS llama4 (llama4 debugmodel)").endsWith("identical over 2 steps"), r.toString());

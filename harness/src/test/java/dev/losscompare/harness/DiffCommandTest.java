@@ -55,7 +55,7 @@ class DiffCommandTest {
         assertTrue(out.toString().contains("equal at 4 decimals over 3 steps"), out.toString());
         var c = ComparisonJson.read(dir.resolve("same/comparison.json"));
         assertEquals("at 4 decimals", c.modeUsed());
-        assertEquals("diff", c.kind());
+        assertEquals(dev.losscompare.core.result.ComparisonKind.DIFF, c.kind());
 
         Path moved = torchtitanLog("c.log", 8.0386, 7.5, 7.0);
         assertEquals(1, diff(a.toString(), moved.toString(), "--output-folder=" + dir.resolve("moved")), out.toString());

@@ -46,7 +46,7 @@ public final class Fixtures {
         List<CaseResult> cases = new ArrayList<>();
         int seed = 1;
         for (CaseSpec spec : specs) cases.add(writeCase(dir, spec, steps, seed++));
-        return new Comparison(Comparison.SCHEMA_VERSION, "compare",
+        return new Comparison(Comparison.SCHEMA_VERSION, dev.losscompare.core.result.ComparisonKind.COMPARE,
                 new Revision("main", "3f2c9a1e7b5d40c8a6e1f29b7d3c5a8e0f4b6d21", "Attention: one op, masks passed to forward",
                         "2025-06-02T14:31:07+02:00", false),
                 new Revision(".", "9b1d7e3c2a4f6e8d0c1b3a5f7e9d2c4b6a8f0e13", null, null, true),

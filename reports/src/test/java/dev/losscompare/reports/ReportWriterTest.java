@@ -241,7 +241,7 @@ class ReportWriterTest {
 
     @Test
     void emptyComparisonIsAnErrorEverywhere() throws Exception {
-        Comparison c = new Comparison(Comparison.SCHEMA_VERSION, "compare", null, null, null, 0, 42, 1, List.of("loss"),
+        Comparison c = new Comparison(Comparison.SCHEMA_VERSION, dev.losscompare.core.result.ComparisonKind.COMPARE, null, null, null, 0, 42, 1, List.of("loss"),
                 null, null, 0, List.of());
         ReportWriter.writeAll(dir, c);
         assertEquals("ERROR", html().selectFirst("#overall").attr("data-verdict"));

@@ -3,7 +3,7 @@ package dev.losscompare.trainer;
 import dev.losscompare.trainer.config.ConfigException;
 import dev.losscompare.trainer.config.ConfigLoader;
 import dev.losscompare.trainer.config.JobConfig;
-import dev.losscompare.trainer.dist.DistributedException;
+import dev.losscompare.trainer.distributed.DistributedException;
 import dev.losscompare.trainer.train.Trainer;
 import dev.losscompare.trainer.train.TrainingDivergedException;
 import java.nio.file.Path;

@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,24 +24,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * fp32. Step 1 must agree within 1e-5 relative, steps 2-5 within 1e-4.
  */
 class ReferenceCrossCheckTest {
-    /** Debian's python3-torch; .ci/run installs it, so CI never skips this test. */
-    static final String PYTHON = "/usr/bin/python3";
     static final Path REFERENCE = TinyRuns.PROJECT.resolve("trainer/reference/reference.py");
     static final int STEPS = 5;
     @TempDir Path dir;
-
-    @BeforeAll
-    static void needsPythonWithTorch() throws Exception {
-        boolean ok;
-        try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import torch").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            ok = p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (java.io.IOException e) {
-            ok = false;
-        }
-        Assumptions.assumeTrue(ok, PYTHON + " -c \"import torch\" failed: install Debian's python3-torch to run the reference cross-check");
-    }
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
@@ -51,6 +34,7 @@ class ReferenceCrossCheckTest {
         "llama4, debugmodel", "llama4, debugmodel_irope",
         "deepseek_v3, debugmodel", "deepseek_v3, debugmodel_flex_attn"})
     void trainerMatchesTheReference(String model, String flavor) throws Exception {
+        PythonTorch.assumeInstalled();
         Path config = TinyRuns.PROJECT.resolve("configs/" + model + "_debug.toml");
         List<String> shape = List.of("--model.flavor=" + flavor, "--training.seq_len=64", "--training.local_batch_size=2",
                 "--training.num_threads=1", "--training.steps=" + STEPS, "--training.mixed_precision_param=float32");
@@ -60,7 +44,7 @@ class ReferenceCrossCheckTest {
         train(config, shape, "--checkpoint.initial_load_path=" + seed, "--debug.dump_batches=" + batches,
                 "--metrics.path=" + ours);
 
-        List<String> command = new ArrayList<>(List.of(PYTHON, REFERENCE.toString(), "--config=" + config,
+        List<String> command = new ArrayList<>(List.of(PythonTorch.PYTHON, REFERENCE.toString(), "--config=" + config,
                 "--checkpoint=" + seed, "--batches=" + batches, "--metrics=" + theirs));
         command.addAll(shape);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,10 +25,18 @@ class RunTrainScriptTest {
     record Result(int exit, String stdout, List<String> stderr) {}
 
     static Result runTrain(Path cwd, String... args) throws IOException, InterruptedException {
+        return runScript("trainer/run_train.sh", Map.of(), cwd, args);
+    }
+
+    /** A script of the project (its path from the project root) with extra environment, run to its end. */
+    static Result runScript(String script, Map<String, String> env, Path cwd, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(TinyRuns.PROJECT.resolve("trainer/run_train.sh").toString());
+        command.add(TinyRuns.PROJECT.resolve(script).toString());
         command.addAll(Arrays.asList(args));
-        Process p = new ProcessBuilder(command).directory(cwd.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();

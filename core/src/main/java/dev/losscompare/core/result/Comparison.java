@@ -6,12 +6,11 @@ import java.util.List;
 
 /**
  * Everything one loss_compare invocation decided; serialized as comparison.json.
- * {@code kind} is "compare" (two revisions), "import" (run vs an imported loss file) or "gate"
- * (working tree vs golden series). The report writers render only from this and the series files.
+ * {@code kind} says what was compared with what ({@link ComparisonKind}). The report writers render only from this and the series files.
  */
 public record Comparison(
         int schemaVersion,
-        String kind,
+        ComparisonKind kind,
         Revision baseline,
         Revision test,
         String configPath,
@@ -49,7 +48,7 @@ public record Comparison(
 
     /** False for a diff of existing runs: nothing was trained, so seed and threads say nothing. */
     public boolean trainedHere() {
-        return !"diff".equals(kind);
+        return kind == null || kind.trainedHere();
     }
 
     /** PASS only if there is at least one case and every case passed. */
@@ -63,9 +62,9 @@ public record Comparison(
     /** The process exit code the contract assigns: 0 all match, 1 a difference, 2 could not decide. */
     public int exitCode() {
         return switch (overall()) {
-            case PASS -> 0;
-            case FAIL -> 1;
-            case ERROR -> 2;
+            case PASS -> ExitCode.MATCH;
+            case FAIL -> ExitCode.DIFFER;
+            case ERROR -> ExitCode.UNDECIDED;
         };
     }
 }

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * This project's trainer prints the same step line without the prefixes.
  *
  * <p>Values carry the precision they were printed with (4 decimals for torchtitan's format).
- * When lines carry rank prefixes only one rank's lines are read: rank 0 unless another is chosen.
+ * When lines carry rank prefixes only one rank's lines are read: the chosen rank; without a choice,
+ * the only rank with step lines (a log captured on one rank), else rank 0.
  */
 final class TorchtitanLogSource {
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
@@ -64,17 +65,28 @@ final class TorchtitanLogSource {
         if (byRank.isEmpty()) {
             if (options.rank() != null) {
                 throw new UnreadableSeriesException(file + ": no [rankN]: line prefixes, so there is no rank "
-                        + options.rank() + " to select (drop the rank selector)");
+                        + options.rank() + " to select (drop --rank, or log_rank in a [trainer] table)");
             }
             chosen = unprefixed;
         } else {
+            TreeSet<Integer> withSteps = new TreeSet<>();
+            byRank.forEach((r, ls) -> { if (hasStepLine(ls.stream().map(Numbered::text).toList())) withSteps.add(r); });
+            // A log captured on one rank only (torchrun --local-ranks-filter, or one node's file): that rank is the run.
+            if (options.rank() == null && withSteps.size() == 1) {
+                int only = withSteps.first();
+                return parse(file, byRank.get(only)).withNote(file.getFileName() + ": step lines of rank " + only
+                        + " only, so rank " + only + " is read");
+            }
             int rank = options.rank() == null ? 0 : options.rank();
             chosen = byRank.getOrDefault(rank, List.of());
             if (!hasStepLine(chosen.stream().map(Numbered::text).toList())) {
-                TreeSet<Integer> withSteps = new TreeSet<>();
-                byRank.forEach((r, ls) -> { if (hasStepLine(ls.stream().map(Numbered::text).toList())) withSteps.add(r); });
                 throw new UnreadableSeriesException(file + ": no step lines of rank " + rank
-                        + (withSteps.isEmpty() ? "" : " (ranks with step lines: " + withSteps + ")"));
+                        + (withSteps.isEmpty() ? "" : " (ranks with step lines: " + withSteps + "; choose one with the rank selector:"
+                                + " --rank=N for diff, log_rank in a [trainer] table)"));
+            }
+            if (options.rank() == null) {
+                return parse(file, chosen).withNote(file.getFileName() + ": step lines of ranks " + withSteps + ", so rank " + rank
+                        + " is read (choose another with --rank=N)");
             }
         }
         return parse(file, chosen);

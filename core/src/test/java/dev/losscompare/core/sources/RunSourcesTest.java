@@ -67,8 +67,19 @@ class RunSourcesTest {
 
         UnreadableSeriesException noRank = assertThrows(UnreadableSeriesException.class,
                 () -> RunSources.read(log, new SourceOptions(SeriesFormat.TORCHTITAN_LOG, 3, Map.of())));
-        assertTrue(noRank.getMessage().startsWith(log + ": no step lines of rank 3 (ranks with step lines: [0, 1])"),
-                noRank.getMessage());
+        assertTrue(noRank.getMessage().startsWith(log + ": no step lines of rank 3 (ranks with step lines: [0, 1];"
+                + " choose one with the rank selector: --rank=N for diff"), noRank.getMessage());
+        // Several ranks and no choice: rank 0, and the note names the option that picks another.
+        assertEquals("train.log: step lines of ranks [0, 1], so rank 0 is read (choose another with --rank=N)", rank0.note());
+    }
+
+    @Test
+    void aLogCapturedOnOneRankIsReadAsThatRankAndSaysSo() throws IOException {
+        Path log = write("rank4.log", titanStep("[rank4]:", 1, " 8.0385", " 1.3444"), titanStep("[rank4]:", 2, " 7.1230", " 2.4999"));
+        SourcedSeries only = RunSources.read(log, SourceOptions.detect());
+        assertEquals(List.of(1, 2), only.series().steps().stream().map(StepRecord::step).toList());
+        assertEquals("rank4.log: step lines of rank 4 only, so rank 4 is read", only.note());
+        assertNull(RunSources.read(log, new SourceOptions(null, 4, Map.of())).note());
     }
 
     @Test

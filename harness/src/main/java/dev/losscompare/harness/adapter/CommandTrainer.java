@@ -108,6 +108,12 @@ public final class CommandTrainer implements TrainerAdapter {
         return spec.seedName();
     }
 
+    /** The [trainer] table names the seed checkpoint; only a ".safetensors" name is one file of that format. */
+    @Override
+    public boolean seedIsSafetensorsFile() {
+        return spec.seedName().endsWith(".safetensors");
+    }
+
     private List<String> command(Path revisionDir, Map<String, String> values, List<String> extra) {
         List<String> command = new ArrayList<>();
         for (String part : spec.command()) command.add(fill(part, values));

@@ -1,6 +1,5 @@
 package dev.losscompare.harness.adapter;
 
-import dev.losscompare.harness.cache.RevisionCache;
 import dev.losscompare.harness.run.TrainerArgs;
 import dev.losscompare.core.sources.SeriesFormat;
 import dev.losscompare.core.sources.RunSources;
@@ -27,7 +26,7 @@ public final class OwnTrainer implements TrainerAdapter {
 
     @Override
     public List<String> buildCommand(Path revisionDir) {
-        return List.of(revisionDir.resolve(RevisionCache.TRAINER_SCRIPT).toString(), "--build-only");
+        return List.of(revisionDir.resolve(TrainerArgs.TRAINER_SCRIPT).toString(), "--build-only");
     }
 
     @Override

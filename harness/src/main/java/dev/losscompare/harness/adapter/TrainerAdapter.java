@@ -54,4 +54,9 @@ public interface TrainerAdapter {
     default String seedName() {
         return "seed_checkpoint.safetensors";
     }
+
+    /** Whether the seed checkpoint is one safetensors file (the result cache keeps those; a folder it does not). */
+    default boolean seedIsSafetensorsFile() {
+        return true;
+    }
 }

@@ -32,6 +32,12 @@ public record BisectRecord(int schemaVersion, String good, String goodCommit, St
                 p.changes(), Math.round(p.seconds() * 10) / 10.0);
     }
 
+    /** 0 found or no change, 2 could not decide. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public int exitCode() {
+        return "undecided".equals(result) ? dev.losscompare.core.result.ExitCode.UNDECIDED : dev.losscompare.core.result.ExitCode.MATCH;
+    }
+
     void write(Path dir) throws IOException {
         AtomicFiles.writeString(dir.resolve(FILE), ComparisonJson.MAPPER.writeValueAsString(this) + "\n");
     }

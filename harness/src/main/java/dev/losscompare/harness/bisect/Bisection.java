@@ -1,27 +1,29 @@
 package dev.losscompare.harness.bisect;
 
 import dev.losscompare.core.judge.ComparisonMode;
+import dev.losscompare.core.judge.Role;
 import dev.losscompare.core.judge.SideResult;
-import dev.losscompare.core.judge.StepCount;
+import dev.losscompare.core.text.Durations;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.cache.Materialized;
+import dev.losscompare.harness.engine.CaseEngine;
+import dev.losscompare.harness.engine.CaseSpec;
+import dev.losscompare.harness.engine.Interrupted;
+import dev.losscompare.harness.engine.Judging;
+import dev.losscompare.harness.engine.RecordedSide;
+import dev.losscompare.harness.engine.ReportSink;
+import dev.losscompare.harness.engine.Seeds;
+import dev.losscompare.harness.engine.Session;
+import dev.losscompare.harness.engine.TrainedSide;
+import dev.losscompare.harness.engine.Workspace;
+import dev.losscompare.harness.gate.GoldenBaseline;
 import dev.losscompare.harness.gate.GoldenStore;
 import dev.losscompare.harness.run.Futures;
-import dev.losscompare.harness.pipeline.Baseline;
-import dev.losscompare.harness.pipeline.CaseSpec;
-import dev.losscompare.harness.pipeline.ComparePipeline;
-import dev.losscompare.harness.pipeline.GoldenBaseline;
-import dev.losscompare.harness.pipeline.Judging;
-import dev.losscompare.harness.pipeline.Seeds;
-import dev.losscompare.harness.pipeline.Session;
-import dev.losscompare.harness.pipeline.SideRunner;
-import dev.losscompare.harness.pipeline.TrainedBaseline;
-import dev.losscompare.harness.pipeline.TrainedRevision;
-import dev.losscompare.harness.pipeline.Workspace;
 import dev.losscompare.harness.suite.GateSettings;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +40,7 @@ import java.util.concurrent.Executors;
  * of probes chosen by {@link Search} (k at once with --jobs=k), each printed as it finishes, then
  * the result and, for a culprit, the full report of its parent vs it (every run restored from the
  * result cache). The probes' own output (builds, progress) goes to DIR/bisect.log.
- * Exit: 0 found or no change, 2 could not decide (130 on Ctrl-C, by {@link Workspace#guarded}).
+ * Exit: 0 found or no change, 2 could not decide (130 on Ctrl-C: {@link Interrupted}).
  * Longer than the harness's other classes on purpose: it is the one place where the whole
  * search is told in order (reference, rounds, result, record); the search arithmetic
  * ({@link Search}), one probe ({@link Prober}) and the record ({@link BisectRecord}) live apart.
@@ -60,7 +62,7 @@ public final class Bisection {
     private final List<BisectRecord.ProbeEntry> entries = new ArrayList<>();
     private final Map<String, Probe> probes = new HashMap<>();
     private final Materialized goodTree;
-    private TrainedRevision goodRevision;
+    private TrainedSide goodRevision;
 
     /**
      * @param ws       a workspace whose console writes to DIR/bisect.log; {@code console} is the user's
@@ -77,62 +79,66 @@ public final class Bisection {
         this.request = request;
     }
 
-    public int run() throws IOException {
+    public BisectRecord run() throws IOException {
         PrintStream o = console.out();
         o.println("bisect " + request.goodSpec() + ".." + request.badSpec() + ": " + plural(range.commits().size(), "commit")
                 + " on the first-parent path; " + caseNames() + "; " + describeReference() + "; "
                 + (request.jobs() == 1 ? "one probe at a time" : request.jobs() + " probes at once"));
         o.println("probe log: " + console.show(out.resolve("bisect.log")));
         boolean seeded = request.seedCheckpoint() && request.goldens() == null;
-        goodRevision = plan.side("baseline", goodTree, ws.session(out.resolve("good"), plan.useResultCache(), plan.buildTimeout()));
-        try (Seeds seeds = new Seeds(seeded ? goodRevision : null)) {
-            Map<String, Seeds.Seed> seedOf = new HashMap<>();
-            Baseline reference = request.goldens() == null ? trainGood(seeds, seedOf) : checkGoodAgainstGoldens();
-            Prober prober = new Prober(ws, plan, reference, seedOf);
+        goodRevision = plan.side(Role.BASELINE, goodTree);
+        Session goodSession = ws.session(out.resolve("good"), plan.useResultCache(), plan.buildTimeout());
+        try (Seeds seeds = Seeds.by(seeded ? goodRevision : null, goodSession, plan.training())) {
+            RecordedSide reference = request.goldens() == null ? trainGood(goodSession, seeds) : checkGoodAgainstGoldens(goodSession);
+            Prober prober = new Prober(ws, plan, reference, request.goldens() == null ? seeds : Seeds.none());
             Search search = new Search(range.commits().size());
             int rounds = search(prober, search);
             return finish(prober, search, rounds);
         }
     }
 
-    /** GOOD's runs, once per case, from GOOD's own seed checkpoint; GOOD must build and finish cleanly. */
-    private Baseline trainGood(Seeds seeds, Map<String, Seeds.Seed> seedOf) throws IOException {
+    /** GOOD's runs, once per case, from GOOD's own seed checkpoint (kept for the probes); GOOD must build and finish cleanly. */
+    private RecordedSide trainGood(Session session, Seeds seeds) throws IOException {
         long start = System.nanoTime();
         String good = "GOOD " + request.goodSpec() + " (" + range.good().shortId() + ")";
-        String buildError = goodRevision.build();
-        if (buildError != null) throw new UsageException(good + " does not build, so there is nothing to compare with: " + buildError);
-        Map<String, SideResult> runs = new HashMap<>();
-        boolean allCached = true;
-        for (CaseSpec c : plan.cases()) {
-            Path caseDir = out.resolve("good").resolve(c.id().name());
-            java.nio.file.Files.createDirectories(caseDir);
-            Seeds.Seed seed = seeds.create(c, caseDir);
-            if (seed.error() != null) throw new UsageException(good + ": " + seed.error());
-            seedOf.put(c.id().name(), seed);
-            SideResult run = goodRevision.runAlone(c, caseDir, seed.file(), seed.key(), false);
-            if (run.failed() || run.series() == null) {
-                throw new UsageException(good + " could not train " + c.id().label() + ", so there is nothing to compare with: "
-                        + (run.info().error() != null ? run.info().error() : "no series"));
+        CaseEngine.Plan training = new CaseEngine.Plan(session, plan.training(), goodRevision, null, plan.cases(), seeds, 1);
+        Map<String, SideResult> runs = CaseEngine.run(training, new CaseEngine.CaseSink<>() {
+            private final Map<String, SideResult> byCase = new HashMap<>();
+
+            @Override
+            public void begin(CaseEngine.Plan p, CaseSpec c, String buildError) {
+                if (buildError != null) {
+                    throw new UsageException(good + " does not build, so there is nothing to compare with: " + buildError);
+                }
             }
-            String incomplete = StepCount.problem(run.series(), plan.training().steps(), "GOOD");
-            if (incomplete != null) throw new UsageException(good + ": " + incomplete);
-            allCached &= run.info().fromCache();
-            runs.put(c.id().name(), run);
-        }
+
+            @Override
+            public void accept(CaseEngine.CaseRun run) {
+                if (run.error() != null) throw new UsageException(good + ": " + run.error());
+                String unusable = run.unusable("GOOD");
+                if (unusable != null) {
+                    throw new UsageException(good + " could not train " + run.c().id().label()
+                            + ", so there is nothing to compare with: " + unusable);
+                }
+                byCase.put(run.c().id().name(), run.only());
+            }
+
+            @Override
+            public Map<String, SideResult> finish(CaseEngine.Plan p) {
+                return byCase;
+            }
+        });
+        boolean allCached = runs.values().stream().allMatch(r -> r.info().fromCache());
         console.out().println("good " + range.good().shortId() + " " + quoted(range.good()) + ": "
-                + (allCached ? "from cache" : "trained") + " (" + human(seconds(start)) + ")");
-        return new GoodBaseline(range.good().toRevision().toModel(), runs, plan.training().steps());
+                + (allCached ? "from cache" : "trained") + " (" + Durations.human(seconds(start)) + ")");
+        return new GoodRuns(range.good().toRevision().toModel(), runs, goodRevision.ownTrainer());
     }
 
     /** Against the goldens, GOOD itself must pass the gate, or the search has no good end. */
-    private Baseline checkGoodAgainstGoldens() throws IOException {
-        Session session = ws.session(out.resolve("good"), plan.useResultCache(), plan.buildTimeout());
+    private RecordedSide checkGoodAgainstGoldens(Session session) throws IOException {
         GoldenBaseline goldens = new GoldenBaseline(request.goldens().store(), request.goldens().gate(), false, session);
-        for (CaseSpec c : plan.cases()) {
-            String unusable = goldens.unusable(c);
-            if (unusable != null) throw new UsageException(c.id().name() + ": " + unusable);
-        }
-        Prober checker = new Prober(ws, plan, goldens, Map.of());
+        goldens.requireUsable(plan.cases());
+        Prober checker = new Prober(ws, plan, goldens, Seeds.none());
         Probe p = checker.probe(-1, range.good(), out.resolve("good"));
         String good = "GOOD " + request.goodSpec() + " (" + range.good().shortId() + ")";
         if (p.outcome() == Search.Outcome.DIFFERS) {
@@ -143,7 +149,7 @@ public final class Bisection {
             throw new UsageException(good + " could not be checked against the goldens: " + p.reason());
         }
         console.out().println("good " + range.good().shortId() + " " + quoted(range.good()) + ": passes the gate ("
-                + human(p.seconds()) + ")");
+                + Durations.human(p.seconds()) + ")");
         return goldens;
     }
 
@@ -178,7 +184,7 @@ public final class Bisection {
                     entries.add(BisectRecord.entry(rounds, p));
                     probed++;
                     console.out().println("probe " + probed + ": " + p.commit().shortId() + " " + quoted(p.commit()) + ": "
-                            + outcome(p) + " (" + human(p.seconds()) + ")" + left(search, running));
+                            + outcome(p) + " (" + Durations.human(p.seconds()) + ")" + left(search, running));
                 }
             }
         } finally {
@@ -194,10 +200,10 @@ public final class Bisection {
 
     private static Probe take(CompletionService<Probe> done) throws IOException {
         try {
-            return Futures.await(done.take(), SideRunner.Interrupted::new);
+            return Futures.await(done.take(), Interrupted::new);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SideRunner.Interrupted();
+            throw new Interrupted();
         }
     }
 
@@ -209,15 +215,14 @@ public final class Bisection {
         };
     }
 
-    private int finish(Prober prober, Search search, int rounds) throws IOException {
+    private BisectRecord finish(Prober prober, Search search, int rounds) throws IOException {
         List<Commit> commits = range.commits();
         int answer = search.answer();
-        String summary = plural(entries.size(), "probe") + " in " + plural(rounds, "round") + ", " + human(seconds(started));
+        String summary = plural(entries.size(), "probe") + " in " + plural(rounds, "round") + ", " + Durations.human(seconds(started));
         if (answer == commits.size()) {
             console.out().println("no change in " + request.goodSpec() + ".." + request.badSpec() + ": BAD " + commits.get(answer - 1).shortId()
                     + "'s series match " + referenceName() + " (" + summary + ")");
-            record(rounds, "no_change", null, List.of(), List.of(), null, null);
-            return 0;
+            return record(rounds, "no_change", null, List.of(), List.of(), null, null);
         }
         if (answer < 0) return undecided(search, rounds, summary);
         Commit culprit = commits.get(answer);
@@ -233,11 +238,10 @@ public final class Bisection {
         Commit parent = answer == 0 ? range.good() : commits.get(answer - 1);
         String report = report(parentTree, prober.tree(answer));
         o.println("report (parent " + parent.shortId() + " vs " + culprit.shortId() + "): " + console.show(out.resolve(report)));
-        record(rounds, "found", culprit, probe.changes(), List.of(), null, report);
-        return 0;
+        return record(rounds, "found", culprit, probe.changes(), List.of(), null, report);
     }
 
-    private int undecided(Search search, int rounds, String summary) throws IOException {
+    private BisectRecord undecided(Search search, int rounds, String summary) throws IOException {
         PrintStream e = console.err();
         List<Commit> candidates = search.candidates().stream().map(range.commits()::get).toList();
         e.println("could not decide: the first commit that moved the numbers is one of these " + candidates.size()
@@ -247,36 +251,36 @@ public final class Bisection {
             e.println("  " + c.shortId() + " " + quoted(c) + (p == null ? "" : ": " + outcome(p)));
         }
         if (search.noneStillPossible()) e.println("  or none of them: BAD's series could not be compared");
-        record(rounds, "undecided", null, List.of(), candidates, search.noneStillPossible(), null);
-        return 2;
+        return record(rounds, "undecided", null, List.of(), candidates, search.noneStillPossible(), null);
     }
 
     /** The compare of parent vs culprit, as `compare` would write it; every run comes from the result cache when it is on. */
     private String report(Materialized parentTree, Materialized culpritTree) throws IOException {
         Path dir = out.resolve("culprit");
         Session session = ws.session(dir, plan.useResultCache(), plan.buildTimeout());
-        TrainedRevision parent = plan.side("baseline", parentTree, session);
-        TrainedRevision culprit = plan.side("test", culpritTree, session);
+        TrainedSide parent = plan.side(Role.BASELINE, parentTree);
+        TrainedSide culprit = plan.side(Role.TEST, culpritTree);
         Judging judging = request.goldens() == null ? plan.judging()
                 : new Judging(ComparisonMode.bitwise(), plan.judging().metrics(), plan.judging().metricsGiven());
         boolean seeded = request.seedCheckpoint() && request.goldens() == null;
-        ComparePipeline pipeline = new ComparePipeline(session, new TrainedBaseline(parent, plan.training().steps(), culprit), culprit,
-                plan.cases(), judging, seeded, Math.min(2, request.jobs()),
-                new ComparePipeline.Header(request.configLabel(), plan.training(), Instant.now()));
-        if (seeded) pipeline.seededBy(goodRevision);
-        pipeline.run();
+        try (Seeds seeds = Seeds.by(seeded ? goodRevision : null, session, plan.training())) {
+            CaseEngine.run(new CaseEngine.Plan(session, plan.training(), parent, culprit, plan.cases(), seeds, Math.min(2, request.jobs())),
+                    new ReportSink(judging, new ReportSink.Header(request.configLabel(), Instant.now()), null));
+        }
         return "culprit/report.html";
     }
 
-    private void record(int rounds, String result, Commit culprit, List<String> changes, List<Commit> candidates,
+    private BisectRecord record(int rounds, String result, Commit culprit, List<String> changes, List<Commit> candidates,
                         Boolean noneStillPossible, String report) throws IOException {
         Commit bad = range.bad();
-        new BisectRecord(BisectRecord.SCHEMA_VERSION, request.goodSpec(), range.good().id(), request.badSpec(), bad.id(),
+        BisectRecord record = new BisectRecord(BisectRecord.SCHEMA_VERSION, request.goodSpec(), range.good().id(), request.badSpec(), bad.id(),
                 describeReference(), plan.judging().mode().describe(), plan.cases().stream().map(c -> c.id().name()).toList(),
                 plan.training().steps(), request.jobs(), range.commits().size(), entries, rounds, result,
                 culprit == null ? null : BisectRecord.CommitEntry.of(culprit), changes,
                 candidates.stream().map(BisectRecord.CommitEntry::of).toList(), noneStillPossible, report,
-                Math.round(seconds(started) * 10) / 10.0).write(out);
+                Math.round(seconds(started) * 10) / 10.0);
+        record.write(out);
+        return record;
     }
 
     private Probe probeOf(Commit c) {
@@ -310,11 +314,6 @@ public final class Bisection {
 
     static String plural(int n, String word) {
         return n + " " + word + (n == 1 ? "" : "s");
-    }
-
-    static String human(double seconds) {
-        long s = Math.round(seconds);
-        return s < 60 ? s + "s" : (s / 60) + "m" + String.format("%02d", s % 60) + "s";
     }
 
     private static double seconds(long startNanos) {

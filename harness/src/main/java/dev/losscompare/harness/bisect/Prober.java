@@ -1,57 +1,60 @@
 package dev.losscompare.harness.bisect;
 
-import dev.losscompare.core.judge.CaseJudge;
-import dev.losscompare.core.judge.CaseJudge.CaseMode;
 import dev.losscompare.core.judge.Judgement;
-import dev.losscompare.core.judge.SideResult;
+import dev.losscompare.core.judge.Role;
 import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.cache.Materialized;
-import dev.losscompare.harness.pipeline.Baseline;
-import dev.losscompare.harness.pipeline.CaseSpec;
-import dev.losscompare.harness.pipeline.Judging;
-import dev.losscompare.harness.pipeline.Seeds;
-import dev.losscompare.harness.pipeline.Session;
-import dev.losscompare.harness.pipeline.TrainedRevision;
-import dev.losscompare.harness.pipeline.Training;
-import dev.losscompare.harness.pipeline.Workspace;
+import dev.losscompare.harness.engine.CaseEngine;
+import dev.losscompare.harness.engine.CaseJudging;
+import dev.losscompare.harness.engine.CaseSpec;
+import dev.losscompare.harness.engine.Judging;
+import dev.losscompare.harness.engine.RecordedSide;
+import dev.losscompare.harness.engine.Seeds;
+import dev.losscompare.harness.engine.Session;
+import dev.losscompare.harness.engine.TrainedSide;
+import dev.losscompare.harness.engine.Training;
+import dev.losscompare.harness.engine.Workspace;
+import dev.losscompare.harness.resume.ResumeRequest;
+import dev.losscompare.harness.resume.ResumeStage;
 import dev.losscompare.harness.suite.SuiteCase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import dev.losscompare.harness.adapter.TrainerAdapter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Probes one commit: materialize, build, train every case from the reference's seed checkpoint
- * (each run through the result cache), and judge each case against the reference exactly as
- * compare would. A commit that cannot be materialized, built or run is skipped, with the reason.
- * Safe to call from several threads at once.
+ * Probes one commit: materialize it, then run the engine with the reference as the baseline (GOOD's
+ * runs or the goldens) and the commit as the test, from GOOD's seed checkpoints, each run through
+ * the result cache, judged exactly as compare judges. A commit that cannot be materialized, built
+ * or run is skipped, with the reason. Safe to call from several threads at once.
  */
 public final class Prober {
     /** How every probe trains: the same settings and trainer for each commit, so probes are comparable with GOOD. */
     public record Plan(List<SuiteCase> suiteCases, List<CaseSpec> cases, List<String> inputs, List<String> options, Training training,
-                Judging judging, Duration buildTimeout, boolean useResultCache, TrainerAdapter trainer) {
-        /** One side of this plan in {@code session}: the same trainer adapter everywhere; ranks from the cases. */
-        public TrainedRevision side(String role, Materialized tree, Session session) {
-            return new TrainedRevision(role, tree, options, training, session, trainer, null);
+                Judging judging, Duration buildTimeout, boolean useResultCache, TrainerAdapter trainer, Integer ngpus,
+                ResumeRequest resume) {
+        /** One side of this plan: the same trainer adapter and ranks everywhere (null ranks: each case's). */
+        public TrainedSide side(Role role, Materialized tree) {
+            return new TrainedSide(role, tree, options, trainer, ngpus);
         }
     }
 
     private final Workspace ws;
     private final Plan plan;
-    private final Baseline reference;
-    private final Map<String, Seeds.Seed> seeds;
+    private final RecordedSide reference;
+    private final Seeds seeds;
     private final Map<Integer, Materialized> trees = new ConcurrentHashMap<>();
 
-    /** @param seeds each case's seed checkpoint written by GOOD (empty: every run initializes itself) */
-    Prober(Workspace ws, Plan plan, Baseline reference, Map<String, Seeds.Seed> seeds) {
+    /** @param seeds the seed checkpoints GOOD wrote for its own runs (none: every run initializes itself) */
+    Prober(Workspace ws, Plan plan, RecordedSide reference, Seeds seeds) {
         this.ws = ws;
         this.plan = plan;
         this.reference = reference;
-        this.seeds = Map.copyOf(seeds);
+        this.seeds = seeds;
     }
 
     /** The materialized tree of a probed commit (for the report of parent vs culprit), or null. */
@@ -66,35 +69,52 @@ public final class Prober {
             synchronized (ws) {   // one materialization at a time: they share the repository's reader
                 tree = ws.materialize("probe", commit.toRevision(), plan.inputs());
             }
-            Workspace.checkConfigs(plan.suiteCases(), tree);
+            Workspace.checkConfigs(plan.suiteCases(), tree, null);
         } catch (UsageException cannotCheckOut) {
             return Probe.skipped(index, commit, cannotCheckOut.getMessage(), seconds(start));
         }
         trees.put(index, tree);
         Session session = ws.session(dir, plan.useResultCache(), plan.buildTimeout());
-        TrainedRevision revision = plan.side("test", tree, session);
-        String buildError = revision.build();
-        if (buildError != null) return Probe.skipped(index, commit, buildError, seconds(start));
-        List<Judgement> judgements = new ArrayList<>();
-        for (CaseSpec c : plan.cases()) {
-            Path caseDir = dir.resolve(c.id().name());
-            Seeds.Seed seed = seeds.get(c.id().name());
-            Path seedFile = seed == null ? null : seed.file();
-            SideResult run = revision.runAlone(c, caseDir, seedFile, seed == null ? null : seed.key(), seedFile != null);
-            judgements.add(judge(c, caseDir, run));
-        }
-        return Probe.judged(index, commit, judgements, seconds(start));
+        CaseEngine.Plan run = new CaseEngine.Plan(session, plan.training(), reference, plan.side(Role.TEST, tree), plan.cases(), seeds, 1);
+        return CaseEngine.run(run, new ProbeSink(index, commit, new CaseJudging(plan.judging()), new ResumeStage(plan.resume()), start));
     }
 
-    private Judgement judge(CaseSpec c, Path caseDir, SideResult run) throws IOException {
-        SideResult ref = reference.series(c, caseDir);
-        String refused = reference.refuse(c, run);
-        if (refused != null) {
-            return CaseJudge.error(c.id(), refused, plan.judging().metrics(), ref.info(), run.info(), null);
+    /** A probe's verdict: SAME, DIFFERS, or SKIPPED when the commit does not build or a case could not be decided. */
+    private static final class ProbeSink implements CaseEngine.CaseSink<Probe> {
+        private final int index;
+        private final Commit commit;
+        private final CaseJudging judging;
+        private final ResumeStage resume;
+        private final long start;
+        private final List<Judgement> judgements = new ArrayList<>();
+        private String buildError;
+
+        ProbeSink(int index, Commit commit, CaseJudging judging, ResumeStage resume, long start) {
+            this.index = index;
+            this.commit = commit;
+            this.judging = judging;
+            this.resume = resume;
+            this.start = start;
         }
-        CaseMode mode = reference.mode(c, run, plan.judging().mode());
-        return CaseJudge.judge(c.id(), ref, run, plan.judging().metrics(), mode, reference.expectedSteps(c),
-                plan.training().steps());
+
+        @Override
+        public void begin(CaseEngine.Plan plan, CaseSpec c, String buildError) {
+            this.buildError = buildError;
+        }
+
+        @Override
+        public void accept(CaseEngine.CaseRun run) throws IOException {
+            if (buildError != null) return;
+            // The probed commit's resume check too (its case's resume_at, or --resume-at): a commit that breaks resuming DIFFERS.
+            CaseJudging.Decision d = judging.judge(run);
+            judgements.add(d.compared() ? resume.apply(run, d.judgement()) : d.judgement());
+        }
+
+        @Override
+        public Probe finish(CaseEngine.Plan plan) {
+            if (buildError != null) return Probe.skipped(index, commit, buildError, seconds(start));
+            return Probe.judged(index, commit, judgements, seconds(start));
+        }
     }
 
     private static double seconds(long start) {

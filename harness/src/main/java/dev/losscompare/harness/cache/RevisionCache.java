@@ -3,8 +3,9 @@ package dev.losscompare.harness.cache;
 import dev.losscompare.harness.git.ResolvedRevision;
 import dev.losscompare.harness.git.RevisionContent;
 import dev.losscompare.harness.run.ChildProcess;
-import dev.losscompare.harness.run.Durations;
+import dev.losscompare.core.text.Durations;
 import dev.losscompare.harness.run.RunOutcome;
+import dev.losscompare.harness.run.TrainerArgs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -33,7 +34,6 @@ import org.eclipse.jgit.lib.Repository;
  * only ever appears complete: it is written under a temporary name and renamed.
  */
 public final class RevisionCache {
-    public static final String TRAINER_SCRIPT = "trainer/run_train.sh";
     private final Path root;
     private final Repository repo;
     private final Consumer<String> notices;
@@ -95,7 +95,7 @@ public final class RevisionCache {
      * process tree and is not marked built.
      */
     public BuildResult build(Materialized m, Path logCopy, Duration timeout) throws IOException {
-        return build(m, logCopy, timeout, List.of(m.dir().resolve(TRAINER_SCRIPT).toString(), "--build-only"));
+        return build(m, logCopy, timeout, List.of(m.dir().resolve(TrainerArgs.TRAINER_SCRIPT).toString(), "--build-only"));
     }
 
     /**
@@ -108,7 +108,7 @@ public final class RevisionCache {
             Files.writeString(logCopy, "nothing to build for this trainer\n");
             return new BuildResult(true, true, 0, null, logCopy);
         }
-        String id = m.key() + (command.get(0).endsWith(TRAINER_SCRIPT) && command.size() == 2 ? ""
+        String id = m.key() + (command.get(0).endsWith(TrainerArgs.TRAINER_SCRIPT) && command.size() == 2 ? ""
                 : "-" + dev.losscompare.harness.io.Sha256.hex(String.join("\u0000", command).replace(m.dir().toString(), "")).substring(0, 12));
         Path marker = revisionsDir().resolve(id + ".built");
         Path log = revisionsDir().resolve(id + ".build.log");

@@ -1,39 +1,14 @@
 package dev.losscompare.harness.cli;
 
-import dev.losscompare.core.judge.ComparisonMode;
-import dev.losscompare.harness.Console;
-import dev.losscompare.harness.UsageException;
-import dev.losscompare.harness.bisect.Bisection;
-import dev.losscompare.harness.bisect.FirstParentPath;
-import dev.losscompare.harness.bisect.Prober;
-import dev.losscompare.harness.cache.Materialized;
-import dev.losscompare.harness.gate.GoldenStore;
-import dev.losscompare.harness.git.GitRepos;
-import dev.losscompare.harness.git.ResolvedRevision;
-import dev.losscompare.harness.pipeline.CaseSpec;
-import dev.losscompare.harness.pipeline.Judging;
-import dev.losscompare.harness.pipeline.OutputFolders;
-import dev.losscompare.harness.pipeline.Training;
-import dev.losscompare.harness.pipeline.Workspace;
-import dev.losscompare.harness.run.Kernels;
-import dev.losscompare.harness.suite.Suite;
-import dev.losscompare.harness.suite.SuiteCase;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.losscompare.harness.api.Bisect;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.eclipse.jgit.lib.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code loss_compare bisect GOOD BAD}: the first commit on BAD's first-parent path after GOOD
@@ -51,9 +26,6 @@ public final class BisectCommand implements Callable<Integer> {
     @ParentCommand
     LossCompareCommand root;
 
-    @Spec
-    CommandSpec spec;
-
     @Parameters(index = "0", paramLabel = "GOOD", description = "A commit whose numbers are right.")
     String good;
 
@@ -66,6 +38,7 @@ public final class BisectCommand implements Callable<Integer> {
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin TimeoutOptions timeouts;
+    @Mixin ResumeOptions resume;
 
     @Option(names = "--jobs", paramLabel = "N",
             description = "Commits probed at once: N > 1 searches k-ary (default: 2 when cores >= 2 x threads, else 1).")
@@ -80,62 +53,14 @@ public final class BisectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Console console = root.console();
-        suite.requireSuiteForCases();
-        if (goldenDir != null && !againstGoldens) throw new UsageException("--golden-dir needs --against-goldens");
-        if (againstGoldens) {
-            refuseWithGoldens("training", "judge");
-            suite.defaultToSignoff();
-        }
-        Suite suiteRead = suite.suite == null ? null : suite.read(console);
-        List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, training.config, List.of())) : suiteRead.cases();
-        List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
-        Training t = againstGoldens
-                ? Training.ofGate(suiteRead.gate(), Kernels.PORTABLE, timeouts.timeout)
-                : training.training(timeouts.timeout);
-        List<String> options = againstGoldens ? suiteRead.gate().trainOptions() : training.trainOptions();
-        Judging judging = againstGoldens ? new Judging(ComparisonMode.bitwise(), Judging.DEFAULT_METRICS, false) : judge.judging();
-        int probesAtOnce = Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options));
-        Bisection.Goldens goldens = againstGoldens
-                ? new Bisection.Goldens(new GoldenStore(console.cwd().resolve(goldenDir == null ? GoldenStore.DEFAULT_DIR : goldenDir)),
-                        suiteRead.gate())
-                : null;
-        Instant started = Instant.now();
-        Path repoDir = repo.repoDir(console);
-        try (Workspace ws = Workspace.open(console, repoDir, repo.cacheDir(console))) {
-            ResolvedRevision goodRev = ws.resolve(good);
-            ResolvedRevision badRev = ws.resolve(bad);
-            FirstParentPath.Range range;
-            try (Repository r = GitRepos.open(repoDir)) {
-                range = FirstParentPath.between(r, goodRev, badRev);
-            }
-            Materialized goodTree = ws.materialize("good", goodRev, inputs);
-            Workspace.checkConfigs(suiteCases, goodTree);
-            List<CaseSpec> cases = Workspace.cases(suiteCases, goodTree, options);
-            Path out = OutputFolders.create(output.folder(console), console.cwd(), "bisect-" + good, bad, started);
-            try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("bisect.log")), true, StandardCharsets.UTF_8);
-                 Workspace quiet = Workspace.open(new Console(console.cwd(), console.env(), log, log, false), repoDir,
-                         repo.cacheDir(console))) {
-                Prober.Plan plan = new Prober.Plan(suiteCases, cases, inputs, options, t, judging, timeouts.buildTimeout,
-                        repo.useResultCache(), training.adapter(console, suiteRead));
-                String label = suiteRead != null ? console.show(suite.file(console)) : training.config;
-                Bisection bisection = new Bisection(console, quiet, out, range, goodTree, plan,
-                        new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && training.seedCheckpoint(), label, goldens));
-                return ws.guarded(out, bisection::run);
-            }
-        }
-    }
-
-    /** With --against-goldens the suite's [gate] decides how commits train and the goldens how they are judged. */
-    private void refuseWithGoldens(String... mixins) {
-        var parsed = spec.commandLine().getParseResult();
-        for (String mixin : mixins) {
-            for (OptionSpec o : spec.mixins().get(mixin).options()) {
-                if (parsed.hasMatchedOption(o)) {
-                    throw new UsageException(o.longestName() + " cannot be combined with --against-goldens: the suite's [gate] "
-                            + "settings decide how each commit trains, as gate runs it");
-                }
-            }
-        }
+        Bisect bisect = training.applyTo(repo.open(root.console()).bisect(good, bad), List.of());
+        judge.applyTo(bisect);
+        suite.applyTo(bisect);
+        resume.applyTo(bisect);
+        timeouts.applyTo(output.applyTo(bisect));
+        if (jobs != null) bisect.setJobs(jobs);
+        if (againstGoldens) bisect.setAgainstGoldens(true);
+        if (goldenDir != null) bisect.setGoldenDir(goldenDir);
+        return bisect.call().exitCode();
     }
 }

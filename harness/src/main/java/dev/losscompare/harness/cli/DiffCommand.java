@@ -1,25 +1,10 @@
 package dev.losscompare.harness.cli;
 
-import dev.losscompare.core.series.UnreadableSeriesException;
-import dev.losscompare.core.judge.CaseJudge.CaseId;
-import dev.losscompare.harness.Console;
-import dev.losscompare.harness.UsageException;
-import dev.losscompare.harness.pipeline.CaseSpec;
-import dev.losscompare.harness.pipeline.ComparePipeline;
-import dev.losscompare.harness.pipeline.ExistingRun;
-import dev.losscompare.harness.pipeline.Judging;
-import dev.losscompare.harness.pipeline.OutputFolders;
-import dev.losscompare.harness.pipeline.Session;
-import dev.losscompare.harness.pipeline.SourceBaseline;
-import dev.losscompare.harness.pipeline.Training;
-import dev.losscompare.harness.run.Kernels;
-import dev.losscompare.core.sources.RunSources;
 import dev.losscompare.core.sources.SeriesFormat;
-import dev.losscompare.core.sources.SourceOptions;
-import dev.losscompare.core.sources.SourcedSeries;
-import dev.losscompare.harness.suite.SuiteCase;
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.api.Diff;
+import dev.losscompare.harness.api.LossCompare;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -57,7 +42,7 @@ public final class DiffCommand implements Callable<Integer> {
     @Option(names = "--test-format", paramLabel = "FORMAT", description = "The test run's format, when the two differ.")
     String testFormat;
 
-    @Option(names = "--rank", paramLabel = "N", description = "Which rank's lines a multi-rank log contributes (default: rank 0).")
+    @Option(names = "--rank", paramLabel = "N", description = "Which rank's lines a multi-rank log contributes (default: the only rank with step lines).")
     Integer rank;
 
     @Option(names = "--tag", paramLabel = "METRIC=NAME", description = "Read a metric from another TensorBoard tag or Megatron key, e.g. --tag loss=train/loss (repeatable).")
@@ -68,43 +53,33 @@ public final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Console console = root.console();
-        Judging judging = judge.judging();
-        SourcedSeries a = read(console.cwd().resolve(baseline), baselineFormat != null ? baselineFormat : format);
-        SourcedSeries b = read(console.cwd().resolve(test), testFormat != null ? testFormat : format);
-        Instant started = Instant.now();
-        Path out = OutputFolders.create(output.folder(console), console.cwd(), name(baseline), name(test), started);
-        Session session = new Session(console, out, null, null, null);
-        CaseSpec c = new CaseSpec(new SuiteCase(null, null, List.of()), caseId(a));
-        int steps = b.series().steps().size();
-        ComparePipeline pipeline = new ComparePipeline(session, new SourceBaseline(new ExistingRun("baseline", a)),
-                new ExistingRun("test", b), List.of(c), judging, false, 1,
-                new ComparePipeline.Header(null, new Training(steps, 0, 0, Kernels.NATIVE, null), started));
-        return pipeline.run();
-    }
-
-    private SourcedSeries read(Path path, String formatName) {
-        try {
-            SeriesFormat f = formatName == null ? null : SeriesFormat.byName(formatName);
-            return RunSources.read(path, new SourceOptions(f, rank, SourceOptions.parseNames(tags)));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        } catch (UnreadableSeriesException e) {
-            throw new UsageException(e.getMessage());
+        Diff diff = repo().diff(baseline, test);
+        if (format != null) diff.setFormat(format(format, "--format"));
+        if (baselineFormat != null) diff.setBaselineFormat(format(baselineFormat, "--baseline-format"));
+        if (testFormat != null) diff.setTestFormat(format(testFormat, "--test-format"));
+        if (rank != null) diff.setRank(rank);
+        for (String tag : tags) {
+            int eq = tag.indexOf('=');
+            if (eq <= 0 || eq == tag.length() - 1) {
+                throw new UsageException("--tag '" + tag + "' is not METRIC=NAME (e.g. --tag loss=train/loss)");
+            }
+            diff.setTag(tag.substring(0, eq).strip(), tag.substring(eq + 1).strip());
         }
+        judge.applyTo(diff);
+        output.applyTo(diff);
+        return diff.call().exitCode();
     }
 
-    /** The case is named after the model in the baseline's meta, when it has one. */
-    private static CaseId caseId(SourcedSeries run) {
-        Object model = run.series().meta().get("model");
-        Object flavor = run.series().meta().get("flavor");
-        if (model == null) return new CaseId("run", "run", "", null);
-        String f = flavor == null ? "" : flavor.toString();
-        return new CaseId((model + "_" + f).replaceAll("[^A-Za-z0-9._-]", "_"), model.toString(), f, null);
+    /** diff reads no repository: the runs are files. */
+    private LossCompare repo() {
+        return LossCompare.open(root.console().cwd(), root.console());
     }
 
-    private static String name(Path p) {
-        Path f = p.getFileName();
-        return f == null ? "run" : f.toString();
+    private static SeriesFormat format(String name, String option) {
+        try {
+            return SeriesFormat.byName(name);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
+        }
     }
 }

@@ -1,19 +1,7 @@
 package dev.losscompare.harness.cli;
 
-import dev.losscompare.harness.Console;
-import dev.losscompare.harness.cache.Materialized;
-import dev.losscompare.harness.git.ResolvedRevision;
-import dev.losscompare.harness.pipeline.CaseSpec;
-import dev.losscompare.harness.pipeline.ExportSink;
-import dev.losscompare.harness.pipeline.OutputFolders;
-import dev.losscompare.harness.pipeline.RecordPipeline;
-import dev.losscompare.harness.pipeline.Session;
-import dev.losscompare.harness.pipeline.TrainedRevision;
-import dev.losscompare.harness.pipeline.Training;
-import dev.losscompare.harness.pipeline.Workspace;
-import dev.losscompare.harness.suite.SuiteCase;
+import dev.losscompare.harness.api.Export;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,27 +30,9 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Console console = root.console();
-        return export(console, revision, console.cwd().resolve(file), training, List.of(), repo, output, timeouts);
-    }
-
-    static int export(Console console, String spec, Path file, TrainingOptions training, List<String> sideOptions,
-                      RepoOptions repo, OutputOptions output, TimeoutOptions timeouts) throws Exception {
-        Training t = training.training(timeouts.timeout);
-        List<String> options = CompareCommand.concat(training.trainOptions(), sideOptions);
-        List<SuiteCase> suiteCases = List.of(new SuiteCase(null, training.config, List.of()));
-        try (Workspace ws = Workspace.open(console, repo.repoDir(console), repo.cacheDir(console))) {
-            ResolvedRevision rev = ws.resolve(spec);
-            Materialized tree = ws.materialize("baseline", rev, List.of());
-            Workspace.checkConfigs(suiteCases, tree);
-            List<CaseSpec> cases = Workspace.cases(suiteCases, tree, options);
-            Path out = OutputFolders.create(output.folder(console), console.cwd(), spec, "export", Instant.now());
-            Session session = ws.session(out, repo.useResultCache(), timeouts.buildTimeout);
-            TrainedRevision side = new TrainedRevision("baseline", tree, options, t, session, training.adapter(console, null),
-                    training.ngpus(null));
-            RecordPipeline pipeline = new RecordPipeline(session, side, cases, training.seedCheckpoint(), t,
-                    new ExportSink(file, rev.label(), t.steps(), console));
-            return ws.guarded(out, pipeline::run);
-        }
+        Export export = training.applyTo(repo.open(root.console()).export(revision, file), List.of());
+        output.applyTo(export);
+        timeouts.applyTo(export);
+        return export.call().exitCode();
     }
 }

@@ -1,30 +1,11 @@
 package dev.losscompare.harness.cli;
 
-import dev.losscompare.core.judge.ComparisonMode;
-import dev.losscompare.harness.Console;
-import dev.losscompare.harness.cache.Materialized;
-import dev.losscompare.harness.gate.GoldenSink;
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.api.Gate;
+import dev.losscompare.harness.api.LossCompare;
+import dev.losscompare.harness.api.UpdateGoldens;
 import dev.losscompare.harness.gate.GoldenStore;
-import dev.losscompare.harness.git.ResolvedRevision;
-import dev.losscompare.harness.git.RevisionResolver;
-import dev.losscompare.harness.pipeline.CaseSpec;
-import dev.losscompare.harness.pipeline.ComparePipeline;
-import dev.losscompare.harness.resume.ResumeRequest;
-import dev.losscompare.harness.resume.ResumeStage;
-import dev.losscompare.harness.pipeline.GoldenBaseline;
-import dev.losscompare.harness.pipeline.Judging;
-import dev.losscompare.harness.pipeline.OutputFolders;
-import dev.losscompare.harness.pipeline.RecordPipeline;
-import dev.losscompare.harness.pipeline.Session;
-import dev.losscompare.harness.pipeline.TrainedRevision;
-import dev.losscompare.harness.pipeline.Training;
-import dev.losscompare.harness.pipeline.Workspace;
-import dev.losscompare.harness.run.Kernels;
-import dev.losscompare.harness.suite.GateSettings;
-import dev.losscompare.harness.suite.Suite;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,32 +45,17 @@ public final class GateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Console console = root.console();
-        suite.defaultToSignoff();
-        if (update && strict) throw new dev.losscompare.harness.UsageException("--strict applies to checking goldens, not to --update");
-        Suite s = suite.read(console);
-        GateSettings gate = s.gate();
-        Training t = Training.ofGate(gate, nativeKernels ? Kernels.NATIVE : Kernels.PORTABLE, timeouts.timeout);
-        Instant started = Instant.now();
-        try (Workspace ws = Workspace.open(console, repo.repoDir(console), repo.cacheDir(console))) {
-            ResolvedRevision tree = ws.resolve(RevisionResolver.WORKING_TREE);
-            Materialized m = ws.materialize("test", tree, s.inputs());
-            Workspace.checkConfigs(s.cases(), m);
-            List<CaseSpec> cases = Workspace.cases(s.cases(), m, gate.trainOptions());
-            Path out = OutputFolders.create(output.folder(console), console.cwd(), "golden", "working-tree", started);
-            Session session = ws.session(out, repo.useResultCache(), timeouts.buildTimeout);
-            TrainedRevision side = new TrainedRevision("test", m, gate.trainOptions(), t, session, s.trainer(), null);
-            GoldenStore store = new GoldenStore(console.cwd().resolve(goldenDir));
-            if (update) {
-                String commit = tree.commitId() == null ? "working tree" : tree.commitId();
-                GoldenSink sink = new GoldenSink(store, gate, m.dir(), commit, console);
-                return ws.guarded(out, new RecordPipeline(session, side, cases, false, t, sink)::run);
-            }
-            ComparePipeline pipeline = new ComparePipeline(session, new GoldenBaseline(store, gate, strict, session), side, cases,
-                    new Judging(ComparisonMode.bitwise(), Judging.DEFAULT_METRICS, false), false, 1,
-                    new ComparePipeline.Header(console.show(suite.file(console)), t, started))
-                    .resume(new ResumeStage(ResumeRequest.FROM_SUITE, 1));
-            return ws.guarded(out, pipeline::run);
+        LossCompare lc = repo.open(root.console());
+        if (update) {
+            if (strict) throw new UsageException("--strict applies to checking goldens, not to --update");
+            UpdateGoldens record = lc.updateGoldens().setGoldenDir(goldenDir).setNativeKernels(nativeKernels);
+            suite.applyTo(record);
+            timeouts.applyTo(output.applyTo(record));
+            return record.call().exitCode();
         }
+        Gate gate = lc.gate().setGoldenDir(goldenDir).setStrict(strict).setNativeKernels(nativeKernels);
+        suite.applyTo(gate);
+        timeouts.applyTo(output.applyTo(gate));
+        return gate.call().exitCode();
     }
 }

@@ -1,6 +1,6 @@
 package dev.losscompare.harness.cli;
 
-import dev.losscompare.harness.Console;
+import dev.losscompare.harness.api.Verb;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -9,7 +9,7 @@ public final class OutputOptions {
     @Option(names = "--output-folder", paramLabel = "DIR", description = "Where results go (default: ./loss_compare/<UTC time>-<base>-vs-<test>/).")
     Path outputFolder;
 
-    Path folder(Console console) {
-        return outputFolder == null ? null : console.cwd().resolve(outputFolder);
+    <V extends Verb<V, ?>> V applyTo(V verb) {
+        return outputFolder == null ? verb : verb.setOutputFolder(outputFolder);
     }
 }

@@ -1,7 +1,7 @@
 package dev.losscompare.harness.cli;
 
 import dev.losscompare.harness.Console;
-import dev.losscompare.harness.cache.CacheLocation;
+import dev.losscompare.harness.api.LossCompare;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -16,16 +16,8 @@ public final class RepoOptions {
     @Option(names = "--cache-dir", paramLabel = "DIR", hidden = true)
     Path cacheDir;
 
-    Path repoDir(Console console) {
-        return repo == null ? console.cwd() : console.cwd().resolve(repo);
-    }
-
-    /** --cache-dir, else LOSS_COMPARE_CACHE, XDG_CACHE_HOME/loss_compare or ~/.cache/loss_compare. */
-    Path cacheDir(Console console) {
-        return cacheDir != null ? console.cwd().resolve(cacheDir) : CacheLocation.resolve(console.env());
-    }
-
-    boolean useResultCache() {
-        return !noCache;
+    /** The repository as these options name it (--cache-dir, else LOSS_COMPARE_CACHE, XDG_CACHE_HOME/loss_compare or ~/.cache/loss_compare). */
+    LossCompare open(Console console) {
+        return LossCompare.open(repo == null ? console.cwd() : repo, console).setCacheDir(cacheDir).setResultCache(!noCache);
     }
 }

@@ -1,5 +1,6 @@
 package dev.losscompare.harness.cli;
 
+import dev.losscompare.harness.api.Compare;
 import dev.losscompare.harness.run.ShellWords;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -22,7 +23,11 @@ public final class SideOptions {
         return ShellWords.split(baselineOptions, "--baseline-train-options");
     }
 
-    List<String> test() {
-        return ShellWords.split(testOptions, "--test-train-options");
+    Compare applyTo(Compare compare) {
+        if (baselineOptions != null) compare.setBaselineOptions(baseline());
+        if (testOptions != null) compare.setTestOptions(ShellWords.split(testOptions, "--test-train-options"));
+        if (baselineNgpus != null) compare.setBaselineNgpus(baselineNgpus);
+        if (testNgpus != null) compare.setTestNgpus(testNgpus);
+        return compare;
     }
 }

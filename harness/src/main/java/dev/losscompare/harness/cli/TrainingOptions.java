@@ -1,33 +1,25 @@
 package dev.losscompare.harness.cli;
 
-import dev.losscompare.harness.Console;
-import dev.losscompare.harness.UsageException;
-import dev.losscompare.harness.adapter.OwnTrainer;
-import dev.losscompare.harness.adapter.TrainerAdapter;
-import dev.losscompare.harness.adapter.TrainerFile;
-import dev.losscompare.harness.suite.Suite;
-import java.nio.file.Path;
-import dev.losscompare.harness.pipeline.Training;
-import dev.losscompare.harness.run.Kernels;
+import dev.losscompare.harness.api.TrainingVerb;
 import dev.losscompare.harness.run.ShellWords;
-import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** How the runs train: the same on every side (the per-side options are {@link SideOptions}). */
+/** How the runs train: the same on every side (the per-side options are {@link SideOptions}). Checked by the API. */
 public final class TrainingOptions {
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "100", description = "Training steps per run (default: ${DEFAULT-VALUE}).")
-    int steps;
+    @Option(names = "--steps", paramLabel = "N", description = "Training steps per run (default: " + TrainingVerb.DEFAULT_STEPS + ").")
+    Integer steps;
 
-    @Option(names = "--config", paramLabel = "PATH", defaultValue = "configs/llama3_debug.toml",
-            description = "Trainer config, relative to each revision's root (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--config", paramLabel = "PATH",
+            description = "Trainer config, relative to each revision's root (default: " + TrainingVerb.DEFAULT_CONFIG + ").")
     String config;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "debug.seed for every run (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", paramLabel = "N", description = "debug.seed for every run (default: " + TrainingVerb.DEFAULT_SEED + ").")
+    Long seed;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "training.num_threads per run (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Option(names = "--threads", paramLabel = "N", description = "training.num_threads per run (default: " + TrainingVerb.DEFAULT_THREADS + ").")
+    Integer threads;
 
     @Option(names = "--train-options", paramLabel = "\"OPTS\"", description = "Trainer options for every run, split like a shell would.")
     String trainOptions;
@@ -46,30 +38,22 @@ public final class TrainingOptions {
             + "[trainer] table (preset torchtitan or command; see README). Overrides a suite's [trainer].")
     Path trainer;
 
-    /** --trainer=FILE, else the suite's [trainer], else this repository's trainer. */
-    TrainerAdapter adapter(Console console, Suite suiteOrNull) {
-        if (trainer != null) return TrainerFile.read(console.cwd().resolve(trainer));
-        return suiteOrNull != null ? suiteOrNull.trainer() : OwnTrainer.INSTANCE;
-    }
-
-    /** The rank count for a side: its own option, else --ngpus, else null (each case's). */
-    Integer ngpus(Integer sideNgpus) {
-        Integer n = sideNgpus != null ? sideNgpus : ngpus;
-        if (n != null && n < 1) throw new UsageException("--ngpus must be at least 1, got " + n);
-        return n;
-    }
-
-    Training training(Duration timeout) {
-        if (steps < 1) throw new UsageException("--steps must be at least 1, got " + steps);
-        if (threads < 1) throw new UsageException("--threads must be at least 1, got " + threads);
-        return new Training(steps, seed, threads, portable ? Kernels.PORTABLE : Kernels.NATIVE, timeout);
-    }
-
-    List<String> trainOptions() {
-        return ShellWords.split(trainOptions, "--train-options");
-    }
-
-    boolean seedCheckpoint() {
-        return !noSeedCheckpoint;
+    /** The options given, set on {@code verb} (the API applies the defaults and checks the values). */
+    <V extends TrainingVerb<V, ?>> V applyTo(V verb, List<String> sideOptions) {
+        if (steps != null) verb.setSteps(steps);
+        if (config != null) verb.setConfig(config);
+        if (seed != null) verb.setSeed(seed);
+        if (threads != null) verb.setThreads(threads);
+        List<String> options = ShellWords.split(trainOptions, "--train-options");
+        if (trainOptions != null || !sideOptions.isEmpty()) {
+            List<String> all = new java.util.ArrayList<>(options);
+            all.addAll(sideOptions);
+            verb.setTrainOptions(all);
+        }
+        if (noSeedCheckpoint) verb.setSeedCheckpoint(false);
+        if (portable) verb.setPortable(true);
+        if (ngpus != null) verb.setNgpus(ngpus);
+        if (trainer != null) verb.setTrainer(trainer);
+        return verb;
     }
 }

@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A trace file read whole: its events in execution order, and whether it ends with the "end" event. */
-record Trace(List<TraceEvent> events, boolean complete) {
+public record Trace(List<TraceEvent> events, boolean complete) {
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
-    static Trace read(Path file) throws IOException {
+    public static Trace read(Path file) throws IOException {
         List<TraceEvent> events = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;

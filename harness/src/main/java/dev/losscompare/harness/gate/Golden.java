@@ -1,5 +1,6 @@
 package dev.losscompare.harness.gate;
 
+import dev.losscompare.core.series.DefaultMetrics;
 import dev.losscompare.core.series.RunSeries;
 import dev.losscompare.harness.suite.GateSettings;
 import dev.losscompare.harness.suite.SuiteCase;
@@ -54,13 +55,13 @@ public record Golden(
     public static Golden of(String caseName, Settings settings, String configSha256, Map<String, Object> meta, String commit,
                             RunSeries series) {
         List<Step> steps = new ArrayList<>();
-        for (StepRecord r : series.steps()) steps.add(new Step(r.step(), r.value("loss"), r.value("grad_norm"), r.dataFingerprint()));
+        for (StepRecord r : series.steps()) steps.add(new Step(r.step(), r.value(DefaultMetrics.LOSS), r.value(DefaultMetrics.GRAD_NORM), r.dataFingerprint()));
         return new Golden(SCHEMA_VERSION, caseName, settings, configSha256, environmentOf(meta), commit, steps);
     }
 
     public RunSeries toSeries() {
         List<StepRecord> steps = new ArrayList<>();
-        for (Step s : series) steps.add(new StepRecord(s.step(), Map.of("loss", s.loss(), "grad_norm", s.gradNorm()), s.dataFingerprint()));
+        for (Step s : series) steps.add(new StepRecord(s.step(), Map.of(DefaultMetrics.LOSS, s.loss(), DefaultMetrics.GRAD_NORM, s.gradNorm()), s.dataFingerprint()));
         Map<String, Object> meta = new LinkedHashMap<>(environment);
         meta.put("commit", commit);
         return new RunSeries(meta, steps);

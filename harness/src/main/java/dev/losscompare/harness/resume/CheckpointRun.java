@@ -5,9 +5,8 @@ import dev.losscompare.core.series.UnreadableSeriesException;
 import dev.losscompare.harness.adapter.Checkpoints;
 import dev.losscompare.harness.adapter.Launch;
 import dev.losscompare.harness.adapter.RunFiles;
-import dev.losscompare.harness.pipeline.CaseSpec;
-import dev.losscompare.harness.pipeline.SideRunner;
-import dev.losscompare.harness.pipeline.TrainedRevision;
+import dev.losscompare.harness.engine.CaseSpec;
+import dev.losscompare.harness.engine.Interrupted;
 import dev.losscompare.harness.run.ChildProcess;
 import dev.losscompare.harness.run.RunOutcome;
 import java.io.IOException;
@@ -26,7 +25,7 @@ final class CheckpointRun {
 
     private CheckpointRun() {}
 
-    static Outcome run(TrainedRevision side, CaseSpec c, Path seedFile, Checkpoints checkpoints, Path dir, String name)
+    static Outcome run(CheckedSide side, CaseSpec c, Path seedFile, Checkpoints checkpoints, Path dir, String name)
             throws IOException {
         Files.createDirectories(dir);
         RunFiles files = RunFiles.of(dir, name);
@@ -38,7 +37,7 @@ final class CheckpointRun {
         Files.createDirectories(files.scratch());
         Path log = dir.resolve(name + "_training.log");
         RunOutcome o = ChildProcess.run(launch.command(), launch.workDir(), log, side.training().timeout(), launch.environment());
-        if (o.interrupted()) throw new SideRunner.Interrupted();
+        if (o.interrupted()) throw new Interrupted();
         if (Files.exists(files.partial())) Files.move(files.partial(), files.series(), StandardCopyOption.REPLACE_EXISTING);
         String where = "; log: " + side.session().show(log);
         RunSeries series = null;

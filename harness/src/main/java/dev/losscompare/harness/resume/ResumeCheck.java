@@ -5,8 +5,7 @@ import dev.losscompare.core.result.ResumeResult;
 import dev.losscompare.core.result.Verdict;
 import dev.losscompare.core.series.RunSeries;
 import dev.losscompare.harness.adapter.Checkpoints;
-import dev.losscompare.harness.pipeline.CaseSpec;
-import dev.losscompare.harness.pipeline.TrainedRevision;
+import dev.losscompare.harness.engine.CaseSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,12 +24,12 @@ final class ResumeCheck {
 
     private ResumeCheck() {}
 
-    static Done run(TrainedRevision side, CaseSpec c, int k, Path seedFile, RunSeries plain, List<String> metrics, Path dir)
+    static Done run(CheckedSide side, CaseSpec c, int k, Path seedFile, RunSeries plain, List<String> metrics, Path dir)
             throws IOException {
         int steps = side.training().steps();
         String role = side.role();
         var out = side.session().console().out();
-        out.println("resume check of " + role + " " + side.tree().revision().spec() + ": steps 1-" + steps
+        out.println("resume check of " + role + " " + side.spec() + ": steps 1-" + steps
                 + " writing checkpoints every " + k + ", then resuming from step " + k + " ...");
         Path saved = dir.resolve("checkpoints_continuous"), resumedFolder = dir.resolve("checkpoints_resumed");
         CheckpointRun.Outcome continuous = CheckpointRun.run(side, c, seedFile, new Checkpoints(saved, k, null), dir, "continuous");
@@ -54,7 +53,7 @@ final class ResumeCheck {
      * step. When anything differs, a third run writes the continuous state after step K+1, and the
      * diagnosis says what the step-K checkpoint lacks and which state differs after K+1.
      */
-    private static ResumeResult compareStates(TrainedRevision side, CaseSpec c, int k, Path seedFile, Path saved,
+    private static ResumeResult compareStates(CheckedSide side, CaseSpec c, int k, Path seedFile, Path saved,
                                               Path resumedFolder, Path dir, ResumeResult r) throws IOException {
         int steps = side.training().steps();
         if (r.verdict() == Verdict.ERROR || r.firstDivergentStep() != null && r.firstDivergentStep() <= k) return r;
@@ -83,10 +82,10 @@ final class ResumeCheck {
     }
 
     /** The continuation of {@code baseline}'s continuous run by {@code test} from the baseline's step-K checkpoint (--resume-across). */
-    static ResumeResult across(TrainedRevision test, CaseSpec c, int k, Path seedFile, Done baseline, Path ownCheckpoints,
+    static ResumeResult across(CheckedSide test, CaseSpec c, int k, Path seedFile, Done baseline, Path ownCheckpoints,
                                List<String> metrics, Path dir) throws IOException {
         int steps = test.training().steps();
-        test.session().console().out().println("resume check across: test " + test.tree().revision().spec()
+        test.session().console().out().println("resume check across: test " + test.spec()
                 + " resuming from the baseline's step-" + k + " checkpoint ...");
         Path folder = dir.resolve("checkpoints_from_baseline");
         Folders.copy(baseline.continuousCheckpoints(), folder, test.adapter().writesOwnCheckpoints());

@@ -5,9 +5,10 @@ import dev.losscompare.core.judge.ResumeJudge;
 import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.core.result.ResumeResult;
 import dev.losscompare.core.result.Verdict;
-import dev.losscompare.harness.pipeline.CaseSpec;
-import dev.losscompare.harness.pipeline.SideRunner;
-import dev.losscompare.harness.pipeline.TrainedRevision;
+import dev.losscompare.harness.engine.CaseEngine;
+import dev.losscompare.harness.engine.CaseSpec;
+import dev.losscompare.harness.engine.Interrupted;
+import dev.losscompare.harness.engine.TrainedSide;
 import dev.losscompare.harness.run.Futures;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,17 +27,23 @@ import java.util.concurrent.Future;
  */
 public final class ResumeStage {
     private final ResumeRequest request;
-    private final int jobs;
 
-    public ResumeStage(ResumeRequest request, int jobs) {
+    public ResumeStage(ResumeRequest request) {
         this.request = request;
-        this.jobs = jobs;
     }
 
-    public Judgement apply(CaseSpec c, Path caseDir, Judgement j, TrainedRevision baseline, TrainedRevision test,
-                           SideResult baselineRun, SideResult testRun, Path seedFile) throws IOException {
+    /** The resume checks of a judged case (its trained sides, a recorded one has none), folded into {@code j}. */
+    public Judgement apply(CaseEngine.CaseRun run, Judgement j) throws IOException {
+        CaseSpec c = run.c();
         Integer k = request.stepOf(c);
         if (k == null) return j;
+        CaseEngine.Plan plan = run.plan();
+        CheckedSide baseline = plan.baseline() instanceof TrainedSide b ? new CheckedSide(plan.session(), plan.training(), b) : null;
+        CheckedSide test = plan.test() instanceof TrainedSide t ? new CheckedSide(plan.session(), plan.training(), t) : null;
+        if (baseline == null && test == null) return j;
+        Path caseDir = run.caseDir();
+        Path seedFile = run.seed().file();
+        SideResult baselineRun = run.baseline(), testRun = run.test();
         List<String> metrics = j.result().metrics().stream().map(m -> m.metric()).toList();
         List<ResumeResult> results = new ArrayList<>();
         int steps = (test != null ? test : baseline).training().steps();
@@ -49,7 +56,7 @@ public final class ResumeStage {
         List<Side> sides = new ArrayList<>();
         if (baseline != null) sides.add(new Side(baseline, baselineRun));
         if (test != null) sides.add(new Side(test, testRun));
-        List<ResumeCheck.Done> done = runAll(sides, c, k, seedFile, metrics, root);
+        List<ResumeCheck.Done> done = runAll(sides, plan.jobs(), c, k, seedFile, metrics, root);
         try {
             for (ResumeCheck.Done d : done) results.add(d.result());
             if (request.across() && baseline != null && test != null) {
@@ -62,10 +69,10 @@ public final class ResumeStage {
         return ResumeJudge.fold(j, results);
     }
 
-    private record Side(TrainedRevision revision, SideResult plain) {}
+    private record Side(CheckedSide revision, SideResult plain) {}
 
     /** Each side's check; the two sides at once when --jobs allows, as their plain runs. */
-    private List<ResumeCheck.Done> runAll(List<Side> sides, CaseSpec c, int k, Path seedFile, List<String> metrics, Path root)
+    private List<ResumeCheck.Done> runAll(List<Side> sides, int jobs, CaseSpec c, int k, Path seedFile, List<String> metrics, Path root)
             throws IOException {
         if (sides.size() < 2 || jobs < 2) {
             List<ResumeCheck.Done> out = new ArrayList<>();
@@ -77,7 +84,7 @@ public final class ResumeStage {
             List<Future<ResumeCheck.Done>> futures = new ArrayList<>();
             for (Side s : sides) futures.add(pool.submit(() -> check(s, c, k, seedFile, metrics, root)));
             List<ResumeCheck.Done> out = new ArrayList<>();
-            for (Future<ResumeCheck.Done> f : futures) out.add(Futures.await(f, SideRunner.Interrupted::new));
+            for (Future<ResumeCheck.Done> f : futures) out.add(Futures.await(f, Interrupted::new));
             return out;
         } finally {
             pool.shutdownNow();

@@ -1,6 +1,5 @@
 package dev.losscompare.harness.run;
 
-import dev.losscompare.harness.cache.RevisionCache;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +13,9 @@ import java.util.Map;
  */
 public record TrainerArgs(Path revisionDir, String config, int steps, long seed, int threads, List<String> userOptions,
                           Kernels kernels, int ngpus) {
+    /** This repository's trainer script (the contract in docs/architecture.md), relative to a revision's root. */
+    public static final String TRAINER_SCRIPT = "trainer/run_train.sh";
+
     /** What a launcher (torchrun, srun) would set: never inherited from the harness's own environment. */
     private static final List<String> RANK_VARIABLES = List.of("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE",
             "MASTER_ADDR", "MASTER_PORT");
@@ -82,7 +84,7 @@ public record TrainerArgs(Path revisionDir, String config, int steps, long seed,
 
     private List<String> start() {
         List<String> args = new ArrayList<>();
-        args.add(revisionDir.resolve(RevisionCache.TRAINER_SCRIPT).toString());
+        args.add(revisionDir.resolve(TRAINER_SCRIPT).toString());
         args.addAll(recordedOptions());
         return args;
     }

@@ -1,5 +1,6 @@
 package dev.losscompare.harness.suite;
 
+import dev.losscompare.core.judge.Role;
 import java.util.List;
 
 /**
@@ -25,12 +26,18 @@ public record SuiteCase(String name, String config, List<String> options, Double
             testOptions = List.copyOf(testOptions);
         }
 
-        public Integer ngpus(String role) {
-            return role.equals("baseline") ? baselineNgpus : testNgpus;
+        public Integer ngpus(Role role) {
+            return switch (role) {
+                case BASELINE -> baselineNgpus;
+                case TEST -> testNgpus;
+            };
         }
 
-        public List<String> options(String role) {
-            return role.equals("baseline") ? baselineOptions : testOptions;
+        public List<String> options(Role role) {
+            return switch (role) {
+                case BASELINE -> baselineOptions;
+                case TEST -> testOptions;
+            };
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.losscompare.reports.html;
 
+import dev.losscompare.core.text.Durations;
 import static dev.losscompare.reports.text.Markup.esc;
 
 import dev.losscompare.reports.chart.ChartSpec;
@@ -87,7 +88,7 @@ public final class HtmlReport {
         revisionRow("baseline", c.baseline());
         revisionRow("test", c.test());
         out.append("</table>\n<div class=\"kv\">\n");
-        kv("Kind", c.kind());
+        kv("Kind", c.kind() == null ? null : c.kind().json());
         kv("Config", c.configPath());
         kv("Steps", String.valueOf(c.steps()));
         if (c.trainedHere()) {
@@ -97,7 +98,7 @@ public final class HtmlReport {
         kv("Metrics", String.join(", ", c.metrics()));
         kv("Mode", c.modeUsed());
         kv("Started", c.startedAt());
-        kv("Wall time", Fmt.seconds(c.wallSeconds()));
+        kv("Wall time", Durations.human(c.wallSeconds()));
         out.append("</div>\n</section>\n");
     }
 
@@ -229,7 +230,7 @@ public final class HtmlReport {
                 .append(options(run.options())).append("</td><td>")
                 .append(esc(meta(run, s, "device"))).append("</td><td class=\"n\">").append(esc(meta(run, s, "threads")))
                 .append("</td><td>").append(esc(meta(run, s, "torch_version"))).append("</td><td class=\"n\">")
-                .append(esc(params(meta(run, s, "params")))).append("</td><td class=\"n\">").append(Fmt.seconds(run.wallSeconds()))
+                .append(esc(params(meta(run, s, "params")))).append("</td><td class=\"n\">").append(Durations.human(run.wallSeconds()))
                 .append("</td><td class=\"n\">").append(run.exitCode() == null ? "—" : run.exitCode()).append("</td><td>");
         List<String> links = new ArrayList<>();
         if (run.logFile() != null) links.add(link(run.logFile(), "log"));

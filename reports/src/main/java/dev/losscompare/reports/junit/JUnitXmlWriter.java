@@ -156,7 +156,7 @@ public final class JUnitXmlWriter {
 
     private static void properties(XMLStreamWriter x, Comparison c) throws XMLStreamException {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("kind", c.kind());
+        p.put("kind", c.kind() == null ? null : c.kind().json());
         p.put("baseline", revision(c.baseline()));
         p.put("test", revision(c.test()));
         p.put("config", c.configPath());

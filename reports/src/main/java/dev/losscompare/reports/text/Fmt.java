@@ -29,16 +29,6 @@ public final class Fmt {
         return v == null || Double.isNaN(v) ? "—" : sci(v);
     }
 
-    /** Wall time: "0.84 s", "12.3 s", "4 min 05 s", "1 h 02 min". */
-    public static String seconds(Double s) {
-        if (s == null || Double.isNaN(s)) return "—";
-        if (s < 10) return String.format(Locale.ROOT, "%.2f s", s);
-        if (s < 60) return String.format(Locale.ROOT, "%.1f s", s);
-        long t = Math.round(s);
-        if (t < 3600) return String.format(Locale.ROOT, "%d min %02d s", t / 60, t % 60);
-        return String.format(Locale.ROOT, "%d h %02d min", t / 3600, (t % 3600) / 60);
-    }
-
     /** The first 10 characters of a commit id, or "—". */
     public static String shortId(String commitId) {
         if (commitId == null || commitId.isBlank()) return "—";

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.losscompare.trainer.config.ConfigException;
 import dev.losscompare.trainer.config.ConfigLoader;
 import dev.losscompare.trainer.config.JobConfig;
-import dev.losscompare.trainer.dist.DistEnv;
+import dev.losscompare.trainer.distributed.DistEnv;
 import dev.losscompare.trainer.model.Ops;
 import dev.losscompare.trainer.train.Runtime;
 import dev.losscompare.trainer.train.Trainer;

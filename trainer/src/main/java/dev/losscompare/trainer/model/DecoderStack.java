@@ -12,9 +12,9 @@ import org.bytedeco.pytorch.global.torch;
  * an untied output head, registered and initialized in torchtitan's order. Models supply the
  * blocks and decide which mask each layer sees.
  */
-final class DecoderStack {
+public final class DecoderStack {
     /** Builds layer i's block, registering its parameters in {@code params}. */
-    interface BlockFactory {
+    public interface BlockFactory {
         TransformerBlock create(Parameters params, int layerId);
     }
 
@@ -26,7 +26,7 @@ final class DecoderStack {
     private final Double finalNormEps;
 
     /** @param finalNormEps the final norm's eps; null means nn.RMSNorm's default (the dtype's machine epsilon). */
-    DecoderStack(Device device, int vocabSize, int dim, int nLayers, Double finalNormEps, BlockFactory blocks) {
+    public DecoderStack(Device device, int vocabSize, int dim, int nLayers, Double finalNormEps, BlockFactory blocks) {
         this.finalNormEps = finalNormEps;
         this.params = new Parameters(device);
         this.tokEmbeddings = params.create("tok_embeddings.weight", vocabSize, dim);
@@ -76,13 +76,5 @@ final class DecoderStack {
         long active = params.count() - tokEmbeddings.numel();
         for (TransformerBlock b : layers) active -= b.feedForward().inactiveParams();
         return 6.0 * active + 12.0 * layers.size() * nHeads * headDim * seqLen;
-    }
-
-    /** Flex flavors need masks from attentionMasks(); sdpa flavors take none. */
-    static void checkMasks(boolean flex, AttentionMasks masks) {
-        if (flex != (masks != null)) {
-            throw new IllegalArgumentException(flex ? "flex attention needs masks from attentionMasks()"
-                    : "sdpa attention takes no masks");
-        }
     }
 }

@@ -3,11 +3,11 @@ package dev.losscompare.trainer.model;
 import org.bytedeco.pytorch.Tensor;
 
 /** SwiGLU feed-forward: w2(silu(w1 x) * w3 x). */
-final class FeedForward implements TransformerBlock.FeedForwardLayer {
+public final class FeedForward implements TransformerBlock.FeedForwardLayer {
     private final Tensor w1, w2, w3;
     private final String name;
 
-    FeedForward(Parameters params, String prefix, int dim, int hidden) {
+    public FeedForward(Parameters params, String prefix, int dim, int hidden) {
         name = prefix.substring(0, prefix.length() - 1);
         w1 = params.create(prefix + "w1.weight", hidden, dim);
         w2 = params.create(prefix + "w2.weight", dim, hidden);

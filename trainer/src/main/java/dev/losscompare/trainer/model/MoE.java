@@ -17,7 +17,7 @@ import org.bytedeco.pytorch.global.torch;
  * inverse permutation and summing the k choices in a fixed order. Nothing is scattered, so no
  * result depends on the order in which threads add.
  */
-final class MoE implements TransformerBlock.FeedForwardLayer {
+public final class MoE implements TransformerBlock.FeedForwardLayer {
     private final MoeArgs args;
     private final Tensor gate, w1, w2, w3;
     private final FeedForward shared;
@@ -25,18 +25,19 @@ final class MoE implements TransformerBlock.FeedForwardLayer {
     private final Tensor tokensPerExpert;
     private final String name, routerName, expertsName;
 
-    MoE(Parameters params, String prefix, int dim, MoeArgs args) {
+    /** @param hiddenDim each expert's SwiGLU hidden size (the shared experts': that times their number). */
+    public MoE(Parameters params, String prefix, int dim, int hiddenDim, MoeArgs args) {
         this.args = args;
         this.name = prefix.substring(0, prefix.length() - 1);
         this.routerName = prefix + "router";
         this.expertsName = prefix + "experts";
         // torchtitan registers experts, router, shared experts (models/moe.py:348-368).
-        w1 = params.create(prefix + "experts.w1", args.numExperts(), args.hiddenDim(), dim);
-        w2 = params.create(prefix + "experts.w2", args.numExperts(), dim, args.hiddenDim());
-        w3 = params.create(prefix + "experts.w3", args.numExperts(), args.hiddenDim(), dim);
+        w1 = params.create(prefix + "experts.w1", args.numExperts(), hiddenDim, dim);
+        w2 = params.create(prefix + "experts.w2", args.numExperts(), dim, hiddenDim);
+        w3 = params.create(prefix + "experts.w3", args.numExperts(), hiddenDim, dim);
         gate = params.create(prefix + "router.gate.weight", args.numExperts(), dim);
         shared = args.numSharedExperts() > 0
-                ? new FeedForward(params, prefix + "shared_experts.", dim, args.hiddenDim() * args.numSharedExperts())
+                ? new FeedForward(params, prefix + "shared_experts.", dim, hiddenDim * args.numSharedExperts())
                 : null;
         // Buffers, not parameters: the optimizer never sees them and seed checkpoints start them at 0.
         expertBias = torch.zeros(new long[] {args.numExperts()}, Ops.options(torch.ScalarType.Float, params.device()));

@@ -13,21 +13,14 @@ import org.bytedeco.pytorch.global.torch;
  * YaRN), so no number depends on the JVM's java.lang.Math.
  */
 public final class RotaryEmbedding {
-    /** llama-3.1 RoPE scaling (torchtitan's RoPEScalingArgs). */
-    public record Scaling(double factor, double lowFreqFactor, double highFreqFactor, double originalMaxPositions) {
-        /** models/llama3/model/args.py:21-25. */
-        public static final Scaling LLAMA3 = new Scaling(8.0, 1.0, 4.0, 8192);
-        /** experiments/llama4/model/args.py:22-26: factor 16, low and high frequency factors 1. */
-        public static final Scaling LLAMA4 = new Scaling(16.0, 1.0, 1.0, 8192);
-    }
+    /** llama-3.1 RoPE scaling (torchtitan's RoPEScalingArgs; each llama family has its own defaults). */
+    public record Scaling(double factor, double lowFreqFactor, double highFreqFactor, double originalMaxPositions) {}
 
     /**
      * DeepSeek's YaRN context extension (models/deepseek_v3/model/args.py:83-88), applied only when
      * the table is longer than originalSeqLen (model.py:111).
      */
     public record Yarn(long originalSeqLen, double factor, double betaFast, double betaSlow, double mscale) {
-        public static final Yarn DEEPSEEK_V3_DEBUG = new Yarn(4096, 40, 32, 1, 0.70); // deepseek_v3/__init__.py:53
-
         public boolean appliesTo(long seqLen) {
             return seqLen > originalSeqLen;
         }

@@ -8,16 +8,16 @@ import org.bytedeco.pytorch.Tensor;
  * out = h + feedForward(norm(h)). Models supply the attention (GQA, latent) and the feed-forward
  * (dense SwiGLU or MoE); parameters register in the model's torchtitan order, names under layers.N.
  */
-final class TransformerBlock {
+public final class TransformerBlock {
     /** Self-attention over (B, S, D); a null mask means plain causal. */
-    interface Attention {
+    public interface Attention {
         Tensor forward(Tensor x, Tensor maskOrNull);
 
         void init(double outStd);
     }
 
     /** Position-wise feed-forward over (B, S, D). */
-    interface FeedForwardLayer {
+    public interface FeedForwardLayer {
         Tensor forward(Tensor x);
 
         void init(double outStd);
@@ -41,7 +41,7 @@ final class TransformerBlock {
      * (models/llama3/model/model.py:329-337); deepseek_v3 assigns attention, attention_norm,
      * ffn_norm, then moe/feed_forward (models/deepseek_v3/model/model.py:291-303).
      */
-    enum ParamOrder { NORMS_LAST, NORMS_BEFORE_FEED_FORWARD }
+    public enum ParamOrder { NORMS_LAST, NORMS_BEFORE_FEED_FORWARD }
 
     private final Tensor attentionNorm, ffnNorm;
     private final Attention attention;
@@ -52,7 +52,7 @@ final class TransformerBlock {
     private final String name, attentionNormName, attentionName, ffnNormName;
 
     /** @param feedForward gets the layer prefix ("layers.N.") and adds its own ("feed_forward." or "moe."). */
-    TransformerBlock(Parameters params, int layerId, int dim, double normEps, ParamOrder order,
+    public TransformerBlock(Parameters params, int layerId, int dim, double normEps, ParamOrder order,
                      Function<String, Attention> attention, Function<String, FeedForwardLayer> feedForward) {
         String prefix = "layers." + layerId + ".";
         this.name = "layers." + layerId;

@@ -22,7 +22,8 @@ class MoETest {
     static Layer layer(int topK, boolean scoreBefore, String scoreFunc) {
         torch.manual_seed(3);
         Parameters params = new Parameters(new Device(torch.DeviceType.CPU));
-        MoE moe = new MoE(params, "moe.", DIM, new MoeArgs(4, topK, 1, 24, scoreFunc, false, 1.0, scoreBefore, 1e-3));
+        MoE moe = new MoE(params, "moe.", DIM, 24, MoeArgs.builder()
+                .numExperts(4).topK(topK).scoreFunc(scoreFunc).scoreBeforeExperts(scoreBefore).build());
         moe.init(0.05);
         return new Layer(moe, params);
     }

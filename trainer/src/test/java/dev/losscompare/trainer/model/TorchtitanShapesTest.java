@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.losscompare.trainer.model.deepseekv3.DeepSeekV3Args;
+import dev.losscompare.trainer.model.deepseekv3.DeepSeekV3Flavors;
+import dev.losscompare.trainer.model.llama3.LlamaArgs;
+import dev.losscompare.trainer.model.llama4.Llama4Flavors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -60,13 +64,13 @@ class TorchtitanShapesTest {
 
     @Test
     void iropeNopeLayersAreZeroAndFour() {
-        LlamaArgs irope = ModelRegistry.llama4Debug(258, true);
+        LlamaArgs irope = Llama4Flavors.FLAVORS.args("debugmodel_irope", 258);
         List<Integer> nope = new ArrayList<>();
         for (int i = 0; i < irope.nLayers(); i++) if (!irope.usesRope(i)) nope.add(i);
         assertEquals(List.of(0, 4), nope);
         assertFalse(irope.chunkedAttention(0));
         assertTrue(irope.chunkedAttention(1));
-        LlamaArgs plain = ModelRegistry.llama4Debug(258, false);
+        LlamaArgs plain = Llama4Flavors.FLAVORS.args("debugmodel", 258);
         for (int i = 0; i < plain.nLayers(); i++) assertTrue(plain.usesRope(i));
     }
 
@@ -85,7 +89,7 @@ class TorchtitanShapesTest {
 
     @Test
     void deepseekYarnAppliesOnlyBeyond4096Tokens() {
-        DeepSeekV3Args args = ModelRegistry.deepseekV3Debug(258, false);
+        DeepSeekV3Args args = DeepSeekV3Flavors.FLAVORS.args("debugmodel", 258);
         double base = 1 / StrictMath.sqrt(192);
         assertEquals(base, args.softmaxScale(4096), 1e-15);
         double mscale = 0.1 * 0.70 * StrictMath.log(40) + 1.0; // models/deepseek_v3/model/model.py:184

@@ -1,0 +1,174 @@
+package dev.losscompare.harness.api;
+
+import dev.losscompare.core.judge.ComparisonMode;
+import dev.losscompare.core.series.DefaultMetrics;
+import dev.losscompare.harness.Console;
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.bisect.BisectRecord;
+import dev.losscompare.harness.bisect.Bisection;
+import dev.losscompare.harness.bisect.FirstParentPath;
+import dev.losscompare.harness.bisect.Prober;
+import dev.losscompare.harness.cache.Materialized;
+import dev.losscompare.harness.engine.CaseSpec;
+import dev.losscompare.harness.engine.Judging;
+import dev.losscompare.harness.engine.OutputFolders;
+import dev.losscompare.harness.engine.Training;
+import dev.losscompare.harness.engine.Workspace;
+import dev.losscompare.harness.gate.GoldenStore;
+import dev.losscompare.harness.git.GitRepos;
+import dev.losscompare.harness.git.ResolvedRevision;
+import dev.losscompare.harness.resume.ResumeRequest;
+import dev.losscompare.harness.run.Kernels;
+import dev.losscompare.harness.suite.Suite;
+import dev.losscompare.harness.suite.SuiteCase;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jgit.lib.Repository;
+
+/**
+ * bisect: the first commit on BAD's first-parent path after GOOD whose series differ from GOOD's
+ * (or, with {@link #setAgainstGoldens}, that fails the gate). The result is bisect.json's record.
+ */
+public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements JudgingVerb<Bisect>, SuiteVerb<Bisect>, ResumingVerb<Bisect> {
+    private final String good;
+    private final String bad;
+    private final JudgeSettings judge = new JudgeSettings();
+    private final SuiteSettings suite = new SuiteSettings();
+    private Integer jobs;
+    private boolean againstGoldens;
+    private Integer resumeAt;
+    private Path goldenDir;
+
+    Bisect(LossCompare lc, String good, String bad) {
+        super(lc);
+        this.good = good;
+        this.bad = bad;
+    }
+
+    /** --assert-equal: bitwise (the default unless a tolerance is set). */
+    @Override
+    public Bisect setAssertEqual() {
+        judge.assertEqual();
+        return this;
+    }
+
+    /** --atol: pass when |test-baseline| <= atol + rtol*|baseline|. */
+    @Override
+    public Bisect setAtol(double atol) {
+        judge.atol(atol);
+        return this;
+    }
+
+    /** --rtol (see {@link #setAtol}). */
+    @Override
+    public Bisect setRtol(double rtol) {
+        judge.rtol(rtol);
+        return this;
+    }
+
+    /** --metrics: the metrics to compare (default loss, grad_norm). */
+    @Override
+    public Bisect setMetrics(List<String> metrics) {
+        judge.metrics(metrics);
+        return this;
+    }
+
+    /** --suite: bisect every case of a suite. */
+    @Override
+    public Bisect setSuite(Path file) {
+        suite.file(file);
+        return this;
+    }
+
+    /** --cases: with a suite, only these cases. */
+    @Override
+    public Bisect setCases(List<String> names) {
+        suite.cases(names);
+        return this;
+    }
+
+    /** --jobs: commits probed at once (k-ary search); default 2 when the machine has cores for two runs, else 1. */
+    public Bisect setJobs(int jobs) {
+        this.jobs = jobs;
+        return this;
+    }
+
+    /** --against-goldens: the first commit whose gate fails (the suite's [gate] settings decide how commits train). */
+    public Bisect setAgainstGoldens(boolean against) {
+        this.againstGoldens = against;
+        return this;
+    }
+
+    /** --golden-dir: with --against-goldens, where the goldens live (default configs/golden). */
+    public Bisect setGoldenDir(Path dir) {
+        this.goldenDir = dir;
+        return this;
+    }
+
+    /** --resume-at: each probed commit also resumes from its step-K checkpoint; a resume that goes elsewhere makes it DIFFER. */
+    @Override
+    public Bisect setResumeAt(int k) {
+        this.resumeAt = k;
+        return this;
+    }
+
+    @Override
+    public BisectRecord call() throws IOException {
+        Console console = lc.console();
+        if (goldenDir != null && !againstGoldens) throw new UsageException("--golden-dir needs --against-goldens");
+        if (againstGoldens) {
+            List<String> given = new ArrayList<>(given());
+            given.addAll(judge.given());
+            if (!given.isEmpty()) {
+                throw new UsageException(given.get(0) + " cannot be combined with --against-goldens: the suite's [gate] "
+                        + "settings decide how each commit trains, as gate runs it");
+            }
+        }
+        Suite suiteRead = suite.read(console, againstGoldens);
+        if (suiteRead != null && configGiven()) {
+            throw new UsageException("--config cannot be combined with --suite: each case of " + console.show(suite.file(console, false))
+                    + " names its own config");
+        }
+        List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
+        List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
+        Training t = againstGoldens ? Training.ofGate(suiteRead.gate(), Kernels.PORTABLE, timeout) : training();
+        Integer ranks = ngpus();
+        List<String> options = againstGoldens ? suiteRead.gate().trainOptions() : trainOptions();
+        Judging judging = againstGoldens ? new Judging(ComparisonMode.bitwise(), DefaultMetrics.ALL, false) : judge.judging();
+        ResumeRequest resume = new ResumeRequest(resumeAt, false).checked(t.steps(), suiteCases, false);
+        int probesAtOnce = Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options));
+        Bisection.Goldens goldens = againstGoldens
+                ? new Bisection.Goldens(new GoldenStore(console.cwd().resolve(goldenDir == null ? GoldenStore.DEFAULT_DIR : goldenDir)),
+                        suiteRead.gate())
+                : null;
+        String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, againstGoldens));
+        Instant started = Instant.now();
+        try (Workspace ws = lc.workspace()) {
+            ResolvedRevision goodRev = ws.resolve(good);
+            ResolvedRevision badRev = ws.resolve(bad);
+            FirstParentPath.Range range;
+            try (Repository r = GitRepos.open(lc.repoDir())) {
+                range = FirstParentPath.between(r, goodRev, badRev);
+            }
+            Materialized goodTree = ws.materialize("good", goodRev, inputs);
+            Workspace.checkConfigs(suiteCases, goodTree, suiteLabel);
+            List<CaseSpec> cases = Workspace.cases(suiteCases, goodTree, options);
+            Path out = OutputFolders.create(outputFolder, console.cwd(), "bisect-" + good, bad, started);
+            try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("bisect.log")), true, StandardCharsets.UTF_8);
+                 Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace()) {
+                Prober.Plan plan = new Prober.Plan(suiteCases, cases, inputs, options, t, judging, buildTimeout,
+                        lc.resultCache(), adapter(suiteRead), ranks, resume);
+                String label = suiteLabel != null ? suiteLabel : config();
+                Bisection bisection = new Bisection(console, quiet, out, range, goodTree, plan,
+                        new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && seedCheckpoint(), label, goldens));
+                return ws.guarded(out, bisection::run);
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.losscompare.harness.api;
+
+import dev.losscompare.core.judge.ComparisonMode;
+import dev.losscompare.core.judge.Role;
+import dev.losscompare.core.result.Comparison;
+import dev.losscompare.core.series.DefaultMetrics;
+import dev.losscompare.harness.Console;
+import dev.losscompare.harness.cache.Materialized;
+import dev.losscompare.harness.engine.CaseEngine;
+import dev.losscompare.harness.engine.CaseSpec;
+import dev.losscompare.harness.engine.Judging;
+import dev.losscompare.harness.engine.OutputFolders;
+import dev.losscompare.harness.engine.ReportSink;
+import dev.losscompare.harness.resume.ResumeRequest;
+import dev.losscompare.harness.resume.ResumeStage;
+import dev.losscompare.harness.engine.Seeds;
+import dev.losscompare.harness.engine.Session;
+import dev.losscompare.harness.engine.TrainedSide;
+import dev.losscompare.harness.engine.Training;
+import dev.losscompare.harness.engine.Workspace;
+import dev.losscompare.harness.gate.GoldenBaseline;
+import dev.losscompare.harness.gate.GoldenStore;
+import dev.losscompare.harness.git.ResolvedRevision;
+import dev.losscompare.harness.git.RevisionResolver;
+import dev.losscompare.harness.run.Kernels;
+import dev.losscompare.harness.suite.Suite;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * gate: the working tree's suite cases against their golden series, with the suite's [gate]
+ * settings and the portable kernel set, so goldens recorded on one machine compare bitwise on
+ * another. Where the environment still differs the case's tolerance applies and says so; with
+ * {@link #setStrict} that is an ERROR. {@link UpdateGoldens} re-records them.
+ */
+public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate> {
+    final SuiteSettings suite = new SuiteSettings();
+    Path goldenDir = GoldenStore.DEFAULT_DIR;
+    boolean nativeKernels;
+    private boolean strict;
+
+    Gate(LossCompare lc) {
+        super(lc);
+    }
+
+    /** --suite (default configs/signoff.toml). */
+    @Override
+    public Gate setSuite(Path file) {
+        suite.file(file);
+        return this;
+    }
+
+    /** --cases: only these cases of the suite. */
+    @Override
+    public Gate setCases(List<String> names) {
+        suite.cases(names);
+        return this;
+    }
+
+    /** --golden-dir (default configs/golden). */
+    public Gate setGoldenDir(Path dir) {
+        this.goldenDir = dir;
+        return this;
+    }
+
+    /** --strict: an environment that differs from a golden's is an ERROR, not a tolerance comparison. */
+    public Gate setStrict(boolean strict) {
+        this.strict = strict;
+        return this;
+    }
+
+    /** --native-kernels: this machine's fastest kernels instead of the portable set (cases then compare within tolerance). */
+    public Gate setNativeKernels(boolean use) {
+        this.nativeKernels = use;
+        return this;
+    }
+
+    @Override
+    public Comparison call() throws IOException {
+        return onWorkingTree(run -> {
+            GoldenBaseline goldens = new GoldenBaseline(run.store(), run.suite().gate(), strict, run.session());
+            Judging bitwise = new Judging(ComparisonMode.bitwise(), DefaultMetrics.ALL, false);
+            ReportSink sink = new ReportSink(bitwise, new ReportSink.Header(lc.console().show(suite.file(lc.console(), true)),
+                    run.started()), null).resume(new ResumeStage(ResumeRequest.FROM_SUITE));
+            try (Seeds none = Seeds.none()) {
+                return CaseEngine.run(new CaseEngine.Plan(run.session(), run.training(), goldens, run.side(), run.cases(), none, 1), sink);
+            }
+        });
+    }
+
+    /** What gate and gate --update share: the suite read, the working tree materialized, its side, cases and session. */
+    record GateRun(Suite suite, Training training, TrainedSide side, List<CaseSpec> cases, Session session, GoldenStore store,
+                   Materialized tree, Instant started) {}
+
+    interface GateWork<T> {
+        T run(GateRun run) throws IOException;
+    }
+
+    /** Opens the workspace with this gate's settings and runs {@code work} on the working tree, guarded against Ctrl-C. */
+    <T> T onWorkingTree(GateWork<T> work) throws IOException {
+        Console console = lc.console();
+        Suite s = suite.read(console, true);
+        Training t = Training.ofGate(s.gate(), nativeKernels ? Kernels.NATIVE : Kernels.PORTABLE, timeout);
+        Instant started = Instant.now();
+        try (Workspace ws = lc.workspace()) {
+            ResolvedRevision tree = ws.resolve(RevisionResolver.WORKING_TREE);
+            Materialized m = ws.materialize("test", tree, s.inputs());
+            Workspace.checkConfigs(s.cases(), m, console.show(suite.file(console, true)));
+            List<CaseSpec> cases = Workspace.cases(s.cases(), m, s.gate().trainOptions());
+            Path out = OutputFolders.create(outputFolder, console.cwd(), "golden", "working-tree", started);
+            Session session = ws.session(out, lc.resultCache(), buildTimeout);
+            TrainedSide side = new TrainedSide(Role.TEST, m, s.gate().trainOptions(), s.trainer(), null);
+            GateRun run = new GateRun(s, t, side, cases, session, new GoldenStore(console.cwd().resolve(goldenDir)), m, started);
+            return ws.guarded(out, () -> work.run(run));
+        }
+    }
+}

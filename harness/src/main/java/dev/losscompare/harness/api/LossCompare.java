@@ -1,0 +1,113 @@
+package dev.losscompare.harness.api;
+
+import dev.losscompare.harness.Console;
+import dev.losscompare.harness.cache.CacheLocation;
+import dev.losscompare.harness.engine.Workspace;
+import java.nio.file.Path;
+
+/**
+ * The Java API, in the style of JGit's porcelain: one entry point per repository, one command
+ * object per verb with setters, and {@code call()} returning a typed result.
+ * <pre>
+ *   LossCompare lc = LossCompare.open(repoDir);
+ *   Comparison c = lc.compare("HEAD~1", "HEAD").setSteps(5).call();
+ * </pre>
+ * Bad input is a {@link dev.losscompare.harness.UsageException} (one line: what was wrong and what
+ * to do); Ctrl-C is {@link dev.losscompare.harness.engine.Interrupted}. Progress and verdict lines go
+ * to the console, outputs to each command's output folder. The command line
+ * ({@code loss_compare.sh}) is a thin layer over this class.
+ */
+public final class LossCompare {
+    private final Console console;
+    private final Path repoDir;
+    private Path cacheDir;
+    private boolean resultCache = true;
+
+    private LossCompare(Console console, Path repoDir) {
+        this.console = console;
+        this.repoDir = repoDir;
+    }
+
+    /** The repository at {@code repoDir}, with this process's environment and streams, relative paths against {@code repoDir}. */
+    public static LossCompare open(Path repoDir) {
+        Console system = Console.system();
+        Path dir = repoDir.toAbsolutePath().normalize();
+        return new LossCompare(new Console(dir, system.env(), system.out(), system.err(), system.terminal()), dir);
+    }
+
+    /** The repository at {@code repoDir} (relative: to the console's working directory), seen through {@code console}. */
+    public static LossCompare open(Path repoDir, Console console) {
+        return new LossCompare(console, console.cwd().resolve(repoDir));
+    }
+
+    /** Where materialized revisions, builds and finished runs are kept (default: $LOSS_COMPARE_CACHE, XDG, ~/.cache). */
+    public LossCompare setCacheDir(Path dir) {
+        this.cacheDir = dir == null ? null : console.cwd().resolve(dir);
+        return this;
+    }
+
+    /** false (--no-cache): train every run even if an identical one is in the result cache. */
+    public LossCompare setResultCache(boolean use) {
+        this.resultCache = use;
+        return this;
+    }
+
+    /** Trains BASELINE and TEST identically and judges every case. */
+    public Compare compare(String baseline, String test) {
+        return new Compare(this, baseline, test);
+    }
+
+    /** The working tree's suite cases against their goldens. */
+    public Gate gate() {
+        return new Gate(this);
+    }
+
+    /** Re-records the goldens from the working tree. */
+    public UpdateGoldens updateGoldens() {
+        return new UpdateGoldens(this);
+    }
+
+    /** Trains one revision and writes its losses as "step loss" lines. */
+    public Export export(String revision, Path file) {
+        return new Export(this, revision, file);
+    }
+
+    /** Judges two runs that already exist (files or folders); nothing trained, no repository read. */
+    public Diff diff(Path baseline, Path test) {
+        return new Diff(this, baseline, test);
+    }
+
+    /** The first commit after GOOD on BAD's first-parent path whose series differ from GOOD's. */
+    public Bisect bisect(String good, String bad) {
+        return new Bisect(this, good, bad);
+    }
+
+    Console console() {
+        return console;
+    }
+
+    Path repoDir() {
+        return repoDir;
+    }
+
+    boolean resultCache() {
+        return resultCache;
+    }
+
+    Workspace workspace() {
+        return Workspace.open(console, repoDir, cacheDir != null ? cacheDir : CacheLocation.resolve(console.env()));
+    }
+
+    /** The same repository and caches seen through another console (bisect's probes write to bisect.log). */
+    LossCompare through(Console other) {
+        LossCompare lc = new LossCompare(other, repoDir);
+        lc.cacheDir = cacheDir;
+        lc.resultCache = resultCache;
+        return lc;
+    }
+
+    /** A path the user gave, against the working directory. */
+    Path resolve(Path p) {
+        return p == null ? null : console.cwd().resolve(p);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.losscompare.harness.api;
+
+import dev.losscompare.harness.UsageException;
+
+/** A rank count the user gave (--ngpus, --baseline-ngpus, --test-ngpus): at least 1. */
+final class Ranks {
+    private Ranks() {}
+
+    static Integer checked(Integer n, String option) {
+        if (n != null && n < 1) throw new UsageException(option + " must be at least 1, got " + n);
+        return n;
+    }
+}

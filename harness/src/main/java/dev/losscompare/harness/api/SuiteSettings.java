@@ -1,0 +1,44 @@
+package dev.losscompare.harness.api;
+
+import dev.losscompare.harness.Console;
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.suite.Suite;
+import dev.losscompare.harness.suite.SuiteFile;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A sign-off suite and a selection of its cases (compare, gate, bisect). */
+final class SuiteSettings {
+    /** The suite gate (and bisect --against-goldens) use when none is given. */
+    static final Path SIGNOFF = Path.of("configs/signoff.toml");
+
+    private Path file;
+    private List<String> cases;
+
+    void file(Path file) {
+        this.file = file;
+    }
+
+    void cases(List<String> cases) {
+        this.cases = List.copyOf(cases);
+    }
+
+    boolean given() {
+        return file != null;
+    }
+
+    /** The suite file as given, against the working directory (the default when none was given and {@code fallback}). */
+    Path file(Console console, boolean fallback) {
+        Path f = file != null ? file : fallback ? SIGNOFF : null;
+        return f == null ? null : console.cwd().resolve(f);
+    }
+
+    /** The selected cases of the suite (every case without --cases); null without a suite and no fallback. */
+    Suite read(Console console, boolean fallback) {
+        if (cases != null && file == null && !fallback) throw new UsageException("--cases needs --suite=FILE");
+        Path f = file(console, fallback);
+        if (f == null) return null;
+        Suite s = SuiteFile.readSuite(f);
+        return new Suite(SuiteFile.select(s.cases(), cases == null ? null : String.join(",", cases)), s.gate(), s.inputs(), s.trainer());
+    }
+}

@@ -1,0 +1,144 @@
+package dev.losscompare.harness.api;
+
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.adapter.OwnTrainer;
+import dev.losscompare.harness.adapter.TrainerAdapter;
+import dev.losscompare.harness.adapter.TrainerFile;
+import dev.losscompare.harness.engine.Training;
+import dev.losscompare.harness.run.Kernels;
+import dev.losscompare.harness.suite.Suite;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A command that trains (compare, export, bisect): how every run trains, the same on every side.
+ * Each setter is the command line's option of the same name; an option left unset takes its
+ * default, and {@link #given()} says which were set (bisect --against-goldens refuses them).
+ */
+public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extends Verb<SELF, R> {
+    public static final int DEFAULT_STEPS = 100;
+    public static final String DEFAULT_CONFIG = "configs/llama3_debug.toml";
+    public static final long DEFAULT_SEED = 42;
+    public static final int DEFAULT_THREADS = 1;
+
+    /** The options set, by their command-line names, in the order the help lists them. */
+    private final Map<String, Object> given = new LinkedHashMap<>();
+    private Integer steps;
+    private String config;
+    private Long seed;
+    private Integer threads;
+    private List<String> trainOptions = List.of();
+    private boolean seedCheckpoint = true;
+    private boolean portable;
+    private Integer ngpus;
+    private Path trainer;
+
+    TrainingVerb(LossCompare lc) {
+        super(lc);
+    }
+
+    /** --steps: training steps per run (default 100). */
+    public SELF setSteps(int steps) {
+        this.steps = note("--steps", steps);
+        return self();
+    }
+
+    /** --config: the trainer config, relative to each revision's root (default configs/llama3_debug.toml). */
+    public SELF setConfig(String config) {
+        this.config = note("--config", config);
+        return self();
+    }
+
+    /** --seed: debug.seed for every run (default 42). */
+    public SELF setSeed(long seed) {
+        this.seed = note("--seed", seed);
+        return self();
+    }
+
+    /** --threads: training.num_threads per run (default 1). */
+    public SELF setThreads(int threads) {
+        this.threads = note("--threads", threads);
+        return self();
+    }
+
+    /** --train-options: trainer options for every run (after the case's own, so they override them). */
+    public SELF setTrainOptions(List<String> options) {
+        this.trainOptions = note("--train-options", List.copyOf(options));
+        return self();
+    }
+
+    /** false (--no-seed-checkpoint): every run initializes its own weights instead of loading the seeder's. */
+    public SELF setSeedCheckpoint(boolean use) {
+        this.seedCheckpoint = use;
+        if (!use) note("--no-seed-checkpoint", true);
+        return self();
+    }
+
+    /** --portable: the portable kernel set, the same bits on any x86-64 machine with AVX2 and FMA. */
+    public SELF setPortable(boolean portable) {
+        this.portable = portable;
+        if (portable) note("--portable", true);
+        return self();
+    }
+
+    /** --ngpus: ranks per run (default: each case's, else 1). */
+    public SELF setNgpus(int ngpus) {
+        this.ngpus = note("--ngpus", ngpus);
+        return self();
+    }
+
+    /** --trainer: a trainer that is not this repository's (a TOML file with a [trainer] table); overrides a suite's. */
+    public SELF setTrainer(Path file) {
+        this.trainer = note("--trainer", lc.resolve(file));
+        return self();
+    }
+
+    private <T> T note(String option, T value) {
+        given.put(option, value);
+        return value;
+    }
+
+    /** The training options set, by their command-line names. */
+    List<String> given() {
+        return new ArrayList<>(given.keySet());
+    }
+
+    boolean configGiven() {
+        return config != null;
+    }
+
+    String config() {
+        return config != null ? config : DEFAULT_CONFIG;
+    }
+
+    List<String> trainOptions() {
+        return trainOptions;
+    }
+
+    boolean seedCheckpoint() {
+        return seedCheckpoint;
+    }
+
+    /** --ngpus, checked: null when not set (each case's count). */
+    Integer ngpus() {
+        return Ranks.checked(ngpus, "--ngpus");
+    }
+
+    /** How every run trains, checked. */
+    Training training() {
+        int s = steps != null ? steps : DEFAULT_STEPS;
+        int t = threads != null ? threads : DEFAULT_THREADS;
+        if (s < 1) throw new UsageException("--steps must be at least 1, got " + s);
+        if (t < 1) throw new UsageException("--threads must be at least 1, got " + t);
+        return new Training(s, seed != null ? seed : DEFAULT_SEED, t, portable ? Kernels.PORTABLE : Kernels.NATIVE, timeout);
+    }
+
+    /** --trainer=FILE, else the suite's [trainer], else this repository's trainer. */
+    TrainerAdapter adapter(Suite suiteOrNull) {
+        if (trainer != null) return TrainerFile.read(trainer);
+        return suiteOrNull != null ? suiteOrNull.trainer() : OwnTrainer.INSTANCE;
+    }
+}

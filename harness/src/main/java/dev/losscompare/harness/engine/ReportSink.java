@@ -1,0 +1,130 @@
+package dev.losscompare.harness.engine;
+
+import dev.losscompare.core.judge.Judgement;
+import dev.losscompare.core.judge.MetricDiff;
+import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.result.Comparison;
+import dev.losscompare.core.result.ComparisonKind;
+import dev.losscompare.core.result.Verdict;
+import dev.losscompare.core.io.AtomicFiles;
+import dev.losscompare.harness.Console;
+import dev.losscompare.harness.diagnose.DiagnoseMode;
+import dev.losscompare.harness.diagnose.Diagnoser;
+import dev.losscompare.harness.diagnose.TracedSide;
+import dev.losscompare.harness.resume.ResumeStage;
+import dev.losscompare.reports.ReportWriter;
+import dev.losscompare.reports.text.SignoffTable;
+import dev.losscompare.reports.text.StepTable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sink of compare, --import-result, gate and diff: judges each case, diagnoses it (compare),
+ * prints its step tables, and at the end prints the verdict lines and writes the reports
+ * (report.html, junit.xml, summary.md, comparison.json). Its result is the {@link Comparison}.
+ */
+public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
+    /** What the report header records besides the cases: the config or suite shown, and when the comparison started. */
+    public record Header(String configLabel, Instant started) {}
+
+    private final CaseJudging judging;
+    private final Header header;
+    private final DiagnoseMode diagnoseMode;   // null: no diagnosis at all (gate, diff, bisect's culprit report)
+    private final List<Judgement> judgements = new ArrayList<>();
+    private final List<CaseSpec> seen = new ArrayList<>();
+    private ResumeStage resume;                // null: no resume checks (diff)
+
+    public ReportSink(Judging judging, Header header, DiagnoseMode diagnoseMode) {
+        this.judging = new CaseJudging(judging);
+        this.header = header;
+        this.diagnoseMode = diagnoseMode;
+    }
+
+    /** Run the cases' resume checks (harness.resume) after each is judged, before its diagnosis: compare and gate. */
+    public ReportSink resume(ResumeStage stage) {
+        this.resume = stage;
+        return this;
+    }
+
+    @Override
+    public void begin(CaseEngine.Plan plan, CaseSpec c, String buildError) {
+        seen.add(c);
+        if (plan.cases().size() > 1) plan.session().console().out().println("== " + c.id().label());
+    }
+
+    @Override
+    public void accept(CaseEngine.CaseRun run) throws IOException {
+        CaseJudging.Decision d = judging.judge(run);
+        Judgement j = d.judgement();
+        if (d.compared()) {
+            if (resume != null) j = resume.apply(run, j);
+            j = diagnose(run, j);
+            stepTables(run.plan(), j, run.caseDir());
+        }
+        judgements.add(j);
+    }
+
+    private Judgement diagnose(CaseEngine.CaseRun run, Judgement j) throws IOException {
+        CaseEngine.Plan plan = run.plan();
+        if (diagnoseMode == null || !(plan.baseline() instanceof TrainedSide b) || !(plan.test() instanceof TrainedSide t)) return j;
+        TracedSide base = traced(run, b), test = traced(run, t);
+        TrainedSide seeder = plan.seeds().seeder();
+        TracedSide seededBy = seeder == b ? base : seeder == t ? test : seeder == null ? null : traced(run, seeder);
+        return new Diagnoser(diagnoseMode, plan.jobs(), plan.session().console(), Interrupted::new)
+                .apply(run.c().id(), run.caseDir(), j, plan.training().steps(), base, test, run.seed().file(), seededBy);
+    }
+
+    private static TracedSide traced(CaseEngine.CaseRun run, TrainedSide side) {
+        return new TracedRerun(run.plan().session(), run.plan().training(), side, run.c(), run.seed());
+    }
+
+    /** The step tables go to the console for a lone case and for suite cases that did not pass; all go to step_table.txt. */
+    private static void stepTables(CaseEngine.Plan plan, Judgement j, Path caseDir) throws IOException {
+        Console console = plan.session().console();
+        boolean print = plan.cases().size() == 1 || j.result().verdict() != Verdict.PASS;
+        List<String> table = new ArrayList<>();
+        for (MetricDiff d : j.diffs()) {
+            if (print) {
+                console.out().println();
+                StepTable.forConsole(d).forEach(console.out()::println);
+            }
+            table.addAll(StepTable.full(d));
+            table.add("");
+        }
+        if (!table.isEmpty()) AtomicFiles.writeString(caseDir.resolve("step_table.txt"), String.join("\n", table) + "\n");
+        if (print) console.out().println();
+    }
+
+    @Override
+    public Comparison finish(CaseEngine.Plan plan) throws IOException {
+        Console console = plan.session().console();
+        List<CaseResult> results = judgements.stream().map(Judgement::result).toList();
+        List<String> metrics = results.size() == 1 && !results.get(0).metrics().isEmpty()
+                ? results.get(0).metrics().stream().map(m -> m.metric()).toList() : judging.judging().metrics();
+        Training t = plan.training();
+        ComparisonKind kind = plan.baseline() instanceof RecordedSide r ? r.kind() : ComparisonKind.COMPARE;
+        Comparison c = new Comparison(Comparison.SCHEMA_VERSION, kind, plan.baseline().describe(),
+                plan.test().describe(), header.configLabel(), t.steps(), t.seed(), t.threads(), metrics, judging.judging().mode(),
+                header.started().toString(), Duration.between(header.started(), Instant.now()).toMillis() / 1000.0, results);
+        for (Judgement j : judgements) {
+            (j.result().verdict() == Verdict.ERROR ? console.err() : console.out()).println(j.verdictLine());
+            String label = label(j.result());
+            if (j.result().diagnosis() != null && j.result().diagnosis().explanation(label) != null) {
+                console.out().println(j.result().diagnosis().explanation(label));
+            }
+            if (j.result().note() != null) console.out().println("note for " + label + ": " + j.result().note());
+        }
+        if (results.size() > 1) SignoffTable.lines(c).forEach(console.out()::println);
+        Path report = ReportWriter.writeAll(plan.session().out(), c);
+        console.out().println("report: " + console.show(report));
+        return c;
+    }
+
+    private String label(CaseResult r) {
+        return seen.stream().filter(c -> c.id().name().equals(r.name())).findFirst().map(c -> c.id().label()).orElse(r.name());
+    }
+}

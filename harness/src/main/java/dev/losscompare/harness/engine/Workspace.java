@@ -1,0 +1,116 @@
+package dev.losscompare.harness.engine;
+
+import dev.losscompare.core.judge.CaseJudge.CaseId;
+import dev.losscompare.harness.Console;
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.cache.Materialized;
+import dev.losscompare.harness.cache.ResultCache;
+import dev.losscompare.harness.cache.RevisionCache;
+import dev.losscompare.harness.git.GitRepos;
+import dev.losscompare.harness.git.ResolvedRevision;
+import dev.losscompare.harness.git.RevisionResolver;
+import dev.losscompare.harness.suite.SuiteCase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jgit.lib.Repository;
+
+/**
+ * The opening every command shares: the repository (read only: the user's checkout, index and
+ * branches are never touched), revisions resolved and materialized into the cache, cases named,
+ * and the run guarded against Ctrl-C.
+ */
+public final class Workspace implements AutoCloseable {
+    private final Console console;
+    private final Repository repo;
+    private final RevisionCache revisions;
+    private final Path cacheDir;
+
+    private Workspace(Console console, Repository repo, Path cacheDir) {
+        this.console = console;
+        this.repo = repo;
+        this.cacheDir = cacheDir;
+        this.revisions = new RevisionCache(cacheDir, repo, console.err());
+    }
+
+    public static Workspace open(Console console, Path repoDir, Path cacheDir) {
+        return new Workspace(console, GitRepos.open(repoDir), cacheDir);
+    }
+
+    public ResolvedRevision resolve(String spec) {
+        return new RevisionResolver(repo).resolve(spec);
+    }
+
+    /**
+     * Copies the revision into the cache (or reuses the copy) and says so. {@code inputs}: the
+     * paths the trainer reads (a suite's {@code inputs}); empty means the whole tree.
+     */
+    public Materialized materialize(String role, ResolvedRevision rev, List<String> inputs) throws IOException {
+        Materialized m = inputs.isEmpty() ? revisions.materialize(rev) : revisions.materialize(rev, inputs);
+        console.out().println(role + ": " + rev.label() + (rev.subject() == null ? "" : " \"" + rev.subject() + "\"")
+                + (m.reused() ? " (cached)" : ""));
+        return m;
+    }
+
+    public Session session(Path out, boolean useResultCache, Duration buildTimeout) {
+        return new Session(console, out, revisions, useResultCache ? new ResultCache(cacheDir, console.env()) : null, buildTimeout);
+    }
+
+    /**
+     * Names the cases from the config as the first revision has it; a lone case (suite name null)
+     * is named after its model and flavor. {@code options} are those the naming side runs with.
+     */
+    public static List<CaseSpec> cases(List<SuiteCase> suiteCases, Materialized first, List<String> options) {
+        List<CaseSpec> out = new ArrayList<>();
+        for (SuiteCase c : suiteCases) {
+            List<String> all = new ArrayList<>(c.options());
+            all.addAll(options);
+            CaseId named = CaseNaming.of(first.dir().resolve(c.config()), c.config(), all);
+            out.add(new CaseSpec(c, c.name() == null ? named : new CaseId(c.name(), named.model(), named.flavor(), named.config())));
+        }
+        return out;
+    }
+
+    /**
+     * Every config a case names must exist in each revision that runs it. {@code suite}: how
+     * messages name the suite file the cases come from (null: the case is --config's).
+     */
+    public static void checkConfigs(List<SuiteCase> cases, Materialized m, String suite) {
+        for (SuiteCase c : cases) {
+            if (Files.isRegularFile(m.dir().resolve(c.config()))) continue;
+            String missing = "config " + c.config() + " does not exist in revision " + m.revision().label();
+            throw new UsageException(suite == null || c.name() == null
+                    ? missing + " (pass --config=PATH relative to the repository root)"
+                    : "case " + c.name() + " of suite " + suite + ": " + missing + " (fix the case's config in " + suite
+                            + "; paths are relative to the repository root)");
+        }
+    }
+
+    /**
+     * Runs a command's work; on Ctrl-C every trainer process tree is stopped, a notice says that no
+     * result was written, and {@link Interrupted} reaches the caller (exit 130).
+     */
+    public <T> T guarded(Path out, Work<T> work) throws IOException {
+        Runnable notice = () -> console.err().println("loss_compare: interrupted; stopped the trainer runs; no result written to "
+                + console.show(out));
+        Interrupts.begin(notice);
+        try {
+            return work.call();
+        } finally {
+            Interrupts.done(notice);
+        }
+    }
+
+    /** A command's work inside {@link #guarded}. */
+    public interface Work<T> {
+        T call() throws IOException;
+    }
+
+    @Override
+    public void close() {
+        repo.close();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.losscompare.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.result.Comparison;
+import dev.losscompare.core.result.ComparisonKind;
+import dev.losscompare.core.result.Verdict;
+import dev.losscompare.core.series.MetricsFile;
+import dev.losscompare.harness.api.ExportResult;
+import dev.losscompare.harness.api.LossCompare;
+import dev.losscompare.harness.bisect.BisectRecord;
+import dev.losscompare.harness.gate.GoldenUpdate;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Java API (harness.api) driven directly, as a program would: typed results, one-line errors as UsageException. */
+class ApiTest {
+    @TempDir
+    Path tmp;
+    FixtureRepo repo;
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    LossCompare lc;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        repo = FixtureRepo.create(tmp);
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        lc = LossCompare.open(repo.dir, new Console(repo.dir, Map.of("LOSS_COMPARE_CACHE", repo.cache.toString()), ps, ps, false));
+    }
+
+    @AfterEach
+    void tearDown() {
+        repo.close();
+    }
+
+    /** docs/architecture.md, "Java API": the example, exactly as it is written there. */
+    @Test
+    void theDocumentedExampleRuns() throws Exception {
+        repo.write("lr.txt", "0.2\n");
+        repo.commit("raise lr");
+        Path repoDir = repo.dir;
+        Path cache = repo.cache;
+        Path out = tmp.resolve("example");
+        // --- begin example (docs/architecture.md)
+        LossCompare lc = LossCompare.open(repoDir).setCacheDir(cache);
+        Comparison c = lc.compare("HEAD~1", "HEAD")
+                .setSteps(5)
+                .setTrainOptions(List.of("--training.seq_len=64"))
+                .setOutputFolder(out)
+                .call();
+        for (CaseResult r : c.cases()) {
+            System.out.println(r.verdict() + " " + r.name());
+        }
+        int exit = c.exitCode();   // 0 match, 1 differ, 2 could not decide
+        // --- end example
+        assertEquals(1, exit);
+        assertEquals(Verdict.FAIL, c.cases().get(0).verdict());
+        assertEquals(ComparisonKind.COMPARE, c.kind());
+        assertEquals(2, c.cases().get(0).metrics().get(0).firstDivergentStep());
+        assertTrue(Files.isRegularFile(out.resolve("comparison.json")));
+    }
+
+    @Test
+    void exportThenImportAndDiffReturnTypedResults() throws Exception {
+        Path losses = tmp.resolve("losses.txt");
+        ExportResult exported = lc.export("HEAD", losses).setSteps(3).setOutputFolder(tmp.resolve("export")).call();
+        assertEquals(0, exported.exitCode(), out.toString());
+        assertEquals(3, exported.series().steps().size());
+        assertEquals(3, Files.readAllLines(losses).size());
+
+        Comparison imported = lc.compare(null, "HEAD").setImportResult(losses).setSteps(3).setOutputFolder(tmp.resolve("import")).call();
+        assertEquals(ComparisonKind.IMPORT, imported.kind());
+        assertEquals(0, imported.exitCode(), out.toString());
+
+        Path series = tmp.resolve("import/llama3_debugmodel/test.jsonl");
+        Comparison diff = lc.diff(series, series).setOutputFolder(tmp.resolve("diff")).call();
+        assertEquals(ComparisonKind.DIFF, diff.kind());
+        assertEquals(Verdict.PASS, diff.overall());
+    }
+
+    @Test
+    void goldensAreRecordedThenCheckedThroughTheApi() throws Exception {
+        repo.write("configs/signoff.toml", GateFixtureTest.SUITE);
+        repo.commit("suite");
+        GoldenUpdate update = lc.updateGoldens().setOutputFolder(tmp.resolve("record")).call();
+        assertEquals(0, update.exitCode(), out.toString());
+        assertTrue(update.lines().get(0).startsWith("alpha: new golden -> "), update.lines().toString());
+        Comparison gate = lc.gate().setCases(List.of("beta")).setOutputFolder(tmp.resolve("check")).call();
+        assertEquals(ComparisonKind.GATE, gate.kind());
+        assertEquals(Verdict.PASS, gate.overall(), out.toString());
+        assertEquals(List.of("beta"), gate.cases().stream().map(CaseResult::name).toList());
+    }
+
+    @Test
+    void bisectReadsAndChecksNgpus() throws Exception {
+        repo.write("lr.txt", "0.2\n");
+        repo.commit("raise lr");
+        UsageException zero = assertThrows(UsageException.class, () -> lc.bisect("HEAD~1", "HEAD").setNgpus(0).call());
+        assertEquals("--ngpus must be at least 1, got 0", zero.getMessage());
+        assertThrows(UsageException.class, () -> lc.bisect("HEAD~1", "HEAD").setNgpus(-1).call());
+
+        BisectRecord found = lc.bisect("HEAD~1", "HEAD").setSteps(3).setNgpus(2).setJobs(1).setOutputFolder(tmp.resolve("b")).call();
+        assertEquals("found", found.result(), out.toString());
+        assertEquals(0, found.exitCode());
+        // GOOD trained on two ranks, as --ngpus asked (the fixture records NGPU as the run's world_size).
+        var good = MetricsFile.read(tmp.resolve("b/good/llama3_debugmodel/baseline.jsonl"));
+        assertEquals("2", String.valueOf(good.meta().get("world_size")));
+    }
+
+    @Test
+    void aSuiteCaseWithAMissingConfigNamesTheCaseAndTheSuiteAndConfigWithSuiteIsAnError() throws Exception {
+        repo.write("suite.toml", "[[case]]\nname = \"gone\"\nconfig = \"configs/missing.toml\"\n");
+        repo.commit("suite with a missing config");
+        UsageException missing = assertThrows(UsageException.class,
+                () -> lc.compare("HEAD", "HEAD").setSuite(Path.of("suite.toml")).setSteps(2).call());
+        assertTrue(missing.getMessage().startsWith("case gone of suite suite.toml: config configs/missing.toml does not exist in revision HEAD ("),
+                missing.getMessage());
+        assertTrue(!missing.getMessage().contains("--config"), missing.getMessage());
+
+        UsageException both = assertThrows(UsageException.class,
+                () -> lc.compare("HEAD", "HEAD").setSuite(Path.of("suite.toml")).setConfig("configs/llama3_debug.toml").call());
+        assertEquals("--config cannot be combined with --suite: each case of suite.toml names its own config", both.getMessage());
+    }
+
+    @Test
+    void aLogOfOneRankIsReadAsThatRankAndSaysSo() throws Exception {
+        StringBuilder log = new StringBuilder();
+        for (int step = 1; step <= 3; step++) {
+            log.append("[rank4]:[titan] 2025-10-01 12:00:00,000 - root - INFO - step: ").append(step)
+                    .append("  loss: ").append(String.format(java.util.Locale.ROOT, "%.4f", 8.0 - step * 0.1)).append("  grad_norm: 1.5000\n");
+        }
+        Path a = tmp.resolve("rank4.log");
+        Files.writeString(a, log.toString());
+        Comparison c = lc.diff(a, a).setOutputFolder(tmp.resolve("one-rank")).call();
+        assertEquals(Verdict.PASS, c.overall(), out.toString());
+        assertTrue(out.toString().contains("note: rank4.log: step lines of rank 4 only, so rank 4 is read"), out.toString());
+
+        Files.writeString(a, log.toString().replace("[rank4]", "[rank1]") + log.toString().replace("[rank4]", "[rank2]"));
+        UsageException several = assertThrows(UsageException.class, () -> lc.diff(a, a).setOutputFolder(tmp.resolve("two")).call());
+        assertTrue(several.getMessage().contains("(ranks with step lines: [1, 2]; choose one with the rank selector: --rank=N"),
+                several.getMessage());
+    }
+}
