@@ -96,7 +96,7 @@ class RealTrainerEndToEndTest {
     }
 
     @Test
-    void theSignoffSuitePassesAllSixCasesOnAPureRefactor() throws Exception {
+    void theSignoffSuitePassesAllSevenCasesAndItsResumeCheckOnAPureRefactor() throws Exception {
         git.checkout().setCreateBranch(true).setName("suite-refactor").setStartPoint("main").call();
         Path block = repoDir.resolve("trainer/src/main/java/dev/losscompare/trainer/model/TransformerBlock.java");
         String source = Files.readString(block);

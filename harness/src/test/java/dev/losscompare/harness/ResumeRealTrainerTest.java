@@ -112,6 +112,21 @@ class ResumeRealTrainerTest {
                 + "; resume at 2 (test from the baseline's checkpoint): identical (steps 3-4 bitwise equal to the continuous run)"), line);
     }
 
+    @Test
+    void bisectFindsTheCommitThatBreaksResumingThoughNoPlainSeriesMoves() throws Exception {
+        change("bisect-resume", "checkpoints: rename a local", "        Map<String, Tensor> out = live();\n"
+                + "        out.put(RNG, torch.getDefaultCPUGenerator().get_state());\n        return out;",
+                "        Map<String, Tensor> all = live();\n        all.put(RNG, torch.getDefaultCPUGenerator().get_state());\n"
+                + "        return all;");
+        ProjectFiles.edit(repoDir, STATE, "        data.seek(counters.data());\n", "");
+        String culprit = ProjectFiles.commit(git, "checkpoints: forget to restore the data position").name();
+        HarnessRun r = run("bisect", "bisect", "HEAD~2", "HEAD", "--steps=4", "--resume-at=2", "--jobs=1", TINY);
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("first commit that moved the numbers: " + culprit.substring(0, 10)), r.toString());
+        String report = Files.readString(r.folder().resolve("culprit/summary.md"));
+        assertTrue(report.contains("resume at 2 (test): differs from step 3 (its inputs differ"), report);
+    }
+
     /** A branch from main with one commit that replaces {@code from} by {@code to} in TrainingState. */
     private void change(String branch, String message, String from, String to) throws Exception {
         ProjectFiles.branch(git, branch);
