@@ -220,7 +220,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             return ws.guarded(out, () -> {
                 try (Seeds seeds = Seeds.by(seeder, session, t)) {
                     return CaseEngine.run(new CaseEngine.Plan(session, t, baselineSide, testSide, cases, seeds, runsAtOnce),
-                            new ReportSink(judging, new ReportSink.Header(label, started), diagnose).resume(new ResumeStage(resume)));
+                            new ReportSink(judging, new ReportSink.Header(label, started), diagnose).check(new ResumeStage(resume)));
                 }
             });
         }

@@ -83,7 +83,7 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
             GoldenBaseline goldens = new GoldenBaseline(run.store(), run.suite().gate(), strict, run.session());
             Judging bitwise = new Judging(ComparisonMode.bitwise(), DefaultMetrics.ALL, false);
             ReportSink sink = new ReportSink(bitwise, new ReportSink.Header(lc.console().show(suite.file(lc.console(), true)),
-                    run.started()), null).resume(new ResumeStage(ResumeRequest.FROM_SUITE));
+                    run.started()), null).check(new ResumeStage(ResumeRequest.FROM_SUITE));
             try (Seeds none = Seeds.none()) {
                 return CaseEngine.run(new CaseEngine.Plan(run.session(), run.training(), goldens, run.side(), run.cases(), none, 1), sink);
             }

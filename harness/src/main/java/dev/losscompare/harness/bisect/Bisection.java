@@ -267,7 +267,7 @@ public final class Bisection {
         try (Seeds seeds = Seeds.by(seeded ? goodRevision : null, session, plan.training())) {
             CaseEngine.run(new CaseEngine.Plan(session, plan.training(), parent, culprit, plan.cases(), seeds, Math.min(2, request.jobs())),
                     new ReportSink(judging, new ReportSink.Header(request.configLabel(), Instant.now()), null)
-                            .resume(new ResumeStage(plan.resume())));   // a culprit of resuming shows as one in its report
+                            .check(new ResumeStage(plan.resume())));   // a culprit of resuming shows as one in its report
         }
         return "culprit/report.html";
     }

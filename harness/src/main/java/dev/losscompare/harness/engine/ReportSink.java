@@ -11,7 +11,6 @@ import dev.losscompare.harness.Console;
 import dev.losscompare.harness.diagnose.DiagnoseMode;
 import dev.losscompare.harness.diagnose.Diagnoser;
 import dev.losscompare.harness.diagnose.TracedSide;
-import dev.losscompare.harness.resume.ResumeStage;
 import dev.losscompare.reports.ReportWriter;
 import dev.losscompare.reports.text.SignoffTable;
 import dev.losscompare.reports.text.StepTable;
@@ -36,7 +35,7 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
     private final DiagnoseMode diagnoseMode;   // null: no diagnosis at all (gate, diff, bisect's culprit report)
     private final List<Judgement> judgements = new ArrayList<>();
     private final List<CaseSpec> seen = new ArrayList<>();
-    private ResumeStage resume;                // null: no resume checks (diff)
+    private CaseCheck check;                   // null: none (diff); the resume check in compare and gate
 
     public ReportSink(Judging judging, Header header, DiagnoseMode diagnoseMode) {
         this.judging = new CaseJudging(judging);
@@ -44,9 +43,9 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
         this.diagnoseMode = diagnoseMode;
     }
 
-    /** Run the cases' resume checks (harness.resume) after each is judged, before its diagnosis: compare and gate. */
-    public ReportSink resume(ResumeStage stage) {
-        this.resume = stage;
+    /** Run {@code check} (compare and gate: the resume check) on each judged case, before its diagnosis. */
+    public ReportSink check(CaseCheck check) {
+        this.check = check;
         return this;
     }
 
@@ -61,7 +60,7 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
         CaseJudging.Decision d = judging.judge(run);
         Judgement j = d.judgement();
         if (d.compared()) {
-            if (resume != null) j = resume.apply(run, j);
+            if (check != null) j = check.apply(run, j);
             j = diagnose(run, j);
             stepTables(run.plan(), j, run.caseDir());
         }

@@ -5,6 +5,7 @@ import dev.losscompare.core.judge.ResumeJudge;
 import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.core.result.ResumeResult;
 import dev.losscompare.core.result.Verdict;
+import dev.losscompare.harness.engine.CaseCheck;
 import dev.losscompare.harness.engine.CaseEngine;
 import dev.losscompare.harness.engine.CaseSpec;
 import dev.losscompare.harness.engine.Interrupted;
@@ -25,7 +26,7 @@ import java.util.concurrent.Future;
  * (ResumeJudge.fold): a resumed run that goes elsewhere FAILs the case. Output under
  * {@code <case>/resume/<side>/}; the checkpoints are pruned to their manifests at the end.
  */
-public final class ResumeStage {
+public final class ResumeStage implements CaseCheck {
     private final ResumeRequest request;
 
     public ResumeStage(ResumeRequest request) {
@@ -33,6 +34,7 @@ public final class ResumeStage {
     }
 
     /** The resume checks of a judged case (its trained sides, a recorded one has none), folded into {@code j}. */
+    @Override
     public Judgement apply(CaseEngine.CaseRun run, Judgement j) throws IOException {
         CaseSpec c = run.c();
         Integer k = request.stepOf(c);
