@@ -16,13 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jgit.api.Git;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Diagnosis with the real trainer: this project copied into a temporary repository, then one
@@ -31,29 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
  * (a layer's norm, llama4 iRoPE's chunked mask, the optimizer, the data, the initialization),
  * and nothing for a pure refactor.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
-class DiagnoseRealTrainerTest {
-    private static final String TINY = "--train-options=--training.seq_len=32 --training.local_batch_size=2";
+class DiagnoseRealTrainerTest extends ClonedProjectTest {
     private static final String MODEL = "trainer/src/main/java/dev/losscompare/trainer/model/";
     private static final String LLAMA3 = "llama3 debugmodel";
-    // Kept across test runs (until mvn clean): trees are keyed by content, so trainer builds are reused.
-    private static final Path CACHE = Path.of("target", "diagnose-cache").toAbsolutePath();
 
-    @TempDir
-    static Path tmp;
-    Path repoDir;
-    Git git;
-
-    @BeforeAll
-    void cloneTheProject() throws Exception {
-        repoDir = tmp.resolve("clone");
-        git = ProjectFiles.cloneInto(repoDir);
-    }
-
-    @AfterAll
-    void close() {
-        if (git != null) git.close();
+    @Override
+    String cacheName() {
+        return "diagnose-cache";
     }
 
     @Test
@@ -230,9 +210,5 @@ class DiagnoseRealTrainerTest {
 
     private void commit(String message) throws Exception {
         ProjectFiles.commit(git, message);
-    }
-
-    private HarnessRun run(String name, String... args) {
-        return HarnessRun.in(repoDir, CACHE, tmp.resolve("out-" + name), args);
     }
 }

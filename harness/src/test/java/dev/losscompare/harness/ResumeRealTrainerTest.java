@@ -8,16 +8,10 @@ import dev.losscompare.core.result.CaseResult;
 import dev.losscompare.core.result.ResumeResult;
 import dev.losscompare.core.result.Verdict;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jgit.api.Git;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The resume check with the real trainer: this project copied into a temporary repository, one
@@ -26,29 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
  * data position on resume, FAIL the check from step 3 and name the state; a pure refactor PASSes.
  * The plain series of such changes are identical: only the resume check can see them.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
-class ResumeRealTrainerTest {
-    private static final String TINY = "--train-options=--training.seq_len=32 --training.local_batch_size=2";
+class ResumeRealTrainerTest extends ClonedProjectTest {
     private static final String STATE = "trainer/src/main/java/dev/losscompare/trainer/checkpoint/TrainingState.java";
     private static final String LLAMA3 = "llama3 debugmodel";
-    // Kept across test runs (until mvn clean): trees are keyed by content, so trainer builds are reused.
-    private static final Path CACHE = Path.of("target", "resume-cache").toAbsolutePath();
 
-    @TempDir
-    static Path tmp;
-    Path repoDir;
-    Git git;
-
-    @BeforeAll
-    void cloneTheProject() throws Exception {
-        repoDir = tmp.resolve("clone");
-        git = ProjectFiles.cloneInto(repoDir);
-    }
-
-    @AfterAll
-    void close() {
-        if (git != null) git.close();
+    @Override
+    String cacheName() {
+        return "resume-cache";
     }
 
     @Test
@@ -132,9 +111,5 @@ class ResumeRealTrainerTest {
         ProjectFiles.branch(git, branch);
         ProjectFiles.edit(repoDir, STATE, from, to);
         ProjectFiles.commit(git, message);
-    }
-
-    private HarnessRun run(String name, String... args) {
-        return HarnessRun.in(repoDir, CACHE, tmp.resolve("out-" + name), args);
     }
 }
