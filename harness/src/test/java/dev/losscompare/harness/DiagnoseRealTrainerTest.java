@@ -16,13 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jgit.api.Git;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Diagnosis with the real trainer: this project copied into a temporary repository, then one
@@ -31,29 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
  * (a layer's norm, llama4 iRoPE's chunked mask, the optimizer, the data, the initialization),
  * and nothing for a pure refactor.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
-class DiagnoseRealTrainerTest {
-    private static final String TINY = "--train-options=--training.seq_len=32 --training.local_batch_size=2";
+class DiagnoseRealTrainerTest extends ClonedProjectTest {
     private static final String MODEL = "trainer/src/main/java/dev/losscompare/trainer/model/";
     private static final String LLAMA3 = "llama3 debugmodel";
-    // Kept across test runs (until mvn clean): trees are keyed by content, so trainer builds are reused.
-    private static final Path CACHE = Path.of("target", "diagnose-cache").toAbsolutePath();
 
-    @TempDir
-    static Path tmp;
-    Path repoDir;
-    Git git;
-
-    @BeforeAll
-    void cloneTheProject() throws Exception {
-        repoDir = tmp.resolve("clone");
-        git = ProjectFiles.cloneInto(repoDir);
-    }
-
-    @AfterAll
-    void close() {
-        if (git != null) git.close();
+    @Override
+    String cacheName() {
+        return "diagnose-cache";
     }
 
     @Test
@@ -219,24 +199,16 @@ class DiagnoseRealTrainerTest {
 
     /** A branch from main with one commit that replaces {@code from} by {@code to} in one file. */
     private void change(String branch, String message, String path, String from, String to) throws Exception {
-        git.checkout().setCreateBranch(true).setName(branch).setStartPoint("main").call();
+        ProjectFiles.branch(git, branch);
         edit(path, from, to);
         commit(message);
     }
 
     private void edit(String path, String from, String to) throws Exception {
-        Path file = repoDir.resolve(path);
-        String source = Files.readString(file);
-        String changed = source.replace(from, to);
-        assertNotEquals(source, changed, "the edit must change " + path + ": '" + from + "' not found");
-        Files.writeString(file, changed);
+        ProjectFiles.edit(repoDir, path, from, to);
     }
 
     private void commit(String message) throws Exception {
         ProjectFiles.commit(git, message);
-    }
-
-    private HarnessRun run(String name, String... args) {
-        return HarnessRun.in(repoDir, CACHE, tmp.resolve("out-" + name), args);
     }
 }

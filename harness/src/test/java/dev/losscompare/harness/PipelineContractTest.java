@@ -45,7 +45,7 @@ class PipelineContractTest {
                 .contains("[gate]: steps must be a whole number, got the string \"3\""));
         Path typo = suite("[[case]]\nname = \"a\"\nconfig = \"c.toml\"\noption = [\"--x\"]\n");
         assertTrue(assertThrows(UsageException.class, () -> SuiteFile.readSuite(typo)).getMessage()
-                .contains("case a: unknown key 'option' (valid: atol, baseline_ngpus, baseline_options, config, name, ngpus, options, rtol, test_ngpus, test_options)"));
+                .contains("case a: unknown key 'option' (valid: atol, baseline_ngpus, baseline_options, config, name, ngpus, options, resume_at, rtol, test_ngpus, test_options)"));
         Path inputs = suite("inputs = [\"trainer/\", \"configs/\"]\n[[case]]\nname = \"a\"\nconfig = \"c.toml\"\n");
         assertEquals(java.util.List.of("trainer/", "configs/"), SuiteFile.readSuite(inputs).inputs());
     }

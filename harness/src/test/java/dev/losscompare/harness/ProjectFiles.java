@@ -42,6 +42,20 @@ final class ProjectFiles {
         }
     }
 
+    /** Checks out a new branch {@code name} from main. */
+    static void branch(Git git, String name) throws Exception {
+        git.checkout().setCreateBranch(true).setName(name).setStartPoint("main").call();
+    }
+
+    /** Replaces {@code from} by {@code to} in one file of the repository at {@code repoDir}; the edit must change it. */
+    static void edit(Path repoDir, String path, String from, String to) throws Exception {
+        Path file = repoDir.resolve(path);
+        String source = Files.readString(file);
+        String changed = source.replace(from, to);
+        org.junit.jupiter.api.Assertions.assertNotEquals(source, changed, "the edit must change " + path + ": '" + from + "' not found");
+        Files.writeString(file, changed);
+    }
+
     static RevCommit commit(Git git, String message) throws Exception {
         git.add().addFilepattern(".").call();
         PersonIdent who = new PersonIdent("Test", "test@example.invalid");

@@ -10,13 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jgit.api.Git;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real trainer on real commits: this project's tracked files copied into a temporary
@@ -24,37 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
  * at step 2, since step 1's loss is computed before any update) and a bad revision (exit 2).
  * Tiny shapes keep each run to seconds; the cost is building the trainer once per tree.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-class RealTrainerEndToEndTest {
-    private static final String TINY = "--train-options=--training.seq_len=32 --training.local_batch_size=2";
+class RealTrainerEndToEndTest extends ClonedProjectTest {
     private static final String TRAINER = "trainer/src/main/java/dev/losscompare/trainer/train/Trainer.java";
-    // Kept across test runs (until mvn clean): trees are keyed by content, so an unchanged
-    // project reuses its trainer builds and a rerun takes seconds; every run still trains.
-    private static final Path CACHE = Path.of("target", "e2e-cache").toAbsolutePath();
 
-    @TempDir
-    static Path tmp;
-    Path repoDir;
-    Git git;
-
-    @BeforeAll
-    void cloneTheProject() throws Exception {
-        repoDir = tmp.resolve("clone");
-        git = ProjectFiles.cloneInto(repoDir);
-    }
-
-    @AfterAll
-    void close() {
-        if (git != null) git.close();
+    @Override
+    String cacheName() {
+        return "e2e-cache";
     }
 
     private void commit(String message) throws Exception {
         ProjectFiles.commit(git, message);
-    }
-
-    private HarnessRun run(String name, String... args) {
-        return HarnessRun.in(repoDir, CACHE, tmp.resolve("out-" + name), args);
     }
 
     @Test
@@ -96,7 +71,7 @@ class RealTrainerEndToEndTest {
     }
 
     @Test
-    void theSignoffSuitePassesAllSixCasesOnAPureRefactor() throws Exception {
+    void theSignoffSuitePassesAllSevenCasesAndItsResumeCheckOnAPureRefactor() throws Exception {
         git.checkout().setCreateBranch(true).setName("suite-refactor").setStartPoint("main").call();
         Path block = repoDir.resolve("trainer/src/main/java/dev/losscompare/trainer/model/TransformerBlock.java");
         String source = Files.readString(block);
@@ -108,10 +83,12 @@ class RealTrainerEndToEndTest {
 
         HarnessRun r = run("suite", "HEAD~1", "HEAD", "--suite=configs/signoff.toml", "--steps=2", TINY);
         assertEquals(0, r.exit(), r.toString());
-        for (String c : List.of("llama3", "llama3_flex", "llama4", "llama4_irope", "deepseek_v3", "deepseek_v3_flex")) {
+        for (String c : List.of("llama3", "llama3_flex", "llama4", "llama4_irope", "deepseek_v3", "deepseek_v3_flex", "resume")) {
             assertTrue(r.out().lines().anyMatch(l -> l.matches(c + "\\s+PASS\\s+PASS\\s+PASS\\s+-")), c + "\n" + r);
         }
-        assertEquals(6, ComparisonJson.read(r.folder().resolve("comparison.json")).cases().size());
+        assertTrue(r.out().contains("PASS resume (llama4 debugmodel): loss, grad_norm identical over 2 steps; resume at 1 (baseline):"
+                + " identical (step 2 bitwise equal to the continuous run); resume at 1 (test): identical"), r.toString());
+        assertEquals(7, ComparisonJson.read(r.folder().resolve("comparison.json")).cases().size());
         assertTrue(git.status().call().isClean());
     }
 

@@ -1,5 +1,6 @@
 package dev.losscompare.core.result;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.losscompare.core.judge.ComparisonMode;
 
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.List;
  * {@code modeReason} why (e.g. "environment differs from the golden's: blas_core SkylakeX -> Haswell");
  * both are null in comparison.json files of schema 1, where the comparison's mode applied to every case.
  * {@code diagnosis} says where two trained runs part (null: not diagnosed; absent from older files).
+ * {@code resume} holds the case's resume checks (null, and absent from the file, when none ran);
+ * they take part in the verdict ({@link dev.losscompare.core.judge.ResumeJudge#combine}).
  */
 public record CaseResult(
         String name,
@@ -27,9 +30,25 @@ public record CaseResult(
         String note,
         ComparisonMode mode,
         String modeReason,
-        Diagnosis diagnosis) {
+        Diagnosis diagnosis,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<ResumeResult> resume) {
     public CaseResult {
         metrics = metrics == null ? List.of() : List.copyOf(metrics);
+        resume = resume == null ? null : List.copyOf(resume);
+    }
+
+    /** A case without resume checks. */
+    public CaseResult(String name, String model, String flavor, String config, Verdict verdict, String error,
+                      Integer inputsDivergeAtStep, RunInfo baseline, RunInfo test, List<MetricResult> metrics, String note,
+                      ComparisonMode mode, String modeReason, Diagnosis diagnosis) {
+        this(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, note, mode, modeReason,
+                diagnosis, null);
+    }
+
+    /** The same case with its resume checks, and the verdict they make with the series'. */
+    public CaseResult withResume(List<ResumeResult> checks) {
+        return new CaseResult(name, model, flavor, config, dev.losscompare.core.judge.ResumeJudge.combine(verdict, checks), error,
+                inputsDivergeAtStep, baseline, test, metrics, note, mode, modeReason, diagnosis, checks);
     }
 
     public CaseResult(String name, String model, String flavor, String config, Verdict verdict, String error,
@@ -48,13 +67,13 @@ public record CaseResult(
     /** The same case with where its runs part. */
     public CaseResult withDiagnosis(Diagnosis d) {
         return new CaseResult(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, note,
-                mode, modeReason, d);
+                mode, modeReason, d, resume);
     }
 
     /** The same case with a note added (context that does not change the verdict). */
     public CaseResult withNote(String text) {
         return new CaseResult(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics,
-                note == null ? text : note + "; " + text, mode, modeReason, diagnosis);
+                note == null ? text : note + "; " + text, mode, modeReason, diagnosis, resume);
     }
 
     /**

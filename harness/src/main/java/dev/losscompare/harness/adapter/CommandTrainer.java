@@ -25,9 +25,16 @@ public final class CommandTrainer implements TrainerAdapter {
     private static final String TORCHTITAN_LOSS_TAG = "loss_metrics/global_avg_loss";
     private static final Pattern TORCHTITAN_STEP = Pattern.compile("step:\\s*(?<step>\\d+)\\s");
     private final TrainerSpec spec;
+    private final CheckpointTemplates checkpoints;
 
+    /** The torchtitan preset knows its checkpoint flags; a command has none unless given. */
     public CommandTrainer(TrainerSpec spec) {
+        this(spec, spec.preset().equals("torchtitan") ? CheckpointTemplates.torchtitan() : CheckpointTemplates.NONE);
+    }
+
+    public CommandTrainer(TrainerSpec spec, CheckpointTemplates checkpoints) {
         this.spec = spec;
+        this.checkpoints = checkpoints;
     }
 
     @Override
@@ -58,6 +65,22 @@ public final class CommandTrainer implements TrainerAdapter {
         Map<String, String> values = values(args, files, seedOrNull, spec.ngpus());
         values.putAll(placeholders);
         List<String> extra = seedOrNull == null ? List.of() : spec.loadSeed();
+        List<String> command = command(args.revisionDir(), values, extra);
+        command.addAll(args.userOptions());
+        return new Launch(command, workDir(args), environment(args, values, Map.of()));
+    }
+
+    @Override
+    public Launch trainWithCheckpoints(TrainerArgs args, RunFiles files, Path seedOrNull, Checkpoints at) {
+        if (!checkpoints.supported()) return null;
+        Map<String, String> values = values(args, files, seedOrNull, spec.ngpus());
+        values.put("checkpoint_folder", at.folder().toAbsolutePath().toString());
+        values.put("checkpoint_interval", String.valueOf(at.interval()));
+        values.put("resume_step", at.resumeStep() == null ? "" : String.valueOf(at.resumeStep()));
+        List<String> extra = new ArrayList<>();
+        if (seedOrNull != null) extra.addAll(checkpoints.loadSeed() != null ? checkpoints.loadSeed() : spec.loadSeed());
+        extra.addAll(checkpoints.save());
+        if (at.resumeStep() != null) extra.addAll(checkpoints.resume());
         List<String> command = command(args.revisionDir(), values, extra);
         command.addAll(args.userOptions());
         return new Launch(command, workDir(args), environment(args, values, Map.of()));

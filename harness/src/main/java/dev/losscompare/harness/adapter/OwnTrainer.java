@@ -35,6 +35,21 @@ public final class OwnTrainer implements TrainerAdapter {
         return new Launch(args.trainCommand(files.partial(), seedOrNull), args.revisionDir(), args.environment(), args.ngpus());
     }
 
+    /** The trainer's checkpoint flags (torchtitan's names), after every other option so they win. */
+    @Override
+    public Launch trainWithCheckpoints(TrainerArgs args, RunFiles files, Path seedOrNull, Checkpoints checkpoints) {
+        List<String> command = new java.util.ArrayList<>(args.trainCommand(files.partial(), seedOrNull));
+        command.addAll(List.of("--checkpoint.enable", "--checkpoint.folder=" + checkpoints.folder().toAbsolutePath(),
+                "--checkpoint.interval=" + checkpoints.interval(), "--checkpoint.keep_latest_k=0"));
+        if (checkpoints.resumeStep() != null) command.add("--checkpoint.load_step=" + checkpoints.resumeStep());
+        return new Launch(command, args.revisionDir(), args.environment());
+    }
+
+    @Override
+    public boolean writesOwnCheckpoints() {
+        return true;
+    }
+
     @Override
     public Launch createSeed(TrainerArgs args, RunFiles files, Path seed) {
         return new Launch(args.seedCheckpointCommand(seed), args.revisionDir(), args.environment());

@@ -25,6 +25,20 @@ public interface TrainerAdapter {
     /** The training run of one side. {@code seedOrNull}: the checkpoint to start from. */
     Launch train(TrainerArgs args, RunFiles files, Path seedOrNull);
 
+    /**
+     * The training run of one side writing training checkpoints (and resuming from one) as
+     * {@code checkpoints} says, or null when this trainer has no way to (the resume check is then
+     * an ERROR saying so).
+     */
+    default Launch trainWithCheckpoints(TrainerArgs args, RunFiles files, Path seedOrNull, Checkpoints checkpoints) {
+        return null;
+    }
+
+    /** Whether its checkpoints are this project's format (docs/architecture.md), so their manifests can be compared. */
+    default boolean writesOwnCheckpoints() {
+        return false;
+    }
+
     /** The command that writes a seed checkpoint at {@code seed}, or null when this trainer cannot. */
     Launch createSeed(TrainerArgs args, RunFiles files, Path seed);
 

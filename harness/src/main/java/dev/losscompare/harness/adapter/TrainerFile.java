@@ -25,7 +25,7 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class TrainerFile {
     private static final Set<String> KEYS = new TreeSet<>(List.of("preset", "command", "workdir", "env", "args", "build",
-            "create_seed", "create_seed_env", "load_seed", "seed_name", "metrics", "line_pattern", "step_offset", "tags",
+            "create_seed", "create_seed_env", "load_seed", "save_checkpoint", "resume_checkpoint", "checkpoint_load_seed", "seed_name", "metrics", "line_pattern", "step_offset", "tags",
             "log_rank", "ngpus", "from_working_tree", "seed"));
     private static final Set<String> METRICS = new TreeSet<>(List.of("jsonl", "log", "tensorboard"));
 
@@ -78,10 +78,22 @@ public final class TrainerFile {
         if (preset.equals("torchtitan")) {
             return new TorchtitanTrainer(spec(t, preset, base, ngpus), spec(t, preset, TorchtitanTrainer.registryLayout(ngpus), ngpus));
         }
-        return new CommandTrainer(spec(t, preset, base, ngpus));
+        return new CommandTrainer(spec(t, preset, base, ngpus), checkpoints(t, CheckpointTemplates.NONE));
     }
 
     /** {@code base} with every key the table gives in its place. */
+    /** save_checkpoint / resume_checkpoint / checkpoint_load_seed: what the resume check passes (both or neither). */
+    private CheckpointTemplates checkpoints(JsonNode t, CheckpointTemplates preset) {
+        CheckpointTemplates checkpoints = new CheckpointTemplates(
+                t.has("save_checkpoint") ? strings(t, "save_checkpoint") : preset.save(),
+                t.has("resume_checkpoint") ? strings(t, "resume_checkpoint") : preset.resume(),
+                t.has("checkpoint_load_seed") ? strings(t, "checkpoint_load_seed") : preset.loadSeed());
+        if (checkpoints.supported() != !checkpoints.resume().isEmpty()) {
+            throw error("[trainer]: save_checkpoint and resume_checkpoint go together (the resume check needs both)");
+        }
+        return checkpoints;
+    }
+
     private TrainerSpec spec(JsonNode t, String preset, TrainerSpec base, int ngpus) {
         SeriesFormat metrics = t.has("metrics") ? metrics(text(t, "metrics", null)) : base.metrics();
         String pattern = t.has("line_pattern") ? pattern(text(t, "line_pattern", null)) : base.linePattern();

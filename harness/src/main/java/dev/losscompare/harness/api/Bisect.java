@@ -18,6 +18,7 @@ import dev.losscompare.harness.engine.Workspace;
 import dev.losscompare.harness.gate.GoldenStore;
 import dev.losscompare.harness.git.GitRepos;
 import dev.losscompare.harness.git.ResolvedRevision;
+import dev.losscompare.harness.resume.ResumeRequest;
 import dev.losscompare.harness.run.Kernels;
 import dev.losscompare.harness.suite.Suite;
 import dev.losscompare.harness.suite.SuiteCase;
@@ -35,13 +36,14 @@ import org.eclipse.jgit.lib.Repository;
  * bisect: the first commit on BAD's first-parent path after GOOD whose series differ from GOOD's
  * (or, with {@link #setAgainstGoldens}, that fails the gate). The result is bisect.json's record.
  */
-public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements JudgingVerb<Bisect>, SuiteVerb<Bisect> {
+public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements JudgingVerb<Bisect>, SuiteVerb<Bisect>, ResumingVerb<Bisect> {
     private final String good;
     private final String bad;
     private final JudgeSettings judge = new JudgeSettings();
     private final SuiteSettings suite = new SuiteSettings();
     private Integer jobs;
     private boolean againstGoldens;
+    private Integer resumeAt;
     private Path goldenDir;
 
     Bisect(LossCompare lc, String good, String bad) {
@@ -122,6 +124,13 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         return this;
     }
 
+    /** --resume-at: each probed commit also resumes from its step-K checkpoint; a resume that goes elsewhere makes it DIFFER. */
+    @Override
+    public Bisect setResumeAt(int k) {
+        this.resumeAt = k;
+        return this;
+    }
+
     @Override
     public BisectRecord call() throws IOException {
         Console console = lc.console();
@@ -145,6 +154,7 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         Integer ranks = ngpus();
         List<String> options = againstGoldens ? suiteRead.gate().trainOptions() : trainOptions();
         Judging judging = againstGoldens ? new Judging(ComparisonMode.bitwise(), DefaultMetrics.ALL, false) : judge.judging(lc.console());
+        ResumeRequest resume = new ResumeRequest(resumeAt, false).checked(t.steps(), suiteCases, false);
         int probesAtOnce = Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options));
         Bisection.Goldens goldens = againstGoldens
                 ? new Bisection.Goldens(new GoldenStore(console.cwd().resolve(goldenDir == null ? GoldenStore.DEFAULT_DIR : goldenDir)),
@@ -169,7 +179,7 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
                  Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace()) {
                 quiet.fromWorkingTree(adapter.fromWorkingTree());
                 Prober.Plan plan = new Prober.Plan(suiteCases, cases, inputs, options, t, judging, buildTimeout,
-                        lc.resultCache(), adapter, ranks);
+                        lc.resultCache(), adapter, ranks, resume);
                 String label = suiteLabel != null ? suiteLabel : config();
                 Bisection bisection = new Bisection(console, quiet, out, range, goodTree, plan,
                         new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && seedCheckpoint(adapter), label, goldens));

@@ -22,6 +22,8 @@ import dev.losscompare.harness.engine.TrainedSide;
 import dev.losscompare.harness.engine.Training;
 import dev.losscompare.harness.engine.Workspace;
 import dev.losscompare.harness.git.ResolvedRevision;
+import dev.losscompare.harness.resume.ResumeRequest;
+import dev.losscompare.harness.resume.ResumeStage;
 import dev.losscompare.harness.suite.Suite;
 import dev.losscompare.harness.suite.SuiteCase;
 import java.io.IOException;
@@ -36,7 +38,7 @@ import java.util.List;
  * suite's). With {@link #setImportResult} the baseline is a loss file and only TEST is trained.
  * The result is the {@link Comparison} also written as comparison.json.
  */
-public final class Compare extends TrainingVerb<Compare, Comparison> implements JudgingVerb<Compare>, SuiteVerb<Compare> {
+public final class Compare extends TrainingVerb<Compare, Comparison> implements JudgingVerb<Compare>, SuiteVerb<Compare>, ResumingVerb<Compare> {
     private final String baseline;
     private final String test;
     private final JudgeSettings judge = new JudgeSettings();
@@ -49,6 +51,8 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
     private Integer jobs;
     private Path importResult;
     private DiagnoseMode diagnose = DiagnoseMode.AUTO;
+    private Integer resumeAt;
+    private boolean resumeAcross;
 
     /** @param baseline null with {@link #setImportResult} (the file is the baseline) */
     Compare(LossCompare lc, String baseline, String test) {
@@ -155,6 +159,19 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         return this;
     }
 
+    /** --resume-at: each trained side also resumes from its step-K checkpoint; its continuation must equal its continuous run. */
+    @Override
+    public Compare setResumeAt(int k) {
+        this.resumeAt = k;
+        return this;
+    }
+
+    /** --resume-across: with a resume check, the test revision also continues the baseline's step-K checkpoint. */
+    public Compare setResumeAcross(boolean across) {
+        this.resumeAcross = across;
+        return this;
+    }
+
     @Override
     public Comparison call() throws IOException {
         Console console = lc.console();
@@ -175,11 +192,12 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         }
         Training t = training();
         var judging = judge.judging(lc.console(), suiteRead == null || suiteRead.noise() == null ? null : Path.of(suiteRead.noise()));
+        List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
+        ResumeRequest resume = new ResumeRequest(resumeAt, resumeAcross).checked(t.steps(), suiteCases, importResult == null);
         List<String> baseOptions = concat(trainOptions(), baselineOptions);
         List<String> testOpts = concat(trainOptions(), testOptions);
         Integer baseRanks = Ranks.checked(baselineNgpus != null ? baselineNgpus : ngpus(), baselineNgpus != null ? "--baseline-ngpus" : "--ngpus");
         Integer testRanks = Ranks.checked(testNgpus != null ? testNgpus : ngpus(), testNgpus != null ? "--test-ngpus" : "--ngpus");
-        List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
         int threads = Math.max(Threads.effective(t.threads(), baseOptions), Threads.effective(t.threads(), testOpts));
         int coresPerRun = threads * maxRanks(suiteCases, baseRanks, testRanks);
         int cores = Runtime.getRuntime().availableProcessors();
@@ -215,7 +233,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             return ws.guarded(out, () -> {
                 try (Seeds seeds = Seeds.by(seeder, session, t)) {
                     return CaseEngine.run(new CaseEngine.Plan(session, t, baselineSide, testSide, cases, seeds, runsAtOnce),
-                            new ReportSink(judging, new ReportSink.Header(label, started), diagnose));
+                            new ReportSink(judging, new ReportSink.Header(label, started), diagnose).check(new ResumeStage(resume)));
                 }
             });
         }

@@ -9,6 +9,8 @@ import dev.losscompare.harness.engine.CaseSpec;
 import dev.losscompare.harness.engine.Judging;
 import dev.losscompare.harness.engine.OutputFolders;
 import dev.losscompare.harness.engine.ReportSink;
+import dev.losscompare.harness.resume.ResumeRequest;
+import dev.losscompare.harness.resume.ResumeStage;
 import dev.losscompare.harness.engine.Seeds;
 import dev.losscompare.harness.engine.Session;
 import dev.losscompare.harness.engine.TrainedSide;
@@ -105,7 +107,7 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
             Judging bitwise = judge.judging(lc.console())
                     .withNoise(NoiseSettings.forGate(lc.console(), noise, noiseMargin, goldenDir));
             ReportSink sink = new ReportSink(bitwise, new ReportSink.Header(lc.console().show(suite.file(lc.console(), true)),
-                    run.started()), null);
+                    run.started()), null).check(new ResumeStage(ResumeRequest.FROM_SUITE));
             try (Seeds none = Seeds.none()) {
                 return CaseEngine.run(new CaseEngine.Plan(run.session(), run.training(), goldens, run.side(), run.cases(), none, 1), sink);
             }

@@ -13,6 +13,7 @@ import dev.losscompare.harness.engine.Interrupted;
 import dev.losscompare.harness.engine.Judging;
 import dev.losscompare.harness.engine.RecordedSide;
 import dev.losscompare.harness.engine.ReportSink;
+import dev.losscompare.harness.resume.ResumeStage;
 import dev.losscompare.harness.engine.Seeds;
 import dev.losscompare.harness.engine.Session;
 import dev.losscompare.harness.engine.TrainedSide;
@@ -265,7 +266,8 @@ public final class Bisection {
         boolean seeded = request.seedCheckpoint() && request.goldens() == null;
         try (Seeds seeds = Seeds.by(seeded ? goodRevision : null, session, plan.training())) {
             CaseEngine.run(new CaseEngine.Plan(session, plan.training(), parent, culprit, plan.cases(), seeds, Math.min(2, request.jobs())),
-                    new ReportSink(judging, new ReportSink.Header(request.configLabel(), Instant.now()), null));
+                    new ReportSink(judging, new ReportSink.Header(request.configLabel(), Instant.now()), null)
+                            .check(new ResumeStage(plan.resume())));   // a culprit of resuming shows as one in its report
         }
         return "culprit/report.html";
     }

@@ -15,6 +15,8 @@ import dev.losscompare.harness.engine.Session;
 import dev.losscompare.harness.engine.TrainedSide;
 import dev.losscompare.harness.engine.Training;
 import dev.losscompare.harness.engine.Workspace;
+import dev.losscompare.harness.resume.ResumeRequest;
+import dev.losscompare.harness.resume.ResumeStage;
 import dev.losscompare.harness.suite.SuiteCase;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,7 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Prober {
     /** How every probe trains: the same settings and trainer for each commit, so probes are comparable with GOOD. */
     public record Plan(List<SuiteCase> suiteCases, List<CaseSpec> cases, List<String> inputs, List<String> options, Training training,
-                Judging judging, Duration buildTimeout, boolean useResultCache, TrainerAdapter trainer, Integer ngpus) {
+                Judging judging, Duration buildTimeout, boolean useResultCache, TrainerAdapter trainer, Integer ngpus,
+                ResumeRequest resume) {
         /** One side of this plan: the same trainer adapter and ranks everywhere (null ranks: each case's). */
         public TrainedSide side(Role role, Materialized tree) {
             return new TrainedSide(role, tree, options, trainer, ngpus);
@@ -73,7 +76,7 @@ public final class Prober {
         trees.put(index, tree);
         Session session = ws.session(dir, plan.useResultCache(), plan.buildTimeout());
         CaseEngine.Plan run = new CaseEngine.Plan(session, plan.training(), reference, plan.side(Role.TEST, tree), plan.cases(), seeds, 1);
-        return CaseEngine.run(run, new ProbeSink(index, commit, new CaseJudging(plan.judging()), start));
+        return CaseEngine.run(run, new ProbeSink(index, commit, new CaseJudging(plan.judging()), new ResumeStage(plan.resume()), start));
     }
 
     /** A probe's verdict: SAME, DIFFERS, or SKIPPED when the commit does not build or a case could not be decided. */
@@ -81,14 +84,16 @@ public final class Prober {
         private final int index;
         private final Commit commit;
         private final CaseJudging judging;
+        private final ResumeStage resume;
         private final long start;
         private final List<Judgement> judgements = new ArrayList<>();
         private String buildError;
 
-        ProbeSink(int index, Commit commit, CaseJudging judging, long start) {
+        ProbeSink(int index, Commit commit, CaseJudging judging, ResumeStage resume, long start) {
             this.index = index;
             this.commit = commit;
             this.judging = judging;
+            this.resume = resume;
             this.start = start;
         }
 
@@ -98,8 +103,11 @@ public final class Prober {
         }
 
         @Override
-        public void accept(CaseEngine.CaseRun run) {
-            if (buildError == null) judgements.add(judging.judge(run).judgement());
+        public void accept(CaseEngine.CaseRun run) throws IOException {
+            if (buildError != null) return;
+            // The probed commit's resume check too (its case's resume_at, or --resume-at): a commit that breaks resuming DIFFERS.
+            CaseJudging.Decision d = judging.judge(run);
+            judgements.add(d.compared() ? resume.apply(run, d.judgement()) : d.judgement());
         }
 
         @Override

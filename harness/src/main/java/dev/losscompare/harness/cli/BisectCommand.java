@@ -41,6 +41,7 @@ public final class BisectCommand implements Callable<Integer> {
     @Mixin OutputOptions output;
     @Mixin TimeoutOptions timeouts;
     @Mixin LauncherOptions launcher;
+    @Mixin ResumeOptions resume;
 
     @Option(names = "--jobs", paramLabel = "N",
             description = "Commits probed at once: N > 1 searches k-ary (default: 2 when cores >= 2 x threads, else 1).")
@@ -62,6 +63,7 @@ public final class BisectCommand implements Callable<Integer> {
         judge.applyTo(bisect);
         noise.applyTo(bisect);
         suite.applyTo(bisect);
+        resume.applyTo(bisect);
         timeouts.applyTo(output.applyTo(bisect));
         if (jobs != null) bisect.setJobs(jobs);
         if (againstGoldens) bisect.setAgainstGoldens(true);

@@ -45,6 +45,10 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin OutputOptions output;
     @Mixin TimeoutOptions timeouts;
     @Mixin LauncherOptions launcher;
+    @Mixin ResumeOptions resume;
+
+    @Option(names = "--resume-across", description = "With a resume check: the test revision also resumes from the baseline's step-K checkpoint.")
+    boolean resumeAcross;
 
     @Option(names = "--jobs", paramLabel = "N", description = "Runs at once (default: 2 when cores >= 2 x threads, else 1).")
     Integer jobs;
@@ -82,6 +86,8 @@ public final class CompareCommand implements Callable<Integer> {
         output.applyTo(compare);
         timeouts.applyTo(compare);
         if (jobs != null) compare.setJobs(jobs);
+        resume.applyTo(compare);
+        if (resumeAcross) compare.setResumeAcross(true);
         if (diagnose != null) compare.setDiagnose(diagnose ? DiagnoseMode.FORCE : DiagnoseMode.OFF);
         return compare.call().exitCode();
     }

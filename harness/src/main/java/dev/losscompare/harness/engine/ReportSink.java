@@ -35,6 +35,7 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
     private final DiagnoseMode diagnoseMode;   // null: no diagnosis at all (gate, diff, bisect's culprit report)
     private final List<Judgement> judgements = new ArrayList<>();
     private final List<CaseSpec> seen = new ArrayList<>();
+    private CaseCheck check;                   // null: none (diff); the resume check in compare and gate
 
     public ReportSink(Judging judging, Header header, DiagnoseMode diagnoseMode) {
         this.judging = new CaseJudging(judging);
@@ -44,6 +45,12 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
 
     /** Whether any trained side ran (or came from the cache): no "initial weights" line when every build or seed failed. */
     private boolean trainedAny;
+
+    /** Run {@code check} (compare and gate: the resume check) on each judged case, before its diagnosis. */
+    public ReportSink check(CaseCheck check) {
+        this.check = check;
+        return this;
+    }
 
     @Override
     public void begin(CaseEngine.Plan plan, CaseSpec c, String buildError) {
@@ -58,6 +65,7 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
         CaseJudging.Decision d = judging.judge(run);
         Judgement j = d.judgement();
         if (d.compared()) {
+            if (check != null) j = check.apply(run, j);
             j = diagnose(run, j);
             stepTables(run.plan(), j, run.caseDir());
         }

@@ -13,9 +13,10 @@ import java.util.List;
  *     sides run different rank counts (a parity case);</li>
  * <li>{@code sides}: per side, the rank count (null: 1, or --ngpus) and options of that side only
  *     (after the case's own options).</li>
+ * <li>{@code resumeAt}: the step K of the case's resume check (null: none; see harness.resume).</li>
  * </ul>
  */
-public record SuiteCase(String name, String config, List<String> options, Double atol, Double rtol, Sides sides) {
+public record SuiteCase(String name, String config, List<String> options, Double atol, Double rtol, Sides sides, Integer resumeAt) {
     /** What differs between the baseline and the test side of one case. */
     public record Sides(Integer baselineNgpus, Integer testNgpus, List<String> baselineOptions, List<String> testOptions) {
         public static final Sides SAME = new Sides(null, null, List.of(), List.of());
@@ -43,6 +44,10 @@ public record SuiteCase(String name, String config, List<String> options, Double
     public SuiteCase {
         options = options == null ? List.of() : List.copyOf(options);
         sides = sides == null ? Sides.SAME : sides;
+    }
+
+    public SuiteCase(String name, String config, List<String> options, Double atol, Double rtol, Sides sides) {
+        this(name, config, options, atol, rtol, sides, null);
     }
 
     public SuiteCase(String name, String config, List<String> options, Double atol, Double rtol) {

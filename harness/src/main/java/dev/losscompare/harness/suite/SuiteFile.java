@@ -29,7 +29,7 @@ public final class SuiteFile {
     private static final Set<String> TOP_KEYS = new TreeSet<>(List.of("case", "gate", "inputs", "launcher", "trainer", "noise", "perturbation"));
     private static final Set<String> PERTURBATION_KEYS = new TreeSet<>(List.of("name", "options", "env"));
     private static final Set<String> CASE_KEYS = new TreeSet<>(List.of("name", "config", "options", "atol", "rtol", "ngpus",
-            "baseline_ngpus", "test_ngpus", "baseline_options", "test_options"));
+            "baseline_ngpus", "test_ngpus", "baseline_options", "test_options", "resume_at"));
     private static final Set<String> GATE_KEYS = new TreeSet<>(List.of("steps", "seed", "threads", "train_options", "atol", "rtol"));
 
     private final Path file;
@@ -75,7 +75,7 @@ public final class SuiteFile {
             SuiteCase.Sides sides = new SuiteCase.Sides(ranks(c, "baseline_ngpus", where, ngpus), ranks(c, "test_ngpus", where, ngpus),
                     strings(c, "baseline_options", where), strings(c, "test_options", where));
             out.add(new SuiteCase(name, config, strings(c, "options", where), tolerance(c, "atol", where), tolerance(c, "rtol", where),
-                    sides));
+                    sides, resumeAt(c, where)));
         }
         TrainerAdapter trainer = root.has("trainer") ? TrainerFile.parse(root.get("trainer"), "--suite: " + file) : OwnTrainer.INSTANCE;
         return new Suite(out, gate(root.path("gate")), strings(root, "inputs", "the top level"), trainer,
@@ -142,6 +142,16 @@ public final class SuiteFile {
             out.add(o.asText());
         }
         return out;
+    }
+
+    /** resume_at = K: the step whose checkpoint the case's resume check resumes from. */
+    private Integer resumeAt(JsonNode node, String where) {
+        if (!node.has("resume_at")) return null;
+        JsonNode v = node.get("resume_at");
+        if (!v.isIntegralNumber() || v.asLong() < 1 || v.asLong() > Integer.MAX_VALUE) {
+            throw error(where + ": resume_at must be a whole number of steps >= 1, got " + shown(v));
+        }
+        return v.asInt();
     }
 
     private Integer ranks(JsonNode node, String key, String where, Integer fallback) {

@@ -7,6 +7,7 @@ import dev.losscompare.reports.chart.ChartSpec;
 import dev.losscompare.reports.chart.SvgChart;
 import dev.losscompare.core.judge.NoiseBand;
 import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.result.ResumeResult;
 import dev.losscompare.core.result.Comparison;
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.result.MetricResult;
@@ -203,6 +204,17 @@ public final class HtmlReport {
 
     // ---- one case ------------------------------------------------------------------------
 
+    /** The case's resume checks, one line each as core decided them (nothing when none ran). */
+    private void resumeBlock(CaseResult r) {
+        if (r.resume() == null) return;
+        out.append("<div class=\"note resume\" data-case=\"").append(esc(r.name())).append("\"><strong>Resume check</strong><ul>");
+        for (ResumeResult check : r.resume()) {
+            out.append("<li data-verdict=\"").append(check.verdict()).append("\">").append(badge(check.verdict())).append(' ')
+                    .append(esc(check.line())).append("</li>");
+        }
+        out.append("</ul></div>\n");
+    }
+
     private void caseSection(CaseSeries k, String anchor) {
         CaseResult r = k.result();
         out.append("<section class=\"case ").append(cls(r.verdict())).append("\" id=\"").append(anchor).append("\" data-case=\"")
@@ -231,6 +243,7 @@ public final class HtmlReport {
         out.append("<p class=\"mode\">").append(esc(modeLine(r))).append("</p>\n");
         runsTable(k);
         WhereSection.render(out, r.name(), r.diagnosis());
+        resumeBlock(r);
 
         TreeMap<Integer, StepRecord> b = k.baseline().byStep(), t = k.test().byStep();
         List<String> metrics = k.metrics(c.metrics());

@@ -1,6 +1,7 @@
 package dev.losscompare.reports.junit;
 
 import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.result.ResumeResult;
 import dev.losscompare.core.result.Diagnosis;
 import dev.losscompare.core.result.Comparison;
 import dev.losscompare.core.result.MetricResult;
@@ -80,6 +81,9 @@ public final class JUnitXmlWriter {
                 MetricResult mr = k.metricResult(m);
                 out.add(testCase(r, k, m, mr, secs, logs));
             }
+            if (r.resume() != null) {
+                for (ResumeResult check : r.resume()) out.add(resumeCase(r, check, logs));
+            }
         }
         return out;
     }
@@ -107,6 +111,13 @@ public final class JUnitXmlWriter {
             return new TestCase(r.name(), metric, Verdict.FAIL, msg, details, secs, logs);
         }
         return new TestCase(r.name(), metric, Verdict.PASS, null, details, secs, logs);
+    }
+
+    /** One test per resume check, as core decided it; its line is the message. */
+    private static TestCase resumeCase(CaseResult r, ResumeResult check, String logs) {
+        String name = "resume at " + check.resumeAt() + (check.across() ? " (across)" : " (" + check.side() + ")");
+        String message = check.verdict() == Verdict.PASS ? null : check.line();
+        return new TestCase(r.name(), name, check.verdict(), message, check.line() + "\n", 0, logs);
     }
 
     private static String details(MetricResult mr, CaseResult r) {

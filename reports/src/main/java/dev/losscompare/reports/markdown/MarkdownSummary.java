@@ -1,6 +1,7 @@
 package dev.losscompare.reports.markdown;
 
 import dev.losscompare.core.result.CaseResult;
+import dev.losscompare.core.result.ResumeResult;
 import dev.losscompare.core.result.Comparison;
 import dev.losscompare.core.result.MetricResult;
 import dev.losscompare.core.result.Revision;
@@ -58,6 +59,11 @@ public final class MarkdownSummary {
             if (r.diagnosis() != null) {
                 notes.add("- **" + inline(r.name()) + "** where: " + inline(r.diagnosis().where() != null ? r.diagnosis().where()
                         : "no location (" + r.diagnosis().reason() + ")"));
+            }
+            if (r.resume() != null) {
+                for (ResumeResult check : r.resume()) {
+                    notes.add("- " + (check.verdict() == Verdict.PASS ? "" : "⚠️ ") + "**" + inline(r.name()) + "** " + inline(check.line()));
+                }
             }
             if (r.inputsDivergeAtStep() != null) {
                 notes.add("- **" + inline(r.name()) + "**: inputs (data_fingerprint) differ from step " + r.inputsDivergeAtStep()

@@ -50,6 +50,26 @@ final class ConfigValidator {
         if (c.checkpoint().createSeedCheckpoint() && c.checkpoint().path().isEmpty()) {
             throw new ConfigException("checkpoint.create_seed_checkpoint needs checkpoint.path (--checkpoint.path=FILE)");
         }
+        validateCheckpoint(c.checkpoint());
+    }
+
+    private static void validateCheckpoint(JobConfig.Checkpoint k) {
+        positive("checkpoint.interval", k.interval());
+        // torchtitan/components/checkpoint.py:276-281 at 6a3a9da9: one kept checkpoint could be the one being written.
+        if (k.keepLatestK() < 0 || k.keepLatestK() == 1) {
+            fail("checkpoint.keep_latest_k", k.keepLatestK(), "0 (keep all) or an integer >= 2");
+        }
+        if (k.loadStep() == 0 || k.loadStep() < -1) {
+            fail("checkpoint.load_step", k.loadStep(), "-1 (the latest) or a step >= 1 (a seed checkpoint loads with"
+                    + " --checkpoint.initial_load_path=FILE)");
+        }
+        if (!k.enable() && (k.loadStep() != -1 || k.loadOnly())) {
+            throw new ConfigException("checkpoint." + (k.loadOnly() ? "load_only" : "load_step") + " needs checkpoint.enable"
+                    + " (--checkpoint.enable --checkpoint.folder=DIR)");
+        }
+        if (k.enable() && k.folder().isBlank()) {
+            throw new ConfigException("checkpoint.enable needs checkpoint.folder (--checkpoint.folder=DIR)");
+        }
     }
 
     private static void validateTrace(JobConfig c) {

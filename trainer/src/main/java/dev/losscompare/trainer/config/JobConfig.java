@@ -40,7 +40,9 @@ public record JobConfig(
 
     public record Metrics(String path, int logFreq, boolean enableTensorboard, String saveTbFolder) {}
 
-    public record Checkpoint(boolean createSeedCheckpoint, String path, String initialLoadPath) {}
+    /** Seed checkpoints (createSeedCheckpoint, path, initialLoadPath) and training checkpoints (the rest; see checkpoint.Checkpointer). */
+    public record Checkpoint(boolean createSeedCheckpoint, String path, String initialLoadPath, boolean enable, String folder,
+                             int interval, int loadStep, int keepLatestK, boolean loadOnly) {}
 
     /** Data parallelism only: -1 means the world size (every rank a replica). */
     public record Parallelism(int dataParallelReplicateDegree) {}

@@ -44,6 +44,9 @@ public final class MoE implements TransformerBlock.FeedForwardLayer {
         tokensPerExpert = torch.zeros(new long[] {args.numExperts()}, Ops.options(torch.ScalarType.Float, params.device()));
         expertBias.retainReference();
         tokensPerExpert.retainReference();
+        // Only the bias carries over a step boundary: the counts are zeroed after every update
+        // (torchtitan's tokens_per_expert is a non-persistent buffer, models/moe.py:386-389).
+        params.buffer(prefix + "expert_bias", expertBias);
     }
 
     /** x (B, S, D) -> (B, S, D). */

@@ -16,6 +16,7 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class Parameters {
     private final Map<String, Tensor> byName = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Device device;
 
     public Parameters(Device device) {
@@ -31,6 +32,22 @@ public final class Parameters {
         t.retainReference();
         byName.put(name, t);
         return t;
+    }
+
+    /**
+     * Registers a persistent buffer: state that is not trained by the optimizer but decides later
+     * steps (MoE expert bias), so training checkpoints save it (torchtitan: register_buffer(...,
+     * persistent=True), models/moe.py:378-381 at 6a3a9da9).
+     */
+    public Tensor buffer(String name, Tensor t) {
+        if (buffers.containsKey(name) || byName.containsKey(name)) throw new IllegalArgumentException("duplicate name " + name);
+        buffers.put(name, t);
+        return t;
+    }
+
+    /** The persistent buffers by name, in registration order. */
+    public Map<String, Tensor> buffers() {
+        return Collections.unmodifiableMap(buffers);
     }
 
     public Map<String, Tensor> byName() {

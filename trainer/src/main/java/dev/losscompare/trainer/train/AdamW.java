@@ -4,7 +4,9 @@ import dev.losscompare.trainer.config.JobConfig;
 import dev.losscompare.trainer.model.Ops;
 import dev.losscompare.trainer.model.Parameters;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -18,6 +20,7 @@ public final class AdamW {
     private final List<Tensor> params = new ArrayList<>();
     private final List<Tensor> expAvg = new ArrayList<>();
     private final List<Tensor> expAvgSq = new ArrayList<>();
+    private final List<String> names = new ArrayList<>();
     private final double beta1, beta2, eps, weightDecay;
     private int stepCount = 0;
 
@@ -26,7 +29,9 @@ public final class AdamW {
         this.beta2 = o.beta2();
         this.eps = o.eps();
         this.weightDecay = o.weightDecay();
-        for (Tensor p : parameters.byName().values()) {
+        for (Map.Entry<String, Tensor> e : parameters.byName().entrySet()) {
+            Tensor p = e.getValue();
+            names.add(e.getKey());
             params.add(p);
             expAvg.add(retained(torch.zeros_like(p)));
             expAvgSq.add(retained(torch.zeros_like(p)));
@@ -54,6 +59,31 @@ public final class AdamW {
                 p.addcdiv_(expAvg.get(i), denom, Ops.scalar(-lr / bias1));
             }
         }
+    }
+
+    /** exp_avg per parameter name (the first moment): training checkpoints save and restore it in place. */
+    public Map<String, Tensor> firstMoments() {
+        return byName(expAvg);
+    }
+
+    /** exp_avg_sq per parameter name (the second moment). */
+    public Map<String, Tensor> secondMoments() {
+        return byName(expAvgSq);
+    }
+
+    /** Updates taken so far: the bias corrections' exponent (PyTorch's state["step"]). */
+    public int stepCount() {
+        return stepCount;
+    }
+
+    public void restoreStepCount(int steps) {
+        this.stepCount = steps;
+    }
+
+    private Map<String, Tensor> byName(List<Tensor> state) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) out.put(names.get(i), state.get(i));
+        return out;
     }
 
     public void zeroGrad() {

@@ -1,6 +1,8 @@
 package dev.losscompare.trainer.train;
 
+import dev.losscompare.trainer.checkpoint.Checkpointer;
 import dev.losscompare.trainer.checkpoint.SafeTensors;
+import dev.losscompare.trainer.checkpoint.TrainingState;
 import dev.losscompare.trainer.config.JobConfig;
 import dev.losscompare.trainer.data.Batch;
 import dev.losscompare.trainer.data.BatchDump;
@@ -20,6 +22,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntFunction;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
@@ -69,20 +72,33 @@ public final class Trainer {
             log.println("seed checkpoint written: " + file + " (" + model.parameters().count() + " parameters)");
             return;
         }
+        Checkpointer checkpointer = new Checkpointer(config, dp.rank(), dp.degree(), log);
+        // Checked before anything is loaded or written: a checkpoint that does not fit is exit 2.
+        Optional<Checkpointer.Found> resume = checkpointer.find();
         if (!config.checkpoint().initialLoadPath().isEmpty()) {
-            SafeTensors.load(model.parameters(), Path.of(config.checkpoint().initialLoadPath()));
-            log.println("loaded initial weights: " + config.checkpoint().initialLoadPath());
+            if (resume.isEmpty()) {
+                SafeTensors.load(model.parameters(), Path.of(config.checkpoint().initialLoadPath()));
+                log.println("loaded initial weights: " + config.checkpoint().initialLoadPath());
+            } else {
+                // torchtitan/components/checkpoint.py:588-593 at 6a3a9da9: the run's own checkpoints win.
+                log.println("checkpoint.initial_load_path not loaded: resuming from " + resume.get().dir());
+            }
         }
-        train(model, device, dp);
+        train(model, device, dp, checkpointer, resume);
     }
 
-    private void train(Model model, Device device, DataParallel dp) throws IOException {
+    private void train(Model model, Device device, DataParallel dp, Checkpointer checkpointer,
+                       Optional<Checkpointer.Found> resume) throws IOException {
         JobConfig.Training t = config.training();
         AdamW optimizer = new AdamW(model.parameters(), config.optimizer());
         LrSchedule schedule = LrSchedule.of(config.lrScheduler(), t.steps());
         // Every rank packs the global batch and trains on its rows of it.
-        RankBatches data = new RankBatches(new PackedBatches(new SyntheticCorpus(t.datasetSeed()), new ByteTokenizer(),
-                t.localBatchSize() * dp.degree(), t.seqLen()), dp.rank(), dp.degree());
+        PackedBatches packed = new PackedBatches(new SyntheticCorpus(t.datasetSeed()), new ByteTokenizer(),
+                t.localBatchSize() * dp.degree(), t.seqLen());
+        RankBatches data = new RankBatches(packed, dp.rank(), dp.degree());
+        TrainingState state = new TrainingState(model.parameters(), optimizer, packed);
+        if (resume.isPresent()) checkpointer.restore(resume.get(), state);
+        int firstStep = resume.map(Checkpointer.Found::step).orElse(0) + 1;
         TensorVector paramVector = model.parameters().asVector();
         dp.broadcastFromRankZero(paramVector);
         // The exact token ids of each step for an independent reference; under data parallelism rank 0
@@ -90,6 +106,7 @@ public final class Trainer {
         BatchDump dump = config.debug().dumpBatches().isEmpty() || !dp.writesOutputs() ? null
                 : new BatchDump(Path.of(config.debug().dumpBatches()));
         Map<String, Object> meta = meta(model, device, dp);
+        if (firstStep > 1) meta.put("resumed_from_step", firstStep - 1);
         log.println("model " + meta.get("model") + " " + meta.get("flavor") + ": " + meta.get("params")
                 + " parameters, device " + meta.get("device") + ", threads " + t.numThreads()
                 + ", torch " + meta.get("torch_version") + ", seq_len " + t.seqLen() + ", batch " + t.localBatchSize()
@@ -100,7 +117,7 @@ public final class Trainer {
         try (MetricsOutputs metrics = MetricsOutputs.open(config.metrics(), dp.writesOutputs());
              Tracer tracer = Tracer.start(config, model.parameters().byName(), dp.degree() > 1 ? dp.rank() : null)) {
             metrics.writeMeta(meta);
-            for (int step = 1; step <= t.steps(); step++) {
+            for (int step = firstStep; step <= t.steps(); step++) {
                 long start = System.nanoTime();
                 dp.beginStep(step);
                 RankBatches.Step rankStep = data.next(step);
@@ -147,6 +164,7 @@ public final class Trainer {
                     throw new TrainingDivergedException("loss " + loss + ", grad_norm " + gradNorm + " at step " + step
                             + " (not finite); the run stops here");
                 }
+                if (checkpointer.shouldSave(step)) checkpointer.save(step, lr, state);
             }
         }
     }

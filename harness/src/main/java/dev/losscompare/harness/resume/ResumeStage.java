@@ -1,0 +1,101 @@
+package dev.losscompare.harness.resume;
+
+import dev.losscompare.core.judge.Judgement;
+import dev.losscompare.core.judge.ResumeJudge;
+import dev.losscompare.core.judge.SideResult;
+import dev.losscompare.core.result.ResumeResult;
+import dev.losscompare.core.result.Verdict;
+import dev.losscompare.harness.engine.CaseCheck;
+import dev.losscompare.harness.engine.CaseEngine;
+import dev.losscompare.harness.engine.CaseSpec;
+import dev.losscompare.harness.engine.Interrupted;
+import dev.losscompare.harness.engine.TrainedSide;
+import dev.losscompare.harness.run.Futures;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The pipeline's one hook for resume checks: after a case is judged, each trained side (both in
+ * compare, the working tree in the gate) runs its {@link ResumeCheck}, with --resume-across the
+ * test also continues the baseline's checkpoint, and the results are folded into the case
+ * (ResumeJudge.fold): a resumed run that goes elsewhere FAILs the case. Output under
+ * {@code <case>/resume/<side>/}; the checkpoints are pruned to their manifests at the end.
+ */
+public final class ResumeStage implements CaseCheck {
+    private final ResumeRequest request;
+
+    public ResumeStage(ResumeRequest request) {
+        this.request = request;
+    }
+
+    /** The resume checks of a judged case (its trained sides, a recorded one has none), folded into {@code j}. */
+    @Override
+    public Judgement apply(CaseEngine.CaseRun run, Judgement j) throws IOException {
+        CaseSpec c = run.c();
+        Integer k = request.stepOf(c);
+        if (k == null) return j;
+        CaseEngine.Plan plan = run.plan();
+        CheckedSide baseline = plan.baseline() instanceof TrainedSide b ? new CheckedSide(plan.session(), plan.training(), b) : null;
+        CheckedSide test = plan.test() instanceof TrainedSide t ? new CheckedSide(plan.session(), plan.training(), t) : null;
+        if (baseline == null && test == null) return j;
+        Path caseDir = run.caseDir();
+        Path seedFile = run.seed().file();
+        SideResult baselineRun = run.baseline(), testRun = run.test();
+        List<String> metrics = j.result().metrics().stream().map(m -> m.metric()).toList();
+        List<ResumeResult> results = new ArrayList<>();
+        int steps = (test != null ? test : baseline).training().steps();
+        if (k >= steps) {
+            results.add(new ResumeResult(test != null ? "test" : "baseline", k, false, steps, Verdict.ERROR, null, null, null,
+                    "resume_at " + k + " leaves no step to resume: it must be below the steps (" + steps + ")"));
+            return ResumeJudge.fold(j, results);
+        }
+        Path root = caseDir.resolve("resume");
+        List<Side> sides = new ArrayList<>();
+        if (baseline != null) sides.add(new Side(baseline, baselineRun));
+        if (test != null) sides.add(new Side(test, testRun));
+        List<ResumeCheck.Done> done = runAll(sides, plan.jobs(), c, k, seedFile, metrics, root);
+        try {
+            for (ResumeCheck.Done d : done) results.add(d.result());
+            if (request.across() && baseline != null && test != null) {
+                results.add(ResumeCheck.across(test, c, k, seedFile, done.get(0), done.get(1).continuousCheckpoints(), metrics,
+                        root.resolve("across")));
+            }
+        } finally {
+            Folders.pruneToManifests(root);
+        }
+        return ResumeJudge.fold(j, results);
+    }
+
+    private record Side(CheckedSide revision, SideResult plain) {}
+
+    /** Each side's check; the two sides at once when --jobs allows, as their plain runs. */
+    private List<ResumeCheck.Done> runAll(List<Side> sides, int jobs, CaseSpec c, int k, Path seedFile, List<String> metrics, Path root)
+            throws IOException {
+        if (sides.size() < 2 || jobs < 2) {
+            List<ResumeCheck.Done> out = new ArrayList<>();
+            for (Side s : sides) out.add(check(s, c, k, seedFile, metrics, root));
+            return out;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(sides.size());
+        try {
+            List<Future<ResumeCheck.Done>> futures = new ArrayList<>();
+            for (Side s : sides) futures.add(pool.submit(() -> check(s, c, k, seedFile, metrics, root)));
+            List<ResumeCheck.Done> out = new ArrayList<>();
+            for (Future<ResumeCheck.Done> f : futures) out.add(Futures.await(f, Interrupted::new));
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static ResumeCheck.Done check(Side s, CaseSpec c, int k, Path seedFile, List<String> metrics, Path root) throws IOException {
+        // A side whose plain run failed has nothing to continue: its case is an ERROR already; the check still runs and says so.
+        var plain = s.plain() == null ? null : s.plain().series();
+        return ResumeCheck.run(s.revision(), c, k, seedFile, plain, metrics, root.resolve(s.revision().role()));
+    }
+}
