@@ -220,6 +220,16 @@ class TrainerAdapterTest {
         assertEquals("llama3", seed.environment().get("MODULE"));
         assertTrue(titan.describe(rev).contains("registry layout (MODULE="), titan.describe(rev));
 
+        // The resume check's runs: torchtitan's checkpoint flags, in this layout's environment.
+        Launch resumed = titan.trainWithCheckpoints(args, files, Path.of("/out/llama3/seed_checkpoint"),
+                new dev.losscompare.harness.adapter.Checkpoints(Path.of("/out/llama3/ckpt"), 2, 2));
+        assertEquals(List.of("--checkpoint.initial_load_path=/out/llama3/seed_checkpoint/step-0",
+                "--checkpoint.enable", "--checkpoint.folder=/out/llama3/ckpt", "--checkpoint.interval=2", "--checkpoint.keep_latest_k=0",
+                "--checkpoint.load_step=2", "--parallelism.data_parallel_shard_degree=8"),
+                resumed.command().subList(resumed.command().indexOf("--metrics.save_tb_folder=/out/llama3/test_tb") + 1, resumed.command().size()));
+        assertEquals("llama3", resumed.environment().get("MODULE"));
+        assertEquals("llama3_debugmodel", resumed.environment().get("CONFIG"));
+
         // A config only the other layout can use is one line saying what this revision needs.
         TrainerArgs fileOnly = new TrainerArgs(rev, "./torchtitan/models/llama3/train_configs/debug_model.toml", 100, 42, 2, List.of(),
                 Kernels.NATIVE);

@@ -72,8 +72,14 @@ public final class CommandTrainer implements TrainerAdapter {
 
     @Override
     public Launch trainWithCheckpoints(TrainerArgs args, RunFiles files, Path seedOrNull, Checkpoints at) {
+        return trainWithCheckpoints(args, files, seedOrNull, at, Map.of());
+    }
+
+    /** The same with placeholders of the caller's ({@code {module}} for torchtitan's registry layout). */
+    Launch trainWithCheckpoints(TrainerArgs args, RunFiles files, Path seedOrNull, Checkpoints at, Map<String, String> placeholders) {
         if (!checkpoints.supported()) return null;
         Map<String, String> values = values(args, files, seedOrNull, spec.ngpus());
+        values.putAll(placeholders);
         values.put("checkpoint_folder", at.folder().toAbsolutePath().toString());
         values.put("checkpoint_interval", String.valueOf(at.interval()));
         values.put("resume_step", at.resumeStep() == null ? "" : String.valueOf(at.resumeStep()));

@@ -130,6 +130,13 @@ public final class TorchtitanTrainer implements TrainerAdapter {
         return forRevision(args).train(c.args(), files, seedOrNull, c.values());
     }
 
+    /** torchtitan's checkpoint flags (CheckpointTemplates.torchtitan), in either layout. */
+    @Override
+    public Launch trainWithCheckpoints(TrainerArgs args, RunFiles files, Path seedOrNull, Checkpoints checkpoints) {
+        Configured c = forLayout(args);
+        return forRevision(args).trainWithCheckpoints(c.args(), files, seedOrNull, checkpoints, c.values());
+    }
+
     @Override
     public Launch createSeed(TrainerArgs args, RunFiles files, Path seed) {
         Configured c = forLayout(args);
