@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * {ngpus} {metrics} {tb} {run_dir} {seed_checkpoint}} are filled in per run, and the case's and
  * user's trainer options follow the spec's arguments.
  */
-public final class CommandTrainer implements TrainerAdapter {
+public final class CommandTrainer implements SpecBackedTrainer {
     /** torchtitan's loss tag (components/metrics.py) and its log's step field, for the progress line. */
     private static final String TORCHTITAN_LOSS_TAG = "loss_metrics/global_avg_loss";
     private static final Pattern TORCHTITAN_STEP = Pattern.compile("step:\\s*(?<step>\\d+)\\s");
@@ -137,18 +137,8 @@ public final class CommandTrainer implements TrainerAdapter {
     }
 
     @Override
-    public String seedName() {
-        return spec.seedName();
-    }
-
-    @Override
-    public List<String> fromWorkingTree() {
-        return spec.fromWorkingTree();
-    }
-
-    @Override
-    public boolean seedCheckpoint() {
-        return spec.seedCheckpoint();
+    public TrainerSpec spec() {
+        return spec;
     }
 
     /** The [trainer] table names the seed checkpoint; only a ".safetensors" name is one file of that format. */

@@ -18,7 +18,7 @@ import java.util.Map;
  * config-file layout, {@code MODULE:CONFIG} for the registry layout, or both separated by
  * {@code |} for a case that runs on either.
  */
-public final class TorchtitanTrainer implements TrainerAdapter {
+public final class TorchtitanTrainer implements SpecBackedTrainer {
     /** torchtitan's two launch layouts, told apart by what run_train.sh reads. */
     public enum Layout {
         /** Until torchtitan 9810191bb (2026-02-23): CONFIG_FILE=path.toml ./run_train.sh --job.dump_folder=... */
@@ -159,18 +159,8 @@ public final class TorchtitanTrainer implements TrainerAdapter {
     }
 
     @Override
-    public String seedName() {
-        return spec.seedName();
-    }
-
-    @Override
-    public List<String> fromWorkingTree() {
-        return spec.fromWorkingTree();
-    }
-
-    @Override
-    public boolean seedCheckpoint() {
-        return spec.seedCheckpoint();
+    public TrainerSpec spec() {
+        return spec;
     }
 
     /** torchtitan's seed checkpoint is a DCP folder, never one safetensors file (so it is not result-cached). */
