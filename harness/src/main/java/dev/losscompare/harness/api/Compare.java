@@ -37,6 +37,9 @@ import java.util.List;
  * compare: trains BASELINE and TEST identically and judges every case (a lone --config case, or a
  * suite's). With {@link #setImportResult} the baseline is a loss file and only TEST is trained.
  * The result is the {@link Comparison} also written as comparison.json.
+ * Longer than the other verbs because compare is the one that takes every option group (both
+ * sides, import/export, diagnosis, resume, noise): each setter is one line, the checks between
+ * options live in {@link #call()} where they are read together.
  */
 public final class Compare extends TrainingVerb<Compare, Comparison> implements JudgingVerb<Compare>, SuiteVerb<Compare>, ResumingVerb<Compare> {
     private final String baseline;

@@ -29,6 +29,8 @@ import javax.xml.stream.XMLStreamWriter;
  * root holding one {@code testsuite} for the comparison, one {@code testcase} per model case and
  * metric, a {@code failure} for a divergence and an {@code error} for a case that could not be
  * decided. Written with StAX so every value is escaped by the XML library.
+ * Over 250 lines on purpose: the properties, failures and extra test cases (diagnosis, resume
+ * checks) must be emitted in one pass of the StAX stream, in the order CI readers expect.
  */
 public final class JUnitXmlWriter {
     private JUnitXmlWriter() {}

@@ -34,6 +34,9 @@ import org.bytedeco.javacpp.PointerScope;
  * last, so a crash or SIGKILL mid-write leaves the previous checkpoints as they were and no
  * {@code step-N} that loads. Under data parallelism every rank holds the same state, so rank 0
  * writes and every rank reads.
+ * Over 250 lines on purpose: save, load, the latest step and pruning follow torchtitan's one
+ * CheckpointManager, so the rules that tie them (which step folder counts, what a load refuses)
+ * read in one place; the tensors' file format is SafeTensors' and the manifest's its own record.
  */
 public final class Checkpointer {
     private static final Pattern STEP = Pattern.compile("step-(\\d+)");
