@@ -61,7 +61,9 @@ class SlurmEndToEndTest {
 
     @Test
     void theSixCaseSuiteThroughSlurmGivesTheLocalVerdictsAndBits() throws Exception {
-        String[] args = {"HEAD~1", "HEAD", "--suite=configs/signoff.toml", "--steps=2", TINY, "--no-cache"};
+        // The six model cases (the suite's resume case is the resume check's, tested on its own).
+        String[] args = {"HEAD~1", "HEAD", "--suite=configs/signoff.toml",
+            "--cases=llama3,llama3_flex,llama4,llama4_irope,deepseek_v3,deepseek_v3_flex", "--steps=2", TINY, "--no-cache"};
         HarnessRun local = run("suite-local", args);
         HarnessRun cluster = run("suite-slurm", slurm(args));
         assertEquals(1, local.exit(), local.toString());
