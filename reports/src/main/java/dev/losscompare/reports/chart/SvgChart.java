@@ -41,6 +41,21 @@ public final class SvgChart {
                 ymax = Math.max(ymax, v);
             }
         }
+        List<ChartSpec.Band> bands = spec.logY() ? List.of() : spec.bands();
+        double[][][] edges = new double[bands.size()][][];   // per band: downsampled steps, high, low
+        for (int i = 0; i < edges.length; i++) {
+            ChartSpec.Band band = bands.get(i);
+            double[][] hi = Downsampler.minMax(band.steps(), band.high(), buckets);
+            double[][] lo = Downsampler.minMax(band.steps(), band.low(), buckets);
+            edges[i] = new double[][] {hi[0], hi[1], lo[0], lo[1]};
+            for (double[] ys : new double[][] {hi[1], lo[1]}) {
+                for (double v : ys) {
+                    if (!Double.isFinite(v)) continue;
+                    ymin = Math.min(ymin, v);
+                    ymax = Math.max(ymax, v);
+                }
+            }
+        }
         if (spec.markerStep() != null) {
             xmin = Math.min(xmin, spec.markerStep());
             xmax = Math.max(xmax, spec.markerStep());
@@ -105,6 +120,15 @@ public final class SvgChart {
         b.append("<text x=\"14\" y=\"").append(n((py0 + py1) / 2)).append("\" text-anchor=\"middle\" fill=\"#333\" transform=\"rotate(-90 14 ")
                 .append(n((py0 + py1) / 2)).append(")\">").append(esc(spec.yLabel())).append("</text>");
 
+        // Bands beneath the lines: the high edge forward, the low edge back, closed.
+        for (int i = 0; i < edges.length; i++) {
+            String d = outline(edges[i], ax, ay);
+            if (d.isEmpty()) continue;
+            ChartSpec.Band band = bands.get(i);
+            b.append("<path class=\"band\" d=\"").append(d).append("\" fill=\"").append(band.color()).append("\" fill-opacity=\"")
+                    .append(n(band.opacity())).append("\" stroke=\"none\"/>");
+        }
+
         // Series, clipped to the plot area by construction (the axes cover every finite point).
         for (int i = 0; i < pts.length; i++) {
             ChartSpec.Series s = spec.series().get(i);
@@ -147,6 +171,12 @@ public final class SvgChart {
             b.append(text(lx + 25, 19, "start", s.name(), "#222"));
             lx += 35 + 6.5 * s.name().length();
         }
+        for (ChartSpec.Band band : bands) {
+            b.append("<rect x=\"").append(n(lx)).append("\" y=\"10\" width=\"20\" height=\"10\" fill=\"").append(band.color())
+                    .append("\" fill-opacity=\"").append(n(band.opacity())).append("\"/>");
+            b.append(text(lx + 25, 19, "start", band.name(), "#222"));
+            lx += 35 + 6.5 * band.name().length();
+        }
         if (spec.markerStep() != null) {
             b.append("<path d=\"M").append(n(lx)).append(" 15H").append(n(lx + 20)).append("\" stroke=\"").append(MARKER)
                     .append("\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>");
@@ -165,6 +195,21 @@ public final class SvgChart {
             pen = true;
         }
         return d.toString();
+    }
+
+    /** A closed outline through the finite points of {@code {steps, high, steps, low}}: high left to right, low right to left. */
+    private static String outline(double[][] e, Axis ax, Axis ay) {
+        StringBuilder d = new StringBuilder((e[0].length + e[2].length) * 12);
+        for (int j = 0; j < e[0].length; j++) {
+            if (!Double.isFinite(e[1][j])) continue;
+            d.append(d.length() == 0 ? "M" : "L").append(n(ax.map(e[0][j]))).append(' ').append(n(ay.map(e[1][j])));
+        }
+        if (d.length() == 0) return "";
+        for (int j = e[2].length - 1; j >= 0; j--) {
+            if (!Double.isFinite(e[3][j])) continue;
+            d.append('L').append(n(ax.map(e[2][j]))).append(' ').append(n(ay.map(e[3][j])));
+        }
+        return d.append('Z').toString();
     }
 
     private static double yv(double v, boolean log) {

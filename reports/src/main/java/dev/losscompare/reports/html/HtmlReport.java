@@ -185,8 +185,8 @@ public final class HtmlReport {
         return "compared " + r.modeOr(c.mode()).describe() + (r.modeReason() == null ? "" : ": " + r.modeReason());
     }
 
-    /** center ± the measured noise band at each step the band covers (dashed edges of the region a benign change stays in). */
-    private static List<ChartSpec.Series> bandEdges(NoiseBand band, String metric, double[] steps, double[] center, String centerName) {
+    /** center ± the measured noise band at each step the band covers: the shaded region a benign change stays in. */
+    private static List<ChartSpec.Band> noiseBand(NoiseBand band, String metric, double[] steps, double[] center, String centerName) {
         int n = 0;
         for (double st : steps) if (band.band(metric, (int) st) != null) n++;
         double[] xs = new double[n], hi = new double[n], lo = new double[n];
@@ -198,8 +198,7 @@ public final class HtmlReport {
             hi[i] = center[j] + b;
             lo[i++] = center[j] - b;
         }
-        return List.of(new ChartSpec.Series(centerName + " + measured noise", NOISE_COLOR, 1, 0.8, "4 3", xs, hi),
-                new ChartSpec.Series(centerName + " − measured noise", NOISE_COLOR, 1, 0.8, "4 3", xs, lo));
+        return List.of(new ChartSpec.Band(centerName + " \u00b1 measured noise", NOISE_COLOR, 0.22, xs, lo, hi));
     }
 
     // ---- one case ------------------------------------------------------------------------
@@ -295,12 +294,12 @@ public final class HtmlReport {
         }
         String markerLabel = div == null ? null : "first divergence (step " + div + ")";
         NoiseBand band = k.result().modeOr(c.mode()).noise();
-        List<ChartSpec.Series> lines = new ArrayList<>(List.of(
+        List<ChartSpec.Series> lines = List.of(
                 new ChartSpec.Series("baseline", BASE_COLOR, 5, 0.35, null, a.baselineSteps(), a.baselineValues()),
-                new ChartSpec.Series("test (drawn on top)", TEST_COLOR, 1.3, 1, null, a.testSteps(), a.testValues())));
-        if (band != null) lines.addAll(bandEdges(band, metric, a.baselineSteps(), a.baselineValues(), "baseline"));
+                new ChartSpec.Series("test (drawn on top)", TEST_COLOR, 1.3, 1, null, a.testSteps(), a.testValues()));
+        List<ChartSpec.Band> shaded = band == null ? List.of() : noiseBand(band, metric, a.baselineSteps(), a.baselineValues(), "baseline");
         String curves = SvgChart.render(new ChartSpec(metric + ": baseline and test", 1100, 320, metric, false, false, lines,
-                div, markerLabel));
+                div, markerLabel, shaded));
         out.append("<figure class=\"chart curves\" data-case=\"").append(esc(k.result().name())).append("\" data-metric=\"")
                 .append(esc(metric)).append("\">").append(curves).append("</figure>\n");
         nonFiniteNote("baseline", a.baselineSteps(), a.baselineValues());
@@ -317,11 +316,12 @@ public final class HtmlReport {
             out.append("<div class=\"note ok abs-diff-zero\">test − baseline is exactly 0 at all ").append(a.diffSteps().length)
                     .append(" compared steps: the curves are identical, there is no difference to plot.</div>\n");
         } else {
-            List<ChartSpec.Series> diffLines = new ArrayList<>(List.of(
-                    new ChartSpec.Series("test − baseline", DIFF_COLOR, 1.3, 1, null, a.diffSteps(), a.diffValues())));
-            if (band != null) diffLines.addAll(bandEdges(band, metric, a.diffSteps(), new double[a.diffSteps().length], "0"));
+            List<ChartSpec.Series> diffLines = List.of(
+                    new ChartSpec.Series("test − baseline", DIFF_COLOR, 1.3, 1, null, a.diffSteps(), a.diffValues()));
+            List<ChartSpec.Band> shadedDiff = band == null ? List.of()
+                    : noiseBand(band, metric, a.diffSteps(), new double[a.diffSteps().length], "0");
             String diff = SvgChart.render(new ChartSpec(metric + ": test − baseline", 545, 230, "test − baseline", false, true,
-                    diffLines, div, "first divergence"));
+                    diffLines, div, "first divergence", shadedDiff));
             double[] abs = new double[a.diffValues().length];
             for (int i = 0; i < abs.length; i++) abs[i] = Math.abs(a.diffValues()[i]);
             String absChart = SvgChart.render(new ChartSpec(metric + ": |test − baseline| (log scale)", 545, 230,

@@ -44,6 +44,31 @@ class SvgChartTest {
         assertArrayEquals(steps(100), same[1], "short series are untouched");
     }
 
+    /** A band is one closed, filled outline beneath the lines, and the y axis widens to hold it. */
+    @Test
+    void aBandIsShadedBeneathTheLinesAndFitsTheAxis() throws Exception {
+        double[] x = steps(3), y = {5, 4, 3};
+        ChartSpec.Band band = new ChartSpec.Band("baseline \u00b1 measured noise", "#2ca02c", 0.22, x,
+                new double[] {4.9, 3.5, 1}, new double[] {5.1, 4.5, 9});
+        ChartSpec withBand = new ChartSpec("t", 600, 240, "loss", false, false,
+                List.of(new ChartSpec.Series("s", "#123456", 1.5, 1, null, x, y)), null, null, List.of(band));
+        String svg = SvgChart.render(withBand);
+        parse(svg);
+        var m = java.util.regex.Pattern.compile("<path class=\"band\" d=\"M([^\"]*)Z\" fill=\"#2ca02c\" fill-opacity=\"0.2\"").matcher(svg);
+        assertTrue(m.find(), svg);
+        assertEquals(6, m.group(1).split("L").length, "three high points forward, three low points back");
+        assertTrue(svg.indexOf("class=\"band\"") < svg.indexOf("class=\"series\""), "shaded beneath the line");
+        assertTrue(svg.contains(">baseline \u00b1 measured noise</text>"), "named in the legend");
+        // The band's 1 and 9 lie outside the line's 3..5: the y axis widens so the outline stays in the plot (y 30..200).
+        for (String point : m.group(1).split("L")) {
+            double py = Double.parseDouble(point.split(" ")[1]);
+            assertTrue(py >= 30 && py <= 200, "inside the plot: " + point);
+        }
+        assertFalse(SvgChart.render(new ChartSpec("t", 600, 240, "loss", true, false,
+                List.of(new ChartSpec.Series("s", "#123456", 1.5, 1, null, x, y)), null, null, List.of(band))).contains("class=\"band\""),
+                "a log chart draws no band");
+    }
+
     @Test
     void rendersWellFormedDeterministicSvg() throws Exception {
         double[] x = steps(300), y = new double[300];
