@@ -82,8 +82,7 @@ class SlurmEndToEndTest {
 
     @Test
     void aTwoRankParityCaseStartedBySrunEqualsTheLocalLaunchersRanks() throws Exception {
-        String[] args = {"HEAD", "HEAD", "--suite=configs/parity.toml", "--cases=llama3", "--steps=2",
-            "--train-options=--training.seq_len=64", "--no-cache"};
+        String[] args = {"HEAD", "HEAD", "--suite=configs/parity.toml", "--cases=llama3", "--steps=2", "--no-cache"};
         HarnessRun local = run("parity-local", args);
         HarnessRun cluster = run("parity-slurm", slurm(args));
         assertEquals(0, local.exit(), local.toString());

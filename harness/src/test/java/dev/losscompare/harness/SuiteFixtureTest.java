@@ -108,6 +108,22 @@ class SuiteFixtureTest {
         }
     }
 
+    /** A suite's top-level steps is how long its comparisons train when --steps is not given; --steps wins. */
+    @Test
+    void aSuitesStepsAreTheDefaultAndTheCommandLineWins() throws Exception {
+        try (FixtureRepo repo = repoWithSuite(tmp, "steps = 2\n" + SUITE)) {
+            FixtureRepo.Result r = repo.run("HEAD~1", "HEAD", "--suite=signoff.toml", "--cases=alpha");
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.out().contains("over 2 steps"), r.out());
+            FixtureRepo.Result given = repo.run("HEAD~1", "HEAD", "--suite=signoff.toml", "--cases=alpha", "--steps=3");
+            assertTrue(given.out().contains("over 3 steps"), given.out());
+            repo.write("zero.toml", "steps = 0\n" + SUITE);
+            FixtureRepo.Result zero = repo.run("HEAD~1", "HEAD", "--suite=zero.toml");
+            assertEquals(2, zero.exit(), zero.toString());
+            assertTrue(zero.err().contains("zero.toml: the top level: steps must be at least 1, got 0"), zero.err());
+        }
+    }
+
     @Test
     void malformedSuitesAreOneLineErrors() throws Exception {
         try (FixtureRepo repo = FixtureRepo.create(tmp)) {

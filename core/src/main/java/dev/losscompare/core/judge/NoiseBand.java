@@ -14,12 +14,14 @@ import java.util.TreeMap;
 public record NoiseBand(String envelope, String calibratedOn, int runs, List<String> perturbations, double margin,
                         Map<String, List<Double>> bands) {
     /**
-     * The default margin: a step is inside when |test − baseline| ≤ 3 × band. Measured (README,
-     * "Noise-aware verdicts"): fresh perturbed runs reach up to ~2× the band of a K=4 calibration
-     * (the band is a maximum over few runs, and the baseline is itself one noisy run), while the
-     * smallest real change measured is far above 10×.
+     * The default margin: a step is inside when |test − baseline| ≤ 10 × band. Measured (README,
+     * "Within measured noise"): of 96 fresh perturbed runs of the six sign-off cases judged
+     * against K=4 envelopes, most land within 2× the band, but the MoE cases reach 5.5× (a
+     * perturbation that flips a token's top-k expert moves the numbers in a jump that few
+     * calibration runs may miss): 4 of the 96 were outside 3×, none outside 10×. Real changes
+     * measured are orders of magnitude further out.
      */
-    public static final double DEFAULT_MARGIN = 3.0;
+    public static final double DEFAULT_MARGIN = 10.0;
 
     public NoiseBand {
         perturbations = perturbations == null ? List.of() : List.copyOf(perturbations);

@@ -34,12 +34,23 @@ public final class EnvelopeBuilder {
      * perturbation in its state; there the band is at least one unit in the last place of the
      * reported precision (float32 when every reference value of the metric is a float, else
      * float64). Before that step a band of 0 stays 0: no perturbation moved anything, so the
-     * comparison must be bitwise there.
+     * comparison must be bitwise there — unless every run is known to start from another state
+     * (its initial weights perturbed): then the runs have parted before step 1, whatever step 1's
+     * rounded values show, and the floor holds from step 1.
      */
     public record Bands(Map<String, List<Double>> bands, NoiseEnvelope.Floor floor) {}
 
-    /** @param names how the message names each run (reference first, then the perturbed runs) */
+    /** Bands of runs whose start is not known to differ (existing runs, plain repeats). */
     public static Bands bands(RunSeries reference, List<RunSeries> runs, List<String> metrics, int steps, List<String> names) {
+        return bands(reference, runs, metrics, steps, names, false);
+    }
+
+    /**
+     * @param names how the message names each run (reference first, then the perturbed runs)
+     * @param partedFromTheStart every run starts from another state than the reference (the floor holds from step 1)
+     */
+    public static Bands bands(RunSeries reference, List<RunSeries> runs, List<String> metrics, int steps, List<String> names,
+                              boolean partedFromTheStart) {
         if (runs.size() < MIN_RUNS) {
             throw new CalibrationException("a noise envelope needs at least " + MIN_RUNS + " perturbed runs besides the reference"
                     + " (got " + runs.size() + "); use --runs=K with K >= " + MIN_RUNS + ", or give more runs");
@@ -47,7 +58,7 @@ public final class EnvelopeBuilder {
         check(reference, steps, metrics, names.get(0));
         for (int i = 0; i < runs.size(); i++) check(runs.get(i), steps, metrics, names.get(i + 1));
         Map<String, List<Double>> raw = new LinkedHashMap<>();
-        int parted = Integer.MAX_VALUE;
+        int parted = partedFromTheStart ? 1 : Integer.MAX_VALUE;
         for (String metric : metrics) {
             List<Double> band = new ArrayList<>();
             for (int s = 0; s < steps; s++) {

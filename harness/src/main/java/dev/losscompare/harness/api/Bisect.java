@@ -150,7 +150,7 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         }
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
         List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
-        Training t = againstGoldens ? Training.ofGate(suiteRead.gate(), Kernels.PORTABLE, timeout) : training();
+        Training t = againstGoldens ? Training.ofGate(suiteRead.gate(), Kernels.PORTABLE, timeout) : training(suiteRead);
         Integer ranks = ngpus();
         List<String> options = againstGoldens ? suiteRead.gate().trainOptions() : trainOptions();
         Judging judging = againstGoldens ? new Judging(ComparisonMode.bitwise(), DefaultMetrics.ALL, false) : judge.judging(lc.console());

@@ -117,9 +117,9 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         if (fromRuns != null) return fromRuns();
         if (revision == null) throw new UsageException("name the revision to calibrate: loss_compare.sh calibrate REV (or --from-runs A B C)");
         Console console = lc.console();
-        Training t = training();
-        List<String> options = trainOptions();
         Suite suiteRead = suite.read(console, false);
+        Training t = training(suiteRead);
+        List<String> options = trainOptions();
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
         List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, false));

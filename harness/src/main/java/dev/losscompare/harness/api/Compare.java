@@ -193,7 +193,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         if (importResult == null && baseline == null) {
             throw new UsageException("need two revisions: loss_compare.sh BASELINE TEST [options] (see --help)");
         }
-        Training t = training();
+        Training t = training(suiteRead);
         var judging = judge.judging(lc.console(), suiteRead == null || suiteRead.noise() == null ? null : Path.of(suiteRead.noise()));
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
         ResumeRequest resume = new ResumeRequest(resumeAt, resumeAcross).checked(t.steps(), suiteCases, importResult == null);

@@ -57,14 +57,18 @@ final class JudgeSettings {
         return judging(console, null);
     }
 
-    /** The same, with {@code suiteNoise} (a suite's top-level {@code noise} folder) when --noise is not given. */
+    /**
+     * The same, with {@code suiteNoise} (a suite's top-level {@code noise} folder) when --noise is
+     * not given; the command line's --assert-equal or --atol/--rtol wins over the suite's folder.
+     */
     Judging judging(dev.losscompare.harness.Console console, java.nio.file.Path suiteNoise) {
         Judging judging = new Judging(mode(), metricList(), metrics != null);
-        if (noise == null && noiseMargin == null && suiteNoise == null) return judging;
-        if (noise == null && suiteNoise != null) {
-            return judging.withNoise(NoiseSettings.envelopes(console, suiteNoise, noiseMargin, false));
+        boolean toleranceGiven = atol != null || rtol != null || assertEqual;
+        if (noise == null && noiseMargin == null && (suiteNoise == null || toleranceGiven)) return judging;
+        if (noise == null && suiteNoise != null && !toleranceGiven) {
+            return judging.withNoise(NoiseSettings.suiteEnvelopes(console, suiteNoise, noiseMargin));
         }
-        return judging.withNoise(NoiseSettings.envelopes(console, noise, noiseMargin, atol != null || rtol != null || assertEqual));
+        return judging.withNoise(NoiseSettings.envelopes(console, noise, noiseMargin, toleranceGiven));
     }
 
     private ComparisonMode mode() {

@@ -14,13 +14,24 @@ final class NoiseSettings {
 
     /** The envelopes --noise names; every case must find its own (ERROR otherwise). */
     static NoiseEnvelopes envelopes(Console console, Path noise, Double margin, boolean toleranceGiven) {
+        return envelopes(console, noise, margin, toleranceGiven, "--noise");
+    }
+
+    /** The envelopes a suite's top-level {@code noise} key names (a missing folder names the suite's key, not --noise). */
+    static NoiseEnvelopes suiteEnvelopes(Console console, Path noise, Double margin) {
+        return envelopes(console, noise, margin, false, "the suite's noise folder");
+    }
+
+    private static NoiseEnvelopes envelopes(Console console, Path noise, Double margin, boolean toleranceGiven, String what) {
         margin(margin);
         if (noise == null) throw new UsageException("--noise-margin needs --noise=FILE|DIR");
         if (toleranceGiven) {
             throw new UsageException("--noise judges against measured noise; it cannot be combined with --atol/--rtol/--assert-equal");
         }
         Path path = console.cwd().resolve(noise);
-        if (!Files.exists(path)) throw new UsageException("--noise: no such file or folder: " + console.show(path));
+        if (!Files.exists(path)) {
+            throw new UsageException(what + ": no such file or folder: " + console.show(path) + " (calibrate it: see README, \"Within measured noise\")");
+        }
         return new NoiseEnvelopes(path, margin(margin), Policy.ALWAYS, true, console::show);
     }
 

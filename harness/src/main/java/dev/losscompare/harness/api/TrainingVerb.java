@@ -130,7 +130,12 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
 
     /** How every run trains, checked. */
     Training training() {
-        int s = steps != null ? steps : DEFAULT_STEPS;
+        return training(null);
+    }
+
+    /** How every run of a suite's cases trains: --steps, else the suite's steps, else the default. */
+    Training training(Suite suiteOrNull) {
+        int s = steps != null ? steps : suiteOrNull != null && suiteOrNull.steps() != null ? suiteOrNull.steps() : DEFAULT_STEPS;
         int t = threads != null ? threads : DEFAULT_THREADS;
         if (s < 1) throw new UsageException("--steps must be at least 1, got " + s);
         if (t < 1) throw new UsageException("--threads must be at least 1, got " + t);

@@ -1,5 +1,6 @@
 package dev.losscompare.harness.cli;
 
+import dev.losscompare.core.judge.NoiseBand;
 import dev.losscompare.harness.api.NoisyVerb;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -10,7 +11,7 @@ public final class NoiseOptions {
             + "a calibrate output folder or a folder of saved envelopes (<case>.json each; e.g. configs/noise)."})
     Path noise;
 
-    @Option(names = "--noise-margin", paramLabel = "X", description = "A step is inside when |test-baseline| <= X x band (default: 3).")
+    @Option(names = "--noise-margin", paramLabel = "X", description = "A step is inside when |test-baseline| <= X x band (default: " + (int) NoiseBand.DEFAULT_MARGIN + ").")
     Double margin;
 
     <V extends NoisyVerb<V>> void applyTo(V verb) {

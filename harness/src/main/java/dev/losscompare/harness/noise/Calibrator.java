@@ -135,7 +135,9 @@ public final class Calibrator {
         List<RunSeries> runs = t.results().subList(1, t.results().size()).stream().map(SideResult::series).toList();
         NoiseEnvelope envelope;
         try {
-            var bands = EnvelopeBuilder.bands(t.results().get(0).series(), runs, request.metrics(), base.steps(), t.names());
+            // Every run starting from flipped weights has parted from the reference before step 1.
+            boolean fromTheStart = perturbations.stream().allMatch(p -> p.weights() != null);
+            var bands = EnvelopeBuilder.bands(t.results().get(0).series(), runs, request.metrics(), base.steps(), t.names(), fromTheStart);
             envelope = envelope(c, base, perturbations, t.results().get(0).series(), bands);
         } catch (EnvelopeBuilder.CalibrationException e) {
             return e.getMessage();
@@ -186,8 +188,7 @@ public final class Calibrator {
     /** A perturbed run: its arguments, and for the weights a flipped copy of the seed checkpoint under its own cache key. */
     private static Variant variant(Perturbation p, String name, TrainerArgs base, Seeds.Seed seed, Path caseDir, List<Path> flipped)
             throws IOException {
-        Perturbation.InitialWeights w = p instanceof Perturbation.InitialWeights iw ? iw
-                : p instanceof Perturbation.Combined combined ? combined.weights() : null;
+        Perturbation.InitialWeights w = p.weights();
         if (w == null) return new Variant(name, p.apply(base), seed.file(), seed.key());
         if (seed.file() == null) throw new UsageException("the initial-weights perturbation needs a seed checkpoint");
         Path file = caseDir.resolve(name + "." + seed.file().getFileName());

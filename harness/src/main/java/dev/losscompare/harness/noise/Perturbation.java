@@ -18,6 +18,11 @@ public sealed interface Perturbation {
     /** The run's arguments under this perturbation. */
     TrainerArgs apply(TrainerArgs args);
 
+    /** Its initial-weights part (the run starts from another state), or null. */
+    default InitialWeights weights() {
+        return this instanceof InitialWeights w ? w : null;
+    }
+
     /** Another thread count (libtorch's and OpenBLAS's reductions split otherwise). */
     record Threads(int threads) implements Perturbation {
         public String label() {
@@ -125,8 +130,8 @@ public sealed interface Perturbation {
             return out;
         }
 
-        /** The weights part, or null. */
-        InitialWeights weights() {
+        @Override
+        public InitialWeights weights() {
             for (Perturbation p : parts) if (p instanceof InitialWeights w) return w;
             return null;
         }

@@ -12,10 +12,12 @@ import java.util.List;
  * {@code [trainer]} table; this repository's trainer when there is none). {@code noise}: the folder of
  * the suite's noise envelopes (relative to the working directory; null: none), so its cases are
  * judged within measured noise; {@code perturbations}: what calibrate varies for another trainer
- * ({@code [[perturbation]]} tables; empty: plain repeats).
+ * ({@code [[perturbation]]} tables; empty: plain repeats). {@code steps}: how many steps a comparison
+ * or calibration of the suite trains when the command line gives no --steps (null: the default),
+ * so that a suite whose envelopes were calibrated at N steps is compared at N.
  */
 public record Suite(List<SuiteCase> cases, GateSettings gate, List<String> inputs, TrainerAdapter trainer, String noise,
-                    List<Perturbation.OptionSet> perturbations) {
+                    List<Perturbation.OptionSet> perturbations, Integer steps) {
     public Suite {
         cases = List.copyOf(cases);
         inputs = List.copyOf(inputs);
@@ -24,6 +26,6 @@ public record Suite(List<SuiteCase> cases, GateSettings gate, List<String> input
 
     /** The same suite with only these cases (--cases). */
     public Suite withCases(List<SuiteCase> selected) {
-        return new Suite(selected, gate, inputs, trainer, noise, perturbations);
+        return new Suite(selected, gate, inputs, trainer, noise, perturbations, steps);
     }
 }

@@ -26,7 +26,7 @@ import java.util.TreeSet;
  * and what it takes — a typo must never silently change what runs.
  */
 public final class SuiteFile {
-    private static final Set<String> TOP_KEYS = new TreeSet<>(List.of("case", "gate", "inputs", "launcher", "trainer", "noise", "perturbation"));
+    private static final Set<String> TOP_KEYS = new TreeSet<>(List.of("case", "gate", "inputs", "launcher", "trainer", "noise", "perturbation", "steps"));
     private static final Set<String> PERTURBATION_KEYS = new TreeSet<>(List.of("name", "options", "env"));
     private static final Set<String> CASE_KEYS = new TreeSet<>(List.of("name", "config", "options", "atol", "rtol", "ngpus",
             "baseline_ngpus", "test_ngpus", "baseline_options", "test_options", "resume_at"));
@@ -79,7 +79,8 @@ public final class SuiteFile {
         }
         TrainerAdapter trainer = root.has("trainer") ? TrainerFile.parse(root.get("trainer"), "--suite: " + file) : OwnTrainer.INSTANCE;
         return new Suite(out, gate(root.path("gate")), strings(root, "inputs", "the top level"), trainer,
-                text(root, "noise", "the top level", null), perturbations(root.path("perturbation")));
+                text(root, "noise", "the top level", null), perturbations(root.path("perturbation")),
+                root.has("steps") ? positive(root, "steps", "the top level", 1) : null);
     }
 
     /** [[perturbation]] tables: name, options (a list of strings), env (a table of strings). */
@@ -115,7 +116,8 @@ public final class SuiteFile {
         List<String> options = strings(g, "train_options", "[gate]");
         Double atol = tolerance(g, "atol", "[gate]");
         Double rtol = tolerance(g, "rtol", "[gate]");
-        return new GateSettings(positive(g, "steps", d.steps()), (long) integer(g, "seed", d.seed()), positive(g, "threads", d.threads()),
+        return new GateSettings(positive(g, "steps", "[gate]", d.steps()), (long) integer(g, "seed", "[gate]", d.seed()),
+                positive(g, "threads", "[gate]", d.threads()),
                 g.has("train_options") ? options : d.trainOptions(), atol != null ? atol : d.atol(), rtol != null ? rtol : d.rtol());
     }
 
@@ -163,16 +165,16 @@ public final class SuiteFile {
         return v.asInt();
     }
 
-    private long integer(JsonNode node, String key, long fallback) {
+    private long integer(JsonNode node, String key, String where, long fallback) {
         if (!node.has(key)) return fallback;
         JsonNode v = node.get(key);
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) throw error("[gate]: " + key + " must be a whole number, got " + shown(v));
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) throw error(where + ": " + key + " must be a whole number, got " + shown(v));
         return v.asLong();
     }
 
-    private int positive(JsonNode node, String key, int fallback) {
-        long v = integer(node, key, fallback);
-        if (v < 1 || v > Integer.MAX_VALUE) throw error("[gate]: " + key + " must be at least 1, got " + v);
+    private int positive(JsonNode node, String key, String where, int fallback) {
+        long v = integer(node, key, where, fallback);
+        if (v < 1 || v > Integer.MAX_VALUE) throw error(where + ": " + key + " must be at least 1, got " + v);
         return (int) v;
     }
 
