@@ -27,6 +27,10 @@ class NumericChangesRealTrainerTest extends ClonedProjectTest {
     static final List<String> ENVELOPE_SETTINGS = List.of("--suite=configs/signoff.toml", "--steps=3", "--portable",
             "--train-options=--training.seq_len=64 --training.local_batch_size=2");
     private static final String TRAINER = "trainer/src/main/java/dev/losscompare/trainer/";
+    /** The RMSNorm both this test's normalization bug and RegroupedSumRealTrainerTest's refactor write out. */
+    static final String OPS = TRAINER + "model/Ops.java";
+    static final String TORCH_RMS_NORM =
+            "return torch.rms_norm(x, new long[] {weight.size(0)}, new TensorOptional(weight), new DoubleOptional(eps));";
 
     /**
      * A bug: where it goes ({@code from} replaced by {@code to} in {@code file}), the case it is
@@ -39,8 +43,7 @@ class NumericChangesRealTrainerTest extends ClonedProjectTest {
                 "double bias2Sqrt = 1 - StrictMath.pow(beta2, stepCount);",
                 "llama3", 2, "where: optimizer: gradients identical, parameters differ after step 1"),
         NORMALIZATION("rmsnorm-count", "RMSNorm written out: the mean of squares divides by n - 1",
-                "model/Ops.java",
-                "return torch.rms_norm(x, new long[] {weight.size(0)}, new TensorOptional(weight), new DoubleOptional(eps));",
+                "model/Ops.java", TORCH_RMS_NORM,
                 "Tensor meanSquare = x.pow(scalar(2)).sum(new long[] {-1}, true, new ScalarTypeOptional()).div(scalar(x.size(-1) - 1));\n"
                         + "        return x.mul(torch.rsqrt(meanSquare.add(scalar(eps)))).mul(weight);",
                 "deepseek_v3", 1, "where: forward: layers.0.attention_norm output differs at step 1"),

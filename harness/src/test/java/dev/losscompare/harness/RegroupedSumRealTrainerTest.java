@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class RegroupedSumRealTrainerTest extends ClonedProjectTest {
-    private static final String OPS = "trainer/src/main/java/dev/losscompare/trainer/model/Ops.java";
     private static final String CASE = "deepseek_v3";
 
     @Override
@@ -29,9 +28,8 @@ class RegroupedSumRealTrainerTest extends ClonedProjectTest {
     @Test
     void rmsNormWithTheSquaresSummedInTwoHalvesDiffersBitwiseAndIsWithinNoise() throws Exception {
         ProjectFiles.branch(git, "rmsnorm-two-halves");
-        ProjectFiles.edit(repoDir, OPS,
-                "        return torch.rms_norm(x, new long[] {weight.size(0)}, new TensorOptional(weight), new DoubleOptional(eps));",
-                "        // x * rsqrt(mean(x^2) + eps) * weight, the squares summed in two halves of the last dimension\n"
+        ProjectFiles.edit(repoDir, NumericChangesRealTrainerTest.OPS, NumericChangesRealTrainerTest.TORCH_RMS_NORM,
+                "// x * rsqrt(mean(x^2) + eps) * weight, the squares summed in two halves of the last dimension\n"
                         + "        long n = x.size(-1), half = n / 2;\n"
                         + "        Tensor sumOfSquares = x.narrow(-1, 0, half).square().sum(new long[] {-1}, true, new ScalarTypeOptional())\n"
                         + "                .add(x.narrow(-1, half, n - half).square().sum(new long[] {-1}, true, new ScalarTypeOptional()));\n"
