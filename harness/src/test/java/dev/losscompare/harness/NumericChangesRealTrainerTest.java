@@ -3,6 +3,7 @@ package dev.losscompare.harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.losscompare.core.judge.NoiseBand;
 import dev.losscompare.core.result.CaseResult;
 import dev.losscompare.core.result.MetricResult;
 import dev.losscompare.core.result.Verdict;
@@ -99,7 +100,8 @@ class NumericChangesRealTrainerTest extends ClonedProjectTest {
                     + "[0-9.]+(e[0-9]+)?\u00d7 the measured noise");
             assertTrue(outside.matcher(line).find(), metric + " from step " + change.firstStep + "\n" + line);
         }
-        assertTrue(line.contains("within noise (margin 3\u00d7, envelope configs/noise/" + change.caseName + ".json"), line);
+        String envelope = "within noise (margin " + (int) NoiseBand.DEFAULT_MARGIN + "\u00d7, envelope configs/noise/" + change.caseName + ".json";
+        assertTrue(line.contains(envelope), line);
         assertTrue(line.contains(change.where), "the diagnosis names the place\n" + line);
 
         CaseResult c = r.only();
@@ -108,7 +110,7 @@ class NumericChangesRealTrainerTest extends ClonedProjectTest {
         for (MetricResult m : c.metrics()) {
             assertEquals(Verdict.FAIL, m.verdict(), m.metric());
             assertEquals(change.firstStep, m.firstDivergentStep(), m.metric());
-            assertTrue(m.noiseMultipleAtDivergence() > 3, m.metric() + ": " + m.noiseMultipleAtDivergence());
+            assertTrue(m.noiseMultipleAtDivergence() > NoiseBand.DEFAULT_MARGIN, m.metric() + ": " + m.noiseMultipleAtDivergence());
         }
     }
 
