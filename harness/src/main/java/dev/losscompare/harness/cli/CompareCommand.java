@@ -46,6 +46,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin TimeoutOptions timeouts;
     @Mixin LauncherOptions launcher;
     @Mixin ResumeOptions resume;
+    @Mixin PerfOptions perf;
 
     @Option(names = "--resume-across", description = "With a resume check: the test revision also resumes from the baseline's step-K checkpoint.")
     boolean resumeAcross;
@@ -87,6 +88,7 @@ public final class CompareCommand implements Callable<Integer> {
         timeouts.applyTo(compare);
         if (jobs != null) compare.setJobs(jobs);
         resume.applyTo(compare);
+        perf.applyTo(compare);
         if (resumeAcross) compare.setResumeAcross(true);
         if (diagnose != null) compare.setDiagnose(diagnose ? DiagnoseMode.FORCE : DiagnoseMode.OFF);
         return compare.call().exitCode();

@@ -12,10 +12,11 @@ import java.util.List;
  * {@code [trainer]} table; this repository's trainer when there is none). {@code noise}: the folder of
  * the suite's noise envelopes (relative to the working directory; null: none), so its cases are
  * judged within measured noise; {@code perturbations}: what calibrate varies for another trainer
- * ({@code [[perturbation]]} tables; empty: plain repeats).
+ * ({@code [[perturbation]]} tables; empty: plain repeats). {@code perf}: its {@code [perf]} table
+ * (thresholds and rounds of the performance verdict; {@link PerfTable#NONE} when absent).
  */
 public record Suite(List<SuiteCase> cases, GateSettings gate, List<String> inputs, TrainerAdapter trainer, String noise,
-                    List<Perturbation.OptionSet> perturbations) {
+                    List<Perturbation.OptionSet> perturbations, PerfTable perf) {
     public Suite {
         cases = List.copyOf(cases);
         inputs = List.copyOf(inputs);
@@ -24,6 +25,6 @@ public record Suite(List<SuiteCase> cases, GateSettings gate, List<String> input
 
     /** The same suite with only these cases (--cases). */
     public Suite withCases(List<SuiteCase> selected) {
-        return new Suite(selected, gate, inputs, trainer, noise, perturbations);
+        return new Suite(selected, gate, inputs, trainer, noise, perturbations, perf);
     }
 }

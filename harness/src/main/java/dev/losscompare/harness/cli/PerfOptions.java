@@ -1,0 +1,24 @@
+package dev.losscompare.harness.cli;
+
+import dev.losscompare.harness.api.TimedPerfVerb;
+import dev.losscompare.harness.perf.PerfRequest;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The performance verdict of the commands that train both sides: --perf, --perf-rounds=N and the thresholds (each also a suite key). */
+public final class PerfOptions {
+    @Option(names = "--perf", description = "Time both sides (alternated rounds, one run at a time) and give a performance verdict.")
+    boolean perf;
+
+    @Option(names = "--perf-rounds", paramLabel = "N",
+            description = "Timed rounds per side, alternated A B A B (default " + PerfRequest.DEFAULT_ROUNDS + "; implies --perf).")
+    Integer rounds;
+
+    @Mixin PerfThresholdOptions thresholds;
+
+    <V extends TimedPerfVerb<V>> void applyTo(V verb) {
+        if (perf) verb.setPerf(true);
+        if (rounds != null) verb.setPerfRounds(rounds);
+        thresholds.applyTo(verb);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.losscompare.harness.perf;
+
+import dev.losscompare.core.judge.SideResult;
+import dev.losscompare.core.perf.PerfQuantity;
+import dev.losscompare.core.perf.PerfText;
+import dev.losscompare.core.perf.RunPerf;
+import dev.losscompare.core.series.RunSeries;
+import dev.losscompare.harness.engine.CaseSpec;
+import dev.losscompare.harness.engine.Seeds;
+import dev.losscompare.harness.engine.Session;
+import dev.losscompare.harness.engine.TrainedSide;
+import dev.losscompare.harness.engine.Training;
+import dev.losscompare.harness.engine.VariantRuns;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Times both sides of a case for the performance verdict: rounds alternated baseline, test,
+ * baseline, test…, one run at a time (two runs at once would share the cores and disturb each
+ * other's clocks), never from the result cache, with the case's own arguments (threads, kernel
+ * set and the pinned settings of run_train.sh) and its seed checkpoint. Round r's files are in
+ * {@code <case>/perf/round<r>/}.
+ */
+final class PerfTiming {
+    /** Both sides' rounds and the load average seen around them; {@code error}: a round failed. */
+    record Rounds(List<RunSeries> baseline, List<RunSeries> test, String error, double minLoad, double maxLoad) {
+        String conditions() {
+            return String.format(Locale.ROOT, "alternated one run at a time, load average %.1f-%.1f", minLoad, maxLoad);
+        }
+    }
+
+    private PerfTiming() {}
+
+    static Rounds time(Session session, Training training, CaseSpec c, Path caseDir, int rounds, TrainedSide base, TrainedSide test,
+                       Seeds.Seed seed) throws IOException {
+        // the result cache would hand back another run's clocks
+        Session uncached = new Session(session.console(), session.out(), session.revisions(), null, session.buildTimeout());
+        List<RunSeries> a = new ArrayList<>(), b = new ArrayList<>();
+        double minLoad = Double.POSITIVE_INFINITY, maxLoad = 0;
+        for (int r = 1; r <= rounds; r++) {
+            Path dir = caseDir.resolve("perf").resolve("round" + r);
+            double load = load();
+            SideResult x = once(uncached, training, base, c, dir, seed);
+            if (x.failed() || x.series() == null) return failed(x, a, b);
+            SideResult y = once(uncached, training, test, c, dir, seed);
+            if (y.failed() || y.series() == null) return failed(y, a, b);
+            a.add(x.series());
+            b.add(y.series());
+            load = Math.max(load, load());
+            minLoad = Math.min(minLoad, load);
+            maxLoad = Math.max(maxLoad, load);
+            session.console().out().println(String.format(Locale.ROOT, "timing %s: round %d of %d: baseline %s, test %s (load average %.1f)",
+                    c.id().label(), r, rounds, rate(x.series()), rate(y.series()), load));
+        }
+        return new Rounds(a, b, null, minLoad, maxLoad);
+    }
+
+    private static SideResult once(Session session, Training training, TrainedSide side, CaseSpec c, Path dir, Seeds.Seed seed)
+            throws IOException {
+        var variant = new VariantRuns.Variant(side.role().word(), side.args(c, training), seed.file(), seed.key());
+        return VariantRuns.run(session, training, side, dir, List.of(variant), 1).get(0);
+    }
+
+    private static Rounds failed(SideResult s, List<RunSeries> a, List<RunSeries> b) {
+        return new Rounds(a, b, "a timed round failed: " + (s.info().error() != null ? s.info().error() : "no series"), 0, 0);
+    }
+
+    private static String rate(RunSeries s) {
+        RunPerf p = RunPerf.of(s);
+        List<String> parts = new ArrayList<>();
+        for (PerfQuantity q : List.of(PerfQuantity.THROUGHPUT, PerfQuantity.STEP_TIME, PerfQuantity.CPU_TIME)) {
+            if (p.value(q) == null || (q == PerfQuantity.STEP_TIME && p.value(PerfQuantity.THROUGHPUT) != null)) continue;
+            parts.add(PerfText.value(q, p.value(q)) + (q == PerfQuantity.THROUGHPUT ? "" : q == PerfQuantity.CPU_TIME ? " CPU/step" : "/step"));
+        }
+        return parts.isEmpty() ? "no timing" : String.join(", ", parts);
+    }
+
+    /** The 1-minute load average (runnable processes): the machine is shared, so every figure states it. */
+    static double load() {
+        return Math.max(0, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+}
