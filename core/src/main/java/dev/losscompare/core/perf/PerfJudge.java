@@ -29,12 +29,20 @@ public final class PerfJudge {
     /** {@code conditions}: how the rounds were run, for the line (e.g. "alternated one run at a time, load average 1.2-1.9"). */
     public static PerfVerdict judge(String label, List<RunSeries> baselineRuns, List<RunSeries> testRuns, PerfThresholds t,
                                     String conditions) {
-        SidePerf a = SidePerf.of(baselineRuns);
-        SidePerf b = SidePerf.of(testRuns);
+        return judge(label, SidePerf.of(baselineRuns), SidePerf.of(testRuns), t, conditions, true);
+    }
+
+    /**
+     * The verdict from both sides' measurements; {@code paired}: round r of each side ran next to
+     * each other (alternated), so the interval is the range of the rounds' ratios. A golden's
+     * recorded figures and today's runs are not paired.
+     */
+    public static PerfVerdict judge(String label, SidePerf a, SidePerf b, PerfThresholds t, String conditions, boolean paired) {
         RunPerf first = a.rounds().get(0);
-        String method = (a.runs() >= 2 && b.runs() >= 2
-                ? "between " + Math.min(a.runs(), b.runs()) + " rounds of each side"
-                : "step to step, one run per side") + (conditions == null ? "" : " (" + conditions + ")");
+        String method = (a.runs() >= 2 && b.runs() >= 2 ? "between " + Math.min(a.runs(), b.runs()) + " rounds of each side"
+                : a.runs() == 1 && b.runs() == 1 ? "step to step, one run per side"
+                : "between the rounds of the side timed " + Math.max(a.runs(), b.runs()) + " times, step to step for the other")
+                + (conditions == null ? "" : " (" + conditions + ")");
         if (!a.hasAny() && !b.hasAny()) {
             if (!t.any()) return null;
             return new PerfVerdict(PerfStatus.ERROR, PerfStatus.ERROR.label() + " " + label
@@ -46,11 +54,11 @@ public final class PerfJudge {
                 : both(a, b, PerfQuantity.STEP_TIME) ? PerfQuantity.STEP_TIME
                 : either(a, b, PerfQuantity.THROUGHPUT) ? PerfQuantity.THROUGHPUT
                 : either(a, b, PerfQuantity.STEP_TIME) ? PerfQuantity.STEP_TIME : null;
-        if (speed != null) changes.add(change(speed, a, b, t.maxSlowdown()));
-        if (both(a, b, PerfQuantity.CPU_TIME)) changes.add(change(PerfQuantity.CPU_TIME, a, b, t.maxSlowdown()));
-        if (either(a, b, PerfQuantity.MEMORY)) changes.add(change(PerfQuantity.MEMORY, a, b, t.maxMemoryGrowth()));
+        if (speed != null) changes.add(change(speed, a, b, t.maxSlowdown(), paired));
+        if (both(a, b, PerfQuantity.CPU_TIME)) changes.add(change(PerfQuantity.CPU_TIME, a, b, t.maxSlowdown(), paired));
+        if (either(a, b, PerfQuantity.MEMORY)) changes.add(change(PerfQuantity.MEMORY, a, b, t.maxMemoryGrowth(), paired));
         for (PerfQuantity extra : List.of(PerfQuantity.TFLOPS, PerfQuantity.MFU)) {
-            if (both(a, b, extra)) changes.add(change(extra, a, b, null));
+            if (both(a, b, extra)) changes.add(change(extra, a, b, null, paired));
         }
         PerfStatus status = status(changes, t);
         String line = status.label() + " " + label + ": " + describe(changes, status) + "; noise measured " + method
@@ -58,6 +66,15 @@ public final class PerfJudge {
                 + " (warm-up " + first.warmupSteps() + ")")
                 + (status == PerfStatus.WARNING ? "; no " + unjudged(t) + " given, so this fails nothing" : "");
         return new PerfVerdict(status, line, method, first.warmupSteps(), first.firstMeasuredStep(), first.lastStep(), changes, t, a, b);
+    }
+
+    /**
+     * Figures measured in another environment (another machine, thread count, kernel set): never
+     * compared, so never a false regression; the line says which keys differ.
+     */
+    public static PerfVerdict notComparable(String label, String why, PerfThresholds t) {
+        return new PerfVerdict(PerfStatus.NOT_COMPARABLE, PerfStatus.NOT_COMPARABLE.label() + " " + label + ": " + why,
+                "not measured in the same environment", 0, null, null, List.of(), t, null, null);
     }
 
     /** A case whose timed rounds failed: a performance ERROR naming why (never a silent PASS). */
@@ -82,7 +99,7 @@ public final class PerfJudge {
         return String.join(" or ", missing);
     }
 
-    private static PerfChange change(PerfQuantity q, SidePerf a, SidePerf b, Double threshold) {
+    private static PerfChange change(PerfQuantity q, SidePerf a, SidePerf b, Double threshold, boolean paired) {
         Spread sa = a.spread(q), sb = b.spread(q);
         if (sa == null || sb == null) {
             return new PerfChange(q, sa == null ? null : sa.median(), sb == null ? null : sb.median(), null, 0, null, null,
@@ -91,7 +108,7 @@ public final class PerfJudge {
         double change = sb.median() / sa.median() - 1;
         double noise = Math.max(a.noise(q), b.noise(q));
         if (q == PerfQuantity.MEMORY) noise = Math.max(noise, MEMORY_FLOOR);
-        double[] interval = interval(q, a, b, sa, sb);
+        double[] interval = interval(q, a, b, sa, sb, paired);
         // A slowdown is a fall of throughput or a rise of step time; memory grows when it rises.
         double worse = q.higherIsBetter() ? -change : change;
         PerfOutcome outcome;
@@ -104,8 +121,8 @@ public final class PerfJudge {
      * Alternated rounds pair up (round r of each side ran next to each other): the interval is
      * the range of the rounds' ratios. Lone runs: the quartiles of the steps, crossed.
      */
-    private static double[] interval(PerfQuantity q, SidePerf a, SidePerf b, Spread sa, Spread sb) {
-        if (a.runs() >= 2 && a.runs() == b.runs()) {
+    private static double[] interval(PerfQuantity q, SidePerf a, SidePerf b, Spread sa, Spread sb, boolean paired) {
+        if (paired && a.runs() >= 2 && a.runs() == b.runs()) {
             double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
             for (int r = 0; r < a.runs(); r++) {
                 double ratio = b.rounds().get(r).value(q) / a.rounds().get(r).value(q) - 1;

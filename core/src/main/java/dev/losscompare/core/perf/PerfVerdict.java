@@ -33,6 +33,7 @@ public record PerfVerdict(PerfStatus status, String line, String noiseMethod, in
             if (s.length() > 0) s.append(", ");
             s.append(PerfText.percent(c.change())).append(' ').append(PerfText.shortName(c.quantity()));
         }
+        if (status == PerfStatus.NOT_COMPARABLE) return "not comparable";
         String what = s.length() == 0 ? (status == PerfStatus.ERROR ? "undecided" : "no change") : s.toString();
         return status == PerfStatus.PASS || status == PerfStatus.WARNING ? what : status.name() + " " + what;
     }

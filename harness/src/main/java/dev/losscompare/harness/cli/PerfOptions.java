@@ -1,6 +1,8 @@
 package dev.losscompare.harness.cli;
 
+import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.api.TimedPerfVerb;
+import dev.losscompare.harness.api.UpdateGoldens;
 import dev.losscompare.harness.perf.PerfRequest;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,5 +22,15 @@ public final class PerfOptions {
         if (perf) verb.setPerf(true);
         if (rounds != null) verb.setPerfRounds(rounds);
         thresholds.applyTo(verb);
+    }
+
+    /** gate --update records figures (from --perf-rounds rounds, or --perf's default) and judges none: thresholds are an error there. */
+    void applyToUpdate(UpdateGoldens update) {
+        if (thresholds.maxSlowdown != null || thresholds.maxMemoryGrowth != null) {
+            throw new UsageException((thresholds.maxSlowdown != null ? "--max-slowdown" : "--max-memory-growth")
+                    + " applies to checking goldens, not to --update (which records the figures)");
+        }
+        if (rounds != null) update.setPerfRounds(rounds);
+        else if (perf) update.setPerfRounds(PerfRequest.DEFAULT_ROUNDS);
     }
 }

@@ -25,11 +25,16 @@ import java.util.Locale;
  * set and the pinned settings of run_train.sh) and its seed checkpoint. Round r's files are in
  * {@code <case>/perf/round<r>/}.
  */
-final class PerfTiming {
+public final class PerfTiming {
     /** Both sides' rounds and the load average seen around them; {@code error}: a round failed. */
-    record Rounds(List<RunSeries> baseline, List<RunSeries> test, String error, double minLoad, double maxLoad) {
+    public record Rounds(List<RunSeries> baseline, List<RunSeries> test, String error, double minLoad, double maxLoad) {
         String conditions() {
             return String.format(Locale.ROOT, "alternated one run at a time, load average %.1f-%.1f", minLoad, maxLoad);
+        }
+
+        /** One side's rounds (timeOne): how they ran. */
+        public String aloneConditions() {
+            return String.format(Locale.ROOT, "%d rounds, one run at a time, load average %.1f-%.1f", baseline.size(), minLoad, maxLoad);
         }
     }
 
@@ -59,6 +64,29 @@ final class PerfTiming {
         return new Rounds(a, b, null, minLoad, maxLoad);
     }
 
+    /**
+     * One side alone, {@code rounds} times one run at a time (the gate's working tree, whose
+     * baseline is a golden's recorded figures); round r's files in {@code <case>/perf/round<r>/}.
+     */
+    public static Rounds timeOne(Session session, Training training, CaseSpec c, Path caseDir, int rounds, TrainedSide side, Seeds.Seed seed)
+            throws IOException {
+        Session uncached = new Session(session.console(), session.out(), session.revisions(), null, session.buildTimeout());
+        List<RunSeries> runs = new ArrayList<>();
+        double minLoad = Double.POSITIVE_INFINITY, maxLoad = 0;
+        for (int r = 1; r <= rounds; r++) {
+            double load = load();
+            SideResult x = once(uncached, training, side, c, caseDir.resolve("perf").resolve("round" + r), seed);
+            if (x.failed() || x.series() == null) return failed(x, runs, List.of());
+            runs.add(x.series());
+            load = Math.max(load, load());
+            minLoad = Math.min(minLoad, load);
+            maxLoad = Math.max(maxLoad, load);
+            session.console().out().println(String.format(Locale.ROOT, "timing %s: round %d of %d: %s %s (load average %.1f)",
+                    c.id().label(), r, rounds, side.role().word(), rate(x.series()), load));
+        }
+        return new Rounds(runs, List.of(), null, minLoad, maxLoad);
+    }
+
     private static SideResult once(Session session, Training training, TrainedSide side, CaseSpec c, Path dir, Seeds.Seed seed)
             throws IOException {
         var variant = new VariantRuns.Variant(side.role().word(), side.args(c, training), seed.file(), seed.key());
@@ -80,7 +108,7 @@ final class PerfTiming {
     }
 
     /** The 1-minute load average (runnable processes): the machine is shared, so every figure states it. */
-    static double load() {
+    public static double load() {
         return Math.max(0, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 }
