@@ -26,6 +26,7 @@ class UsageTest {
         "HEAD HEAD --max-slowdown=fast          | --max-slowdown='fast' is not a percentage (e.g. --max-slowdown=10%)",
         "HEAD HEAD --max-memory-growth=-5%      | --max-memory-growth='-5%' must be a percentage >= 0",
         "HEAD HEAD --perf-rounds=1              | --perf-rounds=1: at least 2 rounds per side are needed to measure the noise",
+        "HEAD --export-result=x --perf          | --export-result trains one side only: a performance verdict needs two",
         "HEAD HEAD --metrics=loss,,x-y          | --metrics: 'loss,,x-y' has an empty metric name",
         "HEAD HEAD --jobs=0                     | --jobs must be at least 1",
         "HEAD HEAD --export-result=a --import-result=b | --export-result and --import-result cannot be used together",

@@ -24,6 +24,11 @@ public final class PerfOptions {
         thresholds.applyTo(verb);
     }
 
+    /** Any performance option given on the command line. */
+    boolean asked() {
+        return perf || rounds != null || thresholds.maxSlowdown != null || thresholds.maxMemoryGrowth != null;
+    }
+
     /** gate --update records figures (from --perf-rounds rounds, or --perf's default) and judges none: thresholds are an error there. */
     void applyToUpdate(UpdateGoldens update) {
         if (thresholds.maxSlowdown != null || thresholds.maxMemoryGrowth != null) {
