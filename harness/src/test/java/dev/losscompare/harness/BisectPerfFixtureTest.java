@@ -67,6 +67,16 @@ class BisectPerfFixtureTest {
     }
 
     @Test
+    void aRangeBeforeTheSlowerCommitHasNoChangeThoughItsNumbersMove() throws Exception {
+        FixtureRepo.Result r = repo.run("bisect", "HEAD~8", "HEAD~4", "--steps=4", "--max-slowdown=10%", "--perf-rounds=2");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("no change in HEAD~8..HEAD~4: BAD " + commits.get(4).name().substring(0, 10)
+                + "'s performance does not FAIL against GOOD ("), r.out());
+        JsonNode json = ComparisonJson.MAPPER.readTree(r.folder().resolve("bisect.json").toFile());
+        assertEquals("no_change", json.get("result").asText());
+    }
+
+    @Test
     void aPerformanceBisectNeedsAThresholdAndTimesOneProbeAtATime() throws Exception {
         FixtureRepo.Result noThreshold = repo.run("bisect", "HEAD~8", "HEAD", "--steps=4", "--perf");
         assertEquals(2, noThreshold.exit(), noThreshold.toString());

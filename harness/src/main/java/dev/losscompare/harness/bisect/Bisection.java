@@ -224,7 +224,8 @@ public final class Bisection {
         String summary = plural(entries.size(), "probe") + " in " + plural(rounds, "round") + ", " + Durations.human(seconds(started));
         if (answer == commits.size()) {
             console.out().println("no change in " + request.goodSpec() + ".." + request.badSpec() + ": BAD " + commits.get(answer - 1).shortId()
-                    + "'s series match " + referenceName() + " (" + summary + ")");
+                    + (plan.byPerformance() ? "'s performance does not FAIL against " + (request.goldens() == null ? "GOOD" : "the goldens")
+                    : "'s series match " + referenceName()) + " (" + summary + ")");
             return record(rounds, "no_change", null, List.of(), List.of(), null, null);
         }
         if (answer < 0) return undecided(search, rounds, summary);

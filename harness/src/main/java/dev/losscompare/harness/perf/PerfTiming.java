@@ -42,59 +42,52 @@ public final class PerfTiming {
 
     static Rounds time(Session session, Training training, CaseSpec c, Path caseDir, int rounds, TrainedSide base, TrainedSide test,
                        Seeds.Seed seed) throws IOException {
-        // the result cache would hand back another run's clocks
-        Session uncached = new Session(session.console(), session.out(), session.revisions(), null, session.buildTimeout());
-        List<RunSeries> a = new ArrayList<>(), b = new ArrayList<>();
-        double minLoad = Double.POSITIVE_INFINITY, maxLoad = 0;
-        for (int r = 1; r <= rounds; r++) {
-            Path dir = caseDir.resolve("perf").resolve("round" + r);
-            double load = load();
-            SideResult x = once(uncached, training, base, c, dir, seed);
-            if (x.failed() || x.series() == null) return failed(x, a, b);
-            SideResult y = once(uncached, training, test, c, dir, seed);
-            if (y.failed() || y.series() == null) return failed(y, a, b);
-            a.add(x.series());
-            b.add(y.series());
-            load = Math.max(load, load());
-            minLoad = Math.min(minLoad, load);
-            maxLoad = Math.max(maxLoad, load);
-            session.console().out().println(String.format(Locale.ROOT, "timing %s: round %d of %d: baseline %s, test %s (load average %.1f)",
-                    c.id().label(), r, rounds, rate(x.series()), rate(y.series()), load));
-        }
-        return new Rounds(a, b, null, minLoad, maxLoad);
+        return rounds(session, training, c, caseDir, rounds, List.of(base, test), seed);
     }
 
     /**
      * One side alone, {@code rounds} times one run at a time (the gate's working tree, whose
-     * baseline is a golden's recorded figures); round r's files in {@code <case>/perf/round<r>/}.
+     * baseline is a golden's recorded figures); its rounds are {@link Rounds#baseline()}.
      */
     public static Rounds timeOne(Session session, Training training, CaseSpec c, Path caseDir, int rounds, TrainedSide side, Seeds.Seed seed)
             throws IOException {
+        return rounds(session, training, c, caseDir, rounds, List.of(side), seed);
+    }
+
+    /** {@code n} rounds, each running {@code sides} in order, one run at a time; round r's files in {@code <case>/perf/round<r>/}. */
+    private static Rounds rounds(Session session, Training training, CaseSpec c, Path caseDir, int n, List<TrainedSide> sides,
+                                 Seeds.Seed seed) throws IOException {
+        // the result cache would hand back another run's clocks
         Session uncached = new Session(session.console(), session.out(), session.revisions(), null, session.buildTimeout());
-        List<RunSeries> runs = new ArrayList<>();
+        List<List<RunSeries>> runs = new ArrayList<>();
+        for (int i = 0; i < sides.size(); i++) runs.add(new ArrayList<>());
         double minLoad = Double.POSITIVE_INFINITY, maxLoad = 0;
-        for (int r = 1; r <= rounds; r++) {
+        for (int r = 1; r <= n; r++) {
+            Path dir = caseDir.resolve("perf").resolve("round" + r);
             double load = load();
-            SideResult x = once(uncached, training, side, c, caseDir.resolve("perf").resolve("round" + r), seed);
-            if (x.failed() || x.series() == null) return failed(x, runs, List.of());
-            runs.add(x.series());
+            List<String> rates = new ArrayList<>();
+            for (int i = 0; i < sides.size(); i++) {
+                SideResult x = once(uncached, training, sides.get(i), c, dir, seed);
+                if (x.failed() || x.series() == null) {
+                    return new Rounds(List.of(), List.of(), "a timed round failed: " + (x.info().error() != null ? x.info().error()
+                            : "no series"), 0, 0);
+                }
+                runs.get(i).add(x.series());
+                rates.add(sides.get(i).role().word() + " " + rate(x.series()));
+            }
             load = Math.max(load, load());
             minLoad = Math.min(minLoad, load);
             maxLoad = Math.max(maxLoad, load);
-            session.console().out().println(String.format(Locale.ROOT, "timing %s: round %d of %d: %s %s (load average %.1f)",
-                    c.id().label(), r, rounds, side.role().word(), rate(x.series()), load));
+            session.console().out().println(String.format(Locale.ROOT, "timing %s: round %d of %d: %s (load average %.1f)",
+                    c.id().label(), r, n, String.join(", ", rates), load));
         }
-        return new Rounds(runs, List.of(), null, minLoad, maxLoad);
+        return new Rounds(runs.get(0), runs.size() > 1 ? runs.get(1) : List.of(), null, minLoad, maxLoad);
     }
 
     private static SideResult once(Session session, Training training, TrainedSide side, CaseSpec c, Path dir, Seeds.Seed seed)
             throws IOException {
         var variant = new VariantRuns.Variant(side.role().word(), side.args(c, training), seed.file(), seed.key());
         return VariantRuns.run(session, training, side, dir, List.of(variant), 1).get(0);
-    }
-
-    private static Rounds failed(SideResult s, List<RunSeries> a, List<RunSeries> b) {
-        return new Rounds(a, b, "a timed round failed: " + (s.info().error() != null ? s.info().error() : "no series"), 0, 0);
     }
 
     private static String rate(RunSeries s) {
