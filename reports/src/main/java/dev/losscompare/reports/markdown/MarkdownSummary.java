@@ -61,7 +61,7 @@ public final class MarkdownSummary {
                 notes.add("- **" + inline(r.name()) + "**: compared " + inline(r.modeOr(c.mode()).describe()) + ": " + inline(r.modeReason()));
             }
             if (r.note() != null) notes.add("- **" + inline(r.name()) + "**: " + inline(r.note()));
-            if (r.performance() != null) notes.add("- " + icon(r.performance().verdict()) + " " + inline(r.performance().line()));
+            if (r.performance() != null) notes.add("- " + perfIcon(r.performance()) + " " + inline(r.performance().line()));
             if (r.diagnosis() != null) {
                 notes.add("- **" + inline(r.name()) + "** where: " + inline(r.diagnosis().where() != null ? r.diagnosis().where()
                         : "no location (" + r.diagnosis().reason() + ")"));
@@ -87,7 +87,12 @@ public final class MarkdownSummary {
     }
 
     private static String perfCell(PerfVerdict p) {
-        return p == null ? "—" : cell(icon(p.verdict()) + " " + p.cell());
+        return p == null ? "—" : cell(perfIcon(p) + " " + p.cell());
+    }
+
+    /** Figures that were not compared (another environment) get no check mark: nothing was checked. */
+    private static String perfIcon(PerfVerdict p) {
+        return p.status() == dev.losscompare.core.perf.PerfStatus.NOT_COMPARABLE ? "➖" : icon(p.verdict());
     }
 
     private static String metricCell(MetricResult mr) {
