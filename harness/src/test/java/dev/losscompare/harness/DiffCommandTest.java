@@ -79,6 +79,28 @@ class DiffCommandTest {
         return f;
     }
 
+    /**
+     * One rank's log of a context-parallel run as torchtitan prints it (metrics.py:440-449 at
+     * 6a3a9da9): the runs before and after the attention-mask refactor fell from ~50,000 to
+     * ~31,000 tokens/s and from 1.34 to 0.25 GiB. Step 1 includes the warm-up.
+     */
+    private Path contextParallelLog(String name, double tps, double gib, long seed) throws Exception {
+        java.util.Random jitter = new java.util.Random(seed);
+        StringBuilder s = new StringBuilder("+ torchrun --nproc_per_node=8 --local-ranks-filter 4 --role rank --tee 3 -m torchtitan.train\n");
+        for (int step = 1; step <= 20; step++) {
+            double t = step == 1 ? tps / 8 : tps * (1 + 0.03 * (jitter.nextDouble() - 0.5));
+            double tflops = t * 6 * 8e6 / 1e12;
+            s.append(String.format(java.util.Locale.ROOT, "[rank4]:[titan] 2025-10-01 12:00:%02d,123 - root - INFO - "
+                    + "\u001b[31mstep: %2d  \u001b[32mloss: %7.4f  \u001b[38;2;180;60;0mgrad_norm: %7.4f  "
+                    + "\u001b[38;2;54;234;195mmemory: %5.2fGiB(%.2f%%)  \u001b[34mtps: %,d  \u001b[36mtflops: %,.2f  "
+                    + "\u001b[35mmfu: %.2f%%\u001b[39m\n", step, step, 8.0 - 0.1 * step, 1.5, gib, gib / 80 * 100,
+                    Math.round(t), tflops, tflops / 989 * 100));
+        }
+        Path f = dir.resolve(name);
+        Files.writeString(f, s.toString());
+        return f;
+    }
+
     @Test
     void twoMegatronGoldensCompareLmLossAndOnRequestNumZerosAtTheirOwnSteps() throws Exception {
         Path a = golden("a.json", "10.84, 10.52, 10.11, 9.87", "1200, 1180, 1175, 1170");
@@ -101,6 +123,61 @@ class DiffCommandTest {
         assertEquals(2, diff(a.toString(), b.toString(), "--metrics=lm loss,mem-allocated-bytes", "--output-folder=" + dir.resolve("no")));
         assertTrue(out.toString().contains("no metric 'mem-allocated-bytes' in the baseline series (it has: lm loss, loss, num-zeros)"),
                 out.toString());
+    }
+
+    @Test
+    void twoTorchtitanLogsWithSpeedAndMemoryPrintTheirChangeBesideTheLossVerdict() throws Exception {
+        Path before = contextParallelLog("before.log", 50_000, 1.34, 1);
+        Path after = contextParallelLog("after.log", 31_000, 0.25, 2);
+        assertEquals(0, diff(before.toString(), after.toString(), "--rank=4", "--output-folder=" + dir.resolve("warn")), out.toString());
+        String text = out.toString();
+        assertTrue(text.contains("PASS run: loss, grad_norm equal at 4 decimals over 20 steps"), text);
+        assertTrue(text.contains("performance warning run: throughput -3"), text);
+        assertTrue(text.contains("memory -81.3% (1.34 GiB -> 0.25 GiB"), text);
+        assertTrue(text.contains("noise measured step to step, one run per side; median of steps 4-20 (warm-up 3)"), text);
+        var warned = ComparisonJson.read(dir.resolve("warn/comparison.json"));
+        assertEquals(dev.losscompare.core.perf.PerfStatus.WARNING, warned.cases().get(0).performance().status());
+        assertEquals(0, warned.exitCode());
+
+        assertEquals(1, diff(before.toString(), after.toString(), "--rank=4", "--max-slowdown=10%",
+                "--output-folder=" + dir.resolve("fail")), out.toString());
+        assertTrue(out.toString().contains("performance FAIL run: throughput -3"), out.toString());
+        assertTrue(out.toString().contains("beyond --max-slowdown=10%"), out.toString());
+        var failed = ComparisonJson.read(dir.resolve("fail/comparison.json"));
+        assertEquals(dev.losscompare.core.result.Verdict.PASS, failed.cases().get(0).verdict(), "the numbers pass");
+        assertEquals("FAIL (performance)", failed.overallText());
+        String junit = Files.readString(dir.resolve("fail/junit.xml"));
+        assertTrue(junit.contains("type=\"PerformanceRegression\""), junit);
+        assertFalse(junit.contains("LossDivergence"), junit);
+        assertTrue(Files.readString(dir.resolve("fail/summary.md")).contains("| ❌ FAIL -3"), "summary.md's performance column");
+        assertTrue(Files.readString(dir.resolve("fail/report.html")).contains("figure class=\"chart perf-curves\""));
+
+        assertEquals(2, diff(before.toString(), after.toString(), "--rank=4", "--max-slowdown=ten"));
+        assertTrue(out.toString().contains("--max-slowdown='ten' is not a percentage"), out.toString());
+    }
+
+    @Test
+    void twoMegatronGoldensReportTheIterationTimeChange() throws Exception {
+        Path a = megatronGolden("golden_values_main.json", 1.52);
+        Path b = megatronGolden("golden_values_branch.json", 1.21);
+        assertEquals(0, diff(a.toString(), b.toString(), "--output-folder=" + dir.resolve("mg")), out.toString());
+        assertTrue(out.toString().contains("performance warning run: step time -20.4% (1,520.0 ms -> 1,210.0 ms"), out.toString());
+    }
+
+    /** As Megatron-LM's functional tests record them: lm loss, iteration-time (seconds; step 1 not logged), memory. */
+    private Path megatronGolden(String name, double seconds) throws Exception {
+        StringBuilder loss = new StringBuilder(), time = new StringBuilder(), max = new StringBuilder();
+        for (int step = 1; step <= 8; step++) {
+            String sep = step == 1 ? "" : ", ";
+            loss.append(sep).append(String.format(java.util.Locale.ROOT, "\"%d\": %.5f", step, 10.8 - step * 0.05));
+            time.append(sep).append(step == 1 ? "\"1\": \"nan\"" : String.format(java.util.Locale.ROOT, "\"%d\": %.5f", step, seconds));
+            max.append(sep).append(String.format(java.util.Locale.ROOT, "\"%d\": %d", step, 30_123_456_789L));
+        }
+        String block = "{\"start_step\": 1, \"end_step\": 8, \"step_interval\": 1, \"values\": {";
+        Path f = dir.resolve(name);
+        Files.writeString(f, "{\"lm loss\": " + block + loss + "}}, \"iteration-time\": " + block + time
+                + "}}, \"mem-max-allocated-bytes\": " + block + max + "}}}\n");
+        return f;
     }
 
     @Test

@@ -36,7 +36,7 @@ class GateFixtureTest {
         return repo;
     }
 
-    private static FixtureRepo.Result gate(FixtureRepo repo, String name, String... extra) {
+    static FixtureRepo.Result gate(FixtureRepo repo, String name, String... extra) {
         String[] args = new String[extra.length + 2];
         args[0] = "gate";
         args[1] = "--output-folder=" + repo.outputs.resolve(name);

@@ -2,6 +2,7 @@ package dev.losscompare.core.result;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.losscompare.core.judge.ComparisonMode;
+import dev.losscompare.core.perf.PerfVerdict;
 
 import java.util.List;
 
@@ -15,6 +16,9 @@ import java.util.List;
  * {@code diagnosis} says where two trained runs part (null: not diagnosed; absent from older files).
  * {@code resume} holds the case's resume checks (null, and absent from the file, when none ran);
  * they take part in the verdict ({@link dev.losscompare.core.judge.ResumeJudge#combine}).
+ * {@code performance} is the speed and memory verdict beside the numeric one (null: not judged, and
+ * then absent from comparison.json, so files without it stay as they were); it never changes
+ * {@code verdict}, only {@link #overall()}.
  */
 public record CaseResult(
         String name,
@@ -31,24 +35,25 @@ public record CaseResult(
         ComparisonMode mode,
         String modeReason,
         Diagnosis diagnosis,
-        @JsonInclude(JsonInclude.Include.NON_NULL) List<ResumeResult> resume) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<ResumeResult> resume,
+        @JsonInclude(JsonInclude.Include.NON_NULL) PerfVerdict performance) {
     public CaseResult {
         metrics = metrics == null ? List.of() : List.copyOf(metrics);
         resume = resume == null ? null : List.copyOf(resume);
     }
 
-    /** A case without resume checks. */
+    /** A case without resume checks or a performance verdict. */
     public CaseResult(String name, String model, String flavor, String config, Verdict verdict, String error,
                       Integer inputsDivergeAtStep, RunInfo baseline, RunInfo test, List<MetricResult> metrics, String note,
                       ComparisonMode mode, String modeReason, Diagnosis diagnosis) {
         this(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, note, mode, modeReason,
-                diagnosis, null);
+                diagnosis, null, null);
     }
 
     /** The same case with its resume checks, and the verdict they make with the series'. */
     public CaseResult withResume(List<ResumeResult> checks) {
         return new CaseResult(name, model, flavor, config, dev.losscompare.core.judge.ResumeJudge.combine(verdict, checks), error,
-                inputsDivergeAtStep, baseline, test, metrics, note, mode, modeReason, diagnosis, checks);
+                inputsDivergeAtStep, baseline, test, metrics, note, mode, modeReason, diagnosis, checks, performance);
     }
 
     public CaseResult(String name, String model, String flavor, String config, Verdict verdict, String error,
@@ -67,13 +72,24 @@ public record CaseResult(
     /** The same case with where its runs part. */
     public CaseResult withDiagnosis(Diagnosis d) {
         return new CaseResult(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, note,
-                mode, modeReason, d, resume);
+                mode, modeReason, d, resume, performance);
+    }
+
+    /** The same case with its performance verdict. */
+    public CaseResult withPerformance(PerfVerdict p) {
+        return new CaseResult(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, note,
+                mode, modeReason, diagnosis, resume, p);
+    }
+
+    /** The worse of the numeric verdict and the performance verdict: what the exit code follows. */
+    public Verdict overall() {
+        return performance == null ? verdict : verdict.worst(performance.verdict());
     }
 
     /** The same case with a note added (context that does not change the verdict). */
     public CaseResult withNote(String text) {
         return new CaseResult(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics,
-                note == null ? text : note + "; " + text, mode, modeReason, diagnosis, resume);
+                note == null ? text : note + "; " + text, mode, modeReason, diagnosis, resume, performance);
     }
 
     /**

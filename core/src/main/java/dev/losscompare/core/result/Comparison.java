@@ -108,12 +108,25 @@ public record Comparison(
         return kind == null || kind.trainedHere();
     }
 
-    /** PASS only if there is at least one case and every case passed. */
+    /** PASS only if there is at least one case and every case passed, numerically and (where judged) in performance. */
     public Verdict overall() {
         if (cases.isEmpty()) return Verdict.ERROR;
         Verdict v = Verdict.PASS;
-        for (CaseResult c : cases) v = v.worst(c.verdict());
+        for (CaseResult c : cases) v = v.worst(c.overall());
         return v;
+    }
+
+    /** The overall verdict, with "(performance)" when the numbers alone would have been better: a FAIL is never ambiguous. */
+    public String overallText() {
+        Verdict numeric = cases.isEmpty() ? Verdict.ERROR : Verdict.PASS;
+        for (CaseResult c : cases) numeric = numeric.worst(c.verdict());
+        Verdict all = overall();
+        return all == numeric ? all.name() : all + " (performance)";
+    }
+
+    /** True when some case has a performance verdict (the outputs then show it). */
+    public boolean hasPerformance() {
+        return cases.stream().anyMatch(c -> c.performance() != null);
     }
 
     /** The process exit code the contract assigns: 0 all match, 1 a difference, 2 could not decide. */

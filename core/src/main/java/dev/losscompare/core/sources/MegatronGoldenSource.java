@@ -30,6 +30,9 @@ import java.util.TreeMap;
  * Metric keys default to Megatron's TensorBoard names: "lm loss" is the loss, "grad-norm" the grad-norm;
  * every key is also a metric by its own name ({@code --metrics="lm loss,num-zeros"}). Steps are the
  * file's own (start_step, step_interval): a golden logged every 5 iterations is compared every 5.
+ * For the performance verdict, "iteration-time" (seconds) is also read as iteration_time_s,
+ * "mem-max-allocated-bytes" (the peak) as memory_bytes and "mem-allocated-bytes" as
+ * memory_allocated_bytes, when the golden has them.
  */
 final class MegatronGoldenSource {
     static final int DECIMALS = 5;
@@ -139,6 +142,9 @@ final class MegatronGoldenSource {
         Map<String, String> names = new LinkedHashMap<>();
         names.put("loss", "lm loss");
         names.put("grad_norm", "grad-norm");
+        names.put("iteration_time_s", "iteration-time");
+        names.put("memory_bytes", "mem-max-allocated-bytes");
+        names.put("memory_allocated_bytes", "mem-allocated-bytes");
         return Collections.unmodifiableMap(names);
     }
 }

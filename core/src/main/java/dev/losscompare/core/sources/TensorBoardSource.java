@@ -19,7 +19,10 @@ import java.util.TreeSet;
  * A run's TensorBoard event files. Tags default to torchtitan's (torchtitan/components/metrics.py:417,419
  * and torchtitan/train.py:550 at 6a3a9da9): loss_metrics/global_avg_loss is the loss,
  * grad_norm the grad-norm, lr the learning rate; every tag is also a metric under its own name
- * (--metrics=n_tokens_seen). float32 and float64 values are exact.
+ * (--metrics=n_tokens_seen). float32 and float64 values are exact. Speed and
+ * memory for the performance verdict (metrics.py:419-431 at 6a3a9da9): throughput(tps) as tps,
+ * tflops, mfu(%) as mfu, memory/max_reserved(GiB) as memory_gib, time_metrics/end_to_end(s) as
+ * iteration_time_s.
  */
 final class TensorBoardSource {
     static final Map<String, String> TORCHTITAN_TAGS = defaults();
@@ -64,6 +67,11 @@ final class TensorBoardSource {
         tags.put("loss", "loss_metrics/global_avg_loss");
         tags.put("grad_norm", "grad_norm");
         tags.put("lr", "lr");
+        tags.put("tps", "throughput(tps)");
+        tags.put("tflops", "tflops");
+        tags.put("mfu", "mfu(%)");
+        tags.put("memory_gib", "memory/max_reserved(GiB)");
+        tags.put("iteration_time_s", "time_metrics/end_to_end(s)");
         return java.util.Collections.unmodifiableMap(tags);
     }
 }

@@ -27,6 +27,11 @@ import java.util.regex.Pattern;
  * torchrun's --role rank --tee 3 (run_train.sh:22-23) puts {@code [rankN]:} in front.
  * This project's trainer prints the same step line without the prefixes.
  *
+ * The rest of the line carries speed and memory: {@code memory: {max_reserved_gib:5.2f}GiB({pct:.2f}%)
+ * tps: {round(tps):,}  tflops: {tflops:,.2f}  mfu: {mfu:.2f}%} (metrics.py:443-447); they are
+ * read as {@code memory_gib}, {@code tps}, {@code tflops} and {@code mfu} for the performance
+ * verdict (core.perf), never judged as numbers and never part of the printed precision.
+ *
  * <p>Values carry the precision they were printed with (4 decimals for torchtitan's format).
  * When lines carry rank prefixes only one rank's lines are read: the chosen rank; without a choice,
  * the only rank with step lines (a log captured on one rank), else rank 0.
@@ -37,6 +42,10 @@ final class TorchtitanLogSource {
     // "validate step:" lines (metrics.py:477-483) are validation, not training steps.
     private static final Pattern STEP = Pattern.compile(
             "(?<![A-Za-z_])(?<!validate )step:\\s*(\\d+)\\s+loss:\\s*(\\S+)\\s+grad_norm:\\s*(\\S+)");
+    private static final Pattern MEMORY = Pattern.compile("\\smemory:\\s*([0-9.]+)GiB");
+    private static final Pattern TPS = Pattern.compile("\\stps:\\s*([0-9][0-9,]*(?:\\.[0-9]+)?)");
+    private static final Pattern TFLOPS = Pattern.compile("\\stflops:\\s*([0-9][0-9,]*(?:\\.[0-9]+)?)");
+    private static final Pattern MFU = Pattern.compile("\\smfu:\\s*([0-9.]+)%");
 
     private TorchtitanLogSource() {}
 
@@ -114,12 +123,23 @@ final class TorchtitanLogSource {
             Map<String, Double> values = new LinkedHashMap<>();
             values.put("loss", PrintedNumbers.parse(file, line.number(), "loss", m.group(2), decimals));
             values.put("grad_norm", PrintedNumbers.parse(file, line.number(), "grad_norm", m.group(3), decimals));
+            String rest = line.text().substring(m.end());
+            optional(rest, MEMORY, "memory_gib", values);
+            optional(rest, TPS, "tps", values);
+            optional(rest, TFLOPS, "tflops", values);
+            optional(rest, MFU, "mfu", values);
             steps.add(new StepRecord(step, values, null));
         }
         if (steps.isEmpty()) throw new UnreadableSeriesException(file + ": no torchtitan step lines (step: N  loss: X  grad_norm: Y)");
         Map<String, ValuePrecision> precision = new LinkedHashMap<>();
         decimals.forEach((metric, d) -> precision.put(metric, ValuePrecision.decimals(d)));
         return new SourcedSeries(file, SeriesFormat.TORCHTITAN_LOG, new RunSeries(Map.of(), steps), precision);
+    }
+
+    /** A speed or memory field when the line has it ("mfu: N/A" and other text are left out). */
+    private static void optional(String rest, Pattern field, String key, Map<String, Double> values) {
+        Matcher m = field.matcher(rest);
+        if (m.find()) values.put(key, Double.parseDouble(m.group(1).replace(",", "")));
     }
 
     static List<String> readLines(Path file) {

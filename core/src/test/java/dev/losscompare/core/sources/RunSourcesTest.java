@@ -60,6 +60,12 @@ class RunSourcesTest {
         assertEquals(ValuePrecision.decimals(4), rank0.precision("loss"));
         assertEquals(ValuePrecision.decimals(4), rank0.precision("grad_norm"));
         assertNull(rank0.series().steps().get(0).dataFingerprint());
+        // Speed and memory ride along for the performance verdict, without coarsening the loss's precision.
+        assertEquals(3104.0, rank0.series().steps().get(0).value("tps"));
+        assertEquals(1.23, rank0.series().steps().get(0).value("memory_gib"));
+        assertEquals(0.12, rank0.series().steps().get(0).value("tflops"));
+        assertEquals(0.01, rank0.series().steps().get(0).value("mfu"));
+        assertEquals(4, rank0.decimals());
 
         SourcedSeries rank1 = RunSources.read(log, new SourceOptions(null, 1, Map.of()));
         assertEquals(List.of(1, 2), rank1.series().steps().stream().map(StepRecord::step).toList());

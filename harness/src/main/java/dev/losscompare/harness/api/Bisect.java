@@ -18,6 +18,7 @@ import dev.losscompare.harness.engine.Workspace;
 import dev.losscompare.harness.gate.GoldenStore;
 import dev.losscompare.harness.git.GitRepos;
 import dev.losscompare.harness.git.ResolvedRevision;
+import dev.losscompare.harness.perf.PerfRequest;
 import dev.losscompare.harness.resume.ResumeRequest;
 import dev.losscompare.harness.run.Kernels;
 import dev.losscompare.harness.suite.Suite;
@@ -34,13 +35,16 @@ import org.eclipse.jgit.lib.Repository;
 
 /**
  * bisect: the first commit on BAD's first-parent path after GOOD whose series differ from GOOD's
- * (or, with {@link #setAgainstGoldens}, that fails the gate). The result is bisect.json's record.
+ * (or, with {@link #setAgainstGoldens}, that fails the gate; with {@link #setMaxSlowdown} or
+ * {@link #setMaxMemoryGrowth}, whose performance verdict FAILs). The result is bisect.json's record.
  */
-public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements JudgingVerb<Bisect>, SuiteVerb<Bisect>, ResumingVerb<Bisect> {
+public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements JudgingVerb<Bisect>, SuiteVerb<Bisect>, ResumingVerb<Bisect>,
+        TimedPerfVerb<Bisect> {
     private final String good;
     private final String bad;
     private final JudgeSettings judge = new JudgeSettings();
     private final SuiteSettings suite = new SuiteSettings();
+    private final PerfSettings perf = new PerfSettings();
     private Integer jobs;
     private boolean againstGoldens;
     private Integer resumeAt;
@@ -131,6 +135,34 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         return this;
     }
 
+    /** --perf: time GOOD beside each probe (needs a threshold: a probe is bad when its performance FAILs). */
+    @Override
+    public Bisect setPerf(boolean on) {
+        perf.perf(on);
+        return this;
+    }
+
+    /** --perf-rounds: timed rounds per side for each probe, alternated with GOOD. */
+    @Override
+    public Bisect setPerfRounds(int rounds) {
+        perf.rounds(rounds);
+        return this;
+    }
+
+    /** --max-slowdown: find the first commit that makes a case slower than this beyond the noise. */
+    @Override
+    public Bisect setMaxSlowdown(String percent) {
+        perf.maxSlowdown(percent);
+        return this;
+    }
+
+    /** --max-memory-growth: find the first commit that grows a case's peak memory beyond this. */
+    @Override
+    public Bisect setMaxMemoryGrowth(String percent) {
+        perf.maxMemoryGrowth(percent);
+        return this;
+    }
+
     @Override
     public BisectRecord call() throws IOException {
         Console console = lc.console();
@@ -155,7 +187,16 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         List<String> options = againstGoldens ? suiteRead.gate().trainOptions() : trainOptions();
         Judging judging = againstGoldens ? new Judging(ComparisonMode.bitwise(), DefaultMetrics.ALL, false) : judge.judging(lc.console());
         ResumeRequest resume = new ResumeRequest(resumeAt, false).checked(t.steps(), suiteCases, false);
-        int probesAtOnce = Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options));
+        PerfRequest perfRequest = perf.timed(suiteRead == null ? null : suiteRead.perf());
+        if (perfRequest != null && !perfRequest.thresholds().any()) {
+            throw new UsageException("bisect --perf needs --max-slowdown=P or --max-memory-growth=P: a probe is bad when its performance FAILs");
+        }
+        if (perfRequest != null && jobs != null && jobs > 1) {
+            throw new UsageException("--jobs=" + jobs + " with a performance threshold: probes are timed one run at a time (two at once "
+                    + "would disturb each other's clocks); leave --jobs out");
+        }
+        // Timed probes run one at a time: two at once would share the cores.
+        int probesAtOnce = perfRequest != null ? 1 : Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options));
         Bisection.Goldens goldens = againstGoldens
                 ? new Bisection.Goldens(new GoldenStore(console.cwd().resolve(goldenDir == null ? GoldenStore.DEFAULT_DIR : goldenDir)),
                         suiteRead.gate())
@@ -179,7 +220,7 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
                  Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace()) {
                 quiet.fromWorkingTree(adapter.fromWorkingTree());
                 Prober.Plan plan = new Prober.Plan(suiteCases, cases, inputs, options, t, judging, buildTimeout,
-                        lc.resultCache(), adapter, ranks, resume);
+                        lc.resultCache(), adapter, ranks, resume, perfRequest);
                 String label = suiteLabel != null ? suiteLabel : config();
                 Bisection bisection = new Bisection(console, quiet, out, range, goodTree, plan,
                         new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && seedCheckpoint(adapter), label, goldens));

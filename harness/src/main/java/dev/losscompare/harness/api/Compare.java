@@ -22,6 +22,8 @@ import dev.losscompare.harness.engine.TrainedSide;
 import dev.losscompare.harness.engine.Training;
 import dev.losscompare.harness.engine.Workspace;
 import dev.losscompare.harness.git.ResolvedRevision;
+import dev.losscompare.harness.perf.PerfRequest;
+import dev.losscompare.harness.perf.PerfStage;
 import dev.losscompare.harness.resume.ResumeRequest;
 import dev.losscompare.harness.resume.ResumeStage;
 import dev.losscompare.harness.suite.Suite;
@@ -38,14 +40,16 @@ import java.util.List;
  * suite's). With {@link #setImportResult} the baseline is a loss file and only TEST is trained.
  * The result is the {@link Comparison} also written as comparison.json.
  * Longer than the other verbs because compare is the one that takes every option group (both
- * sides, import/export, diagnosis, resume, noise): each setter is one line, the checks between
+ * sides, import/export, diagnosis, resume, noise, performance): each setter is one line, the checks between
  * options live in {@link #call()} where they are read together.
  */
-public final class Compare extends TrainingVerb<Compare, Comparison> implements JudgingVerb<Compare>, SuiteVerb<Compare>, ResumingVerb<Compare> {
+public final class Compare extends TrainingVerb<Compare, Comparison> implements JudgingVerb<Compare>, SuiteVerb<Compare>, ResumingVerb<Compare>,
+        TimedPerfVerb<Compare> {
     private final String baseline;
     private final String test;
     private final JudgeSettings judge = new JudgeSettings();
     private final SuiteSettings suite = new SuiteSettings();
+    private final PerfSettings perf = new PerfSettings();
     private final List<String> sideGiven = new ArrayList<>();
     private List<String> baselineOptions = List.of();
     private List<String> testOptions = List.of();
@@ -176,6 +180,30 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
     }
 
     @Override
+    public Compare setPerf(boolean on) {
+        perf.perf(on);
+        return this;
+    }
+
+    @Override
+    public Compare setPerfRounds(int rounds) {
+        perf.rounds(rounds);
+        return this;
+    }
+
+    @Override
+    public Compare setMaxSlowdown(String percent) {
+        perf.maxSlowdown(percent);
+        return this;
+    }
+
+    @Override
+    public Compare setMaxMemoryGrowth(String percent) {
+        perf.maxMemoryGrowth(percent);
+        return this;
+    }
+
+    @Override
     public Comparison call() throws IOException {
         Console console = lc.console();
         Suite suiteRead = suite.read(console, false);
@@ -197,6 +225,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         var judging = judge.judging(lc.console(), suiteRead == null || suiteRead.noise() == null ? null : Path.of(suiteRead.noise()));
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
         ResumeRequest resume = new ResumeRequest(resumeAt, resumeAcross).checked(t.steps(), suiteCases, importResult == null);
+        PerfRequest perfRequest = perf.timed(suiteRead == null ? null : suiteRead.perf());
         List<String> baseOptions = concat(trainOptions(), baselineOptions);
         List<String> testOpts = concat(trainOptions(), testOptions);
         Integer baseRanks = Ranks.checked(baselineNgpus != null ? baselineNgpus : ngpus(), baselineNgpus != null ? "--baseline-ngpus" : "--ngpus");
@@ -236,7 +265,8 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             return ws.guarded(out, () -> {
                 try (Seeds seeds = Seeds.by(seeder, session, t)) {
                     return CaseEngine.run(new CaseEngine.Plan(session, t, baselineSide, testSide, cases, seeds, runsAtOnce),
-                            new ReportSink(judging, new ReportSink.Header(label, started), diagnose).check(new ResumeStage(resume)));
+                            new ReportSink(judging, new ReportSink.Header(label, started), diagnose).check(new ResumeStage(resume))
+                                    .check(new PerfStage(perfRequest)));
                 }
             });
         }

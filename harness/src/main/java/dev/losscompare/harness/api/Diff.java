@@ -18,6 +18,7 @@ import dev.losscompare.harness.engine.ReportSink;
 import dev.losscompare.harness.engine.Seeds;
 import dev.losscompare.harness.engine.Session;
 import dev.losscompare.harness.engine.Training;
+import dev.losscompare.harness.perf.PerfStage;
 import dev.losscompare.harness.run.Kernels;
 import dev.losscompare.harness.suite.SuiteCase;
 import java.io.IOException;
@@ -30,12 +31,14 @@ import java.util.Map;
 /**
  * diff: judges two runs that already exist — our metrics files, TensorBoard folders, torchtitan
  * logs, Megatron golden values — with the same judge, reports and exit codes as compare, and
- * nothing trained.
+ * nothing trained. Where both runs' steps carry speed or memory, a performance verdict follows
+ * (step-to-step noise; a threshold makes a change beyond it a performance FAIL).
  */
-public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Diff> {
+public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Diff>, PerfVerb<Diff> {
     private final Path baseline;
     private final Path test;
     private final JudgeSettings judge = new JudgeSettings();
+    private final PerfSettings perf = new PerfSettings();
     private SeriesFormat baselineFormat;
     private SeriesFormat testFormat;
     private Integer rank;
@@ -120,6 +123,18 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
     }
 
     @Override
+    public Diff setMaxSlowdown(String percent) {
+        perf.maxSlowdown(percent);
+        return this;
+    }
+
+    @Override
+    public Diff setMaxMemoryGrowth(String percent) {
+        perf.maxMemoryGrowth(percent);
+        return this;
+    }
+
+    @Override
     public Comparison call() throws IOException {
         Console console = lc.console();
         var judging = judge.judging(lc.console());
@@ -134,7 +149,8 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
         Training none = new Training(b.series().steps().size(), 0, 0, Kernels.NATIVE, null);
         try (Seeds seeds = Seeds.none()) {
             return CaseEngine.run(new CaseEngine.Plan(session, none, new ExistingRun(Role.BASELINE, a), new ExistingRun(Role.TEST, b),
-                    List.of(c), seeds, 1), new ReportSink(judging, new ReportSink.Header(null, started), null));
+                    List.of(c), seeds, 1), new ReportSink(judging, new ReportSink.Header(null, started), null)
+                            .check(new PerfStage(perf.ofSeries())));
         }
     }
 

@@ -9,6 +9,7 @@ import dev.losscompare.harness.engine.CaseSpec;
 import dev.losscompare.harness.engine.Judging;
 import dev.losscompare.harness.engine.OutputFolders;
 import dev.losscompare.harness.engine.ReportSink;
+import dev.losscompare.harness.perf.PerfStage;
 import dev.losscompare.harness.resume.ResumeRequest;
 import dev.losscompare.harness.resume.ResumeStage;
 import dev.losscompare.harness.engine.Seeds;
@@ -31,9 +32,12 @@ import java.util.List;
  * gate: the working tree's suite cases against their golden series, with the suite's [gate]
  * settings and the portable kernel set, so goldens recorded on one machine compare bitwise on
  * another. Where the environment still differs the case's tolerance applies and says so; with
- * {@link #setStrict} that is an ERROR. {@link UpdateGoldens} re-records them.
+ * {@link #setStrict} that is an ERROR. With a performance request (--perf, --perf-rounds, a threshold
+ * or the suite's [perf] table) each case's speed and memory are compared with its golden's
+ * recorded figures where the environment matches, else "not comparable". {@link UpdateGoldens}
+ * re-records them.
  */
-public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate>, NoisyVerb<Gate> {
+public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate>, NoisyVerb<Gate>, TimedPerfVerb<Gate> {
     /** The suite gate (and bisect --against-goldens) read when none is given. */
     public static final Path DEFAULT_SUITE = SuiteSettings.SIGNOFF;
 
@@ -44,6 +48,7 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
     private Path noise;
     private Double noiseMargin;
     private final JudgeSettings judge = new JudgeSettings();   // bitwise always; only the metrics are the user's
+    final PerfSettings perf = new PerfSettings();
 
     Gate(LossCompare lc) {
         super(lc);
@@ -100,6 +105,32 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
         return this;
     }
 
+    /** --perf: compare each case's speed and memory with its golden's figures (where the environment matches). */
+    @Override
+    public Gate setPerf(boolean on) {
+        perf.perf(on);
+        return this;
+    }
+
+    /** --perf-rounds: time the working tree in N rounds, one run at a time (implies --perf). */
+    @Override
+    public Gate setPerfRounds(int rounds) {
+        perf.rounds(rounds);
+        return this;
+    }
+
+    @Override
+    public Gate setMaxSlowdown(String percent) {
+        perf.maxSlowdown(percent);
+        return this;
+    }
+
+    @Override
+    public Gate setMaxMemoryGrowth(String percent) {
+        perf.maxMemoryGrowth(percent);
+        return this;
+    }
+
     @Override
     public Comparison call() throws IOException {
         return onWorkingTree(run -> {
@@ -107,7 +138,8 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
             Judging bitwise = judge.judging(lc.console())
                     .withNoise(NoiseSettings.forGate(lc.console(), noise, noiseMargin, goldenDir));
             ReportSink sink = new ReportSink(bitwise, new ReportSink.Header(lc.console().show(suite.file(lc.console(), true)),
-                    run.started()), null).check(new ResumeStage(ResumeRequest.FROM_SUITE));
+                    run.started()), null).check(new ResumeStage(ResumeRequest.FROM_SUITE))
+                    .check(new PerfStage(perf.timed(run.suite().perf())));
             try (Seeds none = Seeds.none()) {
                 return CaseEngine.run(new CaseEngine.Plan(run.session(), run.training(), goldens, run.side(), run.cases(), none, 1), sink);
             }

@@ -1,5 +1,7 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.core.perf.PerfThresholds;
+import dev.losscompare.harness.perf.PerfRequest;
 import dev.losscompare.harness.engine.CaseEngine;
 import dev.losscompare.harness.engine.Seeds;
 import dev.losscompare.harness.gate.GoldenSink;
@@ -19,6 +21,7 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
     private final Gate gate;
     private Integer calibrateRuns;   // null: no calibration
     private Path noiseDir;
+    private Integer perfRounds;   // null: the performance figures of the recorded run
 
     UpdateGoldens(LossCompare lc) {
         super(lc);
@@ -61,6 +64,13 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
         return this;
     }
 
+    /** --perf-rounds: record each golden's speed and memory from N rounds timed one run at a time (default: its recorded run's). */
+    public UpdateGoldens setPerfRounds(int rounds) {
+        gate.perf.rounds(rounds);
+        this.perfRounds = rounds;
+        return this;
+    }
+
     @Override
     public GoldenUpdate call() throws IOException {
         gate.outputFolder = outputFolder;
@@ -68,7 +78,8 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
         gate.buildTimeout = buildTimeout;
         return gate.onWorkingTree(run -> {
             String commit = run.tree().revision().commitId() == null ? "working tree" : run.tree().revision().commitId();
-            GoldenSink sink = new GoldenSink(run.store(), run.suite().gate(), run.tree().dir(), commit);
+            GoldenSink sink = new GoldenSink(run.store(), run.suite().gate(), run.tree().dir(), commit,
+                    perfRounds == null ? null : new PerfRequest(PerfThresholds.NONE, perfRounds));
             GoldenUpdate recorded;
             try (Seeds none = Seeds.none()) {
                 recorded = CaseEngine.run(new CaseEngine.Plan(run.session(), run.training(), null, run.side(), run.cases(), none, 1), sink);

@@ -13,6 +13,8 @@ import dev.losscompare.harness.engine.Interrupted;
 import dev.losscompare.harness.engine.Judging;
 import dev.losscompare.harness.engine.RecordedSide;
 import dev.losscompare.harness.engine.ReportSink;
+import dev.losscompare.core.perf.PerfText;
+import dev.losscompare.harness.perf.PerfStage;
 import dev.losscompare.harness.resume.ResumeStage;
 import dev.losscompare.harness.engine.Seeds;
 import dev.losscompare.harness.engine.Session;
@@ -91,7 +93,7 @@ public final class Bisection {
         Session goodSession = ws.session(out.resolve("good"), plan.useResultCache(), plan.buildTimeout());
         try (Seeds seeds = Seeds.by(seeded ? goodRevision : null, goodSession, plan.training())) {
             RecordedSide reference = request.goldens() == null ? trainGood(goodSession, seeds) : checkGoodAgainstGoldens(goodSession);
-            Prober prober = new Prober(ws, plan, reference, request.goldens() == null ? seeds : Seeds.none());
+            Prober prober = new Prober(ws, plan, reference, request.goldens() == null ? seeds : Seeds.none(), goodRevision);
             Search search = new Search(range.commits().size());
             int rounds = search(prober, search);
             return finish(prober, search, rounds);
@@ -139,7 +141,7 @@ public final class Bisection {
     private RecordedSide checkGoodAgainstGoldens(Session session) throws IOException {
         GoldenBaseline goldens = new GoldenBaseline(request.goldens().store(), request.goldens().gate(), false, session);
         goldens.requireUsable(plan.cases());
-        Prober checker = new Prober(ws, plan, goldens, Seeds.none());
+        Prober checker = new Prober(ws, plan, goldens, Seeds.none(), goodRevision);
         Probe p = checker.probe(-1, range.good(), out.resolve("good"));
         String good = "GOOD " + request.goodSpec() + " (" + range.good().shortId() + ")";
         if (p.outcome() == Search.Outcome.DIFFERS) {
@@ -222,14 +224,16 @@ public final class Bisection {
         String summary = plural(entries.size(), "probe") + " in " + plural(rounds, "round") + ", " + Durations.human(seconds(started));
         if (answer == commits.size()) {
             console.out().println("no change in " + request.goodSpec() + ".." + request.badSpec() + ": BAD " + commits.get(answer - 1).shortId()
-                    + "'s series match " + referenceName() + " (" + summary + ")");
+                    + (plan.byPerformance() ? "'s performance does not FAIL against " + (request.goldens() == null ? "GOOD" : "the goldens")
+                    : "'s series match " + referenceName()) + " (" + summary + ")");
             return record(rounds, "no_change", null, List.of(), List.of(), null, null);
         }
         if (answer < 0) return undecided(search, rounds, summary);
         Commit culprit = commits.get(answer);
         Probe probe = probeOf(culprit);
         PrintStream o = console.out();
-        o.println("first commit that moved the numbers: " + culprit.shortId() + " " + quoted(culprit));
+        o.println((plan.byPerformance() ? "first commit whose performance FAILs: " : "first commit that moved the numbers: ")
+                + culprit.shortId() + " " + quoted(culprit));
         o.println("  commit  " + culprit.id());
         o.println("  author  " + culprit.author());
         o.println("  date    " + culprit.date());
@@ -267,7 +271,8 @@ public final class Bisection {
         try (Seeds seeds = Seeds.by(seeded ? goodRevision : null, session, plan.training())) {
             CaseEngine.run(new CaseEngine.Plan(session, plan.training(), parent, culprit, plan.cases(), seeds, Math.min(2, request.jobs())),
                     new ReportSink(judging, new ReportSink.Header(request.configLabel(), Instant.now()), null)
-                            .check(new ResumeStage(plan.resume())));   // a culprit of resuming shows as one in its report
+                            .check(new ResumeStage(plan.resume()))     // a culprit of resuming shows as one in its report
+                            .check(new PerfStage(plan.perf())));       // and a culprit of speed or memory as one
         }
         return "culprit/report.html";
     }
@@ -276,13 +281,23 @@ public final class Bisection {
                         Boolean noneStillPossible, String report) throws IOException {
         Commit bad = range.bad();
         BisectRecord record = new BisectRecord(BisectRecord.SCHEMA_VERSION, request.goodSpec(), range.good().id(), request.badSpec(), bad.id(),
-                describeReference(), plan.judging().describe(), plan.cases().stream().map(c -> c.id().name()).toList(),
+                describeReference(), criterion(), plan.cases().stream().map(c -> c.id().name()).toList(),
                 plan.training().steps(), request.jobs(), range.commits().size(), entries, rounds, result,
                 culprit == null ? null : BisectRecord.CommitEntry.of(culprit), changes,
                 candidates.stream().map(BisectRecord.CommitEntry::of).toList(), noneStillPossible, report,
                 Math.round(seconds(started) * 10) / 10.0);
         record.write(out);
         return record;
+    }
+
+    /** bisect.json's mode: how a probe was judged (its numbers, or its performance against the thresholds). */
+    private String criterion() {
+        if (!plan.byPerformance()) return plan.judging().describe();
+        var t = plan.perf().thresholds();
+        List<String> limits = new ArrayList<>();
+        if (t.maxSlowdown() != null) limits.add("--max-slowdown=" + PerfText.threshold(t.maxSlowdown()));
+        if (t.maxMemoryGrowth() != null) limits.add("--max-memory-growth=" + PerfText.threshold(t.maxMemoryGrowth()));
+        return "performance (" + String.join(", ", limits) + ", " + plan.perf().rounds() + " rounds per probe)";
     }
 
     private Probe probeOf(Commit c) {

@@ -5,6 +5,7 @@ import dev.losscompare.core.judge.Role;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.cache.Materialized;
+import dev.losscompare.harness.engine.CaseCheck;
 import dev.losscompare.harness.engine.CaseEngine;
 import dev.losscompare.harness.engine.CaseJudging;
 import dev.losscompare.harness.engine.CaseSpec;
@@ -15,6 +16,8 @@ import dev.losscompare.harness.engine.Session;
 import dev.losscompare.harness.engine.TrainedSide;
 import dev.losscompare.harness.engine.Training;
 import dev.losscompare.harness.engine.Workspace;
+import dev.losscompare.harness.perf.PerfRequest;
+import dev.losscompare.harness.perf.PerfStage;
 import dev.losscompare.harness.resume.ResumeRequest;
 import dev.losscompare.harness.resume.ResumeStage;
 import dev.losscompare.harness.suite.SuiteCase;
@@ -36,7 +39,12 @@ public final class Prober {
     /** How every probe trains: the same settings and trainer for each commit, so probes are comparable with GOOD. */
     public record Plan(List<SuiteCase> suiteCases, List<CaseSpec> cases, List<String> inputs, List<String> options, Training training,
                 Judging judging, Duration buildTimeout, boolean useResultCache, TrainerAdapter trainer, Integer ngpus,
-                ResumeRequest resume) {
+                ResumeRequest resume, PerfRequest perf) {
+        /** A probe is bad when its performance verdict FAILs (thresholds given), not when its numbers move. */
+        public boolean byPerformance() {
+            return perf != null;
+        }
+
         /** One side of this plan: the same trainer adapter and ranks everywhere (null ranks: each case's). */
         public TrainedSide side(Role role, Materialized tree) {
             return new TrainedSide(role, tree, options, trainer, ngpus);
@@ -47,14 +55,19 @@ public final class Prober {
     private final Plan plan;
     private final RecordedSide reference;
     private final Seeds seeds;
+    private final TrainedSide good;
     private final Map<Integer, Materialized> trees = new ConcurrentHashMap<>();
 
-    /** @param seeds the seed checkpoints GOOD wrote for its own runs (none: every run initializes itself) */
-    Prober(Workspace ws, Plan plan, RecordedSide reference, Seeds seeds) {
+    /**
+     * @param seeds the seed checkpoints GOOD wrote for its own runs (none: every run initializes itself)
+     * @param good  GOOD's revision, timed beside each probe for the performance verdict
+     */
+    Prober(Workspace ws, Plan plan, RecordedSide reference, Seeds seeds, TrainedSide good) {
         this.ws = ws;
         this.plan = plan;
         this.reference = reference;
         this.seeds = seeds;
+        this.good = good;
     }
 
     /** The materialized tree of a probed commit (for the report of parent vs culprit), or null. */
@@ -76,7 +89,8 @@ public final class Prober {
         trees.put(index, tree);
         Session session = ws.session(dir, plan.useResultCache(), plan.buildTimeout());
         CaseEngine.Plan run = new CaseEngine.Plan(session, plan.training(), reference, plan.side(Role.TEST, tree), plan.cases(), seeds, 1);
-        return CaseEngine.run(run, new ProbeSink(index, commit, new CaseJudging(plan.judging()), new ResumeStage(plan.resume()), start));
+        return CaseEngine.run(run, new ProbeSink(index, commit, new CaseJudging(plan.judging()),
+                List.of(new ResumeStage(plan.resume()), new PerfStage(plan.perf(), good)), plan.byPerformance(), start));
     }
 
     /** A probe's verdict: SAME, DIFFERS, or SKIPPED when the commit does not build or a case could not be decided. */
@@ -84,16 +98,18 @@ public final class Prober {
         private final int index;
         private final Commit commit;
         private final CaseJudging judging;
-        private final ResumeStage resume;
+        private final List<CaseCheck> checks;
+        private final boolean byPerformance;
         private final long start;
         private final List<Judgement> judgements = new ArrayList<>();
         private String buildError;
 
-        ProbeSink(int index, Commit commit, CaseJudging judging, ResumeStage resume, long start) {
+        ProbeSink(int index, Commit commit, CaseJudging judging, List<CaseCheck> checks, boolean byPerformance, long start) {
             this.index = index;
             this.commit = commit;
             this.judging = judging;
-            this.resume = resume;
+            this.checks = checks;
+            this.byPerformance = byPerformance;
             this.start = start;
         }
 
@@ -105,15 +121,18 @@ public final class Prober {
         @Override
         public void accept(CaseEngine.CaseRun run) throws IOException {
             if (buildError != null) return;
-            // The probed commit's resume check too (its case's resume_at, or --resume-at): a commit that breaks resuming DIFFERS.
+            // The probed commit's resume check too (its case's resume_at, or --resume-at): a commit that breaks resuming DIFFERS;
+            // and its performance verdict when thresholds were given.
             CaseJudging.Decision d = judging.judge(run);
-            judgements.add(d.compared() ? resume.apply(run, d.judgement()) : d.judgement());
+            Judgement j = d.judgement();
+            if (d.compared()) for (CaseCheck check : checks) j = check.apply(run, j);
+            judgements.add(j);
         }
 
         @Override
         public Probe finish(CaseEngine.Plan plan) {
             if (buildError != null) return Probe.skipped(index, commit, buildError, seconds(start));
-            return Probe.judged(index, commit, judgements, seconds(start));
+            return Probe.judged(index, commit, judgements, byPerformance, seconds(start));
         }
     }
 

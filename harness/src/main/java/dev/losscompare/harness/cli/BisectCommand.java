@@ -42,6 +42,7 @@ public final class BisectCommand implements Callable<Integer> {
     @Mixin TimeoutOptions timeouts;
     @Mixin LauncherOptions launcher;
     @Mixin ResumeOptions resume;
+    @Mixin PerfOptions perf;
 
     @Option(names = "--jobs", paramLabel = "N",
             description = "Commits probed at once: N > 1 searches k-ary (default: 2 when cores >= 2 x threads, else 1).")
@@ -64,6 +65,7 @@ public final class BisectCommand implements Callable<Integer> {
         noise.applyTo(bisect);
         suite.applyTo(bisect);
         resume.applyTo(bisect);
+        perf.applyTo(bisect);
         timeouts.applyTo(output.applyTo(bisect));
         if (jobs != null) bisect.setJobs(jobs);
         if (againstGoldens) bisect.setAgainstGoldens(true);

@@ -46,6 +46,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin TimeoutOptions timeouts;
     @Mixin LauncherOptions launcher;
     @Mixin ResumeOptions resume;
+    @Mixin PerfOptions perf;
 
     @Option(names = "--resume-across", description = "With a resume check: the test revision also resumes from the baseline's step-K checkpoint.")
     boolean resumeAcross;
@@ -87,6 +88,7 @@ public final class CompareCommand implements Callable<Integer> {
         timeouts.applyTo(compare);
         if (jobs != null) compare.setJobs(jobs);
         resume.applyTo(compare);
+        perf.applyTo(compare);
         if (resumeAcross) compare.setResumeAcross(true);
         if (diagnose != null) compare.setDiagnose(diagnose ? DiagnoseMode.FORCE : DiagnoseMode.OFF);
         return compare.call().exitCode();
@@ -97,6 +99,8 @@ public final class CompareCommand implements Callable<Integer> {
         if (importResult != null) throw new UsageException("--export-result and --import-result cannot be used together");
         if (suite.suite != null) throw new UsageException("--suite compares two revisions; it cannot be combined with --export-result");
         if (baseline == null) throw new UsageException("--export-result needs the revision to run: loss_compare.sh BASELINE --export-result=FILE");
+        if (perf.asked()) throw new UsageException("--export-result trains one side only: a performance verdict needs two (leave out --perf, "
+                + "--perf-rounds, --max-slowdown, --max-memory-growth)");
         if (sides.testOptions != null || sides.testNgpus != null) {
             throw new UsageException((sides.testOptions != null ? "--test-train-options" : "--test-ngpus")
                     + " has no effect with --export-result: only the baseline runs");

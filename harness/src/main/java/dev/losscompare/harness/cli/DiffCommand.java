@@ -22,6 +22,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "diff", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compare two existing runs (no training): JSON Lines metrics, TensorBoard event folders, "
                 + "torchtitan logs or Megatron-LM golden values, detected or named with --format.",
+                "Where both runs' steps carry throughput, step time or memory, a performance line follows the verdict "
+                + "(step to step noise; --max-slowdown / --max-memory-growth make a change beyond them a performance FAIL).",
                 "Exit: 0 the runs match, 1 they differ, 2 could not decide."})
 public final class DiffCommand implements Callable<Integer> {
     @ParentCommand
@@ -50,6 +52,7 @@ public final class DiffCommand implements Callable<Integer> {
 
     @Mixin JudgeOptions judge;
     @Mixin NoiseOptions noise;
+    @Mixin PerfThresholdOptions perf;
     @Mixin OutputOptions output;
 
     @Override
@@ -68,6 +71,7 @@ public final class DiffCommand implements Callable<Integer> {
         }
         judge.applyTo(diff);
         noise.applyTo(diff);
+        perf.applyTo(diff);
         output.applyTo(diff);
         return diff.call().exitCode();
     }

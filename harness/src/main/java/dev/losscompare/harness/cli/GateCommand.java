@@ -32,6 +32,7 @@ public final class GateCommand implements Callable<Integer> {
     @Mixin OutputOptions output;
     @Mixin TimeoutOptions timeouts;
     @Mixin LauncherOptions launcher;
+    @Mixin PerfOptions perf;
 
     @Option(names = "--golden-dir", paramLabel = "DIR", description = "Where the goldens live (default: configs/golden).")
     Path goldenDir = GoldenStore.DEFAULT_DIR;
@@ -65,6 +66,7 @@ public final class GateCommand implements Callable<Integer> {
             UpdateGoldens record = lc.updateGoldens().setGoldenDir(goldenDir).setNativeKernels(nativeKernels);
             suite.applyTo(record);
             if (calibrate) record.setCalibrate(runs, noise.noise);
+            perf.applyToUpdate(record);
             timeouts.applyTo(output.applyTo(record));
             return record.call().exitCode();
         }
@@ -72,6 +74,7 @@ public final class GateCommand implements Callable<Integer> {
         if (metrics != null) gate.setMetrics(JudgeOptions.metricList(metrics));
         suite.applyTo(gate);
         noise.applyTo(gate);
+        perf.applyTo(gate);
         timeouts.applyTo(output.applyTo(gate));
         return gate.call().exitCode();
     }

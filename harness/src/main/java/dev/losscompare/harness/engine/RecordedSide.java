@@ -3,6 +3,7 @@ package dev.losscompare.harness.engine;
 import dev.losscompare.core.judge.CaseJudge.CaseMode;
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.judge.SideResult;
+import dev.losscompare.core.perf.RecordedPerf;
 import dev.losscompare.core.result.ComparisonKind;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,6 +40,21 @@ public non-sealed interface RecordedSide extends Side {
     /** A reason the test run, once done, cannot be compared with this baseline (e.g. --strict), or null. */
     default String refuse(CaseSpec c, SideResult test) {
         return null;
+    }
+
+    /**
+     * Speed and memory recorded with this baseline's series (a golden's figures), which the
+     * performance verdict compares with the test's where the environments match; null: the
+     * series' own steps are the baseline's timing (a run on disk, an imported file), or, when
+     * {@link #keepsPerformanceApart()}, none was recorded.
+     */
+    default RecordedPerf recordedPerformance(CaseSpec c) {
+        return null;
+    }
+
+    /** True when speed and memory are kept beside the series, not in its steps (a golden). */
+    default boolean keepsPerformanceApart() {
+        return false;
     }
 
     /** How this case is compared: as requested, unless the baseline knows better (a golden from another environment). */

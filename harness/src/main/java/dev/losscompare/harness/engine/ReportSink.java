@@ -35,7 +35,7 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
     private final DiagnoseMode diagnoseMode;   // null: no diagnosis at all (gate, diff, bisect's culprit report)
     private final List<Judgement> judgements = new ArrayList<>();
     private final List<CaseSpec> seen = new ArrayList<>();
-    private CaseCheck check;                   // null: none (diff); the resume check in compare and gate
+    private final List<CaseCheck> checks = new ArrayList<>();   // the resume check (compare, gate), the performance verdict
 
     public ReportSink(Judging judging, Header header, DiagnoseMode diagnoseMode) {
         this.judging = new CaseJudging(judging);
@@ -46,9 +46,12 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
     /** Whether any trained side ran (or came from the cache): no "initial weights" line when every build or seed failed. */
     private boolean trainedAny;
 
-    /** Run {@code check} (compare and gate: the resume check) on each judged case, before its diagnosis. */
+    /**
+     * Run {@code check} (the resume check, the performance verdict) on each judged case, in the
+     * order added, before its diagnosis.
+     */
     public ReportSink check(CaseCheck check) {
-        this.check = check;
+        checks.add(check);
         return this;
     }
 
@@ -65,7 +68,7 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
         CaseJudging.Decision d = judging.judge(run);
         Judgement j = d.judgement();
         if (d.compared()) {
-            if (check != null) j = check.apply(run, j);
+            for (CaseCheck check : checks) j = check.apply(run, j);
             j = diagnose(run, j);
             stepTables(run.plan(), j, run.caseDir());
         }
@@ -125,6 +128,8 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
                 console.out().println(j.result().diagnosis().explanation(label));
             }
             if (j.result().note() != null) console.out().println("note for " + label + ": " + j.result().note());
+            var perf = j.result().performance();
+            if (perf != null) (perf.verdict() == Verdict.ERROR ? console.err() : console.out()).println(perf.line());
         }
         if (c.initialization() != null && trainedAny) console.out().println("initial weights: " + c.initialization());
         if (results.size() > 1) SignoffTable.lines(c).forEach(console.out()::println);

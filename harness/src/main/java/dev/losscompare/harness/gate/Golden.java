@@ -1,5 +1,7 @@
 package dev.losscompare.harness.gate;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.losscompare.core.perf.RecordedPerf;
 import dev.losscompare.core.series.DefaultMetrics;
 import dev.losscompare.core.series.RunSeries;
 import dev.losscompare.harness.suite.GateSettings;
@@ -12,7 +14,10 @@ import java.util.Map;
 
 /**
  * configs/golden/&lt;case&gt;.json: a case's loss and grad_norm series and what produced them — the
- * settings the gate must repeat ({@link Settings}) and the environment that decides the bits.
+ * settings the gate must repeat ({@link Settings}) and the environment that decides the bits —
+ * and, where the run carried them, its speed and memory ({@code performance}: the figures, the
+ * machine and run settings they were measured in, and how; absent from goldens recorded before
+ * and from runs without timings, so such files read and write as they were).
  */
 public record Golden(
         int schemaVersion,
@@ -21,7 +26,19 @@ public record Golden(
         String configSha256,
         Map<String, String> environment,
         String commit,
-        List<Step> series) {
+        List<Step> series,
+        @JsonInclude(JsonInclude.Include.NON_NULL) RecordedPerf performance) {
+    /** A golden without performance figures. */
+    public Golden(int schemaVersion, String caseName, Settings settings, String configSha256, Map<String, String> environment,
+                  String commit, List<Step> series) {
+        this(schemaVersion, caseName, settings, configSha256, environment, commit, series, null);
+    }
+
+    /** The same golden with these performance figures (null: none). */
+    public Golden withPerformance(RecordedPerf p) {
+        return new Golden(schemaVersion, caseName, settings, configSha256, environment, commit, series, p);
+    }
+
     public static final int SCHEMA_VERSION = 1;
     /** The run meta keys whose change can change the bits without any change to the code. */
     public static final List<String> ENVIRONMENT_KEYS =

@@ -11,6 +11,7 @@ import dev.losscompare.core.result.RunInfo;
 import dev.losscompare.core.series.RunSeries;
 import dev.losscompare.core.judge.CaseJudge.CaseMode;
 import dev.losscompare.core.judge.SideResult;
+import dev.losscompare.core.perf.RecordedPerf;
 import dev.losscompare.core.sources.SeriesFiles;
 import dev.losscompare.harness.suite.GateSettings;
 import java.io.IOException;
@@ -107,6 +108,17 @@ public final class GoldenBaseline implements RecordedSide {
         if (!strict || diff.isEmpty()) return null;
         return "environment differs from the golden's (" + diff + ") and --strict requires a bitwise comparison; "
                 + "record the goldens in this environment (gate --update) or run without --strict";
+    }
+
+    @Override
+    public boolean keepsPerformanceApart() {
+        return true;
+    }
+
+    @Override
+    public RecordedPerf recordedPerformance(CaseSpec c) {
+        Golden g = golden(c);
+        return g == null ? null : g.performance();
     }
 
     private String environmentDifference(CaseSpec c, SideResult test) {

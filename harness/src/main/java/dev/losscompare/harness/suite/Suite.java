@@ -12,12 +12,14 @@ import java.util.List;
  * {@code [trainer]} table; this repository's trainer when there is none). {@code noise}: the folder of
  * the suite's noise envelopes (relative to the working directory; null: none), so its cases are
  * judged within measured noise; {@code perturbations}: what calibrate varies for another trainer
- * ({@code [[perturbation]]} tables; empty: plain repeats). {@code steps}: how many steps a comparison
- * or calibration of the suite trains when the command line gives no --steps (null: the default),
- * so that a suite whose envelopes were calibrated at N steps is compared at N.
+ * ({@code [[perturbation]]} tables; empty: plain repeats). {@code perf}: its {@code [perf]} table
+ * (thresholds and rounds of the performance verdict; {@link PerfTable#NONE} when absent).
+ * {@code steps}: how many steps a comparison or calibration of the suite trains when the command
+ * line gives no --steps (null: the default), so a suite whose envelopes were calibrated at N steps
+ * is compared at N.
  */
 public record Suite(List<SuiteCase> cases, GateSettings gate, List<String> inputs, TrainerAdapter trainer, String noise,
-                    List<Perturbation.OptionSet> perturbations, Integer steps) {
+                    List<Perturbation.OptionSet> perturbations, PerfTable perf, Integer steps) {
     public Suite {
         cases = List.copyOf(cases);
         inputs = List.copyOf(inputs);
@@ -26,6 +28,6 @@ public record Suite(List<SuiteCase> cases, GateSettings gate, List<String> input
 
     /** The same suite with only these cases (--cases). */
     public Suite withCases(List<SuiteCase> selected) {
-        return new Suite(selected, gate, inputs, trainer, noise, perturbations, steps);
+        return new Suite(selected, gate, inputs, trainer, noise, perturbations, perf, steps);
     }
 }

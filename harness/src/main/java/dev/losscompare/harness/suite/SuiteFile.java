@@ -2,6 +2,7 @@ package dev.losscompare.harness.suite;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.losscompare.core.perf.PerfThresholds;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.adapter.OwnTrainer;
 import dev.losscompare.harness.adapter.TrainerAdapter;
@@ -20,13 +21,16 @@ import java.util.TreeSet;
  * Reads a sign-off suite (configs/signoff.toml, format in docs/architecture.md): {@code [[case]]}
  * tables (name, config, options, atol, rtol), an optional {@code [gate]} table (steps, seed,
  * threads, train_options, atol, rtol), an optional {@code [trainer]} table (see TrainerFile), an
- * optional {@code [launcher]} table (read by the command line's LauncherOptions) and
+ * optional {@code [launcher]} table (read by the command line's LauncherOptions), an optional
+ * {@code [perf]} table (max_slowdown, max_memory_growth, rounds) and
  * optional top-level {@code inputs}. Strict: an unknown
  * key, a value of the wrong type, an unsafe or duplicate name is a one-line error naming the key
  * and what it takes — a typo must never silently change what runs.
  */
 public final class SuiteFile {
-    private static final Set<String> TOP_KEYS = new TreeSet<>(List.of("case", "gate", "inputs", "launcher", "trainer", "noise", "perturbation", "steps"));
+    private static final Set<String> TOP_KEYS = new TreeSet<>(List.of("case", "gate", "inputs", "launcher", "trainer", "noise", "perturbation",
+            "perf", "steps"));
+    private static final Set<String> PERF_KEYS = new TreeSet<>(List.of("max_slowdown", "max_memory_growth", "rounds"));
     private static final Set<String> PERTURBATION_KEYS = new TreeSet<>(List.of("name", "options", "env"));
     private static final Set<String> CASE_KEYS = new TreeSet<>(List.of("name", "config", "options", "atol", "rtol", "ngpus",
             "baseline_ngpus", "test_ngpus", "baseline_options", "test_options", "resume_at"));
@@ -79,8 +83,35 @@ public final class SuiteFile {
         }
         TrainerAdapter trainer = root.has("trainer") ? TrainerFile.parse(root.get("trainer"), "--suite: " + file) : OwnTrainer.INSTANCE;
         return new Suite(out, gate(root.path("gate")), strings(root, "inputs", "the top level"), trainer,
-                text(root, "noise", "the top level", null), perturbations(root.path("perturbation")),
+                text(root, "noise", "the top level", null), perturbations(root.path("perturbation")), perf(root.path("perf")),
                 root.has("steps") ? positive(root, "steps", "the top level", 1) : null);
+    }
+
+    /** [perf]: max_slowdown = "10%" (or 10), max_memory_growth = "20%", rounds = 3. */
+    private PerfTable perf(JsonNode p) {
+        if (p.isMissingNode()) return PerfTable.NONE;
+        if (!p.isObject()) throw error("'perf' must be a [perf] table");
+        checkKeys(p, PERF_KEYS, "[perf]");
+        Integer rounds = null;
+        if (p.has("rounds")) {
+            JsonNode r = p.get("rounds");
+            if (!r.isIntegralNumber() || r.asLong() < 2 || r.asLong() > 1000) {
+                throw error("[perf]: rounds must be a whole number >= 2 (the noise needs two rounds per side), got " + shown(r));
+            }
+            rounds = r.asInt();
+        }
+        try {
+            return new PerfTable(new PerfThresholds(percent(p, "max_slowdown"), percent(p, "max_memory_growth")), rounds);
+        } catch (IllegalArgumentException e) {
+            throw error("[perf]: " + e.getMessage());
+        }
+    }
+
+    private Double percent(JsonNode p, String key) {
+        if (!p.has(key)) return null;
+        JsonNode v = p.get(key);
+        if (!v.isTextual() && !v.isNumber()) throw error("[perf]: " + key + " must be a percentage such as \"10%\", got " + shown(v));
+        return PerfThresholds.parsePercent(key, v.asText());
     }
 
     /** [[perturbation]] tables: name, options (a list of strings), env (a table of strings). */

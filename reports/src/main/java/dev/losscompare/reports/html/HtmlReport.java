@@ -77,10 +77,13 @@ public final class HtmlReport {
     private void banner(Verdict overall) {
         long failed = cases.stream().filter(k -> k.result().verdict() == Verdict.FAIL).count();
         long errors = cases.stream().filter(k -> k.result().verdict() == Verdict.ERROR).count();
+        long slower = cases.stream().filter(k -> k.result().performance() != null
+                && k.result().performance().verdict() != Verdict.PASS).count();
         String what = cases.isEmpty() ? "no cases were compared"
                 : overall == Verdict.PASS ? (cases.size() == 1 ? "the case matches" : "all " + cases.size() + " cases match")
                 : failed + " of " + cases.size() + " case" + plural(cases.size()) + " differ"
-                        + (errors > 0 ? ", " + errors + " could not be decided" : "");
+                        + (errors > 0 ? ", " + errors + " could not be decided" : "")
+                        + (slower > 0 ? "; " + slower + " not passed in performance (speed or memory)" : "");
         out.append("<header class=\"banner ").append(cls(overall)).append("\" id=\"overall\" data-verdict=\"").append(overall)
                 .append("\">\n<h1>").append(overall).append(" · ").append(esc(side(c.baseline()))).append(" vs ")
                 .append(esc(side(c.test()))).append("</h1>\n<p>").append(esc(what)).append(" · ").append(esc(c.modeUsed()))
@@ -139,6 +142,7 @@ public final class HtmlReport {
         boolean noise = c.judgedAgainstNoise();
         if (noise) out.append("<th rowspan=\"2\" class=\"n\" title=\"|test − baseline| / measured noise band\">× noise</th>");
         for (String m : metrics) out.append("<th colspan=\"4\" class=\"group\">").append(esc(m)).append("</th>");
+        if (c.hasPerformance()) out.append("<th rowspan=\"2\" title=\"speed and memory, judged apart from the numbers\">Performance</th>");
         out.append("<th rowspan=\"2\" class=\"note-col\">Note</th></tr>\n<tr>");
         for (int i = 0; i < metrics.size(); i++) {
             out.append("<th class=\"first-of-group\">verdict</th><th class=\"n\" title=\"first divergent step\">from step</th>")
@@ -163,6 +167,11 @@ public final class HtmlReport {
                         .append("</td><td class=\"n num first-divergence\">").append(mr.firstDivergentStep() == null ? "—" : mr.firstDivergentStep())
                         .append("</td><td class=\"n num\">").append(stat(mr, mr.maxAbsDiff())).append("</td><td class=\"n num\">")
                         .append(stat(mr, mr.maxRelDiff())).append("</td>");
+            }
+            if (c.hasPerformance()) {
+                var p = r.performance();
+                out.append("<td class=\"perf-cell\"").append(p == null ? "" : " data-performance=\"" + p.status() + "\"").append(">")
+                        .append(p == null ? "—" : badge(p.verdict()) + " " + esc(p.cell())).append("</td>");
             }
             out.append("<td>").append(esc(caseNote(k))).append("</td></tr>\n");
         }
@@ -243,6 +252,7 @@ public final class HtmlReport {
         runsTable(k);
         WhereSection.render(out, r.name(), r.diagnosis());
         resumeBlock(r);
+        PerfSection.render(out, k);
 
         TreeMap<Integer, StepRecord> b = k.baseline().byStep(), t = k.test().byStep();
         List<String> metrics = k.metrics(c.metrics());

@@ -1,5 +1,7 @@
 package dev.losscompare.reports.junit;
 
+import dev.losscompare.core.perf.PerfChange;
+import dev.losscompare.core.perf.PerfVerdict;
 import dev.losscompare.core.result.CaseResult;
 import dev.losscompare.core.result.ResumeResult;
 import dev.losscompare.core.result.Diagnosis;
@@ -35,8 +37,23 @@ import javax.xml.stream.XMLStreamWriter;
 public final class JUnitXmlWriter {
     private JUnitXmlWriter() {}
 
-    /** A (case, metric) test with the verdict JUnit should show. */
-    record TestCase(String caseName, String metric, Verdict verdict, String message, String details, double seconds, String logs) {}
+    /**
+     * A (case, metric) test with the verdict JUnit should show; {@code properties} are the
+     * performance numbers of a case's "performance" test (empty for the metrics).
+     */
+    record TestCase(String caseName, String metric, Verdict verdict, String message, String details, double seconds, String logs,
+                    Map<String, String> properties) {
+        TestCase(String caseName, String metric, Verdict verdict, String message, String details, double seconds, String logs) {
+            this(caseName, metric, verdict, message, details, seconds, logs, Map.of());
+        }
+
+        /** A performance FAIL is told apart from a loss divergence by its type. */
+        String failureType() {
+            return PERFORMANCE.equals(metric) ? "PerformanceRegression" : "LossDivergence";
+        }
+    }
+
+    static final String PERFORMANCE = "performance";
 
     public static String render(Comparison c, List<CaseSeries> cases) {
         List<TestCase> tests = tests(c, cases);
@@ -86,6 +103,7 @@ public final class JUnitXmlWriter {
             if (r.resume() != null) {
                 for (ResumeResult check : r.resume()) out.add(resumeCase(r, check, logs));
             }
+            if (r.performance() != null) out.add(performance(r, secs, logs));
         }
         return out;
     }
@@ -122,6 +140,25 @@ public final class JUnitXmlWriter {
         return new TestCase(r.name(), name, check.verdict(), message, check.line() + "\n", 0, logs);
     }
 
+    /** The performance verdict as its own test (a performance FAIL is never a metric's), its figures as properties. */
+    private static TestCase performance(CaseResult r, double secs, String logs) {
+        PerfVerdict p = r.performance();
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("performance.status", p.status().name());
+        props.put("performance.noise_method", p.noiseMethod());
+        if (p.firstStep() != null) props.put("performance.steps", p.firstStep() + "-" + p.lastStep());
+        for (PerfChange ch : p.changes()) {
+            String key = "performance." + ch.quantity().name().toLowerCase(java.util.Locale.ROOT);
+            if (ch.baseline() != null) props.put(key + ".baseline", Fmt.value(ch.baseline()));
+            if (ch.test() != null) props.put(key + ".test", Fmt.value(ch.test()));
+            if (ch.change() != null) props.put(key + ".change", Fmt.value(ch.change()));
+            props.put(key + ".noise", Fmt.value(ch.noise()));
+            props.put(key + ".outcome", ch.outcome().name());
+        }
+        Verdict v = p.verdict();
+        return new TestCase(r.name(), PERFORMANCE, v, v == Verdict.PASS ? null : p.line(), p.line() + "\n", secs, logs, props);
+    }
+
     private static String details(MetricResult mr, CaseResult r) {
         StringBuilder s = new StringBuilder();
         s.append("metric: ").append(mr.metric()).append('\n');
@@ -149,11 +186,12 @@ public final class JUnitXmlWriter {
         x.writeAttribute("name", t.caseName() + " " + t.metric());
         x.writeAttribute("classname", "loss_compare." + t.caseName());
         x.writeAttribute("time", Fmt.xmlSeconds(t.seconds()));
+        if (!t.properties().isEmpty()) properties(x, t.properties(), 3);
         if (t.verdict() != Verdict.PASS) {
             nl(x, 3);
             x.writeStartElement(t.verdict() == Verdict.FAIL ? "failure" : "error");
             x.writeAttribute("message", clean(t.message()));
-            x.writeAttribute("type", t.verdict() == Verdict.FAIL ? "LossDivergence" : "RunError");
+            x.writeAttribute("type", t.verdict() == Verdict.FAIL ? t.failureType() : "RunError");
             x.writeCharacters(clean(t.details()));
             x.writeEndElement();
         }
@@ -180,16 +218,21 @@ public final class JUnitXmlWriter {
         p.put("mode", c.modeUsed());
         p.put("initialization", c.initialization());
         for (var input : c.workingTreeInputs()) p.put("from_working_tree " + input.path(), input.fingerprint());
-        nl(x, 2);
+        properties(x, p, 2);
+    }
+
+    /** A {@code properties} element at {@code depth}; entries without a value are left out. */
+    private static void properties(XMLStreamWriter x, Map<String, String> p, int depth) throws XMLStreamException {
+        nl(x, depth);
         x.writeStartElement("properties");
         for (var e : p.entrySet()) {
             if (e.getValue() == null) continue;
-            nl(x, 3);
+            nl(x, depth + 1);
             x.writeEmptyElement("property");
             x.writeAttribute("name", e.getKey());
             x.writeAttribute("value", clean(e.getValue()));
         }
-        nl(x, 2);
+        nl(x, depth);
         x.writeEndElement();
     }
 

@@ -1,5 +1,6 @@
 package dev.losscompare.reports.markdown;
 
+import dev.losscompare.core.perf.PerfVerdict;
 import dev.losscompare.core.result.CaseResult;
 import dev.losscompare.core.result.ResumeResult;
 import dev.losscompare.core.result.Comparison;
@@ -21,7 +22,7 @@ public final class MarkdownSummary {
         Verdict overall = c.overall();
         List<String> metrics = metrics(c, cases);
         StringBuilder s = new StringBuilder();
-        s.append("### ").append(icon(overall)).append(" loss_compare ").append(overall).append(": ")
+        s.append("### ").append(icon(overall)).append(" loss_compare ").append(c.overallText()).append(": ")
                 .append(code(side(c.baseline()))).append(" vs ").append(code(side(c.test()))).append("\n\n");
         s.append(cases.size()).append(" case").append(cases.size() == 1 ? "" : "s").append(" · ")
                 .append(c.modeUsed())
@@ -31,16 +32,20 @@ public final class MarkdownSummary {
                 .append("exit code ").append(c.exitCode()).append("\n\n");
 
         boolean noise = c.judgedAgainstNoise();
+        boolean perf = c.hasPerformance();
         s.append("| Case | Verdict |").append(noise ? " × noise |" : "");
         for (String m : metrics) s.append(' ').append(cell(m)).append(" |");
+        if (perf) s.append(" Performance |");
         s.append("\n|---|---|").append(noise ? "---|" : "");
         for (int i = 0; i < metrics.size(); i++) s.append("---|");
+        if (perf) s.append("---|");
         s.append('\n');
         for (CaseSeries k : cases) {
             CaseResult r = k.result();
             s.append("| ").append(cell(r.name())).append(" | ").append(icon(r.verdict())).append(' ').append(r.verdict()).append(" |");
             if (noise) s.append(' ').append(cell(r.noiseMultipleText())).append(" |");
             for (String m : metrics) s.append(' ').append(metricCell(k.metricResult(m))).append(" |");
+            if (perf) s.append(' ').append(perfCell(r.performance())).append(" |");
             s.append('\n');
         }
 
@@ -56,6 +61,7 @@ public final class MarkdownSummary {
                 notes.add("- **" + inline(r.name()) + "**: compared " + inline(r.modeOr(c.mode()).describe()) + ": " + inline(r.modeReason()));
             }
             if (r.note() != null) notes.add("- **" + inline(r.name()) + "**: " + inline(r.note()));
+            if (r.performance() != null) notes.add("- " + perfIcon(r.performance()) + " " + inline(r.performance().line()));
             if (r.diagnosis() != null) {
                 notes.add("- **" + inline(r.name()) + "** where: " + inline(r.diagnosis().where() != null ? r.diagnosis().where()
                         : "no location (" + r.diagnosis().reason() + ")"));
@@ -78,6 +84,15 @@ public final class MarkdownSummary {
                 .append(".\nCurves: `report.html` · JUnit: `junit.xml` · data: `comparison.json`\n");
         if (cases.isEmpty()) s.append("\nNo cases were compared.\n");
         return s.toString();
+    }
+
+    private static String perfCell(PerfVerdict p) {
+        return p == null ? "—" : cell(perfIcon(p) + " " + p.cell());
+    }
+
+    /** Figures that were not compared (another environment) get no check mark: nothing was checked. */
+    private static String perfIcon(PerfVerdict p) {
+        return p.status() == dev.losscompare.core.perf.PerfStatus.NOT_COMPARABLE ? "➖" : icon(p.verdict());
     }
 
     private static String metricCell(MetricResult mr) {

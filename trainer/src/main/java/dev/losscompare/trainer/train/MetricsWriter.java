@@ -55,6 +55,7 @@ public final class MetricsWriter implements Closeable {
                 .append(",\"tps\":").append(number(Math.round(m.tokensPerSecond() * 10) / 10.0))
                 .append(",\"memory_bytes\":").append(m.memoryBytes())
                 .append(",\"time_ms\":").append(number(Math.round(m.timeMs() * 10) / 10.0))
+                .append(",\"cpu_ms\":").append(number(Math.round(m.cpuMs() * 10) / 10.0))
                 .append(",\"data_fingerprint\":\"").append(m.dataFingerprint()).append("\"}");
         writeLine(line.toString());
     }

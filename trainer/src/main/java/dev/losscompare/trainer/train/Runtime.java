@@ -84,6 +84,12 @@ public final class Runtime {
         }
     }
 
+    /** CPU time of this process so far, every thread (libtorch's OpenMP and OpenBLAS pools included), in ns; -1 unknown. */
+    public static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+    }
+
     /** Resident set size of this process: what "memory" means on CPU. */
     public static long residentBytes() {
         try {

@@ -1,6 +1,10 @@
 package dev.losscompare.trainer.train;
 
-/** What one training step measured. loss and gradNorm are the exact fp32 values libtorch computed. */
+/**
+ * What one training step measured. loss and gradNorm are the exact fp32 values libtorch computed.
+ * cpuMs is the CPU time the whole process (all threads) spent in the step: on a shared machine it
+ * moves far less with load than the wall time behind tokensPerSecond.
+ */
 public record StepMetrics(
         int step,
         float loss,
@@ -10,6 +14,7 @@ public record StepMetrics(
         double tokensPerSecond,
         long memoryBytes,
         double timeMs,
+        double cpuMs,
         String dataFingerprint) {
 
     public boolean finite() {

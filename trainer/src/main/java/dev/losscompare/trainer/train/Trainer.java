@@ -119,6 +119,7 @@ public final class Trainer {
             metrics.writeMeta(meta);
             for (int step = firstStep; step <= t.steps(); step++) {
                 long start = System.nanoTime();
+                long cpuStart = Runtime.processCpuNanos();
                 dp.beginStep(step);
                 RankBatches.Step rankStep = data.next(step);
                 Batch batch = rankStep.local();
@@ -157,7 +158,8 @@ public final class Trainer {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 long tokens = (long) rankStep.global().batchSize() * t.seqLen(); // all ranks together
                 StepMetrics m = new StepMetrics(step, loss, gradNorm, lr, tokens, tokens / seconds,
-                        Runtime.residentBytes(), seconds * 1000, rankStep.global().fingerprint());
+                        Runtime.residentBytes(), seconds * 1000, cpuStart < 0 ? Double.NaN : (Runtime.processCpuNanos() - cpuStart) / 1e6,
+                        rankStep.global().fingerprint());
                 metrics.writeStep(m);
                 if (step % config.metrics().logFreq() == 0 || step == t.steps() || !m.finite()) log.println(StepLog.format(m));
                 if (!m.finite()) {

@@ -1,0 +1,212 @@
+package dev.losscompare.core.perf;
+
+import dev.losscompare.core.series.RunSeries;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The performance verdict of a case from both sides' runs (docs/architecture.md, "Performance").
+ * Speed is throughput (tokens/s) where both sides carry it, else the step time; memory is the
+ * peak. A change is measurable when it is larger than the noise: the larger of the two sides'
+ * half-spreads, between rounds of a side when the harness timed several, else step to step. A
+ * measurable change beyond a threshold is a performance FAIL; a change the noise hides while the
+ * noise is as large as the threshold is a performance ERROR (it cannot be checked). Where both
+ * sides carry the process's CPU time per step, it is judged beside the wall-clock speed: a load
+ * that stretches wall time leaves it nearly alone, so either one beyond the threshold FAILs, and
+ * the speed is undecided only when neither could decide.
+ */
+public final class PerfJudge {
+    /** Peak memory (resident pages, allocator arenas) moves by up to ~1% between identical runs. */
+    public static final double MEMORY_FLOOR = 0.01;
+
+    private PerfJudge() {}
+
+    /** Null when neither side carries speed or memory and no threshold asks for it. */
+    public static PerfVerdict judge(String label, List<RunSeries> baselineRuns, List<RunSeries> testRuns, PerfThresholds t) {
+        return judge(label, baselineRuns, testRuns, t, null);
+    }
+
+    /** {@code conditions}: how the rounds were run, for the line (e.g. "alternated one run at a time, load average 1.2-1.9"). */
+    public static PerfVerdict judge(String label, List<RunSeries> baselineRuns, List<RunSeries> testRuns, PerfThresholds t,
+                                    String conditions) {
+        return judge(label, SidePerf.of(baselineRuns), SidePerf.of(testRuns), t, conditions, true);
+    }
+
+    /**
+     * The verdict from both sides' measurements; {@code paired}: round r of each side ran next to
+     * each other (alternated), so the interval is the range of the rounds' ratios. A golden's
+     * recorded figures and today's runs are not paired.
+     */
+    public static PerfVerdict judge(String label, SidePerf a, SidePerf b, PerfThresholds t, String conditions, boolean paired) {
+        RunPerf first = a.rounds().get(0);
+        String method = (a.runs() >= 2 && b.runs() >= 2 ? "between " + Math.min(a.runs(), b.runs()) + " rounds of each side"
+                : a.runs() == 1 && b.runs() == 1 ? "step to step, one run per side"
+                : "between the rounds of the side timed " + Math.max(a.runs(), b.runs()) + " times, step to step for the other")
+                + (conditions == null ? "" : " (" + conditions + ")");
+        if (!a.hasAny() && !b.hasAny()) {
+            if (!t.any()) return null;
+            return new PerfVerdict(PerfStatus.ERROR, PerfStatus.ERROR.label() + " " + label
+                    + ": neither side's steps carry throughput, step time or memory, so the thresholds cannot be checked",
+                    method, first.warmupSteps(), first.firstMeasuredStep(), first.lastStep(), List.of(), t, a, b);
+        }
+        List<PerfChange> changes = new ArrayList<>();
+        PerfQuantity speed = both(a, b, PerfQuantity.THROUGHPUT) ? PerfQuantity.THROUGHPUT
+                : both(a, b, PerfQuantity.STEP_TIME) ? PerfQuantity.STEP_TIME
+                : either(a, b, PerfQuantity.THROUGHPUT) ? PerfQuantity.THROUGHPUT
+                : either(a, b, PerfQuantity.STEP_TIME) ? PerfQuantity.STEP_TIME : null;
+        if (speed != null) changes.add(change(speed, a, b, t.maxSlowdown(), paired));
+        if (both(a, b, PerfQuantity.CPU_TIME)) changes.add(change(PerfQuantity.CPU_TIME, a, b, t.maxSlowdown(), paired));
+        if (either(a, b, PerfQuantity.MEMORY)) changes.add(change(PerfQuantity.MEMORY, a, b, t.maxMemoryGrowth(), paired));
+        for (PerfQuantity extra : List.of(PerfQuantity.TFLOPS, PerfQuantity.MFU)) {
+            if (both(a, b, extra)) changes.add(change(extra, a, b, null, paired));
+        }
+        PerfStatus status = status(changes, t);
+        String line = status.label() + " " + label + ": " + describe(changes, status) + "; noise measured " + method
+                + (first.firstMeasuredStep() == null ? "" : "; median of steps " + first.firstMeasuredStep() + "-" + first.lastStep()
+                + " (warm-up " + first.warmupSteps() + ")")
+                + (status == PerfStatus.WARNING ? "; no " + unjudged(t) + " given, so this fails nothing" : "");
+        return new PerfVerdict(status, line, method, first.warmupSteps(), first.firstMeasuredStep(), first.lastStep(), changes, t, a, b);
+    }
+
+    /**
+     * Figures measured in another environment (another machine, thread count, kernel set): never
+     * compared, so never a false regression; the line says which keys differ.
+     */
+    public static PerfVerdict notComparable(String label, String why, PerfThresholds t) {
+        return new PerfVerdict(PerfStatus.NOT_COMPARABLE, PerfStatus.NOT_COMPARABLE.label() + " " + label + ": " + why,
+                "not measured in the same environment", 0, null, null, List.of(), t, null, null);
+    }
+
+    /** A case whose timed rounds failed: a performance ERROR naming why (never a silent PASS). */
+    public static PerfVerdict notTimed(String label, String why, PerfThresholds t) {
+        return new PerfVerdict(PerfStatus.ERROR, PerfStatus.ERROR.label() + " " + label + ": cannot be checked, " + why,
+                "alternated rounds (not completed)", 0, null, null, List.of(), t, null, null);
+    }
+
+    private static boolean both(SidePerf a, SidePerf b, PerfQuantity q) {
+        return a.spread(q) != null && b.spread(q) != null;
+    }
+
+    private static boolean either(SidePerf a, SidePerf b, PerfQuantity q) {
+        return a.spread(q) != null || b.spread(q) != null;
+    }
+
+    /** The thresholds a warning lacked: "--max-memory-growth", or both. */
+    private static String unjudged(PerfThresholds t) {
+        List<String> missing = new ArrayList<>();
+        if (t.maxSlowdown() == null) missing.add("--max-slowdown");
+        if (t.maxMemoryGrowth() == null) missing.add("--max-memory-growth");
+        return String.join(" or ", missing);
+    }
+
+    private static PerfChange change(PerfQuantity q, SidePerf a, SidePerf b, Double threshold, boolean paired) {
+        Spread sa = a.spread(q), sb = b.spread(q);
+        if (sa == null || sb == null) {
+            return new PerfChange(q, sa == null ? null : sa.median(), sb == null ? null : sb.median(), null, 0, null, null,
+                    threshold, PerfOutcome.NOT_COMPARABLE);
+        }
+        double change = sb.median() / sa.median() - 1;
+        double noise = Math.max(a.noise(q), b.noise(q));
+        if (q == PerfQuantity.MEMORY) noise = Math.max(noise, MEMORY_FLOOR);
+        double[] interval = interval(q, a, b, sa, sb, paired);
+        // A slowdown is a fall of throughput or a rise of step time; memory grows when it rises.
+        double worse = q.higherIsBetter() ? -change : change;
+        PerfOutcome outcome;
+        if (Math.abs(change) > noise) outcome = threshold != null && worse > threshold ? PerfOutcome.EXCEEDS : PerfOutcome.CHANGED;
+        else outcome = threshold != null && noise >= threshold ? PerfOutcome.UNDECIDED : PerfOutcome.NO_CHANGE;
+        return new PerfChange(q, sa.median(), sb.median(), change, noise, interval[0], interval[1], threshold, outcome);
+    }
+
+    /**
+     * Alternated rounds pair up (round r of each side ran next to each other): the interval is
+     * the range of the rounds' ratios. Lone runs: the quartiles of the steps, crossed.
+     */
+    private static double[] interval(PerfQuantity q, SidePerf a, SidePerf b, Spread sa, Spread sb, boolean paired) {
+        if (paired && a.runs() >= 2 && a.runs() == b.runs()) {
+            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+            for (int r = 0; r < a.runs(); r++) {
+                double ratio = b.rounds().get(r).value(q) / a.rounds().get(r).value(q) - 1;
+                lo = Math.min(lo, ratio);
+                hi = Math.max(hi, ratio);
+            }
+            return new double[] {lo, hi};
+        }
+        if (q == PerfQuantity.MEMORY) return new double[] {sb.median() / sa.median() - 1, sb.median() / sa.median() - 1};
+        return new double[] {sb.q1() / sa.q3() - 1, sb.q3() / sa.q1() - 1};
+    }
+
+    private static PerfStatus status(List<PerfChange> changes, PerfThresholds t) {
+        boolean warn = false, undecided = false;
+        boolean speedDecided = speedDecided(changes);
+        for (PerfChange c : changes) {
+            switch (c.outcome()) {
+                case EXCEEDS -> { return PerfStatus.FAIL; }
+                case UNDECIDED -> { if (!isSpeed(c.quantity()) || !speedDecided) undecided = true; }
+                case NOT_COMPARABLE -> { if (c.threshold() != null) undecided = true; else warn = true; }
+                case CHANGED -> { if (c.threshold() == null && isJudged(c.quantity())) warn = true; }
+                case NO_CHANGE -> { }
+            }
+        }
+        boolean missing = (t.maxSlowdown() != null && changes.stream().noneMatch(c -> isSpeed(c.quantity())))
+                || (t.maxMemoryGrowth() != null && changes.stream().noneMatch(c -> c.quantity() == PerfQuantity.MEMORY));
+        if (undecided || missing) return PerfStatus.ERROR;
+        return warn ? PerfStatus.WARNING : PerfStatus.PASS;
+    }
+
+    private static String describe(List<PerfChange> changes, PerfStatus status) {
+        List<PerfChange> judged = changes.stream().filter(c -> isJudged(c.quantity())).toList();
+        boolean quiet = judged.stream().allMatch(c -> c.outcome() == PerfOutcome.NO_CHANGE);
+        List<String> parts = new ArrayList<>();
+        if (quiet) {
+            double noise = judged.stream().mapToDouble(PerfChange::noise).max().orElse(0);
+            for (PerfChange c : judged) parts.add(c.quantity().label() + " " + PerfText.percent(c.change())
+                    + " (" + values(c) + ")");
+            return "no measurable change (noise " + PerfText.noise(noise) + "): " + String.join(", ", parts);
+        }
+        // tflops and mfu follow throughput (and are printed with 2 decimals): comparison.json and junit.xml carry them.
+        boolean speedDecided = speedDecided(changes);
+        for (PerfChange c : judged) parts.add(phrase(c, speedDecided));
+        if (status == PerfStatus.ERROR && changes.isEmpty()) parts.add("nothing to compare");
+        return String.join("; ", parts);
+    }
+
+    /** Some speed quantity stood out of its noise or stayed inside a noise below its threshold. */
+    private static boolean speedDecided(List<PerfChange> changes) {
+        return changes.stream().anyMatch(c -> isSpeed(c.quantity()) && (c.outcome() == PerfOutcome.NO_CHANGE
+                || c.outcome() == PerfOutcome.CHANGED || c.outcome() == PerfOutcome.EXCEEDS));
+    }
+
+    private static String phrase(PerfChange c, boolean speedDecided) {
+        String name = c.quantity().label();
+        String limit = c.threshold() == null ? "" : (isSpeed(c.quantity()) ? "--max-slowdown=" : "--max-memory-growth=")
+                + PerfText.threshold(c.threshold());
+        return switch (c.outcome()) {
+            case NOT_COMPARABLE -> name + " not comparable (only the " + (c.baseline() != null ? "baseline's" : "test's")
+                    + " steps carry it)";
+            case NO_CHANGE -> name + ": no measurable change (" + PerfText.percent(c.change()) + ", noise "
+                    + PerfText.noise(c.noise()) + ")";
+            case UNDECIDED -> name + " " + PerfText.percent(c.change()) + " (" + values(c) + ") is within its noise "
+                    + PerfText.noise(c.noise()) + ", which is not below " + limit
+                    + (isSpeed(c.quantity()) && speedDecided ? " (the load moves the wall time; the CPU time decides)"
+                    : ": cannot be checked (more --perf-rounds, or a quieter machine)");
+            case CHANGED, EXCEEDS -> name + " " + PerfText.percent(c.change()) + " (" + values(c)
+                    + (c.intervalLow() == null || c.quantity() == PerfQuantity.MEMORY ? ""
+                    : ", interval " + PerfText.percent(c.intervalLow()) + ".." + PerfText.percent(c.intervalHigh()))
+                    + ", noise " + PerfText.noise(c.noise()) + ")"
+                    + (c.outcome() == PerfOutcome.EXCEEDS ? " beyond " + limit : limit.isEmpty() ? "" : " within " + limit);
+        };
+    }
+
+    private static String values(PerfChange c) {
+        return PerfText.value(c.quantity(), c.baseline()) + " -> " + PerfText.value(c.quantity(), c.test());
+    }
+
+    private static boolean isSpeed(PerfQuantity q) {
+        return q == PerfQuantity.THROUGHPUT || q == PerfQuantity.STEP_TIME || q == PerfQuantity.CPU_TIME;
+    }
+
+    /** Speed and memory are judged; tflops and mfu follow throughput and are only shown. */
+    private static boolean isJudged(PerfQuantity q) {
+        return isSpeed(q) || q == PerfQuantity.MEMORY;
+    }
+}

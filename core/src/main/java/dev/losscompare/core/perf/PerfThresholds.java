@@ -1,0 +1,40 @@
+package dev.losscompare.core.perf;
+
+/**
+ * --max-slowdown / --max-memory-growth as fractions (0.10 for 10%), each null when not given.
+ * A slowdown is the fall of throughput (tokens/s), or the rise of the step time where a source
+ * has no throughput (Megatron's iteration-time).
+ */
+public record PerfThresholds(Double maxSlowdown, Double maxMemoryGrowth) {
+    public static final PerfThresholds NONE = new PerfThresholds(null, null);
+
+    public PerfThresholds {
+        check("max-slowdown", maxSlowdown);
+        check("max-memory-growth", maxMemoryGrowth);
+    }
+
+    public boolean any() {
+        return maxSlowdown != null || maxMemoryGrowth != null;
+    }
+
+    /** A percentage as given on the command line or in a suite: "10%" and "10" both mean 0.10. */
+    public static Double parsePercent(String option, String text) {
+        if (text == null) return null;
+        String t = text.strip();
+        if (t.endsWith("%")) t = t.substring(0, t.length() - 1).strip();
+        double p;
+        try {
+            p = Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + "='" + text + "' is not a percentage (e.g. " + option + "=10%)");
+        }
+        if (!(p >= 0) || Double.isInfinite(p)) {
+            throw new IllegalArgumentException(option + "='" + text + "' must be a percentage >= 0 (e.g. " + option + "=10%)");
+        }
+        return p / 100;
+    }
+
+    private static void check(String name, Double v) {
+        if (v != null && !(v >= 0 && Double.isFinite(v))) throw new IllegalArgumentException("--" + name + " must be >= 0");
+    }
+}

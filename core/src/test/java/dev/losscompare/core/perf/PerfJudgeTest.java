@@ -1,0 +1,253 @@
+package dev.losscompare.core.perf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.losscompare.core.result.Verdict;
+import dev.losscompare.core.series.RunSeries;
+import dev.losscompare.core.sources.RunSources;
+import dev.losscompare.core.sources.SourceOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The performance verdict from series read by the real sources: torchtitan logs like the
+ * context-parallel runs before and after the attention-mask refactor, Megatron goldens with
+ * iteration-time, and this trainer's JSONL from real runs (test resources).
+ */
+class PerfJudgeTest {
+    @TempDir Path dir;
+
+    /** A rank-4 torchtitan log: printed as metrics.py prints its step line, tps jittering around {@code tps}. */
+    private Path titanLog(String name, double tps, double memoryGib, long seed) throws IOException {
+        Random jitter = new Random(seed);
+        List<String> lines = new ArrayList<>();
+        lines.add("[rank4]:[titan] 2025-10-10 10:00:00,001 - root - INFO - Training starts at step 1");
+        for (int step = 1; step <= 20; step++) {
+            double t = step == 1 ? tps / 9 : tps * (1 + 0.02 * (jitter.nextDouble() - 0.5));
+            double tflops = t * 6 * 5e6 / 1e12;
+            lines.add(String.format(Locale.ROOT, "[rank4]:[titan] 2025-10-10 10:00:%02d,123 - root - INFO - step: %2d  "
+                            + "loss: %7.4f  grad_norm: %7.4f  memory: %5.2fGiB(%.2f%%)  tps: %,d  tflops: %,.2f  mfu: %.2f%%",
+                    step, step, 8.0 - step * 0.1, 1.5, memoryGib, memoryGib / 80 * 100, Math.round(t), tflops, tflops / 989 * 100));
+        }
+        Path f = dir.resolve(name);
+        Files.writeString(f, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+        return f;
+    }
+
+    private static RunSeries read(Path p) {
+        return RunSources.read(p, new SourceOptions(null, 4, java.util.Map.of())).series();
+    }
+
+    @Test
+    void theMaskRefactorsLogsShowThroughputAndMemoryFalling() throws IOException {
+        RunSeries before = read(titanLog("before.log", 50_000, 1.34, 1));
+        RunSeries after = read(titanLog("after.log", 31_000, 0.25, 2));
+        assertEquals(1.34 * (1L << 30), before.steps().get(0).value("memory_gib") * (1L << 30), 1);
+
+        PerfVerdict warned = PerfJudge.judge("cp", List.of(before), List.of(after), PerfThresholds.NONE);
+        assertEquals(PerfStatus.WARNING, warned.status());
+        assertEquals(Verdict.PASS, warned.verdict());
+        PerfChange tps = warned.change(PerfQuantity.THROUGHPUT);
+        assertEquals(-0.38, tps.change(), 0.01);
+        assertEquals(PerfOutcome.CHANGED, tps.outcome());
+        assertTrue(tps.intervalLow() <= tps.change() && tps.change() <= tps.intervalHigh());
+        assertEquals(0.25 / 1.34 - 1, warned.change(PerfQuantity.MEMORY).change(), 1e-9);
+        assertNotNull(warned.change(PerfQuantity.TFLOPS));
+        assertNotNull(warned.change(PerfQuantity.MFU));
+        assertEquals(4, warned.firstStep(), "warm-up of 3 steps out of 20");
+        assertTrue(warned.line().startsWith("performance warning cp: throughput -37.8% (49,897 tokens/s -> 31,038 tokens/s, interval -38.7%..-37.3%, noise \u00b10.6%)"), warned.line());
+        assertTrue(!warned.line().contains("tflops"), "tflops and mfu are in the record, not the line: " + warned.line());
+        assertTrue(warned.line().contains("memory -81.3% (1.34 GiB -> 0.25 GiB"), warned.line());
+        assertTrue(warned.line().contains("median of steps 4-20 (warm-up 3)"), warned.line());
+        assertTrue(warned.line().endsWith("; no --max-slowdown or --max-memory-growth given, so this fails nothing"), warned.line());
+
+        PerfVerdict failed = PerfJudge.judge("cp", List.of(before), List.of(after), new PerfThresholds(0.10, null));
+        assertEquals(PerfStatus.FAIL, failed.status());
+        assertEquals(Verdict.FAIL, failed.verdict());
+        assertTrue(failed.line().startsWith("performance FAIL cp: throughput -37.8%"), failed.line());
+        assertTrue(failed.line().contains("beyond --max-slowdown=10%"), failed.line());
+        assertEquals("FAIL -37.8% tps, -81.3% mem", failed.cell());
+
+        // Memory fell: a growth limit is not crossed.
+        PerfVerdict memoryOnly = PerfJudge.judge("cp", List.of(before), List.of(after), new PerfThresholds(null, 0.05));
+        assertEquals(PerfOutcome.CHANGED, memoryOnly.change(PerfQuantity.MEMORY).outcome());
+        assertTrue(memoryOnly.line().endsWith("; no --max-slowdown given, so this fails nothing"), memoryOnly.line());
+        // The other way round memory grew 436%: beyond a 5% limit.
+        PerfVerdict grew = PerfJudge.judge("cp", List.of(after), List.of(before), new PerfThresholds(null, 0.05));
+        assertEquals(PerfStatus.FAIL, grew.status());
+        assertTrue(grew.line().contains("beyond --max-memory-growth=5%"), grew.line());
+    }
+
+    @Test
+    void theSameRunTwiceIsNoMeasurableChange() throws IOException {
+        RunSeries a = read(titanLog("a.log", 50_000, 1.34, 1));
+        RunSeries b = read(titanLog("b.log", 50_000, 1.34, 7));
+        PerfVerdict v = PerfJudge.judge("cp", List.of(a), List.of(b), new PerfThresholds(0.10, 0.10));
+        assertEquals(PerfStatus.PASS, v.status(), v.line());
+        assertEquals(PerfOutcome.NO_CHANGE, v.change(PerfQuantity.THROUGHPUT).outcome());
+        assertTrue(v.line().startsWith("performance PASS cp: no measurable change (noise \u00b1"), v.line());
+        assertTrue(v.line().contains("noise measured step to step, one run per side"), v.line());
+        assertEquals("no change", v.cell());
+    }
+
+    @Test
+    void noiseAsLargeAsTheThresholdCannotBeChecked() throws IOException {
+        // Steps jittering by +-30% while asking for 10%: a 3% change says nothing.
+        Random r = new Random(3);
+        List<String> a = new ArrayList<>(), b = new ArrayList<>();
+        for (int step = 1; step <= 20; step++) {
+            a.add(String.format(Locale.ROOT, "step: %d  loss: 5.0000  grad_norm: 1.0000  memory: 0.46GiB  tps: %,d", step,
+                    Math.round(1000 * (0.7 + 0.6 * r.nextDouble()))));
+            b.add(String.format(Locale.ROOT, "step: %d  loss: 5.0000  grad_norm: 1.0000  memory: 0.46GiB  tps: %,d", step,
+                    Math.round(970 * (0.7 + 0.6 * r.nextDouble()))));
+        }
+        Files.write(dir.resolve("a.txt"), a);
+        Files.write(dir.resolve("b.txt"), b);
+        PerfVerdict v = PerfJudge.judge("noisy", List.of(read2(dir.resolve("a.txt"))), List.of(read2(dir.resolve("b.txt"))),
+                new PerfThresholds(0.10, null));
+        PerfChange tps = v.change(PerfQuantity.THROUGHPUT);
+        assertTrue(tps.noise() >= 0.10, "noise " + tps.noise());
+        if (Math.abs(tps.change()) <= tps.noise()) {
+            assertEquals(PerfOutcome.UNDECIDED, tps.outcome());
+            assertEquals(PerfStatus.ERROR, v.status());
+            assertTrue(v.line().contains("cannot be checked"), v.line());
+        }
+    }
+
+    private static RunSeries read2(Path p) {
+        return RunSources.read(p, SourceOptions.detect()).series();
+    }
+
+    @Test
+    void megatronGoldensCompareTheIterationTime() throws IOException {
+        Path a = megatron("golden_values_before.json", 0.95, 2_100_000_000L);
+        Path b = megatron("golden_values_after.json", 1.20, 2_100_000_000L);
+        PerfVerdict v = PerfJudge.judge("gpt", List.of(read2(a)), List.of(read2(b)), new PerfThresholds(0.10, null));
+        PerfChange time = v.change(PerfQuantity.STEP_TIME);
+        assertNotNull(time, "no tokens/s in a golden: the step time decides");
+        assertNull(v.change(PerfQuantity.THROUGHPUT));
+        assertEquals(1.20 / 0.95 - 1, time.change(), 1e-3);
+        assertEquals(950.0, time.baseline(), 5, "the median of steps 4-10, in ms");
+        assertEquals(PerfStatus.FAIL, v.status());
+        assertTrue(v.line().startsWith("performance FAIL gpt: step time +26.3% (953.8 ms -> 1,204.8 ms"), v.line());
+        assertEquals(PerfOutcome.NO_CHANGE, v.change(PerfQuantity.MEMORY).outcome());
+    }
+
+    /** Megatron-LM's golden values layout, with iteration-time (s) and memory keys as its functional tests record them. */
+    private Path megatron(String name, double seconds, long bytes) throws IOException {
+        StringBuilder loss = new StringBuilder(), time = new StringBuilder(), mem = new StringBuilder(), max = new StringBuilder();
+        for (int step = 1; step <= 10; step++) {
+            String sep = step == 1 ? "" : ", ";
+            loss.append(sep).append('"').append(step).append("\": ").append(String.format(Locale.ROOT, "%.5f", 10.9 - step * 0.01));
+            // The first iteration includes compilation and warm-up, as in real goldens.
+            time.append(sep).append('"').append(step).append("\": ").append(step == 1 ? "\"nan\"" : String.format(Locale.ROOT, "%.5f",
+                    seconds * (1 + 0.004 * (step % 3))));
+            mem.append(sep).append('"').append(step).append("\": ").append(bytes - 300_000_000L);
+            max.append(sep).append('"').append(step).append("\": ").append(bytes);
+        }
+        String json = "{\n  \"lm loss\": {\"start_step\": 1, \"end_step\": 10, \"step_interval\": 1, \"values\": {" + loss + "}},\n"
+                + "  \"iteration-time\": {\"start_step\": 1, \"end_step\": 10, \"step_interval\": 1, \"values\": {" + time + "}},\n"
+                + "  \"mem-allocated-bytes\": {\"start_step\": 1, \"end_step\": 10, \"step_interval\": 1, \"values\": {" + mem + "}},\n"
+                + "  \"mem-max-allocated-bytes\": {\"start_step\": 1, \"end_step\": 10, \"step_interval\": 1, \"values\": {" + max + "}}\n}\n";
+        Path f = dir.resolve(name);
+        Files.writeString(f, json);
+        return f;
+    }
+
+    @Test
+    void roundsOfRealRunsAreNoChangeAgainstEachOtherAndTheNoiseIsBetweenRounds() throws Exception {
+        List<RunSeries> rounds = new ArrayList<>();
+        for (int r = 1; r <= 3; r++) {
+            rounds.add(read2(Path.of(getClass().getResource("/perf/llama3_round" + r + ".jsonl").toURI())));
+        }
+        SidePerf side = SidePerf.of(rounds);
+        assertEquals(3, side.runs());
+        assertEquals(3, side.rounds().get(0).warmupSteps());
+        double[] medians = side.rounds().stream().mapToDouble(r -> r.value(PerfQuantity.THROUGHPUT)).sorted().toArray();
+        assertEquals(medians[1], side.spread(PerfQuantity.THROUGHPUT).median(), 1e-9, "the side's throughput is the median of its rounds' medians");
+        assertEquals((medians[2] - medians[0]) / 2 / medians[1], side.noise(PerfQuantity.THROUGHPUT), 1e-12);
+
+        PerfVerdict same = PerfJudge.judge("llama3", rounds, rounds, PerfThresholds.NONE);
+        assertEquals(PerfStatus.PASS, same.status());
+        assertTrue(same.line().contains("noise measured between 3 rounds of each side"), same.line());
+        PerfChange tps = same.change(PerfQuantity.THROUGHPUT);
+        assertEquals(0.0, tps.change(), 1e-12);
+        assertEquals(0.0, tps.intervalLow(), 1e-12, "each round against itself");
+    }
+
+    /**
+     * Our trainer's JSONL lines, rounds of a shared machine: the wall clock (tps) swings with the
+     * load from round to round while the process's CPU time per step hardly moves.
+     */
+    private Path jsonlRound(String name, double tps, double cpuMs) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("{\"meta\":{\"model\":\"llama3\",\"flavor\":\"debugmodel\",\"threads\":1}}");
+        for (int step = 1; step <= 12; step++) {
+            double t = step == 1 ? tps / 9 : tps;
+            lines.add(String.format(Locale.ROOT, "{\"step\":%d,\"loss\":5.0,\"grad_norm\":2.0,\"lr\":4.0E-4,\"tokens\":128,"
+                    + "\"tps\":%.1f,\"memory_bytes\":487792640,\"time_ms\":%.1f,\"cpu_ms\":%.1f,\"data_fingerprint\":\"f%d\"}",
+                    step, t, 128 / t * 1000, step == 1 ? cpuMs * 9 : cpuMs, step));
+        }
+        Path f = dir.resolve(name);
+        Files.write(f, lines);
+        return f;
+    }
+
+    @Test
+    void theCpuTimeDecidesWhereTheLoadHidesTheWallClock() throws IOException {
+        // Rounds under a load that halves the wall-clock rate at random; the test does 30% more work.
+        double[] loadA = {1.0, 0.45, 0.9}, loadB = {0.6, 1.0, 0.95};
+        List<RunSeries> a = new ArrayList<>(), b = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            a.add(read2(jsonlRound("a" + r + ".jsonl", 2000 * loadA[r], 64.0 + r * 0.5)));
+            b.add(read2(jsonlRound("b" + r + ".jsonl", 2000 / 1.3 * loadB[r], 83.2 + r * 0.5)));
+        }
+        PerfVerdict slow = PerfJudge.judge("llama3", a, b, new PerfThresholds(0.10, null));
+        assertEquals(PerfOutcome.UNDECIDED, slow.change(PerfQuantity.THROUGHPUT).outcome(), slow.line());
+        PerfChange cpu = slow.change(PerfQuantity.CPU_TIME);
+        assertEquals(0.30, cpu.change(), 0.01);
+        assertEquals(PerfOutcome.EXCEEDS, cpu.outcome());
+        assertEquals(PerfStatus.FAIL, slow.status(), slow.line());
+        assertTrue(slow.line().contains("the load moves the wall time; the CPU time decides"), slow.line());
+        assertTrue(slow.line().contains("CPU time per step +29.8% (64.5 ms -> 83.7 ms"), slow.line());
+
+        // The same work on both sides under the same load: no measurable change, not undecided.
+        PerfVerdict same = PerfJudge.judge("llama3", a, a.subList(0, 3), new PerfThresholds(0.10, null));
+        assertEquals(PerfStatus.PASS, same.status(), same.line());
+    }
+
+    @Test
+    void nothingToCompareIsNullUnlessAThresholdAsksForIt() throws IOException {
+        Path plain = dir.resolve("plain.log");
+        Files.writeString(plain, "step: 1  loss: 5.8360  grad_norm: 2.3452\nstep: 2  loss: 5.1000  grad_norm: 2.4249\n");
+        RunSeries s = read2(plain);
+        assertNull(PerfJudge.judge("x", List.of(s), List.of(s), PerfThresholds.NONE));
+        PerfVerdict asked = PerfJudge.judge("x", List.of(s), List.of(s), new PerfThresholds(0.1, null));
+        assertEquals(PerfStatus.ERROR, asked.status());
+        assertTrue(asked.line().contains("neither side's steps carry throughput"), asked.line());
+    }
+
+    @Test
+    void thresholdsAndWarmup() {
+        assertEquals(0.10, PerfThresholds.parsePercent("--max-slowdown", "10%"), 1e-12);
+        assertEquals(0.025, PerfThresholds.parsePercent("--max-slowdown", "2.5"), 1e-12);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PerfThresholds.parsePercent("--max-slowdown", "ten"))
+                .getMessage().contains("--max-slowdown='ten' is not a percentage"));
+        assertThrows(IllegalArgumentException.class, () -> PerfThresholds.parsePercent("--max-slowdown", "-5%"));
+        assertEquals(0, Warmup.steps(1));
+        assertEquals(1, Warmup.steps(3));
+        assertEquals(3, Warmup.steps(20));
+    }
+}

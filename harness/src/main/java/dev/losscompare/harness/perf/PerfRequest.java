@@ -1,0 +1,24 @@
+package dev.losscompare.harness.perf;
+
+import dev.losscompare.core.perf.PerfThresholds;
+
+/**
+ * A performance verdict asked of a comparison: the thresholds, and how many timed rounds per side
+ * the harness runs itself ({@code rounds} 0: judge the series as they are, as diff does).
+ */
+public record PerfRequest(PerfThresholds thresholds, int rounds) {
+    public static final int DEFAULT_ROUNDS = 3;
+
+    public PerfRequest {
+        if (rounds == 1 || rounds < 0) throw new IllegalArgumentException("rounds must be 0 (the series as they are) or >= 2");
+    }
+
+    /** diff, an imported file, a golden: the runs exist; their own steps are all there is to time. */
+    public static PerfRequest ofSeries(PerfThresholds thresholds) {
+        return new PerfRequest(thresholds, 0);
+    }
+
+    public boolean timed() {
+        return rounds > 0;
+    }
+}
