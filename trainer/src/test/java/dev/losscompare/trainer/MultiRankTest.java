@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,17 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
  * the run started is left.
  */
 class MultiRankTest {
-    /** configs/parity.toml's tolerance for 1 rank vs 2 ranks (its first case's; measured over 100 steps, see README). */
-    private static final JsonNode PARITY = parityCase();
-    static final double ATOL = PARITY.get("atol").doubleValue(), RTOL = PARITY.get("rtol").doubleValue();
-
-    private static JsonNode parityCase() {
-        try {
-            return new TomlMapper().readTree(TinyRuns.PROJECT.resolve("configs/parity.toml").toFile()).get("case").get(0);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
+    /**
+     * How close one rank and two ranks on the same global batch must be: float32 rounding of a
+     * reduction in another order. Measured over 100 steps: llama4 at most 2.4e-7 relative
+     * (README, "Reproducibility across rank counts"); rtol 1e-5 leaves a 40x margin. (The harness
+     * judges configs/parity.toml against its calibrated envelopes instead; this checks the
+     * trainer's data-parallel arithmetic on its own.)
+     */
+    static final double ATOL = 1e-6, RTOL = 1e-5;
 
     @TempDir static Path dir;
     private static List<JsonNode> twoRanks, twoRanksAgain, oneRank;
