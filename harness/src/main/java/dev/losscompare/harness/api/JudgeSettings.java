@@ -64,10 +64,10 @@ final class JudgeSettings {
     Judging judging(dev.losscompare.harness.Console console, java.nio.file.Path suiteNoise) {
         Judging judging = new Judging(mode(), metricList(), metrics != null);
         boolean toleranceGiven = atol != null || rtol != null || assertEqual;
-        if (noise == null && noiseMargin == null && (suiteNoise == null || toleranceGiven)) return judging;
         if (noise == null && suiteNoise != null && !toleranceGiven) {
             return judging.withNoise(NoiseSettings.suiteEnvelopes(console, suiteNoise, noiseMargin));
         }
+        if (noise == null && noiseMargin == null) return judging;
         return judging.withNoise(NoiseSettings.envelopes(console, noise, noiseMargin, toleranceGiven));
     }
 
