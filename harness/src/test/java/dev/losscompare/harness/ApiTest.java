@@ -72,6 +72,25 @@ class ApiTest {
         assertTrue(Files.isRegularFile(out.resolve("comparison.json")));
     }
 
+    /** The performance setters: the verdict comes back typed beside the numeric one, and a bad threshold is a UsageException. */
+    @Test
+    void comparesPerformanceThroughTheApi() throws Exception {
+        repo.write("tps.txt", "1000\n");
+        repo.write("memory.txt", "500000000\n");
+        repo.commit("the trainer logs its speed and memory");
+        repo.write("tps.txt", "700\n");
+        repo.commit("the same numbers, 30% slower");
+        Comparison c = lc.compare("HEAD~1", "HEAD").setSteps(6).setPerfRounds(2).setMaxSlowdown("10%")
+                .setOutputFolder(tmp.resolve("perf")).call();
+        assertEquals(1, c.exitCode(), out.toString());
+        CaseResult r = c.cases().get(0);
+        assertEquals(Verdict.PASS, r.verdict(), "the numbers are identical");
+        assertEquals(dev.losscompare.core.perf.PerfStatus.FAIL, r.performance().status(), out.toString());
+        assertEquals(2, r.performance().baseline().runs());
+        var bad = assertThrows(UsageException.class, () -> lc.compare("HEAD~1", "HEAD").setMaxSlowdown("fast").call());
+        assertTrue(bad.getMessage().contains("--max-slowdown"), bad.getMessage());
+    }
+
     @Test
     void exportThenImportAndDiffReturnTypedResults() throws Exception {
         Path losses = tmp.resolve("losses.txt");
