@@ -51,7 +51,7 @@ public final class PerfStage implements CaseCheck {
     private PerfVerdict verdict(CaseEngine.CaseRun run) throws IOException {
         CaseEngine.Plan plan = run.plan();
         String label = run.c().id().label();
-        if (plan.baseline() instanceof RecordedSide r && r.keepsPerformanceApart()) return againstRecorded(run, r.recordedPerformance(run.c()));
+        if (againstGolden(plan)) return againstRecorded(run, ((RecordedSide) plan.baseline()).recordedPerformance(run.c()));
         TrainedSide base = reference != null ? reference : plan.baseline() instanceof TrainedSide b ? b : null;
         if (!request.timed() || base == null || !(plan.test() instanceof TrainedSide test)) {
             return PerfJudge.judge(label, List.of(run.baseline().series()), List.of(run.test().series()), request.thresholds());
@@ -92,9 +92,14 @@ public final class PerfStage implements CaseCheck {
                 "golden: " + recorded.conditions() + "; now: " + conditions, false);
     }
 
+    /** The baseline keeps speed and memory beside its series (a golden), not in its steps. */
+    private static boolean againstGolden(CaseEngine.Plan plan) {
+        return plan.baseline() instanceof RecordedSide r && r.keepsPerformanceApart();
+    }
+
     private void announce(CaseEngine.CaseRun run) {
         run.plan().session().console().out().println("timing " + run.c().id().label() + ": " + request.rounds()
-                + " rounds per side" + (run.plan().baseline() instanceof RecordedSide r && r.keepsPerformanceApart() ? " (the working tree; "
+                + " rounds per side" + (againstGolden(run.plan()) ? " (the working tree; "
                 + "the golden's figures were recorded)" : ", alternated") + ", one run at a time ...");
     }
 }
