@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.losscompare.harness.run.OnPath;
+import dev.losscompare.tbevents.EventFileWriter;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,19 +107,22 @@ class ReleaseArchiveTest {
     }
 
     @Test
-    void diffOfATorchtitanLogAndJsonLines() throws Exception {
+    void diffOfATorchtitanLogAndItsTensorBoardEvents() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("diff"));
-        Files.writeString(dir.resolve("a.log"), """
+        Files.writeString(dir.resolve("train.log"), """
                 [rank0]:[titan] 2025-10-01 12:00:01,123 - root - INFO - step:  1  loss:  8.0385  grad_norm:  1.5000
                 [rank0]:[titan] 2025-10-01 12:00:02,123 - root - INFO - step:  2  loss:  7.5000  grad_norm:  1.5100
                 [rank0]:[titan] 2025-10-01 12:00:03,123 - root - INFO - step:  3  loss:  7.0000  grad_norm:  1.5200
                 """);
-        Files.writeString(dir.resolve("b.jsonl"), """
-                {"step":1,"loss":8.03851,"grad_norm":1.5}
-                {"step":2,"loss":7.5,"grad_norm":1.51}
-                {"step":3,"loss":7.0,"grad_norm":1.52}
-                """);
-        Ran r = run(dir, tmp.resolve("cache"), "diff", "a.log", "b.jsonl", "--output-folder=out");
+        // torchtitan's tags, float32 as it writes them (read through protobuf on the release's runtime).
+        try (EventFileWriter tb = EventFileWriter.create(Files.createDirectories(dir.resolve("tb")))) {
+            float[][] steps = {{8.03851f, 1.5f}, {7.5f, 1.51f}, {7.0f, 1.52f}};
+            for (int k = 0; k < steps.length; k++) {
+                tb.addFloat32("loss_metrics/global_avg_loss", k + 1, steps[k][0]);
+                tb.addFloat32("grad_norm", k + 1, steps[k][1]);
+            }
+        }
+        Ran r = run(dir, tmp.resolve("cache"), "diff", "train.log", "tb", "--output-folder=out");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("PASS run: loss, grad_norm equal at 4 decimals over 3 steps"), r.toString());
         assertTrue(Files.isRegularFile(dir.resolve("out/comparison.json")), r.toString());
