@@ -63,4 +63,21 @@ class UsageTest {
         assertEquals(2, r.exit());
         assertTrue(r.out().startsWith("loss_compare: not inside a git repository: "), r.out());
     }
+
+    @Test
+    void thisRepositorysTrainerWithoutMavenOnPathIsOneLineBeforeAnythingRuns() throws Exception {
+        try (FixtureRepo repo = FixtureRepo.create(tmp)) {
+            Path bin = java.nio.file.Files.createDirectories(tmp.resolve("bin"));   // a PATH without mvn and java
+            Path out = tmp.resolve("out");
+            HarnessRun r = HarnessRun.at(repo.dir, java.util.Map.of("LOSS_COMPARE_CACHE", repo.cache.toString(), "PATH", bin.toString()),
+                    "HEAD", "HEAD", "--steps=2", "--output-folder=" + out);
+            assertEquals(2, r.exit(), r.toString());
+            assertEquals("loss_compare: this repository's trainer (the default, preset loss_compare) builds each revision with Maven"
+                    + " and runs it on Java 17, and mvn and java are not on PATH: install them (Debian: apt-get install maven"
+                    + " openjdk-17-jdk-headless), or drive another trainer with --trainer=FILE or a suite's [trainer] (preset"
+                    + " torchtitan or command)", r.err().strip(), r.toString());
+            assertEquals(0, repo.calls().size(), "no trainer ran");
+            assertTrue(!java.nio.file.Files.exists(out), "no output folder");
+        }
+    }
 }

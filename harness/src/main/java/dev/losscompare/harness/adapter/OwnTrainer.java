@@ -1,5 +1,7 @@
 package dev.losscompare.harness.adapter;
 
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.run.OnPath;
 import dev.losscompare.harness.run.TrainerArgs;
 import dev.losscompare.core.sources.SeriesFormat;
 import dev.losscompare.core.sources.RunSources;
@@ -7,6 +9,7 @@ import dev.losscompare.core.sources.SourceOptions;
 import dev.losscompare.core.sources.SourcedSeries;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** This repository's trainer (trainer/run_train.sh): the default adapter, the contract in docs/architecture.md. */
 public final class OwnTrainer implements TrainerAdapter {
@@ -22,6 +25,17 @@ public final class OwnTrainer implements TrainerAdapter {
     @Override
     public String identity() {
         return "loss_compare";
+    }
+
+    /** run_train.sh builds each revision with Maven and runs it with java: a release without a JDK has neither. */
+    @Override
+    public void checkRunnable(Map<String, String> env) {
+        List<String> missing = java.util.stream.Stream.of("mvn", "java").filter(p -> OnPath.find(p, env) == null).toList();
+        if (missing.isEmpty()) return;
+        throw new UsageException("this repository's trainer (the default, preset loss_compare) builds each revision with Maven"
+                + " and runs it on Java 17, and " + String.join(" and ", missing) + (missing.size() > 1 ? " are" : " is")
+                + " not on PATH: install them (Debian: apt-get install maven openjdk-17-jdk-headless), or drive another trainer"
+                + " with --trainer=FILE or a suite's [trainer] (preset torchtitan or command)");
     }
 
     @Override

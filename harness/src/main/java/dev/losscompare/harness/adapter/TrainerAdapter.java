@@ -5,6 +5,7 @@ import dev.losscompare.harness.run.TrainerArgs;
 import dev.losscompare.core.sources.SourcedSeries;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How to drive one trainer with the harness's discipline (same seed, steps, determinism, threads
@@ -18,6 +19,13 @@ public interface TrainerAdapter {
 
     /** The full description, part of every cache key: two adapters that differ never share a result. */
     String identity();
+
+    /**
+     * Checks, before anything is materialized or built, that this machine has what the trainer
+     * needs outside the revision; what is missing is a UsageException. {@code env}: the trainer's
+     * environment (its PATH, else this process's).
+     */
+    default void checkRunnable(Map<String, String> env) {}
 
     /** The build command, run once per revision content; empty when there is nothing to build. */
     List<String> buildCommand(Path revisionDir);

@@ -14,6 +14,7 @@ import dev.losscompare.core.sources.SourceOptions;
 import dev.losscompare.core.sources.SourcedSeries;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.engine.CaseSpec;
 import dev.losscompare.harness.engine.OutputFolders;
@@ -125,6 +126,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, false));
         Calibrator.Request request = new Calibrator.Request(runs, firstSeed != null ? firstSeed : verify != null ? FIRST_VERIFY_SEED : FIRST_SEED,
                 suiteRead == null ? List.of() : suiteRead.perturbations(), DefaultMetrics.ALL, saveDir);
+        TrainerAdapter adapter = adapter(suiteRead);
         try (Workspace ws = lc.workspace()) {
             ResolvedRevision rev = ws.resolve(revision);
             Materialized tree = ws.materialize("calibrate", rev, inputs);
@@ -132,7 +134,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
             List<CaseSpec> cases = Workspace.cases(suiteCases, tree, options);
             Path out = OutputFolders.create(outputFolder, console.cwd(), "calibrate", revision, Instant.now());
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
-            TrainedSide side = new TrainedSide(Role.BASELINE, tree, options, adapter(suiteRead), ngpus());
+            TrainedSide side = new TrainedSide(Role.BASELINE, tree, options, adapter, ngpus());
             Calibrator calibrator = new Calibrator(session, t, side, request, Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options)));
             int exit = ws.guarded(out, () -> verify == null ? calibrator.run(cases)
                     : calibrator.verify(cases, new NoiseEnvelopes(verify, NoiseBand.DEFAULT_MARGIN, NoiseEnvelopes.Policy.ALWAYS, true,

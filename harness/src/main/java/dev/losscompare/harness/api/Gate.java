@@ -158,6 +158,7 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
     <T> T onWorkingTree(GateWork<T> work) throws IOException {
         Console console = lc.console();
         Suite s = suite.read(console, true);
+        s.trainer().checkRunnable(console.env());
         Training t = Training.ofGate(s.gate(), nativeKernels ? Kernels.NATIVE : Kernels.PORTABLE, timeout);
         Instant started = Instant.now();
         try (Workspace ws = lc.workspace()) {

@@ -142,9 +142,11 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
         return new Training(s, seed != null ? seed : DEFAULT_SEED, t, portable ? Kernels.PORTABLE : Kernels.NATIVE, timeout);
     }
 
-    /** --trainer=FILE, else the suite's [trainer], else this repository's trainer. */
+    /** --trainer=FILE, else the suite's [trainer], else this repository's trainer; checked that it can run here. */
     TrainerAdapter adapter(Suite suiteOrNull) {
-        if (trainer != null) return TrainerFile.read(trainer);
-        return suiteOrNull != null ? suiteOrNull.trainer() : OwnTrainer.INSTANCE;
+        TrainerAdapter adapter = trainer != null ? TrainerFile.read(trainer)
+                : suiteOrNull != null ? suiteOrNull.trainer() : OwnTrainer.INSTANCE;
+        adapter.checkRunnable(lc.console().env());
+        return adapter;
     }
 }

@@ -1,9 +1,9 @@
 package dev.losscompare.harness.cache;
 
+import dev.losscompare.harness.run.OnPath;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,26 +31,9 @@ public final class JdkIdentity {
      * none: the trainer inherits this process's environment).
      */
     public static String of(Map<String, String> env) {
-        String path = env.containsKey("PATH") ? env.get("PATH") : System.getenv("PATH");
-        Path java = find(path);
+        Path java = OnPath.find("java", env);
         if (java == null) return "java: not found on PATH";
         return KNOWN.computeIfAbsent(java, JdkIdentity::probe);
-    }
-
-    private static Path find(String path) {
-        if (path == null) return null;
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) continue;
-            Path candidate = Path.of(dir, "java");
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                try {
-                    return candidate.toRealPath();
-                } catch (IOException e) {
-                    return candidate.toAbsolutePath();
-                }
-            }
-        }
-        return null;
     }
 
     private static String probe(Path java) {

@@ -118,7 +118,7 @@ public final class RevisionCache {
      */
     public BuildResult build(Materialized m, Path logCopy, Duration timeout, List<String> command) throws IOException {
         if (command.isEmpty()) {
-            Files.writeString(logCopy, "nothing to build for this trainer\n");
+            writeLog(logCopy, "nothing to build for this trainer\n");
             return new BuildResult(true, true, 0, null, logCopy);
         }
         String id = m.key() + (command.get(0).endsWith(TrainerArgs.TRAINER_SCRIPT) && command.size() == 2 ? ""
@@ -133,7 +133,7 @@ public final class RevisionCache {
             Path script = m.dir().resolve(command.get(0));
             if (command.get(0).contains("/") && !Files.isRegularFile(script)) {
                 String name = m.dir().relativize(script).toString();
-                Files.writeString(logCopy, "no " + name + " in this revision\n");
+                writeLog(logCopy, "no " + name + " in this revision\n");
                 return new BuildResult(false, false, 127,
                         m.revision().spec() + " has no " + name + " (is it a revision of this project?)", logCopy);
             }
@@ -156,9 +156,18 @@ public final class RevisionCache {
 
 
     private static void copyLog(Path log, Path copy) throws IOException {
+        if (Files.exists(log)) {
+            Files.createDirectories(copy.toAbsolutePath().getParent());
+            Files.copy(log, copy, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            writeLog(copy, "(build reused; no log kept)\n");
+        }
+    }
+
+    /** The build log's copy in an output folder whose subfolder (bisect's good/, a probe's) may not exist yet. */
+    private static void writeLog(Path copy, String text) throws IOException {
         Files.createDirectories(copy.toAbsolutePath().getParent());
-        if (Files.exists(log)) Files.copy(log, copy, StandardCopyOption.REPLACE_EXISTING);
-        else Files.writeString(copy, "(build reused; no log kept)\n");
+        Files.writeString(copy, text);
     }
 
     private static void moveAtomically(Path from, Path to) throws IOException {

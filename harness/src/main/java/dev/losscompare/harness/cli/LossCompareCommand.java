@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * is {@code compare}: {@link dev.losscompare.harness.Main} inserts the word when the first argument
  * names no subcommand.
  */
-@Command(name = "loss_compare.sh", mixinStandardHelpOptions = true,
+@Command(name = "loss_compare.sh", mixinStandardHelpOptions = true, versionProvider = Version.class,
         subcommands = {CompareCommand.class, GateCommand.class, ReportCommand.class, ExportCommand.class, DiffCommand.class,
                 BisectCommand.class, CalibrateCommand.class},
         description = {"Signs off refactors of LLM training code: trains two git revisions identically and diffs",
