@@ -5,6 +5,12 @@
 #
 # HASH_PATHS_ARRAY and MAVEN_ARGS_ARRAY are names of bash arrays (paths relative to ROOT; extra
 # mvn arguments). Concurrent callers serialize on a lock: one builds, the others reuse its build.
+#
+# LOSS_COMPARE_BUILD_STORE (optional; the harness sets it to its cache's builds/ folder): builds
+# kept by what decides them (the hashed files' digest and the mvn arguments), so another tree with
+# the same sources (a revision that only changed README or a config) copies the jar instead of
+# running Maven. An entry holds the jar, the module's jars from this build (tbevents) and a
+# classpath.txt naming those copies; it only ever appears complete (written aside, then renamed).
 
 cached_build() {
   local root=$1 module=$2 jar=$3 fail_exit=$4
@@ -24,12 +30,23 @@ cached_build() {
   fi
   exec 9>"$target/.build.lock"
   flock 9
+  local stored=""
+  if [[ -n "${LOSS_COMPARE_BUILD_STORE:-}" ]]; then
+    stored="$LOSS_COMPARE_BUILD_STORE/$module-$(printf '%s\0' "$want" "${_cb_mvn_args[@]}" | sha256sum | cut -c1-32)"
+  fi
   if ! _cached_build_is_current "$target" "$jar" "$want"; then
-    if ! (cd "$root" && mvn -q -B -pl "$module" -am package -DskipTests "${_cb_mvn_args[@]}") \
-        >"$target/build.log" 2>&1; then
-      echo "error: building $module failed; see $target/build.log" >&2
-      tail -n 20 "$target/build.log" >&2
-      exit "$fail_exit"
+    if [[ -n "$stored" ]] && _cached_build_is_current "$stored" "$jar" "$want"; then
+      cp "$stored/$jar" "$stored/classpath.txt" "$target/"
+      printf 'copied from the build store: %s\n' "$stored" >"$target/build.log"
+    else
+      if ! (cd "$root" && mvn -q -B -pl "$module" -am package -DskipTests "${_cb_mvn_args[@]}") \
+          >"$target/build.log" 2>&1; then
+        echo "error: building $module failed; see $target/build.log" >&2
+        tail -n 20 "$target/build.log" >&2
+        exit "$fail_exit"
+      fi
+      # Keeping it is an optimisation: a store that cannot be written never fails the build.
+      [[ -z "$stored" ]] || _cached_build_store "$root" "$target" "$jar" "$want" "$stored" || true
     fi
     printf '%s' "$want" >"$target/build.stamp"
   fi
@@ -44,4 +61,28 @@ _cached_build_is_current() {
   # if one went missing, build again.
   IFS=: read -r -a entries <"$target/classpath.txt"
   for entry in "${entries[@]}"; do [[ -e "$entry" ]] || return 1; done
+}
+
+# Keeps a finished build in the store: the jar, copies of the classpath's jars that this build
+# made inside ROOT (the local Maven repository's stay where they are), and a classpath naming them.
+_cached_build_store() {
+  local root=$1 target=$2 jar=$3 want=$4 stored=$5 entry entries kept=()
+  local tmp="$stored.tmp.$$" physical
+  physical="$(cd "$root" && pwd -P)"
+  [[ -e "$stored" ]] && return 0
+  rm -rf "$tmp"
+  mkdir -p "$tmp/lib" || return 0
+  cp "$target/$jar" "$tmp/" || { rm -rf "$tmp"; return 0; }
+  IFS=: read -r -a entries <"$target/classpath.txt" || true  # no newline at its end: read says EOF
+  for entry in "${entries[@]}"; do
+    if [[ "$entry" == "$root"/* || "$entry" == "$physical"/* ]]; then
+      cp "$entry" "$tmp/lib/" || { rm -rf "$tmp"; return 0; }
+      entry="$stored/lib/$(basename "$entry")"
+    fi
+    kept+=("$entry")
+  done
+  (IFS=:; printf '%s' "${kept[*]}") >"$tmp/classpath.txt"
+  printf '%s' "$want" >"$tmp/build.stamp"
+  # A concurrent build of the same sources may have stored it first: then this copy is dropped.
+  mv -T "$tmp" "$stored" 2>/dev/null || rm -rf "$tmp"
 }

@@ -101,6 +101,68 @@ class BuildProcessTest {
         }
     }
 
+    /**
+     * Two trees with the same module sources (they differ in README) build once: the second copies
+     * the first's jar from LOSS_COMPARE_BUILD_STORE, with the classpath naming the store's copy of
+     * the jar that build made inside its tree; other mvn arguments are another build.
+     */
+    @Test
+    void cachedBuildReusesTheStoredBuildOfTheSameSourcesInAnotherTree() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path calls = tmp.resolve("mvn-calls.log");
+        Path external = Files.writeString(tmp.resolve("m2-ext.jar"), "a jar of the local Maven repository\n");
+        // A stand-in for Maven: the jar, a jar of a sibling module in the tree, and the classpath naming it.
+        Files.writeString(bin.resolve("mvn"), "#!/usr/bin/env bash\n"
+                + "echo \"$PWD $*\" >>'" + calls + "'\n"
+                + "mkdir -p mod/target dep/target\n"
+                + "echo \"jar of $PWD\" >mod/target/mod.jar; echo dep >dep/target/dep.jar\n"
+                + "printf '%s' \"$PWD/dep/target/dep.jar:" + external + "\" >mod/target/classpath.txt\n");
+        bin.resolve("mvn").toFile().setExecutable(true);
+        Path store = tmp.resolve("store");
+        Path first = moduleTree("first", "one"), second = moduleTree("second", "two");
+
+        assertEquals("", cachedBuild(first, bin, store));
+        assertEquals("", cachedBuild(second, bin, store));
+        assertEquals(1, Files.readAllLines(calls).size(), "the second tree copies the stored build");
+        assertEquals("jar of " + first, Files.readString(second.resolve("mod/target/mod.jar")).strip());
+        String classpath = Files.readString(second.resolve("mod/target/classpath.txt"));
+        assertTrue(classpath.startsWith(store.toString()) && classpath.endsWith("/lib/dep.jar:" + external), classpath);
+        assertTrue(Files.readString(second.resolve("mod/target/build.log")).startsWith("copied from the build store: " + store), "says so in its build log");
+
+        Files.writeString(first.resolve("mod/Main.java"), "class Main { int changed; }\n");
+        assertEquals("", cachedBuild(first, bin, store));
+        assertEquals(2, Files.readAllLines(calls).size(), "changed sources build again");
+        assertEquals("", cachedBuild(moduleTree("third", "three"), bin, store, "-Pcuda"));
+        assertEquals(3, Files.readAllLines(calls).size(), "other mvn arguments are another build");
+    }
+
+    private Path moduleTree(String name, String readme) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve(name));
+        Files.writeString(root.resolve("pom.xml"), "<project/>\n");
+        Files.createDirectories(root.resolve(".mvn"));
+        Files.createDirectories(root.resolve("mod"));
+        Files.writeString(root.resolve("mod/Main.java"), "class Main {}\n");
+        Files.writeString(root.resolve("README.md"), readme + "\n");
+        return root;
+    }
+
+    /** cached_build of module mod in {@code root} with {@code bin} first on PATH; returns what it printed (exit 0 asserted). */
+    private static String cachedBuild(Path root, Path bin, Path store, String... mvnArgs) throws Exception {
+        Path script = ProjectFiles.root().resolve("trainer/cached_build.sh");
+        List<String> command = new java.util.ArrayList<>(List.of("bash", "-c",
+                "set -euo pipefail; source \"$1\"; paths=(pom.xml .mvn mod); extra=(\"${@:3}\"); cached_build \"$2\" mod mod.jar 4 paths extra",
+                "cached_build_test", script.toString(), root.toString()));
+        command.addAll(List.of(mvnArgs));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put("PATH", bin + File.pathSeparator + System.getenv("PATH"));
+        pb.environment().put(RevisionCache.BUILD_STORE_VARIABLE, store.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
     @Test
     void cachedBuildNamesAHashedPathThatIsMissing() throws Exception {
         Path script = Path.of("").toAbsolutePath().getParent().resolve("trainer/cached_build.sh");

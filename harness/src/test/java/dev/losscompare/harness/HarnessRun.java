@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.losscompare.core.result.CaseResult;
 import dev.losscompare.core.result.ComparisonJson;
+import dev.losscompare.harness.cache.RevisionCache;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,11 +16,18 @@ import java.util.Map;
 
 /** One in-process harness run against a repository, as the real-trainer tests make them: exit code, output, output folder. */
 record HarnessRun(int exit, String out, String err, Path folder) {
+    /**
+     * One build store for every test class of this module run (until mvn clean): a trainer tree
+     * whose sources another class already built copies that build instead of running Maven again.
+     */
+    static final Path BUILD_STORE = Path.of("target", "trainer-builds").toAbsolutePath();
+
     /** Runs the harness with cwd {@code repoDir} and the result cache {@code cache}, writing into {@code folder}. */
     static HarnessRun in(Path repoDir, Path cache, Path folder, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--output-folder=" + folder);
-        HarnessRun r = at(repoDir, Map.of("LOSS_COMPARE_CACHE", cache.toString()), all.toArray(String[]::new));
+        HarnessRun r = at(repoDir, Map.of("LOSS_COMPARE_CACHE", cache.toString(),
+                RevisionCache.BUILD_STORE_VARIABLE, BUILD_STORE.toString()), all.toArray(String[]::new));
         return new HarnessRun(r.exit, r.out, r.err, folder);
     }
 

@@ -30,6 +30,8 @@ import org.eclipse.jgit.lib.Repository;
  *   revisions/&lt;key&gt;-wt-&lt;sha&gt;/    the same with a trainer's from_working_tree paths symlinked in
  *   revisions/&lt;key&gt;.built          marker: the trainer of that directory built successfully
  *   revisions/&lt;key&gt;.build.log
+ *   builds/&lt;module&gt;-&lt;digest&gt;/       a build kept by its sources (trainer/cached_build.sh): a tree
+ *                                    whose trainer sources another tree has copies its jar
  *   locks/&lt;key&gt;.lock               held while materializing or building that key
  *   locks/&lt;key&gt;.lock.holder        who holds it (pid, command, since)
  * </pre>
@@ -37,19 +39,31 @@ import org.eclipse.jgit.lib.Repository;
  * only ever appears complete: it is written under a temporary name and renamed.
  */
 public final class RevisionCache {
+    /** The variable trainer/cached_build.sh reads for its build store. */
+    public static final String BUILD_STORE_VARIABLE = "LOSS_COMPARE_BUILD_STORE";
     private final Path root;
     private final Repository repo;
     private final Consumer<String> notices;
+    private final Path buildStore;
 
     public RevisionCache(Path root, Repository repo) {
         this(root, repo, System.err);
     }
 
-    /** @param notices where "waiting for the build lock held by ..." goes */
     public RevisionCache(Path root, Repository repo, PrintStream notices) {
+        this(root, repo, notices, CacheLocation.defaultBuildStore(root));
+    }
+
+    /**
+     * @param notices where "waiting for the build lock held by ..." goes
+     * @param buildStore where builds are kept by their sources (trainer/cached_build.sh's
+     *     LOSS_COMPARE_BUILD_STORE), so trees with the same trainer sources build once
+     */
+    public RevisionCache(Path root, Repository repo, PrintStream notices, Path buildStore) {
         this.root = root;
         this.repo = repo;
         this.notices = notices::println;
+        this.buildStore = buildStore;
     }
 
     public Path root() {
@@ -137,7 +151,7 @@ public final class RevisionCache {
                 return new BuildResult(false, false, 127,
                         m.revision().spec() + " has no " + name + " (is it a revision of this project?)", logCopy);
             }
-            RunOutcome out = Launchers.build(new Launch(command, m.dir(), java.util.Map.of()), log, timeout);
+            RunOutcome out = Launchers.build(new Launch(command, m.dir(), java.util.Map.of(BUILD_STORE_VARIABLE, buildStore.toString())), log, timeout);
             copyLog(log, logCopy);
             if (!out.ok()) {
                 String why = out.timedOut() ? "timed out after " + Durations.human(timeout) + "; the build and its processes were killed" + out.jobNote()

@@ -4,6 +4,7 @@ import dev.losscompare.core.judge.CaseJudge.CaseId;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.adapter.TorchtitanTrainer;
+import dev.losscompare.harness.cache.CacheLocation;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.cache.ResultCache;
 import dev.losscompare.harness.cache.RevisionCache;
@@ -36,7 +37,7 @@ public final class Workspace implements AutoCloseable {
         this.console = console;
         this.repo = repo;
         this.cacheDir = cacheDir;
-        this.revisions = new RevisionCache(cacheDir, repo, console.err());
+        this.revisions = new RevisionCache(cacheDir, repo, console.err(), CacheLocation.buildStore(console.env(), cacheDir));
     }
 
     public static Workspace open(Console console, Path repoDir, Path cacheDir) {
