@@ -104,11 +104,14 @@ public final class Workspace implements AutoCloseable {
      * result was written, and {@link Interrupted} reaches the caller (exit 130).
      */
     public <T> T guarded(Path out, Work<T> work) throws IOException {
-        Runnable notice = () -> console.err().println("loss_compare: interrupted; stopped the trainer runs; no result written to "
-                + console.show(out));
+        Runnable notice = () -> {
+            OutputFolders.markInterrupted(out);
+            console.err().println("loss_compare: interrupted; stopped the trainer runs; no result written to "
+                    + console.show(out) + " (the same command may use it again)");
+        };
         Interrupts.begin(notice);
         try {
-            return work.call();
+            return OutputFolders.owned(out, work);
         } finally {
             Interrupts.done(notice);
         }
