@@ -215,6 +215,7 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
             Materialized goodTree = ws.materialize("good", goodRev, inputs);
             Workspace.checkConfigs(suiteCases, goodTree, suiteLabel);
             List<CaseSpec> cases = Workspace.cases(suiteCases, goodTree, options);
+            judging.checkNoise(cases, t.steps());
             Path out = OutputFolders.create(outputFolder, console.cwd(), "bisect-" + good, bad, started);
             try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("bisect.log")), true, StandardCharsets.UTF_8);
                  Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace()) {

@@ -253,6 +253,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             Workspace.checkConfigs(suiteCases, testTree, suiteLabel);
             List<CaseSpec> cases = Workspace.cases(suiteCases, baseTree != null ? baseTree : testTree,
                     baseTree != null ? baseOptions : testOpts);
+            judging.checkNoise(cases, t.steps());
             Path out = OutputFolders.create(outputFolder, console.cwd(),
                     baseRev != null ? baseline : importResult.getFileName().toString(), test, started);
             Session session = ws.session(out, lc.resultCache(), buildTimeout);

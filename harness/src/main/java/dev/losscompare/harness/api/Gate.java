@@ -133,10 +133,9 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
 
     @Override
     public Comparison call() throws IOException {
-        return onWorkingTree(run -> {
+        Judging bitwise = judge.judging(lc.console()).withNoise(NoiseSettings.forGate(lc.console(), noise, noiseMargin, goldenDir));
+        return onWorkingTree(bitwise, run -> {
             GoldenBaseline goldens = new GoldenBaseline(run.store(), run.suite().gate(), strict, run.session());
-            Judging bitwise = judge.judging(lc.console())
-                    .withNoise(NoiseSettings.forGate(lc.console(), noise, noiseMargin, goldenDir));
             ReportSink sink = new ReportSink(bitwise, new ReportSink.Header(lc.console().show(suite.file(lc.console(), true)),
                     run.started()), null).check(new ResumeStage(ResumeRequest.FROM_SUITE))
                     .check(new PerfStage(perf.timed(run.suite().perf())));
@@ -154,8 +153,12 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
         T run(GateRun run) throws IOException;
     }
 
-    /** Opens the workspace with this gate's settings and runs {@code work} on the working tree, guarded against Ctrl-C. */
-    <T> T onWorkingTree(GateWork<T> work) throws IOException {
+    /**
+     * Opens the workspace with this gate's settings and runs {@code work} on the working tree,
+     * guarded against Ctrl-C; {@code judging} (null: none) has its envelopes read before the output
+     * folder is claimed.
+     */
+    <T> T onWorkingTree(Judging judging, GateWork<T> work) throws IOException {
         Console console = lc.console();
         Suite s = suite.read(console, true);
         Training t = Training.ofGate(s.gate(), nativeKernels ? Kernels.NATIVE : Kernels.PORTABLE, timeout);
@@ -166,6 +169,7 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
             Materialized m = ws.materialize("test", tree, s.inputs());
             Workspace.checkConfigs(s.cases(), m, console.show(suite.file(console, true)));
             List<CaseSpec> cases = Workspace.cases(s.cases(), m, s.gate().trainOptions());
+            if (judging != null) judging.checkNoise(cases, t.steps());
             Path out = OutputFolders.create(outputFolder, console.cwd(), "golden", "working-tree", started);
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
             TrainedSide side = new TrainedSide(Role.TEST, m, s.gate().trainOptions(), s.trainer(), null);

@@ -23,6 +23,11 @@ public record Judging(ComparisonMode mode, List<String> metrics, boolean metrics
         return new Judging(mode, metrics, metricsGiven, envelopes);
     }
 
+    /** Reads the envelopes these cases may be judged against before anything trains (see {@link NoiseEnvelopes#check}). */
+    public void checkNoise(List<CaseSpec> cases, int steps) {
+        if (noise != null) noise.check(cases, steps);
+    }
+
     /** How outputs name the comparison: the mode, or the noise envelopes it is judged against. */
     public String describe() {
         return noise == null ? mode.describe() : noise.describe();

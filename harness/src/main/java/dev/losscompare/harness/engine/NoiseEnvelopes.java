@@ -4,6 +4,7 @@ import dev.losscompare.core.judge.CaseJudge.CaseMode;
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.noise.NoiseEnvelope;
 import dev.losscompare.core.noise.NoiseEnvelopeFile;
+import dev.losscompare.harness.UsageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +59,37 @@ public final class NoiseEnvelopes {
     /** How outputs name where the envelopes come from. */
     public String describe() {
         return "within noise (margin " + dev.losscompare.core.judge.Numbers.multiple(margin) + "\u00d7, envelopes " + show.apply(path) + ")";
+    }
+
+    /**
+     * Reads every envelope these cases may be judged against, before anything trains or is
+     * written: one that is unreadable, invalid or shorter than the comparison's {@code steps} is a
+     * {@link UsageException} naming the file (a missing one stays the case's ERROR, or is no envelope
+     * where none is required).
+     */
+    public void check(List<CaseSpec> cases, int steps) {
+        if (!Files.exists(path)) return;
+        if (!Files.isDirectory(path)) {
+            checkFile(path, steps);
+            return;
+        }
+        for (CaseSpec c : cases) {
+            Path file = NoiseEnvelopeFile.inFolder(path, c.id().name());
+            if (Files.exists(file)) checkFile(file, steps);
+        }
+    }
+
+    private void checkFile(Path file, int steps) {
+        NoiseEnvelope e;
+        try {
+            e = NoiseEnvelopeFile.read(file);
+        } catch (IOException x) {
+            throw new UsageException(x.getMessage().replace(file.toString(), show.apply(file)));
+        }
+        if (e.settings().steps() < steps) {
+            throw new UsageException(show.apply(file) + ": the noise envelope covers steps 1.." + e.settings().steps() + " and this comparison runs "
+                    + steps + "; calibrate it with --steps=" + steps + ", or compare " + e.settings().steps() + " steps");
+        }
     }
 
     /** The mode this case is judged in, given the one its baseline chose. */

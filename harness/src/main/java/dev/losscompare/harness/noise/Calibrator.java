@@ -53,15 +53,21 @@ public final class Calibrator {
     private final int jobs;
 
     public Calibrator(Session session, Training training, TrainedSide revision, Request request, int jobs) {
-        if (request.runs() < EnvelopeBuilder.MIN_RUNS) {
-            throw new UsageException("--runs must be at least " + EnvelopeBuilder.MIN_RUNS
-                    + " (perturbed runs besides the reference; one run's distance is a sample, not a spread), got " + request.runs());
-        }
+        checkRuns(request.runs());
         this.session = session;
         this.training = training;
         this.revision = revision;
         this.request = request;
         this.jobs = jobs;
+    }
+
+    /** --runs, checked: verbs call it before anything is trained or written. */
+    public static int checkRuns(int runs) {
+        if (runs < EnvelopeBuilder.MIN_RUNS) {
+            throw new UsageException("--runs must be at least " + EnvelopeBuilder.MIN_RUNS
+                    + " (perturbed runs besides the reference; one run's distance is a sample, not a spread), got " + runs);
+        }
+        return runs;
     }
 
     /** Calibrates every case; 0 when every envelope was written, 2 when one could not be. */
