@@ -61,7 +61,7 @@ public final class Workspace implements AutoCloseable {
     /** Every revision materialized from now on links these paths from the working tree (a trainer's from_working_tree). */
     public void fromWorkingTree(List<String> paths) {
         linked = WorkingTreeInputs.of(repo.isBare() ? null : repo.getWorkTree().toPath(), paths);
-        for (var f : linked.fingerprints()) console.out().println("from the working tree (linked, read-only): " + f.describe());
+        for (var f : linked.fingerprints()) console.out().println("from the working tree (linked, read-only): " + linked.describe(f));
     }
 
     public Session session(Path out, boolean useResultCache, Duration buildTimeout) {
