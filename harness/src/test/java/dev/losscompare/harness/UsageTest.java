@@ -64,6 +64,9 @@ class UsageTest {
         "HEAD HEAD --output-folder=README.md/out | README.md is a file, not a folder",
         "HEAD HEAD --launcher=slurm --shared-dir=README.md | README.md: it is a file, not a folder",
         "gate --launcher=slurm --shared-dir=README.md/sub | README.md is a file, not a folder",
+        "export HEAD README.md/loss.txt         | README.md: it is a file, not a folder",
+        "HEAD --export-result=README.md/l.txt   | README.md: it is a file, not a folder",
+        "export HEAD configs                    | configs is a folder; name the loss file to write",
     })
     void badInputIsOneLineAndExitTwo(String args, String message) throws Exception {
         try (FixtureRepo repo = FixtureRepo.create(tmp)) {
