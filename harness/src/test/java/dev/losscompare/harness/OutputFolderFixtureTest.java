@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An output folder belongs to one run (a second run on it is refused in one line, an interrupted
- * run's files do not block the same command), and a refused calibrate --from-runs leaves none.
+ * An output folder belongs to one run: a second run on it is refused in one line, and an
+ * interrupted run's files do not block the same command.
  */
 class OutputFolderFixtureTest {
     @TempDir Path tmp;
@@ -61,41 +61,5 @@ class OutputFolderFixtureTest {
                 assertTrue(Files.isRegularFile(out.resolve("comparison.json")));
             }
         }
-    }
-
-    @Test
-    void everyRunOfFromRunsMustHaveStepsOneToNAndARefusalLeavesNoFolder() throws Exception {
-        try (FixtureRepo repo = FixtureRepo.create(tmp)) {
-            Path a = run(repo, "a.jsonl", 2, 0), b = run(repo, "b.jsonl", 3, 1e-6), c = run(repo, "c.jsonl", 3, 2e-6);
-            // The short run first, with and without --steps, or in the middle: the same refusal.
-            for (List<String> order : List.of(List.of("--steps=3", "--from-runs", a.toString(), b.toString(), c.toString()),
-                    List.of("--from-runs", a.toString(), b.toString(), c.toString()),
-                    List.of("--from-runs", b.toString(), a.toString(), c.toString()))) {
-                Path out = repo.outputs.resolve("refused");
-                List<String> args = new java.util.ArrayList<>(List.of("calibrate", "--output-folder=" + out));
-                args.addAll(order);
-                FixtureRepo.Result r = repo.run(args.toArray(String[]::new));
-                assertEquals(2, r.exit(), r.toString());
-                assertTrue(r.err().contains("series has 2 steps, expected steps 1..3: a calibration run must be complete"), r.err());
-                assertFalse(Files.exists(out), "a refused --from-runs leaves no output folder");
-            }
-            Path out = repo.outputs.resolve("made");
-            FixtureRepo.Result r = repo.run("calibrate", "--output-folder=" + out, "--from-runs", b.toString(), c.toString(),
-                    run(repo, "d.jsonl", 3, 3e-6).toString());
-            assertEquals(0, r.exit(), r.toString());
-            assertTrue(r.out().contains(", 3 steps)"), r.out());
-        }
-    }
-
-    /** A run of {@code steps} steps whose loss sits {@code offset} away from the others'. */
-    private static Path run(FixtureRepo repo, String name, int steps, double offset) throws Exception {
-        StringBuilder s = new StringBuilder("{\"meta\":{\"model\":\"llama3\",\"flavor\":\"debugmodel\"}}\n");
-        for (int k = 1; k <= steps; k++) {
-            s.append("{\"step\":").append(k).append(",\"loss\":").append(8 - 0.1 * k + offset).append(",\"grad_norm\":")
-                    .append(1.5 + offset).append("}\n");
-        }
-        Path f = repo.outputs.resolve(name);
-        Files.writeString(f, s);
-        return f;
     }
 }

@@ -14,6 +14,8 @@ import dev.losscompare.core.sources.SourceOptions;
 import dev.losscompare.core.sources.SourcedSeries;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.adapter.OwnTrainer;
+import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.engine.CaseSpec;
 import dev.losscompare.harness.engine.OutputFolders;
@@ -125,17 +127,24 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
         List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, false));
+        TrainerAdapter adapter = adapter(suiteRead);
+        if (!seedCheckpoint(adapter) && adapter == OwnTrainer.INSTANCE) {
+            throw new UsageException("calibrate perturbs this trainer's initial weights through the seed checkpoint: drop"
+                    + " --no-seed-checkpoint (trainers without one, seed = \"none\" in a trainer file, are calibrated by repeats"
+                    + " or the suite's [[perturbation]] sets)");
+        }
         Calibrator.Request request = new Calibrator.Request(runs, firstSeed != null ? firstSeed : verify != null ? FIRST_VERIFY_SEED : FIRST_SEED,
-                suiteRead == null ? List.of() : suiteRead.perturbations(), DefaultMetrics.ALL, saveDir);
+                suiteRead == null ? List.of() : suiteRead.perturbations(), DefaultMetrics.ALL, saveDir, seedCheckpoint(adapter));
         try (Workspace ws = lc.workspace()) {
             ResolvedRevision rev = ws.resolve(revision);
+            ws.fromWorkingTree(adapter.fromWorkingTree());
             Materialized tree = ws.materialize("calibrate", rev, inputs);
             Workspace.checkConfigs(suiteCases, tree, suiteLabel);
             List<CaseSpec> cases = Workspace.cases(suiteCases, tree, options);
             if (verifying != null) verifying.check(cases, t.steps());
             Path out = OutputFolders.create(outputFolder, console.cwd(), "calibrate", revision, Instant.now());
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
-            TrainedSide side = new TrainedSide(Role.BASELINE, tree, options, adapter(suiteRead), ngpus());
+            TrainedSide side = new TrainedSide(Role.BASELINE, tree, options, adapter, ngpus());
             Calibrator calibrator = new Calibrator(session, t, side, request, Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options)));
             int exit = ws.guarded(out, () -> verifying == null ? calibrator.run(cases) : calibrator.verify(cases, verifying));
             return new CalibrationResult(out, exit);
