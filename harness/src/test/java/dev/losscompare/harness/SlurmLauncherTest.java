@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -202,6 +203,28 @@ class SlurmLauncherTest {
             FixtureRepo.Result typo = repo.run("HEAD", "HEAD", "--steps=2", "--suite=suite.toml");
             assertEquals(2, typo.exit(), typo.toString());
             assertTrue(typo.err().contains("[launcher]: unknown key 'partitoin'"), typo.toString());
+        }
+    }
+
+    /**
+     * A job sbatch refuses (no controller here; an unknown partition under CI's Slurm): the
+     * message is about the cluster, never advice to drop the seed checkpoint. Needs no running
+     * Slurm, only sbatch on PATH, so it runs in both places.
+     */
+    @Test
+    void aJobSlurmRefusesIsNamedAsTheClustersProblem() throws Exception {
+        Assumptions.assumeTrue(java.util.Arrays.stream(System.getenv("PATH").split(":"))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "sbatch"))), "sbatch is not installed");
+        try (FixtureRepo repo = FixtureRepo.create(tmp)) {
+            repo.write("suite.toml", "[launcher]\nshared_dir = \"../shared\"\nsbatch_args = [\"--partition=no_such_partition_31\"]\n\n"
+                    + "[[case]]\nname = \"a\"\nconfig = \"configs/llama3_debug.toml\"\n");
+            repo.commit("suite");
+            FixtureRepo.Result r = repo.run("HEAD", "HEAD", "--steps=2", "--suite=suite.toml", "--no-cache");
+            assertEquals(2, r.exit(), r.toString());
+            String all = r.out() + r.err();
+            assertTrue(all.contains("could not be started: sbatch refused the job"), all);
+            assertTrue(all.contains("that is the launcher's problem, not the checkpoint's"), all);
+            assertFalse(all.contains("--no-seed-checkpoint"), all);
         }
     }
 
