@@ -175,9 +175,7 @@ class SlurmLauncherTest {
     void aSuitesLauncherTableSubmitsTheBuildsTooWithItsTimeLimit() throws Exception {
         SlurmCluster.require();
         try (FixtureRepo repo = FixtureRepo.create(tmp)) {
-            repo.write("suite.toml", "[launcher]\nshared_dir = \"../shared\"\ntime_limit = \"5m\"\nbuilds = true\n\n"
-                    + "[[case]]\nname = \"a\"\nconfig = \"configs/llama3_debug.toml\"\n");
-            repo.commit("a suite that runs on Slurm");
+            launcherSuite(repo, "time_limit = \"5m\"\nbuilds = true\n");
             FixtureRepo.Result r = repo.run("HEAD", "HEAD", "--steps=2", "--suite=suite.toml", "--no-diagnose");
             assertEquals(0, r.exit(), r.toString());
             assertTrue(r.err().contains("launcher: slurm, shared dir "), r.toString());
@@ -216,9 +214,7 @@ class SlurmLauncherTest {
         Assumptions.assumeTrue(java.util.Arrays.stream(System.getenv("PATH").split(":"))
                 .anyMatch(d -> Files.isExecutable(Path.of(d, "sbatch"))), "sbatch is not installed");
         try (FixtureRepo repo = FixtureRepo.create(tmp)) {
-            repo.write("suite.toml", "[launcher]\nshared_dir = \"../shared\"\nsbatch_args = [\"--partition=no_such_partition_31\"]\n\n"
-                    + "[[case]]\nname = \"a\"\nconfig = \"configs/llama3_debug.toml\"\n");
-            repo.commit("suite");
+            launcherSuite(repo, "sbatch_args = [\"--partition=no_such_partition_31\"]\n");
             FixtureRepo.Result r = repo.run("HEAD", "HEAD", "--steps=2", "--suite=suite.toml", "--no-cache");
             assertEquals(2, r.exit(), r.toString());
             String all = r.out() + r.err();
@@ -226,6 +222,13 @@ class SlurmLauncherTest {
             assertTrue(all.contains("that is the launcher's problem, not the checkpoint's"), all);
             assertFalse(all.contains("--no-seed-checkpoint"), all);
         }
+    }
+
+    /** suite.toml: one case, run through Slurm by its [launcher] table (shared_dir ../shared, then {@code keys}), committed. */
+    private static void launcherSuite(FixtureRepo repo, String keys) throws Exception {
+        repo.write("suite.toml", "[launcher]\nshared_dir = \"../shared\"\n" + keys + "\n"
+                + "[[case]]\nname = \"a\"\nconfig = \"configs/llama3_debug.toml\"\n");
+        repo.commit("a suite that runs on Slurm");
     }
 
     /** The id of the first queued job of ours whose name contains {@code side}. */
