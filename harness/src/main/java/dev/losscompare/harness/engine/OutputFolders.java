@@ -92,20 +92,34 @@ public final class OutputFolders {
             throw new UsageException("--output-folder " + given + " cannot be created (" + reason(e)
                     + "); pick a folder that does not exist or is empty");
         }
-        if (!lock(given)) {
-            Optional<String> holder = holder(given.resolve(LOCK));
-            if (holder.isPresent()) {
-                throw new UsageException("output folder " + given + " is in use by another loss_compare run (" + holder.get()
-                        + "); wait for it to finish or pick another --output-folder");
-            }
+        Path lock = given.resolve(LOCK);
+        // A folder with other content and no claim is the user's: refused before anything is written into it.
+        if (!Files.exists(lock) && !onlyTheLock(given)) throw notEmpty(given);
+        if (Files.exists(lock)) {
+            refuseIfInUse(lock, given);
             clear(given);   // an interrupted run's files: no result
-            if (!lock(given)) throw new UsageException("output folder " + given + " was claimed by another loss_compare run; pick another --output-folder");
         }
-        if (!onlyTheLock(given)) {
-            Files.deleteIfExists(given.resolve(LOCK));
-            throw new UsageException("output folder " + given + " already exists and is not empty; pick another --output-folder");
+        if (!lock(given)) {
+            refuseIfInUse(lock, given);
+            throw new UsageException("output folder " + given + " was claimed by another loss_compare run; pick another --output-folder");
+        }
+        if (!onlyTheLock(given)) {   // written into meanwhile by something else
+            Files.deleteIfExists(lock);
+            throw notEmpty(given);
         }
         return given;
+    }
+
+    private static void refuseIfInUse(Path lock, Path given) throws IOException {
+        Optional<String> holder = holder(lock);
+        if (holder.isPresent()) {
+            throw new UsageException("output folder " + given + " is in use by another loss_compare run (" + holder.get()
+                    + "); wait for it to finish or pick another --output-folder");
+        }
+    }
+
+    private static UsageException notEmpty(Path given) {
+        return new UsageException("output folder " + given + " already exists and is not empty; pick another --output-folder");
     }
 
     /**
