@@ -55,6 +55,8 @@ class UsageTest {
         "HEAD HEAD --noise=README.md            | README.md: not a noise envelope",
         "HEAD HEAD --noise=negative.json        | negative.json: the band of loss at step 2 is -1.0 (a band is a finite distance >= 0)",
         "HEAD HEAD --noise=short.json --steps=9 | short.json: the noise envelope covers steps 1..3 and this comparison runs 9",
+        "HEAD HEAD --noise=short.json --steps=3 --seed=7 | short.json: the noise envelope was calibrated for another run (seed 42, not 7)",
+        "HEAD HEAD --noise=configs --steps=3    | llama3_debugmodel.json for case llama3_debugmodel; calibrate it",
         "HEAD HEAD --max-slowdown=0.1           | --max-slowdown=0.1 is ambiguous: a bare number is a percentage",
         "calibrate HEAD --verify=missing        | --verify: no such file or folder: missing",
         "calibrate HEAD --verify=cut.json --save | --verify judges fresh runs against saved envelopes and writes none: drop --save",
@@ -64,6 +66,7 @@ class UsageTest {
         "HEAD HEAD --output-folder=README.md/out | README.md is a file, not a folder",
         "HEAD HEAD --launcher=slurm --shared-dir=README.md | README.md: it is a file, not a folder",
         "gate --launcher=slurm --shared-dir=README.md/sub | README.md is a file, not a folder",
+        "HEAD HEAD --suite=slurm.toml           | [launcher]: shared_dir ",
         "export HEAD README.md/loss.txt         | README.md: it is a file, not a folder",
         "HEAD --export-result=README.md/l.txt   | README.md: it is a file, not a folder",
         "export HEAD configs                    | configs is a folder; name the loss file to write",
@@ -74,6 +77,7 @@ class UsageTest {
             repo.write("cut.json", "{\"format_version\" : 1, \"case_na");
             repo.write("negative.json", NEGATIVE_BAND);
             repo.write("short.json", NEGATIVE_BAND.replace("-1.0", "0.0"));
+            repo.write("slurm.toml", "[launcher]\nshared_dir = \"README.md\"\n\n[[case]]\nname = \"a\"\nconfig = \"configs/llama3_debug.toml\"\n");
             repo.commit("suite and bad envelopes");
             String[] argv = args.strip().split(" +");
             for (int i = 0; i < argv.length; i++) argv[i] = argv[i].replace("'", "");

@@ -141,10 +141,10 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
             Materialized tree = ws.materialize("calibrate", rev, inputs);
             Workspace.checkConfigs(suiteCases, tree, suiteLabel);
             List<CaseSpec> cases = Workspace.cases(suiteCases, tree, options);
-            if (verifying != null) verifying.check(cases, t.steps());
+            TrainedSide side = new TrainedSide(Role.BASELINE, tree, options, adapter, ngpus());
+            if (verifying != null) verifying.check(cases, t.steps(), c -> NoiseEnvelopes.settingsOf(c, side, t, request.metrics()));
             Path out = OutputFolders.create(outputFolder, console.cwd(), "calibrate", revision, Instant.now());
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
-            TrainedSide side = new TrainedSide(Role.BASELINE, tree, options, adapter, ngpus());
             Calibrator calibrator = new Calibrator(session, t, side, request, Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options)));
             int exit = ws.guarded(out, () -> verifying == null ? calibrator.run(cases) : calibrator.verify(cases, verifying));
             return new CalibrationResult(out, exit);

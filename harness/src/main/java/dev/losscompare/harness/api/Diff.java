@@ -145,7 +145,7 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
         CaseSpec c = new CaseSpec(new SuiteCase(null, null, List.of()), caseId(a));
         // Nothing is trained: the header's steps are the test run's count, seed and threads say nothing.
         Training none = new Training(b.series().steps().size(), 0, 0, Kernels.NATIVE, null);
-        judging.checkNoise(List.of(c), none.steps());
+        judging.checkNoise(List.of(c), none, null);
         Path out = OutputFolders.create(outputFolder, console.cwd(), name(baseline), name(test), started);
         Session session = new Session(console, out, null, null, null);
         return OutputFolders.owned(out, () -> {

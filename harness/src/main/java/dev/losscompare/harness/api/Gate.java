@@ -169,10 +169,10 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
             Materialized m = ws.materialize("test", tree, s.inputs());
             Workspace.checkConfigs(s.cases(), m, console.show(suite.file(console, true)));
             List<CaseSpec> cases = Workspace.cases(s.cases(), m, s.gate().trainOptions());
-            if (judging != null) judging.checkNoise(cases, t.steps());
+            TrainedSide side = new TrainedSide(Role.TEST, m, s.gate().trainOptions(), s.trainer(), null);
+            if (judging != null) judging.checkNoise(cases, t, side);
             Path out = OutputFolders.create(outputFolder, console.cwd(), "golden", "working-tree", started);
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
-            TrainedSide side = new TrainedSide(Role.TEST, m, s.gate().trainOptions(), s.trainer(), null);
             GateRun run = new GateRun(s, t, side, cases, session, new GoldenStore(console.cwd().resolve(goldenDir)), m, started);
             return ws.guarded(out, () -> work.run(run));
         }

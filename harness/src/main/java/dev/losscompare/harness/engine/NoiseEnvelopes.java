@@ -64,22 +64,27 @@ public final class NoiseEnvelopes {
     /**
      * Reads every envelope these cases may be judged against, before anything trains or is
      * written: one that is unreadable, invalid or shorter than the comparison's {@code steps} is a
-     * {@link UsageException} naming the file (a missing one stays the case's ERROR, or is no envelope
-     * where none is required).
+     * {@link UsageException} naming the file. Where every case is judged against its envelope
+     * ({@link Policy#ALWAYS}, required), a missing one, or one calibrated for another case, config,
+     * options or seed ({@code settings}: how each case runs; null: not known yet), is one too: it
+     * could only end as the case's ERROR after training.
      */
-    public void check(List<CaseSpec> cases, int steps) {
+    public void check(List<CaseSpec> cases, int steps, Function<CaseSpec, CaseSettings> settings) {
         if (!Files.exists(path)) return;
-        if (!Files.isDirectory(path)) {
-            checkFile(path, steps);
-            return;
-        }
+        boolean every = policy == Policy.ALWAYS && required;
         for (CaseSpec c : cases) {
-            Path file = NoiseEnvelopeFile.inFolder(path, c.id().name());
-            if (Files.exists(file)) checkFile(file, steps);
+            Path file = Files.isDirectory(path) ? NoiseEnvelopeFile.inFolder(path, c.id().name()) : path;
+            if (!Files.exists(file)) {
+                if (every) throw new UsageException(missing(file, c.id().name()));
+                continue;
+            }
+            NoiseEnvelope e = checkFile(file, steps);
+            String mismatch = every && settings != null ? mismatch(e, settings.apply(c)) : null;
+            if (mismatch != null) throw new UsageException(show.apply(file) + ": " + mismatch);
         }
     }
 
-    private void checkFile(Path file, int steps) {
+    private NoiseEnvelope checkFile(Path file, int steps) {
         NoiseEnvelope e;
         try {
             e = NoiseEnvelopeFile.read(file);
@@ -90,6 +95,19 @@ public final class NoiseEnvelopes {
             throw new UsageException(show.apply(file) + ": the noise envelope covers steps 1.." + e.settings().steps() + " and this comparison runs "
                     + steps + "; calibrate it with --steps=" + steps + ", or compare " + e.settings().steps() + " steps");
         }
+        return e;
+    }
+
+    private String missing(Path file, String name) {
+        return "no noise envelope " + show.apply(file) + " for case " + name
+                + "; calibrate it: ./loss_compare.sh calibrate REV (with this comparison's options)";
+    }
+
+    /** Why {@code e} does not measure the noise of case {@code c}, or null. */
+    private static String mismatch(NoiseEnvelope e, CaseSettings c) {
+        return c.config() == null
+                ? (e.caseName().equals(c.name()) ? null : "the noise envelope was calibrated for case " + e.caseName() + ", not " + c.name())
+                : e.mismatch(c.name(), c.config(), c.options(), c.seed(), c.metrics());
     }
 
     /** The mode this case is judged in, given the one its baseline chose. */
@@ -98,8 +116,7 @@ public final class NoiseEnvelopes {
         Path file = Files.isDirectory(path) ? NoiseEnvelopeFile.inFolder(path, c.name()) : path;
         if (!Files.exists(file)) {
             if (!required) return new Choice(chosen, null);
-            return new Choice(null, "no noise envelope " + show.apply(file) + " for case " + c.name()
-                    + "; calibrate it: ./loss_compare.sh calibrate REV (with this comparison's options)");
+            return new Choice(null, missing(file, c.name()));
         }
         NoiseEnvelope e;
         try {
@@ -107,9 +124,7 @@ public final class NoiseEnvelopes {
         } catch (IOException x) {
             return new Choice(null, x.getMessage());
         }
-        String mismatch = c.config() == null
-                ? (e.caseName().equals(c.name()) ? null : "the noise envelope was calibrated for case " + e.caseName() + ", not " + c.name())
-                : e.mismatch(c.name(), c.config(), c.options(), c.seed(), c.metrics());
+        String mismatch = mismatch(e, c);
         if (mismatch != null) return new Choice(null, show.apply(file) + ": " + mismatch);
         ComparisonMode mode = ComparisonMode.noise(e.toBand(show.apply(file), margin));
         return new Choice(new CaseMode(mode, chosen.reason()), null);
