@@ -37,6 +37,11 @@ public final class Main {
             if (e instanceof Interrupted) return ExitCode.INTERRUPTED;   // the shutdown hook said so and stopped the runs
             if (e instanceof UsageException) {
                 console.err().println("loss_compare: " + e.getMessage());
+            } else if (fileProblem(e) != null) {
+                // A path the checks before the run did not foresee: still one line naming it, never a Java class.
+                java.nio.file.FileSystemException fs = fileProblem(e);
+                console.err().println("loss_compare: cannot use " + fs.getFile() + ": " + dev.losscompare.core.io.IoMessages.describe(fs)
+                        + (fs.getOtherFile() == null ? "" : " (" + fs.getOtherFile() + ")") + "; check that path and its permissions");
             } else {
                 console.err().println("loss_compare: internal error: " + e);
                 e.printStackTrace(console.err());
@@ -50,6 +55,13 @@ public final class Main {
             return USAGE;
         }
         return cli.execute(withCommand(args, commands));
+    }
+
+    /** The file-system failure behind {@code e} (directly or wrapped once), or null. */
+    private static java.nio.file.FileSystemException fileProblem(Throwable e) {
+        if (e instanceof java.nio.file.FileSystemException fs) return fs;
+        if (e.getCause() instanceof java.nio.file.FileSystemException fs) return fs;
+        return null;
     }
 
     /** torchtitan's form, {@code BASELINE TEST [options]}, is the compare command. */

@@ -64,13 +64,18 @@ class CacheTest {
     @Test
     void theWorkingTreeIsKeyedByContentAndACleanOneSharesHeadsBuild() throws Exception {
         try (FixtureRepo repo = FixtureRepo.create(tmp)) {
-            assertEquals(0, repo.run(".", "HEAD", "--steps=2").exit());
+            FixtureRepo.Result clean = repo.run(".", "HEAD", "--steps=2");
+            assertEquals(0, clean.exit());
+            String sha = repo.git.getRepository().resolve("HEAD").abbreviate(10).name();
+            assertTrue(clean.out().contains("baseline: . (working tree) \"working tree without uncommitted changes (the same as "
+                    + sha + ")\""), clean.out());
             assertEquals(1, repo.buildCalls(), "a clean working tree is HEAD's content: one directory, one build");
             String head = "tree-" + repo.git.getRepository().resolve("HEAD^{tree}").name();
             assertEquals(List.of(head, head + ".build.log", head + ".built"), entries(repo.cache));
             repo.write("lr.txt", "0.3\n");
             FixtureRepo.Result r = repo.run("HEAD", ".", "--steps=2");
             assertEquals(1, r.exit(), r.toString());
+            assertTrue(r.out().contains("test: . (working tree) \"working tree with uncommitted changes (on top of " + sha + ")\""), r.out());
             assertEquals(2, repo.buildCalls(), "the edit is new content: only the edited tree builds");
             long trees = entries(repo.cache).stream().filter(e -> e.startsWith("tree-") && !e.contains(".")).count();
             assertEquals(2, trees);

@@ -93,11 +93,17 @@ class GatePerfFixtureTest {
             // A golden recorded before goldens kept figures reads as it was, and says what to do.
             Files.writeString(golden, text.replaceFirst(",\\s*\"performance\" : \\{[\\s\\S]*\\}\\s*\\}\\s*$", "\n}\n"));
             assertFalse(Files.readString(golden).contains("performance"), Files.readString(golden));
-            FixtureRepo.Result old = gate(repo, "old", "--max-slowdown=10%");
+            FixtureRepo.Result old = gate(repo, "old", "--perf");
             assertEquals(0, old.exit(), old.toString());
             assertTrue(old.out().contains("PASS alpha (llama3 debugmodel): loss, grad_norm identical over 3 steps"), old.out());
             assertTrue(old.out().contains("performance not comparable alpha (llama3 debugmodel): the golden has no performance figures"
                     + " (record them with: ./loss_compare.sh gate --update)"), old.out());
+            // A threshold the gate cannot check is an ERROR, never a pass that timed nothing.
+            FixtureRepo.Result threshold = gate(repo, "threshold", "--max-slowdown=10%");
+            assertEquals(2, threshold.exit(), threshold.toString());
+            assertTrue(threshold.out().contains("PASS alpha (llama3 debugmodel): loss, grad_norm identical over 3 steps"), threshold.out());
+            assertTrue((threshold.out() + threshold.err()).contains("performance ERROR alpha (llama3 debugmodel): --max-slowdown=10% cannot be checked: the"
+                    + " golden has no performance figures; record them with: ./loss_compare.sh gate --update --perf"), threshold.toString());
         }
     }
 

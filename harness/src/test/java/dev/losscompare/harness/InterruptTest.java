@@ -39,6 +39,10 @@ class InterruptTest {
             assertFalse(Files.exists(out.resolve("comparison.json")), "no result after an interrupt");
             assertFalse(Files.exists(out.resolve("llama3_debugmodel/baseline.jsonl")), "series stay under their partial name");
             assertFalse(Files.exists(out.resolve("llama3_debugmodel/seed_checkpoint.safetensors")));
+            // The same command may use the folder again: the interrupted run's files are no result, and its claim says so.
+            assertEquals("interrupted", Files.readString(out.resolve(dev.losscompare.harness.engine.OutputFolders.LOCK)));
+            FixtureRepo.Result again = repo.run("HEAD", "HEAD", "--steps=2", "--output-folder=" + out);
+            assertEquals(0, again.exit(), again.toString());
         }
     }
 }

@@ -171,6 +171,15 @@ class ResultKeyTest {
             assertTrue(missing.getMessage().startsWith("from_working_tree: assets/tokenizer/ does not exist in the working tree "),
                     missing.getMessage());
             assertThrows(dev.losscompare.harness.UsageException.class, () -> WorkingTreeInputs.of(repo.dir, List.of("../elsewhere")));
+
+            // A listed path that is a link out of the repository is followed, and the inputs line says where it goes.
+            Path outside = Files.createDirectories(tmp.resolve("disk/tokenizer"));
+            Files.writeString(outside.resolve("vocab.txt"), "a b c\n");
+            Files.createSymbolicLink(repo.dir.resolve("tokenizer"), outside);
+            WorkingTreeInputs linked = WorkingTreeInputs.of(repo.dir, List.of("tokenizer", "data"));
+            assertTrue(linked.describe(linked.fingerprints().get(0)).endsWith(", a link to " + outside.toRealPath()
+                    + " outside the repository"), linked.describe(linked.fingerprints().get(0)));
+            assertFalse(linked.describe(linked.fingerprints().get(1)).contains("outside"));
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,9 +175,7 @@ class SlurmLauncherTest {
     void aSuitesLauncherTableSubmitsTheBuildsTooWithItsTimeLimit() throws Exception {
         SlurmCluster.require();
         try (FixtureRepo repo = FixtureRepo.create(tmp)) {
-            repo.write("suite.toml", "[launcher]\nshared_dir = \"../shared\"\ntime_limit = \"5m\"\nbuilds = true\n\n"
-                    + "[[case]]\nname = \"a\"\nconfig = \"configs/llama3_debug.toml\"\n");
-            repo.commit("a suite that runs on Slurm");
+            launcherSuite(repo, "time_limit = \"5m\"\nbuilds = true\n");
             FixtureRepo.Result r = repo.run("HEAD", "HEAD", "--steps=2", "--suite=suite.toml", "--no-diagnose");
             assertEquals(0, r.exit(), r.toString());
             assertTrue(r.err().contains("launcher: slurm, shared dir "), r.toString());
@@ -203,6 +202,33 @@ class SlurmLauncherTest {
             assertEquals(2, typo.exit(), typo.toString());
             assertTrue(typo.err().contains("[launcher]: unknown key 'partitoin'"), typo.toString());
         }
+    }
+
+    /**
+     * A job sbatch refuses (no controller here; an unknown partition under CI's Slurm): the
+     * message is about the cluster, never advice to drop the seed checkpoint. Needs no running
+     * Slurm, only sbatch on PATH, so it runs in both places.
+     */
+    @Test
+    void aJobSlurmRefusesIsNamedAsTheClustersProblem() throws Exception {
+        Assumptions.assumeTrue(java.util.Arrays.stream(System.getenv("PATH").split(":"))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "sbatch"))), "sbatch is not installed");
+        try (FixtureRepo repo = FixtureRepo.create(tmp)) {
+            launcherSuite(repo, "sbatch_args = [\"--partition=no_such_partition_31\"]\n");
+            FixtureRepo.Result r = repo.run("HEAD", "HEAD", "--steps=2", "--suite=suite.toml", "--no-cache");
+            assertEquals(2, r.exit(), r.toString());
+            String all = r.out() + r.err();
+            assertTrue(all.contains("could not be started: sbatch refused the job"), all);
+            assertTrue(all.contains("that is the launcher's problem, not the checkpoint's"), all);
+            assertFalse(all.contains("--no-seed-checkpoint"), all);
+        }
+    }
+
+    /** suite.toml: one case, run through Slurm by its [launcher] table (shared_dir ../shared, then {@code keys}), committed. */
+    private static void launcherSuite(FixtureRepo repo, String keys) throws Exception {
+        repo.write("suite.toml", "[launcher]\nshared_dir = \"../shared\"\n" + keys + "\n"
+                + "[[case]]\nname = \"a\"\nconfig = \"configs/llama3_debug.toml\"\n");
+        repo.commit("a suite that runs on Slurm");
     }
 
     /** The id of the first queued job of ours whose name contains {@code side}. */

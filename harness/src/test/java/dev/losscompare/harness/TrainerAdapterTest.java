@@ -133,6 +133,14 @@ class TrainerAdapterTest {
             Run r = run(dir, "HEAD", "HEAD", "--suite=s.toml");
             assertEquals(2, r.exit(), r.out());
             assertTrue(r.out().contains("[trainer]: command must be a list of strings (an argument list, not a shell line)"), r.out());
+            // A placeholder no run fills ({step} for {steps}) would reach the trainer as literal text.
+            Files.writeString(dir.resolve("t.toml"), "[trainer]\npreset = \"command\"\ncommand = [\"python3\", \"train.py\"]\n"
+                    + "metrics = \"jsonl\"\nargs = [\"--max_iters={step}\", \"--out={metrics}\"]\n");
+            Run p = run(dir, "HEAD", "HEAD", "--trainer=t.toml");
+            assertEquals(2, p.exit(), p.out());
+            assertTrue(p.out().contains("[trainer]: args: unknown placeholder {step} in '--max_iters={step}' (known: {checkpoint_folder}"
+                    + " {checkpoint_interval} {config} {metrics} {module} {ngpus} {resume_step} {run_dir} {seed} {seed_checkpoint}"
+                    + " {steps} {tb} {threads})"), p.out());
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.losscompare.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,9 +45,40 @@ class UsageTest {
         "HEAD HEAD --noise=missing              | --noise: no such file or folder",
         "HEAD HEAD --noise-margin=2             | --noise-margin needs --noise=FILE",
         "gate --calibrate                       | --calibrate records envelopes with the goldens: use gate --update --calibrate",
+        // Every option, file and envelope is checked before anything is trained or written (issue 31).
+        "gate --update --calibrate --runs=1     | --runs must be at least 2",
+        "gate --runs=3                          | --runs counts the perturbed runs of --calibrate",
+        "gate --update --noise=configs/noise    | --noise with --update names where --calibrate writes the envelopes",
+        "gate --update --noise-margin=2         | --noise-margin applies to checking goldens, not to --update",
+        "gate --noise=README.md                 | README.md: not a noise envelope (Unrecognized token 'fixture'",
+        "gate --noise=cut.json                  | cut.json: not a noise envelope (Unexpected end-of-input",
+        "HEAD HEAD --noise=README.md            | README.md: not a noise envelope",
+        "HEAD HEAD --noise=negative.json        | negative.json: the band of loss at step 2 is -1.0 (a band is a finite distance >= 0)",
+        "HEAD HEAD --noise=short.json --steps=9 | short.json: the noise envelope covers steps 1..3 and this comparison runs 9",
+        "HEAD HEAD --noise=short.json --steps=3 --seed=7 | short.json: the noise envelope was calibrated for another run (seed 42, not 7)",
+        "HEAD HEAD --noise=configs --steps=3    | llama3_debugmodel.json for case llama3_debugmodel; calibrate it",
+        "HEAD HEAD --max-slowdown=0.1           | --max-slowdown=0.1 is ambiguous: a bare number is a percentage",
+        "calibrate HEAD --verify=missing        | --verify: no such file or folder: missing",
+        "calibrate HEAD --verify=cut.json --save | --verify judges fresh runs against saved envelopes and writes none: drop --save",
+        "calibrate HEAD --verify=cut.json       | cut.json: not a noise envelope",
+        "calibrate HEAD --save --save-dir=README.md | README.md: it is a file, not a folder; name a folder",
+        "calibrate HEAD --save --save-dir=README.md/sub | README.md is a file, not a folder",
+        "HEAD HEAD --output-folder=README.md/out | README.md is a file, not a folder",
+        "HEAD HEAD --launcher=slurm --shared-dir=README.md | README.md: it is a file, not a folder",
+        "gate --launcher=slurm --shared-dir=README.md/sub | README.md is a file, not a folder",
+        "HEAD HEAD --suite=slurm.toml           | [launcher]: shared_dir ",
+        "export HEAD README.md/loss.txt         | README.md: it is a file, not a folder",
+        "HEAD --export-result=README.md/l.txt   | README.md: it is a file, not a folder",
+        "export HEAD configs                    | configs is a folder; name the loss file to write",
     })
     void badInputIsOneLineAndExitTwo(String args, String message) throws Exception {
         try (FixtureRepo repo = FixtureRepo.create(tmp)) {
+            repo.write("configs/signoff.toml", GateFixtureTest.SUITE);
+            repo.write("cut.json", "{\"format_version\" : 1, \"case_na");
+            repo.write("negative.json", NEGATIVE_BAND);
+            repo.write("short.json", NEGATIVE_BAND.replace("-1.0", "0.0"));
+            repo.write("slurm.toml", "[launcher]\nshared_dir = \"README.md\"\n\n[[case]]\nname = \"a\"\nconfig = \"configs/llama3_debug.toml\"\n");
+            repo.commit("suite and bad envelopes");
             String[] argv = args.strip().split(" +");
             for (int i = 0; i < argv.length; i++) argv[i] = argv[i].replace("'", "");
             FixtureRepo.Result r = repo.run(argv);
@@ -54,8 +87,22 @@ class UsageTest {
             assertTrue(r.err().contains(message), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
             assertEquals(0, repo.calls().size(), "no trainer ran");
+            // A refused command changes no file: no output folder, no golden, no envelope.
+            if (r.folder() != null) assertFalse(Files.exists(r.folder()), "output folder " + r.folder());
+            assertFalse(Files.exists(repo.dir.resolve("loss_compare")), "default output folder");
+            assertFalse(Files.exists(repo.dir.resolve("configs/golden")), "goldens");
+            assertFalse(Files.exists(repo.dir.resolve("configs/noise")), "envelopes");
         }
     }
+
+    /** An envelope of the fixture's lone case whose loss band is negative at step 2 (identical series would FAIL against it). */
+    static final String NEGATIVE_BAND = """
+            {"format_version": 1, "case_name": "llama3_debugmodel",
+             "settings": {"config": "configs/llama3_debug.toml", "options": [], "seed": 42, "steps": 3, "threads": 1},
+             "calibration": {"revision": "HEAD", "commit": null, "reference": "the unperturbed run", "runs": 2,
+                             "perturbations": ["threads=2", "kernels=portable"]},
+             "environment": {}, "bands": {"loss": [0.0, -1.0, 0.0], "grad_norm": [0.0, 0.0, 0.0]}, "floor": null}
+            """;
 
     @Test
     void outsideAGitRepositoryIsExitTwo() {

@@ -19,6 +19,8 @@ public final class IoMessages {
         }
         if (e instanceof NoSuchFileException) return "no such file";
         if (e instanceof AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileAlreadyExistsException) return "a file is already there (a folder was expected, or the reverse)";
+        if (e instanceof java.nio.file.NotDirectoryException) return "not a folder";
         if (e instanceof FileSystemException fs && fs.getReason() != null) return fs.getReason();
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;

@@ -65,7 +65,15 @@ public final class PerfJudge {
                 + (first.firstMeasuredStep() == null ? "" : "; median of steps " + first.firstMeasuredStep() + "-" + first.lastStep()
                 + " (warm-up " + first.warmupSteps() + ")")
                 + (status == PerfStatus.WARNING ? "; no " + unjudged(t) + " given, so this fails nothing" : "");
-        return new PerfVerdict(status, line, method, first.warmupSteps(), first.firstMeasuredStep(), first.lastStep(), changes, t, a, b);
+        return new PerfVerdict(status, withThresholds(line, t), method, first.warmupSteps(), first.firstMeasuredStep(), first.lastStep(),
+                changes, t, a, b);
+    }
+
+    /** Every threshold given appears in the line as read ("10%"), so a misread number shows: those the line did not name yet. */
+    private static String withThresholds(String line, PerfThresholds t) {
+        PerfThresholds unnamed = new PerfThresholds(line.contains("--max-slowdown=") ? null : t.maxSlowdown(),
+                line.contains("--max-memory-growth=") ? null : t.maxMemoryGrowth());
+        return unnamed.any() ? line + "; threshold as read: " + PerfText.thresholdsAsRead(unnamed) : line;
     }
 
     /**
@@ -75,6 +83,12 @@ public final class PerfJudge {
     public static PerfVerdict notComparable(String label, String why, PerfThresholds t) {
         return new PerfVerdict(PerfStatus.NOT_COMPARABLE, PerfStatus.NOT_COMPARABLE.label() + " " + label + ": " + why,
                 "not measured in the same environment", 0, null, null, List.of(), t, null, null);
+    }
+
+    /** A threshold with no figures to check it against: a performance ERROR naming the threshold and how to get the figures. */
+    public static PerfVerdict notChecked(String label, String why, PerfThresholds t) {
+        return new PerfVerdict(PerfStatus.ERROR, PerfStatus.ERROR.label() + " " + label + ": " + PerfText.thresholdsAsRead(t)
+                + " cannot be checked: " + why, "not measured", 0, null, null, List.of(), t, null, null);
     }
 
     /** A case whose timed rounds failed: a performance ERROR naming why (never a silent PASS). */
@@ -187,7 +201,9 @@ public final class PerfJudge {
                     + PerfText.noise(c.noise()) + ")";
             case UNDECIDED -> name + " " + PerfText.percent(c.change()) + " (" + values(c) + ") is within its noise "
                     + PerfText.noise(c.noise()) + ", which is not below " + limit
-                    + (isSpeed(c.quantity()) && speedDecided ? " (the load moves the wall time; the CPU time decides)"
+                    + (isSpeed(c.quantity()) && speedDecided ? (c.quantity() == PerfQuantity.CPU_TIME
+                    ? " (the CPU time is not decided; the wall-clock speed decides)"
+                    : " (the load moves the wall time; the CPU time decides)")
                     : ": cannot be checked (more --perf-rounds, or a quieter machine)");
             case CHANGED, EXCEEDS -> name + " " + PerfText.percent(c.change()) + " (" + values(c)
                     + (c.intervalLow() == null || c.quantity() == PerfQuantity.MEMORY ? ""

@@ -17,11 +17,16 @@ public record PerfThresholds(Double maxSlowdown, Double maxMemoryGrowth) {
         return maxSlowdown != null || maxMemoryGrowth != null;
     }
 
-    /** A percentage as given on the command line or in a suite: "10%" and "10" both mean 0.10. */
+    /**
+     * A percentage as given on the command line or in a suite (the one rule for both): "10%" and
+     * "10" both mean 0.10. A bare number between 0 and 1 is refused: "0.1" may mean a tenth of a
+     * percent or a fraction (10%), so it must carry its "%".
+     */
     public static Double parsePercent(String option, String text) {
         if (text == null) return null;
         String t = text.strip();
-        if (t.endsWith("%")) t = t.substring(0, t.length() - 1).strip();
+        boolean bare = !t.endsWith("%");
+        if (!bare) t = t.substring(0, t.length() - 1).strip();
         double p;
         try {
             p = Double.parseDouble(t);
@@ -30,6 +35,11 @@ public record PerfThresholds(Double maxSlowdown, Double maxMemoryGrowth) {
         }
         if (!(p >= 0) || Double.isInfinite(p)) {
             throw new IllegalArgumentException(option + "='" + text + "' must be a percentage >= 0 (e.g. " + option + "=10%)");
+        }
+        if (bare && p > 0 && p < 1) {
+            throw new IllegalArgumentException(option + "=" + text.strip() + " is ambiguous: a bare number is a percentage, so it means "
+                    + text.strip() + "%, but a fraction would mean " + PerfText.threshold(p) + "; write " + option + "=" + text.strip()
+                    + "% or " + option + "=" + PerfText.threshold(p));
         }
         return p / 100;
     }

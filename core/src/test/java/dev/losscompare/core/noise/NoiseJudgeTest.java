@@ -215,6 +215,34 @@ class NoiseJudgeTest {
     }
 
     @Test
+    void anEnvelopeIsValidatedWhenReadNamingMetricAndStep(@TempDir Path dir) throws IOException {
+        NoiseEnvelope e = envelope(real("reference"), List.of(real("native"), real("ranks2")), 8);
+        Path file = NoiseEnvelopeFile.inFolder(dir, "llama3");
+        NoiseEnvelopeFile.write(e, file);
+        String json = Files.readString(file);
+        String lossBand = json.substring(json.indexOf("\"loss\" : ["), json.indexOf("]", json.indexOf("\"loss\" : [")) + 1);
+        String[] values = lossBand.substring(lossBand.indexOf('[') + 1, lossBand.length() - 1).split(",");
+        // A negative band would turn identical series into a FAIL; a null one used to be Jackson's NullPointerException.
+        values[2] = " -1.0E-7";
+        assertRefused(file, json.replace(lossBand, "\"loss\" : [" + String.join(",", values) + "]"),
+                "the band of loss at step 3 is -1.0E-7 (a band is a finite distance >= 0); calibrate it again");
+        values[2] = " null";
+        assertRefused(file, json.replace(lossBand, "\"loss\" : [" + String.join(",", values) + "]"), "the band of loss at step 3 is null");
+        assertRefused(file, json.replace(lossBand, "\"loss\" : [" + String.join(",", List.of(values).subList(0, 5)).replace("null", "0") + "]"),
+                "the band of loss has 5 steps, settings.steps is 8");
+        assertRefused(file, json.replace("\"runs\" : 2", "\"runs\" : 1"),
+                "calibration.runs is 1; an envelope needs at least 2 perturbed runs");
+        assertRefused(file, json.replace("\"runs\" : 2", "\"runs\" : 3"), "calibration.runs is 3 but 2 perturbations are listed");
+    }
+
+    private static void assertRefused(Path file, String json, String expected) throws IOException {
+        Files.writeString(file, json);
+        String m = assertThrows(IOException.class, () -> NoiseEnvelopeFile.read(file)).getMessage();
+        assertTrue(m.contains(expected), m);
+        assertFalse(m.contains("Exception"), m);
+    }
+
+    @Test
     void comparisonJsonOfTheOtherModesHasNoNoiseFieldsAndNoiseModeCarriesItsBand() {
         Judgement bitwise = judge(real("reference"), real("lr"), ComparisonMode.bitwise(), 8);
         String json = ComparisonJson.toJson(comparison(bitwise, ComparisonMode.bitwise()));

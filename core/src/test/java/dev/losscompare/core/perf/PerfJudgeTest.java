@@ -1,6 +1,7 @@
 package dev.losscompare.core.perf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -229,6 +230,23 @@ class PerfJudgeTest {
     }
 
     @Test
+    void anUndecidedCpuTimeIsNotTheQuantityThatDecidesAndTheThresholdIsRepeatedAsRead() throws IOException {
+        // Steady throughput, CPU time scattered by the clock: the wall-clock speed decides, the CPU time could not be checked.
+        double[] cpuA = {64, 70, 58}, cpuB = {64, 58, 70};
+        List<RunSeries> a = new ArrayList<>(), b = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            a.add(read2(jsonlRound("qa" + r + ".jsonl", 2000, cpuA[r])));
+            b.add(read2(jsonlRound("qb" + r + ".jsonl", 2000, cpuB[r])));
+        }
+        PerfVerdict v = PerfJudge.judge("llama3", a, b, new PerfThresholds(PerfThresholds.parsePercent("--max-slowdown", "0.1%"), 0.2));
+        assertEquals(PerfOutcome.UNDECIDED, v.change(PerfQuantity.CPU_TIME).outcome(), v.line());
+        assertFalse(v.line().contains("the CPU time decides"), v.line());
+        assertTrue(v.line().contains("(the CPU time is not decided; the wall-clock speed decides)"), v.line());
+        assertTrue(v.line().contains("--max-slowdown=0.1%"), v.line());
+        assertTrue(v.line().endsWith("; threshold as read: --max-memory-growth=20%"), v.line());
+    }
+
+    @Test
     void nothingToCompareIsNullUnlessAThresholdAsksForIt() throws IOException {
         Path plain = dir.resolve("plain.log");
         Files.writeString(plain, "step: 1  loss: 5.8360  grad_norm: 2.3452\nstep: 2  loss: 5.1000  grad_norm: 2.4249\n");
@@ -246,6 +264,12 @@ class PerfJudgeTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> PerfThresholds.parsePercent("--max-slowdown", "ten"))
                 .getMessage().contains("--max-slowdown='ten' is not a percentage"));
         assertThrows(IllegalArgumentException.class, () -> PerfThresholds.parsePercent("--max-slowdown", "-5%"));
+        // One rule for a bare number, on the command line and in a suite: a percentage; below 1 it is ambiguous.
+        assertEquals(0.001, PerfThresholds.parsePercent("max_slowdown", "0.1%"), 1e-12);
+        assertEquals(0.0, PerfThresholds.parsePercent("--max-slowdown", "0"), 0);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PerfThresholds.parsePercent("max_slowdown", "0.1"))
+                .getMessage().contains("max_slowdown=0.1 is ambiguous: a bare number is a percentage, so it means 0.1%, but a fraction"
+                        + " would mean 10%; write max_slowdown=0.1% or max_slowdown=10%"));
         assertEquals(0, Warmup.steps(1));
         assertEquals(1, Warmup.steps(3));
         assertEquals(3, Warmup.steps(20));

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -27,6 +28,12 @@ public final class TrainerFile {
     private static final Set<String> KEYS = new TreeSet<>(List.of("preset", "command", "workdir", "env", "args", "build",
             "create_seed", "create_seed_env", "load_seed", "save_checkpoint", "resume_checkpoint", "checkpoint_load_seed", "seed_name", "metrics", "line_pattern", "step_offset", "tags",
             "log_rank", "ngpus", "from_working_tree", "seed"));
+    /** The keys whose strings are templates, and the placeholders a template may name (CommandTrainer, CheckpointTemplates, torchtitan's {module}). */
+    private static final List<String> TEMPLATES = List.of("command", "env", "args", "build", "create_seed", "create_seed_env", "load_seed",
+            "save_checkpoint", "resume_checkpoint", "checkpoint_load_seed");
+    static final Set<String> PLACEHOLDERS = new TreeSet<>(List.of("config", "steps", "seed", "threads", "ngpus", "metrics", "tb",
+            "run_dir", "seed_checkpoint", "module", "checkpoint_folder", "checkpoint_interval", "resume_step"));
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> METRICS = new TreeSet<>(List.of("jsonl", "log", "tensorboard"));
 
     private final String where;
@@ -58,6 +65,7 @@ public final class TrainerFile {
         t.fieldNames().forEachRemaining(k -> {
             if (!KEYS.contains(k)) throw error("[trainer]: unknown key '" + k + "' (valid: " + String.join(", ", KEYS) + ")");
         });
+        for (String key : TEMPLATES) checkPlaceholders(key, t.path(key));
         String preset = text(t, "preset", "loss_compare");
         int ngpus = (int) integer(t, "ngpus", 1, 1);
         TrainerSpec base = switch (preset) {
@@ -113,6 +121,22 @@ public final class TrainerFile {
                 t.has("log_rank") ? (Integer) (int) integer(t, "log_rank", 0, 0) : base.logRank(), ngpus,
                 t.has("from_working_tree") ? strings(t, "from_working_tree") : base.fromWorkingTree(),
                 seedCheckpoint(t, base.seedCheckpoint()));
+    }
+
+    /** A {name} no run fills would reach the trainer as literal text: refused, naming the known ones. */
+    private void checkPlaceholders(String key, JsonNode value) {
+        List<JsonNode> texts = new java.util.ArrayList<>();
+        value.elements().forEachRemaining(texts::add);   // a list's items, a table's values
+        for (JsonNode v : texts) {
+            if (!v.isTextual()) continue;   // the type checks below name it
+            Matcher m = PLACEHOLDER.matcher(v.asText());
+            while (m.find()) {
+                if (!PLACEHOLDERS.contains(m.group(1))) {
+                    throw error("[trainer]: " + key + ": unknown placeholder {" + m.group(1) + "} in '" + v.asText() + "' (known: "
+                            + PLACEHOLDERS.stream().map(n -> "{" + n + "}").collect(java.util.stream.Collectors.joining(" ")) + ")");
+                }
+            }
+        }
     }
 
     /** seed = "checkpoint" (the default: one process writes the initial weights, every run loads them) or "none". */

@@ -1,6 +1,7 @@
 package dev.losscompare.harness.api;
 
 import dev.losscompare.core.judge.ComparisonMode;
+import dev.losscompare.core.judge.Role;
 import dev.losscompare.core.series.DefaultMetrics;
 import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.Console;
@@ -12,6 +13,7 @@ import dev.losscompare.harness.bisect.Prober;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.engine.CaseSpec;
 import dev.losscompare.harness.engine.Judging;
+import dev.losscompare.harness.engine.TrainedSide;
 import dev.losscompare.harness.engine.OutputFolders;
 import dev.losscompare.harness.engine.Training;
 import dev.losscompare.harness.engine.Workspace;
@@ -215,6 +217,7 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
             Materialized goodTree = ws.materialize("good", goodRev, inputs);
             Workspace.checkConfigs(suiteCases, goodTree, suiteLabel);
             List<CaseSpec> cases = Workspace.cases(suiteCases, goodTree, options);
+            judging.checkNoise(cases, t, againstGoldens ? null : new TrainedSide(Role.BASELINE, goodTree, options, adapter, ranks));
             Path out = OutputFolders.create(outputFolder, console.cwd(), "bisect-" + good, bad, started);
             try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("bisect.log")), true, StandardCharsets.UTF_8);
                  Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace()) {

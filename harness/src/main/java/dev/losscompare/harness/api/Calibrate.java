@@ -14,6 +14,7 @@ import dev.losscompare.core.sources.SourceOptions;
 import dev.losscompare.core.sources.SourcedSeries;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.adapter.OwnTrainer;
 import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.engine.CaseSpec;
@@ -73,7 +74,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
 
     /** --runs: perturbed runs per case besides the reference (at least 2). */
     public Calibrate setRuns(int runs) {
-        this.runs = runs;
+        this.runs = Calibrator.checkRuns(runs);
         return this;
     }
 
@@ -118,35 +119,57 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         if (fromRuns != null) return fromRuns();
         if (revision == null) throw new UsageException("name the revision to calibrate: loss_compare.sh calibrate REV (or --from-runs A B C)");
         Console console = lc.console();
+        NoiseEnvelopes verifying = verifying(console);
+        if (saveDir != null) OutputFolders.checkFolder(saveDir, "--save-dir");
         Suite suiteRead = suite.read(console, false);
         Training t = training(suiteRead);
         List<String> options = trainOptions();
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
         List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, false));
-        Calibrator.Request request = new Calibrator.Request(runs, firstSeed != null ? firstSeed : verify != null ? FIRST_VERIFY_SEED : FIRST_SEED,
-                suiteRead == null ? List.of() : suiteRead.perturbations(), DefaultMetrics.ALL, saveDir);
         TrainerAdapter adapter = adapter(suiteRead);
+        if (!seedCheckpoint(adapter) && adapter == OwnTrainer.INSTANCE) {
+            throw new UsageException("calibrate perturbs this trainer's initial weights through the seed checkpoint: drop"
+                    + " --no-seed-checkpoint (trainers without one, seed = \"none\" in a trainer file, are calibrated by repeats"
+                    + " or the suite's [[perturbation]] sets)");
+        }
+        Calibrator.Request request = new Calibrator.Request(runs, firstSeed != null ? firstSeed : verify != null ? FIRST_VERIFY_SEED : FIRST_SEED,
+                suiteRead == null ? List.of() : suiteRead.perturbations(), DefaultMetrics.ALL, saveDir, seedCheckpoint(adapter));
         try (Workspace ws = lc.workspace()) {
             ResolvedRevision rev = ws.resolve(revision);
+            ws.fromWorkingTree(adapter.fromWorkingTree());
             Materialized tree = ws.materialize("calibrate", rev, inputs);
             Workspace.checkConfigs(suiteCases, tree, suiteLabel);
             List<CaseSpec> cases = Workspace.cases(suiteCases, tree, options);
+            TrainedSide side = new TrainedSide(Role.BASELINE, tree, options, adapter, ngpus());
+            if (verifying != null) verifying.check(cases, t.steps(), c -> NoiseEnvelopes.settingsOf(c, side, t, request.metrics()));
             Path out = OutputFolders.create(outputFolder, console.cwd(), "calibrate", revision, Instant.now());
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
-            TrainedSide side = new TrainedSide(Role.BASELINE, tree, options, adapter, ngpus());
             Calibrator calibrator = new Calibrator(session, t, side, request, Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options)));
-            int exit = ws.guarded(out, () -> verify == null ? calibrator.run(cases)
-                    : calibrator.verify(cases, new NoiseEnvelopes(verify, NoiseBand.DEFAULT_MARGIN, NoiseEnvelopes.Policy.ALWAYS, true,
-                            console::show)));
+            int exit = ws.guarded(out, () -> verifying == null ? calibrator.run(cases) : calibrator.verify(cases, verifying));
             return new CalibrationResult(out, exit);
         }
+    }
+
+    /** --verify's envelopes, checked before anything trains (null: calibrating, not verifying). */
+    private NoiseEnvelopes verifying(Console console) {
+        if (verify == null) return null;
+        if (saveDir != null) {
+            throw new UsageException("--verify judges fresh runs against saved envelopes and writes none: drop --save/--save-dir");
+        }
+        if (!java.nio.file.Files.exists(verify)) {
+            throw new UsageException("--verify: no such file or folder: " + console.show(verify)
+                    + " (a calibrate output folder, or a folder of saved envelopes such as configs/noise)");
+        }
+        return new NoiseEnvelopes(verify, NoiseBand.DEFAULT_MARGIN, NoiseEnvelopes.Policy.ALWAYS, true, console::show);
     }
 
     /** An envelope from runs on disk: the first is the reference, every other one a perturbed run. */
     private CalibrationResult fromRuns() throws IOException {
         Console console = lc.console();
         if (revision != null) throw new UsageException("--from-runs builds the envelope from existing runs: give no revision");
+        if (verify != null) throw new UsageException("--verify trains fresh runs of a revision; it cannot be combined with --from-runs");
+        if (saveDir != null) OutputFolders.checkFolder(saveDir, "--save-dir");
         if (fromRuns.size() < 1 + EnvelopeBuilder.MIN_RUNS) {
             throw new UsageException("--from-runs needs the reference and at least " + EnvelopeBuilder.MIN_RUNS
                     + " more runs (got " + fromRuns.size() + ")");
@@ -165,9 +188,10 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
             names.add(console.show(file));
         }
         RunSeries reference = series.get(0);
-        int steps = reference.steps().size();
+        // N is --steps, else the longest run's last step: every run, the reference first, must have steps 1..N.
+        int steps = stepsGiven() != null ? training().steps()
+                : series.stream().flatMap(r -> r.steps().stream()).mapToInt(r -> r.step()).max().orElse(0);
         String name = caseName != null ? caseName : Diff.caseId(first).name();
-        Path out = OutputFolders.create(outputFolder, console.cwd(), "calibrate", "runs", Instant.now());
         EnvelopeBuilder.Bands bands;
         try {
             bands = EnvelopeBuilder.bands(reference, series.subList(1, series.size()), DefaultMetrics.ALL.stream()
@@ -181,12 +205,16 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
                 new NoiseEnvelope.Settings(config(), trainOptions(), t.seed(), steps, t.threads()),
                 new NoiseEnvelope.Calibration("existing runs", null, "existing run " + names.get(0), labels.size(), labels),
                 Map.of(), bands.bands(), bands.floor());
-        for (Path dir : saveDir == null ? List.of(out) : List.of(out, saveDir)) {
-            Path f = NoiseEnvelopeFile.inFolder(dir, name);
-            NoiseEnvelopeFile.write(e, f);
-            console.out().println("noise envelope of " + name + ": " + console.show(f) + " (K=" + labels.size() + " runs against "
-                    + names.get(0) + ", " + steps + " steps)");
-        }
-        return new CalibrationResult(out, ExitCode.MATCH);
+        // The output folder only once the envelope exists: a refused --from-runs leaves no folder behind.
+        Path out = OutputFolders.create(outputFolder, console.cwd(), "calibrate", "runs", Instant.now());
+        return OutputFolders.owned(out, () -> {
+            for (Path dir : saveDir == null ? List.of(out) : List.of(out, saveDir)) {
+                Path f = NoiseEnvelopeFile.inFolder(dir, name);
+                NoiseEnvelopeFile.write(e, f);
+                console.out().println("noise envelope of " + name + ": " + console.show(f) + " (K=" + labels.size() + " runs against "
+                        + names.get(0) + ", " + steps + " steps)");
+            }
+            return new CalibrationResult(out, ExitCode.MATCH);
+        });
     }
 }

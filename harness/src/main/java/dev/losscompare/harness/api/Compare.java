@@ -253,12 +253,13 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             Workspace.checkConfigs(suiteCases, testTree, suiteLabel);
             List<CaseSpec> cases = Workspace.cases(suiteCases, baseTree != null ? baseTree : testTree,
                     baseTree != null ? baseOptions : testOpts);
-            Path out = OutputFolders.create(outputFolder, console.cwd(),
-                    baseRev != null ? baseline : importResult.getFileName().toString(), test, started);
-            Session session = ws.session(out, lc.resultCache(), buildTimeout);
             TrainedSide testSide = new TrainedSide(Role.TEST, testTree, testOpts, adapter, testRanks);
             Side baselineSide = baseTree != null ? new TrainedSide(Role.BASELINE, baseTree, baseOptions, adapter, baseRanks)
                     : new ImportedSeries(importResult, imported);
+            judging.checkNoise(cases, t, baselineSide instanceof TrainedSide b ? b : testSide);
+            Path out = OutputFolders.create(outputFolder, console.cwd(),
+                    baseRev != null ? baseline : importResult.getFileName().toString(), test, started);
+            Session session = ws.session(out, lc.resultCache(), buildTimeout);
             // The seed checkpoint comes from the baseline when it is trained, else from the test revision.
             TrainedSide seeder = !seedCheckpoint(adapter) ? null : baselineSide instanceof TrainedSide b ? b : testSide;
             String label = suiteLabel != null ? suiteLabel : config();

@@ -142,16 +142,19 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
         SourcedSeries b = read(test, testFormat);
         for (SourcedSeries run : List.of(a, b)) if (run.note() != null) console.out().println("note: " + run.note());
         Instant started = Instant.now();
-        Path out = OutputFolders.create(outputFolder, console.cwd(), name(baseline), name(test), started);
-        Session session = new Session(console, out, null, null, null);
         CaseSpec c = new CaseSpec(new SuiteCase(null, null, List.of()), caseId(a));
         // Nothing is trained: the header's steps are the test run's count, seed and threads say nothing.
         Training none = new Training(b.series().steps().size(), 0, 0, Kernels.NATIVE, null);
-        try (Seeds seeds = Seeds.none()) {
-            return CaseEngine.run(new CaseEngine.Plan(session, none, new ExistingRun(Role.BASELINE, a), new ExistingRun(Role.TEST, b),
-                    List.of(c), seeds, 1), new ReportSink(judging, new ReportSink.Header(null, started), null)
-                            .check(new PerfStage(perf.ofSeries())));
-        }
+        judging.checkNoise(List.of(c), none, null);
+        Path out = OutputFolders.create(outputFolder, console.cwd(), name(baseline), name(test), started);
+        Session session = new Session(console, out, null, null, null);
+        return OutputFolders.owned(out, () -> {
+            try (Seeds seeds = Seeds.none()) {
+                return CaseEngine.run(new CaseEngine.Plan(session, none, new ExistingRun(Role.BASELINE, a), new ExistingRun(Role.TEST, b),
+                        List.of(c), seeds, 1), new ReportSink(judging, new ReportSink.Header(null, started), null)
+                                .check(new PerfStage(perf.ofSeries())));
+            }
+        });
     }
 
     private SourcedSeries read(Path path, SeriesFormat format) {

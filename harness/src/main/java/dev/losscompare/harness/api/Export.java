@@ -3,6 +3,7 @@ package dev.losscompare.harness.api;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.Console;
+import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.engine.CaseEngine;
 import dev.losscompare.harness.engine.CaseSpec;
@@ -37,6 +38,8 @@ public final class Export extends TrainingVerb<Export, ExportResult> {
     @Override
     public ExportResult call() throws IOException {
         Console console = lc.console();
+        if (java.nio.file.Files.isDirectory(file)) throw new UsageException("export: " + file + " is a folder; name the loss file to write");
+        if (file.getParent() != null) OutputFolders.checkFolder(file.getParent(), "export: " + file + ":");
         Training t = training();
         Integer ranks = ngpus();
         List<SuiteCase> suiteCases = List.of(new SuiteCase(null, config(), List.of()));

@@ -133,10 +133,9 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
 
     @Override
     public Comparison call() throws IOException {
-        return onWorkingTree(run -> {
+        Judging bitwise = judge.judging(lc.console()).withNoise(NoiseSettings.forGate(lc.console(), noise, noiseMargin, goldenDir));
+        return onWorkingTree(bitwise, run -> {
             GoldenBaseline goldens = new GoldenBaseline(run.store(), run.suite().gate(), strict, run.session());
-            Judging bitwise = judge.judging(lc.console())
-                    .withNoise(NoiseSettings.forGate(lc.console(), noise, noiseMargin, goldenDir));
             ReportSink sink = new ReportSink(bitwise, new ReportSink.Header(lc.console().show(suite.file(lc.console(), true)),
                     run.started()), null).check(new ResumeStage(ResumeRequest.FROM_SUITE))
                     .check(new PerfStage(perf.timed(run.suite().perf())));
@@ -154,8 +153,12 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
         T run(GateRun run) throws IOException;
     }
 
-    /** Opens the workspace with this gate's settings and runs {@code work} on the working tree, guarded against Ctrl-C. */
-    <T> T onWorkingTree(GateWork<T> work) throws IOException {
+    /**
+     * Opens the workspace with this gate's settings and runs {@code work} on the working tree,
+     * guarded against Ctrl-C; {@code judging} (null: none) has its envelopes read before the output
+     * folder is claimed.
+     */
+    <T> T onWorkingTree(Judging judging, GateWork<T> work) throws IOException {
         Console console = lc.console();
         Suite s = suite.read(console, true);
         s.trainer().checkRunnable(console.env());
@@ -167,9 +170,10 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
             Materialized m = ws.materialize("test", tree, s.inputs());
             Workspace.checkConfigs(s.cases(), m, console.show(suite.file(console, true)));
             List<CaseSpec> cases = Workspace.cases(s.cases(), m, s.gate().trainOptions());
+            TrainedSide side = new TrainedSide(Role.TEST, m, s.gate().trainOptions(), s.trainer(), null);
+            if (judging != null) judging.checkNoise(cases, t, side);
             Path out = OutputFolders.create(outputFolder, console.cwd(), "golden", "working-tree", started);
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
-            TrainedSide side = new TrainedSide(Role.TEST, m, s.gate().trainOptions(), s.trainer(), null);
             GateRun run = new GateRun(s, t, side, cases, session, new GoldenStore(console.cwd().resolve(goldenDir)), m, started);
             return ws.guarded(out, () -> work.run(run));
         }

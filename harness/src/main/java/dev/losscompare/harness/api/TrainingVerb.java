@@ -106,6 +106,11 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
         return new ArrayList<>(given.keySet());
     }
 
+    /** --steps as given, or null. */
+    Integer stepsGiven() {
+        return steps;
+    }
+
     boolean configGiven() {
         return config != null;
     }

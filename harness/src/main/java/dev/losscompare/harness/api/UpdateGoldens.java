@@ -59,8 +59,9 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
      * into DIR (default: configs/noise beside the goldens), used where a later environment differs.
      */
     public UpdateGoldens setCalibrate(int runs, Path dirOrNull) {
-        this.calibrateRuns = runs;
+        this.calibrateRuns = Calibrator.checkRuns(runs);
         this.noiseDir = lc.resolve(dirOrNull);
+        if (noiseDir != null) dev.losscompare.harness.engine.OutputFolders.checkFolder(noiseDir, "--noise");
         return this;
     }
 
@@ -76,7 +77,7 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
         gate.outputFolder = outputFolder;
         gate.timeout = timeout;
         gate.buildTimeout = buildTimeout;
-        return gate.onWorkingTree(run -> {
+        return gate.onWorkingTree(null, run -> {
             String commit = run.tree().revision().commitId() == null ? "working tree" : run.tree().revision().commitId();
             GoldenSink sink = new GoldenSink(run.store(), run.suite().gate(), run.tree().dir(), commit,
                     perfRounds == null ? null : new PerfRequest(PerfThresholds.NONE, perfRounds));
@@ -87,7 +88,8 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
             if (calibrateRuns == null || recorded.exitCode() != 0) return recorded;
             Path dir = noiseDir != null ? noiseDir : NoiseEnvelopes.besideGoldens(run.store().dir());
             Calibrator calibrator = new Calibrator(run.session(), run.training(), run.side(), new Calibrator.Request(calibrateRuns, 1,
-                    run.suite().perturbations(), DefaultMetrics.ALL, dir), Jobs.runsAtOnce(null, run.training().threads()));
+                    run.suite().perturbations(), DefaultMetrics.ALL, dir, run.side().adapter().seedCheckpoint()),
+                    Jobs.runsAtOnce(null, run.training().threads()));
             int calibrated = calibrator.run(run.cases());
             return calibrated == 0 ? recorded : new GoldenUpdate(recorded.lines(), false);
         });

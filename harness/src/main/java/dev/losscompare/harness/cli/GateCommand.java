@@ -44,8 +44,8 @@ public final class GateCommand implements Callable<Integer> {
             + "configs/noise/<case>.json; or into --noise=DIR), used where the environment differs from a golden's.")
     boolean calibrate;
 
-    @Option(names = "--runs", paramLabel = "K", description = "With --calibrate: perturbed runs per case (default: ${DEFAULT-VALUE}).")
-    int runs = Calibrate.DEFAULT_RUNS;
+    @Option(names = "--runs", paramLabel = "K", description = "With --calibrate: perturbed runs per case (default: " + Calibrate.DEFAULT_RUNS + ").")
+    Integer runs;
 
     @Option(names = "--strict", description = "An environment that differs from a golden's is an ERROR, not a tolerance comparison.")
     boolean strict;
@@ -60,12 +60,18 @@ public final class GateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (calibrate && !update) throw new UsageException("--calibrate records envelopes with the goldens: use gate --update --calibrate");
+        if (runs != null && !calibrate) throw new UsageException("--runs counts the perturbed runs of --calibrate: use gate --update --calibrate --runs=K");
         LossCompare lc = launcher.open(root.console(), repo, suite.suite != null ? suite.suite : Gate.DEFAULT_SUITE, timeouts.timeout);
         if (update) {
             if (strict) throw new UsageException("--strict applies to checking goldens, not to --update");
+            if (noise.margin != null) throw new UsageException("--noise-margin applies to checking goldens, not to --update");
+            if (metrics != null) throw new UsageException("--metrics applies to checking goldens, not to --update (a golden records loss and grad_norm)");
+            if (noise.noise != null && !calibrate) {
+                throw new UsageException("--noise with --update names where --calibrate writes the envelopes: add --calibrate, or drop --noise");
+            }
             UpdateGoldens record = lc.updateGoldens().setGoldenDir(goldenDir).setNativeKernels(nativeKernels);
             suite.applyTo(record);
-            if (calibrate) record.setCalibrate(runs, noise.noise);
+            if (calibrate) record.setCalibrate(runs != null ? runs : Calibrate.DEFAULT_RUNS, noise.noise);
             perf.applyToUpdate(record);
             timeouts.applyTo(output.applyTo(record));
             return record.call().exitCode();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.engine.OutputFolders;
 import dev.losscompare.harness.api.LossCompare;
 import dev.losscompare.harness.launch.LocalLauncher;
 import dev.losscompare.harness.launch.SlurmLauncher;
@@ -77,6 +78,7 @@ public final class LauncherOptions {
             throw new UsageException("--launcher=slurm needs --shared-dir=DIR (or shared_dir in the suite's [launcher] table): "
                     + "a folder every node sees, for job files and the cache; the output folder must be on shared storage too");
         }
+        OutputFolders.checkFolder(shared, sharedDir != null ? "--shared-dir" : where + ": shared_dir");
         List<String> extra = new ArrayList<>();
         if (t != null && t.has("sbatch_args")) {
             JsonNode a = t.get("sbatch_args");

@@ -23,6 +23,15 @@ public record Judging(ComparisonMode mode, List<String> metrics, boolean metrics
         return new Judging(mode, metrics, metricsGiven, envelopes);
     }
 
+    /**
+     * Reads the envelopes these cases may be judged against before anything trains (see
+     * {@link NoiseEnvelopes#check}); {@code reference}: the trained side whose settings an envelope
+     * must match (null: existing runs, only the case's name is known).
+     */
+    public void checkNoise(List<CaseSpec> cases, Training training, TrainedSide reference) {
+        if (noise != null) noise.check(cases, training.steps(), c -> NoiseEnvelopes.settingsOf(c, reference, training, metrics));
+    }
+
     /** How outputs name the comparison: the mode, or the noise envelopes it is judged against. */
     public String describe() {
         return noise == null ? mode.describe() : noise.describe();

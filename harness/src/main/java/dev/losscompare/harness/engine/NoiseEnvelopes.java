@@ -4,6 +4,7 @@ import dev.losscompare.core.judge.CaseJudge.CaseMode;
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.noise.NoiseEnvelope;
 import dev.losscompare.core.noise.NoiseEnvelopeFile;
+import dev.losscompare.harness.UsageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,14 +61,62 @@ public final class NoiseEnvelopes {
         return "within noise (margin " + dev.losscompare.core.judge.Numbers.multiple(margin) + "\u00d7, envelopes " + show.apply(path) + ")";
     }
 
+    /**
+     * Reads every envelope these cases may be judged against, before anything trains or is
+     * written: one that is unreadable, invalid or shorter than the comparison's {@code steps} is a
+     * {@link UsageException} naming the file. Where every case is judged against its envelope
+     * ({@link Policy#ALWAYS}, required), a missing one, or one calibrated for another case, config,
+     * options or seed ({@code settings}: how each case runs; null: not known yet), is one too: it
+     * could only end as the case's ERROR after training.
+     */
+    public void check(List<CaseSpec> cases, int steps, Function<CaseSpec, CaseSettings> settings) {
+        if (!Files.exists(path)) return;
+        boolean every = policy == Policy.ALWAYS && required;
+        for (CaseSpec c : cases) {
+            Path file = Files.isDirectory(path) ? NoiseEnvelopeFile.inFolder(path, c.id().name()) : path;
+            if (!Files.exists(file)) {
+                if (every) throw new UsageException(missing(file, c.id().name()));
+                continue;
+            }
+            NoiseEnvelope e = checkFile(file, steps);
+            String mismatch = every && settings != null ? mismatch(e, settings.apply(c)) : null;
+            if (mismatch != null) throw new UsageException(show.apply(file) + ": " + mismatch);
+        }
+    }
+
+    private NoiseEnvelope checkFile(Path file, int steps) {
+        NoiseEnvelope e;
+        try {
+            e = NoiseEnvelopeFile.read(file);
+        } catch (IOException x) {
+            throw new UsageException(x.getMessage().replace(file.toString(), show.apply(file)));
+        }
+        if (e.settings().steps() < steps) {
+            throw new UsageException(show.apply(file) + ": the noise envelope covers steps 1.." + e.settings().steps() + " and this comparison runs "
+                    + steps + "; calibrate it with --steps=" + steps + ", or compare " + e.settings().steps() + " steps");
+        }
+        return e;
+    }
+
+    private String missing(Path file, String name) {
+        return "no noise envelope " + show.apply(file) + " for case " + name
+                + "; calibrate it: ./loss_compare.sh calibrate REV (with this comparison's options)";
+    }
+
+    /** Why {@code e} does not measure the noise of case {@code c}, or null. */
+    private static String mismatch(NoiseEnvelope e, CaseSettings c) {
+        return c.config() == null
+                ? (e.caseName().equals(c.name()) ? null : "the noise envelope was calibrated for case " + e.caseName() + ", not " + c.name())
+                : e.mismatch(c.name(), c.config(), c.options(), c.seed(), c.metrics());
+    }
+
     /** The mode this case is judged in, given the one its baseline chose. */
     public Choice choose(CaseSettings c, CaseMode chosen) {
         if (policy == Policy.WHERE_NOT_BITWISE && chosen.mode().isBitwise()) return new Choice(chosen, null);
         Path file = Files.isDirectory(path) ? NoiseEnvelopeFile.inFolder(path, c.name()) : path;
         if (!Files.exists(file)) {
             if (!required) return new Choice(chosen, null);
-            return new Choice(null, "no noise envelope " + show.apply(file) + " for case " + c.name()
-                    + "; calibrate it: ./loss_compare.sh calibrate REV (with this comparison's options)");
+            return new Choice(null, missing(file, c.name()));
         }
         NoiseEnvelope e;
         try {
@@ -75,9 +124,7 @@ public final class NoiseEnvelopes {
         } catch (IOException x) {
             return new Choice(null, x.getMessage());
         }
-        String mismatch = c.config() == null
-                ? (e.caseName().equals(c.name()) ? null : "the noise envelope was calibrated for case " + e.caseName() + ", not " + c.name())
-                : e.mismatch(c.name(), c.config(), c.options(), c.seed(), c.metrics());
+        String mismatch = mismatch(e, c);
         if (mismatch != null) return new Choice(null, show.apply(file) + ": " + mismatch);
         ComparisonMode mode = ComparisonMode.noise(e.toBand(show.apply(file), margin));
         return new Choice(new CaseMode(mode, chosen.reason()), null);

@@ -62,6 +62,11 @@ final class SeedWriter {
             if (cacheable) results.storeSeed(key(side, c), seed);
             return null;
         }
+        if (o.notStarted()) {
+            return "the seed checkpoint of " + side.label() + " could not be started: " + o.lastLine() + "; that is the launcher's"
+                    + " problem, not the checkpoint's: check the cluster (sinfo; the --launcher options or the suite's [launcher]"
+                    + " table), or run here with --launcher=local";
+        }
         String why = o.timedOut() ? "timed out" + o.jobNote() : o.ok() ? "no checkpoint was written" : "exit " + o.exitCode();
         return "the " + role + " revision could not write a seed checkpoint (" + why + "): " + o.lastLine()
                 + "; rerun with --no-seed-checkpoint to let each run initialize itself; log: " + session.show(log);

@@ -62,7 +62,7 @@ public final class Workspace implements AutoCloseable {
     /** Every revision materialized from now on links these paths from the working tree (a trainer's from_working_tree). */
     public void fromWorkingTree(List<String> paths) {
         linked = WorkingTreeInputs.of(repo.isBare() ? null : repo.getWorkTree().toPath(), paths);
-        for (var f : linked.fingerprints()) console.out().println("from the working tree (linked, read-only): " + f.describe());
+        for (var f : linked.fingerprints()) console.out().println("from the working tree (linked, read-only): " + linked.describe(f));
     }
 
     public Session session(Path out, boolean useResultCache, Duration buildTimeout) {
@@ -105,11 +105,14 @@ public final class Workspace implements AutoCloseable {
      * result was written, and {@link Interrupted} reaches the caller (exit 130).
      */
     public <T> T guarded(Path out, Work<T> work) throws IOException {
-        Runnable notice = () -> console.err().println("loss_compare: interrupted; stopped the trainer runs; no result written to "
-                + console.show(out));
+        Runnable notice = () -> {
+            OutputFolders.markInterrupted(out);
+            console.err().println("loss_compare: interrupted; stopped the trainer runs; no result written to "
+                    + console.show(out) + " (the same command may use it again)");
+        };
         Interrupts.begin(notice);
         try {
-            return work.call();
+            return OutputFolders.owned(out, work);
         } finally {
             Interrupts.done(notice);
         }

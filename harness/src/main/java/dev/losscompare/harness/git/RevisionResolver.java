@@ -25,9 +25,10 @@ public final class RevisionResolver {
         try {
             if (spec.equals(WORKING_TREE)) {
                 ObjectId head = repo.resolve("HEAD^{commit}");
-                String base = head == null ? "no commit yet" : "on top of " + head.abbreviate(10).name();
-                return new ResolvedRevision(spec, head == null ? null : head.name(), null,
-                        "working tree with uncommitted changes (" + base + ")", null, true);
+                String subject = head == null ? "working tree (no commit yet)"
+                        : clean() ? "working tree without uncommitted changes (the same as " + head.abbreviate(10).name() + ")"
+                        : "working tree with uncommitted changes (on top of " + head.abbreviate(10).name() + ")";
+                return new ResolvedRevision(spec, head == null ? null : head.name(), null, subject, null, true);
             }
             ObjectId id = repo.resolve(spec + "^{commit}");
             if (id == null) throw unknown(spec);
@@ -42,6 +43,16 @@ public final class RevisionResolver {
             throw new UsageException("revision '" + spec + "' is ambiguous in " + where() + "; give more digits of the sha");
         } catch (RevisionSyntaxException | IOException e) {
             throw unknown(spec);
+        }
+    }
+
+    /** No tracked file changed and no untracked file that is not ignored (what "." adds to HEAD); read only. */
+    private boolean clean() throws IOException {
+        if (repo.isBare()) return true;
+        try {
+            return org.eclipse.jgit.api.Git.wrap(repo).status().call().isClean();
+        } catch (org.eclipse.jgit.api.errors.GitAPIException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 

@@ -71,6 +71,21 @@ public final class WorkingTreeInputs {
         return fingerprints;
     }
 
+    /**
+     * How the inputs line names a path: its fingerprint, and where it really is when a link takes it
+     * out of the repository (the run reads that place, which no revision and no git status shows).
+     */
+    public String describe(WorkingTreeInput f) {
+        Path at = workTree.resolve(f.path());
+        try {
+            Path real = at.toRealPath();
+            if (!real.startsWith(workTree.toRealPath())) return f.describe() + ", a link to " + real + " outside the repository";
+        } catch (IOException e) {
+            // gone since it was fingerprinted: the recheck after the run says so
+        }
+        return f.describe();
+    }
+
     /** What the result keys take: every path and its fingerprint (empty when nothing is listed). */
     public String contentKey() {
         if (isEmpty()) return "";

@@ -75,7 +75,7 @@ public final class SlurmLauncher implements RunLauncher {
         if (!submitted.ok()) {
             String why = "sbatch refused the job (" + label + "): " + submitted.firstLine();
             Files.writeString(log, why + "\n");
-            return finished(new RunOutcome(1, false, false, 0, why, why));
+            return finished(RunOutcome.notStarted(why));
         }
         String id = submitted.out().lines().reduce((a, b) -> b).orElse("").split(";")[0].trim();
         running.add(id);

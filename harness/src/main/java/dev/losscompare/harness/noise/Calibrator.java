@@ -43,8 +43,13 @@ import java.util.TreeMap;
  * each against a saved envelope: the false-alarm check.
  */
 public final class Calibrator {
-    /** K, the first weight-flip seed, the suite's sets for other trainers, the metrics, --save's folder (null: none). */
-    public record Request(int runs, long firstSeed, List<Perturbation.OptionSet> listed, List<String> metrics, Path saveDir) {}
+    /**
+     * K, the first weight-flip seed, the suite's sets for other trainers, the metrics, --save's
+     * folder (null: none), and whether the runs share a seed checkpoint (false: --no-seed-checkpoint
+     * or a trainer file's seed = "none"; each run initializes itself from the seed).
+     */
+    public record Request(int runs, long firstSeed, List<Perturbation.OptionSet> listed, List<String> metrics, Path saveDir,
+                          boolean seedCheckpoint) {}
 
     private final Session session;
     private final Training training;
@@ -53,15 +58,21 @@ public final class Calibrator {
     private final int jobs;
 
     public Calibrator(Session session, Training training, TrainedSide revision, Request request, int jobs) {
-        if (request.runs() < EnvelopeBuilder.MIN_RUNS) {
-            throw new UsageException("--runs must be at least " + EnvelopeBuilder.MIN_RUNS
-                    + " (perturbed runs besides the reference; one run's distance is a sample, not a spread), got " + request.runs());
-        }
+        checkRuns(request.runs());
         this.session = session;
         this.training = training;
         this.revision = revision;
         this.request = request;
         this.jobs = jobs;
+    }
+
+    /** --runs, checked: verbs call it before anything is trained or written. */
+    public static int checkRuns(int runs) {
+        if (runs < EnvelopeBuilder.MIN_RUNS) {
+            throw new UsageException("--runs must be at least " + EnvelopeBuilder.MIN_RUNS
+                    + " (perturbed runs besides the reference; one run's distance is a sample, not a spread), got " + runs);
+        }
+        return runs;
     }
 
     /** Calibrates every case; 0 when every envelope was written, 2 when one could not be. */
@@ -112,7 +123,7 @@ public final class Calibrator {
             return 2;
         }
         int exit = 0;
-        try (Seeds seeds = Seeds.by(revision, session, training)) {
+        try (Seeds seeds = Seeds.by(request.seedCheckpoint() ? revision : null, session, training)) {
             for (CaseSpec c : cases) {
                 session.console().out().println("== " + c.id().label());
                 Path caseDir = Files.createDirectories(session.out().resolve(c.id().name()));

@@ -66,6 +66,11 @@ public final class PerfStage implements CaseCheck {
     /** A golden's figures against the test side's: compared only in the environment they were measured in. */
     private PerfVerdict againstRecorded(CaseEngine.CaseRun run, RecordedPerf recorded) throws IOException {
         String label = run.c().id().label();
+        if (recorded == null && request.thresholds().any()) {
+            // A threshold with nothing to check is an ERROR, never a quiet pass.
+            return PerfJudge.notChecked(label, "the golden has no performance figures; record them with: ./loss_compare.sh gate --update"
+                    + " --perf (on the machine the gate runs on)", request.thresholds());
+        }
         if (recorded == null) {
             return PerfJudge.notComparable(label, "the golden has no performance figures (record them with: ./loss_compare.sh gate --update)",
                     request.thresholds());
