@@ -16,8 +16,8 @@ import dev.losscompare.core.sources.SeriesFiles;
 import dev.losscompare.harness.suite.GateSettings;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * configs/golden/&lt;case&gt;.json as the baseline. A case is compared bitwise where the run's
@@ -30,7 +30,8 @@ public final class GoldenBaseline implements RecordedSide {
     private final boolean strict;
     private final Session session;
     /** Each case's golden, read once: the case asks for it to check, to compare and to choose its mode. */
-    private final Map<String, Golden> goldens = new HashMap<>();
+    // Concurrent: a cluster launcher runs every case at once, and each asks for its golden.
+    private final Map<String, Golden> goldens = new ConcurrentHashMap<>();
 
     public GoldenBaseline(GoldenStore store, GateSettings gate, boolean strict, Session session) {
         this.store = store;
