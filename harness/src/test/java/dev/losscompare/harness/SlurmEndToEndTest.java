@@ -18,14 +18,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real trainer through a real Slurm against the same runs started locally: the six-case
- * sign-off (one commit changes llama3's learning rate, so two cases FAIL and are diagnosed by
- * traced re-runs, which are jobs too) and a two-rank parity case whose ranks srun starts.
+ * The real trainer through a real Slurm against runs started locally: the six model cases of the
+ * sign-off suite against their goldens (recorded locally), a case that FAILs (one commit changes
+ * llama3's learning rate), diagnosed by traced re-runs that are jobs too, and a two-rank parity
+ * case whose ranks srun starts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
 class SlurmEndToEndTest {
     private static final String TINY = "--train-options=--training.seq_len=64 --training.local_batch_size=2";
+    private static final List<String> MODEL_CASES = List.of("llama3", "llama3_flex", "llama4", "llama4_irope", "deepseek_v3", "deepseek_v3_flex");
     private static final Path CACHE = Path.of("target", "e2e-cache").toAbsolutePath();
 
     @TempDir
@@ -38,9 +40,10 @@ class SlurmEndToEndTest {
         SlurmCluster.require();
         repoDir = tmp.resolve("clone");
         git = ProjectFiles.cloneInto(repoDir);
-        Path config = repoDir.resolve("configs/llama3_debug.toml");
-        Files.writeString(config, Files.readString(config).replace("lr = 8e-4", "lr = 9e-4"));
+        ProjectFiles.branch(git, "higher-lr");
+        ProjectFiles.edit(repoDir, "configs/llama3_debug.toml", "lr = 8e-4", "lr = 9e-4");
         ProjectFiles.commit(git, "llama3: a higher learning rate");
+        git.checkout().setName("main").call();  // the gate's working tree: the project as its goldens were recorded
     }
 
     @AfterAll
@@ -59,25 +62,43 @@ class SlurmEndToEndTest {
         return all.toArray(String[]::new);
     }
 
+    /**
+     * The six model cases as jobs give the bits the goldens hold, which were trained locally (and
+     * which .ci/run's own gate checks locally): each case PASSes bitwise, every training a job.
+     */
     @Test
-    void theSixCaseSuiteThroughSlurmGivesTheLocalVerdictsAndBits() throws Exception {
-        // The six model cases (the suite's resume case is the resume check's, tested on its own).
-        String[] args = {"HEAD~1", "HEAD", "--suite=configs/signoff.toml",
-            "--cases=llama3,llama3_flex,llama4,llama4_irope,deepseek_v3,deepseek_v3_flex", "--steps=2", TINY, "--no-cache"};
-        HarnessRun local = run("suite-local", args);
-        HarnessRun cluster = run("suite-slurm", slurm(args));
+    void theSixModelCasesThroughSlurmGiveTheLocallyRecordedGoldensBitwise() throws Exception {
+        HarnessRun cluster = run("gate-slurm", slurm("gate", "--cases=" + String.join(",", MODEL_CASES), "--no-cache"));
+        assertEquals(0, cluster.exit(), cluster.toString());
+        var cases = dev.losscompare.core.result.ComparisonJson.read(cluster.folder().resolve("comparison.json")).cases();
+        assertEquals(MODEL_CASES, cases.stream().map(c -> c.name()).toList());
+        for (var c : cases) {
+            assertEquals("PASS", c.verdict().name(), c.name() + "\n" + cluster);
+            assertEquals("bitwise", c.mode().describe(), c.name() + ": the same environment as the goldens'\n" + cluster);
+            assertTrue(cluster.err().contains("(" + c.name() + "/test_training): COMPLETED"), c.name() + " was a job\n" + cluster);
+        }
+    }
+
+    /**
+     * A case that FAILs (the commit raised llama3's learning rate), through Slurm and locally: the
+     * same verdict, diagnosis and bits on both sides, and the diagnosis's traced re-runs are jobs too.
+     */
+    @Test
+    void aFailingCaseThroughSlurmGivesTheLocalVerdictDiagnosisAndBits() throws Exception {
+        String[] args = {"main", "higher-lr", "--suite=configs/signoff.toml", "--cases=llama3", "--steps=2", TINY, "--no-cache"};
+        HarnessRun local = run("llama3-local", args);
+        HarnessRun cluster = run("llama3-slurm", slurm(args));
         assertEquals(1, local.exit(), local.toString());
         assertEquals(local.exit(), cluster.exit(), cluster.toString());
         List<String> judged = SlurmLauncherTest.judged(local.folder());
-        assertEquals(6, judged.size());
+        assertEquals(1, judged.size());
         assertEquals(judged, SlurmLauncherTest.judged(cluster.folder()));
         for (String side : List.of("baseline", "test")) {
             assertEquals(SlurmLauncherTest.series(local.folder(), side), SlurmLauncherTest.series(cluster.folder(), side), side);
         }
-        assertEquals(2, verdicts(cluster.folder()).stream().filter("FAIL"::equals).count(), verdicts(cluster.folder()).toString());
-        // Every run was a job; the diagnosis's traced re-runs too.
+        assertEquals(List.of("FAIL"), verdicts(cluster.folder()));
         assertTrue(cluster.err().contains("(llama3/diagnose/baseline_trace): submitted"), cluster.toString());
-        assertTrue(cluster.err().contains("(deepseek_v3_flex/test_training): COMPLETED"), cluster.toString());
+        assertTrue(cluster.err().contains("(llama3/test_training): COMPLETED"), cluster.toString());
     }
 
     @Test
