@@ -54,8 +54,8 @@ class BisectRealTrainerTest {
             commit(git, "README: a third trailing line");
 
             Path out = tmp.resolve("out");
-            HarnessRun r = HarnessRun.in(repoDir, CACHE, out, "bisect", good.name(), "HEAD", "--suite=configs/signoff.toml",
-                    "--cases=llama3", "--steps=2", "--jobs=1", "--train-options=--training.seq_len=32 --training.local_batch_size=2");
+            assertEquals(good, git.log().add(git.getRepository().resolve("HEAD~8")).setMaxCount(1).call().iterator().next());
+            HarnessRun r = HarnessRun.in(repoDir, CACHE, out, DocCommands.readme("bisect HEAD~8 HEAD"));   // README's tour
             int exit = r.exit();
             String all = r.toString();
             assertEquals(0, exit, all);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A trainer kept as a nanoGPT user keeps it (test resources fixture/nanogpt: a tiny GPT on
- * Debian's PyTorch), signed off with exactly README's [trainer] snippet, read from README: data
+ * Debian's PyTorch), signed off with exactly the [trainer] snippet of docs/other-trainers.md, read from there: data
  * written by prepare.py into a git-ignored folder (linked from the working tree), a loop that logs
  * iter 0 .. iter max_iters (N+1 lines), no seed checkpoint (seed = "none"). A renamed variable
  * PASSes, a learning-rate change FAILs from step 2, new data retrains both sides and the report
@@ -45,10 +45,10 @@ class NanoGptStyleTrainerTest {
         return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 
-    /** The first ```toml block of README's "Other trainers" section: the snippet users copy. */
-    static String readmeSnippet() throws Exception {
-        String readme = Files.readString(ProjectFiles.root().resolve("README.md"));
-        int section = readme.indexOf("### Other trainers");
+    /** The first ```toml block of docs/other-trainers.md's "Other trainers" section: the snippet users copy. */
+    static String docsSnippet() throws Exception {
+        String readme = Files.readString(ProjectFiles.root().resolve("docs/other-trainers.md"));
+        int section = readme.indexOf("## Other trainers");
         int start = readme.indexOf("```toml\n", section) + "```toml\n".length();
         return readme.substring(start, readme.indexOf("```\n", start));
     }
@@ -97,7 +97,7 @@ class NanoGptStyleTrainerTest {
         try (InputStream in = getClass().getResourceAsStream("/fixture/nanogpt/gitignore")) {
             Files.write(dir.resolve(".gitignore"), in.readAllBytes());
         }
-        Files.writeString(dir.resolve("loss_compare.toml"), readmeSnippet());
+        Files.writeString(dir.resolve("loss_compare.toml"), docsSnippet());
         commit(git, "a tiny GPT");
         Path train = dir.resolve("train.py");
         String source = Files.readString(train);
@@ -129,7 +129,7 @@ class NanoGptStyleTrainerTest {
 
             // Without seed = "none" the trainer, which has no seed command, cannot seed: the error names both ways
             // out, and no "initial weights" line is printed for runs that never happened.
-            String snippet = readmeSnippet();
+            String snippet = docsSnippet();
             String seeded = snippet.lines().filter(l -> !l.startsWith("seed = ")).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
             assertNotEquals(snippet, seeded);
             Path seededSuite = Files.writeString(tmp.resolve("seeded.toml"), seeded);
@@ -153,7 +153,9 @@ class NanoGptStyleTrainerTest {
             assertEquals("data/", before.path());
             assertEquals(3, before.files());
 
-            Run lr = harness(repo, "HEAD~1", "HEAD", "--suite=loss_compare.toml", "--steps=5", "--output-folder=" + tmp.resolve("lr"));
+            List<String> tour = new ArrayList<>(List.of(DocCommands.readme("HEAD~1 HEAD --suite=loss_compare.toml")));   // README's tour
+            tour.add("--output-folder=" + tmp.resolve("lr"));
+            Run lr = harness(repo, tour.toArray(String[]::new));
             assertEquals(1, lr.exit(), lr.out());
             assertTrue(lr.out().contains("FAIL tiny_gpt (model default): loss differs from step 2"), lr.out());
 

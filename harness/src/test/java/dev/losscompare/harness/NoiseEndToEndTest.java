@@ -40,7 +40,9 @@ class NoiseEndToEndTest {
         repoDir = tmp.resolve("clone");
         git = ProjectFiles.cloneInto(repoDir);
         envelopes = tmp.resolve("calibrated");
-        HarnessRun r = HarnessRun.in(repoDir, CACHE, envelopes, "calibrate", "HEAD", "--runs=2", "--steps=3", TINY);
+        // README's tour, writing here instead of my-noise
+        String[] calibrate = DocCommands.replacing(DocCommands.readme("calibrate HEAD --runs=2 --steps=3 " + TINY), "--output-folder=my-noise", null);
+        HarnessRun r = HarnessRun.in(repoDir, CACHE, envelopes, calibrate);
         assertEquals(0, r.exit(), r.toString());
         assertTrue(Files.isRegularFile(envelopes.resolve(CASE + ".json")), r.toString());
     }
@@ -85,7 +87,9 @@ class NoiseEndToEndTest {
         Files.writeString(config, changed);
         ProjectFiles.commit(git, "raise the learning rate");
 
-        HarnessRun r = HarnessRun.in(repoDir, CACHE, tmp.resolve("lr"), "main", "HEAD", "--steps=3", TINY, "--noise=" + envelopes);
+        String[] tour = DocCommands.replacing(DocCommands.readme("HEAD~1 HEAD --steps=3 " + TINY + " --noise=my-noise"),
+                "--noise=my-noise", "--noise=" + envelopes);   // README's tour
+        HarnessRun r = HarnessRun.in(repoDir, CACHE, tmp.resolve("lr"), tour);
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.out().matches("(?s).*FAIL llama3 debugmodel: loss differs from step 2: [0-9.e+]+\u00d7 the measured noise.*"), r.toString());
         assertEquals(Verdict.FAIL, r.only().verdict());

@@ -43,7 +43,7 @@ class RealTrainerEndToEndTest extends ClonedProjectTest {
         commit("rename a local variable");
         String head = git.getRepository().resolve("HEAD").name();
 
-        HarnessRun r = run("refactor", "HEAD~1", "HEAD", "--steps=3", TINY);
+        HarnessRun r = run("refactor", DocCommands.readme("HEAD~1 HEAD --steps=3 " + TINY));   // README's tour
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("PASS llama3 debugmodel: loss, grad_norm identical over 3 steps"), r.toString());
         assertEquals(head, git.getRepository().resolve("HEAD").name());
@@ -82,7 +82,7 @@ class RealTrainerEndToEndTest extends ClonedProjectTest {
         Files.writeString(block, renamed);
         commit("rename the residual in the shared transformer block");
 
-        HarnessRun r = run("suite", "HEAD~1", "HEAD", "--suite=configs/signoff.toml", "--steps=2", TINY);
+        HarnessRun r = run("suite", DocCommands.readme("HEAD~1 HEAD --suite=configs/signoff.toml --steps=2 " + TINY));   // README's tour
         assertEquals(0, r.exit(), r.toString());
         for (String c : List.of("llama3", "llama3_flex", "llama4", "llama4_irope", "deepseek_v3", "deepseek_v3_flex", "resume")) {
             assertTrue(r.out().lines().anyMatch(l -> l.matches(c + "\\s+PASS\\s+PASS\\s+PASS\\s+-")), c + "\n" + r);

@@ -14,7 +14,7 @@ import java.util.TreeMap;
 public record NoiseBand(String envelope, String calibratedOn, int runs, List<String> perturbations, double margin,
                         Map<String, List<Double>> bands) {
     /**
-     * The default margin: a step is inside when |test − baseline| ≤ 10 × band. Measured (README,
+     * The default margin: a step is inside when |test − baseline| ≤ 10 × band. Measured (docs/noise.md,
      * "Within measured noise"): of 96 fresh perturbed runs of the six sign-off cases judged
      * against K=4 envelopes, most land within 2× the band, but the MoE cases reach 5.5× (a
      * perturbation that flips a token's top-k expert moves the numbers in a jump that few

@@ -28,14 +28,14 @@ public final class TrainingOptions {
     boolean noSeedCheckpoint;
 
     @Option(names = "--portable", description = "Run with the portable kernel set (ATen AVX2, OpenBLAS Haswell, oneDNN AVX2) "
-            + "so the bits match on any x86-64 machine with AVX2 and FMA; slower (see README).")
+            + "so the bits match on any x86-64 machine with AVX2 and FMA; slower (see docs/gate.md).")
     boolean portable;
 
     @Option(names = "--ngpus", paramLabel = "N", description = "Ranks per run (torchtitan's NGPU; on CPU N processes; default: each case's, else 1).")
     Integer ngpus;
 
     @Option(names = "--trainer", paramLabel = "FILE", description = "A trainer that is not this repository's: a TOML file with a "
-            + "[trainer] table (preset torchtitan or command; see README). Overrides a suite's [trainer].")
+            + "[trainer] table (preset torchtitan or command; see docs/other-trainers.md). Overrides a suite's [trainer].")
     Path trainer;
 
     /** The options given, set on {@code verb} (the API applies the defaults and checks the values). */
