@@ -26,7 +26,7 @@ import java.util.regex.PatternSyntaxException;
 public final class TrainerFile {
     private static final Set<String> KEYS = new TreeSet<>(List.of("preset", "command", "workdir", "env", "args", "build",
             "create_seed", "create_seed_env", "load_seed", "save_checkpoint", "resume_checkpoint", "checkpoint_load_seed", "seed_name", "metrics", "line_pattern", "step_offset", "tags",
-            "log_rank", "ngpus", "from_working_tree", "seed"));
+            "log_rank", "ngpus", "from_working_tree", "seed", "trace"));
     private static final Set<String> METRICS = new TreeSet<>(List.of("jsonl", "log", "tensorboard"));
 
     private final String where;
@@ -112,7 +112,18 @@ public final class TrainerFile {
                 t.has("tags") ? table(t, "tags") : base.tags(),
                 t.has("log_rank") ? (Integer) (int) integer(t, "log_rank", 0, 0) : base.logRank(), ngpus,
                 t.has("from_working_tree") ? strings(t, "from_working_tree") : base.fromWorkingTree(),
-                seedCheckpoint(t, base.seedCheckpoint()));
+                seedCheckpoint(t, base.seedCheckpoint()), trace(t, preset, command));
+    }
+
+    /** trace = "pytorch" | "none"; without it, the preset's default (TrainerSpec.defaultTrace). */
+    private String trace(JsonNode t, String preset, List<String> command) {
+        String trace = text(t, "trace", null);
+        if (trace == null) return TrainerSpec.defaultTrace(preset, command);
+        if (!trace.equals(TrainerSpec.TRACE_PYTORCH) && !trace.equals(TrainerSpec.TRACE_NONE)) {
+            throw error("[trainer]: trace must be \"pytorch\" (re-run a failing case with the PyTorch tracer) or \"none\", got '"
+                    + trace + "'");
+        }
+        return trace;
     }
 
     /** seed = "checkpoint" (the default: one process writes the initial weights, every run loads them) or "none". */
