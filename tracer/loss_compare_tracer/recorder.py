@@ -26,9 +26,11 @@ class _Mode(TorchDispatchMode):
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
+        if self.recorder.busy:
+            return func(*args, **kwargs)
+        before = self.recorder.inputs(func, args, kwargs)   # before the op: an in-place op changes its input
         out = func(*args, **kwargs)
-        if not self.recorder.busy:
-            self.recorder.op(func, args, kwargs, out)
+        self.recorder.op(func, before, out)
         return out
 
 
@@ -235,30 +237,46 @@ class Recorder:
         return out
 
     # -- ops -----------------------------------------------------------------------------
-    def op(self, func, args, kwargs, out):
-        if not self._active():
+    def inputs(self, func, args, kwargs):
+        """The op's tensor inputs (source, digest) and constant arguments, read before it runs; None: not recorded."""
+        if not self._active() or func._schema.name.startswith("profiler::"):
+            return None  # profiler:: record_function markers (optimizer.step, zero_grad): handles, not numbers
+        with self.lock:
+            self.busy = True
+            try:
+                schema = func._schema
+                inputs, constants = [], {}
+                positional = list(schema.arguments)
+                for i, a in enumerate(args):
+                    self._argument(positional[i].name if i < len(positional) else "arg%d" % i, a, inputs, constants)
+                for key, a in kwargs.items():
+                    self._argument(key, a, inputs, constants)
+                for a in positional[len(args):]:    # defaults, so a changed default reads as a changed argument
+                    if a.name not in kwargs and a.name not in constants and a.has_default_value():
+                        constants[a.name] = _plain(a.default_value)
+                return inputs, constants
+            except Exception as e:
+                self._error(str(getattr(func, "_schema", func)), e)
+                return None
+            finally:
+                self.busy = False
+
+    def op(self, func, before, out):
+        if before is None or not self._active():
             return
         with self.lock:
             self.busy = True
             try:
-                self._op(func, args, kwargs, out)
+                self._op(func, before, out)
             except Exception as e:
                 self._error(str(getattr(func, "_schema", func)), e)
             finally:
                 self.busy = False
 
-    def _op(self, func, args, kwargs, out):
+    def _op(self, func, before, out):
         schema = func._schema
         name = schema.name + ("." + func._overloadname if func._overloadname and func._overloadname != "default" else "")
-        inputs, constants = [], {}
-        positional = list(schema.arguments)
-        for i, a in enumerate(args):
-            self._argument(positional[i].name if i < len(positional) else "arg%d" % i, a, inputs, constants)
-        for key, a in kwargs.items():
-            self._argument(key, a, inputs, constants)
-        for a in positional[len(args):]:    # defaults, so a changed default reads as a changed argument
-            if a.name not in kwargs and a.name not in constants and a.has_default_value():
-                constants[a.name] = _plain(a.default_value)
+        inputs, constants = before
         module = self.module_names.get(id(self.stack[-1])) if self.stack else None
         phase = ("optimizer" if self.in_optimizer else "backward" if self.in_backward
                  else "forward" if self.stack else "other")

@@ -1,0 +1,160 @@
+package dev.losscompare.harness.diagnose;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.losscompare.core.result.Diagnosis;
+import dev.losscompare.core.result.Diagnosis.Stage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The location of a change in a nanoGPT-style trainer (fixture/nanogpt_model: model.py with
+ * CausalSelfAttention, MLP with GELU, LayerNorm; AdamW), from real traces: the trainer runs with
+ * the tracer on Debian's torch as the harness runs it (sitecustomize on PYTHONPATH), two steps,
+ * once per revision of its source, and {@link OpLocator} names where the test revision parts.
+ */
+class PytorchLocationTest {
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+    private static final Path TRACER = Path.of("").toAbsolutePath().getParent().resolve("tracer");
+    private static final Path FIXTURE = Path.of("src/test/resources/fixture/nanogpt_model");
+
+    @TempDir
+    static Path tmp;
+    private static OpTrace baseline;
+
+    @BeforeAll
+    static void traceTheBaseline() throws Exception {
+        assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import torch, numpy"), tmp, Map.of()) == 0,
+                PYTHON + " has no torch (CI installs Debian's python3-torch)");
+        baseline = trace("baseline", Map.of());
+    }
+
+    @Test
+    void theAttentionScaleIsTheAttentionModulesMulAtItsLine() throws Exception {
+        Diagnosis d = locate("scale", Map.of("model.py", new String[] {"(1.0 / math.sqrt(k.size(-1)))", "(1.0 / k.size(-1))"}));
+        assertEquals(Stage.FORWARD, d.stage(), d.where());
+        assertTrue(d.where().startsWith("forward, transformer.h.0.attn: aten::mul.Tensor at model.py:36"
+                + " (att = (q @ k.transpose(-2, -1)) * (1.0 / k.size(-1))): inputs identical, argument other 0.25 vs 0.0625,"
+                + " output differs (rel "), d.where());
+        assertTrue(d.where().matches(".*; the \\d+ ops of step 1 before it identical"), d.where());
+        assertTrue(d.modules().stream().anyMatch(m -> m.first() && m.name().contains("aten::mul.Tensor")), d.modules().toString());
+    }
+
+    @Test
+    void layerNormsEpsIsThatLayerNormsOp() throws Exception {
+        Diagnosis d = locate("eps", Map.of("model.py", new String[] {"self.bias, 1e-5)", "self.bias, 1e-6)"}));
+        assertTrue(d.where().startsWith("forward, transformer.h.0.ln_1: aten::native_layer_norm at model.py:17"), d.where());
+        assertTrue(d.where().contains("inputs identical, argument eps 1e-05 vs 1e-06, output differs"), d.where());
+    }
+
+    @Test
+    void geluTanhIsTheMlpsGelu() throws Exception {
+        Diagnosis d = locate("gelu", Map.of("model.py", new String[] {"nn.GELU()", "nn.GELU(approximate='tanh')"}));
+        assertTrue(d.where().startsWith("forward, transformer.h.0.mlp.gelu: aten::gelu at model.py:53 (x = self.gelu(x)):"
+                + " inputs identical, argument approximate \"none\" vs \"tanh\", output differs"), d.where());
+    }
+
+    @Test
+    void anInsertedOpThatMovesNoNumberIsNoDifference() throws Exception {
+        Diagnosis d = locate("times_one", Map.of("model.py", new String[] {"        x = x + self.attn(self.ln_1(x))",
+                "        x = x * 1.0\n        x = x + self.attn(self.ln_1(x))"}));
+        assertEquals(Diagnosis.Status.NO_DIFFERENCE, d.status(), d.where());
+    }
+
+    @Test
+    void anInsertedOpThatMovesNumbersIsNamedAndTheRestStaysAligned() throws Exception {
+        Diagnosis d = locate("times_two", Map.of("model.py", new String[] {"        x = x + self.attn(self.ln_1(x))",
+                "        x = x * 2.0\n        x = x + self.attn(self.ln_1(x))"}));
+        assertTrue(d.where().startsWith("forward, transformer.h.0: aten::mul.Tensor at model.py:67 (x = x * 2.0): only in test;"
+                + " its output feeds aten::native_layer_norm"), d.where());
+        assertTrue(d.where().contains(", 1 op only one side has (aten::mul.Tensor only in test at model.py:67"), d.where());
+        // Aligned past the insertion: the ops after it pair up again (the same ops on both sides, the values differing).
+        long after = d.modules().stream().dropWhile(m -> !m.first()).skip(1).filter(m -> m.onlyIn() == null).count();
+        assertEquals(5, after, d.modules().toString());
+    }
+
+    @Test
+    void aChangedDataPipelineIsTheInputsAtStepOne() throws Exception {
+        Diagnosis d = locate("data", Map.of("train.py", new String[] {"(data[i:i + block_size]).astype", "(data[i + 2:i + 2 + block_size]).astype"}));
+        assertEquals(Stage.INPUTS, d.stage(), d.where());
+        assertTrue(d.where().startsWith("inputs differ at step 1: arg0 ("), d.where());
+    }
+
+    @Test
+    void adamWsBetasAreTheOptimizerStep() throws Exception {
+        Diagnosis d = locate("betas", Map.of("train.py", new String[] {"beta2 = 0.95", "beta2 = 0.99"}));
+        assertEquals(Stage.OPTIMIZER, d.stage(), d.where());
+        assertTrue(d.where().startsWith("optimizer step 1: gradients identical, parameters differ: aten::"), d.where());
+        // AdamW's second moment, exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2): zero at step 1, so the
+        // first output to differ is the addcmul_ with 1 - beta2.
+        assertTrue(d.where().contains(": aten::addcmul_ at train.py:74 (optimizer.step()): inputs identical, argument value 0.05"),
+                d.where());
+    }
+
+    @Test
+    void aChangedInitializationIsTheInitialWeights() throws Exception {
+        Diagnosis d = locate("init", Map.of("model.py", new String[] {"std=0.02)", "std=0.03)"}));
+        assertEquals(Stage.INITIAL_WEIGHTS, d.stage(), d.where());
+        assertTrue(d.where().startsWith("initial weights differ: "), d.where());
+        assertTrue(d.where().contains("transformer.wte.weight") || d.where().contains("lm_head.weight"), d.where());
+    }
+
+    private static Diagnosis locate(String name, Map<String, String[]> edits) throws Exception {
+        OpTrace test = trace(name, edits);
+        return OpLocator.locate(baseline, test, 2);
+    }
+
+    /** The fixture (with edits: file -> {old, new}) trained for two steps with the tracer on; rank 0's trace. */
+    private static OpTrace trace(String name, Map<String, String[]> edits) throws Exception {
+        Path dir = tmp.resolve(name);
+        copy(FIXTURE, dir);
+        for (var e : edits.entrySet()) {
+            Path file = dir.resolve(e.getKey());
+            String source = Files.readString(file);
+            assertTrue(source.contains(e.getValue()[0]), e.getValue()[0]);
+            Files.writeString(file, source.replace(e.getValue()[0], e.getValue()[1]));
+        }
+        assertEquals(0, run(List.of(PYTHON.toString(), "prepare.py"), dir, Map.of()));
+        int exit = run(List.of(PYTHON.toString(), "train.py", "config/train_tiny.py", "--max_iters=2"), dir,
+                Map.of("PYTHONPATH", TRACER.toString(), "LOSS_COMPARE_TRACE_DIR", dir.resolve("trace").toString(),
+                        "LOSS_COMPARE_TRACE_STEPS", "1-2"));
+        assertEquals(0, exit, Files.readString(dir.resolve("out.log")));
+        OpTrace t = OpTrace.ranks(Trace.read(dir.resolve("trace/rank0.trace.jsonl"))).get(0);
+        assertTrue(t.complete());
+        return t;
+    }
+
+    private static int run(List<String> command, Path dir, Map<String, String> env) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("out.log").toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        return p.exitValue();
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) Files.createDirectories(target);
+                else Files.copy(f, target);
+            }
+        }
+    }
+}
