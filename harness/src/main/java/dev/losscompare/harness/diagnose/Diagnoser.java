@@ -81,11 +81,17 @@ public final class Diagnoser {
 
     private Diagnosis diagnose(CaseId c, int k, TracedSide base, TracedSide test, Path dir) throws IOException {
         for (TracedSide side : List.of(base, test)) {
-            if (!side.ownTrainer()) {
-                return Diagnosis.unavailable("the " + side.role().word() + " side runs the " + side.trainerName() + " trainer adapter, which"
-                        + " writes no trace (only this repository's trainer, adapter loss_compare, does)");
+            if (side.trace().equals("none")) {
+                return Diagnosis.unavailable("the " + side.role().word() + " side's trainer (adapter " + side.trainerName() + ") is not traced:"
+                        + " its [trainer] says trace = \"none\" or its command is not started by python, python3 or torchrun"
+                        + " (trace = \"pytorch\" traces any PyTorch program)");
             }
         }
+        if (!base.trace().equals(test.trace())) {
+            return Diagnosis.unavailable("the sides are traced differently (" + base.trace() + " and " + test.trace() + "): their traces"
+                    + " cannot be compared");
+        }
+        boolean pytorch = base.trace().equals("pytorch");
         if (base.ranks() != test.ranks()) {
             return Diagnosis.unavailable("the sides run " + base.ranks() + " and " + test.ranks()
                     + " ranks: each rank traces its own slice, so the traces differ by construction");
@@ -100,6 +106,7 @@ public final class Diagnoser {
                 + (runs.get(1).fromCache() ? "from cache" : "written") + String.format(java.util.Locale.ROOT, " (%.1f s)",
                 (System.nanoTime() - started) / 1e9));
         Trace b = Trace.read(runs.get(0).trace()), t = Trace.read(runs.get(1).trace());
+        if (pytorch) return PytorchLocation.locate(b, t, k, console.show(runs.get(0).trace()), console.show(runs.get(1).trace()));
         for (int i = 0; i < 2; i++) {
             if (!(i == 0 ? b : t).complete()) {
                 return Diagnosis.unavailable("the " + (i == 0 ? "baseline" : "test") + " trace has no end event (the traced run stopped"

@@ -18,13 +18,19 @@ public interface TracedSide {
     /** The trainer adapter's name (loss_compare, torchtitan, command). */
     String trainerName();
 
+    /** How its trainer is traced: "loss_compare" (its own trace), "pytorch" (the injected tracer) or "none" (TrainerAdapter.trace). */
+    String trace();
+
     /** Whether this repository's trainer runs it (only it writes traces and safetensors seed checkpoints). */
     boolean ownTrainer();
 
     /** The rank count of its run. */
     int ranks();
 
-    /** Re-runs steps 1..k of its run with the trace on, into {@code dir}, from the checkpoint its run loaded. */
+    /**
+     * Re-runs steps 1..k of its run with the trace on, into {@code dir}, from the checkpoint its run
+     * loaded: its own trainer's trace, or the PyTorch tracer's (its ranks in one file).
+     */
     TraceOutcome traceTo(int k, Path dir) throws IOException;
 
     /** Writes its own seed checkpoint at {@code file}; returns the error line, or null. */

@@ -3,6 +3,8 @@ package dev.losscompare.harness.engine;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.harness.adapter.Launch;
 import dev.losscompare.harness.adapter.RunFiles;
+import dev.losscompare.harness.adapter.TrainerSpec;
+import dev.losscompare.harness.diagnose.PytorchTraceFiles;
 import dev.losscompare.harness.cache.ResultCache;
 import dev.losscompare.harness.diagnose.Trace;
 import dev.losscompare.harness.diagnose.TracedSide;
@@ -18,7 +20,8 @@ import java.util.List;
 /**
  * A trained side of one case as diagnosis sees it. Its traced re-run uses the same config,
  * options, seed and seed checkpoint as the case's run, plus
- * {@code --training.steps=k --debug.trace_steps=1-k}; the trace is kept in the result cache under
+ * {@code --training.steps=k --debug.trace_steps=1-k} (our trainer) or the PyTorch tracer's
+ * environment (a trainer with trace = "pytorch"); the trace is kept in the result cache under
  * the key of that run (a distinct key: its options differ from the full run's), so a second
  * diagnosis trains nothing.
  */
@@ -53,6 +56,11 @@ final class TracedRerun implements TracedSide {
     }
 
     @Override
+    public String trace() {
+        return side.adapter().trace();
+    }
+
+    @Override
     public boolean ownTrainer() {
         return side.ownTrainer();
     }
@@ -73,6 +81,54 @@ final class TracedRerun implements TracedSide {
 
     @Override
     public TraceOutcome traceTo(int k, Path dir) throws IOException {
+        return trace().equals(TrainerSpec.TRACE_PYTORCH) ? pytorchTraceTo(k, dir) : ownTraceTo(k, dir);
+    }
+
+    /**
+     * The same run to step k with the PyTorch tracer on (PYTHONPATH's sitecustomize, its variables);
+     * its ranks' files merged into one, cached under the run's key with the tracer's identity.
+     */
+    private TraceOutcome pytorchTraceTo(int k, Path dir) throws IOException {
+        String role = side.role().word();
+        TrainerArgs args = side.args(c, training).withSteps(k, List.of());
+        Path trace = dir.resolve(role + ".trace.jsonl");
+        Path log = dir.resolve(role + "_trace.log");
+        ResultCache results = session.results();
+        String runKey = new RunKeys(session).run(side, args, seed.file() == null ? null : seed.key());
+        String key = runKey == null ? null : ResultCache.traceKey(runKey + " " + PytorchTracer.identity());
+        Files.createDirectories(dir);
+        if (key != null && results.restoreTrace(key, trace)) return new TraceOutcome(trace, true, false, null);
+
+        Path out = dir.resolve(role + "_pytorch_trace");
+        deleteTree(out);
+        Path tracer = PytorchTracer.writeTo(dir.resolve("pytorch_tracer"));
+        RunFiles files = RunFiles.of(dir, role + "_traced_metrics");
+        Launch launch = side.adapter().train(args, files, seed.file());
+        RunOutcome o = Launchers.run(new Launch(launch.command(), launch.workDir(),
+                PytorchTracer.environment(launch.environment(), tracer, out, spec(k)), launch.tasks()), log, training.timeout());
+        if (o.interrupted()) throw new Interrupted();
+        Files.deleteIfExists(files.partial());
+        Files.deleteIfExists(files.series());
+        String where = "; log: " + session.show(log);
+        if (!o.ok()) {
+            String why = o.timedOut() ? "timed out" + o.jobNote() : "exit " + o.exitCode() + ": " + o.lastLine();
+            return new TraceOutcome(null, false, false, "the traced re-run of " + role + " failed (" + why + ")" + where);
+        }
+        String none = PytorchTraceFiles.merge(out, trace);
+        if (none != null) return new TraceOutcome(null, false, false, "the " + role + " side: " + none);
+        if (key != null && Trace.read(trace).complete()) results.storeTrace(key, trace, log);
+        return new TraceOutcome(trace, false, false, null);
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        if (!Files.exists(folder)) return;
+        try (var paths = Files.walk(folder)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
+    /** Its own trainer's trace: --debug.trace_steps=1-k --debug.trace_path=F. */
+    private TraceOutcome ownTraceTo(int k, Path dir) throws IOException {
         String role = side.role().word();
         TrainerArgs args = side.args(c, training).withSteps(k, List.of("--debug.trace_steps=" + spec(k)));
         Path trace = dir.resolve(role + ".trace.jsonl");

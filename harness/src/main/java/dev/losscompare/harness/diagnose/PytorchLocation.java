@@ -1,0 +1,38 @@
+package dev.losscompare.harness.diagnose;
+
+import dev.losscompare.core.result.Diagnosis;
+import java.util.List;
+import java.util.Map;
+
+/** Two sides' PyTorch traces, rank by rank: the first rank whose ops part, located ({@link OpLocator}). */
+final class PytorchLocation {
+    private PytorchLocation() {}
+
+    /** {@code shownB}, {@code shownT}: the trace files as the console names them. */
+    static Diagnosis locate(Trace b, Trace t, int k, String shownB, String shownT) {
+        Map<Integer, OpTrace> rb = OpTrace.ranks(b), rt = OpTrace.ranks(t);
+        if (rb.isEmpty() || rt.isEmpty()) return Diagnosis.unavailable("a side's PyTorch trace holds no rank");
+        if (!rb.keySet().equals(rt.keySet())) {
+            return Diagnosis.unavailable("the sides traced other ranks (baseline " + rb.keySet() + ", test " + rt.keySet() + ")");
+        }
+        for (var side : List.of(Map.entry("baseline", rb), Map.entry("test", rt))) {
+            for (OpTrace r : side.getValue().values()) {
+                if (!r.complete()) {
+                    return Diagnosis.unavailable("the " + side.getKey() + " trace of rank " + r.rank() + " has no end event (the traced run"
+                            + " stopped before step " + k + " ended); " + (side.getKey().equals("baseline") ? shownB : shownT));
+                }
+            }
+        }
+        Diagnosis first = null;
+        for (int rank : rb.keySet()) {
+            Diagnosis d = OpLocator.locate(rb.get(rank), rt.get(rank), k);
+            if (rb.size() > 1 && d.where() != null) {
+                d = new Diagnosis(d.status(), d.stage(), d.step(), "rank " + rank + ": " + d.where(), d.reason(), d.tracedSteps(),
+                        d.modules(), d.masks());
+            }
+            if (d.located()) return d;
+            if (first == null) first = d;
+        }
+        return first;
+    }
+}
