@@ -29,6 +29,7 @@ final class OpLocator {
     private final OpTrace b, t;
     private final int tracedSteps;
     private final List<String> untraced = new ArrayList<>();
+    private int oneSided;
 
     private OpLocator(OpTrace b, OpTrace t, int tracedSteps) {
         this.b = b;
@@ -46,7 +47,8 @@ final class OpLocator {
             if (d != null) return d;
         }
         return new Diagnosis(Diagnosis.Status.NO_DIFFERENCE, null, null, "no difference in the traced steps 1-" + tracedSteps
-                + ": every traced op is bitwise identical" + untracedNote(), null, tracedSteps, List.of(), List.of());
+                + ": every traced op is bitwise identical" + (oneSided == 0 ? "" : " (" + oneSided + " op" + (oneSided == 1 ? "" : "s")
+                + " only one side has, moving no number)") + untracedNote(), null, tracedSteps, List.of(), List.of());
     }
 
     private Diagnosis step(int s) {
@@ -92,6 +94,7 @@ final class OpLocator {
             if (p.onlyIn() != null) {
                 TraceEvent op = p.baseline() >= 0 ? ob.get(p.baseline()) : ot.get(p.test());
                 (p.baseline() >= 0 ? onlyB : onlyT).add(op.line().path("index").asInt());
+                oneSided++;
                 onlyBefore.add(op.text("op") + " only in " + p.onlyIn() + at(op));
                 continue;
             }

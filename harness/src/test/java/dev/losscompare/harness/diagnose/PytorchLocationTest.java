@@ -70,6 +70,8 @@ class PytorchLocationTest {
         Diagnosis d = locate("times_one", Map.of("model.py", new String[] {"        x = x + self.attn(self.ln_1(x))",
                 "        x = x * 1.0\n        x = x + self.attn(self.ln_1(x))"}));
         assertEquals(Diagnosis.Status.NO_DIFFERENCE, d.status(), d.where());
+        assertTrue(d.where().matches("no difference in the traced steps 1-2: every traced op is bitwise identical \\(\\d+ ops only one side"
+                + " has, moving no number\\)"), d.where());
     }
 
     @Test
