@@ -112,6 +112,36 @@ class PytorchLocationTest {
         assertTrue(d.where().contains("transformer.wte.weight") || d.where().contains("lm_head.weight"), d.where());
     }
 
+    @Test
+    void anOpTheTracerCouldNotDigestIsSkippedAndNamed() throws Exception {
+        // The tracer's own failure on an op (its summary has digest null and the error, as for a meta tensor) on
+        // both sides: that op is not compared, the location is still the changed op and says what it could not see.
+        OpTrace test = trace("scale_untraced", Map.of("model.py", new String[] {"(1.0 / math.sqrt(k.size(-1)))", "(1.0 / k.size(-1))"}));
+        Diagnosis d = OpLocator.locate(withoutDigest(baseline), withoutDigest(test), 2);
+        assertTrue(d.where().startsWith("forward, transformer.h.0.attn: aten::mul.Tensor at model.py:36"), d.where());
+        assertTrue(d.where().endsWith(" (1 op could not be compared: aten::add.Tensor at model.py:102 (x = tok_emb + pos_emb):"
+                + " not traced (RuntimeError: no bytes))"), d.where());
+    }
+
+    /** The trace with the first forward add's output unreadable, as the tracer writes an output it cannot digest. */
+    private static OpTrace withoutDigest(OpTrace t) {
+        List<TraceEvent> events = new java.util.ArrayList<>();
+        boolean done = false;
+        for (TraceEvent e : t.events()) {
+            if (!done && e.event().equals("op") && "aten::add.Tensor".equals(e.text("op")) && "forward".equals(e.text("phase"))) {
+                var line = e.line().deepCopy();
+                var out = (com.fasterxml.jackson.databind.node.ObjectNode) line.get("outputs").get(0);
+                out.putNull("digest");
+                out.put("error", "RuntimeError: no bytes");
+                e = TraceEvent.of(line);
+                done = true;
+            }
+            events.add(e);
+        }
+        assertTrue(done);
+        return new OpTrace(t.rank(), t.header(), events, t.complete());
+    }
+
     private static Diagnosis locate(String name, Map<String, String[]> edits) throws Exception {
         OpTrace test = trace(name, edits);
         return OpLocator.locate(baseline, test, 2);
