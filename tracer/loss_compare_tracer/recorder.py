@@ -360,12 +360,15 @@ def _tensors(out):
 
 
 def _plain(a):
-    """A constant argument as JSON: numbers exactly, everything else as its text."""
+    """A constant argument as JSON: numbers exactly, dtypes and devices by name, any other object by its type
+    (its text may hold an address that differs run to run)."""
     if a is None or isinstance(a, (bool, int, float, str)):
         return a
     if isinstance(a, (list, tuple)):
         return [_plain(x) for x in a]
-    return str(a)
+    if isinstance(a, (torch.dtype, torch.device, torch.layout, torch.memory_format)):
+        return str(a)
+    return type(a).__name__
 
 
 def _user_frame():

@@ -28,17 +28,28 @@ final class OpLocator {
 
     private final OpTrace b, t;
     private final int tracedSteps;
+    private final RunToRunNoise noise;
     private final List<String> untraced = new ArrayList<>();
     private int oneSided;
 
-    private OpLocator(OpTrace b, OpTrace t, int tracedSteps) {
+    private OpLocator(OpTrace b, OpTrace t, int tracedSteps, RunToRunNoise noise) {
         this.b = b;
         this.t = t;
         this.tracedSteps = tracedSteps;
+        this.noise = noise;
     }
 
+    /** The exact rule: equal means bitwise equal. */
     static Diagnosis locate(OpTrace baseline, OpTrace test, int tracedSteps) {
-        return new OpLocator(baseline, test, tracedSteps).walk();
+        return new OpLocator(baseline, test, tracedSteps, null).walk();
+    }
+
+    /**
+     * With a baseline that is not bitwise run to run ({@code repeat}: its second traced run, which
+     * differs from the first): an op differs when it is beyond its run-to-run noise ({@link RunToRunNoise}).
+     */
+    static Diagnosis locate(OpTrace baseline, OpTrace repeat, OpTrace test, int tracedSteps) {
+        return new OpLocator(baseline, test, tracedSteps, new RunToRunNoise(baseline, repeat)).walk();
     }
 
     private Diagnosis walk() {
@@ -47,7 +58,8 @@ final class OpLocator {
             if (d != null) return d;
         }
         return new Diagnosis(Diagnosis.Status.NO_DIFFERENCE, null, null, "no difference in the traced steps 1-" + tracedSteps
-                + ": every traced op is bitwise identical" + (oneSided == 0 ? "" : " (" + oneSided + " op" + (oneSided == 1 ? "" : "s")
+                + (noise == null ? ": every traced op is bitwise identical" : ": every traced op is within its run-to-run noise"
+                + noiseNote()) + (oneSided == 0 ? "" : " (" + oneSided + " op" + (oneSided == 1 ? "" : "s")
                 + " only one side has, moving no number)") + untracedNote(), null, tracedSteps, List.of(), List.of());
     }
 
@@ -73,6 +85,12 @@ final class OpLocator {
                 return located(Stage.STRUCTURE, s, what + "s differ at the start of step " + s + ": " + names(only), List.of(), -1);
             }
             List<String> differ = differing(pairs);
+            if (noise != null) {
+                double env = noise.state(s, kind);
+                differ = pairs.stream().filter(p -> !p.identical()
+                        && (env == 0 || RunToRunNoise.summaryRel(p.baseline().line(), p.test().line()) > RunToRunNoise.MARGIN * env))
+                        .map(Alignment.Pair::name).toList();
+            }
             if (differ.isEmpty()) continue;
             String count = differ.size() + " tensor" + (differ.size() == 1 ? "" : "s") + " (" + names(differ) + ")";
             if (s == 1 && kind.equals("param")) return located(Stage.INITIAL_WEIGHTS, s, "initial weights differ: " + count, List.of(), -1);
@@ -89,6 +107,7 @@ final class OpLocator {
         Set<String> taintedB = new HashSet<>(), taintedT = new HashSet<>();
         List<String> onlyBefore = new ArrayList<>();
         int identical = 0;
+        double envelope = 0;   // the largest run-to-run difference so far in the step (noise mode)
         for (int i = 0; i < pairs.size(); i++) {
             Pair p = pairs.get(i);
             if (p.onlyIn() != null) {
@@ -103,7 +122,15 @@ final class OpLocator {
                 untraced.add(y.text("op") + at(y) + ": " + error(comparable(x) ? y : x));
                 continue;
             }
+            double own = noise == null ? 0 : noise.op(s, x);
+            double opNoise = Double.isNaN(own) ? envelope : Math.max(envelope, own);
+            if (noise != null && !Double.isNaN(own) && RunToRunNoise.readsTensors(x)) envelope = Math.max(envelope, own);
             if (sameOutputs(x, y)) {
+                identical++;
+                continue;
+            }
+            double rel = RunToRunNoise.rel(x, y);
+            if (opNoise > 0 && rel <= RunToRunNoise.MARGIN * opNoise) {
                 identical++;
                 continue;
             }
@@ -111,7 +138,10 @@ final class OpLocator {
             String origin;
             TraceEvent named = y;
             TraceEvent inserted = differ.isEmpty() ? null : oneSided(differ.get(0), s, ob, ot, onlyB, onlyT);
-            if (differ.isEmpty()) {
+            if (opNoise > 0) {
+                origin = "output beyond its run-to-run noise (" + magnitude(x, y) + "; " + Numbers.sci(rel / opNoise) + "× the baseline's"
+                        + " largest run-to-run difference so far, " + Numbers.sci(opNoise) + ")";
+            } else if (differ.isEmpty()) {
                 origin = "inputs identical" + arguments(x, y) + ", output differs (" + magnitude(x, y) + ")";
             } else if (inserted != null) {
                 named = inserted;
@@ -130,8 +160,9 @@ final class OpLocator {
             String module = named.text("module");
             String head = phase + (module == null ? "" : ", " + (module.isEmpty() ? "the model" : module)) + ": " + named.text("op") + at(named);
             String tail = "; the " + identical + " op" + (identical == 1 ? "" : "s") + " of step " + s + " before it identical"
+                    + (noise == null ? "" : " or within their run-to-run noise")
                     + (onlyBefore.isEmpty() ? "" : ", " + onlyBefore.size() + " op" + (onlyBefore.size() == 1 ? "" : "s")
-                    + " only one side has (" + names(onlyBefore) + ")") + untracedNote();
+                    + " only one side has (" + names(onlyBefore) + ")") + untracedNote() + noiseNote();
             String where = phase.equals("optimizer")
                     ? "optimizer step " + s + ": gradients identical, parameters differ: " + named.text("op") + at(named) + ": " + origin + tail
                     : head + ": " + origin + tail;
@@ -284,6 +315,12 @@ final class OpLocator {
 
     private Diagnosis located(Stage stage, int step, String where, List<ModuleDiff> ops, int first) {
         return new Diagnosis(Diagnosis.Status.LOCATED, stage, step, where, null, tracedSteps, ops, List.of());
+    }
+
+    /** What a non-bitwise baseline changes in the rule, said on the line. */
+    private String noiseNote() {
+        return noise == null ? "" : " [the baseline's two traced runs differ: ops judged against their run-to-run noise, margin "
+                + (int) RunToRunNoise.MARGIN + "×]";
     }
 
     private String untracedNote() {

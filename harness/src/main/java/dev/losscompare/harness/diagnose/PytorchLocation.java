@@ -4,13 +4,17 @@ import dev.losscompare.core.result.Diagnosis;
 import java.util.List;
 import java.util.Map;
 
-/** Two sides' PyTorch traces, rank by rank: the first rank whose ops part, located ({@link OpLocator}). */
+/**
+ * Two sides' PyTorch traces, rank by rank: the first rank whose ops part, located ({@link OpLocator}),
+ * with the exact rule when the baseline's two traced runs are bitwise equal, else against their
+ * run-to-run noise.
+ */
 final class PytorchLocation {
     private PytorchLocation() {}
 
     /** {@code shownB}, {@code shownT}: the trace files as the console names them. */
-    static Diagnosis locate(Trace b, Trace t, int k, String shownB, String shownT) {
-        Map<Integer, OpTrace> rb = OpTrace.ranks(b), rt = OpTrace.ranks(t);
+    static Diagnosis locate(Trace b, Trace repeat, Trace t, int k, String shownB, String shownT) {
+        Map<Integer, OpTrace> rb = OpTrace.ranks(b), rt = OpTrace.ranks(t), r2 = OpTrace.ranks(repeat);
         if (rb.isEmpty() || rt.isEmpty()) return Diagnosis.unavailable("a side's PyTorch trace holds no rank");
         if (!rb.keySet().equals(rt.keySet())) {
             return Diagnosis.unavailable("the sides traced other ranks (baseline " + rb.keySet() + ", test " + rt.keySet() + ")");
@@ -25,7 +29,9 @@ final class PytorchLocation {
         }
         Diagnosis first = null;
         for (int rank : rb.keySet()) {
-            Diagnosis d = OpLocator.locate(rb.get(rank), rt.get(rank), k);
+            OpTrace again = r2.get(rank);
+            Diagnosis d = again == null || !again.complete() || RunToRunNoise.bitwise(rb.get(rank), again)
+                    ? OpLocator.locate(rb.get(rank), rt.get(rank), k) : OpLocator.locate(rb.get(rank), again, rt.get(rank), k);
             if (rb.size() > 1 && d.where() != null) {
                 d = new Diagnosis(d.status(), d.stage(), d.step(), "rank " + rank + ": " + d.where(), d.reason(), d.tracedSteps(),
                         d.modules(), d.masks());

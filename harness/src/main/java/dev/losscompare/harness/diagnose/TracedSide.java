@@ -31,7 +31,12 @@ public interface TracedSide {
      * Re-runs steps 1..k of its run with the trace on, into {@code dir}, from the checkpoint its run
      * loaded: its own trainer's trace, or the PyTorch tracer's (its ranks in one file).
      */
-    TraceOutcome traceTo(int k, Path dir) throws IOException;
+    default TraceOutcome traceTo(int k, Path dir) throws IOException {
+        return traceTo(k, dir, 1);
+    }
+
+    /** The same; {@code run} 2 is a second traced run of the same side (its own files and cache entry), to measure its run-to-run noise. */
+    TraceOutcome traceTo(int k, Path dir, int run) throws IOException;
 
     /** Writes its own seed checkpoint at {@code file}; returns the error line, or null. */
     String writeOwnSeed(Path dir, Path file, String announce) throws IOException;

@@ -80,26 +80,29 @@ final class TracedRerun implements TracedSide {
     }
 
     @Override
-    public TraceOutcome traceTo(int k, Path dir) throws IOException {
-        return trace().equals(TrainerSpec.TRACE_PYTORCH) ? pytorchTraceTo(k, dir) : ownTraceTo(k, dir);
+    public TraceOutcome traceTo(int k, Path dir, int run) throws IOException {
+        if (trace().equals(TrainerSpec.TRACE_PYTORCH)) return pytorchTraceTo(k, dir, run);
+        if (run != 1) throw new IllegalArgumentException("our trainer is bitwise run to run: one traced run");
+        return ownTraceTo(k, dir);
     }
 
     /**
      * The same run to step k with the PyTorch tracer on (PYTHONPATH's sitecustomize, its variables);
      * its ranks' files merged into one, cached under the run's key with the tracer's identity.
      */
-    private TraceOutcome pytorchTraceTo(int k, Path dir) throws IOException {
+    private TraceOutcome pytorchTraceTo(int k, Path dir, int run) throws IOException {
         String role = side.role().word();
+        String suffix = run == 1 ? "" : ".run" + run;
         TrainerArgs args = side.args(c, training).withSteps(k, List.of());
-        Path trace = dir.resolve(role + ".trace.jsonl");
-        Path log = dir.resolve(role + "_trace.log");
+        Path trace = dir.resolve(role + suffix + ".trace.jsonl");
+        Path log = dir.resolve(role + "_trace" + suffix + ".log");
         ResultCache results = session.results();
         String runKey = new RunKeys(session).run(side, args, seed.file() == null ? null : seed.key());
-        String key = runKey == null ? null : ResultCache.traceKey(runKey + " " + PytorchTracer.identity());
+        String key = runKey == null ? null : ResultCache.traceKey(runKey + " " + PytorchTracer.identity() + " run " + run);
         Files.createDirectories(dir);
         if (key != null && results.restoreTrace(key, trace)) return new TraceOutcome(trace, true, false, null);
 
-        Path out = dir.resolve(role + "_pytorch_trace");
+        Path out = dir.resolve(role + "_pytorch_trace" + suffix);
         deleteTree(out);
         Path tracer = PytorchTracer.writeTo(dir.resolve("pytorch_tracer"));
         RunFiles files = RunFiles.of(dir, role + "_traced_metrics");

@@ -113,6 +113,31 @@ class PytorchLocationTest {
     }
 
     @Test
+    void aBaselineThatIsNotBitwiseIsJudgedAgainstItsRunToRunNoise() throws Exception {
+        // A perturbation seeded per process (as GPU atomics would make it): every run of every side differs a little.
+        String[] noisy = {"import math\n", "import math\nimport os\n", "        x = tok_emb + pos_emb\n",
+                "        x = tok_emb + pos_emb\n        x = x + torch.randn(x.shape, generator=torch.Generator().manual_seed(os.getpid())) * 1e-6\n"};
+        OpTrace first = trace("noisy_1", Map.of("model.py", noisy)), second = trace("noisy_2", Map.of("model.py", noisy));
+        assertTrue(!RunToRunNoise.bitwise(first, second), "two runs of the perturbed baseline differ");
+        String[] scaled = java.util.Arrays.copyOf(noisy, 6);
+        scaled[4] = "(1.0 / math.sqrt(k.size(-1)))";
+        scaled[5] = "(1.0 / k.size(-1))";
+        OpTrace test = trace("noisy_scale", Map.of("model.py", scaled));
+
+        Diagnosis d = OpLocator.locate(first, second, test, 2);
+        assertTrue(d.where().startsWith("forward, transformer.h.0.attn: aten::mul.Tensor at model.py:37 (att = (q @ k.transpose(-2, -1))"
+                + " * (1.0 / k.size(-1))): output beyond its run-to-run noise (rel "), d.where());
+        assertTrue(d.where().endsWith("before it identical or within their run-to-run noise [the baseline's two traced runs differ:"
+                + " ops judged against their run-to-run noise, margin 10×]"), d.where());
+        // The exact rule on the same traces stops at the perturbation itself, long before the change.
+        Diagnosis exact = OpLocator.locate(first, test, 2);
+        assertTrue(exact.where().contains("model.py:104 (x = x + torch.randn("), exact.where());
+        // Two noisy runs of the same revision: within noise.
+        OpTrace third = trace("noisy_3", Map.of("model.py", noisy));
+        assertEquals(Diagnosis.Status.NO_DIFFERENCE, OpLocator.locate(first, second, third, 2).status());
+    }
+
+    @Test
     void anOpTheTracerCouldNotDigestIsSkippedAndNamed() throws Exception {
         // The tracer's own failure on an op (its summary has digest null and the error, as for a meta tensor) on
         // both sides: that op is not compared, the location is still the changed op and says what it could not see.
@@ -147,15 +172,18 @@ class PytorchLocationTest {
         return OpLocator.locate(baseline, test, 2);
     }
 
-    /** The fixture (with edits: file -> {old, new}) trained for two steps with the tracer on; rank 0's trace. */
+    /** The fixture (with edits: file -> {old, new, old, new, ...}) trained for two steps with the tracer on; rank 0's trace. */
     private static OpTrace trace(String name, Map<String, String[]> edits) throws Exception {
         Path dir = tmp.resolve(name);
         copy(FIXTURE, dir);
         for (var e : edits.entrySet()) {
             Path file = dir.resolve(e.getKey());
             String source = Files.readString(file);
-            assertTrue(source.contains(e.getValue()[0]), e.getValue()[0]);
-            Files.writeString(file, source.replace(e.getValue()[0], e.getValue()[1]));
+            for (int i = 0; i < e.getValue().length; i += 2) {
+                assertTrue(source.contains(e.getValue()[i]), e.getValue()[i]);
+                source = source.replace(e.getValue()[i], e.getValue()[i + 1]);
+            }
+            Files.writeString(file, source);
         }
         assertEquals(0, run(List.of(PYTHON.toString(), "prepare.py"), dir, Map.of()));
         int exit = run(List.of(PYTHON.toString(), "train.py", "config/train_tiny.py", "--max_iters=2"), dir,
