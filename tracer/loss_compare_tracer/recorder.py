@@ -14,7 +14,8 @@ from . import FORMAT_VERSION, write_process_note, rank as _rank
 from .summary import summary, digest
 
 _TORCH_DIR = os.path.dirname(os.path.abspath(torch.__file__)) + os.sep
-# Their outputs are whatever the memory held: no digest (run to run it differs).
+# Their outputs are whatever the memory held: no digest (run to run it differs). A collective's (c10d::)
+# outputs are not read either: it may still be running when it returns; its result is read as the next op's input.
 _UNINITIALIZED = {"aten::empty", "aten::empty_like", "aten::empty_strided", "aten::new_empty", "aten::new_empty_strided"}
 _TRACER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -283,10 +284,11 @@ class Recorder:
         frame, code = _user_frame()
         outputs = []
         label = "op:%d:%d" % (self.step, self.index)
-        uninitialized = schema.name in _UNINITIALIZED
+        unread = ("uninitialized" if schema.name in _UNINITIALIZED
+                  else "collective" if schema.name.startswith("c10d::") else None)
         for t in _tensors(out):
-            outputs.append({"dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape), "uninitialized": True}
-                           if uninitialized else summary(t))
+            outputs.append({"dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape), unread: True}
+                           if unread else summary(t))
             self._produced(t, label)
         self._write({"event": "op", "step": self.step, "index": self.index, "op": name, "module": module, "phase": phase,
                      "frame": frame, "code": code, "inputs": inputs, "args": constants, "outputs": outputs})

@@ -132,6 +132,45 @@ class TracerTest(unittest.TestCase):
         self.assertIn("error", meta[0]["outputs"][0])
         self.assertEqual(e[-1]["event"], "end")
 
+    def test_each_rank_writes_its_own_file(self):
+        # Two ranks on the CPU (gloo), started as a launcher starts them: RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT.
+        script = textwrap.dedent("""
+            import torch
+            import torch.distributed as dist
+            import torch.nn as nn
+            dist.init_process_group("gloo")
+            rank = dist.get_rank()
+            torch.manual_seed(0)
+            model = nn.parallel.DistributedDataParallel(nn.Linear(4, 2))
+            opt = torch.optim.SGD(model.parameters(), lr=0.1)
+            for it in range(2):
+                loss = model(torch.arange(8, dtype=torch.float32).view(2, 4) * (rank + 1)).sum()
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+            dist.destroy_process_group()
+        """)
+        with open(os.path.join(self.dir, "ddp.py"), "w") as f:
+            f.write(script)
+        import socket
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        procs = []
+        for rank in (0, 1):
+            env = dict(os.environ, PYTHONPATH=TRACER, LOSS_COMPARE_TRACE_DIR=os.path.join(self.dir, "trace"),
+                       LOSS_COMPARE_TRACE_STEPS="1-2", RANK=str(rank), WORLD_SIZE="2", MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
+            procs.append(subprocess.Popen([sys.executable, "ddp.py"], cwd=self.dir, env=env))
+        self.assertEqual([p.wait(timeout=300) for p in procs], [0, 0])
+        for rank in (0, 1):
+            with open(os.path.join(self.dir, "trace", "rank%d.trace.jsonl" % rank)) as f:
+                e = [json.loads(line) for line in f]
+            self.assertEqual((e[0]["rank"], e[0]["world_size"]), (rank, 2))
+            self.assertEqual(e[-1]["event"], "end")
+            collectives = [x for x in e if x["event"] == "op" and x["op"].startswith("c10d::allreduce")]
+            self.assertTrue(collectives)
+            self.assertTrue(all(o.get("collective") for x in collectives for o in x["outputs"]))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -205,10 +205,11 @@ final class OpLocator {
         return " at " + frame + (code == null || code.isEmpty() ? "" : " (" + code + ")");
     }
 
-    /** Every output has a digest (or is uninitialized memory, compared by shape and dtype). */
+    /** Every output has a digest (or is uninitialized memory or a collective's, compared by shape and dtype). */
     private static boolean comparable(TraceEvent op) {
         for (JsonNode o : op.line().path("outputs")) {
-            if (!o.path("uninitialized").asBoolean(false) && !o.path("digest").isTextual()) return false;
+            boolean unread = o.path("uninitialized").asBoolean(false) || o.path("collective").asBoolean(false);
+            if (!unread && !o.path("digest").isTextual()) return false;
         }
         return true;
     }

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Two sides' PyTorch traces, rank by rank: the first rank whose ops part, located ({@link OpLocator}),
+ * Two sides' PyTorch traces, rank by rank: the first rank (in rank order) whose ops part, located
+ * ({@link OpLocator}), and which other ranks differ too,
  * with the exact rule when the baseline's two traced runs are bitwise equal, else against their
  * run-to-run noise.
  */
@@ -27,7 +28,8 @@ final class PytorchLocation {
                 }
             }
         }
-        Diagnosis first = null;
+        Diagnosis first = null, located = null;
+        List<Integer> alsoDiffer = new java.util.ArrayList<>();
         for (int rank : rb.keySet()) {
             OpTrace again = r2.get(rank);
             Diagnosis d = again == null || !again.complete() || RunToRunNoise.bitwise(rb.get(rank), again)
@@ -36,9 +38,14 @@ final class PytorchLocation {
                 d = new Diagnosis(d.status(), d.stage(), d.step(), "rank " + rank + ": " + d.where(), d.reason(), d.tracedSteps(),
                         d.modules(), d.masks());
             }
-            if (d.located()) return d;
+            if (d.located() && located == null) located = d;
+            else if (d.located()) alsoDiffer.add(rank);
             if (first == null) first = d;
         }
-        return first;
+        if (located == null) return first;
+        if (alsoDiffer.isEmpty()) return located;
+        return new Diagnosis(located.status(), located.stage(), located.step(), located.where() + " (rank" + (alsoDiffer.size() == 1 ? " " : "s ")
+                + alsoDiffer.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " differ"
+                + (alsoDiffer.size() == 1 ? "s" : "") + " too)", located.reason(), located.tracedSteps(), located.modules(), located.masks());
     }
 }
