@@ -106,11 +106,16 @@ public final class Diagnoser {
         out.println("traces: baseline " + state(runs.get(0)) + ", test " + state(runs.get(1))
                 + (pytorch ? ", the baseline's second run " + state(runs.get(2)) : "")
                 + String.format(java.util.Locale.ROOT, " (%.1f s)", (System.nanoTime() - started) / 1e9));
-        Trace b = Trace.read(runs.get(0).trace()), t = Trace.read(runs.get(1).trace());
         if (pytorch) {
-            return PytorchLocation.locate(b, Trace.read(runs.get(2).trace()), t, k, console.show(runs.get(0).trace()),
-                    console.show(runs.get(1).trace()));
+            try {
+                return PytorchLocation.locate(Trace.read(runs.get(0).trace()), Trace.read(runs.get(2).trace()),
+                        Trace.read(runs.get(1).trace()), k, console.show(runs.get(0).trace()), console.show(runs.get(1).trace()));
+            } catch (IOException | RuntimeException e) {
+                // The tracer's failure is never the case's: the verdict stands, the location says what went wrong.
+                return Diagnosis.unavailable("the PyTorch traces could not be compared: " + e.getMessage());
+            }
         }
+        Trace b = Trace.read(runs.get(0).trace()), t = Trace.read(runs.get(1).trace());
         for (int i = 0; i < 2; i++) {
             if (!(i == 0 ? b : t).complete()) {
                 return Diagnosis.unavailable("the " + (i == 0 ? "baseline" : "test") + " trace has no end event (the traced run stopped"
