@@ -7,6 +7,7 @@ import dev.losscompare.core.judge.MetricDiff;
 import dev.losscompare.core.result.Diagnosis;
 import dev.losscompare.core.result.Verdict;
 import dev.losscompare.harness.Console;
+import dev.losscompare.harness.adapter.TrainerSpec;
 import dev.losscompare.harness.diagnose.TracedSide.TraceOutcome;
 import dev.losscompare.harness.run.Futures;
 import java.io.IOException;
@@ -81,7 +82,7 @@ public final class Diagnoser {
 
     private Diagnosis diagnose(CaseId c, int k, TracedSide base, TracedSide test, Path dir) throws IOException {
         for (TracedSide side : List.of(base, test)) {
-            if (side.trace().equals("none")) {
+            if (side.trace().equals(TrainerSpec.TRACE_NONE)) {
                 return Diagnosis.unavailable("the " + side.role().word() + " side's trainer (adapter " + side.trainerName() + ") is not traced:"
                         + " its [trainer] says trace = \"none\" or its command is not started by python, python3 or torchrun"
                         + " (trace = \"pytorch\" traces any PyTorch program)");
@@ -91,7 +92,7 @@ public final class Diagnoser {
             return Diagnosis.unavailable("the sides are traced differently (" + base.trace() + " and " + test.trace() + "): their traces"
                     + " cannot be compared");
         }
-        boolean pytorch = base.trace().equals("pytorch");
+        boolean pytorch = base.trace().equals(TrainerSpec.TRACE_PYTORCH);
         if (base.ranks() != test.ranks()) {
             return Diagnosis.unavailable("the sides run " + base.ranks() + " and " + test.ranks()
                     + " ranks: each rank traces its own slice, so the traces differ by construction");

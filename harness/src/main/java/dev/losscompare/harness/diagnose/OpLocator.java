@@ -31,6 +31,8 @@ final class OpLocator {
     private final RunToRunNoise noise;
     private final List<String> untraced = new ArrayList<>();
     private int oneSided;
+    /** The largest run-to-run difference so far (noise mode), carried across steps: a step's start state comes from the last. */
+    private double envelope;
 
     private OpLocator(OpTrace b, OpTrace t, int tracedSteps, RunToRunNoise noise) {
         this.b = b;
@@ -76,6 +78,8 @@ final class OpLocator {
 
     /** Parameters and optimizer state at the step's start: at step 1 the initialization, later what the last step left. */
     private Diagnosis state(int s) {
+        // Without bitwise runs, a later step's start state is what the last step's ops (already judged within noise) made.
+        if (noise != null && s > 1) return null;
         for (String kind : List.of("param", "optimizer")) {
             List<Alignment.Pair> pairs = Alignment.align(b.state(kind, s), t.state(kind, s));
             List<String> only = new ArrayList<>();
@@ -87,6 +91,7 @@ final class OpLocator {
             List<String> differ = differing(pairs);
             if (noise != null) {
                 double env = noise.state(s, kind);
+                envelope = Math.max(envelope, env);
                 differ = pairs.stream().filter(p -> !p.identical()
                         && (env == 0 || RunToRunNoise.summaryRel(p.baseline().line(), p.test().line()) > RunToRunNoise.MARGIN * env))
                         .map(Alignment.Pair::name).toList();
@@ -107,7 +112,6 @@ final class OpLocator {
         Set<String> taintedB = new HashSet<>(), taintedT = new HashSet<>();
         List<String> onlyBefore = new ArrayList<>();
         int identical = 0;
-        double envelope = 0;   // the largest run-to-run difference so far in the step (noise mode)
         for (int i = 0; i < pairs.size(); i++) {
             Pair p = pairs.get(i);
             if (p.onlyIn() != null) {

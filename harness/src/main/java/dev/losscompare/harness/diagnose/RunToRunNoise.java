@@ -10,8 +10,9 @@ import java.util.Map;
  * (GPU atomics, unordered reductions): the relative difference of each op's output summaries (L2
  * norm and max |x|; 0 when the digests agree). An op of a test trace is beyond the noise when its
  * difference from the baseline exceeds {@link #MARGIN} times the largest run-to-run difference of
- * any op up to it in the step that reads a traced tensor (a generator such as randn measures no
- * precision: its own output is the noise source).
+ * any op up to it that reads a traced tensor (a generator such as randn measures no precision: its
+ * own output is the noise source). A heuristic: where the noise is random, a difference can exceed
+ * ten times its pair's by chance, most likely right after the noise enters.
  */
 final class RunToRunNoise {
     static final double MARGIN = 10;

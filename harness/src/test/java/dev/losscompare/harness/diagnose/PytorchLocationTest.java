@@ -114,27 +114,30 @@ class PytorchLocationTest {
 
     @Test
     void aBaselineThatIsNotBitwiseIsJudgedAgainstItsRunToRunNoise() throws Exception {
-        // A perturbation seeded per process (as GPU atomics would make it): every run of every side differs a little.
+        // A perturbation per run (as GPU atomics make one): each run scales the embeddings by 1 + RUN_SEED * 1e-6, its
+        // seed given per run, so that the runs differ by known amounts (random ones would make this test flaky).
         String[] noisy = {"import math\n", "import math\nimport os\n", "        x = tok_emb + pos_emb\n",
-                "        x = tok_emb + pos_emb\n        x = x + torch.randn(x.shape, generator=torch.Generator().manual_seed(os.getpid())) * 1e-6\n"};
-        OpTrace first = trace("noisy_1", Map.of("model.py", noisy)), second = trace("noisy_2", Map.of("model.py", noisy));
+                "        x = tok_emb + pos_emb\n        x = x * (1 + int(os.environ['RUN_SEED']) * 1e-6)\n"};
+        OpTrace first = trace("noisy_1", Map.of("model.py", noisy), "1"), second = trace("noisy_2", Map.of("model.py", noisy), "2");
         assertTrue(!RunToRunNoise.bitwise(first, second), "two runs of the perturbed baseline differ");
         String[] scaled = java.util.Arrays.copyOf(noisy, 6);
         scaled[4] = "(1.0 / math.sqrt(k.size(-1)))";
         scaled[5] = "(1.0 / k.size(-1))";
-        OpTrace test = trace("noisy_scale", Map.of("model.py", scaled));
+        OpTrace test = trace("noisy_scale", Map.of("model.py", scaled), "3");
 
-        Diagnosis d = OpLocator.locate(first, second, test, 2);
+        Diagnosis d = OpLocator.locate(first, second, test, 1);
         assertTrue(d.where().startsWith("forward, transformer.h.0.attn: aten::mul.Tensor at model.py:37 (att = (q @ k.transpose(-2, -1))"
                 + " * (1.0 / k.size(-1))): output beyond its run-to-run noise (rel "), d.where());
         assertTrue(d.where().endsWith("before it identical or within their run-to-run noise [the baseline's two traced runs differ:"
                 + " ops judged against their run-to-run noise, margin 10×]"), d.where());
         // The exact rule on the same traces stops at the perturbation itself, long before the change.
-        Diagnosis exact = OpLocator.locate(first, test, 2);
-        assertTrue(exact.where().contains("model.py:104 (x = x + torch.randn("), exact.where());
-        // Two noisy runs of the same revision: within noise.
-        OpTrace third = trace("noisy_3", Map.of("model.py", noisy));
-        assertEquals(Diagnosis.Status.NO_DIFFERENCE, OpLocator.locate(first, second, third, 2).status());
+        Diagnosis exact = OpLocator.locate(first, test, 1);
+        assertTrue(exact.where().startsWith("forward, the model: aten::mul.Tensor at model.py:104 (x = x * (1 + int(os.environ['RUN_SEED'])"
+                + " * 1e-6)): inputs identical, argument other "), exact.where());
+        // Another perturbed run of the same revision: within noise.
+        OpTrace third = trace("noisy_3", Map.of("model.py", noisy), "4");
+        Diagnosis same = OpLocator.locate(first, second, third, 1);
+        assertEquals(Diagnosis.Status.NO_DIFFERENCE, same.status(), same.where());
     }
 
     @Test
@@ -174,6 +177,11 @@ class PytorchLocationTest {
 
     /** The fixture (with edits: file -> {old, new, old, new, ...}) trained for two steps with the tracer on; rank 0's trace. */
     private static OpTrace trace(String name, Map<String, String[]> edits) throws Exception {
+        return trace(name, edits, "0");
+    }
+
+    /** {@code runSeed}: the RUN_SEED a perturbed fixture reads. */
+    private static OpTrace trace(String name, Map<String, String[]> edits, String runSeed) throws Exception {
         Path dir = tmp.resolve(name);
         copy(FIXTURE, dir);
         for (var e : edits.entrySet()) {
@@ -188,7 +196,7 @@ class PytorchLocationTest {
         assertEquals(0, run(List.of(PYTHON.toString(), "prepare.py"), dir, Map.of()));
         int exit = run(List.of(PYTHON.toString(), "train.py", "config/train_tiny.py", "--max_iters=2"), dir,
                 Map.of("PYTHONPATH", TRACER.toString(), "LOSS_COMPARE_TRACE_DIR", dir.resolve("trace").toString(),
-                        "LOSS_COMPARE_TRACE_STEPS", "1-2"));
+                        "LOSS_COMPARE_TRACE_STEPS", "1-2", "RUN_SEED", runSeed));
         assertEquals(0, exit, Files.readString(dir.resolve("out.log")));
         OpTrace t = OpTrace.ranks(Trace.read(dir.resolve("trace/rank0.trace.jsonl"))).get(0);
         assertTrue(t.complete());
