@@ -156,6 +156,8 @@ class NanoGptStyleTrainerTest {
             Run lr = harness(repo, "HEAD~1", "HEAD", "--suite=loss_compare.toml", "--steps=5", "--output-folder=" + tmp.resolve("lr"));
             assertEquals(1, lr.exit(), lr.out());
             assertTrue(lr.out().contains("FAIL tiny_gpt (model default): loss differs from step 2"), lr.out());
+            // Located by the PyTorch tracer (python3 starts it: trace = "pytorch" by default): AdamW's first step.
+            assertTrue(lr.out().contains("; where: optimizer step 1: gradients identical, parameters differ: aten::"), lr.out());
 
             // Other data: both sides train again, and every report names the new fingerprint.
             prepare(repo, "--seed=7");

@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PytorchDiagnoseEndToEndTest {
-    private static final List<String> FILES = List.of("model.py", "train.py", "prepare.py", "config/train_tiny.py");
+    /** The model fixture's own files; its data preparation, config and .gitignore are the nanoGPT fixture's. */
+    private static final List<String> FILES = List.of("model.py", "train.py");
+    private static final List<String> SHARED = List.of("prepare.py", "config/train_tiny.py");
 
     @TempDir
     Path tmp;
@@ -46,7 +48,8 @@ class PytorchDiagnoseEndToEndTest {
         Path repo = Files.createDirectories(tmp.resolve("gpt"));
         try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("master").call()) {
             for (String f : FILES) copy("/fixture/nanogpt_model/" + f, repo.resolve(f));
-            copy("/fixture/nanogpt_model/gitignore", repo.resolve(".gitignore"));
+            for (String f : SHARED) copy("/fixture/nanogpt/" + f, repo.resolve(f));
+            copy("/fixture/nanogpt/gitignore", repo.resolve(".gitignore"));
             Files.writeString(repo.resolve("loss_compare.toml"), suite("train.py"));
             commit(git, "a tiny GPT");
             Path model = repo.resolve("model.py");

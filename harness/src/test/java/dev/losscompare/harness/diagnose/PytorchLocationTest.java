@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The location of a change in a nanoGPT-style trainer (fixture/nanogpt_model: model.py with
+ * The location of a change in a nanoGPT-style trainer (fixture/nanogpt_model, with fixture/nanogpt's
+ * prepare.py and config: model.py with
  * CausalSelfAttention, MLP with GELU, LayerNorm; AdamW), from real traces: the trainer runs with
  * the tracer on Debian's torch as the harness runs it (sitecustomize on PYTHONPATH), two steps,
  * once per revision of its source, and {@link OpLocator} names where the test revision parts.
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 class PytorchLocationTest {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final Path TRACER = Path.of("").toAbsolutePath().getParent().resolve("tracer");
+    /** model.py and train.py; prepare.py and the config are the nanoGPT fixture's. */
     private static final Path FIXTURE = Path.of("src/test/resources/fixture/nanogpt_model");
+    private static final Path NANOGPT = Path.of("src/test/resources/fixture/nanogpt");
 
     @TempDir
     static Path tmp;
@@ -184,6 +187,8 @@ class PytorchLocationTest {
     private static OpTrace trace(String name, Map<String, String[]> edits, String runSeed) throws Exception {
         Path dir = tmp.resolve(name);
         copy(FIXTURE, dir);
+        copy(NANOGPT.resolve("config"), dir.resolve("config"));
+        Files.copy(NANOGPT.resolve("prepare.py"), dir.resolve("prepare.py"));
         for (var e : edits.entrySet()) {
             Path file = dir.resolve(e.getKey());
             String source = Files.readString(file);
