@@ -71,7 +71,7 @@ final class OpLocator {
         List<String> inputs = differing(Alignment.align(b.at("input", s), t.at("input", s)));
         if (!inputs.isEmpty()) {
             return located(Stage.INPUTS, s, "inputs differ at step " + s + ": " + String.join(", ", inputs)
-                    + " (the batch the model received; the data pipeline, not the model)", List.of(), -1);
+                    + " (the batch the model received; the data pipeline, not the model)", List.of());
         }
         return ops(s);
     }
@@ -86,7 +86,7 @@ final class OpLocator {
             for (Alignment.Pair p : pairs) if (p.onlyIn() != null) only.add(p.name() + " only in " + p.onlyIn());
             String what = kind.equals("param") ? "parameter" : "optimizer state";
             if (!only.isEmpty()) {
-                return located(Stage.STRUCTURE, s, what + "s differ at the start of step " + s + ": " + names(only), List.of(), -1);
+                return located(Stage.STRUCTURE, s, what + "s differ at the start of step " + s + ": " + names(only), List.of());
             }
             List<String> differ = differing(pairs);
             if (noise != null) {
@@ -98,9 +98,9 @@ final class OpLocator {
             }
             if (differ.isEmpty()) continue;
             String count = differ.size() + " tensor" + (differ.size() == 1 ? "" : "s") + " (" + names(differ) + ")";
-            if (s == 1 && kind.equals("param")) return located(Stage.INITIAL_WEIGHTS, s, "initial weights differ: " + count, List.of(), -1);
+            if (s == 1 && kind.equals("param")) return located(Stage.INITIAL_WEIGHTS, s, "initial weights differ: " + count, List.of());
             return located(Stage.OPTIMIZER, s, what + " differs at the start of step " + s + ": " + count
-                    + (s == 1 ? "" : "; the optimizer step of step " + (s - 1) + " moved it"), List.of(), -1);
+                    + (s == 1 ? "" : "; the optimizer step of step " + (s - 1) + " moved it"), List.of());
         }
         return null;
     }
@@ -160,19 +160,25 @@ final class OpLocator {
                 origin = "input " + differ.get(0)[2] + " differs (from " + differ.get(0)[1] + ")" + arguments(x, y) + ", output differs ("
                         + magnitude(x, y) + ")";
             }
-            String phase = named.text("phase");
-            String module = named.text("module");
-            String head = phase + (module == null ? "" : ", " + (module.isEmpty() ? "the model" : module)) + ": " + named.text("op") + at(named);
-            String tail = "; the " + identical + " op" + (identical == 1 ? "" : "s") + " of step " + s + " before it identical"
-                    + (noise == null ? "" : " or within their run-to-run noise")
-                    + (onlyBefore.isEmpty() ? "" : ", " + onlyBefore.size() + " op" + (onlyBefore.size() == 1 ? "" : "s")
-                    + " only one side has (" + names(onlyBefore) + ")") + untracedNote() + noiseNote();
-            String where = phase.equals("optimizer")
-                    ? "optimizer step " + s + ": gradients identical, parameters differ: " + named.text("op") + at(named) + ": " + origin + tail
-                    : head + ": " + origin + tail;
-            return located(stage(phase), s, where, context(ob, ot, pairs, i), Math.min(i, CONTEXT));
+            return located(stage(named.text("phase")), s, where(s, named, origin, identical, onlyBefore), context(ob, ot, pairs, i));
         }
         return null;
+    }
+
+    /** The location line: where the origin op is, what differs, and what came before it in the step. */
+    private String where(int s, TraceEvent named, String origin, int identical, List<String> onlyBefore) {
+        String phase = named.text("phase");
+        String module = named.text("module");
+        String tail = "; the " + identical + " op" + (identical == 1 ? "" : "s") + " of step " + s + " before it identical"
+                + (noise == null ? "" : " or within their run-to-run noise")
+                + (onlyBefore.isEmpty() ? "" : ", " + onlyBefore.size() + " op" + (onlyBefore.size() == 1 ? "" : "s")
+                + " only one side has (" + names(onlyBefore) + ")") + untracedNote() + noiseNote();
+        if (phase.equals("optimizer")) {
+            return "optimizer step " + s + ": gradients " + (noise == null ? "identical" : "within their run-to-run noise")
+                    + ", parameters differ: " + named.text("op") + at(named) + ": " + origin + tail;
+        }
+        return phase + (module == null ? "" : ", " + (module.isEmpty() ? "the model" : module)) + ": " + named.text("op") + at(named)
+                + ": " + origin + tail;
     }
 
     /** The aligned ops around the origin, for the report (as rows of the module table: the op, its module and line). */
@@ -318,7 +324,7 @@ final class OpLocator {
         return out;
     }
 
-    private Diagnosis located(Stage stage, int step, String where, List<ModuleDiff> ops, int first) {
+    private Diagnosis located(Stage stage, int step, String where, List<ModuleDiff> ops) {
         return new Diagnosis(Diagnosis.Status.LOCATED, stage, step, where, null, tracedSteps, ops, List.of());
     }
 
