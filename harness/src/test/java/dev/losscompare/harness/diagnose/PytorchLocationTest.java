@@ -12,8 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,20 +38,77 @@ class PytorchLocationTest {
     private static final Path FIXTURE = Path.of("src/test/resources/fixture/nanogpt_model");
     private static final Path NANOGPT = Path.of("src/test/resources/fixture/nanogpt");
 
+
+    /** The revisions of the fixture, as edits file -> {old, new, ...}; each is traced once, two at a time. */
+    private static final Map<String, String[]> SCALE = Map.of("model.py", new String[] {"(1.0 / math.sqrt(k.size(-1)))", "(1.0 / k.size(-1))"});
+    private static final Map<String, String[]> EPS = Map.of("model.py", new String[] {"self.bias, 1e-5)", "self.bias, 1e-6)"});
+    private static final Map<String, String[]> GELU = Map.of("model.py", new String[] {"nn.GELU()", "nn.GELU(approximate='tanh')"});
+    private static final Map<String, String[]> TIMES_ONE = Map.of("model.py", new String[] {"        x = x + self.attn(self.ln_1(x))",
+            "        x = x * 1.0\n        x = x + self.attn(self.ln_1(x))"});
+    private static final Map<String, String[]> TIMES_TWO = Map.of("model.py", new String[] {"        x = x + self.attn(self.ln_1(x))",
+            "        x = x * 2.0\n        x = x + self.attn(self.ln_1(x))"});
+    private static final Map<String, String[]> DATA = Map.of("train.py", new String[] {"(data[i:i + block_size]).astype",
+            "(data[i + 2:i + 2 + block_size]).astype"});
+    private static final Map<String, String[]> BETAS = Map.of("train.py", new String[] {"beta2 = 0.95", "beta2 = 0.99"});
+    private static final Map<String, String[]> INIT = Map.of("model.py", new String[] {"std=0.02)", "std=0.03)"});
+    // A perturbation per run (as GPU atomics make one): each run scales the embeddings by 1 + RUN_SEED * 1e-6, its
+    // seed given per run, so that the runs differ by known amounts (random ones would make the test flaky).
+    private static final String[] NOISE = {"import math\n", "import math\nimport os\n", "        x = tok_emb + pos_emb\n",
+            "        x = tok_emb + pos_emb\n        x = x * (1 + int(os.environ['RUN_SEED']) * 1e-6)\n"};
+    private static final Map<String, String[]> NOISY = Map.of("model.py", NOISE);
+    private static final Map<String, String[]> NOISY_SCALE = Map.of("model.py", concat(NOISE, SCALE.get("model.py")));
+    private static final Map<String, Future<OpTrace>> TRACES = new ConcurrentHashMap<>();
+
     @TempDir
     static Path tmp;
     private static OpTrace baseline;
+    private static ExecutorService pool;
 
+    /** Starts every revision's traced run, two at a time (the machine's cores); each test waits for the ones it reads. */
     @BeforeAll
-    static void traceTheBaseline() throws Exception {
+    static void traceEveryRevision() throws Exception {
         assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import torch, numpy"), tmp, Map.of()) == 0,
                 PYTHON + " has no torch (CI installs Debian's python3-torch)");
-        baseline = trace("baseline", Map.of());
+        pool = Executors.newFixedThreadPool(2);
+        start("baseline", Map.of(), "0");
+        for (var v : Map.of("scale", SCALE, "eps", EPS, "gelu", GELU, "times_one", TIMES_ONE, "times_two", TIMES_TWO, "data", DATA,
+                "betas", BETAS, "init", INIT).entrySet()) {
+            start(v.getKey(), v.getValue(), "0");
+        }
+        start("noisy_1", NOISY, "1");
+        start("noisy_2", NOISY, "2");
+        start("noisy_scale", NOISY_SCALE, "3");
+        start("noisy_3", NOISY, "4");
+        baseline = trace("baseline");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pool != null) pool.shutdownNow();
+    }
+
+    private static void start(String name, Map<String, String[]> edits, String runSeed) {
+        TRACES.put(name, pool.submit(() -> trace(name, edits, runSeed)));
+    }
+
+    private static OpTrace trace(String name) throws Exception {
+        try {
+            return TRACES.get(name).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception x) throw x;
+            throw (Error) e.getCause();
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
     void theAttentionScaleIsTheAttentionModulesMulAtItsLine() throws Exception {
-        Diagnosis d = locate("scale", Map.of("model.py", new String[] {"(1.0 / math.sqrt(k.size(-1)))", "(1.0 / k.size(-1))"}));
+        Diagnosis d = locate("scale");
         assertEquals(Stage.FORWARD, d.stage(), d.where());
         assertTrue(d.where().startsWith("forward, transformer.h.0.attn: aten::mul.Tensor at model.py:36"
                 + " (att = (q @ k.transpose(-2, -1)) * (1.0 / k.size(-1))): inputs identical, argument other 0.25 vs 0.0625,"
@@ -56,22 +119,21 @@ class PytorchLocationTest {
 
     @Test
     void layerNormsEpsIsThatLayerNormsOp() throws Exception {
-        Diagnosis d = locate("eps", Map.of("model.py", new String[] {"self.bias, 1e-5)", "self.bias, 1e-6)"}));
+        Diagnosis d = locate("eps");
         assertTrue(d.where().startsWith("forward, transformer.h.0.ln_1: aten::native_layer_norm at model.py:17"), d.where());
         assertTrue(d.where().contains("inputs identical, argument eps 1e-05 vs 1e-06, output differs"), d.where());
     }
 
     @Test
     void geluTanhIsTheMlpsGelu() throws Exception {
-        Diagnosis d = locate("gelu", Map.of("model.py", new String[] {"nn.GELU()", "nn.GELU(approximate='tanh')"}));
+        Diagnosis d = locate("gelu");
         assertTrue(d.where().startsWith("forward, transformer.h.0.mlp.gelu: aten::gelu at model.py:53 (x = self.gelu(x)):"
                 + " inputs identical, argument approximate \"none\" vs \"tanh\", output differs"), d.where());
     }
 
     @Test
     void anInsertedOpThatMovesNoNumberIsNoDifference() throws Exception {
-        Diagnosis d = locate("times_one", Map.of("model.py", new String[] {"        x = x + self.attn(self.ln_1(x))",
-                "        x = x * 1.0\n        x = x + self.attn(self.ln_1(x))"}));
+        Diagnosis d = locate("times_one");
         assertEquals(Diagnosis.Status.NO_DIFFERENCE, d.status(), d.where());
         assertTrue(d.where().matches("no difference in the traced steps 1-2: every traced op is bitwise identical \\(\\d+ ops only one side"
                 + " has, moving no number\\)"), d.where());
@@ -79,8 +141,7 @@ class PytorchLocationTest {
 
     @Test
     void anInsertedOpThatMovesNumbersIsNamedAndTheRestStaysAligned() throws Exception {
-        Diagnosis d = locate("times_two", Map.of("model.py", new String[] {"        x = x + self.attn(self.ln_1(x))",
-                "        x = x * 2.0\n        x = x + self.attn(self.ln_1(x))"}));
+        Diagnosis d = locate("times_two");
         assertTrue(d.where().startsWith("forward, transformer.h.0: aten::mul.Tensor at model.py:67 (x = x * 2.0): only in test;"
                 + " its output feeds aten::native_layer_norm"), d.where());
         assertTrue(d.where().contains(", 1 op only one side has (aten::mul.Tensor only in test at model.py:67"), d.where());
@@ -91,14 +152,14 @@ class PytorchLocationTest {
 
     @Test
     void aChangedDataPipelineIsTheInputsAtStepOne() throws Exception {
-        Diagnosis d = locate("data", Map.of("train.py", new String[] {"(data[i:i + block_size]).astype", "(data[i + 2:i + 2 + block_size]).astype"}));
+        Diagnosis d = locate("data");
         assertEquals(Stage.INPUTS, d.stage(), d.where());
         assertTrue(d.where().startsWith("inputs differ at step 1: arg0 ("), d.where());
     }
 
     @Test
     void adamWsBetasAreTheOptimizerStep() throws Exception {
-        Diagnosis d = locate("betas", Map.of("train.py", new String[] {"beta2 = 0.95", "beta2 = 0.99"}));
+        Diagnosis d = locate("betas");
         assertEquals(Stage.OPTIMIZER, d.stage(), d.where());
         assertTrue(d.where().startsWith("optimizer step 1: gradients identical, parameters differ: aten::"), d.where());
         // AdamW's second moment, exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2): zero at step 1, so the
@@ -109,7 +170,7 @@ class PytorchLocationTest {
 
     @Test
     void aChangedInitializationIsTheInitialWeights() throws Exception {
-        Diagnosis d = locate("init", Map.of("model.py", new String[] {"std=0.02)", "std=0.03)"}));
+        Diagnosis d = locate("init");
         assertEquals(Stage.INITIAL_WEIGHTS, d.stage(), d.where());
         assertTrue(d.where().startsWith("initial weights differ: "), d.where());
         assertTrue(d.where().contains("transformer.wte.weight") || d.where().contains("lm_head.weight"), d.where());
@@ -117,16 +178,9 @@ class PytorchLocationTest {
 
     @Test
     void aBaselineThatIsNotBitwiseIsJudgedAgainstItsRunToRunNoise() throws Exception {
-        // A perturbation per run (as GPU atomics make one): each run scales the embeddings by 1 + RUN_SEED * 1e-6, its
-        // seed given per run, so that the runs differ by known amounts (random ones would make this test flaky).
-        String[] noisy = {"import math\n", "import math\nimport os\n", "        x = tok_emb + pos_emb\n",
-                "        x = tok_emb + pos_emb\n        x = x * (1 + int(os.environ['RUN_SEED']) * 1e-6)\n"};
-        OpTrace first = trace("noisy_1", Map.of("model.py", noisy), "1"), second = trace("noisy_2", Map.of("model.py", noisy), "2");
+        OpTrace first = trace("noisy_1"), second = trace("noisy_2");
         assertTrue(!RunToRunNoise.bitwise(first, second), "two runs of the perturbed baseline differ");
-        String[] scaled = java.util.Arrays.copyOf(noisy, 6);
-        scaled[4] = "(1.0 / math.sqrt(k.size(-1)))";
-        scaled[5] = "(1.0 / k.size(-1))";
-        OpTrace test = trace("noisy_scale", Map.of("model.py", scaled), "3");
+        OpTrace test = trace("noisy_scale");
 
         Diagnosis d = OpLocator.locate(first, second, test, 1);
         assertTrue(d.where().startsWith("forward, transformer.h.0.attn: aten::mul.Tensor at model.py:37 (att = (q @ k.transpose(-2, -1))"
@@ -138,7 +192,7 @@ class PytorchLocationTest {
         assertTrue(exact.where().startsWith("forward, the model: aten::mul.Tensor at model.py:104 (x = x * (1 + int(os.environ['RUN_SEED'])"
                 + " * 1e-6)): inputs identical, argument other "), exact.where());
         // Another perturbed run of the same revision: within noise.
-        OpTrace third = trace("noisy_3", Map.of("model.py", noisy), "4");
+        OpTrace third = trace("noisy_3");
         Diagnosis same = OpLocator.locate(first, second, third, 1);
         assertEquals(Diagnosis.Status.NO_DIFFERENCE, same.status(), same.where());
     }
@@ -147,7 +201,7 @@ class PytorchLocationTest {
     void anOpTheTracerCouldNotDigestIsSkippedAndNamed() throws Exception {
         // The tracer's own failure on an op (its summary has digest null and the error, as for a meta tensor) on
         // both sides: that op is not compared, the location is still the changed op and says what it could not see.
-        OpTrace test = trace("scale_untraced", Map.of("model.py", new String[] {"(1.0 / math.sqrt(k.size(-1)))", "(1.0 / k.size(-1))"}));
+        OpTrace test = trace("scale");
         Diagnosis d = OpLocator.locate(withoutDigest(baseline), withoutDigest(test), 2);
         assertTrue(d.where().startsWith("forward, transformer.h.0.attn: aten::mul.Tensor at model.py:36"), d.where());
         assertTrue(d.where().endsWith(" (1 op could not be compared: aten::add.Tensor at model.py:102 (x = tok_emb + pos_emb):"
@@ -173,16 +227,12 @@ class PytorchLocationTest {
         return new OpTrace(t.rank(), t.header(), events, t.complete());
     }
 
-    private static Diagnosis locate(String name, Map<String, String[]> edits) throws Exception {
-        OpTrace test = trace(name, edits);
+    private static Diagnosis locate(String name) throws Exception {
+        OpTrace test = trace(name);
         return OpLocator.locate(baseline, test, 2);
     }
 
     /** The fixture (with edits: file -> {old, new, old, new, ...}) trained for two steps with the tracer on; rank 0's trace. */
-    private static OpTrace trace(String name, Map<String, String[]> edits) throws Exception {
-        return trace(name, edits, "0");
-    }
-
     /** {@code runSeed}: the RUN_SEED a perturbed fixture reads. */
     private static OpTrace trace(String name, Map<String, String[]> edits, String runSeed) throws Exception {
         Path dir = tmp.resolve(name);
