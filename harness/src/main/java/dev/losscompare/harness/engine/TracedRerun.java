@@ -95,39 +95,20 @@ final class TracedRerun implements TracedSide {
         String suffix = run == 1 ? "" : ".run" + run;
         TrainerArgs args = side.args(c, training).withSteps(k, List.of());
         Path trace = dir.resolve(role + suffix + ".trace.jsonl");
-        Path log = dir.resolve(role + "_trace" + suffix + ".log");
-        ResultCache results = session.results();
+        Path out = dir.resolve(role + "_pytorch_trace" + suffix);
         String runKey = new RunKeys(session).run(side, args, seed.file() == null ? null : seed.key());
         String key = runKey == null ? null : ResultCache.traceKey(runKey + " " + PytorchTracer.identity() + " run " + run);
-        Files.createDirectories(dir);
-        if (key != null && results.restoreTrace(key, trace)) return new TraceOutcome(trace, true, false, null);
-
-        Path out = dir.resolve(role + "_pytorch_trace" + suffix);
-        deleteTree(out);
-        Path tracer = PytorchTracer.writeTo(dir.resolve("pytorch_tracer"));
-        RunFiles files = RunFiles.of(dir, role + "_traced_metrics");
-        Launch launch = side.adapter().train(args, files, seed.file());
-        RunOutcome o = Launchers.run(new Launch(launch.command(), launch.workDir(),
-                PytorchTracer.environment(launch.environment(), tracer, out, spec(k)), launch.tasks()), log, training.timeout());
-        if (o.interrupted()) throw new Interrupted();
-        Files.deleteIfExists(files.partial());
-        Files.deleteIfExists(files.series());
-        String where = "; log: " + session.show(log);
-        if (!o.ok()) {
-            String why = o.timedOut() ? "timed out" + o.jobNote() : "exit " + o.exitCode() + ": " + o.lastLine();
-            return new TraceOutcome(null, false, false, "the traced re-run of " + role + " failed (" + why + ")" + where);
-        }
-        String none = PytorchTraceFiles.merge(out, trace);
-        if (none != null) return new TraceOutcome(null, false, false, "the " + role + " side: " + none);
-        if (key != null && Trace.read(trace).complete()) results.storeTrace(key, trace, log);
-        return new TraceOutcome(trace, false, false, null);
-    }
-
-    private static void deleteTree(Path folder) throws IOException {
-        if (!Files.exists(folder)) return;
-        try (var paths = Files.walk(folder)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
+        return rerun(role, args, key, trace, dir.resolve(role + "_trace" + suffix + ".log"), launch -> {
+            deleteTree(out);
+            // Each run its own copy: the sides' runs start in parallel, and a file rewritten while read would break the import.
+            Path tracer = PytorchTracer.writeTo(dir.resolve(role + "_pytorch_tracer" + suffix));
+            return new Launch(launch.command(), launch.workDir(), PytorchTracer.environment(launch.environment(), tracer, out, spec(k)),
+                    launch.tasks());
+        }, (o, where) -> {
+            if (!o.ok()) return failed(role, o, where);
+            String none = PytorchTraceFiles.merge(out, trace);
+            return none == null ? null : new TraceOutcome(null, false, false, "the " + role + " side: " + none);
+        });
     }
 
     /** Its own trainer's trace: --debug.trace_steps=1-k --debug.trace_path=F. */
@@ -135,34 +116,64 @@ final class TracedRerun implements TracedSide {
         String role = side.role().word();
         TrainerArgs args = side.args(c, training).withSteps(k, List.of("--debug.trace_steps=" + spec(k)));
         Path trace = dir.resolve(role + ".trace.jsonl");
-        Path log = dir.resolve(role + "_trace.log");
-        ResultCache results = session.results();
         String runKey = new RunKeys(session).run(side, args, seed.file() == null ? null : seed.key());
         String key = runKey == null ? null : ResultCache.traceKey(runKey);
-        Files.createDirectories(dir);
-        if (key != null && results.restoreTrace(key, trace)) return new TraceOutcome(trace, true, false, null);
-
-        RunFiles files = RunFiles.of(dir, role + "_traced_metrics");   // not kept: the full run has the series
-        Launch launch = side.adapter().train(args, files, seed.file());
-        List<String> command = new ArrayList<>(launch.command());
-        command.add("--debug.trace_path=" + trace.toAbsolutePath());   // not an option of the run: never part of its key
-        RunOutcome o = Launchers.run(new Launch(command, launch.workDir(), launch.environment(), launch.tasks()), log, training.timeout());
-        if (o.interrupted()) throw new Interrupted();
-        Files.deleteIfExists(files.partial());
-        Files.deleteIfExists(files.series());
-        String where = "; log: " + session.show(log);
-        if (!o.ok()) {
-            if (o.rejected("debug.trace")) {
+        return rerun(role, args, key, trace, dir.resolve(role + "_trace.log"), launch -> {
+            List<String> command = new ArrayList<>(launch.command());
+            command.add("--debug.trace_path=" + trace.toAbsolutePath());   // not an option of the run: never part of its key
+            return new Launch(command, launch.workDir(), launch.environment(), launch.tasks());
+        }, (o, where) -> {
+            if (!o.ok() && o.rejected("debug.trace")) {
                 return new TraceOutcome(null, false, true, "the " + role + " revision's trainer does not write traces (it rejects"
                         + " --debug.trace_steps: " + o.lastLine() + ")");
             }
-            String why = o.timedOut() ? "timed out" + o.jobNote() : "exit " + o.exitCode() + ": " + o.lastLine();
-            return new TraceOutcome(null, false, false, "the traced re-run of " + role + " failed (" + why + ")" + where);
-        }
-        if (!Files.isRegularFile(trace)) {
-            return new TraceOutcome(null, false, true, "the " + role + " revision's trainer wrote no trace" + where);
-        }
+            if (!o.ok()) return failed(role, o, where);
+            if (!Files.isRegularFile(trace)) {
+                return new TraceOutcome(null, false, true, "the " + role + " revision's trainer wrote no trace" + where);
+            }
+            return null;
+        });
+    }
+
+    /** How a traced run's launch turns its trace on. */
+    private interface Tracing {
+        Launch apply(Launch launch) throws IOException;
+    }
+
+    /** What a finished traced run left: null when {@code trace} is there, else why there is none. */
+    private interface Collect {
+        TraceOutcome failure(RunOutcome o, String where) throws IOException;
+    }
+
+    /**
+     * One traced re-run: from the result cache under {@code key}, else run (through the launcher) and
+     * keep the complete trace; the run's own metrics are not kept (the full run has the series).
+     */
+    private TraceOutcome rerun(String role, TrainerArgs args, String key, Path trace, Path log, Tracing tracing, Collect collect)
+            throws IOException {
+        ResultCache results = session.results();
+        Files.createDirectories(trace.getParent());
+        if (key != null && results.restoreTrace(key, trace)) return new TraceOutcome(trace, true, false, null);
+        RunFiles files = RunFiles.of(trace.getParent(), role + "_traced_metrics");
+        RunOutcome o = Launchers.run(tracing.apply(side.adapter().train(args, files, seed.file())), log, training.timeout());
+        if (o.interrupted()) throw new Interrupted();
+        Files.deleteIfExists(files.partial());
+        Files.deleteIfExists(files.series());
+        TraceOutcome failed = collect.failure(o, "; log: " + session.show(log));
+        if (failed != null) return failed;
         if (key != null && Trace.read(trace).complete()) results.storeTrace(key, trace, log);
         return new TraceOutcome(trace, false, false, null);
+    }
+
+    private static TraceOutcome failed(String role, RunOutcome o, String where) {
+        String why = o.timedOut() ? "timed out" + o.jobNote() : "exit " + o.exitCode() + ": " + o.lastLine();
+        return new TraceOutcome(null, false, false, "the traced re-run of " + role + " failed (" + why + ")" + where);
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        if (!Files.exists(folder)) return;
+        try (var paths = Files.walk(folder)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
     }
 }
