@@ -17,6 +17,9 @@ _TORCH_DIR = os.path.dirname(os.path.abspath(torch.__file__)) + os.sep
 # Their outputs are whatever the memory held: no digest (run to run it differs). A collective's (c10d::)
 # outputs are not read either: it may still be running when it returns; its result is read as the next op's input.
 _UNINITIALIZED = {"aten::empty", "aten::empty_like", "aten::empty_strided", "aten::new_empty", "aten::new_empty_strided"}
+# In-place ops that overwrite `self` whatever it held: its old bytes (often uninitialized memory) are not read.
+_OVERWRITE = {"aten::normal_", "aten::uniform_", "aten::zero_", "aten::fill_", "aten::copy_", "aten::random_",
+              "aten::bernoulli_", "aten::exponential_", "aten::geometric_", "aten::log_normal_", "aten::cauchy_"}
 _TRACER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
@@ -60,6 +63,7 @@ class Recorder:
         self.done = False
         self.recording = False
         self.lock = threading.RLock()
+        self.uninitialized = set()       # labels of ops whose outputs are uninitialized memory
         self.busy = False                # the tracer's own ops (summaries outside an op) are not the trainer's
 
     # -- installation --------------------------------------------------------------------
@@ -250,6 +254,8 @@ class Recorder:
                 positional = list(schema.arguments)
                 for i, a in enumerate(args):
                     self._argument(positional[i].name if i < len(positional) else "arg%d" % i, a, inputs, constants)
+                if schema.name in _OVERWRITE and inputs and inputs[0]["arg"] == "self":
+                    inputs[0] = _unread(inputs[0])   # its old values are not read: often torch.empty's memory
                 for key, a in kwargs.items():
                     self._argument(key, a, inputs, constants)
                 for a in positional[len(args):]:    # defaults, so a changed default reads as a changed argument
@@ -286,6 +292,8 @@ class Recorder:
         label = "op:%d:%d" % (self.step, self.index)
         unread = ("uninitialized" if schema.name in _UNINITIALIZED
                   else "collective" if schema.name.startswith("c10d::") else None)
+        if unread == "uninitialized":
+            self.uninitialized.add(label)
         for t in _tensors(out):
             outputs.append({"dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape), unread: True}
                            if unread else summary(t))
@@ -307,11 +315,14 @@ class Recorder:
     def _input(self, name, t):
         entry = self.producers.get(id(t))
         source = entry[1] if entry is not None and entry[0]() is t else "external"
+        record = {"arg": name, "from": source, "dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape)}
+        if source in self.uninitialized:   # torch.empty's memory: no digest
+            return _unread(record)
         try:
-            d = digest(t)
+            record["digest"] = digest(t)
         except Exception:
-            d = None
-        return {"arg": name, "from": source, "dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape), "digest": d}
+            record["digest"] = None
+        return record
 
     def _produced(self, t, label):
         try:
@@ -351,6 +362,12 @@ class Recorder:
             write_process_note(self.folder, torch_imported=True, steps=self.optimizer_steps)
         self.done = True
         self._stop_recording()
+
+
+def _unread(record):
+    record.pop("digest", None)
+    record["uninitialized"] = True
+    return record
 
 
 def _tensors(out):
