@@ -16,7 +16,8 @@ from .summary import summary, digest
 _TORCH_DIR = os.path.dirname(os.path.abspath(torch.__file__)) + os.sep
 # Their outputs are whatever the memory held: no digest (run to run it differs). A collective's (c10d::)
 # outputs are not read either: it may still be running when it returns; its result is read as the next op's input.
-_UNINITIALIZED = {"aten::empty", "aten::empty_like", "aten::empty_strided", "aten::new_empty", "aten::new_empty_strided"}
+_UNINITIALIZED = {"aten::empty", "aten::empty_like", "aten::empty_strided", "aten::new_empty", "aten::new_empty_strided",
+                  "aten::empty_permuted", "aten::resize_"}
 # In-place ops that overwrite `self` whatever it held: its old bytes (often uninitialized memory) are not read.
 _OVERWRITE = {"aten::normal_", "aten::uniform_", "aten::zero_", "aten::fill_", "aten::copy_", "aten::random_",
               "aten::bernoulli_", "aten::exponential_", "aten::geometric_", "aten::log_normal_", "aten::cauchy_"}
