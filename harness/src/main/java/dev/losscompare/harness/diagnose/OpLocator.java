@@ -160,7 +160,9 @@ final class OpLocator {
                 origin = "input " + differ.get(0)[2] + " differs (from " + differ.get(0)[1] + ")" + arguments(x, y) + ", output differs ("
                         + magnitude(x, y) + ")";
             }
-            return located(stage(named.text("phase")), s, where(s, named, origin, identical, onlyBefore), context(ob, ot, pairs, i));
+            List<ModuleDiff> rows = new ArrayList<>(context(ob, ot, pairs, i));
+            rows.addAll(modules(ob, ot, pairs));
+            return located(stage(named.text("phase")), s, where(s, named, origin, identical, onlyBefore), rows);
         }
         return null;
     }
@@ -195,6 +197,28 @@ final class OpLocator {
             out.add(new ModuleDiff(name, same, nb, nt, x == null ? null : maxAbs(x), y == null ? null : maxAbs(y),
                     same ? Double.valueOf(0) : rel(nb, nt), p.onlyIn(), null, i == origin));
         }
+        return out;
+    }
+
+    /**
+     * The per-module picture of the step's forward pass, after the ops: each module (in the order it
+     * first ran) with the last op it ran itself, both sides' outputs compared.
+     */
+    private static List<ModuleDiff> modules(List<TraceEvent> ob, List<TraceEvent> ot, List<Pair> pairs) {
+        java.util.LinkedHashMap<String, Pair> last = new java.util.LinkedHashMap<>();
+        for (Pair p : pairs) {
+            if (p.onlyIn() != null) continue;
+            TraceEvent y = ot.get(p.test());
+            if ("forward".equals(y.text("phase")) && y.text("module") != null) last.put(y.text("module"), p);
+        }
+        List<ModuleDiff> out = new ArrayList<>();
+        last.forEach((module, p) -> {
+            TraceEvent x = ob.get(p.baseline()), y = ot.get(p.test());
+            boolean same = comparable(x) && comparable(y) && sameOutputs(x, y);
+            Double nb = norm(x), nt = norm(y);
+            out.add(new ModuleDiff("module " + (module.isEmpty() ? "(the model)" : module) + " (its last op: " + y.text("op") + ")", same,
+                    nb, nt, maxAbs(x), maxAbs(y), same ? Double.valueOf(0) : rel(nb, nt), null, null, false));
+        });
         return out;
     }
 

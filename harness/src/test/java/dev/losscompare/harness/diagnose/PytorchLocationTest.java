@@ -115,6 +115,14 @@ class PytorchLocationTest {
                 + " output differs (rel "), d.where());
         assertTrue(d.where().matches(".*; the \\d+ ops of step 1 before it identical"), d.where());
         assertTrue(d.modules().stream().anyMatch(m -> m.first() && m.name().contains("aten::mul.Tensor")), d.modules().toString());
+        // The per-module picture: what ran before the attention is identical, the attention and what follows differ.
+        assertTrue(module(d, "transformer.h.0.ln_1").identical(), d.modules().toString());
+        assertTrue(!module(d, "transformer.h.0.attn").identical(), d.modules().toString());
+        assertTrue(!module(d, "lm_head").identical(), d.modules().toString());
+    }
+
+    private static Diagnosis.ModuleDiff module(Diagnosis d, String name) {
+        return d.modules().stream().filter(m -> m.name().startsWith("module " + name + " (")).findFirst().orElseThrow();
     }
 
     @Test
@@ -146,7 +154,8 @@ class PytorchLocationTest {
                 + " its output feeds aten::native_layer_norm"), d.where());
         assertTrue(d.where().contains(", 1 op only one side has (aten::mul.Tensor only in test at model.py:67"), d.where());
         // Aligned past the insertion: the ops after it pair up again (the same ops on both sides, the values differing).
-        long after = d.modules().stream().dropWhile(m -> !m.first()).skip(1).filter(m -> m.onlyIn() == null).count();
+        long after = d.modules().stream().dropWhile(m -> !m.first()).skip(1).filter(m -> m.name().startsWith("#") && m.onlyIn() == null)
+                .count();
         assertEquals(5, after, d.modules().toString());
     }
 
