@@ -33,13 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class NanoGptStyleTrainerTest {
     /** Debian's python3 with python3-torch (a PATH's python3 may be another one without torch). */
-    private static final Path DEBIAN_PYTHON = Path.of("/usr/bin/python3");
+    static final Path DEBIAN_PYTHON = Path.of("/usr/bin/python3");
     private static final List<String> FILES = List.of("train.py", "prepare.py", "config/train_tiny.py");
 
     @TempDir
     Path tmp;
 
-    private static boolean pythonTorch() throws Exception {
+    static boolean pythonTorch() throws Exception {
         if (!Files.isExecutable(DEBIAN_PYTHON)) return false;
         Process p = new ProcessBuilder(DEBIAN_PYTHON.toString(), "-c", "import torch, numpy").redirectErrorStream(true).start();
         return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
@@ -158,6 +158,8 @@ class NanoGptStyleTrainerTest {
             Run lr = harness(repo, tour.toArray(String[]::new));
             assertEquals(1, lr.exit(), lr.out());
             assertTrue(lr.out().contains("FAIL tiny_gpt (model default): loss differs from step 2"), lr.out());
+            // Located by the PyTorch tracer (python3 starts it: trace = "pytorch" by default): AdamW's first step.
+            assertTrue(lr.out().contains("; where: optimizer step 1: gradients identical, parameters differ: aten::"), lr.out());
 
             // Other data: both sides train again, and every report names the new fingerprint.
             prepare(repo, "--seed=7");

@@ -47,7 +47,9 @@ public record Diagnosis(
     /** Where in a step's execution the first difference lies, in execution order; comparison.json carries {@link #json()}. */
     public enum Stage {
         STRUCTURE("structure"), INITIAL_WEIGHTS("initial_weights"), INPUTS("inputs"), MASK("mask"), FORWARD("forward"),
-        LOSS("loss"), BACKWARD("backward"), OPTIMIZER("optimizer");
+        LOSS("loss"), BACKWARD("backward"), OPTIMIZER("optimizer"),
+        /** An op outside the model's forward, the backward pass and the optimizer step (PyTorch traces only). */
+        OTHER("other");
 
         private final String json;
 

@@ -22,6 +22,12 @@ public final class OwnTrainer implements TrainerAdapter {
         return "loss_compare";
     }
 
+    /** Its own trace: --debug.trace_steps (docs/architecture.md, "Trace file"). */
+    @Override
+    public String trace() {
+        return "loss_compare";
+    }
+
     @Override
     public String identity() {
         return "loss_compare";

@@ -18,6 +18,11 @@ interface SpecBackedTrainer extends TrainerAdapter {
     }
 
     @Override
+    default String trace() {
+        return spec().trace();
+    }
+
+    @Override
     default boolean seedCheckpoint() {
         return spec().seedCheckpoint();
     }

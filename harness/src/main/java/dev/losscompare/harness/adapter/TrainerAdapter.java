@@ -84,6 +84,14 @@ public interface TrainerAdapter {
         return "seed_checkpoint.safetensors";
     }
 
+    /**
+     * How a failing case of this trainer is traced: "loss_compare" (this repository's trainer, its
+     * --debug.trace_steps), "pytorch" (the injected PyTorch tracer, tracer/) or "none".
+     */
+    default String trace() {
+        return TrainerSpec.TRACE_NONE;
+    }
+
     /** Whether the seed checkpoint is one safetensors file (the result cache keeps those; a folder it does not). */
     default boolean seedIsSafetensorsFile() {
         return true;

@@ -27,7 +27,7 @@ import java.util.regex.PatternSyntaxException;
 public final class TrainerFile {
     private static final Set<String> KEYS = new TreeSet<>(List.of("preset", "command", "workdir", "env", "args", "build",
             "create_seed", "create_seed_env", "load_seed", "save_checkpoint", "resume_checkpoint", "checkpoint_load_seed", "seed_name", "metrics", "line_pattern", "step_offset", "tags",
-            "log_rank", "ngpus", "from_working_tree", "seed"));
+            "log_rank", "ngpus", "from_working_tree", "seed", "trace"));
     /** The keys whose strings are templates, and the placeholders a template may name (CommandTrainer, CheckpointTemplates, torchtitan's {module}). */
     private static final List<String> TEMPLATES = List.of("command", "env", "args", "build", "create_seed", "create_seed_env", "load_seed",
             "save_checkpoint", "resume_checkpoint", "checkpoint_load_seed");
@@ -120,7 +120,18 @@ public final class TrainerFile {
                 t.has("tags") ? table(t, "tags") : base.tags(),
                 t.has("log_rank") ? (Integer) (int) integer(t, "log_rank", 0, 0) : base.logRank(), ngpus,
                 t.has("from_working_tree") ? strings(t, "from_working_tree") : base.fromWorkingTree(),
-                seedCheckpoint(t, base.seedCheckpoint()));
+                seedCheckpoint(t, base.seedCheckpoint()), trace(t, preset, command));
+    }
+
+    /** trace = "pytorch" | "none"; without it, the preset's default (TrainerSpec.defaultTrace). */
+    private String trace(JsonNode t, String preset, List<String> command) {
+        String trace = text(t, "trace", null);
+        if (trace == null) return TrainerSpec.defaultTrace(preset, command);
+        if (!trace.equals(TrainerSpec.TRACE_PYTORCH) && !trace.equals(TrainerSpec.TRACE_NONE)) {
+            throw error("[trainer]: trace must be \"pytorch\" (re-run a failing case with the PyTorch tracer) or \"none\", got '"
+                    + trace + "'");
+        }
+        return trace;
     }
 
     /** A {name} no run fills would reach the trainer as literal text: refused, naming the known ones. */

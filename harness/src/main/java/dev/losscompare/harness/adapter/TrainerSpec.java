@@ -27,7 +27,11 @@ public record TrainerSpec(
         Integer logRank,
         int ngpus,
         List<String> fromWorkingTree,
-        boolean seedCheckpoint) {
+        boolean seedCheckpoint,
+        String trace) {
+    /** trace = "pytorch": a failing case is re-run with the PyTorch tracer (tracer/); "none": no location. */
+    public static final String TRACE_PYTORCH = "pytorch", TRACE_NONE = "none";
+
     public TrainerSpec {
         fromWorkingTree = List.copyOf(fromWorkingTree);
         command = List.copyOf(command);
@@ -47,5 +51,24 @@ public record TrainerSpec(
                        Integer logRank, int ngpus) {
         this(preset, command, workdir, env, args, build, createSeed, createSeedEnv, loadSeed, seedName, metrics, linePattern,
                 stepOffset, tags, logRank, ngpus, List.of(), true);
+    }
+
+    /** A spec whose trace is its preset's default ({@link #defaultTrace}). */
+    public TrainerSpec(String preset, List<String> command, String workdir, Map<String, String> env, List<String> args,
+                       List<String> build, List<String> createSeed, Map<String, String> createSeedEnv, List<String> loadSeed,
+                       String seedName, SeriesFormat metrics, String linePattern, int stepOffset, Map<String, String> tags,
+                       Integer logRank, int ngpus, List<String> fromWorkingTree, boolean seedCheckpoint) {
+        this(preset, command, workdir, env, args, build, createSeed, createSeedEnv, loadSeed, seedName, metrics, linePattern,
+                stepOffset, tags, logRank, ngpus, fromWorkingTree, seedCheckpoint, defaultTrace(preset, command));
+    }
+
+    /**
+     * What a [trainer] table without a trace key traces: torchtitan and a command started by python,
+     * python3 or torchrun run PyTorch in a Python process the tracer can enter; anything else may not.
+     */
+    public static String defaultTrace(String preset, List<String> command) {
+        if (preset.equals("torchtitan")) return TRACE_PYTORCH;
+        String first = command.isEmpty() ? "" : java.nio.file.Path.of(command.get(0)).getFileName().toString();
+        return List.of("python", "python3", "torchrun").contains(first) ? TRACE_PYTORCH : TRACE_NONE;
     }
 }

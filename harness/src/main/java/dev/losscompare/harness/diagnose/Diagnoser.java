@@ -7,6 +7,7 @@ import dev.losscompare.core.judge.MetricDiff;
 import dev.losscompare.core.result.Diagnosis;
 import dev.losscompare.core.result.Verdict;
 import dev.losscompare.harness.Console;
+import dev.losscompare.harness.adapter.TrainerSpec;
 import dev.losscompare.harness.diagnose.TracedSide.TraceOutcome;
 import dev.losscompare.harness.run.Futures;
 import java.io.IOException;
@@ -81,11 +82,17 @@ public final class Diagnoser {
 
     private Diagnosis diagnose(CaseId c, int k, TracedSide base, TracedSide test, Path dir) throws IOException {
         for (TracedSide side : List.of(base, test)) {
-            if (!side.ownTrainer()) {
-                return Diagnosis.unavailable("the " + side.role().word() + " side runs the " + side.trainerName() + " trainer adapter, which"
-                        + " writes no trace (only this repository's trainer, adapter loss_compare, does)");
+            if (side.trace().equals(TrainerSpec.TRACE_NONE)) {
+                return Diagnosis.unavailable("the " + side.role().word() + " side's trainer (adapter " + side.trainerName() + ") is not traced:"
+                        + " its [trainer] says trace = \"none\" or its command is not started by python, python3 or torchrun"
+                        + " (trace = \"pytorch\" traces any PyTorch program)");
             }
         }
+        if (!base.trace().equals(test.trace())) {
+            return Diagnosis.unavailable("the sides are traced differently (" + base.trace() + " and " + test.trace() + "): their traces"
+                    + " cannot be compared");
+        }
+        boolean pytorch = base.trace().equals(TrainerSpec.TRACE_PYTORCH);
         if (base.ranks() != test.ranks()) {
             return Diagnosis.unavailable("the sides run " + base.ranks() + " and " + test.ranks()
                     + " ranks: each rank traces its own slice, so the traces differ by construction");
@@ -94,11 +101,21 @@ public final class Diagnoser {
         out.println("diagnosing " + c.label() + ": re-running both sides for step" + (k == 1 ? " 1" : "s 1-" + k)
                 + " with the trace ...");
         long started = System.nanoTime();
-        List<TraceOutcome> runs = traceBoth(k, base, test, dir);
+        // A PyTorch trainer may not be bitwise run to run (GPU atomics): its baseline is traced twice to tell.
+        List<TraceOutcome> runs = traceAll(k, pytorch ? List.of(base, test, base) : List.of(base, test), dir);
         for (TraceOutcome o : runs) if (o.error() != null) return Diagnosis.unavailable(o.error());
-        out.println("traces: baseline " + (runs.get(0).fromCache() ? "from cache" : "written") + ", test "
-                + (runs.get(1).fromCache() ? "from cache" : "written") + String.format(java.util.Locale.ROOT, " (%.1f s)",
-                (System.nanoTime() - started) / 1e9));
+        out.println("traces: baseline " + state(runs.get(0)) + ", test " + state(runs.get(1))
+                + (pytorch ? ", the baseline's second run " + state(runs.get(2)) : "")
+                + String.format(java.util.Locale.ROOT, " (%.1f s)", (System.nanoTime() - started) / 1e9));
+        if (pytorch) {
+            try {
+                return PytorchLocation.locate(Trace.read(runs.get(0).trace()), Trace.read(runs.get(2).trace()),
+                        Trace.read(runs.get(1).trace()), k, console.show(runs.get(0).trace()), console.show(runs.get(1).trace()));
+            } catch (IOException | RuntimeException e) {
+                // The tracer's failure is never the case's: the verdict stands, the location says what went wrong.
+                return Diagnosis.unavailable("the PyTorch traces could not be compared: " + e.getMessage());
+            }
+        }
         Trace b = Trace.read(runs.get(0).trace()), t = Trace.read(runs.get(1).trace());
         for (int i = 0; i < 2; i++) {
             if (!(i == 0 ? b : t).complete()) {
@@ -109,16 +126,37 @@ public final class Diagnoser {
         return DivergenceLocator.locate(b, t, k);
     }
 
-    private List<TraceOutcome> traceBoth(int k, TracedSide base, TracedSide test, Path dir) throws IOException {
-        if (jobs < 2) return List.of(base.traceTo(k, dir), test.traceTo(k, dir));
+    private static String state(TraceOutcome o) {
+        return o.fromCache() ? "from cache" : "written";
+    }
+
+    /** Each side's traced run, in order; a side listed again is its next run. Two at a time with --jobs >= 2. */
+    private List<TraceOutcome> traceAll(int k, List<TracedSide> sides, Path dir) throws IOException {
+        List<TraceOutcome> out = new ArrayList<>();
+        if (jobs < 2) {
+            for (int i = 0; i < sides.size(); i++) out.add(sides.get(i).traceTo(k, dir, run(sides, i)));
+            return out;
+        }
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            Future<TraceOutcome> b = pool.submit(() -> base.traceTo(k, dir));
-            Future<TraceOutcome> t = pool.submit(() -> test.traceTo(k, dir));
-            return List.of(Futures.await(b, interrupted), Futures.await(t, interrupted));
+            List<Future<TraceOutcome>> futures = new ArrayList<>();
+            for (int i = 0; i < sides.size(); i++) {
+                TracedSide side = sides.get(i);
+                int run = run(sides, i);
+                futures.add(pool.submit(() -> side.traceTo(k, dir, run)));
+            }
+            for (Future<TraceOutcome> f : futures) out.add(Futures.await(f, interrupted));
+            return out;
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** 1 for a side's first appearance in the list, 2 for its second. */
+    private static int run(List<TracedSide> sides, int i) {
+        int run = 1;
+        for (int j = 0; j < i; j++) if (sides.get(j) == sides.get(i)) run++;
+        return run;
     }
 
     /**

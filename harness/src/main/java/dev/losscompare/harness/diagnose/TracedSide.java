@@ -18,14 +18,25 @@ public interface TracedSide {
     /** The trainer adapter's name (loss_compare, torchtitan, command). */
     String trainerName();
 
+    /** How its trainer is traced: "loss_compare" (its own trace), "pytorch" (the injected tracer) or "none" (TrainerAdapter.trace). */
+    String trace();
+
     /** Whether this repository's trainer runs it (only it writes traces and safetensors seed checkpoints). */
     boolean ownTrainer();
 
     /** The rank count of its run. */
     int ranks();
 
-    /** Re-runs steps 1..k of its run with the trace on, into {@code dir}, from the checkpoint its run loaded. */
-    TraceOutcome traceTo(int k, Path dir) throws IOException;
+    /**
+     * Re-runs steps 1..k of its run with the trace on, into {@code dir}, from the checkpoint its run
+     * loaded: its own trainer's trace, or the PyTorch tracer's (its ranks in one file).
+     */
+    default TraceOutcome traceTo(int k, Path dir) throws IOException {
+        return traceTo(k, dir, 1);
+    }
+
+    /** The same; {@code run} 2 is a second traced run of the same side (its own files and cache entry), to measure its run-to-run noise. */
+    TraceOutcome traceTo(int k, Path dir, int run) throws IOException;
 
     /** Writes its own seed checkpoint at {@code file}; returns the error line, or null. */
     String writeOwnSeed(Path dir, Path file, String announce) throws IOException;

@@ -1,0 +1,90 @@
+package dev.losscompare.harness.diagnose;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How much two traced runs of the same baseline differ, op by op, when they are not bitwise equal
+ * (GPU atomics, unordered reductions): the relative difference of each op's output summaries (L2
+ * norm and max |x|; 0 when the digests agree). An op of a test trace is beyond the noise when its
+ * difference from the baseline exceeds {@link #MARGIN} times the largest run-to-run difference of
+ * any op up to it that reads a traced tensor (a generator such as randn measures no precision: its
+ * own output is the noise source). A heuristic: where the noise is random, a difference can exceed
+ * ten times its pair's by chance, most likely right after the noise enters.
+ */
+final class RunToRunNoise {
+    static final double MARGIN = 10;
+
+    private final OpTrace first, second;
+    private final Map<Integer, Map<Integer, TraceEvent>> byStep = new HashMap<>();
+
+    RunToRunNoise(OpTrace first, OpTrace second) {
+        this.first = first;
+        this.second = second;
+    }
+
+    /** Whether the two runs are bitwise equal event by event (then the exact rule holds). */
+    static boolean bitwise(OpTrace a, OpTrace b) {
+        if (a.events().size() != b.events().size()) return false;
+        for (int i = 0; i < a.events().size(); i++) if (!a.events().get(i).line().equals(b.events().get(i).line())) return false;
+        return true;
+    }
+
+    /** The run-to-run difference of the baseline op at {@code index} of step {@code s}; NaN when the second run lacks it. */
+    double op(int s, TraceEvent op) {
+        Map<Integer, TraceEvent> paired = byStep.computeIfAbsent(s, this::pair);
+        TraceEvent other = paired.get(op.line().path("index").asInt());
+        return other == null ? Double.NaN : rel(op, other);
+    }
+
+    /** Whether an op's noise says something about precision: it reads at least one traced tensor. */
+    static boolean readsTensors(TraceEvent op) {
+        return op.line().path("inputs").size() > 0;
+    }
+
+    /** The largest run-to-run difference among a step's state tensors of one kind (param, optimizer). */
+    double state(int s, String kind) {
+        List<Alignment.Pair> pairs = Alignment.align(first.state(kind, s), second.state(kind, s));
+        double max = 0;
+        for (Alignment.Pair p : pairs) {
+            if (p.baseline() != null && p.test() != null) max = Math.max(max, summaryRel(p.baseline().line(), p.test().line()));
+        }
+        return max;
+    }
+
+    private Map<Integer, TraceEvent> pair(int s) {
+        List<TraceEvent> a = first.at("op", s), b = second.at("op", s);
+        List<OpAlignment.Pair> pairs = OpAlignment.align(a.stream().map(OpTrace::key).toList(), b.stream().map(OpTrace::key).toList());
+        Map<Integer, TraceEvent> out = new HashMap<>();
+        for (OpAlignment.Pair p : pairs) {
+            if (p.onlyIn() == null) out.put(a.get(p.baseline()).line().path("index").asInt(), b.get(p.test()));
+        }
+        return out;
+    }
+
+    /** The largest relative difference of the outputs' L2 norms and max |x| (0 when the outputs are equal). */
+    static double rel(TraceEvent x, TraceEvent y) {
+        JsonNode u = x.line().path("outputs"), v = y.line().path("outputs");
+        if (u.equals(v)) return 0;
+        if (u.size() != v.size()) return Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (int k = 0; k < u.size(); k++) max = Math.max(max, summaryRel(u.get(k), v.get(k)));
+        return max;
+    }
+
+    static double summaryRel(JsonNode a, JsonNode b) {
+        if (a.equals(b)) return 0;
+        if (!a.path("shape").equals(b.path("shape"))) return Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (String f : List.of("norm", "max_abs")) {
+            if (!a.path(f).isNumber() || !b.path(f).isNumber()) continue;
+            double p = a.path(f).asDouble(), q = b.path(f).asDouble();
+            if (p == q) continue;
+            max = Math.max(max, p == 0 ? Double.POSITIVE_INFINITY : Math.abs(q - p) / Math.abs(p));
+        }
+        // Equal summaries but other bytes: a difference below what the summaries show; the smallest positive one.
+        return max == 0 ? Double.MIN_VALUE : max;
+    }
+}
