@@ -39,8 +39,10 @@ cached_build() {
       cp "$stored/$jar" "$stored/classpath.txt" "$target/"
       printf 'copied from the build store: %s\n' "$stored" >"$target/build.log"
     else
-      if ! (cd "$root" && mvn -q -B -pl "$module" -am package -DskipTests "${_cb_mvn_args[@]}") \
-          >"$target/build.log" 2>&1; then
+      # A build is a short-lived Maven JVM: C2 compilation and parallel GC threads cost more CPU
+      # than they save (measured: 7 s of CPU instead of 15 s for the trainer). MAVEN_OPTS wins.
+      if ! (cd "$root" && MAVEN_OPTS="${MAVEN_OPTS-"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"}" \
+            mvn -q -B -pl "$module" -am package -DskipTests "${_cb_mvn_args[@]}") >"$target/build.log" 2>&1; then
         echo "error: building $module failed; see $target/build.log" >&2
         tail -n 20 "$target/build.log" >&2
         exit "$fail_exit"
