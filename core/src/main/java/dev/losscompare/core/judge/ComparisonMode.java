@@ -112,7 +112,7 @@ public record ComparisonMode(Kind kind, double atol, double rtol, int decimals,
 
     /** "bitwise", "tolerance atol=1.0e-06 rtol=1.0e-04" or "at 4 decimals": how every output names this mode. */
     public String describe() {
-        if (isNoise()) return "within noise (margin " + Numbers.multiple(noise.margin()) + "\u00d7, " + noise.source() + ")";
+        if (isNoise()) return "within noise (" + noise.marginText() + ", " + noise.source() + ")";
         if (isBitwise()) return Kind.BITWISE.word();
         if (isRounded()) return "at " + decimals + " decimals";
         return Kind.TOLERANCE.word() + " " + bounds();

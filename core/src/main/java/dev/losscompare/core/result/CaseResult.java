@@ -107,6 +107,15 @@ public record CaseResult(
         return outside != null ? outside : widest;
     }
 
+    /**
+     * What a PASS within noise could have missed ("at step 3 a change below 2.1e-6 in loss would
+     * not show", and a warning when close to the margin), or null: the reports show it beside the verdict.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public String undetectableText() {
+        return verdict == Verdict.PASS ? dev.losscompare.core.judge.Undetectable.caseText(metrics) : null;
+    }
+
     /** "0.4×", "37×", or "-" when the case was not judged against noise. */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public String noiseMultipleText() {

@@ -1,6 +1,5 @@
 package dev.losscompare.harness.api;
 
-import dev.losscompare.core.judge.NoiseBand;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.core.noise.EnvelopeBuilder;
 import dev.losscompare.core.noise.NoiseEnvelope;
@@ -40,12 +39,15 @@ import java.util.Map;
  */
 public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> implements SuiteVerb<Calibrate> {
     public static final int DEFAULT_RUNS = 4;
+    /** Held-out runs per case: enough to see a case's usual tail at the gate's shapes (README: the margins and the false-alarm check). */
+    public static final int DEFAULT_HELD_OUT = 8;
     private static final long FIRST_SEED = 1;
     private static final long FIRST_VERIFY_SEED = 1001;   // fresh runs never repeat a calibration's seeds
 
     private final String revision;
     private final SuiteSettings suite = new SuiteSettings();
     private int runs = DEFAULT_RUNS;
+    private int heldOut = DEFAULT_HELD_OUT;
     private Path saveDir;
     private Long firstSeed;
     private Path verify;
@@ -73,6 +75,12 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
     /** --runs: perturbed runs per case besides the reference (at least 2). */
     public Calibrate setRuns(int runs) {
         this.runs = runs;
+        return this;
+    }
+
+    /** --held-out: perturbed runs per case the band never sees, whose landing sets the case's margin (0: none, the default margin). */
+    public Calibrate setHeldOut(int runs) {
+        this.heldOut = runs;
         return this;
     }
 
@@ -123,7 +131,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
         List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, false));
-        Calibrator.Request request = new Calibrator.Request(runs, firstSeed != null ? firstSeed : verify != null ? FIRST_VERIFY_SEED : FIRST_SEED,
+        Calibrator.Request request = new Calibrator.Request(runs, verify == null ? heldOut : 0, firstSeed != null ? firstSeed : verify != null ? FIRST_VERIFY_SEED : FIRST_SEED,
                 suiteRead == null ? List.of() : suiteRead.perturbations(), DefaultMetrics.ALL, saveDir);
         try (Workspace ws = lc.workspace()) {
             ResolvedRevision rev = ws.resolve(revision);
@@ -135,7 +143,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
             TrainedSide side = new TrainedSide(Role.BASELINE, tree, options, adapter(suiteRead), ngpus());
             Calibrator calibrator = new Calibrator(session, t, side, request, Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options)));
             int exit = ws.guarded(out, () -> verify == null ? calibrator.run(cases)
-                    : calibrator.verify(cases, new NoiseEnvelopes(verify, NoiseBand.DEFAULT_MARGIN, NoiseEnvelopes.Policy.ALWAYS, true,
+                    : calibrator.verify(cases, new NoiseEnvelopes(verify, null, NoiseEnvelopes.Policy.ALWAYS, true,
                             console::show)));
             return new CalibrationResult(out, exit);
         }
@@ -183,7 +191,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
             Path f = NoiseEnvelopeFile.inFolder(dir, name);
             NoiseEnvelopeFile.write(e, f);
             console.out().println("noise envelope of " + name + ": " + console.show(f) + " (K=" + labels.size() + " runs against "
-                    + names.get(0) + ", " + steps + " steps)");
+                    + names.get(0) + ", " + steps + " steps; " + e.margin().describe() + ")");
         }
         return new CalibrationResult(out, ExitCode.MATCH);
     }

@@ -172,6 +172,11 @@ public final class JUnitXmlWriter {
                 .append("mean abs diff: ").append(Fmt.stat(mr.meanAbsDiff())).append('\n')
                 .append("compared steps: ").append(mr.comparedSteps()).append('\n');
         if (mr.message() != null) s.append("note: ").append(mr.message()).append('\n');
+        if (mr.undetectable() != null) {
+            s.append("undetectable below: ").append(Fmt.stat(mr.undetectable().below())).append(" at step ").append(mr.undetectable().atStep())
+                    .append(" (margin ").append(dev.losscompare.core.judge.Numbers.multiple(mr.undetectable().margin())).append(" x band)")
+                    .append(mr.undetectable().closeToMargin() ? "; close to the margin" : "").append('\n');
+        }
         if (r.inputsDivergeAtStep() != null) {
             s.append("inputs (data_fingerprint) differ from step ").append(r.inputsDivergeAtStep()).append('\n');
         }

@@ -61,6 +61,10 @@ public final class MarkdownSummary {
                 notes.add("- **" + inline(r.name()) + "**: compared " + inline(r.modeOr(c.mode()).describe()) + ": " + inline(r.modeReason()));
             }
             if (r.note() != null) notes.add("- **" + inline(r.name()) + "**: " + inline(r.note()));
+            if (r.undetectableText() != null) {
+                boolean close = r.metrics().stream().anyMatch(m -> m.undetectable() != null && m.undetectable().closeToMargin());
+                notes.add("- " + (close ? "⚠️ " : "") + "**" + inline(r.name()) + "** within noise: " + inline(r.undetectableText()));
+            }
             if (r.performance() != null) notes.add("- " + perfIcon(r.performance()) + " " + inline(r.performance().line()));
             if (r.diagnosis() != null) {
                 notes.add("- **" + inline(r.name()) + "** where: " + inline(r.diagnosis().where() != null ? r.diagnosis().where()
