@@ -3,6 +3,7 @@ package dev.losscompare.core.judge;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -22,7 +23,8 @@ import java.util.Locale;
  * Non-finite values match only when identical, and a NaN never matches outside bitwise mode.
  */
 public record ComparisonMode(Kind kind, double atol, double rtol, int decimals,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) NoiseBand noise) {
+                             // named explicitly: the ignored isNoise() would otherwise hide the band from comparison.json
+                             @JsonProperty("noise") @JsonInclude(JsonInclude.Include.NON_NULL) NoiseBand noise) {
     /** The four ways; comparison.json and every output name them by {@link #word()}. */
     public enum Kind {
         BITWISE("bitwise"), TOLERANCE("tolerance"), DECIMALS("decimals"), NOISE("noise");

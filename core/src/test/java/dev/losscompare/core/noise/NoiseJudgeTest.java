@@ -325,7 +325,7 @@ class NoiseJudgeTest {
     }
 
     @Test
-    void comparisonJsonOfTheOtherModesHasNoNoiseFieldsAndNoiseModeCarriesItsBand() {
+    void comparisonJsonOfTheOtherModesHasNoNoiseFieldsAndNoiseModeCarriesItsBand() throws IOException {
         Judgement bitwise = judge(real("reference"), real("lr"), ComparisonMode.bitwise(), 8);
         String json = ComparisonJson.toJson(comparison(bitwise, ComparisonMode.bitwise()));
         assertFalse(json.contains("noise"), json);
@@ -334,6 +334,10 @@ class NoiseJudgeTest {
         Comparison c = comparison(noisy, noise(e));
         String withNoise = ComparisonJson.toJson(c);
         assertTrue(withNoise.contains("\"kind\" : \"noise\"") && withNoise.contains("\"noise_multiple_at_divergence\""), withNoise);
+        // the band, its margin and the margin's source travel in the file, so a report re-rendered from it shows them
+        Comparison read = ComparisonJson.MAPPER.readValue(withNoise, Comparison.class);
+        assertEquals(c.cases().get(0).mode().noise(), read.cases().get(0).mode().noise());
+        assertTrue(withNoise.contains("\"margin_source\" : \"by default (the envelope has no held-out runs"), withNoise);
         assertTrue(c.modeUsed().startsWith("within noise (margin 10\u00d7 by default (the envelope has no held-out runs"), c.modeUsed());
     }
 
