@@ -95,7 +95,7 @@ public final class CaseJudge {
             // A PASS within noise that moved says what it could not have seen (a bitwise-identical metric moved nothing).
             Undetectable missed = v == Verdict.PASS && mode.isNoise() && d.maxAbsDiff() > 0 && d.noiseMultiple() != null
                     ? Undetectable.of(mode.noise(), metric, d.comparedSteps(), d.noiseMultiple()) : null;
-            if (missed != null) message += ": " + missed.text(metric) + (missed.closeToMargin() ? "; " + missed.warning() : "");
+            if (missed != null) message += ": " + missed.metricText(metric);
             verdict = verdict.worst(v);
             results.add(new MetricResult(metric, v, v == Verdict.FAIL ? div.step() : null,
                     v == Verdict.FAIL ? div.baseline() : null, v == Verdict.FAIL ? div.test() : null,

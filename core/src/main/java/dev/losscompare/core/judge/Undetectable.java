@@ -27,6 +27,11 @@ public record Undetectable(double below, int atStep, double multiple, double mar
         return "a change below " + Numbers.sci(below) + " in " + metric + " at step " + atStep + " would not show";
     }
 
+    /** A metric's caveat: {@link #text} and, when close to the margin, {@link #warning}. */
+    public String metricText(String metric) {
+        return text(metric) + (closeToMargin ? "; " + warning() : "");
+    }
+
     /** "close to the margin (6× of 10×): run more steps or calibrate with more runs". */
     public String warning() {
         return "close to the margin (" + Numbers.multiple(multiple) + "\u00d7 of " + Numbers.multiple(margin) + "\u00d7): " + ADVICE;

@@ -116,6 +116,12 @@ public record CaseResult(
         return verdict == Verdict.PASS ? dev.losscompare.core.judge.Undetectable.caseText(metrics) : null;
     }
 
+    /** Whether a metric that PASSed within noise came above half its margin (the reports mark the case's caveat as a warning). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean closeToMargin() {
+        return undetectableText() != null && metrics.stream().anyMatch(m -> m.undetectable() != null && m.undetectable().closeToMargin());
+    }
+
     /** "0.4×", "37×", or "-" when the case was not judged against noise. */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public String noiseMultipleText() {

@@ -251,8 +251,7 @@ public final class HtmlReport {
         }
         out.append("<p class=\"mode\">").append(esc(modeLine(r))).append("</p>\n");
         if (r.undetectableText() != null) {
-            boolean close = r.metrics().stream().anyMatch(m -> m.undetectable() != null && m.undetectable().closeToMargin());
-            out.append("<div class=\"note").append(close ? " warn" : "").append(" undetectable\">Could have missed: ")
+            out.append("<div class=\"note").append(r.closeToMargin() ? " warn" : "").append(" undetectable\">Could have missed: ")
                     .append(esc(r.undetectableText())).append("</div>\n");
         }
         runsTable(k);

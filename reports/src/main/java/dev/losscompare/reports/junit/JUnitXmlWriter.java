@@ -138,7 +138,7 @@ public final class JUnitXmlWriter {
     private static Map<String, String> undetectable(String metric, Undetectable u) {
         if (u == null) return Map.of();
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("noise.could_have_missed", u.text(metric) + (u.closeToMargin() ? "; " + u.warning() : ""));
+        p.put("noise.could_have_missed", u.metricText(metric));
         p.put("noise.undetectable_below", Fmt.value(u.below()));
         p.put("noise.at_step", String.valueOf(u.atStep()));
         p.put("noise.margin", Fmt.value(u.margin()));

@@ -62,8 +62,7 @@ public final class MarkdownSummary {
             }
             if (r.note() != null) notes.add("- **" + inline(r.name()) + "**: " + inline(r.note()));
             if (r.undetectableText() != null) {
-                boolean close = r.metrics().stream().anyMatch(m -> m.undetectable() != null && m.undetectable().closeToMargin());
-                notes.add("- " + (close ? "⚠️ " : "") + "**" + inline(r.name()) + "** within noise: " + inline(r.undetectableText()));
+                    notes.add("- " + (r.closeToMargin() ? "⚠️ " : "") + "**" + inline(r.name()) + "** within noise: " + inline(r.undetectableText()));
             }
             if (r.performance() != null) notes.add("- " + perfIcon(r.performance()) + " " + inline(r.performance().line()));
             if (r.diagnosis() != null) {
