@@ -71,7 +71,7 @@ class CalibrateFixtureTest {
             FixtureRepo.Result r = repo.run("calibrate", "--output-folder=" + out, "--from-runs", b.toString(), c.toString(),
                     run(repo, "d.jsonl", 3, 3e-6).toString());
             assertEquals(0, r.exit(), r.toString());
-            assertTrue(r.out().contains(", 3 steps)"), r.out());
+            assertTrue(r.out().contains(", 3 steps; margin 10\u00d7 by default"), r.out());
         }
     }
 

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.losscompare.core.judge.NoiseMargin;
+import dev.losscompare.core.noise.NoiseEnvelope;
+import dev.losscompare.core.noise.NoiseEnvelopeFile;
 import dev.losscompare.core.result.CaseResult;
 import dev.losscompare.core.result.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
@@ -19,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * calibrate then --noise, end to end on the real trainer at tiny shapes: K=2 perturbed runs make
- * the envelope; a compare of a revision with itself is identical, a perturbed run (one of the
- * calibration's, judged with diff) is within noise but not bitwise, an lr change differs.
+ * the envelope and 2 held-out runs its margin; a compare of a revision with itself is identical, a
+ * perturbed run (one of the calibration's, judged with diff) is within noise but not bitwise and
+ * says what it could have missed in every output, an lr change differs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -41,10 +46,18 @@ class NoiseEndToEndTest {
         git = ProjectFiles.cloneInto(repoDir);
         envelopes = tmp.resolve("calibrated");
         // README's tour, writing here instead of my-noise
-        String[] calibrate = DocCommands.replacing(DocCommands.readme("calibrate HEAD --runs=2 --steps=3 " + TINY), "--output-folder=my-noise", null);
+        String[] calibrate = DocCommands.replacing(DocCommands.readme("calibrate HEAD --runs=2 --held-out=2 --steps=3 " + TINY), "--output-folder=my-noise", null);
         HarnessRun r = HarnessRun.in(repoDir, CACHE, envelopes, calibrate);
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(Files.isRegularFile(envelopes.resolve(CASE + ".json")), r.toString());
+        NoiseEnvelope e = NoiseEnvelopeFile.read(envelopes.resolve(CASE + ".json"));
+        // held out: seeds 501 and 502, never the band's 1 and 2
+        assertEquals(2, e.heldOut().runs(), r.toString());
+        assertTrue(e.heldOut().perturbations().get(0).contains("(seed 501)"), e.heldOut().perturbations().toString());
+        assertTrue(e.calibration().perturbations().stream().noneMatch(p -> p.contains("(seed 50")), e.calibration().toString());
+        assertEquals(List.of("grad_norm", "loss"), List.copyOf(e.heldOut().multiples().keySet()));
+        assertTrue(e.heldOut().multiples().values().stream().allMatch(m -> m.size() == 2), e.heldOut().toString());
+        assertEquals(Math.max(NoiseMargin.FLOOR, NoiseMargin.HEADROOM * e.heldOut().largest()), e.margin().value());
+        assertTrue(r.out().contains("2 held-out runs, largest ") && r.out().contains("; " + e.margin().describe() + ")"), r.toString());
     }
 
     @AfterAll
@@ -75,6 +88,17 @@ class NoiseEndToEndTest {
         assertEquals(Verdict.PASS, c.verdict());
         assertTrue(r.out().contains("within noise ("), r.toString());
         assertNotEquals(null, c.metrics().get(0).noiseMultiple(), r.toString());
+        // the margin named with its source, and what a PASS within noise could have missed, in every output
+        String margin = NoiseEnvelopeFile.read(envelopes.resolve(CASE + ".json")).margin().describe();
+        String missed = c.undetectableText();
+        assertTrue(missed.startsWith("at step 3 a change below "), missed);
+        assertTrue(r.out().contains("over 3 steps; " + missed) && r.out().contains("[within noise (" + margin + ", envelope "), r.toString());
+        String html = Files.readString(r.folder().resolve("report.html"));
+        assertTrue(html.contains("Could have missed: " + missed), html);
+        assertTrue(Files.readString(r.folder().resolve("summary.md")).contains("within noise: " + missed), "summary.md");
+        String junit = Files.readString(r.folder().resolve("junit.xml"));
+        assertTrue(junit.contains("<property name=\"noise.could_have_missed\" value=\"a change below ")
+                && junit.contains("<property name=\"noise.at_step\" value=\"3\"/>"), junit);
     }
 
     @Test

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Timeout;
  * Issue 20's refactor that regroups a float sum: RMSNorm written out with the mean of squares as
  * two half sums, then divided by n. The math is the same, the bits are not: bitwise, deepseek_v3
  * differs from step 1 (its loss and grad-norm move by an ulp); against the committed envelope it
- * is within noise. Shares NumericChangesRealTrainerTest's cache, so main's build and runs are reused.
+ * is within noise at the case's measured margin, and says what it could have missed. Shares
+ * NumericChangesRealTrainerTest's cache, so main's build and runs are reused.
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class RegroupedSumRealTrainerTest extends ClonedProjectTest {
@@ -53,6 +54,10 @@ class RegroupedSumRealTrainerTest extends ClonedProjectTest {
         for (MetricResult m : c.metrics()) {
             assertTrue(m.maxAbsDiff() > 0, m.metric() + " moved");
             assertTrue(m.noiseMultiple() <= 3, m.metric() + ": " + m.noiseMultiple());
+            // what the PASS could have missed: the case's margin times the band at step 3, in the metric's units
+            assertEquals(c.mode().noise().margin() * c.mode().noise().band(m.metric(), 3), m.undetectable().below(), m.metric());
         }
+        assertTrue(within.contains(" over 3 steps; " + c.undetectableText() + " [within noise (" + c.mode().noise().marginText()), within);
+        assertTrue(c.mode().noise().marginText().contains(" held-out runs ("), "the committed envelope's margin is measured\n" + within);
     }
 }

@@ -39,6 +39,8 @@ class UsageTest {
         "HEAD HEAD --train-options='--a=\"x     | unterminated",
         "gate --suite=missing.toml              | --suite: no such file",
         "calibrate HEAD --runs=1                | --runs must be at least 2 (perturbed runs besides the reference;",
+        "calibrate HEAD --held-out=-1           | --held-out takes 0..500 (their seeds must stay apart from the band's and --verify's), got -1",
+        "calibrate HEAD --runs=501              | --runs takes 2..500 (the held-out runs' seeds start past them), got 501",
         "calibrate                              | name the revision to calibrate",
         "calibrate --from-runs a.jsonl b.jsonl  | --from-runs needs the reference and at least 2 more runs (got 2)",
         "calibrate HEAD --save-dir=x            | --save-dir needs --save",

@@ -92,11 +92,15 @@ public final class CaseJudge {
                 v = Verdict.PASS;
                 message = metric + " " + mode.agreement(d.maxAbsDiff(), d.noiseMultiple()) + " over " + d.comparedSteps() + " steps";
             }
+            // A PASS within noise that moved says what it could not have seen (a bitwise-identical metric moved nothing).
+            Undetectable missed = v == Verdict.PASS && mode.isNoise() && d.maxAbsDiff() > 0 && d.noiseMultiple() != null
+                    ? Undetectable.of(mode.noise(), metric, d.comparedSteps(), d.noiseMultiple()) : null;
+            if (missed != null) message += ": " + missed.metricText(metric);
             verdict = verdict.worst(v);
             results.add(new MetricResult(metric, v, v == Verdict.FAIL ? div.step() : null,
                     v == Verdict.FAIL ? div.baseline() : null, v == Verdict.FAIL ? div.test() : null,
                     d.maxAbsDiff(), d.maxRelDiff(), d.meanAbsDiff(), d.comparedSteps(), message, d.noiseMultiple(),
-                    v == Verdict.FAIL ? d.noiseMultipleAtDivergence() : null));
+                    v == Verdict.FAIL ? d.noiseMultipleAtDivergence() : null, missed));
         }
         // A proven difference decides the case even if a run also failed afterwards.
         if (!failures.isEmpty()) verdict = Verdict.FAIL;
@@ -109,9 +113,11 @@ public final class CaseJudge {
         String why = (beyond == null ? "" : "; " + beyond)
                 + (caseMode.reason() == null ? (mode.isNoise() ? " [" + mode.describe() + "]" : "")
                         : " [" + mode.describe() + ": " + caseMode.reason() + "]");
+        String caveat = Undetectable.caseText(results);
         String line = switch (verdict) {
             case PASS -> "PASS " + id.label() + ": " + agreements(metrics, diffs, mode) + " over "
-                    + diffs.get(0).comparedSteps() + " steps" + (inputs == null ? "" : "; " + inputs) + why;
+                    + diffs.get(0).comparedSteps() + " steps" + (caveat == null ? "" : "; " + caveat)
+                    + (inputs == null ? "" : "; " + inputs) + why;
             case FAIL -> "FAIL " + id.label() + ": " + (inputs == null ? "" : inputs + "; ")
                     + String.join("; ", failures) + (runError == null ? "" : "; " + runError) + why;
             case ERROR -> "ERROR " + id.label() + ": " + (inputs == null ? "" : inputs + "; ") + error

@@ -3,6 +3,7 @@ package dev.losscompare.core.judge;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -22,7 +23,8 @@ import java.util.Locale;
  * Non-finite values match only when identical, and a NaN never matches outside bitwise mode.
  */
 public record ComparisonMode(Kind kind, double atol, double rtol, int decimals,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) NoiseBand noise) {
+                             // named explicitly: the ignored isNoise() would otherwise hide the band from comparison.json
+                             @JsonProperty("noise") @JsonInclude(JsonInclude.Include.NON_NULL) NoiseBand noise) {
     /** The four ways; comparison.json and every output name them by {@link #word()}. */
     public enum Kind {
         BITWISE("bitwise"), TOLERANCE("tolerance"), DECIMALS("decimals"), NOISE("noise");
@@ -112,7 +114,7 @@ public record ComparisonMode(Kind kind, double atol, double rtol, int decimals,
 
     /** "bitwise", "tolerance atol=1.0e-06 rtol=1.0e-04" or "at 4 decimals": how every output names this mode. */
     public String describe() {
-        if (isNoise()) return "within noise (margin " + Numbers.multiple(noise.margin()) + "\u00d7, " + noise.source() + ")";
+        if (isNoise()) return "within noise (" + noise.marginText() + ", " + noise.source() + ")";
         if (isBitwise()) return Kind.BITWISE.word();
         if (isRounded()) return "at " + decimals + " decimals";
         return Kind.TOLERANCE.word() + " " + bounds();

@@ -1,5 +1,6 @@
 package dev.losscompare.core.noise;
 
+import dev.losscompare.core.judge.NoiseBand;
 import dev.losscompare.core.judge.StepCount;
 import dev.losscompare.core.series.RunSeries;
 import dev.losscompare.core.series.StepRecord;
@@ -85,6 +86,38 @@ public final class EnvelopeBuilder {
             floored.put(metric, band);
         }
         return new Bands(floored, new NoiseEnvelope.Floor(parted, precision));
+    }
+
+    /**
+     * How far each held-out run (a perturbed run the band never saw) landed: per metric, each run's
+     * largest |run − reference| / band over the steps, in run order. A held-out run that moves a
+     * step whose band is 0 (no calibration run moved it) is an error: the band then cannot say how
+     * wide the noise is there, more calibration runs can.
+     *
+     * @param names how messages name each held-out run
+     */
+    public static NoiseEnvelope.HeldOut heldOut(RunSeries reference, List<RunSeries> runs, Map<String, List<Double>> bands,
+                                                int steps, List<String> names, List<String> labels) {
+        for (int i = 0; i < runs.size(); i++) check(runs.get(i), steps, List.copyOf(bands.keySet()), names.get(i));
+        Map<String, List<Double>> multiples = new LinkedHashMap<>();
+        bands.forEach((metric, band) -> {
+            List<Double> perRun = new ArrayList<>();
+            for (int i = 0; i < runs.size(); i++) {
+                double widest = 0;
+                for (int s = 0; s < steps; s++) {
+                    double m = NoiseBand.multiple(Math.abs(runs.get(i).steps().get(s).value(metric) - reference.steps().get(s).value(metric)),
+                            band.get(s));
+                    if (Double.isInfinite(m)) {
+                        throw new CalibrationException("the " + names.get(i) + " series moved " + metric + " at step " + (s + 1)
+                                + ", where no calibration run did (band 0); calibrate with more runs (--runs)");
+                    }
+                    widest = Math.max(widest, m);
+                }
+                perRun.add(widest);
+            }
+            multiples.put(metric, perRun);
+        });
+        return new NoiseEnvelope.HeldOut(runs.size(), labels, multiples);
     }
 
     private static void check(RunSeries run, int steps, List<String> metrics, String name) {

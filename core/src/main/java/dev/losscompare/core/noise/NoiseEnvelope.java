@@ -1,6 +1,8 @@
 package dev.losscompare.core.noise;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.losscompare.core.judge.NoiseBand;
+import dev.losscompare.core.judge.NoiseMargin;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,7 +11,8 @@ import java.util.TreeMap;
  * The measured noise of one case: for each metric and step, the band max_i |run_i − reference|
  * over K perturbed runs, with what produced it (docs/architecture.md, "Noise envelope file").
  * {@code bands} maps a metric to its band per step (index 0 is step 1); a band covers exactly
- * {@code settings.steps} steps.
+ * {@code settings.steps} steps. {@code heldOut} (optional, absent from envelopes calibrated before
+ * it existed) is how far perturbed runs the band never saw landed: the case's margin comes from it.
  */
 public record NoiseEnvelope(
         int formatVersion,
@@ -18,8 +21,15 @@ public record NoiseEnvelope(
         Calibration calibration,
         Map<String, String> environment,
         Map<String, List<Double>> bands,
-        Floor floor) {
+        Floor floor,
+        @JsonInclude(JsonInclude.Include.NON_NULL) HeldOut heldOut) {
     public static final int FORMAT_VERSION = 1;
+
+    /** An envelope without held-out runs (--held-out=0, --from-runs). */
+    public NoiseEnvelope(int formatVersion, String caseName, Settings settings, Calibration calibration, Map<String, String> environment,
+                         Map<String, List<Double>> bands, Floor floor) {
+        this(formatVersion, caseName, settings, calibration, environment, bands, floor, null);
+    }
 
     public NoiseEnvelope {
         environment = environment == null ? Map.of() : Map.copyOf(new TreeMap<>(environment));
@@ -62,9 +72,34 @@ public record NoiseEnvelope(
         }
     }
 
-    /** The band as the judge uses it: {@code label} names the file in every output. */
-    public NoiseBand toBand(String label, double margin) {
-        return new NoiseBand(label, calibration.revisionLabel(), calibration.runs(), calibration.perturbations(), margin, bands);
+    /**
+     * The held-out runs: {@code runs} perturbed runs under their own seeds (never the band's), each
+     * one's {@code perturbations} label in run order, and per metric each run's largest
+     * |run − reference| / band over the steps ({@code multiples}, in run order): the tail of the noise.
+     */
+    public record HeldOut(int runs, List<String> perturbations, Map<String, List<Double>> multiples) {
+        public HeldOut {
+            perturbations = perturbations == null ? List.of() : List.copyOf(perturbations);
+            Map<String, List<Double>> copy = new TreeMap<>();
+            if (multiples != null) multiples.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+            multiples = java.util.Collections.unmodifiableMap(copy);
+        }
+
+        /** The largest multiple any held-out run reached in any metric. */
+        public double largest() {
+            return multiples.values().stream().flatMap(List::stream).mapToDouble(Double::doubleValue).max().orElse(0);
+        }
+    }
+
+    /** This case's margin: measured from the held-out runs, or the default when the envelope has none. */
+    public NoiseMargin margin() {
+        return heldOut == null || heldOut.runs() == 0 ? NoiseMargin.byDefault() : NoiseMargin.heldOut(heldOut.runs(), heldOut.largest());
+    }
+
+    /** The band as the judge uses it: {@code label} names the file in every output; {@code override} (--noise-margin) or null: the case's own margin. */
+    public NoiseBand toBand(String label, NoiseMargin override) {
+        return new NoiseBand(label, calibration.revisionLabel(), calibration.runs(), calibration.perturbations(),
+                override != null ? override : margin(), bands);
     }
 
     /**

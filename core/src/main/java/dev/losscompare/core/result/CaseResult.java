@@ -107,6 +107,21 @@ public record CaseResult(
         return outside != null ? outside : widest;
     }
 
+    /**
+     * What a PASS within noise could have missed ("at step 3 a change below 2.1e-6 in loss would
+     * not show", and a warning when close to the margin), or null: the reports show it beside the verdict.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public String undetectableText() {
+        return verdict == Verdict.PASS ? dev.losscompare.core.judge.Undetectable.caseText(metrics) : null;
+    }
+
+    /** Whether a metric that PASSed within noise came above half its margin (the reports mark the case's caveat as a warning). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean closeToMargin() {
+        return undetectableText() != null && metrics.stream().anyMatch(m -> m.undetectable() != null && m.undetectable().closeToMargin());
+    }
+
     /** "0.4×", "37×", or "-" when the case was not judged against noise. */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public String noiseMultipleText() {

@@ -4,6 +4,7 @@ import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.judge.NoiseBand;
 import dev.losscompare.core.judge.Numbers;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -92,10 +93,21 @@ public record Comparison(
     private String noiseUsed() {
         var bands = cases.stream().map(c -> c.modeOr(mode).noise()).toList();
         if (bands.size() == 1) return cases.get(0).modeOr(mode).describe();
-        var margins = bands.stream().map(NoiseBand::margin).distinct().toList();
         var revisions = bands.stream().map(NoiseBand::calibratedOn).distinct().toList();
-        return "within noise (margin " + (margins.size() == 1 ? Numbers.multiple(margins.get(0)) + "\u00d7" : "per case")
-                + ", an envelope per case, calibrated on " + String.join(", ", revisions) + ")";
+        return "within noise (" + margins(bands) + ", an envelope per case, calibrated on " + String.join(", ", revisions) + ")";
+    }
+
+    /**
+     * "margin 10× from --noise-margin" when every case has the same; else each case's, and where
+     * they came from when that is the same for all: "margins llama3 3×, llama4 8× from 8 held-out runs".
+     */
+    private String margins(List<NoiseBand> bands) {
+        if (bands.stream().map(NoiseBand::marginText).distinct().count() == 1) return bands.get(0).marginText();
+        List<String> each = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) each.add(cases.get(i).name() + " " + Numbers.multiple(bands.get(i).margin()) + "\u00d7");
+        // a held-out source says its figures in brackets: the kind of source is what comes before them
+        var kinds = bands.stream().map(b -> b.marginSource() == null ? "" : b.marginSource().replaceAll(" \\(.*$", "")).distinct().toList();
+        return "margins " + String.join(", ", each) + (kinds.size() == 1 && !kinds.get(0).isEmpty() ? " " + kinds.get(0) : " (see each case)");
     }
 
     /** Whether any case was judged against measured noise (the tables then show a "× noise" column). */

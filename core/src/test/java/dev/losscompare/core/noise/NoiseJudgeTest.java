@@ -12,6 +12,9 @@ import dev.losscompare.core.judge.CaseJudge.CaseMode;
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.judge.Judgement;
 import dev.losscompare.core.judge.NoiseBand;
+import dev.losscompare.core.judge.NoiseMargin;
+import dev.losscompare.core.judge.Numbers;
+import dev.losscompare.core.judge.Undetectable;
 import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.core.result.Comparison;
 import dev.losscompare.core.result.ComparisonJson;
@@ -70,11 +73,11 @@ class NoiseJudgeTest {
     }
 
     private static Double band(NoiseEnvelope e, String metric, int step) {
-        return e.toBand("e", NoiseBand.DEFAULT_MARGIN).band(metric, step);
+        return e.toBand("e", null).band(metric, step);
     }
 
     private static ComparisonMode noise(NoiseEnvelope e) {
-        return ComparisonMode.noise(e.toBand("configs/noise/llama3.json", NoiseBand.DEFAULT_MARGIN));
+        return ComparisonMode.noise(e.toBand("configs/noise/llama3.json", null));
     }
 
     @Test
@@ -133,7 +136,9 @@ class NoiseJudgeTest {
         Judgement j = judge(real("native"), real("threads2"), noise(all), 8);
         assertEquals(Verdict.PASS, j.result().verdict(), j.verdictLine());
         assertTrue(j.verdictLine().matches("PASS llama3 \\(llama3 debugmodel\\): loss, grad_norm within noise \\([0-9.]+\u00d7 the measured "
-                + "noise\\) over 8 steps \\[within noise \\(margin 10\u00d7, envelope configs/noise/llama3.json, calibrated on HEAD "
+                + "noise\\) over 8 steps; at step 8 a change below [0-9.e-]+ in loss or [0-9.e-]+ in grad_norm would not show "
+                + "\\[within noise \\(margin 10\u00d7 by default \\(the envelope has no held-out runs; recalibrate for a measured margin\\), "
+                + "envelope configs/noise/llama3.json, calibrated on HEAD "
                 + "\\(57d4908c05\\) with K=3 runs \\(threads=2, kernels=native\\)\\)\\]"), j.verdictLine());
         for (MetricResult m : j.result().metrics()) {
             assertTrue(m.noiseMultiple() > 0 && m.noiseMultiple() <= 2, m.metric() + " multiple " + m.noiseMultiple());
@@ -164,6 +169,104 @@ class NoiseJudgeTest {
         assertTrue(j.verdictLine().startsWith("PASS llama3 (llama3 debugmodel): loss, grad_norm identical over 8 steps [within noise"),
                 j.verdictLine());
         assertEquals(0.0, j.result().metrics().get(0).noiseMultiple());
+        // nothing moved, so nothing is said about what a move could hide
+        assertNull(j.result().metrics().get(0).undetectable());
+        assertNull(j.result().undetectableText());
+    }
+
+    /** The reference, two calibration runs, and threads2 held out: how far threads2 lands, in bands, per metric. */
+    private static NoiseEnvelope withHeldOut(RunSeries heldOutRun) {
+        RunSeries ref = real("reference");
+        var bands = EnvelopeBuilder.bands(ref, List.of(real("native"), real("ranks2")), METRICS, 8, names(2), true);
+        NoiseEnvelope.HeldOut held = EnvelopeBuilder.heldOut(ref, List.of(heldOutRun), bands.bands(), 8, List.of("held-out 1"),
+                List.of("threads=2"));
+        NoiseEnvelope e = envelope(ref, List.of(real("native"), real("ranks2")), 8);
+        return new NoiseEnvelope(e.formatVersion(), e.caseName(), e.settings(), e.calibration(), e.environment(), bands.bands(),
+                bands.floor(), held);
+    }
+
+    @Test
+    void aHeldOutRunRecordsItsLargestMultipleOfTheBandPerMetricAndTheMarginIsTwiceTheLargestNeverBelowTheFloor() {
+        NoiseEnvelope e = withHeldOut(real("threads2"));
+        for (String m : METRICS) {
+            double widest = 0;
+            for (int s = 1; s <= 8; s++) {
+                double dev = Math.abs(real("threads2").steps().get(s - 1).value(m) - real("reference").steps().get(s - 1).value(m));
+                widest = Math.max(widest, dev / band(e, m, s));
+            }
+            assertEquals(List.of(widest), e.heldOut().multiples().get(m), m);
+        }
+        double largest = Math.max(e.heldOut().multiples().get("loss").get(0), e.heldOut().multiples().get("grad_norm").get(0));
+        assertEquals(largest, e.heldOut().largest());
+        assertEquals(Math.max(NoiseMargin.FLOOR, NoiseMargin.HEADROOM * largest), e.margin().value());
+        assertTrue(e.margin().source().startsWith("from 1 held-out run ("), e.margin().source());
+
+        assertEquals(new NoiseMargin(3.4, "from 8 held-out runs (2 \u00d7 their largest 1.7\u00d7)"), NoiseMargin.heldOut(8, 1.7));
+        assertEquals(new NoiseMargin(3.0, "from 8 held-out runs (the floor; their largest 1\u00d7)"), NoiseMargin.heldOut(8, 1.0));
+        assertEquals(new NoiseMargin(11.0, "from 4 held-out runs (2 \u00d7 their largest 5.5\u00d7)"), NoiseMargin.heldOut(4, 5.5));
+        assertThrows(IllegalArgumentException.class, () -> NoiseMargin.heldOut(8, Double.POSITIVE_INFINITY));
+
+        // --noise-margin wins, and says so; an envelope without held-out runs keeps the default, and says so
+        NoiseBand given = e.toBand("e", NoiseMargin.given(5));
+        assertEquals(5.0, given.margin());
+        assertEquals("margin 5\u00d7 from --noise-margin", given.marginText());
+        NoiseEnvelope old = envelope(real("reference"), List.of(real("native"), real("ranks2")), 8);
+        assertEquals(NoiseBand.DEFAULT_MARGIN, old.toBand("e", null).margin());
+        assertTrue(old.toBand("e", null).marginText().startsWith("margin 10\u00d7 by default (the envelope has no held-out runs"));
+        assertEquals(e.margin().value(), e.toBand("e", null).margin());
+    }
+
+    @Test
+    void aHeldOutRunThatMovesAStepNoCalibrationRunMovedIsAnError() {
+        // threads and kernels leave step 1 bitwise (band 0 there without the floor); two ranks move it
+        RunSeries ref = real("reference");
+        var bands = EnvelopeBuilder.bands(ref, List.of(real("threads2"), real("native")), METRICS, 8, names(2));
+        var x = assertThrows(EnvelopeBuilder.CalibrationException.class,
+                () -> EnvelopeBuilder.heldOut(ref, List.of(real("ranks2")), bands.bands(), 8, List.of("held-out 1"), List.of("ranks=2")));
+        assertTrue(x.getMessage().contains("the held-out 1 series moved "), x.getMessage());
+        assertTrue(x.getMessage().contains("where no calibration run did (band 0); calibrate with more runs (--runs)"), x.getMessage());
+        var shortRun = assertThrows(EnvelopeBuilder.CalibrationException.class, () -> EnvelopeBuilder.heldOut(ref,
+                List.of(cut(real("ranks2"), 6)), bands.bands(), 8, List.of("held-out 1"), List.of("ranks=2")));
+        assertTrue(shortRun.getMessage().contains("the held-out 1 series has 6 steps"), shortRun.getMessage());
+    }
+
+    @Test
+    void aPassWithinNoiseSaysTheSmallestChangeItCouldHaveSeenAtTheLastStepAndWarnsWhenCloseToTheMargin() {
+        NoiseEnvelope e = envelope(real("reference"), List.of(real("native"), real("ranks2"), real("threads2")), 8);
+        Judgement j = judge(real("native"), real("threads2"), noise(e), 8);
+        assertEquals(Verdict.PASS, j.result().verdict(), j.verdictLine());
+        List<String> below = new ArrayList<>();
+        double widest = 0;
+        for (MetricResult m : j.result().metrics()) {
+            Undetectable u = m.undetectable();
+            assertEquals(NoiseBand.DEFAULT_MARGIN * band(e, m.metric(), 8), u.below(), m.metric());
+            assertEquals(8, u.atStep());
+            assertFalse(u.closeToMargin(), m.metric() + " at " + m.noiseMultiple() + " of 10");
+            String text = "a change below " + Numbers.sci(u.below()) + " in " + m.metric() + " at step 8 would not show";
+            assertEquals(text, u.text(m.metric()));
+            assertTrue(m.message().endsWith(": " + text), m.message());
+            below.add(Numbers.sci(u.below()) + " in " + m.metric());
+            widest = Math.max(widest, m.noiseMultiple());
+        }
+        String caveat = "at step 8 a change below " + String.join(" or ", below) + " would not show";
+        assertEquals(caveat, j.result().undetectableText());
+        assertTrue(j.verdictLine().contains(" over 8 steps; " + caveat + " [within noise (margin 10"), j.verdictLine());
+        String json = ComparisonJson.toJson(comparison(j, noise(e)));
+        assertTrue(json.contains("\"undetectable\" : {") && json.contains("\"close_to_margin\" : false"), json);
+
+        // a margin just above the largest deviation: inside, but above half the margin
+        double margin = widest * 1.5;
+        Judgement close = judge(real("native"), real("threads2"), ComparisonMode.noise(e.toBand("e", NoiseMargin.given(margin))), 8);
+        assertEquals(Verdict.PASS, close.result().verdict(), close.verdictLine());
+        MetricResult top = close.result().metrics().stream().filter(m -> m.noiseMultiple().equals(close.result().noiseMultiple())).findFirst().orElseThrow();
+        assertTrue(top.undetectable().closeToMargin());
+        assertEquals(margin * band(e, top.metric(), 8), top.undetectable().below());
+        String warning = top.metric() + " " + Numbers.multiple(top.noiseMultiple()) + "\u00d7 of " + Numbers.multiple(margin) + "\u00d7";
+        assertTrue(close.verdictLine().contains("; close to the margin: ") && close.verdictLine().contains(warning), close.verdictLine());
+        assertTrue(close.verdictLine().contains(": run more steps or calibrate with more runs [within noise (margin "
+                + Numbers.multiple(margin) + "\u00d7 from --noise-margin"), close.verdictLine());
+        assertTrue(top.message().endsWith("; close to the margin (" + Numbers.multiple(top.noiseMultiple()) + "\u00d7 of "
+                + Numbers.multiple(margin) + "\u00d7): run more steps or calibrate with more runs"), top.message());
     }
 
     @Test
@@ -205,6 +308,13 @@ class NoiseJudgeTest {
         NoiseEnvelopeFile.write(e, file);
         assertEquals(e, NoiseEnvelopeFile.read(file));
         String json = Files.readString(file);
+        // an envelope without held-out runs has no held_out key (files calibrated before it read and rewrite as they were)
+        assertFalse(json.contains("held_out"), json);
+        NoiseEnvelope held = withHeldOut(real("threads2"));
+        NoiseEnvelopeFile.write(held, file);
+        assertEquals(held, NoiseEnvelopeFile.read(file));
+        assertTrue(Files.readString(file).contains("\"held_out\" : {"), Files.readString(file));
+        NoiseEnvelopeFile.write(e, file);
         assertTrue(json.contains("\"format_version\" : 1"), json);
         assertTrue(json.contains("\"case_name\" : \"llama3\""), json);
         Files.writeString(file, json.replace("\"format_version\" : 1", "\"format_version\" : 9"));
@@ -243,7 +353,7 @@ class NoiseJudgeTest {
     }
 
     @Test
-    void comparisonJsonOfTheOtherModesHasNoNoiseFieldsAndNoiseModeCarriesItsBand() {
+    void comparisonJsonOfTheOtherModesHasNoNoiseFieldsAndNoiseModeCarriesItsBand() throws IOException {
         Judgement bitwise = judge(real("reference"), real("lr"), ComparisonMode.bitwise(), 8);
         String json = ComparisonJson.toJson(comparison(bitwise, ComparisonMode.bitwise()));
         assertFalse(json.contains("noise"), json);
@@ -252,7 +362,11 @@ class NoiseJudgeTest {
         Comparison c = comparison(noisy, noise(e));
         String withNoise = ComparisonJson.toJson(c);
         assertTrue(withNoise.contains("\"kind\" : \"noise\"") && withNoise.contains("\"noise_multiple_at_divergence\""), withNoise);
-        assertTrue(c.modeUsed().startsWith("within noise (margin 10\u00d7, envelope configs/noise/llama3.json"), c.modeUsed());
+        // the band, its margin and the margin's source travel in the file, so a report re-rendered from it shows them
+        Comparison read = ComparisonJson.MAPPER.readValue(withNoise, Comparison.class);
+        assertEquals(c.cases().get(0).mode().noise(), read.cases().get(0).mode().noise());
+        assertTrue(withNoise.contains("\"margin_source\" : \"by default (the envelope has no held-out runs"), withNoise);
+        assertTrue(c.modeUsed().startsWith("within noise (margin 10\u00d7 by default (the envelope has no held-out runs"), c.modeUsed());
     }
 
     private static Comparison comparison(Judgement j, ComparisonMode mode) {

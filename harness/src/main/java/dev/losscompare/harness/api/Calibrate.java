@@ -1,6 +1,5 @@
 package dev.losscompare.harness.api;
 
-import dev.losscompare.core.judge.NoiseBand;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.core.noise.EnvelopeBuilder;
 import dev.losscompare.core.noise.NoiseEnvelope;
@@ -42,12 +41,15 @@ import java.util.Map;
  */
 public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> implements SuiteVerb<Calibrate> {
     public static final int DEFAULT_RUNS = 4;
+    /** Held-out runs per case: enough to see a case's usual tail at the gate's shapes (README: the margins and the false-alarm check). */
+    public static final int DEFAULT_HELD_OUT = 8;
     private static final long FIRST_SEED = 1;
     private static final long FIRST_VERIFY_SEED = 1001;   // fresh runs never repeat a calibration's seeds
 
     private final String revision;
     private final SuiteSettings suite = new SuiteSettings();
     private int runs = DEFAULT_RUNS;
+    private int heldOut = DEFAULT_HELD_OUT;
     private Path saveDir;
     private Long firstSeed;
     private Path verify;
@@ -75,6 +77,12 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
     /** --runs: perturbed runs per case besides the reference (at least 2). */
     public Calibrate setRuns(int runs) {
         this.runs = Calibrator.checkRuns(runs);
+        return this;
+    }
+
+    /** --held-out: perturbed runs per case the band never sees, whose landing sets the case's margin (0: none, the default margin). */
+    public Calibrate setHeldOut(int runs) {
+        this.heldOut = Calibrator.checkHeldOut(runs);
         return this;
     }
 
@@ -133,7 +141,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
                     + " --no-seed-checkpoint (trainers without one, seed = \"none\" in a trainer file, are calibrated by repeats"
                     + " or the suite's [[perturbation]] sets)");
         }
-        Calibrator.Request request = new Calibrator.Request(runs, firstSeed != null ? firstSeed : verify != null ? FIRST_VERIFY_SEED : FIRST_SEED,
+        Calibrator.Request request = new Calibrator.Request(runs, verify == null ? heldOut : 0, firstSeed != null ? firstSeed : verify != null ? FIRST_VERIFY_SEED : FIRST_SEED,
                 suiteRead == null ? List.of() : suiteRead.perturbations(), DefaultMetrics.ALL, saveDir, seedCheckpoint(adapter));
         try (Workspace ws = lc.workspace()) {
             ResolvedRevision rev = ws.resolve(revision);
@@ -161,7 +169,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
             throw new UsageException("--verify: no such file or folder: " + console.show(verify)
                     + " (a calibrate output folder, or a folder of saved envelopes such as configs/noise)");
         }
-        return new NoiseEnvelopes(verify, NoiseBand.DEFAULT_MARGIN, NoiseEnvelopes.Policy.ALWAYS, true, console::show);
+        return new NoiseEnvelopes(verify, null, NoiseEnvelopes.Policy.ALWAYS, true, console::show);   // each envelope's own margin
     }
 
     /** An envelope from runs on disk: the first is the reference, every other one a perturbed run. */
@@ -212,7 +220,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
                 Path f = NoiseEnvelopeFile.inFolder(dir, name);
                 NoiseEnvelopeFile.write(e, f);
                 console.out().println("noise envelope of " + name + ": " + console.show(f) + " (K=" + labels.size() + " runs against "
-                        + names.get(0) + ", " + steps + " steps)");
+                        + names.get(0) + ", " + steps + " steps; " + e.margin().describe() + ")");
             }
             return new CalibrationResult(out, ExitCode.MATCH);
         });

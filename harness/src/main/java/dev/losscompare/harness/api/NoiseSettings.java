@@ -1,6 +1,6 @@
 package dev.losscompare.harness.api;
 
-import dev.losscompare.core.judge.NoiseBand;
+import dev.losscompare.core.judge.NoiseMargin;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.engine.NoiseEnvelopes;
@@ -50,8 +50,9 @@ final class NoiseSettings {
                 Policy.WHERE_NOT_BITWISE, false, console::show);
     }
 
-    private static double margin(Double margin) {
+    /** --noise-margin checked, or null: each envelope's own margin. */
+    private static NoiseMargin margin(Double margin) {
         if (margin != null && !(margin > 0 && Double.isFinite(margin))) throw new UsageException("--noise-margin must be a number > 0");
-        return margin == null ? NoiseBand.DEFAULT_MARGIN : margin;
+        return margin == null ? null : NoiseMargin.given(margin);
     }
 }

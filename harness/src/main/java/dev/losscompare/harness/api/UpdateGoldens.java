@@ -87,8 +87,8 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
             }
             if (calibrateRuns == null || recorded.exitCode() != 0) return recorded;
             Path dir = noiseDir != null ? noiseDir : NoiseEnvelopes.besideGoldens(run.store().dir());
-            Calibrator calibrator = new Calibrator(run.session(), run.training(), run.side(), new Calibrator.Request(calibrateRuns, 1,
-                    run.suite().perturbations(), DefaultMetrics.ALL, dir, run.side().adapter().seedCheckpoint()),
+            Calibrator calibrator = new Calibrator(run.session(), run.training(), run.side(), new Calibrator.Request(calibrateRuns,
+                    Calibrate.DEFAULT_HELD_OUT, 1, run.suite().perturbations(), DefaultMetrics.ALL, dir, run.side().adapter().seedCheckpoint()),
                     Jobs.runsAtOnce(null, run.training().threads()));
             int calibrated = calibrator.run(run.cases());
             return calibrated == 0 ? recorded : new GoldenUpdate(recorded.lines(), false);

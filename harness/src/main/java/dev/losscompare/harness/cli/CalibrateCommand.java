@@ -1,6 +1,9 @@
 package dev.losscompare.harness.cli;
 
+import dev.losscompare.core.judge.NoiseBand;
+import dev.losscompare.core.judge.NoiseMargin;
 import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.noise.Calibrator;
 import dev.losscompare.harness.api.Calibrate;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,6 +48,12 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "K", description = "Perturbed runs per case besides the reference (default: ${DEFAULT-VALUE}; at least 2).")
     int runs = Calibrate.DEFAULT_RUNS;
 
+    @Option(names = "--held-out", paramLabel = "N", description = "Perturbed runs per case the band never sees (weight-flip seeds from "
+            + (1 + Calibrator.HELD_OUT_SEED_OFFSET) + "); the case's margin is " + (int) NoiseMargin.HEADROOM + "x the largest multiple of the "
+            + "band they reach, at least " + (int) NoiseMargin.FLOOR + " (default: ${DEFAULT-VALUE}; 0: none, the default margin "
+            + (int) NoiseBand.DEFAULT_MARGIN + ").")
+    int heldOut = Calibrate.DEFAULT_HELD_OUT;
+
     @Option(names = "--save", description = "Also write each envelope to configs/noise/<case>.json (or --save-dir).")
     boolean save;
 
@@ -72,7 +81,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (saveDir != null && !save) throw new UsageException("--save-dir needs --save");
-        Calibrate calibrate = training.applyTo(repo.open(root.console()).calibrate(revision), List.of()).setRuns(runs);
+        Calibrate calibrate = training.applyTo(repo.open(root.console()).calibrate(revision), List.of()).setRuns(runs).setHeldOut(heldOut);
         suite.applyTo(calibrate);
         output.applyTo(calibrate);
         timeouts.applyTo(calibrate);

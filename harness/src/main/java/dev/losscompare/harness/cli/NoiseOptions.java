@@ -11,7 +11,8 @@ public final class NoiseOptions {
             + "a calibrate output folder or a folder of saved envelopes (<case>.json each; e.g. configs/noise)."})
     Path noise;
 
-    @Option(names = "--noise-margin", paramLabel = "X", description = "A step is inside when |test-baseline| <= X x band (default: " + (int) NoiseBand.DEFAULT_MARGIN + ").")
+    @Option(names = "--noise-margin", paramLabel = "X", description = "A step is inside when |test-baseline| <= X x band (default: each envelope's margin, "
+            + "measured from its held-out runs; " + (int) NoiseBand.DEFAULT_MARGIN + " for an envelope without them).")
     Double margin;
 
     <V extends NoisyVerb<V>> void applyTo(V verb) {

@@ -2,6 +2,7 @@ package dev.losscompare.harness.engine;
 
 import dev.losscompare.core.judge.CaseJudge.CaseMode;
 import dev.losscompare.core.judge.ComparisonMode;
+import dev.losscompare.core.judge.NoiseMargin;
 import dev.losscompare.core.noise.NoiseEnvelope;
 import dev.losscompare.core.noise.NoiseEnvelopeFile;
 import dev.losscompare.harness.UsageException;
@@ -18,7 +19,8 @@ import java.util.function.Function;
  * {@link Policy#ALWAYS} (compare, bisect, diff with --noise) or {@link Policy#WHERE_NOT_BITWISE}
  * (the gate: bitwise where the environment matches the golden's, the envelope instead of the
  * tolerance where it differs). {@code required}: a missing envelope is an ERROR (given with
- * --noise), else the case keeps its mode (the gate's default folder, configs/noise).
+ * --noise), else the case keeps its mode (the gate's default folder, configs/noise). The margin:
+ * {@code --noise-margin} when given, else each envelope's own ({@link NoiseEnvelope#margin()}).
  */
 public final class NoiseEnvelopes {
     public enum Policy { ALWAYS, WHERE_NOT_BITWISE }
@@ -30,12 +32,13 @@ public final class NoiseEnvelopes {
     public record Choice(CaseMode mode, String error) {}
 
     private final Path path;
-    private final double margin;
+    private final NoiseMargin margin;
     private final Policy policy;
     private final boolean required;
     private final Function<Path, String> show;
 
-    public NoiseEnvelopes(Path path, double margin, Policy policy, boolean required, Function<Path, String> show) {
+    /** @param margin --noise-margin, or null: each case's envelope's own margin */
+    public NoiseEnvelopes(Path path, NoiseMargin margin, Policy policy, boolean required, Function<Path, String> show) {
         this.path = path;
         this.margin = margin;
         this.policy = policy;
@@ -58,7 +61,7 @@ public final class NoiseEnvelopes {
 
     /** How outputs name where the envelopes come from. */
     public String describe() {
-        return "within noise (margin " + dev.losscompare.core.judge.Numbers.multiple(margin) + "\u00d7, envelopes " + show.apply(path) + ")";
+        return "within noise (" + (margin != null ? margin.describe() : "each envelope's margin") + ", envelopes " + show.apply(path) + ")";
     }
 
     /**

@@ -39,17 +39,26 @@ import java.util.TreeMap;
  * run, and result-cache entry, as a compare's baseline) and K perturbed runs, all through the
  * result cache; then the envelope, written atomically as {@code DIR/<case>.json} (and into
  * {@code saveDir} with --save). A run that fails stops that case's envelope (ERROR, exit 2): a
- * crashed run measures no noise. {@link #verify} trains fresh perturbed runs instead and judges
+ * crashed run measures no noise. Besides the K runs of the band, calibrate trains
+ * {@code heldOut} perturbed runs under seeds the band never uses ({@link #HELD_OUT_SEED_OFFSET}
+ * past the first) and records how far each landed in bands: the case's margin comes from them
+ * ({@link NoiseEnvelope#margin()}). {@link #verify} trains fresh perturbed runs instead and judges
  * each against a saved envelope: the false-alarm check.
  */
 public final class Calibrator {
     /**
-     * K, the first weight-flip seed, the suite's sets for other trainers, the metrics, --save's
-     * folder (null: none), and whether the runs share a seed checkpoint (false: --no-seed-checkpoint
-     * or a trainer file's seed = "none"; each run initializes itself from the seed).
+     * K, the held-out runs, the first weight-flip seed, the suite's sets for other trainers, the
+     * metrics, --save's folder (null: none), and whether the runs share a seed checkpoint (false:
+     * --no-seed-checkpoint or a trainer file's seed = "none"; each run initializes itself from the seed).
      */
-    public record Request(int runs, long firstSeed, List<Perturbation.OptionSet> listed, List<String> metrics, Path saveDir,
+    public record Request(int runs, int heldOut, long firstSeed, List<Perturbation.OptionSet> listed, List<String> metrics, Path saveDir,
                           boolean seedCheckpoint) {}
+
+    /**
+     * The held-out runs' first weight-flip seed is this far past the band's: seeds 501.. by
+     * default, never the band's 1..K nor --verify's 1001.. (so each count stays at most this).
+     */
+    public static final int HELD_OUT_SEED_OFFSET = 500;
 
     private final Session session;
     private final Training training;
@@ -59,6 +68,7 @@ public final class Calibrator {
 
     public Calibrator(Session session, Training training, TrainedSide revision, Request request, int jobs) {
         checkRuns(request.runs());
+        checkHeldOut(request.heldOut());
         this.session = session;
         this.training = training;
         this.revision = revision;
@@ -72,7 +82,19 @@ public final class Calibrator {
             throw new UsageException("--runs must be at least " + EnvelopeBuilder.MIN_RUNS
                     + " (perturbed runs besides the reference; one run's distance is a sample, not a spread), got " + runs);
         }
+        if (runs > HELD_OUT_SEED_OFFSET) {
+            throw new UsageException("--runs takes 2.." + HELD_OUT_SEED_OFFSET + " (the held-out runs' seeds start past them), got " + runs);
+        }
         return runs;
+    }
+
+    /** --held-out: 0.. HELD_OUT_SEED_OFFSET, so the held-out seeds stay apart from --verify's. */
+    public static int checkHeldOut(int heldOut) {
+        if (heldOut < 0 || heldOut > HELD_OUT_SEED_OFFSET) {
+            throw new UsageException("--held-out takes 0.." + HELD_OUT_SEED_OFFSET + " (their seeds must stay apart from the band's"
+                    + " and --verify's), got " + heldOut);
+        }
+        return heldOut;
     }
 
     /** Calibrates every case; 0 when every envelope was written, 2 when one could not be. */
@@ -89,8 +111,8 @@ public final class Calibrator {
         int[] fails = {0};
         int exit = eachCase(cases, (c, caseDir, seed) -> {
             TrainerArgs base = revision.args(c, training);
-            List<Perturbation> fresh = perturbations(base);
-            Trained t = train(c, caseDir, seed, base, fresh);
+            List<Perturbation> fresh = perturbations(base, request.runs(), request.firstSeed(), 1);
+            Trained t = train(c, caseDir, seed, base, fresh, fresh.size());
             if (t.error() != null) return t.error();
             var choice = envelopes.choose(NoiseEnvelopes.settingsOf(c, revision, training, request.metrics()), CaseMode.requested(ComparisonMode.bitwise()));
             if (choice.error() != null) return choice.error();
@@ -140,16 +162,24 @@ public final class Calibrator {
 
     private String calibrate(CaseSpec c, Path caseDir, Seeds.Seed seed) throws IOException {
         TrainerArgs base = revision.args(c, training);
-        List<Perturbation> perturbations = perturbations(base);
-        Trained t = train(c, caseDir, seed, base, perturbations);
+        int k = request.runs();
+        List<Perturbation> perturbations = perturbations(base, k, request.firstSeed(), 1);
+        List<Perturbation> heldOut = perturbations(base, request.heldOut(), request.firstSeed() + HELD_OUT_SEED_OFFSET, k + 1);
+        List<Perturbation> all = new ArrayList<>(perturbations);
+        all.addAll(heldOut);
+        Trained t = train(c, caseDir, seed, base, all, k);
         if (t.error() != null) return t.error();
-        List<RunSeries> runs = t.results().subList(1, t.results().size()).stream().map(SideResult::series).toList();
+        List<RunSeries> series = t.results().stream().map(SideResult::series).toList();
+        RunSeries reference = series.get(0);
         NoiseEnvelope envelope;
         try {
             // Every run starting from flipped weights has parted from the reference before step 1.
             boolean fromTheStart = perturbations.stream().allMatch(p -> p.weights() != null);
-            var bands = EnvelopeBuilder.bands(t.results().get(0).series(), runs, request.metrics(), base.steps(), t.names(), fromTheStart);
-            envelope = envelope(c, base, perturbations, t.results().get(0).series(), bands);
+            var bands = EnvelopeBuilder.bands(reference, series.subList(1, k + 1), request.metrics(), base.steps(),
+                    t.names().subList(0, k + 1), fromTheStart);
+            NoiseEnvelope.HeldOut tail = heldOut.isEmpty() ? null : EnvelopeBuilder.heldOut(reference, series.subList(k + 1, series.size()),
+                    bands.bands(), base.steps(), t.names().subList(k + 1, series.size()), heldOut.stream().map(Perturbation::label).toList());
+            envelope = envelope(c, base, perturbations, reference, bands, tail);
         } catch (EnvelopeBuilder.CalibrationException e) {
             return e.getMessage();
         }
@@ -165,23 +195,28 @@ public final class Calibrator {
         return null;
     }
 
-    /** The K perturbations of a run: this repository's trainer's own, else the suite's sets or repeats. */
-    private List<Perturbation> perturbations(TrainerArgs base) throws IOException {
-        return revision.adapter() == OwnTrainer.INSTANCE ? Perturbations.ownTrainer(base, request.runs(), request.firstSeed())
-                : Perturbations.listed(request.listed(), request.runs());
+    /**
+     * {@code count} perturbations of a run: this repository's trainer's own (weight flips from
+     * {@code firstSeed}), else the suite's sets or repeats (numbered from {@code firstNumber}).
+     */
+    private List<Perturbation> perturbations(TrainerArgs base, int count, long firstSeed, int firstNumber) throws IOException {
+        return revision.adapter() == OwnTrainer.INSTANCE ? Perturbations.ownTrainer(base, count, firstSeed)
+                : Perturbations.listed(request.listed(), count, firstNumber);
     }
 
     /** The reference and the perturbed runs of a case, in that order, or the error that stopped one. */
     private record Trained(List<SideResult> results, List<String> names, String error) {}
 
-    private Trained train(CaseSpec c, Path caseDir, Seeds.Seed seed, TrainerArgs base, List<Perturbation> perturbations)
+    /** @param bandRuns how many of {@code perturbations} measure the band ("run1".."runK"); the rest are held out ("held-out1"..) */
+    private Trained train(CaseSpec c, Path caseDir, Seeds.Seed seed, TrainerArgs base, List<Perturbation> perturbations, int bandRuns)
             throws IOException {
         List<Variant> variants = new ArrayList<>();
         List<Path> flipped = new ArrayList<>();
         variants.add(new Variant("reference", base, seed.file(), seed.key()));
         try {
             for (int i = 0; i < perturbations.size(); i++) {
-                variants.add(variant(perturbations.get(i), "run" + (i + 1), base, seed, caseDir, flipped));
+                String name = i < bandRuns ? "run" + (i + 1) : "held-out" + (i - bandRuns + 1);
+                variants.add(variant(perturbations.get(i), name, base, seed, caseDir, flipped));
             }
             List<SideResult> results = VariantRuns.run(session, training, revision, caseDir, variants, jobs);
             for (int i = 0; i < results.size(); i++) {
@@ -209,14 +244,14 @@ public final class Calibrator {
     }
 
     private NoiseEnvelope envelope(CaseSpec c, TrainerArgs base, List<Perturbation> perturbations, RunSeries reference,
-                                   EnvelopeBuilder.Bands bands) {
+                                   EnvelopeBuilder.Bands bands, NoiseEnvelope.HeldOut heldOut) {
         var rev = revision.tree().revision();
         return new NoiseEnvelope(NoiseEnvelope.FORMAT_VERSION, c.id().name(),
                 new NoiseEnvelope.Settings(c.suite().config(), base.userOptions(), base.seed(), base.steps(), base.threads()),
                 new NoiseEnvelope.Calibration(rev.spec(), rev.commitId(), "the unperturbed run (" + base.threads() + " thread(s), "
                         + base.kernels().name().toLowerCase(java.util.Locale.ROOT) + " kernels, " + base.ngpus() + " rank(s))",
                         perturbations.size(), perturbations.stream().map(Perturbation::label).toList()),
-                environmentOf(reference), bands.bands(), bands.floor());
+                environmentOf(reference), bands.bands(), bands.floor(), heldOut);
     }
 
     /** The facts of the reference run that decide its bits (as a golden records them). */
@@ -229,7 +264,10 @@ public final class Calibrator {
         return env;
     }
 
-    /** "K=4; widest band: grad_norm 1.2e-6 at step 3, loss 3.1e-7 at step 3". */
+    /**
+     * "K=4; widest band: grad_norm 1.2e-6 at step 3, loss 3.1e-7 at step 3; 8 held-out runs, largest
+     * grad_norm 1.7×, loss 1×; margin 3.4× from 8 held-out runs (2 × their largest 1.7×)".
+     */
     static String summary(NoiseEnvelope e) {
         List<String> parts = new ArrayList<>();
         e.bands().forEach((metric, band) -> {
@@ -237,6 +275,13 @@ public final class Calibrator {
             for (int i = 1; i < band.size(); i++) if (band.get(i) > band.get(widest)) widest = i;
             parts.add(metric + " " + Numbers.sci(band.get(widest)) + " at step " + (widest + 1));
         });
-        return "K=" + e.calibration().runs() + "; widest band: " + String.join(", ", parts);
+        String tail = "";
+        if (e.heldOut() != null) {
+            List<String> largest = new ArrayList<>();
+            e.heldOut().multiples().forEach((metric, m) -> largest.add(metric + " "
+                    + Numbers.multiple(m.stream().mapToDouble(Double::doubleValue).max().orElse(0)) + "\u00d7"));
+            tail = "; " + e.heldOut().runs() + " held-out runs, largest " + String.join(", ", largest);
+        }
+        return "K=" + e.calibration().runs() + "; widest band: " + String.join(", ", parts) + tail + "; " + e.margin().describe();
     }
 }

@@ -41,10 +41,18 @@ public final class Perturbations {
         return out;
     }
 
-    /** A suite's listed perturbations in turn (cycling), or plain repeats when it lists none. */
-    public static List<Perturbation> listed(List<Perturbation.OptionSet> sets, int runs) {
+    /**
+     * A suite's listed perturbations in turn (cycling), or plain repeats when it lists none, the
+     * runs numbered from {@code firstNumber}: runs after the first K (held out) are repeats of
+     * their set under their own number, so none is the same run (or result-cache entry) as one of the band's.
+     */
+    public static List<Perturbation> listed(List<Perturbation.OptionSet> sets, int runs, int firstNumber) {
         List<Perturbation> out = new ArrayList<>();
-        for (int i = 0; i < runs; i++) out.add(sets.isEmpty() ? new Perturbation.Repeat(i + 1) : sets.get(i % sets.size()));
+        for (int i = 0; i < runs; i++) {
+            Perturbation repeat = new Perturbation.Repeat(firstNumber + i);
+            out.add(sets.isEmpty() ? repeat : firstNumber == 1 ? sets.get(i % sets.size())
+                    : new Perturbation.Combined(List.of(sets.get(i % sets.size()), repeat)));
+        }
         return out;
     }
 

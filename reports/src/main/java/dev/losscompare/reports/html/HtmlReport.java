@@ -186,6 +186,7 @@ public final class HtmlReport {
         List<String> notes = new ArrayList<>();
         if (r.modeReason() != null) notes.add(modeLine(r));
         if (r.note() != null) notes.add(r.note());
+        if (r.undetectableText() != null) notes.add(r.undetectableText());
         return String.join("; ", notes);
     }
 
@@ -249,6 +250,10 @@ public final class HtmlReport {
                     .append(" (data_fingerprint): the data pipeline changed, so differences from there on are not the model's alone.</div>\n");
         }
         out.append("<p class=\"mode\">").append(esc(modeLine(r))).append("</p>\n");
+        if (r.undetectableText() != null) {
+            out.append("<div class=\"note").append(r.closeToMargin() ? " warn" : "").append(" undetectable\">Could have missed: ")
+                    .append(esc(r.undetectableText())).append("</div>\n");
+        }
         runsTable(k);
         WhereSection.render(out, r.name(), r.diagnosis());
         resumeBlock(r);

@@ -6,6 +6,7 @@ import dev.losscompare.core.result.CaseResult;
 import dev.losscompare.core.result.ResumeResult;
 import dev.losscompare.core.result.Diagnosis;
 import dev.losscompare.core.result.Comparison;
+import dev.losscompare.core.judge.Undetectable;
 import dev.losscompare.core.result.MetricResult;
 import dev.losscompare.core.result.RunInfo;
 import dev.losscompare.core.result.Verdict;
@@ -130,7 +131,19 @@ public final class JUnitXmlWriter {
             if (r.diagnosis() != null) msg += r.diagnosis().verdictSuffix();
             return new TestCase(r.name(), metric, Verdict.FAIL, msg, details, secs, logs);
         }
-        return new TestCase(r.name(), metric, Verdict.PASS, null, details, secs, logs);
+        return new TestCase(r.name(), metric, Verdict.PASS, null, details, secs, logs, undetectable(metric, mr.undetectable()));
+    }
+
+    /** A PASS within noise that moved: what it could have missed, as the testcase's properties (none otherwise). */
+    private static Map<String, String> undetectable(String metric, Undetectable u) {
+        if (u == null) return Map.of();
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("noise.could_have_missed", u.metricText(metric));
+        p.put("noise.undetectable_below", Fmt.value(u.below()));
+        p.put("noise.at_step", String.valueOf(u.atStep()));
+        p.put("noise.margin", Fmt.value(u.margin()));
+        p.put("noise.close_to_margin", String.valueOf(u.closeToMargin()));
+        return p;
     }
 
     /** One test per resume check, as core decided it; its line is the message. */

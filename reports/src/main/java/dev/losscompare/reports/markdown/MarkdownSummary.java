@@ -61,6 +61,9 @@ public final class MarkdownSummary {
                 notes.add("- **" + inline(r.name()) + "**: compared " + inline(r.modeOr(c.mode()).describe()) + ": " + inline(r.modeReason()));
             }
             if (r.note() != null) notes.add("- **" + inline(r.name()) + "**: " + inline(r.note()));
+            if (r.undetectableText() != null) {
+                    notes.add("- " + (r.closeToMargin() ? "⚠️ " : "") + "**" + inline(r.name()) + "** within noise: " + inline(r.undetectableText()));
+            }
             if (r.performance() != null) notes.add("- " + perfIcon(r.performance()) + " " + inline(r.performance().line()));
             if (r.diagnosis() != null) {
                 notes.add("- **" + inline(r.name()) + "** where: " + inline(r.diagnosis().where() != null ? r.diagnosis().where()
