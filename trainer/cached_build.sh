@@ -41,10 +41,10 @@ cached_build() {
     else
       # A build is a short-lived Maven JVM: C2 compilation and parallel GC threads cost more CPU
       # than they save (measured: 7 s of CPU instead of 15 s for the trainer). MAVEN_OPTS wins.
-      # Tests are not compiled (maven.test.skip): run from the project's own tests, a build must
+      # Tests are not compiled (maven.test.skip), nor is the build before them (skipTests, trainer/pom.xml): run from the project's own tests, a build must
       # not rewrite target/test-classes under a test JVM that is starting.
       if ! (cd "$root" && MAVEN_OPTS="${MAVEN_OPTS-"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"}" \
-            mvn -q -B -pl "$module" -am package -Dmaven.test.skip=true "${_cb_mvn_args[@]}") >"$target/build.log" 2>&1; then
+            mvn -q -B -pl "$module" -am package -DskipTests -Dmaven.test.skip=true "${_cb_mvn_args[@]}") >"$target/build.log" 2>&1; then
         echo "error: building $module failed; see $target/build.log" >&2
         tail -n 20 "$target/build.log" >&2
         exit "$fail_exit"
