@@ -41,8 +41,8 @@ cached_build() {
     else
       # A build is a short-lived Maven JVM: C2 compilation and parallel GC threads cost more CPU
       # than they save (measured: 7 s of CPU instead of 15 s for the trainer). MAVEN_OPTS wins.
-      # Tests are not compiled (maven.test.skip), nor is the build before them (skipTests, trainer/pom.xml): run from the project's own tests, a build must
-      # not rewrite target/test-classes under a test JVM that is starting.
+      # Neither the tests (maven.test.skip) nor the build before them (skipTests, trainer/pom.xml):
+      # started from the project's own tests, a build must not rewrite what a test JVM loads.
       if ! (cd "$root" && MAVEN_OPTS="${MAVEN_OPTS-"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"}" \
             mvn -q -B -pl "$module" -am package -DskipTests -Dmaven.test.skip=true "${_cb_mvn_args[@]}") >"$target/build.log" 2>&1; then
         echo "error: building $module failed; see $target/build.log" >&2

@@ -15,6 +15,8 @@ final class DocCommands {
     /** A command in running text: {@code `./loss_compare.sh gate --update`}. */
     private static final Pattern INLINE = Pattern.compile("`(\\./loss_compare\\.sh(?: [^`]*)?)`");
 
+    private static final java.util.Set<String> SHELL_OPERATORS = java.util.Set.of("&&", "|", ">");
+
     record Line(String where, String text, List<String> words) {}
 
     private DocCommands() {}
@@ -103,8 +105,11 @@ final class DocCommands {
     private static Line line(String where, String text) {
         List<String> words = new ArrayList<>(ShellWords.split(withoutComment(text.replaceFirst("^\\$ ", "")), "docs"));
         words.remove(0);   // the program
-        int end = words.indexOf(words.stream().filter(w -> w.equals("&&") || w.equals("|") || w.equals(">")).findFirst().orElse(null));
-        if (end >= 0) words = new ArrayList<>(words.subList(0, end));
-        return new Line(where, text, List.copyOf(words));
+        List<String> command = new ArrayList<>();
+        for (String w : words) {
+            if (SHELL_OPERATORS.contains(w)) break;   // what follows is another command
+            command.add(w);
+        }
+        return new Line(where, text, List.copyOf(command));
     }
 }
