@@ -137,6 +137,11 @@ public final class CommandTrainer implements SpecBackedTrainer {
     }
 
     @Override
+    public String python() {
+        return InEnvironment.isPython(spec.command().get(0)) ? spec.command().get(0) : null;
+    }
+
+    @Override
     public TrainerSpec spec() {
         return spec;
     }

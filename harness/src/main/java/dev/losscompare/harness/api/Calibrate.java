@@ -136,7 +136,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, false));
         TrainerAdapter adapter = adapter(suiteRead);
-        if (!seedCheckpoint(adapter) && adapter == OwnTrainer.INSTANCE) {
+        if (!seedCheckpoint(adapter) && adapter.base() == OwnTrainer.INSTANCE) {
             throw new UsageException("calibrate perturbs this trainer's initial weights through the seed checkpoint: drop"
                     + " --no-seed-checkpoint (trainers without one, seed = \"none\" in a trainer file, are calibrated by repeats"
                     + " or the suite's [[perturbation]] sets)");
