@@ -52,8 +52,12 @@ public final class EnvironmentTables {
         }
         String at = "[environment." + name + "]";
         if (!t.isObject()) throw error(at + " must be a table");
-        t.fieldNames().forEachRemaining(k -> {
-            if (!KEYS.contains(k)) throw error(at + ": unknown key '" + k + "' (valid: " + String.join(", ", KEYS) + ")");
+        t.fields().forEachRemaining(f -> {
+            if (KEYS.contains(f.getKey())) return;
+            if (f.getValue().isObject()) {   // [environment.torch-2.7] is the table "torch-2" holding a table "7"
+                throw error(at + "." + f.getKey() + ": a name with '.' is quoted in TOML: [environment.\"" + name + "." + f.getKey() + "\"]");
+            }
+            throw error(at + ": unknown key '" + f.getKey() + "' (valid: " + String.join(", ", KEYS) + ")");
         });
         List<String> prefix = new ArrayList<>();
         if (t.has("command_prefix")) {
