@@ -41,6 +41,9 @@ public final class EnvironmentCheck {
                 : env.commandPrefix().isEmpty() ? List.of() : InEnvironment.prefixed(env.commandPrefix(), List.of("true"));
         if (command.isEmpty()) return Map.of();
         String first = command.get(0);
+        if (first.contains("/") && !Files.isExecutable(workDir.resolve(first))) {
+            throw new UsageException(option + "=" + env.name() + ": command_prefix runs " + first + ", which does not exist or is not executable");
+        }
         if (!first.contains("/") && OnPath.find(first, merged(console, env)) == null) {
             throw new UsageException(option + "=" + env.name() + ": command_prefix starts with '" + first + "', which is not on PATH"
                     + " (give its path, or install it)");
@@ -49,9 +52,8 @@ public final class EnvironmentCheck {
         try {
             RunOutcome out = ChildProcess.run(command, workDir, log, PROBE_TIMEOUT, merged(console, env));
             if (!out.ok()) {
-                throw new UsageException(option + "=" + env.name() + ": the command prefix " + env.commandPrefix() + " does not run: "
-                        + String.join(" ", command.subList(0, Math.min(command.size(), env.commandPrefix().size() + 1)))
-                        + (python != null ? " -c <facts>" : "") + " exited " + out.exitCode()
+                throw new UsageException(option + "=" + env.name() + ": the command prefix " + env.commandPrefix() + " does not run: with it, "
+                        + (python != null ? python + " -c <a facts script>" : "true") + " exited " + out.exitCode()
                         + (out.lastLine() == null || out.lastLine().isBlank() ? "" : " (" + out.lastLine().strip() + ")"));
             }
             if (python == null) return Map.of();

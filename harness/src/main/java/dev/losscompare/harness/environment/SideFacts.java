@@ -11,7 +11,7 @@ import java.util.function.Function;
  * What a side ran, read from its runs: the facts its runs' metrics meta states (this repository's
  * trainer: torch_version, blas, blas_core, cpu_capability, device, allocator, jdk), on top of what
  * the side's Python interpreter reported before training (a Python trainer: python_version,
- * torch_version, cuda_version, cudnn_version, blas, blas_core, blas_threads, torch_threads).
+ * torch_version, cuda_version, cudnn_version, blas, blas_library, blas_core).
  */
 public final class SideFacts {
     /** The meta keys that say what ran (not how the run was set up: model, steps, seed are the same on both sides). */

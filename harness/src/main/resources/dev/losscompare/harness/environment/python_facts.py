@@ -1,7 +1,8 @@
 # What a Python trainer's environment runs: printed as NAME=VALUE lines by the interpreter the
 # trainer's runs start (through the environment's command prefix and variables).
+# Only what a run cannot change once started (a thread count the trainer sets itself is not here).
 # Runs on torch 1.13 and 2.x: torch.__version__, torch.version.cuda, torch.backends.cudnn.version(),
-# torch.get_num_threads(), torch.__config__.show() and ctypes are in both.
+# torch.__config__.show() and ctypes are in both.
 import ctypes
 import os
 import platform
@@ -16,7 +17,6 @@ if torch is not None:
     facts["torch_version"] = torch.__version__
     facts["cuda_version"] = torch.version.cuda
     facts["cudnn_version"] = torch.backends.cudnn.version() if torch.backends.cudnn.is_available() else None
-    facts["torch_threads"] = torch.get_num_threads()
     m = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
     facts["blas"] = m.group(1) if m else None
     # The library whose sgemm_ torch's CPU kernels call, and for OpenBLAS the kernel it chose.
@@ -34,7 +34,6 @@ if torch is not None:
                 lib.openblas_get_config.restype = ctypes.c_char_p
                 facts["blas"] = "OpenBLAS " + lib.openblas_get_config().decode().split()[1]
                 facts["blas_core"] = lib.openblas_get_corename().decode()
-                facts["blas_threads"] = lib.openblas_get_num_threads()
     except (OSError, AttributeError):
         pass
 for name in sorted(facts):
