@@ -4,14 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.losscompare.core.result.Comparison;
 import dev.losscompare.core.result.ComparisonJson;
 import dev.losscompare.core.result.Environments;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,6 +111,55 @@ class EnvironmentFixtureTest {
             assertRefused(r, "--test-env=unserved", "--test-env=unserved: libtorch 0.0.1-0.0.1 (org.bytedeco:pytorch-platform:0.0.1-0.0.1)"
                     + " cannot be fetched by Maven");
             assertTrue(r.calls().isEmpty(), "nothing was built or trained: " + r.calls());
+        }
+    }
+
+    /**
+     * Two environments of a nanoGPT-style trainer that differ as two venvs would: a wrapper script
+     * (the command prefix) that sets another OpenBLAS kernel. What each side ran is read from its
+     * interpreter, through the prefix, not from the tables.
+     */
+    @Test
+    void aPythonTrainersEnvironmentsAreReadThroughTheirWrapper() throws Exception {
+        assumeTrue(NanoGptStyleTrainerTest.pythonTorch(), NanoGptStyleTrainerTest.DEBIAN_PYTHON + " has no torch (CI installs python3-torch)");
+        Path repo = Files.createDirectories(tmp.resolve("gpt"));
+        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("master").call()) {
+            for (String f : List.of("train.py", "prepare.py", "config/train_tiny.py", "gitignore")) {
+                try (InputStream in = getClass().getResourceAsStream("/fixture/nanogpt/" + f)) {
+                    Path to = repo.resolve(f.equals("gitignore") ? ".gitignore" : f);
+                    Files.createDirectories(to.getParent());
+                    Files.write(to, in.readAllBytes());
+                }
+            }
+            Files.writeString(repo.resolve("loss_compare.toml"), "[trainer]\npreset = \"command\"\ncommand = [\""
+                    + NanoGptStyleTrainerTest.DEBIAN_PYTHON + "\", \"train.py\"]\n"
+                    + "args = [\"{config}\", \"--max_iters={steps}\", \"--seed={seed}\", \"--threads={threads}\"]\n"
+                    + "from_working_tree = [\"data/\"]\nseed = \"none\"\nmetrics = \"log\"\n"
+                    + "line_pattern = 'iter (?<step>\\d+): loss (?<loss>[0-9.]+)'\nstep_offset = 1\n\n"
+                    + "[[case]]\nname = \"tiny_gpt\"\nconfig = \"config/train_tiny.py\"\n\n"
+                    + "[environment.haswell]\ncommand_prefix = [\"./blas.sh\", \"Haswell\"]\n\n"
+                    + "[environment.prescott]\ncommand_prefix = [\"./blas.sh\", \"Prescott\"]\n");
+            Path wrapper = repo.resolve("blas.sh");
+            Files.writeString(wrapper, "#!/bin/sh\n# as another venv would: its own BLAS kernel\nexport OPENBLAS_CORETYPE=\"$1\"\nshift\nexec \"$@\"\n");
+            Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+            git.add().addFilepattern(".").call();
+            PersonIdent who = new PersonIdent("t", "t@example.invalid");
+            git.commit().setMessage("a tiny GPT").setAuthor(who).setCommitter(who).setSign(false).call();
+            Process prepare = new ProcessBuilder(NanoGptStyleTrainerTest.DEBIAN_PYTHON.toString(), "prepare.py").directory(repo.toFile())
+                    .redirectErrorStream(true).start();
+            prepare.getInputStream().readAllBytes();
+            assertTrue(prepare.waitFor(2, TimeUnit.MINUTES) && prepare.exitValue() == 0, "prepare.py");
+
+            HarnessRun r = HarnessRun.in(repo, tmp.resolve("cache"), tmp.resolve("out"), "HEAD", "HEAD", "--suite=loss_compare.toml",
+                    "--steps=3", "--baseline-env=haswell", "--test-env=prescott");
+            assertTrue(r.exit() == 0 || r.exit() == 1, r.toString());
+            assertTrue(r.line("environments: ").startsWith("environments: baseline haswell, test prescott; they differ in"
+                    + " blas_core Haswell -> Prescott"), r.toString());
+            Environments e = ComparisonJson.read(r.folder().resolve("comparison.json")).environments();
+            for (var facts : List.of(e.baseline(), e.test())) {
+                assertTrue(facts.get("python_version").matches("3\\.\\d+\\.\\d+") && facts.get("torch_version") != null, facts.toString());
+            }
+            assertEquals(List.of("blas_core"), e.differences().stream().map(Environments.FactDifference::fact).toList());
         }
     }
 
