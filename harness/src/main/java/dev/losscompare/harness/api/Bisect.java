@@ -191,6 +191,10 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
                 throw new UsageException(given.get(0) + " cannot be combined with --against-goldens: the suite's [gate] "
                         + "settings decide how each commit trains, as gate runs it");
             }
+            if (environments.name(Role.BASELINE) != null) {
+                throw new UsageException(EnvironmentSettings.BASELINE_OPTION + " cannot be combined with --against-goldens: the goldens"
+                        + " are the reference (use " + EnvironmentSettings.TEST_OPTION + " for the probed commits)");
+            }
         }
         Suite suiteRead = suite.read(console, againstGoldens);
         if (suiteRead != null && configGiven()) {
