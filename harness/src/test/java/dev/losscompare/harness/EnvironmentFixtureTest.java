@@ -110,6 +110,12 @@ class EnvironmentFixtureTest {
                     + " image not found >&2; exit 3, wrapper] does not run: with it, true exited 3 (container image not found)");
             assertRefused(r, "--test-env=unserved", "--test-env=unserved: libtorch 0.0.1-0.0.1 (org.bytedeco:pytorch-platform:0.0.1-0.0.1)"
                     + " cannot be fetched by Maven");
+            // the verbs with one environment to choose refuse the other
+            assertRefused(r, "--test-env has no effect with calibrate", "calibrate", "HEAD", "--suite=signoff.toml", "--test-env=torch-2.7");
+            assertRefused(r, "--baseline-env does not apply to gate: its baseline is the recorded goldens", "gate", "--suite=signoff.toml",
+                    "--baseline-env=torch-2.7");
+            assertRefused(r, "--baseline-env cannot be combined with --against-goldens", "bisect", "HEAD~1", "HEAD", "--suite=signoff.toml",
+                    "--against-goldens", "--baseline-env=torch-2.7");
             assertTrue(r.calls().isEmpty(), "nothing was built or trained: " + r.calls());
         }
     }
@@ -164,10 +170,15 @@ class EnvironmentFixtureTest {
     }
 
     private static void assertRefused(FixtureRepo r, String option, String message) throws Exception {
-        FixtureRepo.Result run = r.run("HEAD", "HEAD", "--suite=signoff.toml", "--steps=2", option);
+        FixtureRepo.Result run = assertRefused(r, message, "HEAD", "HEAD", "--suite=signoff.toml", "--steps=2", option);
+        assertFalse(Files.exists(run.folder()), "no output folder is claimed: " + run.folder());
+    }
+
+    private static FixtureRepo.Result assertRefused(FixtureRepo r, String message, String... args) {
+        FixtureRepo.Result run = r.run(args);
         assertEquals(2, run.exit(), run.toString());
         assertEquals(1, run.err().strip().lines().count(), run.err());
         assertTrue(run.err().contains(message), run.err());
-        assertFalse(Files.exists(run.folder()), "no output folder is claimed: " + run.folder());
+        return run;
     }
 }
