@@ -134,6 +134,9 @@ class BuildProcessTest {
         assertEquals(2, Files.readAllLines(calls).size(), "changed sources build again");
         assertEquals("", cachedBuild(moduleTree("third", "three"), bin, store, "-Pcuda"));
         assertEquals(3, Files.readAllLines(calls).size(), "other mvn arguments are another build");
+        // in the same tree too (an environment's -Dpytorch.version): its stamp covers the arguments
+        assertEquals("", cachedBuild(first, bin, store, "-Dpytorch.version=2.7.1-1.5.12"));
+        assertEquals(4, Files.readAllLines(calls).size(), "the same tree with other mvn arguments builds again");
     }
 
     private Path moduleTree(String name, String readme) throws Exception {
