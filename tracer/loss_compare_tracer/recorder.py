@@ -36,7 +36,7 @@ class _Mode(TorchDispatchMode):
             return func(*args, **kwargs)
         before = self.recorder.inputs(func, args, kwargs)   # before the op: an in-place op changes its input
         out = func(*args, **kwargs)
-        self.recorder.op(func, before, out)
+        self.recorder.op(func, before, out, args)
         return out
 
 
@@ -69,6 +69,7 @@ class Recorder:
         self.busy = False                # the tracer's own ops (summaries outside an op) are not the trainer's
         self.regions = {}                # id(module torch.compile returned) -> (frame, code) of the torch.compile call
         self.region_starts = []          # (module, op index) of the compiled modules running now
+        self.collective_writes = {}      # storage address -> ((step, index), label) of the last collective that wrote it
 
     # -- installation --------------------------------------------------------------------
     def install(self):
@@ -332,6 +333,8 @@ class Recorder:
                     inputs[0] = _unread(inputs[0])   # its old values are not read: often torch.empty's memory
                 for key, a in kwargs.items():
                     self._argument(key, a, inputs, constants)
+                written = {a.name for a in positional if getattr(a, "is_out", False)}
+                inputs = [_unread(i) if i["arg"].split("[")[0] in written else i for i in inputs]  # out=: written, not read
                 for a in positional[len(args):]:    # defaults, so a changed default reads as a changed argument
                     if a.name not in kwargs and a.name not in constants and a.has_default_value():
                         constants[a.name] = _plain(a.default_value)
@@ -342,19 +345,19 @@ class Recorder:
             finally:
                 self.busy = False
 
-    def op(self, func, before, out):
+    def op(self, func, before, out, args=()):
         if before is None or not self._active():
             return
         with self.lock:
             self.busy = True
             try:
-                self._op(func, before, out)
+                self._op(func, before, out, args)
             except Exception as e:
                 self._error(str(getattr(func, "_schema", func)), e)
             finally:
                 self.busy = False
 
-    def _op(self, func, before, out):
+    def _op(self, func, before, out, args):
         schema = func._schema
         name = schema.name + ("." + func._overloadname if func._overloadname and func._overloadname != "default" else "")
         inputs, constants = before
@@ -368,6 +371,13 @@ class Recorder:
                   else "collective" if schema.name.startswith("c10d::") else None)
         if unread == "uninitialized":
             self.uninitialized.add(label)
+        elif unread == "collective":
+            # It writes into its tensors' memory: whatever reads that memory later (a view taken before) reads what it brought.
+            for t in _flat_tensors(args):
+                self.collective_writes[_storage(t)] = ((self.step, self.index), label)
+        elif inputs and inputs[0].get("uninitialized") and _views_self(schema):
+            # A view of memory nothing wrote yet: not digested now; read later, it holds what was written through any alias.
+            unread = "uninitialized"
         for t in _tensors(out):
             outputs.append(dict(_described(t), **{unread: True}) if unread else summary(t))
             self._produced(t, label)
@@ -388,6 +398,9 @@ class Recorder:
     def _input(self, name, t):
         entry = self.producers.get(id(t))
         source = entry[1] if entry is not None and entry[0]() is t else "external"
+        written = self.collective_writes.get(_storage(t)) if self.collective_writes else None
+        if written is not None and (source == "external" or (source.startswith("op:") and _order(source) < written[0])):
+            source = written[1]
         record = dict({"arg": name, "from": source}, **_described(t))
         if source in self.uninitialized:   # torch.empty's memory: no digest
             return _unread(record)
@@ -435,6 +448,37 @@ class Recorder:
             write_process_note(self.folder, torch_imported=True, steps=self.optimizer_steps)
         self.done = True
         self._stop_recording()
+
+
+def _storage(t):
+    """The address of a tensor's memory (a DTensor's local shard's): views of one buffer share it."""
+    t = local_shard(t)[0]
+    try:
+        return (t.untyped_storage() if hasattr(t, "untyped_storage") else t.storage()).data_ptr()
+    except Exception:
+        return None
+
+
+def _order(label):
+    """"op:3:12" -> (3, 12)."""
+    _, step, index = label.split(":")
+    return int(step), int(index)
+
+
+def _flat_tensors(args):
+    out = []
+    for a in args:
+        if isinstance(a, torch.Tensor):
+            out.append(a)
+        elif isinstance(a, (list, tuple)):
+            out.extend(_flat_tensors(a))
+    return out
+
+
+def _views_self(schema):
+    """A view op (as_strided, view, split, ...): its outputs are its `self`'s memory, unwritten."""
+    returns = schema.returns
+    return bool(returns) and all(r.alias_info is not None and not r.alias_info.is_write for r in returns)
 
 
 def _uncompiled(name):
