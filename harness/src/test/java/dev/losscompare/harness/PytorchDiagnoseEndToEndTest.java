@@ -86,6 +86,46 @@ class PytorchDiagnoseEndToEndTest {
         }
     }
 
+    /**
+     * Two ranks under torchrun on the CPU (gloo), DDP as nanoGPT runs it, rank 0 printing: a change of the batches
+     * rank 1 draws is named at rank 1, and rank 0, whose gradients differ only through the allreduce, is said to
+     * follow. Debian's torchrun (torch 1.13) on Python 3.11 parses only --redirects/--tee 1 and 2 (docs/pytorch-trace.md).
+     */
+    @Test
+    void twoRanksUnderTorchrunNameTheFirstRankThatDiffers() throws Exception {
+        assumeTrue(NanoGptStyleTrainerTest.pythonTorch(), NanoGptStyleTrainerTest.DEBIAN_PYTHON + " has no torch (CI installs python3-torch)");
+        Path repo = Files.createDirectories(tmp.resolve("ddp"));
+        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("master").call()) {
+            for (String f : FILES) copy("/fixture/nanogpt_model/" + f, repo.resolve(f));
+            for (String f : SHARED) copy("/fixture/nanogpt/" + f, repo.resolve(f));
+            copy("/fixture/nanogpt/gitignore", repo.resolve(".gitignore"));
+            Files.writeString(repo.resolve("loss_compare.toml"), suite("train.py").replace("command = [\"" + NanoGptStyleTrainerTest.DEBIAN_PYTHON
+                    + "\", \"train.py\"]", "command = [\"torchrun\", \"--standalone\", \"--nproc_per_node={ngpus}\", \"--redirects\", \"1\","
+                    + " \"--tee\", \"1\", \"--role\", \"rank\", \"train.py\"]\nngpus = 2"));
+            commit(git, "a tiny GPT on two ranks");
+            Path train = repo.resolve("train.py");
+            Files.writeString(train, Files.readString(train).replace("seed_offset = int(os.environ[\"RANK\"])",
+                    "seed_offset = int(os.environ[\"RANK\"]) * 2"));
+            commit(git, "another batch order per rank");
+            run(repo, NanoGptStyleTrainerTest.DEBIAN_PYTHON.toString(), "prepare.py");
+
+            HarnessRun r = HarnessRun.in(repo, tmp.resolve("cache"), tmp.resolve("out"), "HEAD~1", "HEAD", "--suite=loss_compare.toml",
+                    "--steps=2");
+            assertEquals(1, r.exit(), r.toString());
+            String fail = r.line("FAIL tiny_gpt");
+            assertTrue(fail.contains("loss differs from step 2"), r.toString());
+            assertTrue(fail.contains("; where: rank 1: inputs differ at step 1: arg0, arg1 (the batch the model received; the data pipeline, not the model)")
+                    && fail.endsWith(" (rank 0 (from a collective) differs too)"),
+                    r.toString());
+            Diagnosis d = r.only().diagnosis();
+            assertEquals(Diagnosis.Stage.INPUTS, d.stage());
+            // Each rank's own lines in its own log, torchrun's "[rankN]:" taken off.
+            Path rank0 = r.folder().resolve("tiny_gpt/baseline_training.rank0.log");
+            assertTrue(Files.readString(rank0).contains("\niter 1: loss "), Files.readString(rank0));
+            assertTrue(Files.isRegularFile(r.folder().resolve("tiny_gpt/baseline_training.rank1.log")));
+        }
+    }
+
     @Test
     void aTrainerThatNeverImportsTorchHasNoLocationAndSaysWhy() throws Exception {
         assumeTrue(NanoGptStyleTrainerTest.pythonTorch(), NanoGptStyleTrainerTest.DEBIAN_PYTHON + " has no torch (CI installs python3-torch)");

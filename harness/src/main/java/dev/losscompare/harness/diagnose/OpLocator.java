@@ -27,6 +27,8 @@ final class OpLocator {
     private static final int CONTEXT = 5;
     /** The source the tracer gives an output of a torch.compile region whose inside it did not see. */
     private static final String COMPILED = "compiled:";
+    /** Said of an input a collective (c10d::allreduce_, ...) brought: this rank differs because another did. */
+    static final String FROM_OTHER_RANKS = "what the other ranks sent";
 
     private final OpTrace b, t;
     private final int tracedSteps;
@@ -159,9 +161,7 @@ final class OpLocator {
                 taintedT.add(label(s, y));
                 continue;
             } else {
-                String from = differ.get(0)[1];
-                origin = "input " + differ.get(0)[2] + " differs (from " + (from.startsWith(COMPILED) ? "the torch.compile region "
-                        + from.substring(COMPILED.length()) + ", whose inside was not traced" : from) + ")" + arguments(x, y)
+                origin = "input " + differ.get(0)[2] + " differs (from " + source(differ.get(0)[1], s, ot) + ")" + arguments(x, y)
                         + ", output differs (" + magnitude(x, y) + ")";
             }
             List<ModuleDiff> rows = new ArrayList<>(context(ob, ot, pairs, i));
@@ -326,6 +326,16 @@ final class OpLocator {
         if (t != null && onlyT.contains(t)) return ot.stream().filter(e -> e.line().path("index").asInt() == t).findFirst().orElse(null);
         if (b != null && onlyB.contains(b)) return ob.stream().filter(e -> e.line().path("index").asInt() == b).findFirst().orElse(null);
         return null;
+    }
+
+    /** Where a differing input came from, said for a reader: a torch.compile region, a collective, or the tracer's label. */
+    private static String source(String from, int s, List<TraceEvent> ops) {
+        if (from.startsWith(COMPILED)) return "the torch.compile region " + from.substring(COMPILED.length()) + ", whose inside was not traced";
+        Integer index = opIndex(from, s);
+        TraceEvent producer = index == null ? null
+                : ops.stream().filter(e -> e.line().path("index").asInt() == index).findFirst().orElse(null);
+        if (producer != null && producer.text("op").startsWith("c10d::")) return producer.text("op") + at(producer) + ": " + FROM_OTHER_RANKS;
+        return from;
     }
 
     /** Every differing input comes from outside PyTorch, or from an op computed from such data. */
