@@ -12,7 +12,7 @@ import torch.nn.modules.module as nn_module
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from . import FORMAT_VERSION, write_process_note, rank as _rank
-from .summary import summary, digest, local_shard
+from .summary import described, digest, local_shard, summary
 
 _TORCH_DIR = os.path.dirname(os.path.abspath(torch.__file__)) + os.sep
 # Their outputs are whatever the memory held: no digest (run to run it differs). A collective's (c10d::)
@@ -126,9 +126,9 @@ class Recorder:
             return
         recorder = self
 
-        def compile(model=None, *a, **k):
+        def traced_compile(model=None, *a, **k):
             if model is None:   # @torch.compile(mode=...) used as a decorator factory
-                return lambda m: compile(m, *a, **k)
+                return lambda m: traced_compile(m, *a, **k)
             frame, code = _user_frame(1)
             compiled = original(model, *a, **k)
             try:
@@ -136,8 +136,8 @@ class Recorder:
             except Exception as e:  # never stop the trainer: its compiled object as torch made it
                 recorder._error("torch.compile", e)
                 return compiled
-        compile.__wrapped__ = original
-        torch.compile = compile
+        traced_compile.__wrapped__ = original
+        torch.compile = traced_compile
 
     def _region(self, model, compiled, frame, code):
         if isinstance(compiled, torch.nn.Module):  # torch.compile(module): an OptimizedModule, left as it is
@@ -374,12 +374,13 @@ class Recorder:
         elif unread == "collective":
             # It writes into its tensors' memory: whatever reads that memory later (a view taken before) reads what it brought.
             for t in _flat_tensors(args):
-                self.collective_writes[_storage(t)] = ((self.step, self.index), label)
+                if _storage(t):
+                    self.collective_writes[_storage(t)] = ((self.step, self.index), label)
         elif inputs and inputs[0].get("uninitialized") and _views_self(schema):
             # A view of memory nothing wrote yet: not digested now; read later, it holds what was written through any alias.
             unread = "uninitialized"
         for t in _tensors(out):
-            outputs.append(dict(_described(t), **{unread: True}) if unread else summary(t))
+            outputs.append(dict(described(t), **{unread: True}) if unread else summary(t))
             self._produced(t, label)
         self._write({"event": "op", "step": self.step, "index": self.index, "op": name, "module": module, "phase": phase,
                      "frame": frame, "code": code, "inputs": inputs, "args": constants, "outputs": outputs})
@@ -401,7 +402,7 @@ class Recorder:
         written = self.collective_writes.get(_storage(t)) if self.collective_writes else None
         if written is not None and (source == "external" or (source.startswith("op:") and _order(source) < written[0])):
             source = written[1]
-        record = dict({"arg": name, "from": source}, **_described(t))
+        record = dict({"arg": name, "from": source}, **described(t))
         if source in self.uninitialized:   # torch.empty's memory: no digest
             return _unread(record)
         try:
@@ -484,15 +485,6 @@ def _views_self(schema):
 def _uncompiled(name):
     """A name inside a module torch.compile wrapped, as the module itself names it ("_orig_mod.h.0" -> "h.0")."""
     return ".".join(part for part in name.split(".") if part != "_orig_mod")
-
-
-def _described(t):
-    """dtype and shape of a tensor (a DTensor: of its local shard, with its placements)."""
-    local, distributed = local_shard(t)
-    out = {"dtype": str(local.dtype).replace("torch.", ""), "shape": list(local.shape)}
-    if distributed is not None:
-        out["dtensor"] = distributed
-    return out
 
 
 def _unread(record):

@@ -18,6 +18,15 @@ def local_shard(t):
     return t, None
 
 
+def described(t):
+    """dtype and shape of a tensor (a DTensor: of its local shard, with `dtensor`: its placements and global shape)."""
+    local, distributed = local_shard(t)
+    out = {"dtype": str(local.dtype).replace("torch.", ""), "shape": list(local.shape)}
+    if distributed is not None:
+        out["dtensor"] = distributed
+    return out
+
+
 def tensor_bytes(t):
     """The elements' bytes in row-major order on the CPU (the machine's byte order)."""
     x = t.detach()
@@ -37,10 +46,8 @@ def digest(t):
 
 def summary(t):
     """The summary of one tensor (a DTensor's local shard); a tensor it cannot read (meta, sparse, ...) says why instead."""
-    t, distributed = local_shard(t)
-    out = {"dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape)}
-    if distributed is not None:
-        out["dtensor"] = distributed
+    out = described(t)
+    t = local_shard(t)[0]
     try:
         out["digest"] = digest(t)
         x = t.detach()

@@ -47,9 +47,10 @@ final class PytorchLocation {
             if (first == null) first = d;
         }
         if (located.isEmpty()) return first;
-        // The first rank that differs of itself: a rank whose difference arrived through a collective follows another.
+        // The first rank that differs of itself (else the first): a rank whose difference arrived through a collective follows another.
         int origin = 0;
-        while (origin < located.size() - 1 && located.get(origin).where().contains(OpLocator.FROM_OTHER_RANKS)) origin++;
+        while (origin < located.size() && located.get(origin).where().contains(OpLocator.FROM_OTHER_RANKS)) origin++;
+        if (origin == located.size()) origin = 0;
         Diagnosis named = located.get(origin);
         List<String> alsoDiffer = new java.util.ArrayList<>();
         for (int i = 0; i < located.size(); i++) {
