@@ -138,7 +138,7 @@ public final class CommandTrainer implements SpecBackedTrainer {
 
     @Override
     public String python() {
-        return InEnvironment.isPython(spec.command().get(0)) ? spec.command().get(0) : null;
+        return dev.losscompare.harness.environment.Environment.isPython(spec.command().get(0)) ? spec.command().get(0) : null;
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.losscompare.harness.environment.Environment;
 import dev.losscompare.harness.run.StepProbe;
 import dev.losscompare.harness.run.TrainerArgs;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,27 +43,12 @@ public final class InEnvironment implements TrainerAdapter {
         return probed;
     }
 
-    /**
-     * The argument list a run starts: the prefix, then the command. A prefix ending in a Python
-     * interpreter (another venv's python) stands for the command's own leading python or python3.
-     */
-    public static List<String> prefixed(List<String> prefix, List<String> command) {
-        List<String> out = new ArrayList<>(prefix);
-        boolean replaces = !prefix.isEmpty() && isPython(prefix.get(prefix.size() - 1)) && !command.isEmpty() && isPython(command.get(0));
-        out.addAll(replaces ? command.subList(1, command.size()) : command);
-        return out;
-    }
-
-    public static boolean isPython(String word) {
-        return Path.of(word).getFileName().toString().matches("python[0-9.]*");
-    }
-
     private Launch wrap(Launch launch) {
         if (launch == null) return null;
         Map<String, String> env = new LinkedHashMap<>(launch.environment());
         env.putAll(environment.env());
         env.putAll(buildEnvironment());   // run_train.sh checks its build on every run: with the same properties
-        return new Launch(prefixed(environment.commandPrefix(), launch.command()), launch.workDir(), env, launch.tasks());
+        return new Launch(environment.prefixed(launch.command()), launch.workDir(), env, launch.tasks());
     }
 
     @Override

@@ -25,6 +25,24 @@ public record Environment(String name, List<String> commandPrefix, Map<String, S
         mavenProperties = java.util.Collections.unmodifiableMap(new TreeMap<>(mavenProperties));
     }
 
+    /**
+     * The argument list a run starts in this environment: the prefix, then the command. A prefix
+     * ending in a Python interpreter (another venv's python) stands for the command's own leading
+     * python or python3.
+     */
+    public List<String> prefixed(List<String> command) {
+        List<String> out = new ArrayList<>(commandPrefix);
+        boolean replaces = !commandPrefix.isEmpty() && isPython(commandPrefix.get(commandPrefix.size() - 1)) && !command.isEmpty()
+                && isPython(command.get(0));
+        out.addAll(replaces ? command.subList(1, command.size()) : command);
+        return out;
+    }
+
+    /** python, python3, python3.11 or a path to one. */
+    public static boolean isPython(String word) {
+        return java.nio.file.Path.of(word).getFileName().toString().matches("python[0-9.]*");
+    }
+
     /** The libtorch version this environment builds this repository's trainer with, or null (the pom's). */
     public String libtorch() {
         return mavenProperties.get(LIBTORCH_PROPERTY);

@@ -2,7 +2,6 @@ package dev.losscompare.harness.environment;
 
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
-import dev.losscompare.harness.adapter.InEnvironment;
 import dev.losscompare.harness.run.ChildProcess;
 import dev.losscompare.harness.run.OnPath;
 import dev.losscompare.harness.run.RunOutcome;
@@ -13,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +35,8 @@ public final class EnvironmentCheck {
      */
     public static Map<String, String> probe(Environment env, String python, Console console, Path workDir, String option)
             throws IOException {
-        List<String> command = python != null ? InEnvironment.prefixed(env.commandPrefix(), List.of(python, "-c", factsScript()))
-                : env.commandPrefix().isEmpty() ? List.of() : InEnvironment.prefixed(env.commandPrefix(), List.of("true"));
+        List<String> command = python != null ? env.prefixed(List.of(python, "-c", factsScript()))
+                : env.commandPrefix().isEmpty() ? List.of() : env.prefixed(List.of("true"));
         if (command.isEmpty()) return Map.of();
         String first = command.get(0);
         if (first.contains("/") && !Files.isExecutable(workDir.resolve(first))) {
@@ -111,12 +109,5 @@ public final class EnvironmentCheck {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** "a=1, b=2": the probed facts in one line, for the cache identity. */
-    static String text(Map<String, String> facts) {
-        List<String> parts = new ArrayList<>();
-        facts.forEach((k, v) -> parts.add(k + "=" + v));
-        return String.join(", ", parts);
     }
 }

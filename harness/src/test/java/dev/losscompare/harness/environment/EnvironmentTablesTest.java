@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.losscompare.harness.UsageException;
-import dev.losscompare.harness.adapter.InEnvironment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -56,11 +55,14 @@ class EnvironmentTablesTest {
 
     @Test
     void aPrefixEndingInPythonStandsForTheCommandsInterpreter() {
-        assertEquals(List.of("/venv/bin/python", "train.py", "--x"),
-                InEnvironment.prefixed(List.of("/venv/bin/python"), List.of("python3", "train.py", "--x")));
+        assertEquals(List.of("/venv/bin/python", "train.py", "--x"), prefix("/venv/bin/python").prefixed(List.of("python3", "train.py", "--x")));
         assertEquals(List.of("apptainer", "exec", "i.sif", "python3", "train.py"),
-                InEnvironment.prefixed(List.of("apptainer", "exec", "i.sif"), List.of("python3", "train.py")));
+                prefix("apptainer", "exec", "i.sif").prefixed(List.of("python3", "train.py")));
         assertEquals(List.of("/venv/bin/python3.11", "/repo/trainer/run_train.sh"),
-                InEnvironment.prefixed(List.of("/venv/bin/python3.11"), List.of("/repo/trainer/run_train.sh")));
+                prefix("/venv/bin/python3.11").prefixed(List.of("/repo/trainer/run_train.sh")));
+    }
+
+    private static Environment prefix(String... words) {
+        return new Environment("e", List.of(words), Map.of(), Map.of());
     }
 }
