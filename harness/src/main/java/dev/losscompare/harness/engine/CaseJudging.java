@@ -63,7 +63,7 @@ public final class CaseJudging {
      * ran in another (an upgrade judged against the new version's noise), a note says which facts
      * differ and how to calibrate in the baseline's. The verdict is unchanged.
      */
-    private static String calibratedElsewhere(Map<String, String> calibratedIn, SideResult base) {
+    static String calibratedElsewhere(Map<String, String> calibratedIn, SideResult base) {
         if (calibratedIn.isEmpty() || base == null || base.series() == null) return null;
         List<String> differ = new java.util.ArrayList<>();
         for (String k : NOISE_FACTS) {
