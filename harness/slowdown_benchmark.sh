@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# How often the performance verdict catches a small slowdown (docs/performance.md):
+#
+#   harness/slowdown_benchmark.sh [--runs=N] [--slowdown=P] [--max-slowdown=P] [--perf-rounds=N] [--steps=N]
+#
+# Defaults: 5 runs, a 5% slowdown, --max-slowdown=3%, 3 rounds per side, 12 steps at seq_len 64,
+# batch 2, 1 thread (the shapes of docs/performance.md). In a scratch clone of this repository's
+# HEAD (your checkout is not touched) it makes two branches: `main` (HEAD) and `slow`, one commit on
+# top that adds a fixed amount of extra work to every training step: a busy loop of E ms on the
+# training thread, where E is P of main's median step time measured here first (the steps after
+# 3 warm-up steps). The numbers stay bit-identical; only the speed changes. Then it runs
+#   ./loss_compare.sh main slow --perf-rounds=R --max-slowdown=M --steps=S --train-options=...
+# N times, one after another, and prints each run's performance line and load average, and how
+# many runs detected the slowdown (a performance FAIL, exit 1). Say how loaded the machine was
+# with the figure: the load average decides the noise, and a noise as large as the threshold is
+# a performance ERROR (undecided), never a PASS.
+set -euo pipefail
+
+root_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+runs=5 slowdown=5 max_slowdown=3% rounds=3 steps=12
+for arg in "$@"; do
+  case "$arg" in
+    --runs=*) runs="${arg#--runs=}" ;;
+    --slowdown=*) slowdown="${arg#--slowdown=}"; slowdown="${slowdown%\%}" ;;
+    --max-slowdown=*) max_slowdown="${arg#--max-slowdown=}" ;;
+    --perf-rounds=*) rounds="${arg#--perf-rounds=}" ;;
+    --steps=*) steps="${arg#--steps=}" ;;
+    *) echo "error: unknown argument $arg (see the usage at the top of harness/slowdown_benchmark.sh)" >&2; exit 2 ;;
+  esac
+done
+for n in "$runs" "$rounds" "$steps" "$slowdown"; do
+  if ! [[ "$n" =~ ^[1-9][0-9]*$ ]]; then echo "error: $n is not a positive integer (a slowdown is whole percent: 5 or 5%)" >&2; exit 2; fi
+done
+if ((steps <= 6)); then echo "error: --steps must be > 6 (3 warm-up steps, then the measured ones)" >&2; exit 2; fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+shapes="--training.seq_len=64 --training.local_batch_size=2"
+load() { cut -d' ' -f1 /proc/loadavg; }
+
+git clone -q "$root_dir" "$work/repo"
+cd "$work/repo"
+git -c advice.detachedHead=false checkout -q -B main
+git config user.name benchmark
+git config user.email benchmark@localhost
+
+# main's step time, from one run of its trainer at the compared shapes and the harness's 1 thread.
+# shellcheck disable=SC2086
+trainer/run_train.sh --config=configs/llama3_debug.toml --training.num_threads=1 --training.steps="$steps" $shapes \
+  --metrics.path="$work/main.jsonl" >"$work/main.log" 2>&1 || { cat "$work/main.log" >&2; exit 1; }
+step_ms="$(/usr/bin/python3 -c '
+import json, statistics, sys
+steps = [json.loads(l) for l in open(sys.argv[1]) if "\"step\"" in l][3:]
+print("%.2f" % statistics.median(s["time_ms"] for s in steps))' "$work/main.jsonl")"
+extra_ns="$(/usr/bin/python3 -c 'import sys; print(round(float(sys.argv[1]) * int(sys.argv[2]) / 100 * 1e6))' "$step_ms" "$slowdown")"
+echo "main: median step ${step_ms} ms (load $(load)); slow adds ${extra_ns} ns of busy work per step (${slowdown}%)"
+
+git checkout -q -b slow
+trainer_java=trainer/src/main/java/dev/losscompare/trainer/train/Trainer.java
+anchor='double seconds = (System.nanoTime() - start) / 1e9;'
+grep -qF "$anchor" "$trainer_java" || { echo "error: $trainer_java has no line '$anchor' to put the extra work before" >&2; exit 1; }
+/usr/bin/python3 - "$trainer_java" "$anchor" "$extra_ns" <<'PY'
+import sys
+path, anchor, ns = sys.argv[1], sys.argv[2], sys.argv[3]
+src = open(path).read()
+work = ("// " + ns + " ns of extra work per step, on the training thread (a benchmark's slowdown)\n"
+        "                for (long until = System.nanoTime() + " + ns + "L; System.nanoTime() < until; ) Thread.onSpinWait();\n"
+        "                ")
+open(path, "w").write(src.replace(anchor, work + anchor, 1))
+PY
+git commit -qam "benchmark: ${extra_ns} ns of busy work per training step (${slowdown}% of main's step)"
+git checkout -q main
+
+export LOSS_COMPARE_CACHE="$work/cache"
+detected=0 loads=()
+for ((i = 1; i <= runs; i++)); do
+  before="$(load)"
+  status=0
+  # shellcheck disable=SC2086
+  ./loss_compare.sh main slow --perf-rounds="$rounds" --max-slowdown="$max_slowdown" --steps="$steps" \
+    --train-options="$shapes" --output-folder="$work/out$i" >"$work/run$i.log" 2>&1 || status=$?
+  after="$(load)"
+  loads+=("$before" "$after")
+  line="$(grep -m1 '^performance ' "$work/run$i.log" || true)"
+  if ((status == 1)) && [[ "$line" == "performance FAIL"* ]]; then detected=$((detected + 1)); fi
+  echo "run $i of $runs: exit $status, load average $before -> $after"
+  echo "  ${line:-no performance line; the log ends:}"
+  [[ -n "$line" ]] || tail -n 5 "$work/run$i.log"
+done
+range="$(printf '%s\n' "${loads[@]}" | sort -n | sed -n '1p;$p' | paste -sd- -)"
+echo "detected $detected of $runs: a ${slowdown}% slowdown (${extra_ns} ns per ${step_ms} ms step) with --max-slowdown=$max_slowdown," \
+  "--perf-rounds=$rounds, --steps=$steps, load average $range on $(nproc) cores"
