@@ -6,9 +6,11 @@
 # Defaults: 5 runs, a 5% slowdown, --max-slowdown=3%, 3 rounds per side, 12 steps at seq_len 64,
 # batch 2, 1 thread (the shapes of docs/performance.md). In a scratch clone of this repository's
 # HEAD (your checkout is not touched) it makes two branches: `main` (HEAD) and `slow`, one commit on
-# top that adds a fixed amount of extra work to every training step: a busy loop of E ms on the
-# training thread, where E is P of main's median step time measured here first (the steps after
-# 3 warm-up steps). The numbers stay bit-identical; only the speed changes. Then it runs
+# top that adds a fixed amount of extra work to every training step: the training thread computes
+# until it has used E ms more CPU time (its own CPU clock, so the work is the same however loaded
+# the machine is), where E is P of main's mean CPU time per step, measured here first (the steps
+# after 3 warm-up steps; 1 thread, so CPU time is the step's work). The numbers stay
+# bit-identical; only the speed changes. Then it runs
 #   ./loss_compare.sh main slow --perf-rounds=R --max-slowdown=M --steps=S --train-options=...
 # N times, one after another, and prints each run's performance line and load average, and how
 # many runs detected the slowdown (a performance FAIL, exit 1). Say how loaded the machine was
@@ -44,16 +46,16 @@ git -c advice.detachedHead=false checkout -q -B main
 git config user.name benchmark
 git config user.email benchmark@localhost
 
-# main's step time, from one run of its trainer at the compared shapes and the harness's 1 thread.
+# main's CPU time per step, from one run of its trainer at the compared shapes and the harness's 1 thread.
 # shellcheck disable=SC2086
 trainer/run_train.sh --config=configs/llama3_debug.toml --training.num_threads=1 --training.steps="$steps" $shapes \
   --metrics.path="$work/main.jsonl" >"$work/main.log" 2>&1 || { cat "$work/main.log" >&2; exit 1; }
 step_ms="$(/usr/bin/python3 -c '
 import json, statistics, sys
 steps = [json.loads(l) for l in open(sys.argv[1]) if "\"step\"" in l][3:]
-print("%.2f" % statistics.median(s["time_ms"] for s in steps))' "$work/main.jsonl")"
+print("%.2f" % statistics.mean(s["cpu_ms"] for s in steps))' "$work/main.jsonl")"
 extra_ns="$(/usr/bin/python3 -c 'import sys; print(round(float(sys.argv[1]) * int(sys.argv[2]) / 100 * 1e6))' "$step_ms" "$slowdown")"
-echo "main: median step ${step_ms} ms (load $(load)); slow adds ${extra_ns} ns of busy work per step (${slowdown}%)"
+echo "main: ${step_ms} ms CPU per step (load $(load)); slow adds ${extra_ns} ns of CPU work per step (${slowdown}%)"
 
 git checkout -q -b slow
 trainer_java=trainer/src/main/java/dev/losscompare/trainer/train/Trainer.java
@@ -63,12 +65,13 @@ grep -qF "$anchor" "$trainer_java" || { echo "error: $trainer_java has no line '
 import sys
 path, anchor, ns = sys.argv[1], sys.argv[2], sys.argv[3]
 src = open(path).read()
-work = ("// " + ns + " ns of extra work per step, on the training thread (a benchmark's slowdown)\n"
-        "                for (long until = System.nanoTime() + " + ns + "L; System.nanoTime() < until; ) Thread.onSpinWait();\n"
+work = ("// " + ns + " ns of extra CPU work per step, on the training thread (a benchmark's slowdown)\n"
+        "                var cpuClock = java.lang.management.ManagementFactory.getThreadMXBean();\n"
+        "                for (long until = cpuClock.getCurrentThreadCpuTime() + " + ns + "L; cpuClock.getCurrentThreadCpuTime() < until; ) {}\n"
         "                ")
 open(path, "w").write(src.replace(anchor, work + anchor, 1))
 PY
-git commit -qam "benchmark: ${extra_ns} ns of busy work per training step (${slowdown}% of main's step)"
+git commit -qam "benchmark: ${extra_ns} ns of extra CPU work per training step (${slowdown}% of main's CPU time per step)"
 git checkout -q main
 
 export LOSS_COMPARE_CACHE="$work/cache"
@@ -88,5 +91,5 @@ for ((i = 1; i <= runs; i++)); do
   [[ -n "$line" ]] || tail -n 5 "$work/run$i.log"
 done
 range="$(printf '%s\n' "${loads[@]}" | sort -n | sed -n '1p;$p' | paste -sd- -)"
-echo "detected $detected of $runs: a ${slowdown}% slowdown (${extra_ns} ns per ${step_ms} ms step) with --max-slowdown=$max_slowdown," \
+echo "detected $detected of $runs: a ${slowdown}% slowdown (${extra_ns} ns of CPU work per ${step_ms} ms CPU step) with --max-slowdown=$max_slowdown," \
   "--perf-rounds=$rounds, --steps=$steps, load average $range on $(nproc) cores"
