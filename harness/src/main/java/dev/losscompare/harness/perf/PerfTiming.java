@@ -21,8 +21,8 @@ import java.util.Locale;
 /**
  * Times both sides of a case for the performance verdict: rounds alternated A B, B A, A B, …
  * (A the baseline, B the test; {@link #order}), one run at a time (two runs at once would share
- * the cores and disturb each other's clocks), never from the result cache, with the case's own arguments (threads, kernel
- * set and the pinned settings of run_train.sh) and its seed checkpoint. Round r's files are in
+ * the cores and disturb each other's clocks), never from the result cache, with the case's own
+ * arguments (threads, kernel set and the pinned settings of run_train.sh) and its seed checkpoint. Round r's files are in
  * {@code <case>/perf/round<r>/}.
  */
 public final class PerfTiming {

@@ -43,15 +43,19 @@ public final class RngStates {
 
     /** Fresh copies of every state, by name (call inside a PointerScope). */
     Map<String, Tensor> states() {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        generators.forEach((name, g) -> out.put(name, g.get_state()));
-        return out;
+        return states(generators.keySet());
     }
 
-    /** The states a seed checkpoint carries: those of {@link #IN_SEED} this run has. */
-    public Map<String, Tensor> seedStates() {
-        Map<String, Tensor> out = states();
-        out.keySet().retainAll(IN_SEED);
+    /** Fresh copies of the states a seed checkpoint carries: those of {@link #IN_SEED} this run has. */
+    Map<String, Tensor> seedStates() {
+        Set<String> names = new LinkedHashSet<>(generators.keySet());
+        names.retainAll(IN_SEED);
+        return states(names);
+    }
+
+    private Map<String, Tensor> states(Set<String> names) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String name : names) out.put(name, generators.get(name).get_state());
         return out;
     }
 

@@ -11,7 +11,8 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * Everything that decides the next step's numbers, by name: the weights, AdamW's moments and
  * update count, persistent model buffers (MoE expert bias), the data stream's position, the RNG
- * states (CPU, and CUDA on CUDA: {@link RngStates}); the LR schedule is a function of the step (and of the config the manifest pins).
+ * states (CPU, and CUDA on CUDA: {@link RngStates}); the LR schedule is a function of the step
+ * (and of the config the manifest pins).
  * One list, used for saving and for restoring, so a piece cannot be saved and then forgotten on load.
  */
 public final class TrainingState {
