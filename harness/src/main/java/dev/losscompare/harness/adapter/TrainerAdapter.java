@@ -74,6 +74,11 @@ public interface TrainerAdapter {
         return List.of();
     }
 
+    /** The ranks a run starts when neither the command line nor the case says: the [trainer] table's ngpus, else 1. */
+    default int ngpus() {
+        return 1;
+    }
+
     /** False when the trainer file says seed = "none": no seed checkpoint, each run initializes itself from the seed. */
     default boolean seedCheckpoint() {
         return true;
