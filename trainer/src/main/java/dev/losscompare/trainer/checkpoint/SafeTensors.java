@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.TreeSet;
 import org.bytedeco.javacpp.BytePointer;
@@ -67,7 +68,8 @@ public final class SafeTensors {
         List<ByteBuffer> data = new ArrayList<>();
         Map<String, String> digests = new LinkedHashMap<>();
         ObjectNode header = JSON.createObjectNode();
-        header.set("__metadata__", JSON.valueToTree(metadata));
+        // sorted: a Map.of iterates in an order drawn per JVM, and the same checkpoint must be the same bytes
+        header.set("__metadata__", JSON.valueToTree(new TreeMap<>(metadata)));
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             ByteBuffer bytes = bytesOf(e.getValue());
