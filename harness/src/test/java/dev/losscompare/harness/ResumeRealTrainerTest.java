@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Timeout;
 class ResumeRealTrainerTest extends ClonedProjectTest {
     private static final String STATE = "trainer/src/main/java/dev/losscompare/trainer/checkpoint/TrainingState.java";
     private static final String LLAMA3 = "llama3 debugmodel";
+    /** A pure refactor of the checkpoint code: a local renamed. */
+    private static final String RENAME_FROM = "        Map<String, Tensor> out = live();\n        out.putAll(rng.states());\n        return out;";
+    private static final String RENAME_TO = "        Map<String, Tensor> all = live();\n        all.putAll(rng.states());\n        return all;";
 
     @Override
     String cacheName() {
@@ -79,10 +82,7 @@ class ResumeRealTrainerTest extends ClonedProjectTest {
 
     @Test
     void aPureRefactorOfTheCheckpointCodePasses() throws Exception {
-        change("refactor", "checkpoints: rename a local", "        Map<String, Tensor> out = live();\n"
-                + "        out.put(RNG, torch.getDefaultCPUGenerator().get_state());\n        return out;",
-                "        Map<String, Tensor> all = live();\n        all.put(RNG, torch.getDefaultCPUGenerator().get_state());\n"
-                + "        return all;");
+        change("refactor", "checkpoints: rename a local", RENAME_FROM, RENAME_TO);
         HarnessRun r = run("refactor", "HEAD~1", "HEAD", "--steps=4", "--resume-at=2", "--resume-across", TINY);
         assertEquals(0, r.exit(), r.toString());
         String line = r.line("PASS " + LLAMA3 + ": loss, grad_norm identical over 4 steps");
@@ -93,10 +93,7 @@ class ResumeRealTrainerTest extends ClonedProjectTest {
 
     @Test
     void bisectFindsTheCommitThatBreaksResumingThoughNoPlainSeriesMoves() throws Exception {
-        change("bisect-resume", "checkpoints: rename a local", "        Map<String, Tensor> out = live();\n"
-                + "        out.put(RNG, torch.getDefaultCPUGenerator().get_state());\n        return out;",
-                "        Map<String, Tensor> all = live();\n        all.put(RNG, torch.getDefaultCPUGenerator().get_state());\n"
-                + "        return all;");
+        change("bisect-resume", "checkpoints: rename a local", RENAME_FROM, RENAME_TO);
         ProjectFiles.edit(repoDir, STATE, "        data.seek(counters.data());\n", "");
         String culprit = ProjectFiles.commit(git, "checkpoints: forget to restore the data position").name();
         HarnessRun r = run("bisect", "bisect", "HEAD~2", "HEAD", "--steps=4", "--resume-at=2", "--jobs=1", TINY);
