@@ -1,0 +1,141 @@
+package dev.losscompare.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.losscompare.core.result.Verdict;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every verdict on a trainer that does not repeat itself bitwise, as a GPU does not: the tests'
+ * tiny GPT (fixture/tiny_gpt, Debian's PyTorch) with {@code reduction_noise = true}, whose runs
+ * part in their last bits from step 1 under a seed that differs each run. Three commits: the
+ * trainer, a renamed local (harmless), a doubled learning rate (a real change). One repository and
+ * one result cache for the class: the runs of one test are the cache entries of the next.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class GpuLikeTrainerTest {
+    private static final String PYTHON = "/usr/bin/python3";
+    private static final String CONFIG = "vocab = 64\ndim = 32\nheads = 2\nlayers = 2\nseq_len = 16\nbatch = 4\nlr = 0.001\n"
+            + "reduction_noise = true\n";
+    private static final String SUITE = """
+            [trainer]
+            preset = "command"
+            command = ["%s", "train.py"]
+            args = ["--config={config}", "--steps={steps}", "--seed={seed}", "--threads={threads}", "--metrics={metrics}"]
+            create_seed = ["--init-out={seed_checkpoint}"]
+            load_seed = ["--init-from={seed_checkpoint}"]
+            seed_name = "init.pt"
+            metrics = "jsonl"
+
+            [[case]]
+            name = "tiny_gpt"
+            config = "config.toml"
+            """.formatted(PYTHON);
+
+    @TempDir
+    static Path tmp;
+    Path repo;
+    Path cache;
+    Git git;
+
+    @BeforeAll
+    void repository() throws Exception {
+        assumeTrue(pythonTorch(), PYTHON + " has no torch (CI installs Debian's python3-torch)");
+        repo = Files.createDirectories(tmp.resolve("repo"));
+        cache = tmp.resolve("cache");
+        git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call();
+        try (InputStream in = getClass().getResourceAsStream("/fixture/tiny_gpt/train.py")) {
+            Files.writeString(repo.resolve("train.py"), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        Files.writeString(repo.resolve("config.toml"), CONFIG);
+        Files.writeString(repo.resolve("suite.toml"), SUITE);
+        ProjectFiles.commit(git, "tiny GPT");
+        ProjectFiles.edit(repo, "train.py", "grad_norm = torch", "total_norm = torch");
+        ProjectFiles.edit(repo, "train.py", "grad_norm.item()", "total_norm.item()");
+        ProjectFiles.commit(git, "rename grad_norm to total_norm");
+        ProjectFiles.edit(repo, "config.toml", "lr = 0.001", "lr = 0.002");
+        ProjectFiles.commit(git, "raise the learning rate");
+    }
+
+    @AfterAll
+    void close() {
+        if (git != null) git.close();
+    }
+
+    private static boolean pythonTorch() throws Exception {
+        if (!Files.isExecutable(Path.of(PYTHON))) return false;
+        Process p = new ProcessBuilder(PYTHON, "-c", "import torch").redirectErrorStream(true).start();
+        return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+
+    private HarnessRun harness(String folder, String... args) {
+        return HarnessRun.in(repo, cache, tmp.resolve(folder), args);
+    }
+
+    /**
+     * Without an envelope a bitwise FAIL runs the baseline again: its two runs differ, so the
+     * harmless rename is not a FAIL but undecided (ERROR: within the trainer's own noise, calibrate),
+     * and the learning-rate change FAILs in units of that noise; each line says the trainer does
+     * not repeat itself and how far its repeats parted.
+     */
+    @Test
+    void aBitwiseFailOnATrainerThatDoesNotRepeatItselfIsJudgedAgainstItsOwnRepeat() throws Exception {
+        HarnessRun rename = harness("rename", "HEAD~2", "HEAD~1", "--suite=suite.toml", "--steps=4");
+        assertEquals(2, rename.exit(), rename.toString());
+        String line = rename.line("ERROR tiny_gpt");
+        assertTrue(line.contains("not decided: the bitwise comparison differs, but the trainer does not repeat itself bitwise:"
+                + " two runs of the baseline parted: "), line);
+        assertTrue(line.matches(".*; the difference found is within that \\(loss [0-9.]+×, grad_norm [0-9.]+× what the two baseline"
+                + " runs parted by, margin 10×\\); calibrate its noise \\(./loss_compare.sh calibrate HEAD~2 with the same options\\)"
+                + " and compare with --noise.*"), line);
+        assertTrue(rename.out().contains("running the baseline once more"), rename.toString());
+        assertEquals(Verdict.ERROR, rename.only().verdict());
+
+        HarnessRun lr = harness("lr", "HEAD~1", "HEAD", "--suite=suite.toml", "--steps=4");
+        assertEquals(1, lr.exit(), lr.toString());
+        String fail = lr.line("FAIL tiny_gpt");
+        assertTrue(fail.matches("FAIL tiny_gpt \\(model default\\): loss differs from step 2: [0-9.e+]+× the measured noise.*"), fail);
+        assertTrue(fail.contains("[within noise (margin 10× by default (one repeat of the baseline, not a calibration), envelope none"
+                + " (the baseline run twice), calibrated on HEAD~1 ("), fail);
+        assertTrue(fail.contains("the trainer does not repeat itself bitwise: two runs of the baseline parted: "), fail);
+        assertTrue(lr.only().mode().isNoise(), lr.toString());
+    }
+
+    /**
+     * With an envelope (calibrate by repeats: this trainer is its own perturbation) the rename
+     * PASSes within noise and the learning-rate change FAILs from step 2, both naming the envelope.
+     */
+    @Test
+    void withACalibratedEnvelopeAHarmlessChangePassesAndARealOneFails() throws Exception {
+        Path envelopes = tmp.resolve("noise");
+        HarnessRun calibrate = HarnessRun.in(repo, cache, envelopes, "calibrate", "HEAD~2", "--suite=suite.toml", "--steps=4",
+                "--runs=2", "--held-out=2");
+        assertEquals(0, calibrate.exit(), calibrate.toString());
+        assertTrue(calibrate.out().contains("noise envelope of tiny_gpt (model default): "), calibrate.toString());
+
+        HarnessRun rename = harness("rename-noise", "HEAD~2", "HEAD~1", "--suite=suite.toml", "--steps=4", "--noise=" + envelopes);
+        assertEquals(0, rename.exit(), rename.toString());
+        String pass = rename.line("PASS tiny_gpt");
+        assertTrue(pass.contains("within noise (") && pass.contains(", envelope " + envelopes.resolve("tiny_gpt.json")), pass);
+        assertTrue(!rename.out().contains("running the baseline once more"), "an envelope needs no repeat\n" + rename);
+
+        HarnessRun lr = harness("lr-noise", "HEAD~1", "HEAD", "--suite=suite.toml", "--steps=4", "--noise=" + envelopes);
+        assertEquals(1, lr.exit(), lr.toString());
+        assertTrue(lr.line("FAIL tiny_gpt").matches("FAIL tiny_gpt \\(model default\\): loss differs from step 2: [0-9.e+]+× the measured"
+                + " noise.*\\[within noise \\(margin .*, envelope .*tiny_gpt.json, calibrated on HEAD~2 .*"), lr.toString());
+    }
+}
