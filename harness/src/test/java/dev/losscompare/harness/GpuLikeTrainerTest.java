@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,26 +117,59 @@ class GpuLikeTrainerTest {
     }
 
     /**
-     * With an envelope (calibrate by repeats: this trainer is its own perturbation) the rename
-     * PASSes within noise and the learning-rate change FAILs from step 2, both naming the envelope.
+     * Goldens recorded with their envelope (gate --update --calibrate: this trainer is its own
+     * perturbation, so calibrate repeats it): in the goldens' own environment the gate judges
+     * within that noise, so the rename PASSes and the learning-rate change FAILs; compare --noise
+     * against the same envelope decides both the same way. Every line names the envelope.
      */
     @Test
-    void withACalibratedEnvelopeAHarmlessChangePassesAndARealOneFails() throws Exception {
-        Path envelopes = tmp.resolve("noise");
-        HarnessRun calibrate = HarnessRun.in(repo, cache, envelopes, "calibrate", "HEAD~2", "--suite=suite.toml", "--steps=4",
-                "--runs=2", "--held-out=2");
-        assertEquals(0, calibrate.exit(), calibrate.toString());
-        assertTrue(calibrate.out().contains("noise envelope of tiny_gpt (model default): "), calibrate.toString());
+    void goldensAndComparesJudgeWithinTheRecordedNoise() throws Exception {
+        String noise = ", envelope configs/noise/tiny_gpt.json, calibrated on . ";
+        try {
+            gateWithinNoise(noise);
+        } finally {
+            checkout("HEAD");
+        }
+        HarnessRun rename = harness("rename-noise", "HEAD~2", "HEAD~1", "--suite=suite.toml", "--steps=3", "--noise=configs/noise");
+        assertEquals(0, rename.exit(), rename.toString());
+        assertTrue(rename.line("PASS tiny_gpt").contains(noise), rename.toString());
+        assertTrue(!rename.out().contains("running the baseline once more"), "an envelope needs no repeat\n" + rename);
+        HarnessRun lr = harness("lr-noise", "HEAD~1", "HEAD", "--suite=suite.toml", "--steps=3", "--noise=configs/noise");
+        assertEquals(1, lr.exit(), lr.toString());
+        assertTrue(lr.line("FAIL tiny_gpt").matches("FAIL tiny_gpt \\(model default\\): loss differs from step 2: [0-9.e+]+×"
+                + " the measured noise.*" + Pattern.quote(noise) + ".*"), lr.toString());
+    }
 
-        HarnessRun rename = harness("rename-noise", "HEAD~2", "HEAD~1", "--suite=suite.toml", "--steps=4", "--noise=" + envelopes);
+    /** The goldens and their envelope recorded at the first commit, then the gate on the rename's and the lr change's working tree. */
+    private void gateWithinNoise(String noise) throws Exception {
+        checkout("HEAD~2");
+        // --held-out=0: the default margin of 10 (two held-out runs measure a margin of 3, which a fresh run may touch)
+        HarnessRun record = harness("record", "gate", "--suite=suite.toml", "--update", "--calibrate", "--runs=2", "--held-out=0");
+        assertEquals(0, record.exit(), record.toString());
+        assertTrue(Files.isRegularFile(repo.resolve("configs/noise/tiny_gpt.json")), record.toString());
+        assertTrue(Files.isRegularFile(repo.resolve("configs/golden/tiny_gpt.json")), record.toString());
+        String why = "(?s).*" + Pattern.quote(noise) + ".*: the trainer does not repeat itself bitwise \\(its calibration's plain"
+                + " repeats parted from step [12]\\), so the golden's environment is judged within that noise too\\]$";
+
+        checkout("HEAD~1");
+        HarnessRun rename = harness("gate-rename", "gate", "--suite=suite.toml");
         assertEquals(0, rename.exit(), rename.toString());
         String pass = rename.line("PASS tiny_gpt");
-        assertTrue(pass.contains("within noise (") && pass.contains(", envelope " + envelopes.resolve("tiny_gpt.json")), pass);
-        assertTrue(!rename.out().contains("running the baseline once more"), "an envelope needs no repeat\n" + rename);
+        assertTrue(pass.contains("within noise (") && pass.matches(why), pass);
 
-        HarnessRun lr = harness("lr-noise", "HEAD~1", "HEAD", "--suite=suite.toml", "--steps=4", "--noise=" + envelopes);
+        checkout("HEAD");
+        HarnessRun lr = harness("gate-lr", "gate", "--suite=suite.toml");
         assertEquals(1, lr.exit(), lr.toString());
-        assertTrue(lr.line("FAIL tiny_gpt").matches("FAIL tiny_gpt \\(model default\\): loss differs from step 2: [0-9.e+]+× the measured"
-                + " noise.*\\[within noise \\(margin .*, envelope .*tiny_gpt.json, calibrated on HEAD~2 .*"), lr.toString());
+        String fail = lr.line("FAIL tiny_gpt");
+        assertTrue(fail.matches("FAIL tiny_gpt \\(model default\\): loss differs from step 2: [0-9.e+]+× the measured noise.*"), fail);
+        assertTrue(fail.matches(why), fail);
+    }
+
+    /**
+     * Puts the working tree at main's {@code rev} (the gate judges the working tree), main itself
+     * for HEAD; untracked goldens and envelopes stay.
+     */
+    private void checkout(String rev) throws Exception {
+        git.checkout().setName(rev.equals("HEAD") ? "main" : git.getRepository().resolve(rev.replace("HEAD", "main")).name()).call();
     }
 }

@@ -16,8 +16,10 @@ import java.util.Map;
  * atomics, unordered reductions), and a bitwise difference between baseline and test proves
  * nothing by itself. The band per metric and step is the largest |repeat − baseline| up to that
  * step (the noise of such a trainer grows with the steps; one pair may happen to agree at a later
- * step), at least one unit in the last place of the reported precision from the first step any
- * metric parted (as {@link EnvelopeBuilder} floors a band). One repeat is a sample, not a
+ * step), and, once the runs parted anywhere, at least one unit in the last place of the reported
+ * precision at every step from step 1 (as {@link EnvelopeBuilder} floors a band of runs known to
+ * start apart): the noise enters with the first step's reductions, and another draw may part a
+ * step earlier than this pair did. One repeat is a sample, not a
  * calibration: the margin is {@link NoiseBand#DEFAULT_MARGIN}, and every output says to calibrate.
  */
 public record RepeatNoise(Map<String, List<Double>> bands, Map<String, Parting> parted) {
@@ -33,7 +35,7 @@ public record RepeatNoise(Map<String, List<Double>> bands, Map<String, Parting> 
     public static RepeatNoise of(RunSeries baseline, RunSeries repeat, List<String> metrics, int steps) {
         Map<String, Parting> parted = new LinkedHashMap<>();
         Map<String, List<Double>> raw = new LinkedHashMap<>();
-        int first = Integer.MAX_VALUE;
+        boolean anyParted = false;
         for (String m : metrics) {
             List<Double> band = new ArrayList<>();
             double widest = 0;
@@ -50,14 +52,14 @@ public record RepeatNoise(Map<String, List<Double>> bands, Map<String, Parting> 
             raw.put(m, band);
             if (from > 0) {
                 parted.put(m, new Parting(from, widest, at));
-                first = Math.min(first, from);
+                anyParted = true;
             }
         }
         Map<String, List<Double>> floored = new LinkedHashMap<>();
         for (String m : metrics) {
             List<Double> band = new ArrayList<>(raw.get(m));
             boolean float32 = baseline.steps().stream().allMatch(r -> r.value(m) == null || (double) (float) r.value(m).doubleValue() == r.value(m));
-            for (int s = first; s <= steps; s++) {
+            for (int s = 1; anyParted && s <= steps; s++) {
                 double ref = value(baseline, s, m);
                 band.set(s - 1, Math.max(band.get(s - 1), float32 ? Math.ulp((float) ref) : Math.ulp(ref)));
             }
