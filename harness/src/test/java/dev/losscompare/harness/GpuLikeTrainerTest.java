@@ -138,6 +138,38 @@ class GpuLikeTrainerTest {
         assertEquals(1, lr.exit(), lr.toString());
         assertTrue(lr.line("FAIL tiny_gpt").matches("FAIL tiny_gpt \\(model default\\): loss differs from step 2: [0-9.e+]+×"
                 + " the measured noise.*" + Pattern.quote(noise) + ".*"), lr.toString());
+
+        // bisect over three commits that only draw other noise and one real change: within noise it finds the change;
+        // bitwise it stops before probing, since GOOD's own two runs differ
+        String good = git.getRepository().resolve("main~2").name();
+        Path envelopes = Files.createDirectories(tmp.resolve("envelopes"));   // the commits below take in the untracked configs/
+        Files.copy(repo.resolve("configs/noise/tiny_gpt.json"), envelopes.resolve("tiny_gpt.json"));
+        try {
+            git.checkout().setCreateBranch(true).setName("bisect").setStartPoint(good).call();
+            ProjectFiles.edit(repo, "train.py", "import argparse\n", "import argparse  # the command line\n");
+            ProjectFiles.commit(git, "a comment");
+            ProjectFiles.edit(repo, "train.py", "    out = open(", "    metrics_file = open(");
+            ProjectFiles.edit(repo, "train.py", "        if out:\n            # repr", "        if metrics_file:\n            # repr");
+            ProjectFiles.edit(repo, "train.py", "            out.write(", "            metrics_file.write(");
+            ProjectFiles.edit(repo, "train.py", "            out.flush()", "            metrics_file.flush()");
+            ProjectFiles.commit(git, "rename out to metrics_file");
+            ProjectFiles.edit(repo, "config.toml", "lr = 0.001", "lr = 0.002");
+            ProjectFiles.commit(git, "raise the learning rate");
+            ProjectFiles.edit(repo, "train.py", "import math\n", "import math  # isfinite\n");
+            ProjectFiles.commit(git, "another comment");
+        } finally {
+            checkout("HEAD");
+        }
+        String culprit = git.getRepository().resolve("bisect~1").name().substring(0, 10);
+        HarnessRun bisect = harness("bisect-noise", "bisect", good, "bisect", "--suite=suite.toml", "--steps=3", "--noise=" + envelopes);
+        assertEquals(0, bisect.exit(), bisect.toString());
+        assertTrue(bisect.out().contains("first commit that moved the numbers: " + culprit + " \"raise the learning rate\""), bisect.toString());
+        assertTrue(bisect.out().contains("against GOOD's runs, within noise ("), bisect.toString());
+        HarnessRun bitwise = harness("bisect-bitwise", "bisect", good, "bisect", "--suite=suite.toml", "--steps=3");
+        assertEquals(2, bitwise.exit(), bitwise.toString());
+        assertTrue(bitwise.err().contains(" does not repeat itself bitwise on tiny_gpt (model default) (two runs of the baseline parted: ")
+                && bitwise.err().contains("so a bitwise bisect would blame a commit that only drew other noise: calibrate its noise"
+                        + " (./loss_compare.sh calibrate " + good + " with the same options) and bisect with --noise"), bitwise.toString());
     }
 
     /** The goldens and their envelope recorded at the first commit, then the gate on the rename's and the lr change's working tree. */

@@ -42,19 +42,14 @@ public final class BaselineRepeat implements CaseCheck {
             return judged;
         }
         var c = run.c();
-        var again = new Perturbation.Repeat(1).apply(b.args(c, plan.training()));
         plan.session().console().out().println("the bitwise comparison of " + c.id().label()
                 + " failed: running the baseline once more to see whether the trainer repeats itself bitwise ...");
-        SideResult repeat = VariantRuns.run(plan.session(), plan.training(), b, run.caseDir(),
-                List.of(new VariantRuns.Variant("baseline_repeat", again, run.seed().file(), run.seed().key())), 1).get(0);
         int steps = plan.training().steps();
         List<String> metrics = r.metrics().stream().map(MetricResult::metric).toList();
-        String unusable = repeat.failed() ? repeat.info().error()
-                : repeat.series() == null ? "no series" : StepCount.problem(StepCount.upTo(repeat.series(), steps), steps, "baseline repeat");
-        if (unusable != null) return note(judged, "; a second run of the baseline, to see whether the trainer repeats itself bitwise,"
-                + " failed: " + unusable);
-        RepeatNoise noise = RepeatNoise.of(StepCount.upTo(run.baseline().series(), steps), StepCount.upTo(repeat.series(), steps),
-                metrics, steps);
+        Measured m = measure(run, b, run.baseline(), metrics);
+        if (m.error() != null) return note(judged, "; a second run of the baseline, to see whether the trainer repeats itself bitwise,"
+                + " failed: " + m.error());
+        RepeatNoise noise = m.noise();
         if (noise.bitwise()) return note(judged, "; the trainer repeats itself bitwise (a second run of the baseline is identical)");
         String why = "the trainer does not repeat itself bitwise: " + noise.describe()
                 + "; calibrate its noise (./loss_compare.sh calibrate " + b.tree().revision().spec()
@@ -68,6 +63,26 @@ public final class BaselineRepeat implements CaseCheck {
                 metrics, run.baseline().info(), run.test().info(), new CaseJudge.CaseMode(inNoise.result().mode(), why));
     }
 
+    /** How far a run and its repeat parted, or why the repeat gave nothing to measure. */
+    public record Measured(RepeatNoise noise, String error) {}
+
+    /**
+     * Trains {@code side}'s run of the case once more (calibrate's "repeat 1": through the result
+     * cache) and measures how far it parts from {@code first} over the plan's steps.
+     */
+    public static Measured measure(CaseEngine.CaseRun run, TrainedSide side, SideResult first, List<String> metrics) throws IOException {
+        CaseEngine.Plan plan = run.plan();
+        var again = new Perturbation.Repeat(1).apply(side.args(run.c(), plan.training()));
+        SideResult repeat = VariantRuns.run(plan.session(), plan.training(), side, run.caseDir(),
+                List.of(new VariantRuns.Variant(side.role().word() + "_repeat", again, run.seed().file(), run.seed().key())), 1).get(0);
+        int steps = plan.training().steps();
+        String unusable = repeat.failed() ? repeat.info().error()
+                : repeat.series() == null ? "no series" : StepCount.problem(StepCount.upTo(repeat.series(), steps), steps, "repeat");
+        if (unusable != null) return new Measured(null, unusable);
+        return new Measured(RepeatNoise.of(StepCount.upTo(first.series(), steps), StepCount.upTo(repeat.series(), steps), metrics, steps),
+                null);
+    }
+
     /** Whether a metric failed on its values (not on a missing step, which no noise explains). */
     private static boolean valueDifference(Judgement j) {
         for (MetricDiff d : j.diffs()) if (d.divergence() != null && d.divergence().reason() == DivergenceReason.VALUE) return true;
@@ -75,7 +90,7 @@ public final class BaselineRepeat implements CaseCheck {
     }
 
     /** This repository's trainer off CUDA: deterministic run to run, no second run needed. */
-    private static boolean knownBitwise(TrainedSide b, SideResult baseline) {
+    public static boolean knownBitwise(TrainedSide b, SideResult baseline) {
         return b.ownTrainer() && !"cuda".equals(baseline.info().meta().get("device"));
     }
 
