@@ -40,6 +40,8 @@ class GpuLikeTrainerTest {
             create_seed = ["--init-out={seed_checkpoint}"]
             load_seed = ["--init-from={seed_checkpoint}"]
             seed_name = "init.pt"
+            save_checkpoint = ["--ckpt-dir={checkpoint_folder}", "--ckpt-every={checkpoint_interval}"]
+            resume_checkpoint = ["--resume-step={resume_step}"]
             metrics = "jsonl"
 
             [[case]]
@@ -139,6 +141,37 @@ class GpuLikeTrainerTest {
         assertTrue(lr.line("FAIL tiny_gpt").matches("FAIL tiny_gpt \\(model default\\): loss differs from step 2: [0-9.e+]+×"
                 + " the measured noise.*" + Pattern.quote(noise) + ".*"), lr.toString());
 
+        // the resume check within the same noise: resuming correctly PASSes, a checkpoint without AdamW's second moment or
+        // without the data position FAILs; without an envelope the check says the trainer does not repeat itself
+        String good0 = git.getRepository().resolve("main~2").name();
+        String save = "\"optimizer\": opt.state_dict(), \"data\": data.get_state()}";
+        String noSecondMoment = branch("no-second-moment", good0, save, "\"optimizer\": {**opt.state_dict(), \"state\": {i: {**s,"
+                + " \"exp_avg_sq\": torch.zeros_like(s[\"exp_avg_sq\"])} for i, s in opt.state_dict()[\"state\"].items()}},"
+                + " \"data\": data.get_state()}");
+        String noDataPosition = branch("no-data-position", good0, save, "\"optimizer\": opt.state_dict(),"
+                + " \"data\": torch.Generator().manual_seed(1234).get_state()}");
+        Path envelopes0 = Files.createDirectories(tmp.resolve("resume-envelopes"));
+        Files.copy(repo.resolve("configs/noise/tiny_gpt.json"), envelopes0.resolve("tiny_gpt.json"));
+        HarnessRun moment = harness("resume-moment", good0, noSecondMoment, "--suite=suite.toml", "--steps=3", "--resume-at=1",
+                "--noise=" + envelopes0);
+        assertEquals(1, moment.exit(), moment.toString());
+        String within = "[within noise (margin 10× by default (the envelope has no held-out runs; recalibrate for a measured margin),"
+                + " envelope " + envelopes0.resolve("tiny_gpt.json");
+        assertTrue(moment.out().contains("resume at 1 (baseline): within noise (steps 2-3 within the margin of the continuous run's) "
+                + within), moment.toString());
+        assertTrue(moment.out().matches("(?s).*resume at 1 \\(test\\): differs from step 3 \\(loss [0-9.]+ continuous, [0-9.]+ resumed"
+                + " \\([0-9.e+]+× the measured noise\\).*" + Pattern.quote(within) + ".*"), moment.toString());
+        HarnessRun data = harness("resume-data", good0, noDataPosition, "--suite=suite.toml", "--steps=3", "--resume-at=1",
+                "--noise=" + envelopes0);
+        assertEquals(1, data.exit(), data.toString());
+        assertTrue(data.out().contains("resume at 1 (test): differs from step 2 (its inputs differ: data_fingerprint "), data.toString());
+        HarnessRun bitwiseResume = harness("resume-bitwise", good0, good0, "--suite=suite.toml", "--steps=3", "--resume-at=1");
+        assertEquals(2, bitwiseResume.exit(), bitwiseResume.toString());
+        assertTrue(bitwiseResume.line("ERROR tiny_gpt").matches("(?s).*resume at 1 \\(baseline\\): could not check: the trainer does not repeat itself"
+                + " bitwise \\(two runs of the baseline parted: .*\\), so its resumed run cannot be judged bitwise \\(it differs from step"
+                + " [0-9]\\); calibrate its noise \\(./loss_compare.sh calibrate " + good0 + " with the same options\\) and check with"
+                + " --noise.*"), bitwiseResume.toString());
+
         // bisect over three commits that only draw other noise and one real change: within noise it finds the change;
         // bitwise it stops before probing, since GOOD's own two runs differ
         String good = git.getRepository().resolve("main~2").name();
@@ -195,6 +228,19 @@ class GpuLikeTrainerTest {
         String fail = lr.line("FAIL tiny_gpt");
         assertTrue(fail.matches("FAIL tiny_gpt \\(model default\\): loss differs from step 2: [0-9.e+]+× the measured noise.*"), fail);
         assertTrue(fail.matches(why), fail);
+    }
+
+    /** A branch {@code name} from {@code from} with one commit replacing {@code was} by {@code is} in train.py; its sha. */
+    private String branch(String name, String from, String was, String is) throws Exception {
+        try {
+            git.checkout().setCreateBranch(true).setName(name).setStartPoint(from).call();
+            ProjectFiles.edit(repo, "train.py", was, is);
+            git.add().addFilepattern("train.py").call();
+            return git.commit().setMessage(name).setAuthor("t", "t@example.invalid").setCommitter("t", "t@example.invalid")
+                    .setSign(false).call().name();
+        } finally {
+            checkout("HEAD");
+        }
     }
 
     /**

@@ -23,6 +23,9 @@ import java.util.Map;
  * calibration: the margin is {@link NoiseBand#DEFAULT_MARGIN}, and every output says to calibrate.
  */
 public record RepeatNoise(Map<String, List<Double>> bands, Map<String, Parting> parted) {
+    /** How the band of one repeat names its envelope: there is none. */
+    public static final String ENVELOPE = "none (the baseline run twice)";
+
     /** Where a metric's two baseline runs first differ and by how much at most (step of the largest difference). */
     public record Parting(int fromStep, double largest, int atStep) {}
 
@@ -75,16 +78,21 @@ public record RepeatNoise(Map<String, List<Double>> bands, Map<String, Parting> 
 
     /** The band as the judge uses it: one repeat of {@code revision}, at the default margin. */
     public NoiseBand toBand(String revision) {
-        return new NoiseBand("none (the baseline run twice)", revision, 1, List.of("repeat 1"),
+        return new NoiseBand(ENVELOPE, revision, 1, List.of("repeat 1"),
                 new NoiseMargin(NoiseBand.DEFAULT_MARGIN, "by default (one repeat of the baseline, not a calibration)"), bands);
     }
 
     /** "two runs of the baseline parted: grad_norm from step 1 (by up to 3.6e-7, at step 3), loss from step 2 (by up to 4.8e-7, at step 2)". */
     public String describe() {
+        return describe("baseline");
+    }
+
+    /** As {@link #describe()}, the runs being {@code whose} ("test"). */
+    public String describe(String whose) {
         List<String> parts = new ArrayList<>();
         parted.forEach((m, p) -> parts.add(m + " from step " + p.fromStep() + " (by up to " + Numbers.sci(p.largest())
                 + ", at step " + p.atStep() + ")"));
-        return "two runs of the baseline parted: " + String.join(", ", parts);
+        return "two runs of the " + whose + " parted: " + String.join(", ", parts);
     }
 
     private static double value(RunSeries run, int step, String metric) {
