@@ -1,4 +1,5 @@
 """Records the traced steps of one process into <dir>/rank<R>.trace.jsonl (docs/pytorch-trace.md)."""
+import functools
 import json
 import linecache
 import os
@@ -11,7 +12,7 @@ import torch.nn.modules.module as nn_module
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from . import FORMAT_VERSION, write_process_note, rank as _rank
-from .summary import summary, digest
+from .summary import described, digest, local_shard, summary
 
 _TORCH_DIR = os.path.dirname(os.path.abspath(torch.__file__)) + os.sep
 # Their outputs are whatever the memory held: no digest (run to run it differs). A collective's (c10d::)
@@ -35,7 +36,7 @@ class _Mode(TorchDispatchMode):
             return func(*args, **kwargs)
         before = self.recorder.inputs(func, args, kwargs)   # before the op: an in-place op changes its input
         out = func(*args, **kwargs)
-        self.recorder.op(func, before, out)
+        self.recorder.op(func, before, out, args)
         return out
 
 
@@ -66,6 +67,9 @@ class Recorder:
         self.lock = threading.RLock()
         self.uninitialized = set()       # labels of ops whose outputs are uninitialized memory
         self.busy = False                # the tracer's own ops (summaries outside an op) are not the trainer's
+        self.regions = {}                # id(module torch.compile returned) -> (frame, code) of the torch.compile call
+        self.region_starts = []          # (module, op index) of the compiled modules running now
+        self.collective_writes = {}      # storage address -> ((step, index), label) of the last collective that wrote it
 
     # -- installation --------------------------------------------------------------------
     def install(self):
@@ -73,6 +77,7 @@ class Recorder:
         nn_module.register_module_forward_hook(self._forward_post)
         self._patch_optimizer()
         self._patch_backward()
+        self._patch_compile()
         if self.steps and self.steps[0] == 1:
             self._start_recording()
 
@@ -111,22 +116,91 @@ class Recorder:
                     recorder.in_backward -= 1
             setattr(owner, name, wrapped)
 
+    def _patch_compile(self):
+        """torch.compile (torch 2.x; absent in 1.13): every region it returns is named in the trace with how
+        many of its ops the tracer saw. Dynamo compiles no frame while a TorchDispatchMode is active, so in
+        a traced step a region runs eagerly and its ops are traced; a region whose inside ran compiled
+        anyway (0 ops) is said, and its outputs are read as coming from it."""
+        original = getattr(torch, "compile", None)
+        if original is None:
+            return
+        recorder = self
+
+        def traced_compile(model=None, *a, **k):
+            if model is None:   # @torch.compile(mode=...) used as a decorator factory
+                return lambda m: traced_compile(m, *a, **k)
+            frame, code = _user_frame(1)
+            compiled = original(model, *a, **k)
+            try:
+                return recorder._region(model, compiled, frame, code)
+            except Exception as e:  # never stop the trainer: its compiled object as torch made it
+                recorder._error("torch.compile", e)
+                return compiled
+        traced_compile.__wrapped__ = original
+        torch.compile = traced_compile
+
+    def _region(self, model, compiled, frame, code):
+        if isinstance(compiled, torch.nn.Module):  # torch.compile(module): an OptimizedModule, left as it is
+            self.regions[id(compiled)] = (frame, code)
+            return compiled
+        recorder = self
+        owner = getattr(model, "__self__", None)   # module.compile() compiles the module's bound _call_impl
+
+        def region(*a, **k):
+            start = recorder.index if recorder._active() else None
+            out = compiled(*a, **k)
+            if start is not None:
+                name = recorder.module_names.get(id(owner)) if isinstance(owner, torch.nn.Module) else None
+                recorder._region_ran(name if name is not None else getattr(model, "__qualname__", type(model).__name__),
+                                     frame, code, start, out)
+            return out
+        try:
+            functools.update_wrapper(region, compiled)
+        except Exception:
+            pass
+        return region
+
+    def _region_ran(self, name, frame, code, start, out):
+        """A compiled region ended: its name, where torch.compile was called, the ops seen inside; none seen: its
+        outputs come from it."""
+        with self.lock:
+            self.busy = True
+            try:
+                ops = self.index - start
+                self._write({"event": "compiled", "step": self.step, "name": name, "frame": frame, "code": code,
+                             "first_op": start, "ops": ops})
+                if ops == 0:
+                    for t in _tensors(out):
+                        self._produced(t, "compiled:" + name)
+            except Exception as e:
+                self._error("torch.compile region", e)
+            finally:
+                self.busy = False
+
     # -- hooks ---------------------------------------------------------------------------
     def _forward_pre(self, module, inputs):
         if not self.stack:
             self._root(module, inputs)
         self.stack.append(module)
+        if id(module) in self.regions and self._active():
+            self.region_starts.append((module, self.index))
 
     def _forward_post(self, module, inputs, output):
         if self.stack and self.stack[-1] is module:
             self.stack.pop()
+        if self.region_starts and self.region_starts[-1][0] is module:
+            start = self.region_starts.pop()[1]
+            if self._active():
+                frame, code = self.regions[id(module)]
+                name = self.module_names.get(id(module), "")
+                self._region_ran(name if name else "the model", frame, code, start, output)
 
     def _root(self, module, inputs):
         if id(module) not in self.module_names:
             for name, m in module.named_modules():
-                self.module_names.setdefault(id(m), name)
+                self.module_names.setdefault(id(m), _uncompiled(name))
             for name, p in module.named_parameters():
-                self.param_names.setdefault(id(p), name)
+                self.param_names.setdefault(id(p), _uncompiled(name))
         if self.model is None and any(True for _ in module.parameters()):
             self.model = weakref.ref(module)
         if not self._active():
@@ -215,7 +289,7 @@ class Recorder:
         if model is not None:
             for name, p in model.named_parameters():
                 seen.add(id(p))
-                out.append((name, p))
+                out.append((_uncompiled(name), p))
         for ref in self.optimizers:
             opt = ref()
             if opt is None:
@@ -259,6 +333,8 @@ class Recorder:
                     inputs[0] = _unread(inputs[0])   # its old values are not read: often torch.empty's memory
                 for key, a in kwargs.items():
                     self._argument(key, a, inputs, constants)
+                written = {a.name for a in positional if getattr(a, "is_out", False)}
+                inputs = [_unread(i) if i["arg"].split("[")[0] in written else i for i in inputs]  # out=: written, not read
                 for a in positional[len(args):]:    # defaults, so a changed default reads as a changed argument
                     if a.name not in kwargs and a.name not in constants and a.has_default_value():
                         constants[a.name] = _plain(a.default_value)
@@ -269,19 +345,19 @@ class Recorder:
             finally:
                 self.busy = False
 
-    def op(self, func, before, out):
+    def op(self, func, before, out, args=()):
         if before is None or not self._active():
             return
         with self.lock:
             self.busy = True
             try:
-                self._op(func, before, out)
+                self._op(func, before, out, args)
             except Exception as e:
                 self._error(str(getattr(func, "_schema", func)), e)
             finally:
                 self.busy = False
 
-    def _op(self, func, before, out):
+    def _op(self, func, before, out, args):
         schema = func._schema
         name = schema.name + ("." + func._overloadname if func._overloadname and func._overloadname != "default" else "")
         inputs, constants = before
@@ -295,9 +371,16 @@ class Recorder:
                   else "collective" if schema.name.startswith("c10d::") else None)
         if unread == "uninitialized":
             self.uninitialized.add(label)
+        elif unread == "collective":
+            # It writes into its tensors' memory: whatever reads that memory later (a view taken before) reads what it brought.
+            for t in _flat_tensors(args):
+                if _storage(t):
+                    self.collective_writes[_storage(t)] = ((self.step, self.index), label)
+        elif inputs and inputs[0].get("uninitialized") and _views_self(schema):
+            # A view of memory nothing wrote yet: not digested now; read later, it holds what was written through any alias.
+            unread = "uninitialized"
         for t in _tensors(out):
-            outputs.append({"dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape), unread: True}
-                           if unread else summary(t))
+            outputs.append(dict(described(t), **{unread: True}) if unread else summary(t))
             self._produced(t, label)
         self._write({"event": "op", "step": self.step, "index": self.index, "op": name, "module": module, "phase": phase,
                      "frame": frame, "code": code, "inputs": inputs, "args": constants, "outputs": outputs})
@@ -316,7 +399,10 @@ class Recorder:
     def _input(self, name, t):
         entry = self.producers.get(id(t))
         source = entry[1] if entry is not None and entry[0]() is t else "external"
-        record = {"arg": name, "from": source, "dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape)}
+        written = self.collective_writes.get(_storage(t)) if self.collective_writes else None
+        if written is not None and (source == "external" or (source.startswith("op:") and _order(source) < written[0])):
+            source = written[1]
+        record = dict({"arg": name, "from": source}, **described(t))
         if source in self.uninitialized:   # torch.empty's memory: no digest
             return _unread(record)
         try:
@@ -365,6 +451,42 @@ class Recorder:
         self._stop_recording()
 
 
+def _storage(t):
+    """The address of a tensor's memory (a DTensor's local shard's): views of one buffer share it."""
+    t = local_shard(t)[0]
+    try:
+        return (t.untyped_storage() if hasattr(t, "untyped_storage") else t.storage()).data_ptr()
+    except Exception:
+        return None
+
+
+def _order(label):
+    """"op:3:12" -> (3, 12)."""
+    _, step, index = label.split(":")
+    return int(step), int(index)
+
+
+def _flat_tensors(args):
+    out = []
+    for a in args:
+        if isinstance(a, torch.Tensor):
+            out.append(a)
+        elif isinstance(a, (list, tuple)):
+            out.extend(_flat_tensors(a))
+    return out
+
+
+def _views_self(schema):
+    """A view op (as_strided, view, split, ...): its outputs are its `self`'s memory, unwritten."""
+    returns = schema.returns
+    return bool(returns) and all(r.alias_info is not None and not r.alias_info.is_write for r in returns)
+
+
+def _uncompiled(name):
+    """A name inside a module torch.compile wrapped, as the module itself names it ("_orig_mod.h.0" -> "h.0")."""
+    return ".".join(part for part in name.split(".") if part != "_orig_mod")
+
+
 def _unread(record):
     record.pop("digest", None)
     record["uninitialized"] = True
@@ -391,9 +513,10 @@ def _plain(a):
     return type(a).__name__
 
 
-def _user_frame():
-    """The first frame outside torch and this tracer: "file:line" (relative to the working directory) and its text."""
-    f = sys._getframe(3)
+def _user_frame(depth=3):
+    """The first frame outside torch and this tracer, from `depth` frames up: "file:line" (relative to the working
+    directory) and its text."""
+    f = sys._getframe(depth)
     while f is not None:
         path = f.f_code.co_filename
         if not (path.startswith(_TORCH_DIR) or path.startswith(_TRACER_DIR) or path.startswith("<")):

@@ -8,6 +8,25 @@ import torch
 _AS_INTEGER = {torch.bfloat16: torch.int16}
 
 
+def local_shard(t):
+    """A DTensor (torch 2.x: torch.distributed.tensor, before 2.5 torch.distributed._tensor; absent in 1.13)
+    is read as the local shard this rank computes, its `_local_tensor`, with its placements and global
+    shape; any other tensor is itself, with None. Found by its attributes, so nothing is imported."""
+    local = getattr(t, "_local_tensor", None)
+    if isinstance(local, torch.Tensor) and hasattr(t, "placements"):
+        return local, {"placements": [str(p) for p in t.placements], "global_shape": list(t.shape)}
+    return t, None
+
+
+def described(t):
+    """dtype and shape of a tensor (a DTensor: of its local shard, with `dtensor`: its placements and global shape)."""
+    local, distributed = local_shard(t)
+    out = {"dtype": str(local.dtype).replace("torch.", ""), "shape": list(local.shape)}
+    if distributed is not None:
+        out["dtensor"] = distributed
+    return out
+
+
 def tensor_bytes(t):
     """The elements' bytes in row-major order on the CPU (the machine's byte order)."""
     x = t.detach()
@@ -22,12 +41,13 @@ def tensor_bytes(t):
 
 
 def digest(t):
-    return hashlib.sha256(tensor_bytes(t)).hexdigest()[:16]
+    return hashlib.sha256(tensor_bytes(local_shard(t)[0])).hexdigest()[:16]
 
 
 def summary(t):
-    """The summary of one tensor; a tensor it cannot read (meta, sparse, ...) says why instead."""
-    out = {"dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape)}
+    """The summary of one tensor (a DTensor's local shard); a tensor it cannot read (meta, sparse, ...) says why instead."""
+    out = described(t)
+    t = local_shard(t)[0]
     try:
         out["digest"] = digest(t)
         x = t.detach()

@@ -38,12 +38,13 @@ TRAINER = textwrap.dedent("""
 """)
 
 
-def run(folder, script, trace=True, extra_path=(), steps="1-2"):
+def run(folder, script, trace=True, extra_path=(), steps="1-2", sitecustomize=True):
+    """sitecustomize False: the tracer's folder is not on PYTHONPATH (a program that installs the tracer itself)."""
     path = os.path.join(folder, "train.py")
     with open(path, "w") as f:
         f.write(script)
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([TRACER, *extra_path])
+    env["PYTHONPATH"] = os.pathsep.join([TRACER, *extra_path] if sitecustomize else extra_path)
     env.pop("LOSS_COMPARE_TRACE_DIR", None)
     if trace:
         env["LOSS_COMPARE_TRACE_DIR"] = os.path.join(folder, "trace")
@@ -175,6 +176,106 @@ class TracerTest(unittest.TestCase):
             collectives = [x for x in e if x["event"] == "op" and x["op"].startswith("c10d::allreduce")]
             self.assertTrue(collectives)
             self.assertTrue(all(o.get("collective") for x in collectives for o in x["outputs"]))
+
+    def test_a_compiled_region_is_named_and_says_whether_its_inside_was_traced(self):
+        # torch 1.13 has no torch.compile: a stand-in with torch 2.x's contract (a module comes back as a module
+        # holding it under _orig_mod, a function as a function). The program installs the tracer itself, as
+        # sitecustomize does once torch is imported, after putting the stand-in in place.
+        script = textwrap.dedent("""
+            import functools, os, sys
+            sys.path.insert(0, os.environ["TRACER"])
+            import torch
+            import torch.nn as nn
+            from torch.utils._python_dispatch import _get_current_dispatch_mode, _pop_mode_temporarily
+
+            class OptimizedModule(nn.Module):
+                def __init__(self, mod):
+                    super().__init__()
+                    self._orig_mod = mod
+
+                def forward(self, *a):
+                    if os.environ.get("HIDE") != "1" or _get_current_dispatch_mode() is None:
+                        return self._orig_mod(*a)   # as dynamo runs a frame under a dispatch mode: eagerly
+                    with _pop_mode_temporarily():   # as compiled kernels would run: unseen by the mode
+                        return self._orig_mod(*a)
+
+            def stand_in_compile(model, **options):
+                if isinstance(model, nn.Module):
+                    return OptimizedModule(model)
+                return functools.wraps(model)(lambda *a: model(*a))
+
+            torch.compile = stand_in_compile
+            import loss_compare_tracer
+            loss_compare_tracer.install_on_import()
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(4, 3)
+
+                def forward(self, x):
+                    return self.fc(x) * 0.5
+
+            def loss_of(y):
+                return (y * y).mean()
+
+            torch.manual_seed(0)
+            model = torch.compile(Net())
+            loss_fn = torch.compile(loss_of)
+            opt = torch.optim.SGD(model.parameters(), lr=0.1)
+            for it in range(2):
+                loss = loss_fn(model(torch.arange(8, dtype=torch.float32).view(2, 4)))
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                print("iter %d: loss %r" % (it, loss.item()))
+        """)
+        os.environ["TRACER"] = TRACER
+        self.addCleanup(os.environ.pop, "TRACER")
+        eager = run(self.dir, script, steps="1", sitecustomize=False)
+        e = events(self.dir)
+        regions = [x for x in e if x["event"] == "compiled"]
+        line = {text: "train.py:%d" % (i + 1) for i, text in enumerate(script.splitlines())}
+        self.assertEqual([(x["name"], x["frame"], x["code"]) for x in regions],
+                         [("the model", line["model = torch.compile(Net())"], "model = torch.compile(Net())"),
+                          ("loss_of", line["loss_fn = torch.compile(loss_of)"], "loss_fn = torch.compile(loss_of)")])
+        self.assertTrue(all(x["ops"] > 0 for x in regions), regions)
+        # Names inside a compiled module are the module's own, as an uncompiled run names them.
+        self.assertEqual([x["name"] for x in e if x["event"] == "state"], ["fc.weight", "fc.bias"])
+        self.assertIn("fc", {x["module"] for x in e if x["event"] == "op"})
+        self.assertEqual(run(self.dir, script, trace=False, sitecustomize=False), eager)
+
+        os.environ["HIDE"] = "1"
+        try:
+            hidden = run(self.dir, script, steps="1", sitecustomize=False)
+        finally:
+            del os.environ["HIDE"]
+        self.assertEqual(hidden, eager)
+        e = events(self.dir)
+        model, loss = [x for x in e if x["event"] == "compiled"]
+        self.assertEqual((model["name"], model["ops"]), ("the model", 0))
+        self.assertGreater(loss["ops"], 0)
+        first = next(x for x in e if x["event"] == "op" and x["index"] == loss["first_op"])
+        self.assertEqual(first["inputs"][0]["from"], "compiled:the model")
+
+    def test_a_dtensor_is_read_as_its_local_shard(self):
+        # torch 1.13 has no DTensor: a stand-in with the two attributes torch 2.x's DTensor has and the tracer reads.
+        sys.path.insert(0, TRACER)
+        from loss_compare_tracer.summary import summary
+        import torch
+
+        class DTensor:
+            def __init__(self, local):
+                self._local_tensor = local
+                self.placements = ("Shard(dim=0)",)
+                self.shape = torch.Size([4, 3])
+                self.dtype = local.dtype
+
+        local = torch.arange(6, dtype=torch.float32).view(2, 3)
+        s = summary(DTensor(local))
+        self.assertEqual(s.pop("dtensor"), {"placements": ["Shard(dim=0)"], "global_shape": [4, 3]})
+        self.assertEqual(s, summary(local))
+        self.assertEqual(s["shape"], [2, 3])
 
 
 if __name__ == "__main__":

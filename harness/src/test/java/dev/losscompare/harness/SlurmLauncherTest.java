@@ -129,7 +129,7 @@ class SlurmLauncherTest {
             String marker = tmp.getFileName().toString();
             Path out = tmp.resolve("cancelled");
             CompletableFuture<FixtureRepo.Result> run = CompletableFuture.supplyAsync(() -> repo.run("HEAD", "HEAD", "--steps=60",
-                    "--no-seed-checkpoint", "--no-cache", "--train-options=--fixture.sleep=1", "--launcher=slurm",
+                    "--no-seed-checkpoint", "--no-cache", "--train-options=--fixture.sleep=0.25", "--launcher=slurm",
                     "--shared-dir=" + tmp.resolve("shared-" + marker), "--output-folder=" + out));
             String id = awaitJob("test_training", run);
             assertEquals(0, SlurmCluster.Command.run("scancel", id).exit());

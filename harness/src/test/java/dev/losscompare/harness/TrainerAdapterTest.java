@@ -245,6 +245,31 @@ class TrainerAdapterTest {
         assertTrue(e.getMessage().contains("needs MODULE:CONFIG in the case's config (e.g. llama3:llama3_debugmodel)"), e.getMessage());
     }
 
+    /**
+     * How a failing case is located: the PyTorch tracer for torchtitan and a command Python or torchrun starts, none
+     * for any other command unless the table says; and the ranks a side runs when neither the command line nor the
+     * case says are the table's ngpus.
+     */
+    @Test
+    void theTraceKeyAndTheTablesRanks() throws Exception {
+        TrainerAdapter titan = titanFile(2);
+        assertEquals(List.of(TrainerSpec.TRACE_PYTORCH, 2), List.of(titan.trace(), titan.ngpus()));
+        for (String first : List.of("python3", "python", "torchrun")) assertEquals(TrainerSpec.TRACE_PYTORCH, commandFile(first, "").trace());
+        assertEquals(TrainerSpec.TRACE_NONE, commandFile("./train.sh", "").trace());
+        assertEquals(TrainerSpec.TRACE_NONE, commandFile("python3", "trace = \"none\"\n").trace());
+        assertEquals(TrainerSpec.TRACE_PYTORCH, commandFile("./train.sh", "trace = \"pytorch\"\n").trace());
+        assertEquals(1, commandFile("python3", "").ngpus());
+        UsageException e = assertThrows(UsageException.class, () -> commandFile("python3", "trace = \"gdb\"\n"));
+        assertTrue(e.getMessage().contains("[trainer]: trace must be \"pytorch\" (re-run a failing case with the PyTorch tracer) or \"none\","
+                + " got 'gdb'"), e.getMessage());
+    }
+
+    private TrainerAdapter commandFile(String first, String extra) throws Exception {
+        Path f = Files.createTempFile(tmp, "command", ".toml");
+        Files.writeString(f, "[trainer]\npreset = \"command\"\ncommand = [\"" + first + "\", \"train.py\"]\nmetrics = \"jsonl\"\n" + extra);
+        return TrainerFile.read(f);
+    }
+
     private TrainerAdapter titanFile(int ngpus) throws Exception {
         Path f = tmp.resolve("titan" + ngpus + ".toml");
         Files.writeString(f, "[trainer]\npreset = \"torchtitan\"\nngpus = " + ngpus + "\n");

@@ -23,6 +23,11 @@ interface SpecBackedTrainer extends TrainerAdapter {
     }
 
     @Override
+    default int ngpus() {
+        return spec().ngpus();
+    }
+
+    @Override
     default boolean seedCheckpoint() {
         return spec().seedCheckpoint();
     }

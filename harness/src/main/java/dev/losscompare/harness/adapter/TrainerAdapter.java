@@ -74,6 +74,11 @@ public interface TrainerAdapter {
         return List.of();
     }
 
+    /** The ranks a run starts when neither the command line nor the case says: the [trainer] table's ngpus, else 1. */
+    default int ngpus() {
+        return 1;
+    }
+
     /** False when the trainer file says seed = "none": no seed checkpoint, each run initializes itself from the seed. */
     default boolean seedCheckpoint() {
         return true;
@@ -90,6 +95,21 @@ public interface TrainerAdapter {
      */
     default String trace() {
         return TrainerSpec.TRACE_NONE;
+    }
+
+    /** The trainer itself: this adapter, or the one an environment wraps ({@link InEnvironment}). */
+    default TrainerAdapter base() {
+        return this;
+    }
+
+    /** The Python interpreter the trainer's command starts (its first word: python, python3, a venv's), or null. */
+    default String python() {
+        return null;
+    }
+
+    /** Variables the build command needs on top of the harness's (an environment's Maven properties); none by default. */
+    default Map<String, String> buildEnvironment() {
+        return Map.of();
     }
 
     /** Whether the seed checkpoint is one safetensors file (the result cache keeps those; a folder it does not). */

@@ -3,6 +3,7 @@ package dev.losscompare.harness.api;
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.core.series.DefaultMetrics;
+import dev.losscompare.harness.adapter.InEnvironment;
 import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
@@ -41,7 +42,7 @@ import org.eclipse.jgit.lib.Repository;
  * {@link #setMaxMemoryGrowth}, whose performance verdict FAILs). The result is bisect.json's record.
  */
 public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements JudgingVerb<Bisect>, SuiteVerb<Bisect>, ResumingVerb<Bisect>,
-        TimedPerfVerb<Bisect> {
+        TimedPerfVerb<Bisect>, EnvironmentVerb<Bisect> {
     private final String good;
     private final String bad;
     private final JudgeSettings judge = new JudgeSettings();
@@ -138,6 +139,20 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
     }
 
     /** --perf: time GOOD beside each probe (needs a threshold: a probe is bad when its performance FAILs). */
+    /** --baseline-env: GOOD's runs (the reference every probe is judged against) run in this environment. */
+    @Override
+    public Bisect setBaselineEnv(String name) {
+        environments.baseline(name);
+        return this;
+    }
+
+    /** --test-env: the probed commits' runs run in this environment. */
+    @Override
+    public Bisect setTestEnv(String name) {
+        environments.test(name);
+        return this;
+    }
+
     @Override
     public Bisect setPerf(boolean on) {
         perf.perf(on);
@@ -176,6 +191,10 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
                 throw new UsageException(given.get(0) + " cannot be combined with --against-goldens: the suite's [gate] "
                         + "settings decide how each commit trains, as gate runs it");
             }
+            if (environments.name(Role.BASELINE) != null) {
+                throw new UsageException(EnvironmentSettings.BASELINE_OPTION + " cannot be combined with --against-goldens: the goldens"
+                        + " are the reference (use " + EnvironmentSettings.TEST_OPTION + " for the probed commits)");
+            }
         }
         Suite suiteRead = suite.read(console, againstGoldens);
         if (suiteRead != null && configGiven()) {
@@ -206,7 +225,8 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, againstGoldens));
         Instant started = Instant.now();
         try (Workspace ws = lc.workspace()) {
-            TrainerAdapter adapter = adapter(suiteRead);
+            TrainerAdapter goodAdapter = adapter(suiteRead, Role.BASELINE);
+            TrainerAdapter adapter = adapter(suiteRead, Role.TEST);
             ws.fromWorkingTree(adapter.fromWorkingTree());
             ResolvedRevision goodRev = ws.resolve(good);
             ResolvedRevision badRev = ws.resolve(bad);
@@ -214,16 +234,16 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
             try (Repository r = GitRepos.open(lc.repoDir())) {
                 range = FirstParentPath.between(r, goodRev, badRev);
             }
-            Materialized goodTree = ws.materialize("good", goodRev, inputs);
+            Materialized goodTree = ws.materialize("good", goodRev, inputs, InEnvironment.of(goodAdapter));
             Workspace.checkConfigs(suiteCases, goodTree, suiteLabel);
             List<CaseSpec> cases = Workspace.cases(suiteCases, goodTree, options);
-            judging.checkNoise(cases, t, againstGoldens ? null : new TrainedSide(Role.BASELINE, goodTree, options, adapter, ranks));
+            judging.checkNoise(cases, t, againstGoldens ? null : new TrainedSide(Role.BASELINE, goodTree, options, goodAdapter, ranks));
             Path out = OutputFolders.create(outputFolder, console.cwd(), "bisect-" + good, bad, started);
             try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("bisect.log")), true, StandardCharsets.UTF_8);
                  Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace()) {
                 quiet.fromWorkingTree(adapter.fromWorkingTree());
                 Prober.Plan plan = new Prober.Plan(suiteCases, cases, inputs, options, t, judging, buildTimeout,
-                        lc.resultCache(), adapter, ranks, resume, perfRequest);
+                        lc.resultCache(), adapter, goodAdapter, ranks, resume, perfRequest);
                 String label = suiteLabel != null ? suiteLabel : config();
                 Bisection bisection = new Bisection(console, quiet, out, range, goodTree, plan,
                         new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && seedCheckpoint(adapter), label, goldens));

@@ -40,6 +40,7 @@ public final class BisectCommand implements Callable<Integer> {
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin TimeoutOptions timeouts;
+    @Mixin EnvironmentOptions environments;
     @Mixin LauncherOptions launcher;
     @Mixin ResumeOptions resume;
     @Mixin PerfOptions perf;
@@ -66,6 +67,7 @@ public final class BisectCommand implements Callable<Integer> {
         suite.applyTo(bisect);
         resume.applyTo(bisect);
         perf.applyTo(bisect);
+        environments.applyTo(bisect);
         timeouts.applyTo(output.applyTo(bisect));
         if (jobs != null) bisect.setJobs(jobs);
         if (againstGoldens) bisect.setAgainstGoldens(true);

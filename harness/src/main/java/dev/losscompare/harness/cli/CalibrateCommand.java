@@ -44,6 +44,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin TimeoutOptions timeouts;
+    @Mixin EnvironmentOptions environments;
 
     @Option(names = "--runs", paramLabel = "K", description = "Perturbed runs per case besides the reference (default: ${DEFAULT-VALUE}; at least 2).")
     int runs = Calibrate.DEFAULT_RUNS;
@@ -85,6 +86,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         suite.applyTo(calibrate);
         output.applyTo(calibrate);
         timeouts.applyTo(calibrate);
+        environments.applyTo(calibrate);
         if (save) calibrate.setSaveDir(saveDir == null ? SAVED : saveDir);
         if (firstSeed != null) calibrate.setPerturbationSeed(firstSeed);
         if (verify != null) calibrate.setVerify(verify);

@@ -47,6 +47,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin LauncherOptions launcher;
     @Mixin ResumeOptions resume;
     @Mixin PerfOptions perf;
+    @Mixin EnvironmentOptions environments;
 
     @Option(names = "--resume-across", description = "With a resume check: the test revision also resumes from the baseline's step-K checkpoint.")
     boolean resumeAcross;
@@ -89,6 +90,7 @@ public final class CompareCommand implements Callable<Integer> {
         if (jobs != null) compare.setJobs(jobs);
         resume.applyTo(compare);
         perf.applyTo(compare);
+        environments.applyTo(compare);
         if (resumeAcross) compare.setResumeAcross(true);
         if (diagnose != null) compare.setDiagnose(diagnose ? DiagnoseMode.FORCE : DiagnoseMode.OFF);
         return compare.call().exitCode();
@@ -104,6 +106,10 @@ public final class CompareCommand implements Callable<Integer> {
         if (sides.testOptions != null || sides.testNgpus != null) {
             throw new UsageException((sides.testOptions != null ? "--test-train-options" : "--test-ngpus")
                     + " has no effect with --export-result: only the baseline runs");
+        }
+        if (environments.baseline != null || environments.test != null) {
+            throw new UsageException("--baseline-env and --test-env have no effect with --export-result (it trains one revision"
+                    + " in this process's environment)");
         }
         Export export = training.applyTo(lc.export(baseline, exportResult), sides.baseline());
         if (sides.baselineNgpus != null) export.setNgpus(sides.baselineNgpus);

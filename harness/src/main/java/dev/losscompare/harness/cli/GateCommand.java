@@ -33,6 +33,7 @@ public final class GateCommand implements Callable<Integer> {
     @Mixin TimeoutOptions timeouts;
     @Mixin LauncherOptions launcher;
     @Mixin PerfOptions perf;
+    @Mixin EnvironmentOptions environments;
 
     @Option(names = "--golden-dir", paramLabel = "DIR", description = "Where the goldens live (default: configs/golden).")
     Path goldenDir = GoldenStore.DEFAULT_DIR;
@@ -70,6 +71,10 @@ public final class GateCommand implements Callable<Integer> {
         }
         LossCompare lc = launcher.open(root.console(), repo, suite.suite != null ? suite.suite : Gate.DEFAULT_SUITE, timeouts.timeout);
         if (update) {
+            if (environments.baseline != null || environments.test != null) {
+                throw new UsageException("--baseline-env and --test-env apply to checking goldens, not to --update (goldens are recorded"
+                        + " in this process's environment)");
+            }
             if (strict) throw new UsageException("--strict applies to checking goldens, not to --update");
             if (noise.margin != null) throw new UsageException("--noise-margin applies to checking goldens, not to --update");
             if (metrics != null) throw new UsageException("--metrics applies to checking goldens, not to --update (a golden records loss and grad_norm)");
@@ -89,6 +94,7 @@ public final class GateCommand implements Callable<Integer> {
         suite.applyTo(gate);
         noise.applyTo(gate);
         perf.applyTo(gate);
+        environments.applyTo(gate);
         timeouts.applyTo(output.applyTo(gate));
         return gate.call().exitCode();
     }

@@ -25,6 +25,10 @@ import java.util.Set;
 final class OpLocator {
     private static final int NAMES_SHOWN = 5;
     private static final int CONTEXT = 5;
+    /** The source the tracer gives an output of a torch.compile region whose inside it did not see. */
+    private static final String COMPILED = "compiled:";
+    /** Said of an input a collective (c10d::allreduce_, ...) brought: this rank differs because another did. */
+    static final String FROM_OTHER_RANKS = "what the other ranks sent";
 
     private final OpTrace b, t;
     private final int tracedSteps;
@@ -62,7 +66,7 @@ final class OpLocator {
         return new Diagnosis(Diagnosis.Status.NO_DIFFERENCE, null, null, "no difference in the traced steps 1-" + tracedSteps
                 + (noise == null ? ": every traced op is bitwise identical" : ": every traced op is within its run-to-run noise"
                 + noiseNote()) + (oneSided == 0 ? "" : " (" + oneSided + " op" + (oneSided == 1 ? "" : "s")
-                + " only one side has, moving no number)") + untracedNote(), null, tracedSteps, List.of(), List.of());
+                + " only one side has, moving no number)") + untracedNote() + compiledNote(), null, tracedSteps, List.of(), List.of());
     }
 
     private Diagnosis step(int s) {
@@ -157,8 +161,8 @@ final class OpLocator {
                 taintedT.add(label(s, y));
                 continue;
             } else {
-                origin = "input " + differ.get(0)[2] + " differs (from " + differ.get(0)[1] + ")" + arguments(x, y) + ", output differs ("
-                        + magnitude(x, y) + ")";
+                origin = "input " + differ.get(0)[2] + " differs (from " + source(differ.get(0)[1], s, ot) + ")" + arguments(x, y)
+                        + ", output differs (" + magnitude(x, y) + ")";
             }
             List<ModuleDiff> rows = new ArrayList<>(context(ob, ot, pairs, i));
             rows.addAll(modules(ob, ot, pairs));
@@ -324,6 +328,16 @@ final class OpLocator {
         return null;
     }
 
+    /** Where a differing input came from, said for a reader: a torch.compile region, a collective, or the tracer's label. */
+    private static String source(String from, int s, List<TraceEvent> ops) {
+        if (from.startsWith(COMPILED)) return "the torch.compile region " + from.substring(COMPILED.length()) + ", whose inside was not traced";
+        Integer index = opIndex(from, s);
+        TraceEvent producer = index == null ? null
+                : ops.stream().filter(e -> e.line().path("index").asInt() == index).findFirst().orElse(null);
+        if (producer != null && producer.text("op").startsWith("c10d::")) return producer.text("op") + at(producer) + ": " + FROM_OTHER_RANKS;
+        return from;
+    }
+
     /** Every differing input comes from outside PyTorch, or from an op computed from such data. */
     private static boolean fromOutside(List<String[]> differ, Set<String> taintedB, Set<String> taintedT) {
         for (String[] d : differ) {
@@ -349,7 +363,32 @@ final class OpLocator {
     }
 
     private Diagnosis located(Stage stage, int step, String where, List<ModuleDiff> ops) {
-        return new Diagnosis(Diagnosis.Status.LOCATED, stage, step, where, null, tracedSteps, ops, List.of());
+        return new Diagnosis(Diagnosis.Status.LOCATED, stage, step, where + compiledNote(), null, tracedSteps, ops, List.of());
+    }
+
+    /**
+     * What torch.compile hid, from both sides' "compiled" events: regions whose ops were traced ran eagerly under the
+     * tracer (eager PyTorch's numbers, not the compiled code's); a region with no op traced ran compiled, unseen.
+     */
+    private String compiledNote() {
+        java.util.Map<String, Boolean> traced = new java.util.LinkedHashMap<>();
+        for (OpTrace side : List.of(b, t)) {
+            for (TraceEvent e : side.events()) {
+                if (!e.event().equals("compiled") || e.step() > tracedSteps) continue;
+                String region = e.text("name") + (e.text("frame") == null ? "" : " (" + e.text("frame") + ")");
+                traced.merge(region, e.line().path("ops").asInt(0) > 0, Boolean::logicalAnd);
+            }
+        }
+        if (traced.isEmpty()) return "";
+        List<String> eager = new ArrayList<>(), unseen = new ArrayList<>();
+        traced.forEach((region, seen) -> (seen ? eager : unseen).add(region));
+        List<String> parts = new ArrayList<>();
+        if (!eager.isEmpty()) {
+            parts.add(names(eager) + " ran eagerly under the tracer (dynamo compiles nothing while it traces): eager PyTorch's numbers,"
+                    + " not the compiled code's");
+        }
+        if (!unseen.isEmpty()) parts.add(names(unseen) + " ran compiled: " + (unseen.size() == 1 ? "its" : "their") + " inside not traced");
+        return " [torch.compile: " + String.join("; ", parts) + "]";
     }
 
     /** What a non-bitwise baseline changes in the rule, said on the line. */

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Two sides' PyTorch traces, rank by rank: the first rank (in rank order) whose ops part, located
- * ({@link OpLocator}), and which other ranks differ too,
+ * Two sides' PyTorch traces, rank by rank: the first rank (in rank order) whose ops part of
+ * themselves, not through a collective another rank fed, located ({@link OpLocator}), and which
+ * other ranks differ too,
  * with the exact rule when the baseline's two traced runs are bitwise equal, else against their
  * run-to-run noise.
  */
@@ -28,8 +29,9 @@ final class PytorchLocation {
                 }
             }
         }
-        Diagnosis first = null, located = null;
-        List<Integer> alsoDiffer = new java.util.ArrayList<>();
+        Diagnosis first = null;
+        List<Diagnosis> located = new java.util.ArrayList<>();
+        List<Integer> ranks = new java.util.ArrayList<>();
         for (int rank : rb.keySet()) {
             OpTrace again = r2.get(rank);
             Diagnosis d = again == null || !again.complete() || RunToRunNoise.bitwise(rb.get(rank), again)
@@ -38,14 +40,26 @@ final class PytorchLocation {
                 d = new Diagnosis(d.status(), d.stage(), d.step(), "rank " + rank + ": " + d.where(), d.reason(), d.tracedSteps(),
                         d.modules(), d.masks());
             }
-            if (d.located() && located == null) located = d;
-            else if (d.located()) alsoDiffer.add(rank);
+            if (d.located()) {
+                ranks.add(rank);
+                located.add(d);
+            }
             if (first == null) first = d;
         }
-        if (located == null) return first;
-        if (alsoDiffer.isEmpty()) return located;
-        return new Diagnosis(located.status(), located.stage(), located.step(), located.where() + " (rank" + (alsoDiffer.size() == 1 ? " " : "s ")
-                + alsoDiffer.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " differ"
-                + (alsoDiffer.size() == 1 ? "s" : "") + " too)", located.reason(), located.tracedSteps(), located.modules(), located.masks());
+        if (located.isEmpty()) return first;
+        // The first rank that differs of itself (else the first): a rank whose difference arrived through a collective follows another.
+        int origin = 0;
+        while (origin < located.size() && located.get(origin).where().contains(OpLocator.FROM_OTHER_RANKS)) origin++;
+        if (origin == located.size()) origin = 0;
+        Diagnosis named = located.get(origin);
+        List<String> alsoDiffer = new java.util.ArrayList<>();
+        for (int i = 0; i < located.size(); i++) {
+            if (i == origin) continue;
+            alsoDiffer.add(ranks.get(i) + (located.get(i).where().contains(OpLocator.FROM_OTHER_RANKS) ? " (from a collective)" : ""));
+        }
+        if (alsoDiffer.isEmpty()) return named;
+        return new Diagnosis(named.status(), named.stage(), named.step(), named.where() + " (rank" + (alsoDiffer.size() == 1 ? " " : "s ")
+                + String.join(", ", alsoDiffer) + " differ" + (alsoDiffer.size() == 1 ? "s" : "") + " too)", named.reason(),
+                named.tracedSteps(), named.modules(), named.masks());
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * A revision trained now: its materialized tree, the options of this side (after the case's own),
- * the trainer adapter that drives it and its rank count ({@code ngpus} null: each case's, else 1).
+ * the trainer adapter that drives it and its rank count ({@code ngpus} null: each case's, else the trainer's).
  * Only data: building is {@link Builds}, seed checkpoints {@link SeedWriter}, cache keys
  * {@link RunKeys}, runs {@link SideRunner}.
  */
@@ -31,7 +31,12 @@ public record TrainedSide(Role role, Materialized tree, List<String> options, Tr
     }
 
     public boolean ownTrainer() {
-        return adapter == OwnTrainer.INSTANCE;
+        return adapter.base() == OwnTrainer.INSTANCE;
+    }
+
+    /** The environment this side runs in (--baseline-env / --test-env), or null: the harness's own. */
+    public dev.losscompare.harness.environment.Environment environment() {
+        return dev.losscompare.harness.adapter.InEnvironment.of(adapter);
     }
 
     /** The case's own options first, then the case's options for this side, then this side's (the last wins). */
@@ -43,10 +48,10 @@ public record TrainedSide(Role role, Materialized tree, List<String> options, Tr
                 training.kernels(), ngpus(c));
     }
 
-    /** --ngpus (or --baseline-ngpus / --test-ngpus), else the case's value for this side, else 1. */
+    /** --ngpus (or --baseline-ngpus / --test-ngpus), else the case's value for this side, else the trainer's (1 unless its table says). */
     public int ngpus(CaseSpec c) {
         if (ngpus != null) return ngpus;
         Integer fromCase = c.suite().sides().ngpus(role);
-        return fromCase == null ? 1 : fromCase;
+        return fromCase == null ? adapter.ngpus() : fromCase;
     }
 }

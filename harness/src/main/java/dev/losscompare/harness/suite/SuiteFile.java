@@ -29,7 +29,7 @@ import java.util.TreeSet;
  */
 public final class SuiteFile {
     private static final Set<String> TOP_KEYS = new TreeSet<>(List.of("case", "gate", "inputs", "launcher", "trainer", "noise", "perturbation",
-            "perf", "steps"));
+            "perf", "steps", "environment"));
     private static final Set<String> PERF_KEYS = new TreeSet<>(List.of("max_slowdown", "max_memory_growth", "rounds"));
     private static final Set<String> PERTURBATION_KEYS = new TreeSet<>(List.of("name", "options", "env"));
     private static final Set<String> CASE_KEYS = new TreeSet<>(List.of("name", "config", "options", "atol", "rtol", "ngpus",
@@ -84,7 +84,9 @@ public final class SuiteFile {
         TrainerAdapter trainer = root.has("trainer") ? TrainerFile.parse(root.get("trainer"), "--suite: " + file) : OwnTrainer.INSTANCE;
         return new Suite(out, gate(root.path("gate")), strings(root, "inputs", "the top level"), trainer,
                 text(root, "noise", "the top level", null), perturbations(root.path("perturbation")), perf(root.path("perf")),
-                root.has("steps") ? positive(root, "steps", "the top level", 1) : null);
+                root.has("steps") ? positive(root, "steps", "the top level", 1) : null,
+                dev.losscompare.harness.environment.EnvironmentTables.parse(root, "--suite: " + file,
+                        file.toAbsolutePath().getParent()));
     }
 
     /** [perf]: max_slowdown = "10%" (or 10), max_memory_growth = "20%", rounds = 3. */

@@ -173,7 +173,7 @@ class PytorchLocationTest {
         assertTrue(d.where().startsWith("optimizer step 1: gradients identical, parameters differ: aten::"), d.where());
         // AdamW's second moment, exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2): zero at step 1, so the
         // first output to differ is the addcmul_ with 1 - beta2.
-        assertTrue(d.where().contains(": aten::addcmul_ at train.py:74 (optimizer.step()): inputs identical, argument value 0.05"),
+        assertTrue(d.where().contains(": aten::addcmul_ at train.py:87 (optimizer.step()): inputs identical, argument value 0.05"),
                 d.where());
     }
 
@@ -215,6 +215,64 @@ class PytorchLocationTest {
         assertTrue(d.where().startsWith("forward, transformer.h.0.attn: aten::mul.Tensor at model.py:36"), d.where());
         assertTrue(d.where().endsWith(" (1 op could not be compared: aten::add.Tensor at model.py:102 (x = tok_emb + pos_emb):"
                 + " not traced (RuntimeError: no bytes))"), d.where());
+    }
+
+    @Test
+    void aTorchCompileRegionIsNamedAndWhatItHidSaid() throws Exception {
+        // The attention compiled with torch.compile (torch 2.x; 1.13 has none), as the tracer writes it, on the
+        // real traces: first run eagerly under the tracer (its ops traced), then compiled and unseen (its ops absent).
+        OpTrace test = trace("scale");
+        Diagnosis eager = OpLocator.locate(compiled(baseline, true), compiled(test, true), 2);
+        assertTrue(eager.where().startsWith("forward, transformer.h.0.attn: aten::mul.Tensor at model.py:36"), eager.where());
+        assertTrue(eager.where().endsWith(" [torch.compile: transformer.h.0.attn (train.py:61) ran eagerly under the tracer (dynamo"
+                + " compiles nothing while it traces): eager PyTorch's numbers, not the compiled code's]"), eager.where());
+
+        Diagnosis unseen = OpLocator.locate(compiled(baseline, false), compiled(test, false), 2);
+        assertTrue(unseen.where().startsWith("forward, transformer.h.0: aten::add.Tensor at model.py:67 (x = x + self.attn(self.ln_1(x))):"
+                + " input other differs (from the torch.compile region transformer.h.0.attn, whose inside was not traced), output"
+                + " differs (rel "), unseen.where());
+        assertTrue(unseen.where().endsWith(" [torch.compile: transformer.h.0.attn (train.py:61) ran compiled: its inside not traced]"),
+                unseen.where());
+    }
+
+    /**
+     * The trace as the tracer writes it when block 0's attention is a torch.compile region: a "compiled" event after
+     * each of its forward calls; {@code seen} false: its ops missing and their outputs read as coming from the region.
+     */
+    private static OpTrace compiled(OpTrace t, boolean seen) {
+        String region = "transformer.h.0.attn";
+        java.util.Set<String> hidden = new java.util.HashSet<>();
+        List<TraceEvent> events = new java.util.ArrayList<>();
+        Integer first = null;
+        int ops = 0;
+        for (TraceEvent e : t.events()) {
+            boolean inside = e.event().equals("op") && "forward".equals(e.text("phase")) && e.text("module") != null
+                    && e.text("module").startsWith(region);
+            if (inside) {
+                if (first == null) first = e.line().path("index").asInt();
+                ops++;
+                if (!seen) {
+                    hidden.add("op:" + e.step() + ":" + e.line().path("index").asInt());
+                    continue;
+                }
+            } else if (first != null) {
+                var c = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("event", "compiled").put("step", e.step())
+                        .put("name", region).put("frame", "train.py:61").put("code", "model.transformer.h[0].attn = torch.compile(model.transformer.h[0].attn)")
+                        .put("first_op", first).put("ops", seen ? ops : 0);
+                events.add(TraceEvent.of(c));
+                first = null;
+                ops = 0;
+            }
+            if (!seen && e.event().equals("op")) {
+                var line = e.line().deepCopy();
+                for (var in : line.get("inputs")) {
+                    if (hidden.contains(in.path("from").asText())) ((com.fasterxml.jackson.databind.node.ObjectNode) in).put("from", "compiled:" + region);
+                }
+                e = TraceEvent.of(line);
+            }
+            events.add(e);
+        }
+        return new OpTrace(t.rank(), t.header(), events, t.complete());
     }
 
     /** The trace with the first forward add's output unreadable, as the tracer writes an output it cannot digest. */
