@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class GpuLikeTrainerTest {
-    private static final String PYTHON = "/usr/bin/python3";
+    private static final String PYTHON = NanoGptStyleTrainerTest.DEBIAN_PYTHON.toString();
     private static final String CONFIG = "vocab = 64\ndim = 32\nheads = 2\nlayers = 2\nseq_len = 16\nbatch = 4\nlr = 0.001\n"
             + "reduction_noise = true\n";
     private static final String SUITE = """
@@ -57,7 +57,7 @@ class GpuLikeTrainerTest {
 
     @BeforeAll
     void repository() throws Exception {
-        assumeTrue(pythonTorch(), PYTHON + " has no torch (CI installs Debian's python3-torch)");
+        assumeTrue(NanoGptStyleTrainerTest.pythonTorch(), PYTHON + " has no torch (CI installs Debian's python3-torch)");
         repo = Files.createDirectories(tmp.resolve("repo"));
         cache = tmp.resolve("cache");
         git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call();
@@ -77,12 +77,6 @@ class GpuLikeTrainerTest {
     @AfterAll
     void close() {
         if (git != null) git.close();
-    }
-
-    private static boolean pythonTorch() throws Exception {
-        if (!Files.isExecutable(Path.of(PYTHON))) return false;
-        Process p = new ProcessBuilder(PYTHON, "-c", "import torch").redirectErrorStream(true).start();
-        return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 
     private HarnessRun harness(String folder, String... args) {

@@ -91,7 +91,6 @@ public record NoiseEnvelope(
         }
     }
 
-    /** This case's margin: measured from the held-out runs, or the default when the envelope has none. */
     /**
      * Whether the trainer itself does not repeat bitwise: calibrated by plain repeats only (no
      * other perturbation, the way a trainer that is its own perturbation is calibrated), and they
@@ -103,6 +102,7 @@ public record NoiseEnvelope(
                 && calibration.perturbations().stream().allMatch(p -> p.startsWith("repeat "));
     }
 
+    /** This case's margin: measured from the held-out runs, or the default when the envelope has none. */
     public NoiseMargin margin() {
         return heldOut == null || heldOut.runs() == 0 ? NoiseMargin.byDefault() : NoiseMargin.heldOut(heldOut.runs(), heldOut.largest());
     }

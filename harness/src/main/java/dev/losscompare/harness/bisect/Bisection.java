@@ -157,8 +157,8 @@ public final class Bisection {
         if (m.error() != null) throw new UsageException(good + ": its second run of " + run.c().id().label() + " failed: " + m.error());
         if (m.noise().bitwise()) return;
         throw new UsageException(good + " does not repeat itself bitwise on " + run.c().id().label() + " (" + m.noise().describe()
-                + "), so a bitwise bisect would blame a commit that only drew other noise: calibrate its noise (./loss_compare.sh"
-                + " calibrate " + request.goodSpec() + " with the same options) and bisect with --noise");
+                + "), so a bitwise bisect would blame a commit that only drew other noise: "
+                + BaselineRepeat.calibrateHint(request.goodSpec(), "bisect"));
     }
 
     /** Against the goldens, GOOD itself must pass the gate, or the search has no good end. */

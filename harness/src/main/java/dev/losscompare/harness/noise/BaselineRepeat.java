@@ -51,16 +51,21 @@ public final class BaselineRepeat implements CaseCheck {
                 + " failed: " + m.error());
         RepeatNoise noise = m.noise();
         if (noise.bitwise()) return note(judged, "; the trainer repeats itself bitwise (a second run of the baseline is identical)");
-        String why = "the trainer does not repeat itself bitwise: " + noise.describe()
-                + "; calibrate its noise (./loss_compare.sh calibrate " + b.tree().revision().spec()
-                + " with the same options) and compare with --noise";
+        String parted = "the trainer does not repeat itself bitwise: " + noise.describe();
+        String calibrate = calibrateHint(b.tree().revision().spec(), "compare");
+        String why = parted + "; " + calibrate;
         Judgement inNoise = CaseJudge.judge(c.id(), run.baseline(), run.test(), metrics,
                 new CaseJudge.CaseMode(ComparisonMode.noise(noise.toBand(b.tree().revision().label())), why), steps, steps);
         if (inNoise.result().verdict() != Verdict.PASS) return inNoise;
-        return CaseJudge.error(c.id(), "not decided: the bitwise comparison differs, but " + why.replaceFirst("; calibrate",
-                "; the difference found is within that (" + multiples(inNoise) + " what the two baseline runs parted by, margin "
-                        + Numbers.multiple(inNoise.result().mode().noise().margin()) + "\u00d7); calibrate"),
+        return CaseJudge.error(c.id(), "not decided: the bitwise comparison differs, but " + parted + "; the difference found is within"
+                        + " that (" + multiples(inNoise) + " what the two baseline runs parted by, margin "
+                        + Numbers.multiple(inNoise.result().mode().noise().margin()) + "\u00d7); " + calibrate,
                 metrics, run.baseline().info(), run.test().info(), new CaseJudge.CaseMode(inNoise.result().mode(), why));
+    }
+
+    /** "calibrate its noise (./loss_compare.sh calibrate REV with the same options) and compare with --noise": what every such line advises. */
+    public static String calibrateHint(String revision, String verb) {
+        return "calibrate its noise (./loss_compare.sh calibrate " + revision + " with the same options) and " + verb + " with --noise";
     }
 
     /** How far a run and its repeat parted, or why the repeat gave nothing to measure. */

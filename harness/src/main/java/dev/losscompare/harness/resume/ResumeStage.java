@@ -103,8 +103,8 @@ public final class ResumeStage implements CaseCheck {
         if (m.error() != null || m.noise().bitwise()) return r;
         return new ResumeResult(r.side(), r.resumeAt(), r.across(), r.steps(), Verdict.ERROR, null, null, null,
                 "the trainer does not repeat itself bitwise (" + m.noise().describe(r.side()) + "), so its resumed run cannot be judged"
-                        + " bitwise (it differs from step " + r.firstDivergentStep() + "); calibrate its noise (./loss_compare.sh calibrate "
-                        + side.tree().revision().spec() + " with the same options) and check with --noise");
+                        + " bitwise (it differs from step " + r.firstDivergentStep() + "); "
+                        + BaselineRepeat.calibrateHint(side.tree().revision().spec(), "check"));
     }
 
     /** Each side's check; the two sides at once when --jobs allows, as their plain runs. */
