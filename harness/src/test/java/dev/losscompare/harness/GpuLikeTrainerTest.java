@@ -116,7 +116,10 @@ class GpuLikeTrainerTest {
      * Goldens recorded with their envelope (gate --update --calibrate: this trainer is its own
      * perturbation, so calibrate repeats it): in the goldens' own environment the gate judges
      * within that noise, so the rename PASSes and the learning-rate change FAILs; compare --noise
-     * against the same envelope decides both the same way. Every line names the envelope.
+     * against the same envelope decides both the same way, the resume check passes a correct
+     * resume and fails a lost second moment or data position, and bisect finds the learning-rate
+     * commit among three that only draw other noise. Every line names the envelope; without it the
+     * resume check and a bitwise bisect say the trainer does not repeat itself.
      */
     @Test
     void goldensAndComparesJudgeWithinTheRecordedNoise() throws Exception {
@@ -137,42 +140,39 @@ class GpuLikeTrainerTest {
 
         // the resume check within the same noise: resuming correctly PASSes, a checkpoint without AdamW's second moment or
         // without the data position FAILs; without an envelope the check says the trainer does not repeat itself
-        String good0 = git.getRepository().resolve("main~2").name();
+        String first = git.getRepository().resolve("main~2").name();
+        Path envelopes = Files.createDirectories(tmp.resolve("envelopes"));   // the commits below take in the untracked configs/
+        Files.copy(repo.resolve("configs/noise/tiny_gpt.json"), envelopes.resolve("tiny_gpt.json"));
         String save = "\"optimizer\": opt.state_dict(), \"data\": data.get_state()}";
-        String noSecondMoment = branch("no-second-moment", good0, save, "\"optimizer\": {**opt.state_dict(), \"state\": {i: {**s,"
+        String noSecondMoment = branch("no-second-moment", first, save, "\"optimizer\": {**opt.state_dict(), \"state\": {i: {**s,"
                 + " \"exp_avg_sq\": torch.zeros_like(s[\"exp_avg_sq\"])} for i, s in opt.state_dict()[\"state\"].items()}},"
                 + " \"data\": data.get_state()}");
-        String noDataPosition = branch("no-data-position", good0, save, "\"optimizer\": opt.state_dict(),"
+        String noDataPosition = branch("no-data-position", first, save, "\"optimizer\": opt.state_dict(),"
                 + " \"data\": torch.Generator().manual_seed(1234).get_state()}");
-        Path envelopes0 = Files.createDirectories(tmp.resolve("resume-envelopes"));
-        Files.copy(repo.resolve("configs/noise/tiny_gpt.json"), envelopes0.resolve("tiny_gpt.json"));
-        HarnessRun moment = harness("resume-moment", good0, noSecondMoment, "--suite=suite.toml", "--steps=3", "--resume-at=1",
-                "--noise=" + envelopes0);
+        HarnessRun moment = harness("resume-moment", first, noSecondMoment, "--suite=suite.toml", "--steps=3", "--resume-at=1",
+                "--noise=" + envelopes);
         assertEquals(1, moment.exit(), moment.toString());
         String within = "[within noise (margin 10× by default (the envelope has no held-out runs; recalibrate for a measured margin),"
-                + " envelope " + envelopes0.resolve("tiny_gpt.json");
+                + " envelope " + envelopes.resolve("tiny_gpt.json");
         assertTrue(moment.out().contains("resume at 1 (baseline): within noise (steps 2-3 within the margin of the continuous run's) "
                 + within), moment.toString());
         assertTrue(moment.out().matches("(?s).*resume at 1 \\(test\\): differs from step 3 \\(loss [0-9.]+ continuous, [0-9.]+ resumed"
                 + " \\([0-9.e+]+× the measured noise\\).*" + Pattern.quote(within) + ".*"), moment.toString());
-        HarnessRun data = harness("resume-data", good0, noDataPosition, "--suite=suite.toml", "--steps=3", "--resume-at=1",
-                "--noise=" + envelopes0);
+        HarnessRun data = harness("resume-data", first, noDataPosition, "--suite=suite.toml", "--steps=3", "--resume-at=1",
+                "--noise=" + envelopes);
         assertEquals(1, data.exit(), data.toString());
         assertTrue(data.out().contains("resume at 1 (test): differs from step 2 (its inputs differ: data_fingerprint "), data.toString());
-        HarnessRun bitwiseResume = harness("resume-bitwise", good0, good0, "--suite=suite.toml", "--steps=3", "--resume-at=1");
+        HarnessRun bitwiseResume = harness("resume-bitwise", first, first, "--suite=suite.toml", "--steps=3", "--resume-at=1");
         assertEquals(2, bitwiseResume.exit(), bitwiseResume.toString());
         assertTrue(bitwiseResume.line("ERROR tiny_gpt").matches("(?s).*resume at 1 \\(baseline\\): could not check: the trainer does not repeat itself"
                 + " bitwise \\(two runs of the baseline parted: .*\\), so its resumed run cannot be judged bitwise \\(it differs from step"
-                + " [0-9]\\); calibrate its noise \\(./loss_compare.sh calibrate " + good0 + " with the same options\\) and check with"
+                + " [0-9]\\); calibrate its noise \\(./loss_compare.sh calibrate " + first + " with the same options\\) and check with"
                 + " --noise.*"), bitwiseResume.toString());
 
         // bisect over three commits that only draw other noise and one real change: within noise it finds the change;
         // bitwise it stops before probing, since GOOD's own two runs differ
-        String good = git.getRepository().resolve("main~2").name();
-        Path envelopes = Files.createDirectories(tmp.resolve("envelopes"));   // the commits below take in the untracked configs/
-        Files.copy(repo.resolve("configs/noise/tiny_gpt.json"), envelopes.resolve("tiny_gpt.json"));
         try {
-            git.checkout().setCreateBranch(true).setName("bisect").setStartPoint(good).call();
+            git.checkout().setCreateBranch(true).setName("bisect").setStartPoint(first).call();
             ProjectFiles.edit(repo, "train.py", "import argparse\n", "import argparse  # the command line\n");
             ProjectFiles.commit(git, "a comment");
             ProjectFiles.edit(repo, "train.py", "    out = open(", "    metrics_file = open(");
@@ -188,15 +188,15 @@ class GpuLikeTrainerTest {
             checkout("HEAD");
         }
         String culprit = git.getRepository().resolve("bisect~1").name().substring(0, 10);
-        HarnessRun bisect = harness("bisect-noise", "bisect", good, "bisect", "--suite=suite.toml", "--steps=3", "--noise=" + envelopes);
+        HarnessRun bisect = harness("bisect-noise", "bisect", first, "bisect", "--suite=suite.toml", "--steps=3", "--noise=" + envelopes);
         assertEquals(0, bisect.exit(), bisect.toString());
         assertTrue(bisect.out().contains("first commit that moved the numbers: " + culprit + " \"raise the learning rate\""), bisect.toString());
         assertTrue(bisect.out().contains("against GOOD's runs, within noise ("), bisect.toString());
-        HarnessRun bitwise = harness("bisect-bitwise", "bisect", good, "bisect", "--suite=suite.toml", "--steps=3");
+        HarnessRun bitwise = harness("bisect-bitwise", "bisect", first, "bisect", "--suite=suite.toml", "--steps=3");
         assertEquals(2, bitwise.exit(), bitwise.toString());
         assertTrue(bitwise.err().contains(" does not repeat itself bitwise on tiny_gpt (model default) (two runs of the baseline parted: ")
                 && bitwise.err().contains("so a bitwise bisect would blame a commit that only drew other noise: calibrate its noise"
-                        + " (./loss_compare.sh calibrate " + good + " with the same options) and bisect with --noise"), bitwise.toString());
+                        + " (./loss_compare.sh calibrate " + first + " with the same options) and bisect with --noise"), bitwise.toString());
     }
 
     /** The goldens and their envelope recorded at the first commit, then the gate on the rename's and the lr change's working tree. */
