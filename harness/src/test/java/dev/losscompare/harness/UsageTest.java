@@ -50,6 +50,8 @@ class UsageTest {
         // Every option, file and envelope is checked before anything is trained or written (issue 31).
         "gate --update --calibrate --runs=1     | --runs must be at least 2",
         "gate --runs=3                          | --runs counts the perturbed runs of --calibrate",
+        "gate --held-out=2                      | --held-out counts the held-out runs of --calibrate",
+        "gate --update --calibrate --held-out=-1 | --held-out takes 0..500",
         "gate --update --noise=configs/noise    | --noise with --update names where --calibrate writes the envelopes",
         "gate --update --noise-margin=2         | --noise-margin applies to checking goldens, not to --update",
         "gate --noise=README.md                 | README.md: not a noise envelope (Unrecognized token 'fixture'",

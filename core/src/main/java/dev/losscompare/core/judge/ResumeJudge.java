@@ -12,10 +12,13 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Decides a resume check, always bitwise (a resumed run is the same computation as the one it
- * continues: same revision, ranks, threads and kernels): the checkpointing run must be a complete
- * 1..N series equal to the side's plain run (saving changes no number), and the resumed run must
- * hold exactly the steps K+1..N with the same values and inputs as the continuous run.
+ * Decides a resume check, bitwise (a resumed run is the same computation as the one it
+ * continues: same revision, ranks, threads and kernels), or, on a trainer that does not repeat
+ * itself bitwise, within the case's measured noise (a resumed run is one more draw of the noise of
+ * continuous runs: each step within the margin times the band of the envelope, as the case judge
+ * rules): the checkpointing run must be a complete 1..N series equal to the side's plain run
+ * (saving changes no number), and the resumed run must hold exactly the steps K+1..N with the same
+ * values and inputs as the continuous run. Inputs (data_fingerprint) are compared exactly in either mode.
  */
 public final class ResumeJudge {
     private ResumeJudge() {}
@@ -31,14 +34,20 @@ public final class ResumeJudge {
     }
 
     public static ResumeResult judge(String side, int k, boolean across, int steps, List<String> metrics, Runs runs) {
+        return judge(side, k, across, steps, metrics, runs, ComparisonMode.bitwise());
+    }
+
+    /** @param mode bitwise, or the case's noise mode (the values then match within its margin of its band) */
+    public static ResumeResult judge(String side, int k, boolean across, int steps, List<String> metrics, Runs runs, ComparisonMode mode) {
+        String noise = mode.isNoise() ? mode.describe() : null;
         if (runs.continuous() == null || !StepCount.isComplete(runs.continuous(), steps)) {
             return error(side, k, across, steps, "the run that writes the checkpoints did not give steps 1-" + steps);
         }
         if (runs.plain() != null) {
-            Integer moved = firstDifference(runs.plain(), runs.continuous(), metrics, 1);
+            Integer moved = firstDifference(runs.plain(), runs.continuous(), metrics, 1, mode);
             if (moved != null) {
                 return new ResumeResult(side, k, across, steps, Verdict.FAIL, moved, "writing checkpoints changes the numbers: the"
-                        + " checkpointing run differs from the plain run from step " + moved, null, null);
+                        + " checkpointing run differs from the plain run from step " + moved, null, null, noise);
             }
         }
         if (runs.resumed() == null) {
@@ -47,7 +56,7 @@ public final class ResumeJudge {
         List<Integer> expected = new ArrayList<>();
         for (int s = k + 1; s <= steps; s++) expected.add(s);
         List<Integer> got = runs.resumed().steps().stream().map(StepRecord::step).toList();
-        Integer differs = firstDifference(runs.continuous(), runs.resumed(), metrics, k + 1);
+        Integer differs = firstDifference(runs.continuous(), runs.resumed(), metrics, k + 1, mode);
         if (differs != null) {
             Map<Integer, StepRecord> a = byStep(runs.continuous()), b = byStep(runs.resumed());
             StepRecord ra = a.get(differs), rb = b.get(differs);
@@ -56,18 +65,20 @@ public final class ResumeJudge {
             String what = rb == null ? "step " + differs + " is missing from the resumed run"
                     : !Objects.equals(ra.dataFingerprint(), rb.dataFingerprint())
                     ? "its inputs differ: data_fingerprint " + ra.dataFingerprint() + " continuous, " + rb.dataFingerprint() + " resumed"
-                    : differing(ra, rb, metrics);
-            return new ResumeResult(side, k, across, steps, Verdict.FAIL, differs, what, null, null);
+                    : differing(ra, rb, metrics, mode);
+            return new ResumeResult(side, k, across, steps, Verdict.FAIL, differs, what, null, null, noise);
         }
         if (runs.resumedError() != null) return error(side, k, across, steps, runs.resumedError());
         if (!got.equals(expected)) {
             return error(side, k, across, steps, "the resumed run gave steps " + range(got) + ", expected " + (k + 1) + "-" + steps);
         }
-        return new ResumeResult(side, k, across, steps, Verdict.PASS, null, null, null, null);
+        // Within noise, a resumed run that is bitwise equal anyway (a trainer that repeats itself) still says "identical".
+        boolean bitwise = firstDifference(runs.continuous(), runs.resumed(), metrics, k + 1, ComparisonMode.bitwise()) == null;
+        return new ResumeResult(side, k, across, steps, Verdict.PASS, null, null, null, null, bitwise ? null : noise);
     }
 
     /** The first step from {@code from} on where the two series' metrics or inputs differ, among the steps the first has. */
-    private static Integer firstDifference(RunSeries reference, RunSeries other, List<String> metrics, int from) {
+    private static Integer firstDifference(RunSeries reference, RunSeries other, List<String> metrics, int from, ComparisonMode mode) {
         Map<Integer, StepRecord> b = byStep(other);
         for (StepRecord ra : reference.steps()) {
             if (ra.step() < from) continue;
@@ -77,18 +88,25 @@ public final class ResumeJudge {
             for (String m : metrics) {
                 Double x = ra.value(m), y = rb.value(m);
                 if (x == null && y == null) continue;
-                if (x == null || y == null || Double.doubleToRawLongBits(x) != Double.doubleToRawLongBits(y)) return ra.step();
+                if (x == null || y == null || !same(mode, m, ra.step(), x, y)) return ra.step();
             }
         }
         return null;
     }
 
-    private static String differing(StepRecord a, StepRecord b, List<String> metrics) {
+    /** Bitwise equal, or in noise mode within the margin of the band at that step. */
+    private static boolean same(ComparisonMode mode, String metric, int step, double x, double y) {
+        return mode.isNoise() ? mode.matches(metric, step, x, y) : Double.doubleToRawLongBits(x) == Double.doubleToRawLongBits(y);
+    }
+
+    private static String differing(StepRecord a, StepRecord b, List<String> metrics, ComparisonMode mode) {
         List<String> parts = new ArrayList<>();
         for (String m : metrics) {
             Double x = a.value(m), y = b.value(m);
-            if (x != null && y != null && Double.doubleToRawLongBits(x) != Double.doubleToRawLongBits(y)) {
-                parts.add(m + " " + x + " continuous, " + y + " resumed");
+            if (x != null && y != null && !same(mode, m, a.step(), x, y)) {
+                Double band = mode.isNoise() ? mode.noise().band(m, a.step()) : null;
+                parts.add(m + " " + x + " continuous, " + y + " resumed" + (band == null ? ""
+                        : " (" + Numbers.multiple(NoiseBand.multiple(Math.abs(y - x), band)) + "\u00d7 the measured noise)"));
             } else if (x == null != (y == null)) {
                 parts.add(m + " only in the " + (x == null ? "resumed" : "continuous") + " run");
             }

@@ -91,6 +91,17 @@ public record NoiseEnvelope(
         }
     }
 
+    /**
+     * Whether the trainer itself does not repeat bitwise: calibrated by plain repeats only (no
+     * other perturbation, the way a trainer that is its own perturbation is calibrated), and they
+     * parted from the reference. Such an envelope holds in the environment it was calibrated in too.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean repeatsPart() {
+        return floor != null && !calibration.perturbations().isEmpty()
+                && calibration.perturbations().stream().allMatch(p -> p.startsWith("repeat "));
+    }
+
     /** This case's margin: measured from the held-out runs, or the default when the envelope has none. */
     public NoiseMargin margin() {
         return heldOut == null || heldOut.runs() == 0 ? NoiseMargin.byDefault() : NoiseMargin.heldOut(heldOut.runs(), heldOut.largest());

@@ -51,6 +51,33 @@ class ResumeJudgeTest {
         assertEquals(r.line() + "; weights", r.withState("weights").line());
     }
 
+    /** A band of 1e-15 at every step, margin 3: one ulp of 10/3 (4.4e-16) is inside, 1e-13 is 100 bands out. */
+    private static ComparisonMode noise() {
+        List<Double> band = List.of(1e-15, 1e-15, 1e-15, 1e-15);
+        return ComparisonMode.noise(new NoiseBand("e.json", "HEAD", 2, List.of("repeat 1", "repeat 2"), new NoiseMargin(3, "given"),
+                Map.of("loss", band, "grad_norm", band)));
+    }
+
+    @Test
+    void withinNoiseAResumedRunIsOneMoreDrawOfTheNoise() {
+        ComparisonMode mode = noise();
+        ResumeResult inside = ResumeJudge.judge("test", 2, false, 4, METRICS,
+                new ResumeJudge.Runs(series(1, 4), series(1, 4), series(3, 4, 3, "-1")), mode);
+        assertEquals(Verdict.PASS, inside.verdict());
+        assertEquals("resume at 2 (test): within noise (steps 3-4 within the margin of the continuous run's) [" + mode.describe() + "]",
+                inside.line());
+        ResumeResult same = ResumeJudge.judge("test", 2, false, 4, METRICS, new ResumeJudge.Runs(series(1, 4), series(1, 4), series(3, 4)), mode);
+        assertEquals("resume at 2 (test): identical (steps 3-4 bitwise equal to the continuous run)", same.line());
+        List<StepRecord> moved = new ArrayList<>(series(3, 4).steps());
+        moved.set(1, new StepRecord(4, Map.of("loss", 2.5 + 1e-13, "grad_norm", 0.25), "f4"));
+        ResumeResult out = ResumeJudge.judge("test", 2, false, 4, METRICS,
+                new ResumeJudge.Runs(series(1, 4), series(1, 4), new RunSeries(Map.of(), moved)), mode);
+        assertEquals(Verdict.FAIL, out.verdict());
+        assertEquals(4, out.firstDivergentStep());
+        assertEquals("resume at 2 (test): differs from step 4 (loss 2.5 continuous, 2.5000000000001 resumed (100\u00d7 the measured noise))"
+                + " [" + mode.describe() + "]", out.line());
+    }
+
     @Test
     void otherInputsAreNamedAsSuch() {
         ResumeResult r = judge(null, series(1, 4), series(3, 4, -1, "4"));

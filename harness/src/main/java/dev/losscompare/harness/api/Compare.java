@@ -23,6 +23,7 @@ import dev.losscompare.harness.engine.TrainedSide;
 import dev.losscompare.harness.engine.Training;
 import dev.losscompare.harness.engine.Workspace;
 import dev.losscompare.harness.git.ResolvedRevision;
+import dev.losscompare.harness.noise.BaselineRepeat;
 import dev.losscompare.harness.perf.PerfRequest;
 import dev.losscompare.harness.perf.PerfStage;
 import dev.losscompare.harness.resume.ResumeRequest;
@@ -281,7 +282,8 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             return ws.guarded(out, () -> {
                 try (Seeds seeds = Seeds.by(seeder, session, t)) {
                     return CaseEngine.run(new CaseEngine.Plan(session, t, baselineSide, testSide, cases, seeds, runsAtOnce),
-                            new ReportSink(judging, new ReportSink.Header(label, started), diagnose).check(new ResumeStage(resume))
+                            new ReportSink(judging, new ReportSink.Header(label, started), diagnose).check(new BaselineRepeat())
+                                    .check(new ResumeStage(resume))
                                     .check(new PerfStage(perfRequest)));
                 }
             });

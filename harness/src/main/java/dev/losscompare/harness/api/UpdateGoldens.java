@@ -20,6 +20,7 @@ import java.util.List;
 public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> implements SuiteVerb<UpdateGoldens> {
     private final Gate gate;
     private Integer calibrateRuns;   // null: no calibration
+    private int heldOut = Calibrate.DEFAULT_HELD_OUT;
     private Path noiseDir;
     private Integer perfRounds;   // null: the performance figures of the recorded run
 
@@ -65,6 +66,12 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
         return this;
     }
 
+    /** --held-out=N with --calibrate: held-out runs per case (default {@link Calibrate#DEFAULT_HELD_OUT}). */
+    public UpdateGoldens setHeldOut(int runs) {
+        this.heldOut = Calibrator.checkHeldOut(runs);
+        return this;
+    }
+
     /** --perf-rounds: record each golden's speed and memory from N rounds timed one run at a time (default: its recorded run's). */
     public UpdateGoldens setPerfRounds(int rounds) {
         gate.perf.rounds(rounds);
@@ -88,7 +95,7 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
             if (calibrateRuns == null || recorded.exitCode() != 0) return recorded;
             Path dir = noiseDir != null ? noiseDir : NoiseEnvelopes.besideGoldens(run.store().dir());
             Calibrator calibrator = new Calibrator(run.session(), run.training(), run.side(), new Calibrator.Request(calibrateRuns,
-                    Calibrate.DEFAULT_HELD_OUT, 1, run.suite().perturbations(), DefaultMetrics.ALL, dir, run.side().adapter().seedCheckpoint()),
+                    heldOut, 1, run.suite().perturbations(), DefaultMetrics.ALL, dir, run.side().adapter().seedCheckpoint()),
                     Jobs.runsAtOnce(null, run.training().threads()));
             int calibrated = calibrator.run(run.cases());
             return calibrated == 0 ? recorded : new GoldenUpdate(recorded.lines(), false);

@@ -22,6 +22,7 @@ import dev.losscompare.harness.engine.TrainedSide;
 import dev.losscompare.harness.engine.Workspace;
 import dev.losscompare.harness.gate.GoldenBaseline;
 import dev.losscompare.harness.gate.GoldenStore;
+import dev.losscompare.harness.noise.BaselineRepeat;
 import dev.losscompare.harness.run.Futures;
 import dev.losscompare.harness.suite.GateSettings;
 import java.io.IOException;
@@ -116,13 +117,14 @@ public final class Bisection {
             }
 
             @Override
-            public void accept(CaseEngine.CaseRun run) {
+            public void accept(CaseEngine.CaseRun run) throws IOException {
                 if (run.error() != null) throw new UsageException(good + ": " + run.error());
                 String unusable = run.unusable("GOOD");
                 if (unusable != null) {
                     throw new UsageException(good + " could not train " + run.c().id().label()
                             + ", so there is nothing to compare with: " + unusable);
                 }
+                checkRepeatsItself(run, good);
                 byCase.put(run.c().id().name(), run.only());
             }
 
@@ -135,6 +137,28 @@ public final class Bisection {
         console.out().println("good " + range.good().shortId() + " " + quoted(range.good()) + ": "
                 + (allCached ? "from cache" : "trained") + " (" + Durations.human(seconds(start)) + ")");
         return new GoodRuns(range.good().toRevision().toModel(), runs, goodRevision.ownTrainer());
+    }
+
+    /**
+     * A bitwise search needs a trainer that repeats itself bitwise: on one that does not (a GPU),
+     * every probe would differ from GOOD's runs and the first commit of the range, which only drew
+     * other noise, would be the answer. So GOOD runs once more (calibrate's "repeat 1", through the
+     * result cache), and where its two runs differ the bisect stops before probing (exit 2), saying
+     * how far they parted and to calibrate. Within noise (--noise) or by performance nothing is checked.
+     */
+    private void checkRepeatsItself(CaseEngine.CaseRun run, String good) throws IOException {
+        Judging judging = plan.judging();
+        if (plan.byPerformance() || judging.noise() != null || !judging.mode().isBitwise()
+                || BaselineRepeat.knownBitwise(goodRevision, run.only())) {
+            return;
+        }
+        console.out().println("checking that " + good + " repeats itself bitwise: training " + run.c().id().label() + " once more ...");
+        BaselineRepeat.Measured m = BaselineRepeat.measure(run, goodRevision, run.only(), judging.metrics());
+        if (m.error() != null) throw new UsageException(good + ": its second run of " + run.c().id().label() + " failed: " + m.error());
+        if (m.noise().bitwise()) return;
+        throw new UsageException(good + " does not repeat itself bitwise on " + run.c().id().label() + " (" + m.noise().describe()
+                + "), so a bitwise bisect would blame a commit that only drew other noise: "
+                + BaselineRepeat.calibrateHint(request.goodSpec(), "bisect"));
     }
 
     /** Against the goldens, GOOD itself must pass the gate, or the search has no good end. */

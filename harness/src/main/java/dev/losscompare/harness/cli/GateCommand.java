@@ -48,6 +48,10 @@ public final class GateCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "K", description = "With --calibrate: perturbed runs per case (default: " + Calibrate.DEFAULT_RUNS + ").")
     Integer runs;
 
+    @Option(names = "--held-out", paramLabel = "N", description = "With --calibrate: held-out runs per case, which measure the margin"
+            + " (default: " + Calibrate.DEFAULT_HELD_OUT + ").")
+    Integer heldOut;
+
     @Option(names = "--strict", description = "An environment that differs from a golden's is an ERROR, not a tolerance comparison.")
     boolean strict;
 
@@ -62,6 +66,9 @@ public final class GateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (calibrate && !update) throw new UsageException("--calibrate records envelopes with the goldens: use gate --update --calibrate");
         if (runs != null && !calibrate) throw new UsageException("--runs counts the perturbed runs of --calibrate: use gate --update --calibrate --runs=K");
+        if (heldOut != null && !calibrate) {
+            throw new UsageException("--held-out counts the held-out runs of --calibrate: use gate --update --calibrate --held-out=N");
+        }
         LossCompare lc = launcher.open(root.console(), repo, suite.suite != null ? suite.suite : Gate.DEFAULT_SUITE, timeouts.timeout);
         if (update) {
             if (environments.baseline != null || environments.test != null) {
@@ -77,6 +84,7 @@ public final class GateCommand implements Callable<Integer> {
             UpdateGoldens record = lc.updateGoldens().setGoldenDir(goldenDir).setNativeKernels(nativeKernels);
             suite.applyTo(record);
             if (calibrate) record.setCalibrate(runs != null ? runs : Calibrate.DEFAULT_RUNS, noise.noise);
+            if (heldOut != null) record.setHeldOut(heldOut);
             perf.applyToUpdate(record);
             timeouts.applyTo(output.applyTo(record));
             return record.call().exitCode();

@@ -119,9 +119,30 @@ public final class NoiseEnvelopes {
                 : e.mismatch(c.name(), c.config(), c.options(), c.seed(), c.metrics());
     }
 
+    /**
+     * Bitwise where the environment matches, unless the case's envelope says the trainer does not
+     * repeat itself bitwise ({@link NoiseEnvelope#repeatsPart()}): then within that noise, saying
+     * why. An envelope that is missing, unreadable or of other settings leaves the case bitwise
+     * (the gate's envelopes are optional where the environment matches).
+     */
+    private CaseMode ownNoise(CaseSettings c, CaseMode bitwise) {
+        Path file = Files.isDirectory(path) ? NoiseEnvelopeFile.inFolder(path, c.name()) : path;
+        if (!Files.exists(file)) return bitwise;
+        NoiseEnvelope e;
+        try {
+            e = NoiseEnvelopeFile.read(file);
+        } catch (IOException x) {
+            return bitwise;
+        }
+        if (!e.repeatsPart() || mismatch(e, c) != null) return bitwise;
+        return new CaseMode(ComparisonMode.noise(e.toBand(show.apply(file), margin)), "the trainer does not repeat itself bitwise"
+                + " (its calibration's plain repeats parted from step " + e.floor().fromStep() + "), so the golden's environment"
+                + " is judged within that noise too");
+    }
+
     /** The mode this case is judged in, given the one its baseline chose. */
     public Choice choose(CaseSettings c, CaseMode chosen) {
-        if (policy == Policy.WHERE_NOT_BITWISE && chosen.mode().isBitwise()) return new Choice(chosen, null);
+        if (policy == Policy.WHERE_NOT_BITWISE && chosen.mode().isBitwise()) return new Choice(ownNoise(c, chosen), null);
         Path file = Files.isDirectory(path) ? NoiseEnvelopeFile.inFolder(path, c.name()) : path;
         if (!Files.exists(file)) {
             if (!required) return new Choice(chosen, null);

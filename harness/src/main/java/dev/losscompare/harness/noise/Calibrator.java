@@ -177,6 +177,12 @@ public final class Calibrator {
             boolean fromTheStart = perturbations.stream().allMatch(p -> p.weights() != null);
             var bands = EnvelopeBuilder.bands(reference, series.subList(1, k + 1), request.metrics(), base.steps(),
                     t.names().subList(0, k + 1), fromTheStart);
+            // Plain repeats that parted anywhere: the trainer itself is the noise, and it enters with step 1's
+            // reductions; another draw may part a step earlier than these K did (a GPU-like trainer).
+            if (bands.floor() != null && perturbations.stream().allMatch(p -> p instanceof Perturbation.Repeat)) {
+                bands = EnvelopeBuilder.bands(reference, series.subList(1, k + 1), request.metrics(), base.steps(),
+                        t.names().subList(0, k + 1), true);
+            }
             NoiseEnvelope.HeldOut tail = heldOut.isEmpty() ? null : EnvelopeBuilder.heldOut(reference, series.subList(k + 1, series.size()),
                     bands.bands(), base.steps(), t.names().subList(k + 1, series.size()), heldOut.stream().map(Perturbation::label).toList());
             envelope = envelope(c, base, perturbations, reference, bands, tail);

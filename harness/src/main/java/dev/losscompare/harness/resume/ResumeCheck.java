@@ -1,5 +1,6 @@
 package dev.losscompare.harness.resume;
 
+import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.judge.ResumeJudge;
 import dev.losscompare.core.result.ResumeResult;
 import dev.losscompare.core.result.Verdict;
@@ -24,8 +25,8 @@ final class ResumeCheck {
 
     private ResumeCheck() {}
 
-    static Done run(CheckedSide side, CaseSpec c, int k, Path seedFile, RunSeries plain, List<String> metrics, Path dir)
-            throws IOException {
+    static Done run(CheckedSide side, CaseSpec c, int k, Path seedFile, RunSeries plain, List<String> metrics, ComparisonMode mode,
+                    Path dir) throws IOException {
         int steps = side.training().steps();
         String role = side.role();
         var out = side.session().console().out();
@@ -41,7 +42,7 @@ final class ResumeCheck {
         // Resumed with interval K+1: its first step writes the state after step K+1, for the diagnosis.
         CheckpointRun.Outcome resumed = CheckpointRun.run(side, c, seedFile, new Checkpoints(resumedFolder, k + 1, k), dir, "resumed");
         ResumeResult r = ResumeJudge.judge(role, k, false, steps, metrics,
-                new ResumeJudge.Runs(plain, continuous.series(), resumed.series(), resumed.error()));
+                new ResumeJudge.Runs(plain, continuous.series(), resumed.series(), resumed.error()), mode);
         if (side.adapter().writesOwnCheckpoints()) r = compareStates(side, c, k, seedFile, saved, resumedFolder, dir, r);
         out.println(r.line());
         return new Done(saved, continuous.series(), r);
@@ -83,7 +84,7 @@ final class ResumeCheck {
 
     /** The continuation of {@code baseline}'s continuous run by {@code test} from the baseline's step-K checkpoint (--resume-across). */
     static ResumeResult across(CheckedSide test, CaseSpec c, int k, Path seedFile, Done baseline, Path ownCheckpoints,
-                               List<String> metrics, Path dir) throws IOException {
+                               List<String> metrics, ComparisonMode mode, Path dir) throws IOException {
         int steps = test.training().steps();
         test.session().console().out().println("resume check across: test " + test.spec()
                 + " resuming from the baseline's step-" + k + " checkpoint ...");
@@ -108,7 +109,7 @@ final class ResumeCheck {
                     : new ResumeResult("test", k, true, steps, Verdict.ERROR, null, null, null, resumed.error());
         } else {
             r = ResumeJudge.judge("test", k, true, steps, metrics,
-                    new ResumeJudge.Runs(null, baseline.continuous(), resumed.series(), resumed.error()));
+                    new ResumeJudge.Runs(null, baseline.continuous(), resumed.series(), resumed.error()), mode);
             if (r.verdict() == Verdict.FAIL && formatChange != null) r = r.withState(formatChange);
         }
         test.session().console().out().println(r.line());

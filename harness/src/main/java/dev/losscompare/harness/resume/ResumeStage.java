@@ -1,8 +1,10 @@
 package dev.losscompare.harness.resume;
 
+import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.judge.Judgement;
 import dev.losscompare.core.judge.ResumeJudge;
 import dev.losscompare.core.judge.SideResult;
+import dev.losscompare.core.noise.RepeatNoise;
 import dev.losscompare.core.result.ResumeResult;
 import dev.losscompare.core.result.Verdict;
 import dev.losscompare.harness.engine.CaseCheck;
@@ -10,6 +12,7 @@ import dev.losscompare.harness.engine.CaseEngine;
 import dev.losscompare.harness.engine.CaseSpec;
 import dev.losscompare.harness.engine.Interrupted;
 import dev.losscompare.harness.engine.TrainedSide;
+import dev.losscompare.harness.noise.BaselineRepeat;
 import dev.losscompare.harness.run.Futures;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -58,11 +61,12 @@ public final class ResumeStage implements CaseCheck {
         List<Side> sides = new ArrayList<>();
         if (baseline != null) sides.add(new Side(baseline, baselineRun));
         if (test != null) sides.add(new Side(test, testRun));
-        List<ResumeCheck.Done> done = runAll(sides, plan.jobs(), c, k, seedFile, metrics, root);
+        ComparisonMode mode = noiseOf(j);
+        List<ResumeCheck.Done> done = runAll(sides, plan.jobs(), c, k, seedFile, metrics, mode, root);
         try {
-            for (ResumeCheck.Done d : done) results.add(d.result());
+            for (int i = 0; i < done.size(); i++) results.add(notBitwise(run, sides.get(i), done.get(i).result(), metrics));
             if (request.across() && baseline != null && test != null) {
-                results.add(ResumeCheck.across(test, c, k, seedFile, done.get(0), done.get(1).continuousCheckpoints(), metrics,
+                results.add(ResumeCheck.across(test, c, k, seedFile, done.get(0), done.get(1).continuousCheckpoints(), metrics, mode,
                         root.resolve("across")));
             }
         } finally {
@@ -73,18 +77,48 @@ public final class ResumeStage implements CaseCheck {
 
     private record Side(CheckedSide revision, SideResult plain) {}
 
+    /**
+     * The case's measured noise when it was judged against an envelope (a resumed run is one more
+     * draw of the noise of continuous runs), else bitwise. One repeat of the baseline (a bitwise
+     * FAIL's check, {@link RepeatNoise}) is no calibration: then bitwise, and {@link #notBitwise} says so.
+     */
+    private static ComparisonMode noiseOf(Judgement j) {
+        ComparisonMode m = j.result().mode();
+        return m != null && m.isNoise() && !RepeatNoise.ENVELOPE.equals(m.noise().envelope()) ? m : ComparisonMode.bitwise();
+    }
+
+    /**
+     * A bitwise check that FAILs on a trainer not known to repeat itself: the side runs once more
+     * (calibrate's "repeat 1", through the result cache), and where its two runs differ the check
+     * cannot be judged bitwise: an ERROR saying how far they parted and to calibrate, never a FAIL
+     * that is only the trainer's own noise.
+     */
+    private static ResumeResult notBitwise(CaseEngine.CaseRun run, Side s, ResumeResult r, List<String> metrics) throws IOException {
+        TrainedSide side = s.revision().side();
+        if (r.verdict() != Verdict.FAIL || r.noise() != null || s.plain() == null || s.plain().series() == null
+                || BaselineRepeat.knownBitwise(side, s.plain())) {
+            return r;
+        }
+        BaselineRepeat.Measured m = BaselineRepeat.measure(run, side, s.plain(), metrics);
+        if (m.error() != null || m.noise().bitwise()) return r;
+        return new ResumeResult(r.side(), r.resumeAt(), r.across(), r.steps(), Verdict.ERROR, null, null, null,
+                "the trainer does not repeat itself bitwise (" + m.noise().describe(r.side()) + "), so its resumed run cannot be judged"
+                        + " bitwise (it differs from step " + r.firstDivergentStep() + "); "
+                        + BaselineRepeat.calibrateHint(side.tree().revision().spec(), "check"));
+    }
+
     /** Each side's check; the two sides at once when --jobs allows, as their plain runs. */
-    private List<ResumeCheck.Done> runAll(List<Side> sides, int jobs, CaseSpec c, int k, Path seedFile, List<String> metrics, Path root)
-            throws IOException {
+    private List<ResumeCheck.Done> runAll(List<Side> sides, int jobs, CaseSpec c, int k, Path seedFile, List<String> metrics,
+                                          ComparisonMode mode, Path root) throws IOException {
         if (sides.size() < 2 || jobs < 2) {
             List<ResumeCheck.Done> out = new ArrayList<>();
-            for (Side s : sides) out.add(check(s, c, k, seedFile, metrics, root));
+            for (Side s : sides) out.add(check(s, c, k, seedFile, metrics, mode, root));
             return out;
         }
         ExecutorService pool = Executors.newFixedThreadPool(sides.size());
         try {
             List<Future<ResumeCheck.Done>> futures = new ArrayList<>();
-            for (Side s : sides) futures.add(pool.submit(() -> check(s, c, k, seedFile, metrics, root)));
+            for (Side s : sides) futures.add(pool.submit(() -> check(s, c, k, seedFile, metrics, mode, root)));
             List<ResumeCheck.Done> out = new ArrayList<>();
             for (Future<ResumeCheck.Done> f : futures) out.add(Futures.await(f, Interrupted::new));
             return out;
@@ -93,9 +127,10 @@ public final class ResumeStage implements CaseCheck {
         }
     }
 
-    private static ResumeCheck.Done check(Side s, CaseSpec c, int k, Path seedFile, List<String> metrics, Path root) throws IOException {
+    private static ResumeCheck.Done check(Side s, CaseSpec c, int k, Path seedFile, List<String> metrics, ComparisonMode mode, Path root)
+            throws IOException {
         // A side whose plain run failed has nothing to continue: its case is an ERROR already; the check still runs and says so.
         var plain = s.plain() == null ? null : s.plain().series();
-        return ResumeCheck.run(s.revision(), c, k, seedFile, plain, metrics, root.resolve(s.revision().role()));
+        return ResumeCheck.run(s.revision(), c, k, seedFile, plain, metrics, mode, root.resolve(s.revision().role()));
     }
 }
