@@ -17,6 +17,7 @@ import dev.losscompare.harness.engine.TrainedSide;
 import dev.losscompare.harness.engine.OutputFolders;
 import dev.losscompare.harness.engine.Training;
 import dev.losscompare.harness.engine.Workspace;
+import dev.losscompare.harness.launch.RunLauncher;
 import dev.losscompare.harness.gate.GoldenStore;
 import dev.losscompare.harness.git.GitRepos;
 import dev.losscompare.harness.git.ResolvedRevision;
@@ -205,7 +206,8 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
                 : null;
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, againstGoldens));
         Instant started = Instant.now();
-        try (Workspace ws = lc.workspace()) {
+        RunLauncher launcher = lc.launcher(suiteRead, timeout);
+        try (Workspace ws = lc.workspace(launcher)) {
             TrainerAdapter adapter = adapter(suiteRead);
             ws.fromWorkingTree(adapter.fromWorkingTree());
             ResolvedRevision goodRev = ws.resolve(good);
@@ -220,7 +222,7 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
             judging.checkNoise(cases, t, againstGoldens ? null : new TrainedSide(Role.BASELINE, goodTree, options, adapter, ranks));
             Path out = OutputFolders.create(outputFolder, console.cwd(), "bisect-" + good, bad, started);
             try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("bisect.log")), true, StandardCharsets.UTF_8);
-                 Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace()) {
+                 Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace(launcher)) {
                 quiet.fromWorkingTree(adapter.fromWorkingTree());
                 Prober.Plan plan = new Prober.Plan(suiteCases, cases, inputs, options, t, judging, buildTimeout,
                         lc.resultCache(), adapter, ranks, resume, perfRequest);

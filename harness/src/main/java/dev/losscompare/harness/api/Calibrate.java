@@ -143,7 +143,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         }
         Calibrator.Request request = new Calibrator.Request(runs, verify == null ? heldOut : 0, firstSeed != null ? firstSeed : verify != null ? FIRST_VERIFY_SEED : FIRST_SEED,
                 suiteRead == null ? List.of() : suiteRead.perturbations(), DefaultMetrics.ALL, saveDir, seedCheckpoint(adapter));
-        try (Workspace ws = lc.workspace()) {
+        try (Workspace ws = lc.workspace(suiteRead, timeout)) {
             ResolvedRevision rev = ws.resolve(revision);
             ws.fromWorkingTree(adapter.fromWorkingTree());
             Materialized tree = ws.materialize("calibrate", rev, inputs);

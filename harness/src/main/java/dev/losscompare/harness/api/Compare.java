@@ -241,7 +241,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, false));
         Instant started = Instant.now();
-        try (Workspace ws = lc.workspace()) {
+        try (Workspace ws = lc.workspace(suiteRead, timeout)) {
             ResolvedRevision baseRev = importResult != null ? null : ws.resolve(baseline);
             ResolvedRevision testRev = ws.resolve(test);
             RunSeries imported = importResult == null ? null : readImport(importResult);

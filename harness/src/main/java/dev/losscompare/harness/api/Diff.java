@@ -17,6 +17,7 @@ import dev.losscompare.harness.engine.OutputFolders;
 import dev.losscompare.harness.engine.ReportSink;
 import dev.losscompare.harness.engine.Seeds;
 import dev.losscompare.harness.engine.Session;
+import dev.losscompare.harness.launch.LocalLauncher;
 import dev.losscompare.harness.engine.Training;
 import dev.losscompare.harness.perf.PerfStage;
 import dev.losscompare.harness.run.Kernels;
@@ -147,7 +148,7 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
         Training none = new Training(b.series().steps().size(), 0, 0, Kernels.NATIVE, null);
         judging.checkNoise(List.of(c), none, null);
         Path out = OutputFolders.create(outputFolder, console.cwd(), name(baseline), name(test), started);
-        Session session = new Session(console, out, null, null, null);
+        Session session = new Session(console, out, null, null, null, LocalLauncher.INSTANCE);
         return OutputFolders.owned(out, () -> {
             try (Seeds seeds = Seeds.none()) {
                 return CaseEngine.run(new CaseEngine.Plan(session, none, new ExistingRun(Role.BASELINE, a), new ExistingRun(Role.TEST, b),

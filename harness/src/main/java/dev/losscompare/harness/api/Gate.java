@@ -164,7 +164,7 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
         s.trainer().checkRunnable(console.env());
         Training t = Training.ofGate(s.gate(), nativeKernels ? Kernels.NATIVE : Kernels.PORTABLE, timeout);
         Instant started = Instant.now();
-        try (Workspace ws = lc.workspace()) {
+        try (Workspace ws = lc.workspace(s, timeout)) {
             ResolvedRevision tree = ws.resolve(RevisionResolver.WORKING_TREE);
             ws.fromWorkingTree(s.trainer().fromWorkingTree());
             Materialized m = ws.materialize("test", tree, s.inputs());

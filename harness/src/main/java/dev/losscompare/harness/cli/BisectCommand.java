@@ -1,7 +1,6 @@
 package dev.losscompare.harness.cli;
 
 import dev.losscompare.harness.api.Bisect;
-import dev.losscompare.harness.api.Gate;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -57,10 +56,7 @@ public final class BisectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // the suite whose [launcher] table applies: the one given, or the one --against-goldens defaults to
-        Path launcherSuite = suite.suite != null || !againstGoldens ? suite.suite : Gate.DEFAULT_SUITE;
-        Bisect bisect = training.applyTo(launcher.open(root.console(), repo, launcherSuite, timeouts.timeout).bisect(good, bad),
-                List.of());
+        Bisect bisect = training.applyTo(launcher.open(root.console(), repo).bisect(good, bad), List.of());
         judge.applyTo(bisect);
         noise.applyTo(bisect);
         suite.applyTo(bisect);

@@ -67,7 +67,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LossCompare lc = launcher.open(root.console(), repo, suite.suite, timeouts.timeout);
+        LossCompare lc = launcher.open(root.console(), repo);
         if (exportResult != null) return export(lc);
         String tst = test;
         if (importResult != null) {

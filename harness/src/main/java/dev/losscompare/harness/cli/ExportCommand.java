@@ -31,7 +31,7 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Export export = training.applyTo(launcher.open(root.console(), repo, null, timeouts.timeout).export(revision, file), List.of());
+        Export export = training.applyTo(launcher.open(root.console(), repo).export(revision, file), List.of());
         output.applyTo(export);
         timeouts.applyTo(export);
         return export.call().exitCode();

@@ -61,7 +61,7 @@ public final class GateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (calibrate && !update) throw new UsageException("--calibrate records envelopes with the goldens: use gate --update --calibrate");
         if (runs != null && !calibrate) throw new UsageException("--runs counts the perturbed runs of --calibrate: use gate --update --calibrate --runs=K");
-        LossCompare lc = launcher.open(root.console(), repo, suite.suite != null ? suite.suite : Gate.DEFAULT_SUITE, timeouts.timeout);
+        LossCompare lc = launcher.open(root.console(), repo);
         if (update) {
             if (strict) throw new UsageException("--strict applies to checking goldens, not to --update");
             if (noise.margin != null) throw new UsageException("--noise-margin applies to checking goldens, not to --update");

@@ -29,7 +29,8 @@ public final class Builds {
         String spec = side.tree().revision().spec();
         Path log = session.out().resolve(role + "_build.log");
         session.console().out().println("building " + role + " " + spec + " ...");
-        BuildResult r = session.revisions().build(side.tree(), log, session.buildTimeout(), side.adapter().buildCommand(side.tree().dir()));
+        BuildResult r = session.revisions().build(side.tree(), log, session.buildTimeout(), side.adapter().buildCommand(side.tree().dir()),
+                session.launcher());
         if (ActiveProcesses.shuttingDown()) throw new Interrupted();
         if (!r.ok()) return r.reason() + "; log: " + session.show(log);
         session.console().out().println("built " + role + " " + spec + (r.reused() ? " (cached build)" : ""));

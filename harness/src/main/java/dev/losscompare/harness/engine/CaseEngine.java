@@ -2,7 +2,6 @@ package dev.losscompare.harness.engine;
 
 import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.core.judge.StepCount;
-import dev.losscompare.harness.launch.Launchers;
 import dev.losscompare.harness.run.ActiveProcesses;
 import dev.losscompare.harness.run.Futures;
 import dev.losscompare.harness.run.Progress;
@@ -90,7 +89,7 @@ public final class CaseEngine {
     public static <R> R run(Plan plan, CaseSink<R> sink) throws IOException {
         Session session = plan.session();
         String buildError = Builds.buildAll(session, plan.trained());
-        if (Launchers.current().startsAllAtOnce() && plan.cases().size() > 1) {
+        if (session.launcher().startsAllAtOnce() && plan.cases().size() > 1) {
             allAtOnce(plan, sink, buildError);
         } else {
             for (CaseSpec c : plan.cases()) {
@@ -135,7 +134,7 @@ public final class CaseEngine {
         try (Progress progress = plan.session().progress()) {
             SideRunner runner = new SideRunner(plan.session(), plan.training(), caseDir, progress);
             if (plan.baseline() instanceof TrainedSide b && plan.test() instanceof TrainedSide t
-                    && (plan.jobs() >= 2 || Launchers.current().startsAllAtOnce())) {
+                    && (plan.jobs() >= 2 || plan.session().launcher().startsAllAtOnce())) {
                 List<SideResult> both = inParallel(() -> runner.run(b, c, seed, false), () -> run(plan, runner, t, c, caseDir, seed));
                 base = both.get(0);
                 tested = both.get(1);

@@ -3,6 +3,7 @@ package dev.losscompare.harness.suite;
 import dev.losscompare.harness.noise.Perturbation;
 
 import dev.losscompare.harness.adapter.TrainerAdapter;
+import dev.losscompare.harness.launch.LauncherTable;
 import java.util.List;
 
 /**
@@ -16,10 +17,11 @@ import java.util.List;
  * (thresholds and rounds of the performance verdict; {@link PerfTable#NONE} when absent).
  * {@code steps}: how many steps a comparison or calibration of the suite trains when the command
  * line gives no --steps (null: the default), so a suite whose envelopes were calibrated at N steps
- * is compared at N.
+ * is compared at N. {@code launcher}: its {@code [launcher]} table (null: none), where the runs of
+ * a call that names no launcher start.
  */
 public record Suite(List<SuiteCase> cases, GateSettings gate, List<String> inputs, TrainerAdapter trainer, String noise,
-                    List<Perturbation.OptionSet> perturbations, PerfTable perf, Integer steps) {
+                    List<Perturbation.OptionSet> perturbations, PerfTable perf, Integer steps, LauncherTable launcher) {
     public Suite {
         cases = List.copyOf(cases);
         inputs = List.copyOf(inputs);
@@ -28,6 +30,6 @@ public record Suite(List<SuiteCase> cases, GateSettings gate, List<String> input
 
     /** The same suite with only these cases (--cases). */
     public Suite withCases(List<SuiteCase> selected) {
-        return new Suite(selected, gate, inputs, trainer, noise, perturbations, perf, steps);
+        return new Suite(selected, gate, inputs, trainer, noise, perturbations, perf, steps, launcher);
     }
 }
