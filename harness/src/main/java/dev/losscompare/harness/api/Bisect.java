@@ -39,15 +39,17 @@ import org.eclipse.jgit.lib.Repository;
 /**
  * bisect: the first commit on BAD's first-parent path after GOOD whose series differ from GOOD's
  * (or, with {@link #setAgainstGoldens}, that fails the gate; with {@link #setMaxSlowdown} or
- * {@link #setMaxMemoryGrowth}, whose performance verdict FAILs). The result is bisect.json's record.
+ * {@link #setMaxMemoryGrowth}, whose performance verdict FAILs: {@link #setPerf} times GOOD beside
+ * each probe, {@link #setPerfRounds} rounds per side alternated with GOOD, and needs a threshold).
+ * The result is bisect.json's record.
  */
 public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements JudgingVerb<Bisect>, SuiteVerb<Bisect>, ResumingVerb<Bisect>,
         TimedPerfVerb<Bisect> {
     private final String good;
     private final String bad;
-    private final JudgeSettings judge = new JudgeSettings();
+    private final JudgeSettings judge = settings().judge;
     private final SuiteSettings suite = new SuiteSettings();
-    private final PerfSettings perf = new PerfSettings();
+    private final PerfSettings perf = settings().perf;
     private Integer jobs;
     private boolean againstGoldens;
     private Integer resumeAt;
@@ -57,46 +59,6 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         super(lc);
         this.good = good;
         this.bad = bad;
-    }
-
-    /** --assert-equal: bitwise (the default unless a tolerance is set). */
-    @Override
-    public Bisect setAssertEqual() {
-        judge.assertEqual();
-        return this;
-    }
-
-    /** --atol: pass when |test-baseline| <= atol + rtol*|baseline|. */
-    @Override
-    public Bisect setAtol(double atol) {
-        judge.atol(atol);
-        return this;
-    }
-
-    /** --rtol (see {@link #setAtol}). */
-    @Override
-    public Bisect setRtol(double rtol) {
-        judge.rtol(rtol);
-        return this;
-    }
-
-    /** --metrics: the metrics to compare (default loss, grad_norm). */
-    @Override
-    public Bisect setMetrics(List<String> metrics) {
-        judge.metrics(metrics);
-        return this;
-    }
-
-    @Override
-    public Bisect setNoise(Path envelopes) {
-        judge.noise(envelopes);
-        return this;
-    }
-
-    @Override
-    public Bisect setNoiseMargin(double margin) {
-        judge.noiseMargin(margin);
-        return this;
     }
 
     /** --suite: bisect every case of a suite. */
@@ -135,34 +97,6 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
     @Override
     public Bisect setResumeAt(int k) {
         this.resumeAt = k;
-        return this;
-    }
-
-    /** --perf: time GOOD beside each probe (needs a threshold: a probe is bad when its performance FAILs). */
-    @Override
-    public Bisect setPerf(boolean on) {
-        perf.perf(on);
-        return this;
-    }
-
-    /** --perf-rounds: timed rounds per side for each probe, alternated with GOOD. */
-    @Override
-    public Bisect setPerfRounds(int rounds) {
-        perf.rounds(rounds);
-        return this;
-    }
-
-    /** --max-slowdown: find the first commit that makes a case slower than this beyond the noise. */
-    @Override
-    public Bisect setMaxSlowdown(String percent) {
-        perf.maxSlowdown(percent);
-        return this;
-    }
-
-    /** --max-memory-growth: find the first commit that grows a case's peak memory beyond this. */
-    @Override
-    public Bisect setMaxMemoryGrowth(String percent) {
-        perf.maxMemoryGrowth(percent);
         return this;
     }
 

@@ -47,9 +47,9 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         TimedPerfVerb<Compare> {
     private final String baseline;
     private final String test;
-    private final JudgeSettings judge = new JudgeSettings();
+    private final JudgeSettings judge = settings().judge;
     private final SuiteSettings suite = new SuiteSettings();
-    private final PerfSettings perf = new PerfSettings();
+    private final PerfSettings perf = settings().perf;
     private final List<String> sideGiven = new ArrayList<>();
     private List<String> baselineOptions = List.of();
     private List<String> testOptions = List.of();
@@ -66,46 +66,6 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         super(lc);
         this.baseline = baseline;
         this.test = test;
-    }
-
-    /** --assert-equal: bitwise (the default unless a tolerance is set); an error together with one. */
-    @Override
-    public Compare setAssertEqual() {
-        judge.assertEqual();
-        return this;
-    }
-
-    /** --atol: pass when |test-baseline| <= atol + rtol*|baseline|. */
-    @Override
-    public Compare setAtol(double atol) {
-        judge.atol(atol);
-        return this;
-    }
-
-    /** --rtol (see {@link #setAtol}). */
-    @Override
-    public Compare setRtol(double rtol) {
-        judge.rtol(rtol);
-        return this;
-    }
-
-    /** --metrics: the metrics to compare (default loss, grad_norm). */
-    @Override
-    public Compare setMetrics(List<String> metrics) {
-        judge.metrics(metrics);
-        return this;
-    }
-
-    @Override
-    public Compare setNoise(Path envelopes) {
-        judge.noise(envelopes);
-        return this;
-    }
-
-    @Override
-    public Compare setNoiseMargin(double margin) {
-        judge.noiseMargin(margin);
-        return this;
     }
 
     /** --suite: a sign-off suite of model cases (then --config is not used: each case names its own). */
@@ -176,30 +136,6 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
     /** --resume-across: with a resume check, the test revision also continues the baseline's step-K checkpoint. */
     public Compare setResumeAcross(boolean across) {
         this.resumeAcross = across;
-        return this;
-    }
-
-    @Override
-    public Compare setPerf(boolean on) {
-        perf.perf(on);
-        return this;
-    }
-
-    @Override
-    public Compare setPerfRounds(int rounds) {
-        perf.rounds(rounds);
-        return this;
-    }
-
-    @Override
-    public Compare setMaxSlowdown(String percent) {
-        perf.maxSlowdown(percent);
-        return this;
-    }
-
-    @Override
-    public Compare setMaxMemoryGrowth(String percent) {
-        perf.maxMemoryGrowth(percent);
         return this;
     }
 

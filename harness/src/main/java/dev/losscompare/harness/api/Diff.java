@@ -38,8 +38,8 @@ import java.util.Map;
 public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Diff>, PerfVerb<Diff> {
     private final Path baseline;
     private final Path test;
-    private final JudgeSettings judge = new JudgeSettings();
-    private final PerfSettings perf = new PerfSettings();
+    private final JudgeSettings judge = settings().judge;
+    private final PerfSettings perf = settings().perf;
     private SeriesFormat baselineFormat;
     private SeriesFormat testFormat;
     private Integer rank;
@@ -80,58 +80,6 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
     /** --tag METRIC=NAME: read {@code metric} from another TensorBoard tag or Megatron key. */
     public Diff setTag(String metric, String name) {
         tags.put(metric, name);
-        return this;
-    }
-
-    /** --assert-equal: bitwise (the default unless a tolerance is set). */
-    @Override
-    public Diff setAssertEqual() {
-        judge.assertEqual();
-        return this;
-    }
-
-    /** --atol: pass when |test-baseline| <= atol + rtol*|baseline|. */
-    @Override
-    public Diff setAtol(double atol) {
-        judge.atol(atol);
-        return this;
-    }
-
-    /** --rtol (see {@link #setAtol}). */
-    @Override
-    public Diff setRtol(double rtol) {
-        judge.rtol(rtol);
-        return this;
-    }
-
-    /** --metrics: the metrics to compare (default loss, grad_norm). */
-    @Override
-    public Diff setMetrics(List<String> metrics) {
-        judge.metrics(metrics);
-        return this;
-    }
-
-    @Override
-    public Diff setNoise(Path envelopes) {
-        judge.noise(envelopes);
-        return this;
-    }
-
-    @Override
-    public Diff setNoiseMargin(double margin) {
-        judge.noiseMargin(margin);
-        return this;
-    }
-
-    @Override
-    public Diff setMaxSlowdown(String percent) {
-        perf.maxSlowdown(percent);
-        return this;
-    }
-
-    @Override
-    public Diff setMaxMemoryGrowth(String percent) {
-        perf.maxMemoryGrowth(percent);
         return this;
     }
 

@@ -37,7 +37,8 @@ import java.util.List;
  * recorded figures where the environment matches, else "not comparable". {@link UpdateGoldens}
  * re-records them.
  */
-public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate>, NoisyVerb<Gate>, TimedPerfVerb<Gate> {
+public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate>, NoisyVerb<Gate>, MetricVerb<Gate>,
+        TimedPerfVerb<Gate> {
     /** The suite gate (and bisect --against-goldens) read when none is given. */
     public static final Path DEFAULT_SUITE = SuiteSettings.SIGNOFF;
 
@@ -45,10 +46,8 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
     Path goldenDir = GoldenStore.DEFAULT_DIR;
     boolean nativeKernels;
     private boolean strict;
-    private Path noise;
-    private Double noiseMargin;
-    private final JudgeSettings judge = new JudgeSettings();   // bitwise always; only the metrics are the user's
-    final PerfSettings perf = new PerfSettings();
+    private final JudgeSettings judge = settings().judge;   // bitwise always; only the metrics are the user's
+    final PerfSettings perf = settings().perf;
 
     Gate(LossCompare lc) {
         super(lc);
@@ -86,54 +85,10 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
         return this;
     }
 
-    /** --noise: the envelopes for cases whose golden comes from another environment (default: configs/noise beside the goldens). */
-    @Override
-    public Gate setNoise(Path envelopes) {
-        this.noise = envelopes;
-        return this;
-    }
-
-    @Override
-    public Gate setNoiseMargin(double margin) {
-        this.noiseMargin = margin;
-        return this;
-    }
-
-    /** --metrics: the metrics to compare with the goldens (default loss, grad_norm). */
-    public Gate setMetrics(List<String> metrics) {
-        judge.metrics(metrics);
-        return this;
-    }
-
-    /** --perf: compare each case's speed and memory with its golden's figures (where the environment matches). */
-    @Override
-    public Gate setPerf(boolean on) {
-        perf.perf(on);
-        return this;
-    }
-
-    /** --perf-rounds: time the working tree in N rounds, one run at a time (implies --perf). */
-    @Override
-    public Gate setPerfRounds(int rounds) {
-        perf.rounds(rounds);
-        return this;
-    }
-
-    @Override
-    public Gate setMaxSlowdown(String percent) {
-        perf.maxSlowdown(percent);
-        return this;
-    }
-
-    @Override
-    public Gate setMaxMemoryGrowth(String percent) {
-        perf.maxMemoryGrowth(percent);
-        return this;
-    }
-
     @Override
     public Comparison call() throws IOException {
-        Judging bitwise = judge.judging(lc.console()).withNoise(NoiseSettings.forGate(lc.console(), noise, noiseMargin, goldenDir));
+        Judging bitwise = judge.withoutNoise()
+                .withNoise(NoiseSettings.forGate(lc.console(), judge.noise(), judge.noiseMargin(), goldenDir));
         return onWorkingTree(bitwise, run -> {
             GoldenBaseline goldens = new GoldenBaseline(run.store(), run.suite().gate(), strict, run.session());
             ReportSink sink = new ReportSink(bitwise, new ReportSink.Header(lc.console().show(suite.file(lc.console(), true)),
