@@ -28,6 +28,11 @@ cached_build() {
     echo "error: cannot build $module: hashing ${_cb_paths[*]} under $root failed (see the message above)" >&2
     exit "$fail_exit"
   fi
+  # The mvn arguments (a profile, -Dpytorch.version=...) decide the build too: a tree built with
+  # other arguments is built again, never reused.
+  if (( ${#_cb_mvn_args[@]} )); then
+    want="$(printf '%s\0' "$want" "${_cb_mvn_args[@]}" | sha256sum | cut -d' ' -f1)"
+  fi
   exec 9>"$target/.build.lock"
   flock 9
   local stored=""

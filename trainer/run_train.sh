@@ -4,6 +4,7 @@
 #   --build-only   build (if needed) and exit 0.
 #   --benchmark    [--config=PATH] [overrides]: print tokens/s, GFLOP/s and the machine's matmul rate.
 # Environment: LOSS_COMPARE_CUDA=1 builds with the GPU natives (Maven profile "cuda").
+#   LOSS_COMPARE_MAVEN_PROPERTIES="NAME=VALUE ..." Maven properties of the build (e.g. pytorch.version).
 #   LOSS_COMPARE_ALLOCATOR=auto|jemalloc|glibc (default auto: jemalloc when installed, else glibc).
 #   LOSS_COMPARE_JVM_OPTS="..." more options for the trainer's JVM.
 #   NGPU=N (N > 1) starts N ranks (processes) with data parallelism, like torchtitan's run_train.sh;
@@ -22,6 +23,16 @@ source "$trainer_dir/cached_build.sh"
 hashed=(pom.xml .mvn trainer/pom.xml trainer/src/main trainer/tbevents/pom.xml trainer/tbevents/src/main)
 maven_args=()
 if [[ "${LOSS_COMPARE_CUDA:-0}" == "1" ]]; then maven_args+=(-Pcuda); fi
+# LOSS_COMPARE_MAVEN_PROPERTIES="pytorch.version=2.7.1-1.5.12 ...": Maven properties of this build
+# (an [environment] table's libtorch and maven_properties); they are part of the build's stamp.
+read -r -a maven_properties <<<"${LOSS_COMPARE_MAVEN_PROPERTIES:-}" || true
+for property in "${maven_properties[@]}"; do
+  if [[ ! "$property" =~ ^[A-Za-z0-9._-]+=[^[:space:]]+$ ]]; then
+    echo "error: LOSS_COMPARE_MAVEN_PROPERTIES: '$property' is not NAME=VALUE (e.g. pytorch.version=2.7.1-1.5.12)" >&2
+    exit 2
+  fi
+  maven_args+=("-D$property")
+done
 cached_build "$root_dir" trainer trainer.jar 4 hashed maven_args
 if [[ "${1:-}" == "--build-only" ]]; then
   exit 0

@@ -134,6 +134,14 @@ class BuildProcessTest {
         assertEquals(2, Files.readAllLines(calls).size(), "changed sources build again");
         assertEquals("", cachedBuild(moduleTree("third", "three"), bin, store, "-Pcuda"));
         assertEquals(3, Files.readAllLines(calls).size(), "other mvn arguments are another build");
+        // in the same tree too (an environment's -Dpytorch.version): its stamp covers the arguments
+        assertEquals("", cachedBuild(first, bin, store, "-Dpytorch.version=2.7.1-1.5.12"));
+        assertEquals(4, Files.readAllLines(calls).size(), "the same tree with other mvn arguments builds again");
+        assertEquals("", cachedBuild(first, bin, store, "-Dpytorch.version=2.7.1-1.5.12"));
+        assertEquals(4, Files.readAllLines(calls).size(), "and is then current");
+        assertEquals("", cachedBuild(first, bin, store));
+        assertTrue(Files.readString(first.resolve("mod/target/build.log")).startsWith("copied from the build store: "),
+                "back to the default arguments: the default build, from the store, not the other one kept");
     }
 
     private Path moduleTree(String name, String readme) throws Exception {
@@ -150,7 +158,7 @@ class BuildProcessTest {
     private static String cachedBuild(Path root, Path bin, Path store, String... mvnArgs) throws Exception {
         Path script = ProjectFiles.root().resolve("trainer/cached_build.sh");
         List<String> command = new java.util.ArrayList<>(List.of("bash", "-c",
-                "set -euo pipefail; source \"$1\"; paths=(pom.xml .mvn mod); extra=(\"${@:3}\"); cached_build \"$2\" mod mod.jar 4 paths extra",
+                "set -euo pipefail; source \"$1\"; paths=(pom.xml .mvn mod/Main.java); extra=(\"${@:3}\"); cached_build \"$2\" mod mod.jar 4 paths extra",
                 "cached_build_test", script.toString(), root.toString()));
         command.addAll(List.of(mvnArgs));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)

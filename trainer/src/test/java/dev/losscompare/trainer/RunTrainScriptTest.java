@@ -67,6 +67,7 @@ class RunTrainScriptTest {
         assertEquals("llama3", m.get("model").asText());
         assertEquals("cpu", m.get("device").asText());
         assertTrue(m.get("torch_version").asText().startsWith("2."));
+        assertTrue(m.get("blas").asText().matches("OpenBLAS 0\\.\\d+\\.\\d+"), meta);   // what an environment change states
 
         assertEquals(0, tiny("b.jsonl").exit());
         List<JsonNode> b = TinyRuns.steps(dir.resolve("b.jsonl"));

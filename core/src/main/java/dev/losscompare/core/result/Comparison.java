@@ -12,7 +12,8 @@ import java.util.List;
  * {@code kind} says what was compared with what ({@link ComparisonKind}). The report writers render only from this and the series files.
  * {@code workingTreeInputs}: the paths every trained side took from the user's working tree, with
  * their fingerprints; {@code initialization}: how the trained sides got their initial weights
- * (null where nothing was trained, or in older files).
+ * (null where nothing was trained, or in older files); {@code environments}: what each side ran in
+ * and which facts differ (null, and absent from comparison.json, unless an environment was chosen).
  */
 public record Comparison(
         int schemaVersion,
@@ -29,7 +30,9 @@ public record Comparison(
         double wallSeconds,
         List<CaseResult> cases,
         List<WorkingTreeInput> workingTreeInputs,
-        String initialization) {
+        String initialization,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        Environments environments) {
     /** 2: cases carry the mode they were compared in ({@code mode}, {@code mode_reason}). 1 is still read. */
     public static final int SCHEMA_VERSION = 2;
 
@@ -44,7 +47,7 @@ public record Comparison(
                       int threads, List<String> metrics, ComparisonMode mode, String startedAt, double wallSeconds,
                       List<CaseResult> cases) {
         this(schemaVersion, kind, baseline, test, configPath, steps, seed, threads, metrics, mode, startedAt, wallSeconds, cases,
-                List.of(), null);
+                List.of(), null, null);
     }
 
     /**
@@ -53,7 +56,13 @@ public record Comparison(
      */
     public Comparison withRunInputs(List<WorkingTreeInput> inputs, String initialization) {
         return new Comparison(schemaVersion, kind, baseline, test, configPath, steps, seed, threads, metrics, mode, startedAt,
-                wallSeconds, cases, inputs, initialization);
+                wallSeconds, cases, inputs, initialization, environments);
+    }
+
+    /** The same comparison with what each side ran in (null: no environment was chosen). */
+    public Comparison withEnvironments(Environments e) {
+        return new Comparison(schemaVersion, kind, baseline, test, configPath, steps, seed, threads, metrics, mode, startedAt,
+                wallSeconds, cases, workingTreeInputs, initialization, e);
     }
 
     /**

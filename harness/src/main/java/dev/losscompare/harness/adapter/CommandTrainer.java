@@ -137,6 +137,11 @@ public final class CommandTrainer implements SpecBackedTrainer {
     }
 
     @Override
+    public String python() {
+        return dev.losscompare.harness.environment.Environment.isPython(spec.command().get(0)) ? spec.command().get(0) : null;
+    }
+
+    @Override
     public TrainerSpec spec() {
         return spec;
     }

@@ -97,6 +97,21 @@ public interface TrainerAdapter {
         return TrainerSpec.TRACE_NONE;
     }
 
+    /** The trainer itself: this adapter, or the one an environment wraps ({@link InEnvironment}). */
+    default TrainerAdapter base() {
+        return this;
+    }
+
+    /** The Python interpreter the trainer's command starts (its first word: python, python3, a venv's), or null. */
+    default String python() {
+        return null;
+    }
+
+    /** Variables the build command needs on top of the harness's (an environment's Maven properties); none by default. */
+    default Map<String, String> buildEnvironment() {
+        return Map.of();
+    }
+
     /** Whether the seed checkpoint is one safetensors file (the result cache keeps those; a folder it does not). */
     default boolean seedIsSafetensorsFile() {
         return true;

@@ -44,15 +44,24 @@ public final class TrainerFile {
 
     /** The adapter a --trainer=FILE describes (its [trainer] table). */
     public static TrainerAdapter read(Path file) {
+        JsonNode root = root(file);
+        if (!root.has("trainer")) throw new UsageException("--trainer: " + file + " has no [trainer] table");
+        return parse(root.get("trainer"), "--trainer: " + file);
+    }
+
+    /** The [environment.NAME] tables of a --trainer=FILE (docs/environments.md). */
+    public static Map<String, dev.losscompare.harness.environment.Environment> environments(Path file) {
+        return dev.losscompare.harness.environment.EnvironmentTables.parse(root(file), "--trainer: " + file,
+                file.toAbsolutePath().getParent());
+    }
+
+    private static JsonNode root(Path file) {
         if (!Files.isRegularFile(file)) throw new UsageException("--trainer: no such file: " + file);
-        JsonNode root;
         try {
-            root = new TomlMapper().readTree(file.toFile());
+            return new TomlMapper().readTree(file.toFile());
         } catch (IOException e) {
             throw new UsageException("--trainer: " + file + " is not valid TOML: " + e.getMessage().lines().findFirst().orElse(""));
         }
-        if (!root.has("trainer")) throw new UsageException("--trainer: " + file + " has no [trainer] table");
-        return parse(root.get("trainer"), "--trainer: " + file);
     }
 
     /** The adapter of a [trainer] table; {@code where} prefixes error lines. */

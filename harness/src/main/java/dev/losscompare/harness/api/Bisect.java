@@ -3,6 +3,7 @@ package dev.losscompare.harness.api;
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.core.series.DefaultMetrics;
+import dev.losscompare.harness.adapter.InEnvironment;
 import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
@@ -44,7 +45,7 @@ import org.eclipse.jgit.lib.Repository;
  * The result is bisect.json's record.
  */
 public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements JudgingVerb<Bisect>, SuiteVerb<Bisect>, ResumingVerb<Bisect>,
-        TimedPerfVerb<Bisect> {
+        TimedPerfVerb<Bisect>, EnvironmentVerb<Bisect> {
     private final String good;
     private final String bad;
     private final JudgeSettings judge = settings().judge;
@@ -100,6 +101,20 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         return this;
     }
 
+    /** --baseline-env: GOOD's runs (the reference every probe is judged against) run in this environment. */
+    @Override
+    public Bisect setBaselineEnv(String name) {
+        environments.baseline(name);
+        return this;
+    }
+
+    /** --test-env: the probed commits' runs run in this environment. */
+    @Override
+    public Bisect setTestEnv(String name) {
+        environments.test(name);
+        return this;
+    }
+
     @Override
     public BisectRecord call() throws IOException {
         Console console = lc.console();
@@ -110,6 +125,10 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
             if (!given.isEmpty()) {
                 throw new UsageException(given.get(0) + " cannot be combined with --against-goldens: the suite's [gate] "
                         + "settings decide how each commit trains, as gate runs it");
+            }
+            if (environments.name(Role.BASELINE) != null) {
+                throw new UsageException(EnvironmentSettings.BASELINE_OPTION + " cannot be combined with --against-goldens: the goldens"
+                        + " are the reference (use " + EnvironmentSettings.TEST_OPTION + " for the probed commits)");
             }
         }
         Suite suiteRead = suite.read(console, againstGoldens);
@@ -142,7 +161,8 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         Instant started = Instant.now();
         RunLauncher launcher = lc.launcher(suiteRead, timeout);
         try (Workspace ws = lc.workspace(launcher)) {
-            TrainerAdapter adapter = adapter(suiteRead);
+            TrainerAdapter goodAdapter = adapter(suiteRead, Role.BASELINE);
+            TrainerAdapter adapter = adapter(suiteRead, Role.TEST);
             ws.fromWorkingTree(adapter.fromWorkingTree());
             ResolvedRevision goodRev = ws.resolve(good);
             ResolvedRevision badRev = ws.resolve(bad);
@@ -150,16 +170,16 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
             try (Repository r = GitRepos.open(lc.repoDir())) {
                 range = FirstParentPath.between(r, goodRev, badRev);
             }
-            Materialized goodTree = ws.materialize("good", goodRev, inputs);
+            Materialized goodTree = ws.materialize("good", goodRev, inputs, InEnvironment.of(goodAdapter));
             Workspace.checkConfigs(suiteCases, goodTree, suiteLabel);
             List<CaseSpec> cases = Workspace.cases(suiteCases, goodTree, options);
-            judging.checkNoise(cases, t, againstGoldens ? null : new TrainedSide(Role.BASELINE, goodTree, options, adapter, ranks));
+            judging.checkNoise(cases, t, againstGoldens ? null : new TrainedSide(Role.BASELINE, goodTree, options, goodAdapter, ranks));
             Path out = OutputFolders.create(outputFolder, console.cwd(), "bisect-" + good, bad, started);
             try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("bisect.log")), true, StandardCharsets.UTF_8);
                  Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace(launcher)) {
                 quiet.fromWorkingTree(adapter.fromWorkingTree());
                 Prober.Plan plan = new Prober.Plan(suiteCases, cases, inputs, options, t, judging, buildTimeout,
-                        lc.resultCache(), adapter, ranks, resume, perfRequest);
+                        lc.resultCache(), adapter, goodAdapter, ranks, resume, perfRequest);
                 String label = suiteLabel != null ? suiteLabel : config();
                 Bisection bisection = new Bisection(console, quiet, out, range, goodTree, plan,
                         new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && seedCheckpoint(adapter), label, goldens));

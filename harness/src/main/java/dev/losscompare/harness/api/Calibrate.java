@@ -39,7 +39,8 @@ import java.util.Map;
  * noise envelope ({@link Calibrator}); {@link #setVerify} judges fresh perturbed runs against saved
  * envelopes instead (the false-alarm check); {@link #setFromRuns} builds one from runs on disk.
  */
-public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> implements SuiteVerb<Calibrate> {
+public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> implements SuiteVerb<Calibrate>,
+        EnvironmentVerb<Calibrate> {
     public static final int DEFAULT_RUNS = 4;
     /** Held-out runs per case: enough to see a case's usual tail at the gate's shapes (README: the margins and the false-alarm check). */
     public static final int DEFAULT_HELD_OUT = 8;
@@ -122,8 +123,25 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         return this;
     }
 
+    /** --baseline-env: every run of the calibration trains in this environment (the baseline's of a later compare). */
+    @Override
+    public Calibrate setBaselineEnv(String name) {
+        environments.baseline(name);
+        return this;
+    }
+
+    /** --test-env: refused (a calibration has one environment, the baseline's). */
+    @Override
+    public Calibrate setTestEnv(String name) {
+        environments.test(name);
+        return this;
+    }
+
     @Override
     public CalibrationResult call() throws IOException {
+        if (fromRuns != null && environments.given()) {
+            throw new UsageException("--baseline-env has no effect with --from-runs: those runs exist already");
+        }
         if (fromRuns != null) return fromRuns();
         if (revision == null) throw new UsageException("name the revision to calibrate: loss_compare.sh calibrate REV (or --from-runs A B C)");
         Console console = lc.console();
@@ -135,8 +153,9 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
         List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, false));
-        TrainerAdapter adapter = adapter(suiteRead);
-        if (!seedCheckpoint(adapter) && adapter == OwnTrainer.INSTANCE) {
+        environments.onlyBaseline("calibrate");
+        TrainerAdapter adapter = adapter(suiteRead, Role.BASELINE);
+        if (!seedCheckpoint(adapter) && adapter.base() == OwnTrainer.INSTANCE) {
             throw new UsageException("calibrate perturbs this trainer's initial weights through the seed checkpoint: drop"
                     + " --no-seed-checkpoint (trainers without one, seed = \"none\" in a trainer file, are calibrated by repeats"
                     + " or the suite's [[perturbation]] sets)");
@@ -146,7 +165,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         try (Workspace ws = lc.workspace(suiteRead, timeout)) {
             ResolvedRevision rev = ws.resolve(revision);
             ws.fromWorkingTree(adapter.fromWorkingTree());
-            Materialized tree = ws.materialize("calibrate", rev, inputs);
+            Materialized tree = ws.materialize("calibrate", rev, inputs, dev.losscompare.harness.adapter.InEnvironment.of(adapter));
             Workspace.checkConfigs(suiteCases, tree, suiteLabel);
             List<CaseSpec> cases = Workspace.cases(suiteCases, tree, options);
             TrainedSide side = new TrainedSide(Role.BASELINE, tree, options, adapter, ngpus());

@@ -7,6 +7,7 @@ import dev.losscompare.core.series.UnreadableSeriesException;
 import dev.losscompare.core.sources.LossFile;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.adapter.InEnvironment;
 import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.diagnose.DiagnoseMode;
@@ -44,7 +45,7 @@ import java.util.List;
  * options live in {@link #call()} where they are read together.
  */
 public final class Compare extends TrainingVerb<Compare, Comparison> implements JudgingVerb<Compare>, SuiteVerb<Compare>, ResumingVerb<Compare>,
-        TimedPerfVerb<Compare> {
+        TimedPerfVerb<Compare>, EnvironmentVerb<Compare> {
     private final String baseline;
     private final String test;
     private final JudgeSettings judge = settings().judge;
@@ -140,6 +141,19 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
     }
 
     @Override
+    public Compare setBaselineEnv(String name) {
+        environments.baseline(name);
+        sideGiven.add(EnvironmentSettings.BASELINE_OPTION);
+        return this;
+    }
+
+    @Override
+    public Compare setTestEnv(String name) {
+        environments.test(name);
+        return this;
+    }
+
+    @Override
     public Comparison call() throws IOException {
         Console console = lc.console();
         Suite suiteRead = suite.read(console, false);
@@ -181,16 +195,17 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             ResolvedRevision baseRev = importResult != null ? null : ws.resolve(baseline);
             ResolvedRevision testRev = ws.resolve(test);
             RunSeries imported = importResult == null ? null : readImport(importResult);
-            TrainerAdapter adapter = adapter(suiteRead);
+            TrainerAdapter baseAdapter = baseRev == null ? null : adapter(suiteRead, Role.BASELINE);
+            TrainerAdapter adapter = adapter(suiteRead, Role.TEST);
             ws.fromWorkingTree(adapter.fromWorkingTree());
-            Materialized baseTree = baseRev == null ? null : ws.materialize("baseline", baseRev, inputs);
-            Materialized testTree = ws.materialize("test", testRev, inputs);
+            Materialized baseTree = baseRev == null ? null : ws.materialize("baseline", baseRev, inputs, InEnvironment.of(baseAdapter));
+            Materialized testTree = ws.materialize("test", testRev, inputs, InEnvironment.of(adapter));
             if (baseTree != null) Workspace.checkConfigs(suiteCases, baseTree, suiteLabel);
             Workspace.checkConfigs(suiteCases, testTree, suiteLabel);
             List<CaseSpec> cases = Workspace.cases(suiteCases, baseTree != null ? baseTree : testTree,
                     baseTree != null ? baseOptions : testOpts);
             TrainedSide testSide = new TrainedSide(Role.TEST, testTree, testOpts, adapter, testRanks);
-            Side baselineSide = baseTree != null ? new TrainedSide(Role.BASELINE, baseTree, baseOptions, adapter, baseRanks)
+            Side baselineSide = baseTree != null ? new TrainedSide(Role.BASELINE, baseTree, baseOptions, baseAdapter, baseRanks)
                     : new ImportedSeries(importResult, imported);
             judging.checkNoise(cases, t, baselineSide instanceof TrainedSide b ? b : testSide);
             Path out = OutputFolders.create(outputFolder, console.cwd(),

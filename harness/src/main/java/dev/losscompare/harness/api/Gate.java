@@ -1,6 +1,8 @@
 package dev.losscompare.harness.api;
 
 import dev.losscompare.core.judge.Role;
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.core.result.Comparison;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.cache.Materialized;
@@ -38,9 +40,10 @@ import java.util.List;
  * re-records them.
  */
 public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate>, NoisyVerb<Gate>, MetricVerb<Gate>,
-        TimedPerfVerb<Gate> {
+        TimedPerfVerb<Gate>, EnvironmentVerb<Gate> {
     /** The suite gate (and bisect --against-goldens) read when none is given. */
     public static final Path DEFAULT_SUITE = SuiteSettings.SIGNOFF;
+    private final EnvironmentSettings environments = new EnvironmentSettings();
 
     final SuiteSettings suite = new SuiteSettings();
     Path goldenDir = GoldenStore.DEFAULT_DIR;
@@ -54,6 +57,20 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
     }
 
     /** --suite (default configs/signoff.toml). */
+    @Override
+    public Gate setBaselineEnv(String name) {
+        throw new UsageException(EnvironmentSettings.BASELINE_OPTION + " does not apply to gate: its baseline is the recorded goldens"
+                + " (each golden file states the environment it was recorded in); choose the working tree's with "
+                + EnvironmentSettings.TEST_OPTION);
+    }
+
+    /** --test-env: the working tree's runs train in the suite's [environment.NAME]. */
+    @Override
+    public Gate setTestEnv(String name) {
+        environments.test(name);
+        return this;
+    }
+
     @Override
     public Gate setSuite(Path file) {
         suite.file(file);
@@ -117,15 +134,16 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
         Console console = lc.console();
         Suite s = suite.read(console, true);
         s.trainer().checkRunnable(console.env());
+        TrainerAdapter trainer = environments.choose(Role.TEST, lc, s.environments(), "the suite", s.trainer());
         Training t = Training.ofGate(s.gate(), nativeKernels ? Kernels.NATIVE : Kernels.PORTABLE, timeout);
         Instant started = Instant.now();
         try (Workspace ws = lc.workspace(s, timeout)) {
             ResolvedRevision tree = ws.resolve(RevisionResolver.WORKING_TREE);
-            ws.fromWorkingTree(s.trainer().fromWorkingTree());
-            Materialized m = ws.materialize("test", tree, s.inputs());
+            ws.fromWorkingTree(trainer.fromWorkingTree());
+            Materialized m = ws.materialize("test", tree, s.inputs(), dev.losscompare.harness.adapter.InEnvironment.of(trainer));
             Workspace.checkConfigs(s.cases(), m, console.show(suite.file(console, true)));
             List<CaseSpec> cases = Workspace.cases(s.cases(), m, s.gate().trainOptions());
-            TrainedSide side = new TrainedSide(Role.TEST, m, s.gate().trainOptions(), s.trainer(), null);
+            TrainedSide side = new TrainedSide(Role.TEST, m, s.gate().trainOptions(), trainer, null);
             if (judging != null) judging.checkNoise(cases, t, side);
             Path out = OutputFolders.create(outputFolder, console.cwd(), "golden", "working-tree", started);
             Session session = ws.session(out, lc.resultCache(), buildTimeout);

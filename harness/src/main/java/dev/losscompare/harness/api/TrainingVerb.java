@@ -35,6 +35,8 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
     private boolean portable;
     private Integer ngpus;
     private Path trainer;
+    /** --baseline-env / --test-env, for the verbs that take them ({@link EnvironmentVerb}). */
+    final EnvironmentSettings environments = new EnvironmentSettings();
 
     TrainingVerb(LossCompare lc) {
         super(lc);
@@ -145,6 +147,19 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
         if (s < 1) throw new UsageException("--steps must be at least 1, got " + s);
         if (t < 1) throw new UsageException("--threads must be at least 1, got " + t);
         return new Training(s, seed != null ? seed : DEFAULT_SEED, t, portable ? Kernels.PORTABLE : Kernels.NATIVE, timeout);
+    }
+
+    /**
+     * The adapter {@code role}'s runs use: {@link #adapter(Suite)} in the environment chosen for that
+     * side (the [environment.NAME] tables of --trainer=FILE, then the suite's), checked.
+     */
+    TrainerAdapter adapter(Suite suiteOrNull, dev.losscompare.core.judge.Role role) throws java.io.IOException {
+        Map<String, dev.losscompare.harness.environment.Environment> declared = new LinkedHashMap<>();
+        if (suiteOrNull != null) declared.putAll(suiteOrNull.environments());
+        if (trainer != null) declared.putAll(TrainerFile.environments(trainer));
+        String in = trainer != null ? lc.console().show(trainer) + (suiteOrNull != null ? " or the suite" : "")
+                : suiteOrNull != null ? "the suite" : "any file (declare them in a --suite=FILE or --trainer=FILE)";
+        return environments.choose(role, lc, declared, in, adapter(suiteOrNull));
     }
 
     /** --trainer=FILE, else the suite's [trainer], else this repository's trainer; checked that it can run here. */

@@ -38,16 +38,19 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Prober {
     /** How every probe trains: the same settings and trainer for each commit, so probes are comparable with GOOD. */
     public record Plan(List<SuiteCase> suiteCases, List<CaseSpec> cases, List<String> inputs, List<String> options, Training training,
-                Judging judging, Duration buildTimeout, boolean useResultCache, TrainerAdapter trainer, Integer ngpus,
-                ResumeRequest resume, PerfRequest perf) {
+                Judging judging, Duration buildTimeout, boolean useResultCache, TrainerAdapter trainer, TrainerAdapter goodTrainer,
+                Integer ngpus, ResumeRequest resume, PerfRequest perf) {
         /** A probe is bad when its performance verdict FAILs (thresholds given), not when its numbers move. */
         public boolean byPerformance() {
             return perf != null;
         }
 
-        /** One side of this plan: the same trainer adapter and ranks everywhere (null ranks: each case's). */
+        /**
+         * One side of this plan: the same trainer adapter and ranks everywhere (null ranks: each case's),
+         * in GOOD's environment (--baseline-env) for the baseline, the probes' (--test-env) for the test.
+         */
         public TrainedSide side(Role role, Materialized tree) {
-            return new TrainedSide(role, tree, options, trainer, ngpus);
+            return new TrainedSide(role, tree, options, role == Role.BASELINE ? goodTrainer : trainer, ngpus);
         }
     }
 
@@ -80,7 +83,8 @@ public final class Prober {
         Materialized tree;
         try {
             synchronized (ws) {   // one materialization at a time: they share the repository's reader
-                tree = ws.materialize("probe", commit.toRevision(), plan.inputs());
+                tree = ws.materialize("probe", commit.toRevision(), plan.inputs(),
+                        dev.losscompare.harness.adapter.InEnvironment.of(plan.trainer()));
             }
             Workspace.checkConfigs(plan.suiteCases(), tree, null);
         } catch (UsageException cannotCheckOut) {

@@ -95,11 +95,21 @@ public final class RevisionCache {
      * revisions linked to other working trees never share a directory.
      */
     public Materialized materialize(ResolvedRevision rev, List<String> inputs, WorkingTreeInputs linked) throws IOException {
+        return materialize(rev, inputs, linked, null);
+    }
+
+    /**
+     * The same in a directory of its own for {@code buildVariant} (an environment's Maven
+     * properties; null: the default build), so two builds of one revision never share a target/.
+     */
+    public Materialized materialize(ResolvedRevision rev, List<String> inputs, WorkingTreeInputs linked, String buildVariant)
+            throws IOException {
         Path revisions = revisionsDir();
         Files.createDirectories(revisions);
         StaleTemporaries.sweep(revisions);
         RevisionContent content = RevisionContent.of(repo, rev, inputs);
-        String key = content.key() + (linked.isEmpty() ? "" : "-wt-" + linked.linkKey());
+        String key = content.key() + (linked.isEmpty() ? "" : "-wt-" + linked.linkKey())
+                + (buildVariant == null ? "" : "-env-" + dev.losscompare.harness.io.Sha256.hex(buildVariant).substring(0, 12));
         Path dir = revisions.resolve(key);
         if (Files.isDirectory(dir)) return new Materialized(rev, key, dir, true, linked);
         try (KeyedLock lock = lockFor(key, "cache lock")) {
@@ -124,7 +134,7 @@ public final class RevisionCache {
      */
     public BuildResult build(Materialized m, Path logCopy, Duration timeout) throws IOException {
         return build(m, logCopy, timeout, List.of(m.dir().resolve(TrainerArgs.TRAINER_SCRIPT).toString(), "--build-only"),
-                LocalLauncher.INSTANCE);
+                java.util.Map.of(), LocalLauncher.INSTANCE);
     }
 
     /**
@@ -133,7 +143,8 @@ public final class RevisionCache {
      * per command, so two trainers of one tree never share a build. {@code launcher}: the call's
      * (a build goes through it when it takes builds).
      */
-    public BuildResult build(Materialized m, Path logCopy, Duration timeout, List<String> command, RunLauncher launcher) throws IOException {
+    public BuildResult build(Materialized m, Path logCopy, Duration timeout, List<String> command, java.util.Map<String, String> environment,
+                             RunLauncher launcher) throws IOException {
         if (command.isEmpty()) {
             writeLog(logCopy, "nothing to build for this trainer\n");
             return new BuildResult(true, true, 0, null, logCopy);
@@ -154,7 +165,9 @@ public final class RevisionCache {
                 return new BuildResult(false, false, 127,
                         m.revision().spec() + " has no " + name + " (is it a revision of this project?)", logCopy);
             }
-            RunOutcome out = launcher.build(new Launch(command, m.dir(), java.util.Map.of(BUILD_STORE_VARIABLE, buildStore.toString())), log, timeout);
+            java.util.Map<String, String> env = new java.util.LinkedHashMap<>(environment);
+            env.put(BUILD_STORE_VARIABLE, buildStore.toString());
+            RunOutcome out = launcher.build(new Launch(command, m.dir(), env), log, timeout);
             copyLog(log, logCopy);
             if (!out.ok()) {
                 String why = out.timedOut() ? "timed out after " + Durations.human(timeout) + "; the build and its processes were killed" + out.jobNote()

@@ -42,6 +42,7 @@ public final class BisectCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = Sections.CLUSTER, order = 9) LauncherOptions launcher = new LauncherOptions();
     @ArgGroup(validate = false, heading = Sections.RESUME, order = 7) ResumeOptions resume = new ResumeOptions();
     @ArgGroup(validate = false, heading = Sections.PERFORMANCE, order = 6) PerfOptions perf = new PerfOptions();
+    @ArgGroup(validate = false, heading = Sections.ENVIRONMENTS, order = 8) EnvironmentOptions environments = new EnvironmentOptions();
 
     @Option(names = "--jobs", paramLabel = "N",
             description = "Commits probed at once: N > 1 searches k-ary (default: 2 when cores >= 2 x threads, else 1).")
@@ -62,6 +63,7 @@ public final class BisectCommand implements Callable<Integer> {
         suite.applyTo(bisect);
         resume.applyTo(bisect);
         perf.applyTo(bisect);
+        environments.applyTo(bisect);
         timeouts.applyTo(output.applyTo(bisect));
         if (jobs != null) bisect.setJobs(jobs);
         if (againstGoldens) bisect.setAgainstGoldens(true);

@@ -44,6 +44,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = Sections.REPOSITORY, order = 11) RepoOptions repo = new RepoOptions();
     @ArgGroup(validate = false, heading = Sections.OUTPUT, order = 12) OutputOptions output = new OutputOptions();
     @ArgGroup(validate = false, heading = Sections.RUNS, order = 10) TimeoutOptions timeouts = new TimeoutOptions();
+    @ArgGroup(validate = false, heading = Sections.ENVIRONMENTS, order = 8) EnvironmentOptions environments = new EnvironmentOptions();
 
     @Option(names = "--runs", paramLabel = "K", description = "Perturbed runs per case besides the reference (default: ${DEFAULT-VALUE}; at least 2).")
     int runs = Calibrate.DEFAULT_RUNS;
@@ -85,6 +86,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         suite.applyTo(calibrate);
         output.applyTo(calibrate);
         timeouts.applyTo(calibrate);
+        environments.applyTo(calibrate);
         if (save) calibrate.setSaveDir(saveDir == null ? SAVED : saveDir);
         if (firstSeed != null) calibrate.setPerturbationSeed(firstSeed);
         if (verify != null) calibrate.setVerify(verify);

@@ -47,6 +47,7 @@ public final class CompareCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = Sections.RUNS, order = 10) TimeoutOptions timeouts = new TimeoutOptions();
     @ArgGroup(validate = false, heading = Sections.REPOSITORY, order = 11) RepoOptions repo = new RepoOptions();
     @ArgGroup(validate = false, heading = Sections.OUTPUT, order = 12) OutputOptions output = new OutputOptions();
+    @ArgGroup(validate = false, heading = Sections.ENVIRONMENTS, order = 8) EnvironmentOptions environments = new EnvironmentOptions();
 
     @Option(names = "--resume-across", description = "With a resume check: the test revision also resumes from the baseline's step-K checkpoint.")
     boolean resumeAcross;
@@ -89,6 +90,7 @@ public final class CompareCommand implements Callable<Integer> {
         if (jobs != null) compare.setJobs(jobs);
         resume.applyTo(compare);
         perf.applyTo(compare);
+        environments.applyTo(compare);
         if (resumeAcross) compare.setResumeAcross(true);
         if (diagnose != null) compare.setDiagnose(diagnose ? DiagnoseMode.FORCE : DiagnoseMode.OFF);
         return compare.call().exitCode();
@@ -104,6 +106,10 @@ public final class CompareCommand implements Callable<Integer> {
         if (sides.testOptions != null || sides.testNgpus != null) {
             throw new UsageException((sides.testOptions != null ? "--test-train-options" : "--test-ngpus")
                     + " has no effect with --export-result: only the baseline runs");
+        }
+        if (environments.baseline != null || environments.test != null) {
+            throw new UsageException("--baseline-env and --test-env have no effect with --export-result (it trains one revision"
+                    + " in this process's environment)");
         }
         Export export = training.applyTo(lc.export(baseline, exportResult), sides.baseline());
         if (sides.baselineNgpus != null) export.setNgpus(sides.baselineNgpus);

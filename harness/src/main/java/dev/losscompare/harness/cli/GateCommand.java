@@ -33,6 +33,7 @@ public final class GateCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = Sections.RUNS, order = 10) TimeoutOptions timeouts = new TimeoutOptions();
     @ArgGroup(validate = false, heading = Sections.CLUSTER, order = 9) LauncherOptions launcher = new LauncherOptions();
     @ArgGroup(validate = false, heading = Sections.PERFORMANCE, order = 6) PerfOptions perf = new PerfOptions();
+    @ArgGroup(validate = false, heading = Sections.ENVIRONMENTS, order = 8) EnvironmentOptions environments = new EnvironmentOptions();
 
     @Option(names = "--golden-dir", paramLabel = "DIR", description = "Where the goldens live (default: configs/golden).")
     Path goldenDir = GoldenStore.DEFAULT_DIR;
@@ -63,6 +64,10 @@ public final class GateCommand implements Callable<Integer> {
         if (runs != null && !calibrate) throw new UsageException("--runs counts the perturbed runs of --calibrate: use gate --update --calibrate --runs=K");
         LossCompare lc = launcher.open(root.console(), repo);
         if (update) {
+            if (environments.baseline != null || environments.test != null) {
+                throw new UsageException("--baseline-env and --test-env apply to checking goldens, not to --update (goldens are recorded"
+                        + " in this process's environment)");
+            }
             if (strict) throw new UsageException("--strict applies to checking goldens, not to --update");
             if (noise.margin != null) throw new UsageException("--noise-margin applies to checking goldens, not to --update");
             if (metrics != null) throw new UsageException("--metrics applies to checking goldens, not to --update (a golden records loss and grad_norm)");
@@ -81,6 +86,7 @@ public final class GateCommand implements Callable<Integer> {
         suite.applyTo(gate);
         noise.applyTo(gate);
         perf.applyTo(gate);
+        environments.applyTo(gate);
         timeouts.applyTo(output.applyTo(gate));
         return gate.call().exitCode();
     }

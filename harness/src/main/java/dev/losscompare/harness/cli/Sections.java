@@ -9,7 +9,7 @@ final class Sections {
     static final String NOISE = "%nNoise:%n";
     static final String PERFORMANCE = "%nPerformance:%n";
     static final String RESUME = "%nResume check:%n";
-    static final String DIAGNOSIS = "%nDiagnosis:%n";
+    static final String ENVIRONMENTS = "%nEnvironments:%n";
     static final String CLUSTER = "%nCluster:%n";
     static final String RUNS = "%nTime limits:%n";
     static final String REPOSITORY = "%nRepository and cache:%n";

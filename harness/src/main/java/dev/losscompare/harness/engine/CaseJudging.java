@@ -7,6 +7,7 @@ import dev.losscompare.core.judge.Judgement;
 import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.core.series.RunSeries;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The judge's side of the engine, written once for every sink that judges (the report, bisect's
@@ -40,13 +41,38 @@ public final class CaseJudging {
         }
         List<String> metrics = metrics(plan, base.series());
         CaseMode mode = mode(plan, c, tested);
+        Map<String, String> calibratedIn = Map.of();
         if (judging.noise() != null) {
             NoiseEnvelopes.Choice choice = judging.noise().choose(NoiseEnvelopes.settingsOf(c, trained(plan), plan.training(), metrics), mode);
             if (choice.error() != null) return new Decision(error(plan, c, choice.error()), false);
             mode = choice.mode();
+            calibratedIn = choice.calibratedIn();
         }
-        return new Decision(CaseJudge.judge(c.id(), base, tested, metrics, mode,
-                plan.expectedSteps(plan.baseline()), plan.expectedSteps(plan.test())), true);
+        Judgement j = CaseJudge.judge(c.id(), base, tested, metrics, mode, plan.expectedSteps(plan.baseline()),
+                plan.expectedSteps(plan.test()));
+        String elsewhere = calibratedElsewhere(calibratedIn, base);
+        if (elsewhere != null) j = new Judgement(j.result().withNote(elsewhere), j.diffs(), j.verdictLine());
+        return new Decision(j, true);
+    }
+
+    /** The facts that decide the noise, as an envelope and a run's meta both state them. */
+    private static final List<String> NOISE_FACTS = List.of("torch_version", "device", "cpu_capability", "blas_core");
+
+    /**
+     * An envelope measures the noise of the environment it was calibrated in: where the baseline
+     * ran in another (an upgrade judged against the new version's noise), a note says which facts
+     * differ and how to calibrate in the baseline's. The verdict is unchanged.
+     */
+    static String calibratedElsewhere(Map<String, String> calibratedIn, SideResult base) {
+        if (calibratedIn.isEmpty() || base == null || base.series() == null) return null;
+        List<String> differ = new java.util.ArrayList<>();
+        for (String k : NOISE_FACTS) {
+            Object ran = base.series().meta().get(k);
+            String calibrated = calibratedIn.get(k);
+            if (ran != null && calibrated != null && !calibrated.equals(String.valueOf(ran))) differ.add(k + " " + calibrated + " vs " + ran);
+        }
+        return differ.isEmpty() ? null : "the noise envelope was calibrated in another environment than the baseline ran in ("
+                + String.join(", ", differ) + "): calibrate in the baseline's (calibrate --baseline-env=NAME)";
     }
 
     /** The side whose settings an envelope must match: the trained baseline, else the trained test side (null: neither trains). */

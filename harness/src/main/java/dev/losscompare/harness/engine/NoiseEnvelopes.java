@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -29,7 +30,12 @@ public final class NoiseEnvelopes {
     public record CaseSettings(String name, String config, List<String> options, long seed, List<String> metrics) {}
 
     /** The case's mode, or why it cannot be compared (ERROR). */
-    public record Choice(CaseMode mode, String error) {}
+    /** The mode a case is judged in, or the error; {@code calibratedIn}: the envelope's environment (empty without one). */
+    public record Choice(CaseMode mode, String error, Map<String, String> calibratedIn) {
+        Choice(CaseMode mode, String error) {
+            this(mode, error, Map.of());
+        }
+    }
 
     private final Path path;
     private final NoiseMargin margin;
@@ -130,6 +136,6 @@ public final class NoiseEnvelopes {
         String mismatch = mismatch(e, c);
         if (mismatch != null) return new Choice(null, show.apply(file) + ": " + mismatch);
         ComparisonMode mode = ComparisonMode.noise(e.toBand(show.apply(file), margin));
-        return new Choice(new CaseMode(mode, chosen.reason()), null);
+        return new Choice(new CaseMode(mode, chosen.reason()), null, e.environment());
     }
 }

@@ -121,6 +121,8 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
         TrainedSide seeder = plan.seeds().seeder();
         if (trained != null) c = c.withRunInputs(trained.tree().linked().fingerprints(), Comparison.initialization(
                 seeder == null ? null : seeder.role().word() + " " + seeder.tree().revision().spec(), t.seed()));
+        c = c.withEnvironments(SideEnvironments.of(plan, results));
+        if (c.environments() != null) console.out().println(c.environments().headline());   // heads the verdicts
         for (Judgement j : judgements) {
             (j.result().verdict() == Verdict.ERROR ? console.err() : console.out()).println(j.verdictLine());
             String label = label(j.result());

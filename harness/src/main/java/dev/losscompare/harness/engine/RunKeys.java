@@ -29,9 +29,9 @@ final class RunKeys {
         return withAdapter(side, ResultCache.seedKey(side.tree(), seedArgs, environment(seedArgs)));
     }
 
-    /** This repository's trainer keeps the keys it always had; any other adapter is part of the key. */
+    /** This repository's trainer keeps the keys it always had; any other adapter, and any environment, is part of the key. */
     private static String withAdapter(TrainedSide side, String key) {
-        return side.ownTrainer() ? key : Sha256.hex(side.adapter().identity(), key);
+        return side.adapter() == dev.losscompare.harness.adapter.OwnTrainer.INSTANCE ? key : Sha256.hex(side.adapter().identity(), key);
     }
 
     private Map<String, String> environment(TrainerArgs args) {

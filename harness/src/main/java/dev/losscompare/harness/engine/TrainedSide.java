@@ -31,7 +31,12 @@ public record TrainedSide(Role role, Materialized tree, List<String> options, Tr
     }
 
     public boolean ownTrainer() {
-        return adapter == OwnTrainer.INSTANCE;
+        return adapter.base() == OwnTrainer.INSTANCE;
+    }
+
+    /** The environment this side runs in (--baseline-env / --test-env), or null: the harness's own. */
+    public dev.losscompare.harness.environment.Environment environment() {
+        return dev.losscompare.harness.adapter.InEnvironment.of(adapter);
     }
 
     /** The case's own options first, then the case's options for this side, then this side's (the last wins). */

@@ -57,7 +57,13 @@ public final class Workspace implements AutoCloseable {
      * paths the trainer reads (a suite's {@code inputs}); empty means the whole tree.
      */
     public Materialized materialize(String role, ResolvedRevision rev, List<String> inputs) throws IOException {
-        Materialized m = revisions.materialize(rev, inputs, linked);
+        return materialize(role, rev, inputs, null);
+    }
+
+    /** The same for a side whose environment builds the trainer otherwise ({@code env} null or not: the default tree). */
+    public Materialized materialize(String role, ResolvedRevision rev, List<String> inputs, dev.losscompare.harness.environment.Environment env)
+            throws IOException {
+        Materialized m = revisions.materialize(rev, inputs, linked, env == null || !env.changesBuild() ? null : env.mavenPropertiesText());
         console.out().println(role + ": " + rev.label() + (rev.subject() == null ? "" : " \"" + rev.subject() + "\"")
                 + (m.reused() ? " (cached)" : ""));
         return m;

@@ -200,7 +200,7 @@ public final class Calibrator {
      * {@code firstSeed}), else the suite's sets or repeats (numbered from {@code firstNumber}).
      */
     private List<Perturbation> perturbations(TrainerArgs base, int count, long firstSeed, int firstNumber) throws IOException {
-        return revision.adapter() == OwnTrainer.INSTANCE ? Perturbations.ownTrainer(base, count, firstSeed)
+        return revision.adapter().base() == OwnTrainer.INSTANCE ? Perturbations.ownTrainer(base, count, firstSeed)
                 : Perturbations.listed(request.listed(), count, firstNumber);
     }
 

@@ -17,12 +17,14 @@ import java.util.List;
  * (thresholds and rounds of the performance verdict; {@link PerfTable#NONE} when absent).
  * {@code steps}: how many steps a comparison or calibration of the suite trains when the command
  * line gives no --steps (null: the default), so a suite whose envelopes were calibrated at N steps
- * is compared at N. {@code launcher}: its {@code [launcher]} table (null: none), where the runs of
- * a call that names no launcher start.
+ * is compared at N. {@code environments}: its {@code [environment.NAME]} tables, by name (--baseline-env, --test-env).
+ * {@code launcher}: its {@code [launcher]} table (null: none), where the runs of a call that names no launcher start.
  */
 public record Suite(List<SuiteCase> cases, GateSettings gate, List<String> inputs, TrainerAdapter trainer, String noise,
-                    List<Perturbation.OptionSet> perturbations, PerfTable perf, Integer steps, LauncherTable launcher) {
+                    List<Perturbation.OptionSet> perturbations, PerfTable perf, Integer steps,
+                    java.util.Map<String, dev.losscompare.harness.environment.Environment> environments, LauncherTable launcher) {
     public Suite {
+        environments = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environments));
         cases = List.copyOf(cases);
         inputs = List.copyOf(inputs);
         perturbations = List.copyOf(perturbations);
@@ -30,6 +32,6 @@ public record Suite(List<SuiteCase> cases, GateSettings gate, List<String> input
 
     /** The same suite with only these cases (--cases). */
     public Suite withCases(List<SuiteCase> selected) {
-        return new Suite(selected, gate, inputs, trainer, noise, perturbations, perf, steps, launcher);
+        return new Suite(selected, gate, inputs, trainer, noise, perturbations, perf, steps, environments, launcher);
     }
 }

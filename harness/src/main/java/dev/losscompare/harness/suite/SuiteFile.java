@@ -34,7 +34,7 @@ import java.util.TreeSet;
  */
 public final class SuiteFile {
     private static final Set<String> TOP_KEYS = new TreeSet<>(List.of("case", "gate", "inputs", "launcher", "trainer", "noise", "perturbation",
-            "perf", "steps"));
+            "perf", "steps", "environment"));
     private static final Set<String> PERF_KEYS = new TreeSet<>(List.of("max_slowdown", "max_memory_growth", "rounds"));
     private static final Set<String> PERTURBATION_KEYS = new TreeSet<>(List.of("name", "options", "env"));
     private static final Set<String> CASE_KEYS = new TreeSet<>(List.of("name", "config", "options", "atol", "rtol", "ngpus",
@@ -91,7 +91,9 @@ public final class SuiteFile {
         TrainerAdapter trainer = root.has("trainer") ? TrainerFile.parse(root.get("trainer"), "--suite: " + file) : OwnTrainer.INSTANCE;
         return new Suite(out, gate(root.path("gate")), strings(root, "inputs", "the top level"), trainer,
                 text(root, "noise", "the top level", null), perturbations(root.path("perturbation")), perf(root.path("perf")),
-                root.has("steps") ? positive(root, "steps", "the top level", 1) : null, launcher(root.get("launcher")));
+                root.has("steps") ? positive(root, "steps", "the top level", 1) : null,
+                dev.losscompare.harness.environment.EnvironmentTables.parse(root, "--suite: " + file,
+                        file.toAbsolutePath().getParent()), launcher(root.get("launcher")));
     }
 
     /** [launcher]: type = "slurm" (the default) or "local", shared_dir (relative to the suite file) and the job's settings. */

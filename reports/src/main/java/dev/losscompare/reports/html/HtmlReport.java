@@ -87,7 +87,12 @@ public final class HtmlReport {
         out.append("<header class=\"banner ").append(cls(overall)).append("\" id=\"overall\" data-verdict=\"").append(overall)
                 .append("\">\n<h1>").append(overall).append(" · ").append(esc(side(c.baseline()))).append(" vs ")
                 .append(esc(side(c.test()))).append("</h1>\n<p>").append(esc(what)).append(" · ").append(esc(c.modeUsed()))
-                .append(" · exit code ").append(c.exitCode()).append("</p>\n</header>\n");
+                .append(" · exit code ").append(c.exitCode()).append("</p>\n");
+        // An environment change heads the report: what moved besides the code.
+        if (c.environments() != null) {
+            out.append("<p class=\"environments\" id=\"environments\">").append(esc(c.environments().headline())).append("</p>\n");
+        }
+        out.append("</header>\n");
     }
 
     private void runSection() {
@@ -97,6 +102,10 @@ public final class HtmlReport {
         revisionRow("test", c.test());
         out.append("</table>\n<div class=\"kv\">\n");
         kv("Kind", c.kind() == null ? null : c.kind().json());
+        if (c.environments() != null) {
+            kv("Baseline environment", c.environments().baselineName() + " " + c.environments().baseline());
+            kv("Test environment", c.environments().testName() + " " + c.environments().test());
+        }
         kv("Config", c.configPath());
         kv("Steps", String.valueOf(c.steps()));
         if (c.trainedHere()) {

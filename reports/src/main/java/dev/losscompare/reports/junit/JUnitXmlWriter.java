@@ -220,6 +220,11 @@ public final class JUnitXmlWriter {
 
     private static void properties(XMLStreamWriter x, Comparison c) throws XMLStreamException {
         Map<String, String> p = new LinkedHashMap<>();
+        if (c.environments() != null) {
+            p.put("environments", c.environments().headline());
+            p.put("environment.baseline", c.environments().baselineName() + " " + c.environments().baseline());
+            p.put("environment.test", c.environments().testName() + " " + c.environments().test());
+        }
         p.put("kind", c.kind() == null ? null : c.kind().json());
         p.put("baseline", revision(c.baseline()));
         p.put("test", revision(c.test()));

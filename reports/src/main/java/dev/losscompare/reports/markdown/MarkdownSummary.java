@@ -30,6 +30,7 @@ public final class MarkdownSummary {
                 // Existing runs (diff) were not trained here: no seed or thread count to state.
                 .append(c.trainedHere() ? "seed " + c.seed() + " · " + c.threads() + (c.threads() == 1 ? " thread" : " threads") + " · " : "")
                 .append("exit code ").append(c.exitCode()).append("\n\n");
+        if (c.environments() != null) s.append(inline(c.environments().headline())).append("\n\n");
 
         boolean noise = c.judgedAgainstNoise();
         boolean perf = c.hasPerformance();

@@ -57,6 +57,12 @@ public final class Runtime {
         return openblas_full.openblas_get_num_threads();
     }
 
+    /** "OpenBLAS 0.3.31": the BLAS library and its version (its config string's second word). */
+    public static String blas() {
+        String[] config = openblas_full.openblas_get_config().getString().split("\\s+");
+        return config.length > 1 ? "OpenBLAS " + config[1] : "OpenBLAS";
+    }
+
     public static String blasCore() {
         return openblas_full.openblas_get_corename().getString();
     }

@@ -185,6 +185,7 @@ public final class Trainer {
         meta.put("torch_version", Runtime.torchVersion());
         meta.put("device", device.is_cuda() ? "cuda" : "cpu");
         meta.put("cpu_capability", Runtime.cpuCapability());
+        meta.put("blas", Runtime.blas());
         meta.put("blas_core", Runtime.blasCore());
         // The kernel set the launcher chose (run_train.sh, LOSS_COMPARE_KERNELS): native or portable.
         meta.put("kernels", System.getenv().getOrDefault("LOSS_COMPARE_KERNELS", "native"));
