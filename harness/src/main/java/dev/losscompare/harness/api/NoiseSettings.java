@@ -53,6 +53,6 @@ final class NoiseSettings {
     /** --noise-margin checked, or null: each envelope's own margin. */
     private static NoiseMargin margin(Double margin) {
         if (margin != null && !(margin > 0 && Double.isFinite(margin))) throw new UsageException("--noise-margin must be a number > 0");
-        return margin == null ? null : NoiseMargin.given(margin);
+        return margin == null ? null : NoiseMargin.given(margin, "--noise-margin");
     }
 }

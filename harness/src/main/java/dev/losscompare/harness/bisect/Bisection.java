@@ -13,7 +13,7 @@ import dev.losscompare.harness.engine.Interrupted;
 import dev.losscompare.harness.engine.Judging;
 import dev.losscompare.harness.engine.RecordedSide;
 import dev.losscompare.harness.engine.ReportSink;
-import dev.losscompare.core.perf.PerfText;
+import dev.losscompare.harness.perf.CommandLineWords;
 import dev.losscompare.harness.perf.PerfStage;
 import dev.losscompare.harness.resume.ResumeStage;
 import dev.losscompare.harness.engine.Seeds;
@@ -294,10 +294,7 @@ public final class Bisection {
     private String criterion() {
         if (!plan.byPerformance()) return plan.judging().describe();
         var t = plan.perf().thresholds();
-        List<String> limits = new ArrayList<>();
-        if (t.maxSlowdown() != null) limits.add("--max-slowdown=" + PerfText.threshold(t.maxSlowdown()));
-        if (t.maxMemoryGrowth() != null) limits.add("--max-memory-growth=" + PerfText.threshold(t.maxMemoryGrowth()));
-        return "performance (" + String.join(", ", limits) + ", " + plan.perf().rounds() + " rounds per probe)";
+        return "performance (" + CommandLineWords.PERF.thresholdsAsRead(t) + ", " + plan.perf().rounds() + " rounds per probe)";
     }
 
     private Probe probeOf(Commit c) {
