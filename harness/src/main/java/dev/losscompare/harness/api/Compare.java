@@ -207,12 +207,14 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             TrainedSide testSide = new TrainedSide(Role.TEST, testTree, testOpts, adapter, testRanks);
             Side baselineSide = baseTree != null ? new TrainedSide(Role.BASELINE, baseTree, baseOptions, baseAdapter, baseRanks)
                     : new ImportedSeries(importResult, imported);
-            judging.checkNoise(cases, t, baselineSide instanceof TrainedSide b ? b : testSide);
+            // The trained side that seeds and whose settings an envelope must match: the baseline when it trains, else the test.
+            TrainedSide first = baselineSide.trained() != null ? baselineSide.trained() : testSide;
+            judging.checkNoise(cases, t, first);
             Path out = OutputFolders.create(outputFolder, console.cwd(),
                     baseRev != null ? baseline : importResult.getFileName().toString(), test, started);
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
             // The seed checkpoint comes from the baseline when it is trained, else from the test revision.
-            TrainedSide seeder = !seedCheckpoint(adapter) ? null : baselineSide instanceof TrainedSide b ? b : testSide;
+            TrainedSide seeder = !seedCheckpoint(adapter) ? null : first;
             String label = suiteLabel != null ? suiteLabel : config();
             return ws.guarded(out, () -> {
                 try (Seeds seeds = Seeds.by(seeder, session, t)) {

@@ -8,7 +8,6 @@ import dev.losscompare.core.perf.SidePerf;
 import dev.losscompare.core.result.Verdict;
 import dev.losscompare.harness.engine.CaseCheck;
 import dev.losscompare.harness.engine.CaseEngine;
-import dev.losscompare.harness.engine.RecordedSide;
 import dev.losscompare.harness.engine.TrainedSide;
 import java.io.IOException;
 import java.util.List;
@@ -51,9 +50,10 @@ public final class PerfStage implements CaseCheck {
     private PerfVerdict verdict(CaseEngine.CaseRun run) throws IOException {
         CaseEngine.Plan plan = run.plan();
         String label = run.c().id().label();
-        if (againstGolden(plan)) return againstRecorded(run, ((RecordedSide) plan.baseline()).recordedPerformance(run.c()));
-        TrainedSide base = reference != null ? reference : plan.baseline() instanceof TrainedSide b ? b : null;
-        if (!request.timed() || base == null || !(plan.test() instanceof TrainedSide test)) {
+        if (againstGolden(plan)) return againstRecorded(run, plan.baseline().recordedPerformance(run.c()));
+        TrainedSide base = reference != null ? reference : plan.baseline().trained();
+        TrainedSide test = plan.test().trained();
+        if (!request.timed() || base == null || test == null) {
             return PerfJudge.judge(CommandLineWords.PERF, label, List.of(run.baseline().series()), List.of(run.test().series()), request.thresholds());
         }
         announce(run);
@@ -82,7 +82,8 @@ public final class PerfStage implements CaseCheck {
         }
         SidePerf now;
         String conditions;
-        if (request.timed() && run.plan().test() instanceof TrainedSide test) {
+        TrainedSide test = run.plan().test().trained();
+        if (request.timed() && test != null) {
             announce(run);
             PerfTiming.Rounds r = PerfTiming.timeOne(run.plan().session(), run.plan().training(), run.c(), run.caseDir(),
                     request.rounds(), test, run.seed());
@@ -99,7 +100,7 @@ public final class PerfStage implements CaseCheck {
 
     /** The baseline keeps speed and memory beside its series (a golden), not in its steps. */
     private static boolean againstGolden(CaseEngine.Plan plan) {
-        return plan.baseline() instanceof RecordedSide r && r.keepsPerformanceApart();
+        return plan.baseline().keepsPerformanceApart();
     }
 
     private void announce(CaseEngine.CaseRun run) {
