@@ -123,9 +123,9 @@ public final class CaseJudge {
             case ERROR -> "ERROR " + id.label() + ": " + (inputs == null ? "" : inputs + "; ") + error
                     + (beyond == null ? "" : "; " + beyond);
         };
-        CaseResult r = new CaseResult(id.name(), id.model(), id.flavor(), id.config(), verdict,
-                verdict == Verdict.PASS ? null : error, inputsAt, baseline.info(), test.info(), results, beyond,
-                mode, caseMode.reason());
+        CaseResult r = CaseResult.builder(id.name(), id.model(), id.flavor(), id.config(), verdict)
+                .error(verdict == Verdict.PASS ? null : error).inputsDivergeAtStep(inputsAt).runs(baseline.info(), test.info())
+                .metrics(results).note(beyond).mode(mode, caseMode.reason()).build();
         return new Judgement(r, diffs, line);
     }
 
@@ -189,8 +189,9 @@ public final class CaseJudge {
     public static Judgement error(CaseId id, String why, List<String> metrics, RunInfo baseline, RunInfo test, CaseMode caseMode) {
         List<MetricResult> results = new ArrayList<>();
         for (String m : metrics) results.add(new MetricResult(m, Verdict.ERROR, null, null, null, 0, 0, 0, 0, why));
-        CaseResult r = new CaseResult(id.name(), id.model(), id.flavor(), id.config(), Verdict.ERROR, why, null,
-                baseline, test, results, null, caseMode == null ? null : caseMode.mode(), caseMode == null ? null : caseMode.reason());
+        CaseResult r = CaseResult.builder(id.name(), id.model(), id.flavor(), id.config(), Verdict.ERROR).error(why)
+                .runs(baseline, test).metrics(results)
+                .mode(caseMode == null ? null : caseMode.mode(), caseMode == null ? null : caseMode.reason()).build();
         return new Judgement(r, List.of(), "ERROR " + id.label() + ": " + why);
     }
 
