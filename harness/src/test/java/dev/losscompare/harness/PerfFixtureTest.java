@@ -61,8 +61,10 @@ class PerfFixtureTest {
         assertTrue(r.out().contains("performance FAIL llama3 debugmodel: throughput -30.0% (1,000 tokens/s -> 700 tokens/s"),
                 r.out());
         assertTrue(r.out().contains("beyond --max-slowdown=10%"), r.out());
-        assertTrue(r.out().contains("noise measured between 3 rounds of each side (alternated one run at a time, load average"),
-                r.out());
+        assertTrue(r.out().contains("noise measured between 3 rounds of each side (alternated A B, B A, A B (A baseline, B test) "
+                + "one run at a time, load average"), r.out());
+        assertTrue(r.out().contains("timing llama3 debugmodel: 3 rounds per side, alternated A B, B A, A B (A baseline, B test)"), r.out());
+        assertTrue(r.out().contains("timing llama3 debugmodel: round 2 of 3: test 700 tokens/s, baseline 1,000 tokens/s"), r.out());
         assertTrue(r.out().contains("timing llama3 debugmodel: round 3 of 3: baseline 1,000 tokens/s, test 700 tokens/s"), r.out());
 
         Comparison c = comparison(r);
@@ -74,14 +76,14 @@ class PerfFixtureTest {
         assertEquals(PerfOutcome.EXCEEDS, p.change(PerfQuantity.THROUGHPUT).outcome());
         assertEquals(PerfOutcome.NO_CHANGE, p.change(PerfQuantity.MEMORY).outcome());
 
-        // The compared runs (in parallel, cacheable), then rounds alternated baseline, test, ... one at a time.
+        // The compared runs (in parallel, cacheable), then rounds A B, B A, A B, one at a time: a drifting
+        // machine favours neither side.
         List<String> runs = trainingRevisions();
         assertEquals(2 + 6, runs.size(), runs.toString());
         List<String> rounds = runs.subList(2, 8);
-        for (int i = 0; i < 6; i += 2) {
-            assertFalse(rounds.get(i).equals(rounds.get(i + 1)), "round " + (i / 2 + 1) + " ran both sides: " + rounds);
-            assertEquals(rounds.get(0), rounds.get(i), "the baseline goes first in every round: " + rounds);
-        }
+        String a = rounds.get(0), b = rounds.get(1);
+        assertFalse(a.equals(b), "round 1 ran both sides: " + rounds);
+        assertEquals(List.of(a, b, b, a, a, b), rounds, "rounds alternate A B, B A, A B");
         for (int round = 1; round <= 3; round++) {
             assertTrue(Files.isRegularFile(r.folder().resolve("llama3_debugmodel/perf/round" + round + "/test.jsonl")));
         }

@@ -96,6 +96,9 @@ class TrainingCheckpointTest {
             assertTrue(tensors.has(name), name);
         }
         assertNotEquals(tensors.get("optimizer.exp_avg.output.weight"), tensors.get("optimizer.exp_avg_sq.output.weight"));
+        assertFalse(tensors.has("rng.cuda"), "a CPU run has no CUDA generator state");
+        assertEquals("rss", TinyRuns.JSON.readTree(Files.readAllLines(dir.resolve("a.jsonl")).get(0)).get("meta")
+                .get("memory_source").asText(), "on CPU memory_bytes is the resident set");
     }
 
     @Test

@@ -8,7 +8,7 @@ public interface TimedPerfVerb<SELF> extends PerfVerb<SELF> {
         return VerbSettings.self(this);
     }
 
-    /** --perf-rounds: timed rounds per side, alternated A B A B (at least 2; implies --perf). */
+    /** --perf-rounds: timed rounds per side, alternated A B, B A, A B, ... (at least 2; implies --perf). */
     default SELF setPerfRounds(int rounds) {
         settings().perf.rounds(rounds);
         return VerbSettings.self(this);

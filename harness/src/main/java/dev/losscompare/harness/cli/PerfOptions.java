@@ -13,7 +13,7 @@ public final class PerfOptions {
     boolean perf;
 
     @Option(names = "--perf-rounds", paramLabel = "N",
-            description = "Timed rounds per side, alternated A B A B (default " + PerfRequest.DEFAULT_ROUNDS + "; implies --perf).")
+            description = "Timed rounds per side, alternated A B, B A, A B, ... (default " + PerfRequest.DEFAULT_ROUNDS + "; implies --perf).")
     Integer rounds;
 
     @ArgGroup(validate = false) PerfThresholdOptions thresholds = new PerfThresholdOptions();

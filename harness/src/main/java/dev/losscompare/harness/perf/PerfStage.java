@@ -15,10 +15,10 @@ import java.util.List;
 /**
  * The engine's one hook for the performance verdict (a {@link CaseCheck}, run after the judge by
  * the report sink and bisect's probe sink). When both sides are revisions trained here, the
- * harness times them itself ({@link PerfTiming}: alternated rounds, one run at a time). Against a
- * golden, its recorded figures are compared with the working tree's (timed in rounds, or its run)
- * only where the environment matches ({@link PerfEnvironment}), else "not comparable". Otherwise
- * (diff, an imported file) the series' own steps are the timing there is. {@link PerfJudge}
+ * harness times them itself ({@link PerfTiming}: rounds alternated A B, B A, …, one run at a
+ * time). Against a golden, its recorded figures are compared with the working tree's (timed in
+ * rounds, or its run) only where the environment matches ({@link PerfEnvironment}), else "not
+ * comparable". Otherwise (diff, an imported file) the series' own steps are the timing there is. {@link PerfJudge}
  * decides; the verdict goes into the case beside the numeric one and never changes it. A case
  * that could not be decided numerically gets none (nothing to time).
  */
@@ -106,6 +106,7 @@ public final class PerfStage implements CaseCheck {
     private void announce(CaseEngine.CaseRun run) {
         run.plan().session().console().out().println("timing " + run.c().id().label() + ": " + request.rounds()
                 + " rounds per side" + (againstGolden(run.plan()) ? " (the working tree; "
-                + "the golden's figures were recorded)" : ", alternated") + ", one run at a time ...");
+                + "the golden's figures were recorded)" : ", alternated " + PerfTiming.orderText(request.rounds()) + " (A baseline, B test)")
+                + ", one run at a time ...");
     }
 }

@@ -19,17 +19,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Times both sides of a case for the performance verdict: rounds alternated baseline, test,
- * baseline, test…, one run at a time (two runs at once would share the cores and disturb each
- * other's clocks), never from the result cache, with the case's own arguments (threads, kernel
- * set and the pinned settings of run_train.sh) and its seed checkpoint. Round r's files are in
+ * Times both sides of a case for the performance verdict: rounds alternated A B, B A, A B, …
+ * (A the baseline, B the test; {@link #order}), one run at a time (two runs at once would share
+ * the cores and disturb each other's clocks), never from the result cache, with the case's own
+ * arguments (threads, kernel set and the pinned settings of run_train.sh) and its seed checkpoint. Round r's files are in
  * {@code <case>/perf/round<r>/}.
  */
 public final class PerfTiming {
     /** Both sides' rounds and the load average seen around them; {@code error}: a round failed. */
     public record Rounds(List<RunSeries> baseline, List<RunSeries> test, String error, double minLoad, double maxLoad) {
         String conditions() {
-            return String.format(Locale.ROOT, "alternated one run at a time, load average %.1f-%.1f", minLoad, maxLoad);
+            return String.format(Locale.ROOT, "alternated %s (A baseline, B test) one run at a time, load average %.1f-%.1f",
+                    orderText(baseline.size()), minLoad, maxLoad);
         }
 
         /** One side's rounds (timeOne): how they ran. */
@@ -54,7 +55,26 @@ public final class PerfTiming {
         return rounds(session, training, c, caseDir, rounds, List.of(side), seed);
     }
 
-    /** {@code n} rounds, each running {@code sides} in order, one run at a time; round r's files in {@code <case>/perf/round<r>/}. */
+    /**
+     * The order round {@code r} (from 1) runs its sides in, as indices into them: A B in odd
+     * rounds, B A in even ones (A B B A A B …), so each side runs first as often as the rounds
+     * allow and a machine that drifts (warms up, fills up, quietens) does not favour the side
+     * that always goes first.
+     */
+    static List<Integer> order(int r, int sides) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < sides; i++) order.add(r % 2 == 1 ? i : sides - 1 - i);
+        return order;
+    }
+
+    /** The order of {@code n} rounds of two sides, for the line: "A B, B A, A B". */
+    static String orderText(int n) {
+        List<String> rounds = new ArrayList<>();
+        for (int r = 1; r <= n; r++) rounds.add(String.join(" ", order(r, 2).stream().map(i -> i == 0 ? "A" : "B").toList()));
+        return String.join(", ", rounds);
+    }
+
+    /** {@code n} rounds of {@code sides}, in {@link #order}, one run at a time; round r's files in {@code <case>/perf/round<r>/}. */
     private static Rounds rounds(Session session, Training training, CaseSpec c, Path caseDir, int n, List<TrainedSide> sides,
                                  Seeds.Seed seed) throws IOException {
         // the result cache would hand back another run's clocks
@@ -67,7 +87,7 @@ public final class PerfTiming {
             Path dir = caseDir.resolve("perf").resolve("round" + r);
             double load = load();
             List<String> rates = new ArrayList<>();
-            for (int i = 0; i < sides.size(); i++) {
+            for (int i : order(r, sides.size())) {
                 SideResult x = once(uncached, training, sides.get(i), c, dir, seed);
                 if (x.failed() || x.series() == null) {
                     return new Rounds(List.of(), List.of(), "a timed round failed: " + (x.info().error() != null ? x.info().error()

@@ -33,6 +33,7 @@ final class StateDiff {
         g.put("optimizer.exp_avg_sq.", "optimizer second moment (exp_avg_sq)");
         g.put("buffer.", "buffers (MoE expert bias)");
         g.put("rng.cpu", "RNG state");
+        g.put("rng.cuda", "CUDA RNG state");
         return g;
     }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.TreeSet;
 import org.bytedeco.javacpp.BytePointer;
@@ -29,21 +30,26 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * Tensors in the safetensors format: an 8-byte little-endian header length, a JSON header
  * {name: {dtype, shape, data_offsets}} (plus {@code __metadata__}), then the raw little-endian
- * data. Seed checkpoints hold the parameters (F32); training checkpoints also hold the optimizer
- * moments, buffers (F32) and RNG states (U8).
+ * data. Seed checkpoints hold the parameters (F32), and written on CUDA the CUDA RNG state (U8);
+ * training checkpoints also hold the optimizer moments, buffers (F32) and RNG states (U8).
  */
 public final class SafeTensors {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SafeTensors() {}
 
-    /** Writes every parameter, atomically (temp file then rename), so a reader never sees half a file. */
-    public static void save(Parameters params, Path file, Map<String, String> metadata) throws IOException {
+    /**
+     * Writes every parameter and the RNG states a seed checkpoint carries (on CUDA: {@code rng.cuda}),
+     * atomically (temp file then rename), so a reader never sees half a file.
+     */
+    public static void save(Parameters params, RngStates rng, Path file, Map<String, String> metadata) throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>(params.byName());
+        tensors.putAll(rng.seedStates());
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
         try {
-            write(params.byName(), tmp, metadata, () -> {});
+            write(tensors, tmp, metadata, () -> {});
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
@@ -62,7 +68,8 @@ public final class SafeTensors {
         List<ByteBuffer> data = new ArrayList<>();
         Map<String, String> digests = new LinkedHashMap<>();
         ObjectNode header = JSON.createObjectNode();
-        header.set("__metadata__", JSON.valueToTree(metadata));
+        // sorted: a Map.of iterates in an order drawn per JVM, and the same checkpoint must be the same bytes
+        header.set("__metadata__", JSON.valueToTree(new TreeMap<>(metadata)));
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             ByteBuffer bytes = bytesOf(e.getValue());
@@ -92,13 +99,19 @@ public final class SafeTensors {
         return digests;
     }
 
-    /** Loads a seed checkpoint into the parameters; names and shapes must match exactly. */
-    public static void load(Parameters params, Path file) {
+    /**
+     * Loads a seed checkpoint into the parameters (names and shapes must match exactly) and the RNG
+     * states it carries into this run's generators ({@code rng.cuda}, on CUDA only).
+     */
+    public static void load(Parameters params, RngStates rng, Path file) {
         Contents contents = read(file, "a safetensors file written by --checkpoint.create_seed_checkpoint");
-        contents.requireNames(params.byName().keySet(), "does not fit the model");
+        java.util.Set<String> expected = new java.util.LinkedHashSet<>(params.byName().keySet());
+        expected.addAll(RngStates.inSeed(contents));
+        contents.requireNames(expected, "does not fit the model");
         try (NoGradGuard ignored = new NoGradGuard()) {
             for (Map.Entry<String, Tensor> e : params.byName().entrySet()) contents.copyInto(e.getKey(), e.getValue());
         }
+        rng.restoreSeed(contents);
     }
 
     /** Reads a whole file; {@code expected} says what it should have been, for the error line. */

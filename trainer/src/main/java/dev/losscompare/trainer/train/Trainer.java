@@ -1,6 +1,7 @@
 package dev.losscompare.trainer.train;
 
 import dev.losscompare.trainer.checkpoint.Checkpointer;
+import dev.losscompare.trainer.checkpoint.RngStates;
 import dev.losscompare.trainer.checkpoint.SafeTensors;
 import dev.losscompare.trainer.checkpoint.TrainingState;
 import dev.losscompare.trainer.config.JobConfig;
@@ -65,7 +66,7 @@ public final class Trainer {
         if (config.checkpoint().createSeedCheckpoint()) {
             Path file = Path.of(config.checkpoint().path());
             try (PointerScope ignored = new PointerScope()) {
-                SafeTensors.save(model.parameters(), file, Map.of(
+                SafeTensors.save(model.parameters(), RngStates.of(device), file, Map.of(
                         "model", config.model().name(), "flavor", config.model().flavor(),
                         "seed", Long.toString(config.debug().seed())));
             }
@@ -77,7 +78,7 @@ public final class Trainer {
         Optional<Checkpointer.Found> resume = checkpointer.find();
         if (!config.checkpoint().initialLoadPath().isEmpty()) {
             if (resume.isEmpty()) {
-                SafeTensors.load(model.parameters(), Path.of(config.checkpoint().initialLoadPath()));
+                SafeTensors.load(model.parameters(), RngStates.of(device), Path.of(config.checkpoint().initialLoadPath()));
                 log.println("loaded initial weights: " + config.checkpoint().initialLoadPath());
             } else {
                 // torchtitan/components/checkpoint.py:588-593 at 6a3a9da9: the run's own checkpoints win.
@@ -96,7 +97,8 @@ public final class Trainer {
         PackedBatches packed = new PackedBatches(new SyntheticCorpus(t.datasetSeed()), new ByteTokenizer(),
                 t.localBatchSize() * dp.degree(), t.seqLen());
         RankBatches data = new RankBatches(packed, dp.rank(), dp.degree());
-        TrainingState state = new TrainingState(model.parameters(), optimizer, packed);
+        TrainingState state = new TrainingState(model.parameters(), optimizer, packed, RngStates.of(device));
+        MemoryGauge memory = MemoryGauge.of(device);
         if (resume.isPresent()) checkpointer.restore(resume.get(), state);
         int firstStep = resume.map(Checkpointer.Found::step).orElse(0) + 1;
         TensorVector paramVector = model.parameters().asVector();
@@ -120,6 +122,7 @@ public final class Trainer {
             for (int step = firstStep; step <= t.steps(); step++) {
                 long start = System.nanoTime();
                 long cpuStart = Runtime.processCpuNanos();
+                memory.beginStep();
                 dp.beginStep(step);
                 RankBatches.Step rankStep = data.next(step);
                 Batch batch = rankStep.local();
@@ -158,7 +161,7 @@ public final class Trainer {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 long tokens = (long) rankStep.global().batchSize() * t.seqLen(); // all ranks together
                 StepMetrics m = new StepMetrics(step, loss, gradNorm, lr, tokens, tokens / seconds,
-                        Runtime.residentBytes(), seconds * 1000, cpuStart < 0 ? Double.NaN : (Runtime.processCpuNanos() - cpuStart) / 1e6,
+                        memory.bytes(), seconds * 1000, cpuStart < 0 ? Double.NaN : (Runtime.processCpuNanos() - cpuStart) / 1e6,
                         rankStep.global().fingerprint());
                 metrics.writeStep(m);
                 if (step % config.metrics().logFreq() == 0 || step == t.steps() || !m.finite()) log.println(StepLog.format(m));
@@ -191,6 +194,7 @@ public final class Trainer {
         meta.put("kernels", System.getenv().getOrDefault("LOSS_COMPARE_KERNELS", "native"));
         meta.put("threads", config.training().numThreads());
         meta.put("allocator", Runtime.allocator()); // speed only; see run_train.sh
+        meta.put("memory_source", MemoryGauge.of(device).source()); // what memory_bytes measures
         meta.put("jdk", Runtime.jdk());
         meta.put("mixed_precision_param", config.training().mixedPrecisionParam());
         meta.put("seed", config.debug().seed());
