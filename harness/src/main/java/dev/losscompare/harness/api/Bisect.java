@@ -178,8 +178,8 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
             try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("bisect.log")), true, StandardCharsets.UTF_8);
                  Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace(launcher)) {
                 quiet.fromWorkingTree(adapter.fromWorkingTree());
-                Prober.Plan plan = new Prober.Plan(suiteCases, cases, inputs, options, t, judging, buildTimeout,
-                        lc.resultCache(), adapter, goodAdapter, ranks, resume, perfRequest);
+                Prober.Plan plan = Prober.Plan.builder(suiteCases, cases, inputs).training(options, t, ranks)
+                        .trainers(adapter, goodAdapter).builds(buildTimeout, lc.resultCache()).judging(judging, resume, perfRequest).build();
                 String label = suiteLabel != null ? suiteLabel : config();
                 Bisection bisection = new Bisection(console, quiet, out, range, goodTree, plan,
                         new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && seedCheckpoint(adapter), label, goldens));
