@@ -185,6 +185,18 @@ class ApiTest {
                 several.getMessage());
     }
 
+    /** Bad input says which kind of input was wrong, so a program can tell them apart without reading the message. */
+    @Test
+    void badInputSaysWhichKindOfInputWasWrong() {
+        UsageException steps = assertThrows(UsageException.class, () -> lc.compare("HEAD", "HEAD").setSteps(0).call());
+        assertEquals(UsageException.Reason.OPTION, steps.reason(), steps.getMessage());
+        UsageException suite = assertThrows(UsageException.class,
+                () -> lc.compare("HEAD", "HEAD").setSuite(Path.of("missing.toml")).setSteps(1).call());
+        assertEquals(UsageException.Reason.FILE, suite.reason(), suite.getMessage());
+        UsageException revision = assertThrows(UsageException.class, () -> lc.compare("HEAD", "no-such-revision").setSteps(1).call());
+        assertEquals(UsageException.Reason.REVISION, revision.reason(), revision.getMessage());
+    }
+
     /**
      * Each call runs through its own LossCompare's launcher: two instances with different launchers
      * at once (each one's first run waits until the other's has started) see only their own runs.

@@ -185,7 +185,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
             throw new UsageException("--verify judges fresh runs against saved envelopes and writes none: drop --save/--save-dir");
         }
         if (!java.nio.file.Files.exists(verify)) {
-            throw new UsageException("--verify: no such file or folder: " + console.show(verify)
+            throw new UsageException(UsageException.Reason.FILE, "--verify: no such file or folder: " + console.show(verify)
                     + " (a calibrate output folder, or a folder of saved envelopes such as configs/noise)");
         }
         return new NoiseEnvelopes(verify, null, NoiseEnvelopes.Policy.ALWAYS, true, console::show);   // each envelope's own margin

@@ -240,7 +240,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
     }
 
     private static RunSeries readImport(Path file) {
-        if (!Files.isRegularFile(file)) throw new UsageException("--import-result: no such file: " + file);
+        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, "--import-result: no such file: " + file);
         try {
             return LossFile.read(file);
         } catch (UnreadableSeriesException e) {

@@ -50,7 +50,7 @@ final class LauncherChoice {
         }
         SlurmSettings settings = slurm(console, tableOrNull);
         if (!onPath("sbatch")) {
-            throw new UsageException("--launcher=slurm: sbatch is not on PATH (run from a machine that submits to the cluster)");
+            throw new UsageException(UsageException.Reason.MACHINE, "--launcher=slurm: sbatch is not on PATH (run from a machine that submits to the cluster)");
         }
         RunLauncher slurm = new SlurmLauncher(settings, console.err());
         console.err().println("launcher: slurm, shared dir " + console.show(settings.sharedDir())

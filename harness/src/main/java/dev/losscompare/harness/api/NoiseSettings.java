@@ -30,7 +30,7 @@ final class NoiseSettings {
         }
         Path path = console.cwd().resolve(noise);
         if (!Files.exists(path)) {
-            throw new UsageException(what + ": no such file or folder: " + console.show(path) + " (calibrate it: see docs/noise.md)");
+            throw new UsageException(UsageException.Reason.FILE, what + ": no such file or folder: " + console.show(path) + " (calibrate it: see docs/noise.md)");
         }
         return new NoiseEnvelopes(path, margin(margin), Policy.ALWAYS, true, console::show);
     }

@@ -111,16 +111,16 @@ public final class Bisection {
             @Override
             public void begin(CaseEngine.Plan p, CaseSpec c, String buildError) {
                 if (buildError != null) {
-                    throw new UsageException(good + " does not build, so there is nothing to compare with: " + buildError);
+                    throw new UsageException(UsageException.Reason.REVISION, good + " does not build, so there is nothing to compare with: " + buildError);
                 }
             }
 
             @Override
             public void accept(CaseEngine.CaseRun run) {
-                if (run.error() != null) throw new UsageException(good + ": " + run.error());
+                if (run.error() != null) throw new UsageException(UsageException.Reason.REVISION, good + ": " + run.error());
                 String unusable = run.unusable("GOOD");
                 if (unusable != null) {
-                    throw new UsageException(good + " could not train " + run.c().id().label()
+                    throw new UsageException(UsageException.Reason.REVISION, good + " could not train " + run.c().id().label()
                             + ", so there is nothing to compare with: " + unusable);
                 }
                 byCase.put(run.c().id().name(), run.only());
@@ -145,11 +145,11 @@ public final class Bisection {
         Probe p = checker.probe(-1, range.good(), out.resolve("good"));
         String good = "GOOD " + request.goodSpec() + " (" + range.good().shortId() + ")";
         if (p.outcome() == Search.Outcome.DIFFERS) {
-            throw new UsageException(good + " already fails the gate (" + p.changedCasesShort()
+            throw new UsageException(UsageException.Reason.REVISION, good + " already fails the gate (" + p.changedCasesShort()
                     + "); bisect needs a GOOD that passes: pick an older one, or re-record the goldens");
         }
         if (p.outcome() == Search.Outcome.SKIPPED) {
-            throw new UsageException(good + " could not be checked against the goldens: " + p.reason());
+            throw new UsageException(UsageException.Reason.REVISION, good + " could not be checked against the goldens: " + p.reason());
         }
         console.out().println("good " + range.good().shortId() + " " + quoted(range.good()) + ": passes the gate ("
                 + Durations.human(p.seconds()) + ")");

@@ -104,7 +104,7 @@ public final class Workspace implements AutoCloseable {
             if (TorchtitanTrainer.namesRegistryConfig(c.config())) continue;   // a config of torchtitan's registry, not a file
             if (Files.isRegularFile(m.dir().resolve(c.config()))) continue;
             String missing = "config " + c.config() + " does not exist in revision " + m.revision().label();
-            throw new UsageException(suite == null || c.name() == null
+            throw new UsageException(UsageException.Reason.REVISION, suite == null || c.name() == null
                     ? missing + " (pass --config=PATH relative to the repository root)"
                     : "case " + c.name() + " of suite " + suite + ": " + missing + " (fix the case's config in " + suite
                             + "; paths are relative to the repository root)");

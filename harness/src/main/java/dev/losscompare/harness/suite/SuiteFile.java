@@ -54,12 +54,12 @@ public final class SuiteFile {
     }
 
     public static Suite readSuite(Path file) {
-        if (!Files.isRegularFile(file)) throw new UsageException("--suite: no such file: " + file);
+        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, "--suite: no such file: " + file);
         JsonNode root;
         try {
             root = new TomlMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new UsageException("--suite: " + file + " is not valid TOML: " + firstLine(e.getMessage()));
+            throw new UsageException(UsageException.Reason.FILE, "--suite: " + file + " is not valid TOML: " + firstLine(e.getMessage()));
         }
         return new SuiteFile(file).parse(root);
     }
@@ -103,7 +103,7 @@ public final class SuiteFile {
         String where = "--suite: " + file + ": [launcher]";
         for (var it = t.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!LAUNCHER_KEYS.contains(k)) throw new UsageException(where + ": unknown key '" + k + "' (keys: " + String.join(", ", LAUNCHER_KEYS) + ")");
+            if (!LAUNCHER_KEYS.contains(k)) throw new UsageException(UsageException.Reason.FILE, where + ": unknown key '" + k + "' (keys: " + String.join(", ", LAUNCHER_KEYS) + ")");
         }
         LauncherKind kind;
         String type = t.path("type").asText("slurm");
@@ -116,9 +116,9 @@ public final class SuiteFile {
         List<String> extra = new ArrayList<>();
         if (t.has("sbatch_args")) {
             JsonNode a = t.get("sbatch_args");
-            if (!a.isArray()) throw new UsageException(where + ": 'sbatch_args' must be a list of strings");
+            if (!a.isArray()) throw new UsageException(UsageException.Reason.FILE, where + ": 'sbatch_args' must be a list of strings");
             for (JsonNode s : a) {
-                if (!s.isTextual()) throw new UsageException(where + ": 'sbatch_args' must be a list of strings");
+                if (!s.isTextual()) throw new UsageException(UsageException.Reason.FILE, where + ": 'sbatch_args' must be a list of strings");
                 extra.add(s.asText());
             }
         }
@@ -127,12 +127,12 @@ public final class SuiteFile {
             try {
                 limit = Durations.parse(launcherString(t, "time_limit", where));
             } catch (IllegalArgumentException e) {
-                throw new UsageException(where + ": 'time_limit': " + e.getMessage());
+                throw new UsageException(UsageException.Reason.FILE, where + ": 'time_limit': " + e.getMessage());
             }
         }
         boolean builds = false;
         if (t.has("builds")) {
-            if (!t.get("builds").isBoolean()) throw new UsageException(where + ": 'builds' must be true or false");
+            if (!t.get("builds").isBoolean()) throw new UsageException(UsageException.Reason.FILE, where + ": 'builds' must be true or false");
             builds = t.get("builds").asBoolean();
         }
         return new LauncherTable(where, kind, new SlurmSettings(shared, optString(t, "partition", where), optString(t, "account", where),
@@ -140,7 +140,7 @@ public final class SuiteFile {
     }
 
     private static String launcherString(JsonNode t, String key, String where) {
-        if (!t.get(key).isTextual()) throw new UsageException(where + ": '" + key + "' must be a string");
+        if (!t.get(key).isTextual()) throw new UsageException(UsageException.Reason.FILE, where + ": '" + key + "' must be a string");
         return t.get(key).asText();
     }
 
@@ -151,7 +151,7 @@ public final class SuiteFile {
     private static Integer count(JsonNode t, String key, String where) {
         if (!t.has(key)) return null;
         JsonNode v = t.get(key);
-        if (!v.isIntegralNumber() || v.asLong() < 1) throw new UsageException(where + ": '" + key + "' must be a whole number >= 1");
+        if (!v.isIntegralNumber() || v.asLong() < 1) throw new UsageException(UsageException.Reason.FILE, where + ": '" + key + "' must be a whole number >= 1");
         return v.asInt();
     }
 
@@ -287,7 +287,7 @@ public final class SuiteFile {
     }
 
     private UsageException error(String what) {
-        return new UsageException("--suite: " + file + ": " + what);
+        return new UsageException(UsageException.Reason.FILE, "--suite: " + file + ": " + what);
     }
 
     private static String shown(JsonNode v) {
@@ -301,9 +301,9 @@ public final class SuiteFile {
         for (String n : csv.split(",")) if (!n.isBlank()) wanted.add(n.strip());
         List<String> valid = all.stream().map(SuiteCase::name).toList();
         for (String n : wanted) {
-            if (!valid.contains(n)) throw new UsageException("--cases: no case '" + n + "' in the suite (valid: " + String.join(", ", valid) + ")");
+            if (!valid.contains(n)) throw new UsageException(UsageException.Reason.FILE, "--cases: no case '" + n + "' in the suite (valid: " + String.join(", ", valid) + ")");
         }
-        if (wanted.isEmpty()) throw new UsageException("--cases: name at least one case");
+        if (wanted.isEmpty()) throw new UsageException(UsageException.Reason.FILE, "--cases: name at least one case");
         return all.stream().filter(c -> wanted.contains(c.name())).toList();
     }
 
