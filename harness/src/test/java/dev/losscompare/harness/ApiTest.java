@@ -12,15 +12,28 @@ import dev.losscompare.core.series.MetricsFile;
 import dev.losscompare.harness.api.ExportResult;
 import dev.losscompare.harness.api.LossCompare;
 import dev.losscompare.harness.bisect.BisectRecord;
+import dev.losscompare.harness.adapter.Launch;
 import dev.losscompare.harness.gate.GoldenUpdate;
+import dev.losscompare.harness.launch.LocalLauncher;
+import dev.losscompare.harness.launch.RunHandle;
+import dev.losscompare.harness.launch.RunLauncher;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -170,5 +183,121 @@ class ApiTest {
         UsageException several = assertThrows(UsageException.class, () -> lc.diff(a, a).setOutputFolder(tmp.resolve("two")).call());
         assertTrue(several.getMessage().contains("(ranks with step lines: [1, 2]; choose one with the rank selector: --rank=N"),
                 several.getMessage());
+    }
+
+    /** Bad input says which kind of input was wrong, so a program can tell them apart without reading the message. */
+    @Test
+    void badInputSaysWhichKindOfInputWasWrong() {
+        UsageException steps = assertThrows(UsageException.class, () -> lc.compare("HEAD", "HEAD").setSteps(0).call());
+        assertEquals(UsageException.Reason.OPTION, steps.reason(), steps.getMessage());
+        UsageException suite = assertThrows(UsageException.class,
+                () -> lc.compare("HEAD", "HEAD").setSuite(Path.of("missing.toml")).setSteps(1).call());
+        assertEquals(UsageException.Reason.FILE, suite.reason(), suite.getMessage());
+        UsageException revision = assertThrows(UsageException.class, () -> lc.compare("HEAD", "no-such-revision").setSteps(1).call());
+        assertEquals(UsageException.Reason.REVISION, revision.reason(), revision.getMessage());
+    }
+
+    /**
+     * Each call runs through its own LossCompare's launcher: two instances with different launchers
+     * at once (each one's first run waits until the other's has started) see only their own runs.
+     */
+    @Test
+    void twoInstancesAtOnceEachRunThroughTheirOwnLauncher() throws Exception {
+        try (FixtureRepo other = FixtureRepo.create(tmp.resolve("other"))) {
+            CyclicBarrier bothRunning = new CyclicBarrier(2);
+            RecordingLauncher mine = new RecordingLauncher(bothRunning);
+            RecordingLauncher theirs = new RecordingLauncher(bothRunning);
+            LossCompare second = LossCompare.open(other.dir, new Console(other.dir, Map.of("LOSS_COMPARE_CACHE", other.cache.toString()),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8), false));
+            Path outA = tmp.resolve("a");
+            Path outB = tmp.resolve("b");
+            CompletableFuture<Comparison> a = CompletableFuture.supplyAsync(() -> call(() ->
+                    lc.setLauncher(mine).compare("HEAD", "HEAD").setSteps(2).setJobs(1).setOutputFolder(outA).call()));
+            CompletableFuture<Comparison> b = CompletableFuture.supplyAsync(() -> call(() ->
+                    second.setLauncher(theirs).compare("HEAD", "HEAD").setSteps(2).setJobs(1).setOutputFolder(outB).call()));
+            assertEquals(0, a.get(2, TimeUnit.MINUTES).exitCode(), out.toString());
+            assertEquals(0, b.get(2, TimeUnit.MINUTES).exitCode(), out.toString());
+            // Each comparison's seed checkpoint and baseline run (its test side, the same content, reuses that run), through its own launcher only.
+            assertEquals(2, mine.logs.size(), mine.logs.toString());
+            assertEquals(2, theirs.logs.size(), theirs.logs.toString());
+            assertTrue(mine.logs.stream().allMatch(l -> l.startsWith(outA) || l.startsWith(repo.cache)), mine.logs.toString());
+            assertTrue(theirs.logs.stream().allMatch(l -> l.startsWith(outB) || l.startsWith(other.cache)), theirs.logs.toString());
+        }
+    }
+
+    /**
+     * A suite whose [launcher] table names Slurm is read by the API itself: without a shared dir it
+     * is refused before anything runs; with one, the runs are sbatch jobs (a job sbatch refuses, as
+     * here without a controller or for an unknown partition, is the case's ERROR) and the cache is
+     * the shared dir's. Needs sbatch on PATH, no running Slurm.
+     */
+    @Test
+    void aSuitesLauncherTableChoosesSlurmThroughTheApi() throws Exception {
+        repo.write("suite.toml", "[launcher]\npartition = \"gpu\"\n\n[[case]]\nname = \"a\"\nconfig = \"configs/llama3_debug.toml\"\n");
+        repo.commit("a suite that runs on Slurm, without a shared dir");
+        UsageException noShared = assertThrows(UsageException.class,
+                () -> lc.compare("HEAD", "HEAD").setSuite(Path.of("suite.toml")).setSteps(2).call());
+        assertTrue(noShared.getMessage().contains("needs --shared-dir=DIR (or shared_dir in the suite's [launcher] table)"), noShared.getMessage());
+
+        Assumptions.assumeTrue(java.util.Arrays.stream(System.getenv("PATH").split(":"))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "sbatch"))), "sbatch is not installed");
+        repo.write("suite.toml", "[launcher]\nshared_dir = \"../shared\"\nsbatch_args = [\"--partition=no_such_partition_33\"]\n\n"
+                + "[[case]]\nname = \"a\"\nconfig = \"configs/llama3_debug.toml\"\n");
+        repo.commit("the suite's shared dir");
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        LossCompare noCacheChosen = LossCompare.open(repo.dir, new Console(repo.dir, Map.of("HOME", tmp.toString()), ps, ps, false));
+        Comparison c = noCacheChosen.compare("HEAD", "HEAD").setSuite(Path.of("suite.toml")).setSteps(2)
+                .setOutputFolder(tmp.resolve("shared/out")).call();
+        assertEquals(Verdict.ERROR, c.cases().get(0).verdict(), out.toString());
+        assertTrue(out.toString().contains("launcher: slurm, shared dir "), out.toString());
+        assertTrue(out.toString().contains("sbatch refused the job"), out.toString());
+        assertTrue(Files.isDirectory(tmp.resolve("shared/jobs")), "job files under the table's shared_dir");
+        assertTrue(Files.isDirectory(tmp.resolve("shared/cache/revisions")), "the cache under the shared dir");
+    }
+
+    private interface ApiCall<T> {
+        T call() throws Exception;
+    }
+
+    private static <T> T call(ApiCall<T> c) {
+        try {
+            return c.call();
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    /** Starts runs here as the local launcher does and keeps their logs; its first run waits until the other launcher's has started. */
+    private static final class RecordingLauncher implements RunLauncher {
+        final List<Path> logs = new CopyOnWriteArrayList<>();
+        private final CyclicBarrier bothRunning;
+        private final AtomicBoolean first = new AtomicBoolean(true);
+
+        RecordingLauncher(CyclicBarrier bothRunning) {
+            this.bothRunning = bothRunning;
+        }
+
+        @Override
+        public RunHandle start(Launch launch, Path log, Duration timeout) throws IOException {
+            if (first.getAndSet(false)) {
+                try {
+                    bothRunning.await(60, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IOException("the other call never started a run through its own launcher", e);
+                }
+            }
+            logs.add(log);
+            return LocalLauncher.INSTANCE.start(launch, log, timeout);
+        }
+
+        @Override
+        public boolean startsAllAtOnce() {
+            return false;
+        }
+
+        @Override
+        public boolean runsBuilds() {
+            return false;
+        }
     }
 }

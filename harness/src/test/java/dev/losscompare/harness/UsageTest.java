@@ -108,6 +108,31 @@ class UsageTest {
              "environment": {}, "bands": {"loss": [0.0, -1.0, 0.0], "grad_norm": [0.0, 0.0, 0.0]}, "floor": null}
             """;
 
+    /** --help groups a command's options under one heading per option group, each option once, in the order a reader looks. */
+    @Test
+    void helpListsTheOptionsInSections() {
+        HarnessRun r = HarnessRun.at(tmp, java.util.Map.of(), "compare", "--help");
+        assertEquals(0, r.exit(), r.toString());
+        String help = r.out();
+        String[][] sections = {{"What to compare:", "--suite="}, {"Training (every run):", "--steps="},
+            {"Training (one side only):", "--test-ngpus="}, {"Judging:", "--atol="}, {"Noise:", "--noise-margin="},
+            {"Performance:", "--max-slowdown="}, {"Resume check:", "--resume-at="}, {"Cluster:", "--shared-dir="},
+            {"Time limits:", "--build-timeout="}, {"Repository and cache:", "--no-cache"}, {"Output:", "--output-folder="}};
+        int at = 0;
+        for (String[] s : sections) {
+            int heading = help.indexOf("\n" + s[0] + "\n", at);
+            assertTrue(heading > 0, s[0] + " after the previous section:\n" + help);
+            int option = help.indexOf("  " + s[1], heading);
+            assertTrue(option > heading && help.lastIndexOf(":\n", option) == heading + s[0].length(), s[1] + " under " + s[0] + ":\n" + help);
+            at = heading + 1;
+        }
+        for (String option : new String[] {"--atol=", "--steps=", "--max-slowdown=", "--output-folder="}) {
+            assertEquals(help.indexOf("      " + option), help.lastIndexOf("      " + option), option + " listed once");
+        }
+        HarnessRun diff = HarnessRun.at(tmp, java.util.Map.of(), "diff", "--help");
+        assertTrue(diff.out().replaceAll("\\s+", " ").contains("Both runs' format: jsonl, torchtitan-log, tensorboard, megatron-golden"), diff.out());
+    }
+
     @Test
     void outsideAGitRepositoryIsExitTwo() {
         HarnessRun r = HarnessRun.interleaved(tmp, java.util.Map.of("LOSS_COMPARE_CACHE", tmp.resolve("c").toString()), "HEAD", "HEAD");

@@ -97,10 +97,11 @@ public final class CaseJudge {
                     ? Undetectable.of(mode.noise(), metric, d.comparedSteps(), d.noiseMultiple()) : null;
             if (missed != null) message += ": " + missed.metricText(metric);
             verdict = verdict.worst(v);
-            results.add(new MetricResult(metric, v, v == Verdict.FAIL ? div.step() : null,
-                    v == Verdict.FAIL ? div.baseline() : null, v == Verdict.FAIL ? div.test() : null,
-                    d.maxAbsDiff(), d.maxRelDiff(), d.meanAbsDiff(), d.comparedSteps(), message, d.noiseMultiple(),
-                    v == Verdict.FAIL ? d.noiseMultipleAtDivergence() : null, missed));
+            boolean failed = v == Verdict.FAIL;
+            results.add(MetricResult.builder(metric, v)
+                    .divergence(failed ? div.step() : null, failed ? div.baseline() : null, failed ? div.test() : null)
+                    .differences(d.maxAbsDiff(), d.maxRelDiff(), d.meanAbsDiff(), d.comparedSteps()).message(message)
+                    .noise(d.noiseMultiple(), failed ? d.noiseMultipleAtDivergence() : null).undetectable(missed).build());
         }
         // A proven difference decides the case even if a run also failed afterwards.
         if (!failures.isEmpty()) verdict = Verdict.FAIL;
@@ -123,9 +124,9 @@ public final class CaseJudge {
             case ERROR -> "ERROR " + id.label() + ": " + (inputs == null ? "" : inputs + "; ") + error
                     + (beyond == null ? "" : "; " + beyond);
         };
-        CaseResult r = new CaseResult(id.name(), id.model(), id.flavor(), id.config(), verdict,
-                verdict == Verdict.PASS ? null : error, inputsAt, baseline.info(), test.info(), results, beyond,
-                mode, caseMode.reason());
+        CaseResult r = CaseResult.builder(id.name(), id.model(), id.flavor(), id.config(), verdict)
+                .error(verdict == Verdict.PASS ? null : error).inputsDivergeAtStep(inputsAt).runs(baseline.info(), test.info())
+                .metrics(results).note(beyond).mode(mode, caseMode.reason()).build();
         return new Judgement(r, diffs, line);
     }
 
@@ -188,9 +189,10 @@ public final class CaseJudge {
     /** A case that could not be compared at all (no build, no seed, no golden, no series): ERROR on every metric. */
     public static Judgement error(CaseId id, String why, List<String> metrics, RunInfo baseline, RunInfo test, CaseMode caseMode) {
         List<MetricResult> results = new ArrayList<>();
-        for (String m : metrics) results.add(new MetricResult(m, Verdict.ERROR, null, null, null, 0, 0, 0, 0, why));
-        CaseResult r = new CaseResult(id.name(), id.model(), id.flavor(), id.config(), Verdict.ERROR, why, null,
-                baseline, test, results, null, caseMode == null ? null : caseMode.mode(), caseMode == null ? null : caseMode.reason());
+        for (String m : metrics) results.add(MetricResult.builder(m, Verdict.ERROR).message(why).build());
+        CaseResult r = CaseResult.builder(id.name(), id.model(), id.flavor(), id.config(), Verdict.ERROR).error(why)
+                .runs(baseline, test).metrics(results)
+                .mode(caseMode == null ? null : caseMode.mode(), caseMode == null ? null : caseMode.reason()).build();
         return new Judgement(r, List.of(), "ERROR " + id.label() + ": " + why);
     }
 
@@ -203,9 +205,9 @@ public final class CaseJudge {
     private static List<MetricResult> undecided(List<MetricResult> results, String caseError) {
         List<MetricResult> out = new ArrayList<>();
         for (MetricResult m : results) {
-            out.add(m.verdict() != Verdict.PASS ? m : new MetricResult(m.metric(), Verdict.ERROR, null, null, null,
-                    m.maxAbsDiff(), m.maxRelDiff(), m.meanAbsDiff(), m.comparedSteps(),
-                    m.message() + ", but the case could not be decided: " + caseError));
+            out.add(m.verdict() != Verdict.PASS ? m : MetricResult.builder(m.metric(), Verdict.ERROR)
+                    .differences(m.maxAbsDiff(), m.maxRelDiff(), m.meanAbsDiff(), m.comparedSteps())
+                    .message(m.message() + ", but the case could not be decided: " + caseError).build());
         }
         return out;
     }

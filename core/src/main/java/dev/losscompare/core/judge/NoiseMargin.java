@@ -35,9 +35,9 @@ public record NoiseMargin(double value, String source) {
                 : new NoiseMargin(FLOOR, from + " (the floor; their largest " + Numbers.multiple(largest) + "\u00d7)");
     }
 
-    /** --noise-margin=X. */
-    public static NoiseMargin given(double value) {
-        return new NoiseMargin(value, "from --noise-margin");
+    /** A margin the user gave; {@code setting}: how the caller names the setting (the command line: --noise-margin). */
+    public static NoiseMargin given(double value, String setting) {
+        return new NoiseMargin(value, "from " + setting);
     }
 
     /** An envelope without held-out runs. */

@@ -22,22 +22,24 @@ public final class PerfJudge {
     private PerfJudge() {}
 
     /** Null when neither side carries speed or memory and no threshold asks for it. */
-    public static PerfVerdict judge(String label, List<RunSeries> baselineRuns, List<RunSeries> testRuns, PerfThresholds t) {
-        return judge(label, baselineRuns, testRuns, t, null);
+    public static PerfVerdict judge(PerfWords words, String label, List<RunSeries> baselineRuns, List<RunSeries> testRuns, PerfThresholds t) {
+        return judge(words, label, baselineRuns, testRuns, t, null);
     }
 
     /** {@code conditions}: how the rounds were run, for the line (e.g. "alternated one run at a time, load average 1.2-1.9"). */
-    public static PerfVerdict judge(String label, List<RunSeries> baselineRuns, List<RunSeries> testRuns, PerfThresholds t,
-                                    String conditions) {
-        return judge(label, SidePerf.of(baselineRuns), SidePerf.of(testRuns), t, conditions, true);
+    public static PerfVerdict judge(PerfWords words, String label, List<RunSeries> baselineRuns, List<RunSeries> testRuns,
+                                    PerfThresholds t, String conditions) {
+        return judge(words, label, SidePerf.of(baselineRuns), SidePerf.of(testRuns), t, conditions, true);
     }
 
     /**
      * The verdict from both sides' measurements; {@code paired}: round r of each side ran next to
      * each other (alternated), so the interval is the range of the rounds' ratios. A golden's
-     * recorded figures and today's runs are not paired.
+     * recorded figures and today's runs are not paired. {@code words}: how the line names the
+     * settings (the caller's: the command line's flags).
      */
-    public static PerfVerdict judge(String label, SidePerf a, SidePerf b, PerfThresholds t, String conditions, boolean paired) {
+    public static PerfVerdict judge(PerfWords words, String label, SidePerf a, SidePerf b, PerfThresholds t, String conditions,
+                                    boolean paired) {
         RunPerf first = a.rounds().get(0);
         String method = (a.runs() >= 2 && b.runs() >= 2 ? "between " + Math.min(a.runs(), b.runs()) + " rounds of each side"
                 : a.runs() == 1 && b.runs() == 1 ? "step to step, one run per side"
@@ -61,19 +63,19 @@ public final class PerfJudge {
             if (both(a, b, extra)) changes.add(change(extra, a, b, null, paired));
         }
         PerfStatus status = status(changes, t);
-        String line = status.label() + " " + label + ": " + describe(changes, status) + "; noise measured " + method
+        String line = status.label() + " " + label + ": " + describe(words, changes, status) + "; noise measured " + method
                 + (first.firstMeasuredStep() == null ? "" : "; median of steps " + first.firstMeasuredStep() + "-" + first.lastStep()
                 + " (warm-up " + first.warmupSteps() + ")")
-                + (status == PerfStatus.WARNING ? "; no " + unjudged(t) + " given, so this fails nothing" : "");
-        return new PerfVerdict(status, withThresholds(line, t), method, first.warmupSteps(), first.firstMeasuredStep(), first.lastStep(),
+                + (status == PerfStatus.WARNING ? "; no " + unjudged(words, t) + " given, so this fails nothing" : "");
+        return new PerfVerdict(status, withThresholds(words, line, t), method, first.warmupSteps(), first.firstMeasuredStep(), first.lastStep(),
                 changes, t, a, b);
     }
 
     /** Every threshold given appears in the line as read ("10%"), so a misread number shows: those the line did not name yet. */
-    private static String withThresholds(String line, PerfThresholds t) {
-        PerfThresholds unnamed = new PerfThresholds(line.contains("--max-slowdown=") ? null : t.maxSlowdown(),
-                line.contains("--max-memory-growth=") ? null : t.maxMemoryGrowth());
-        return unnamed.any() ? line + "; threshold as read: " + PerfText.thresholdsAsRead(unnamed) : line;
+    private static String withThresholds(PerfWords words, String line, PerfThresholds t) {
+        PerfThresholds unnamed = new PerfThresholds(line.contains(words.maxSlowdown() + "=") ? null : t.maxSlowdown(),
+                line.contains(words.maxMemoryGrowth() + "=") ? null : t.maxMemoryGrowth());
+        return unnamed.any() ? line + "; threshold as read: " + words.thresholdsAsRead(unnamed) : line;
     }
 
     /**
@@ -86,8 +88,8 @@ public final class PerfJudge {
     }
 
     /** A threshold with no figures to check it against: a performance ERROR naming the threshold and how to get the figures. */
-    public static PerfVerdict notChecked(String label, String why, PerfThresholds t) {
-        return new PerfVerdict(PerfStatus.ERROR, PerfStatus.ERROR.label() + " " + label + ": " + PerfText.thresholdsAsRead(t)
+    public static PerfVerdict notChecked(PerfWords words, String label, String why, PerfThresholds t) {
+        return new PerfVerdict(PerfStatus.ERROR, PerfStatus.ERROR.label() + " " + label + ": " + words.thresholdsAsRead(t)
                 + " cannot be checked: " + why, "not measured", 0, null, null, List.of(), t, null, null);
     }
 
@@ -105,11 +107,11 @@ public final class PerfJudge {
         return a.spread(q) != null || b.spread(q) != null;
     }
 
-    /** The thresholds a warning lacked: "--max-memory-growth", or both. */
-    private static String unjudged(PerfThresholds t) {
+    /** The thresholds a warning lacked: the memory one, or both. */
+    private static String unjudged(PerfWords words, PerfThresholds t) {
         List<String> missing = new ArrayList<>();
-        if (t.maxSlowdown() == null) missing.add("--max-slowdown");
-        if (t.maxMemoryGrowth() == null) missing.add("--max-memory-growth");
+        if (t.maxSlowdown() == null) missing.add(words.maxSlowdown());
+        if (t.maxMemoryGrowth() == null) missing.add(words.maxMemoryGrowth());
         return String.join(" or ", missing);
     }
 
@@ -167,7 +169,7 @@ public final class PerfJudge {
         return warn ? PerfStatus.WARNING : PerfStatus.PASS;
     }
 
-    private static String describe(List<PerfChange> changes, PerfStatus status) {
+    private static String describe(PerfWords words, List<PerfChange> changes, PerfStatus status) {
         List<PerfChange> judged = changes.stream().filter(c -> isJudged(c.quantity())).toList();
         boolean quiet = judged.stream().allMatch(c -> c.outcome() == PerfOutcome.NO_CHANGE);
         List<String> parts = new ArrayList<>();
@@ -179,7 +181,7 @@ public final class PerfJudge {
         }
         // tflops and mfu follow throughput (and are printed with 2 decimals): comparison.json and junit.xml carry them.
         boolean speedDecided = speedDecided(changes);
-        for (PerfChange c : judged) parts.add(phrase(c, speedDecided));
+        for (PerfChange c : judged) parts.add(phrase(words, c, speedDecided));
         if (status == PerfStatus.ERROR && changes.isEmpty()) parts.add("nothing to compare");
         return String.join("; ", parts);
     }
@@ -190,9 +192,9 @@ public final class PerfJudge {
                 || c.outcome() == PerfOutcome.CHANGED || c.outcome() == PerfOutcome.EXCEEDS));
     }
 
-    private static String phrase(PerfChange c, boolean speedDecided) {
+    private static String phrase(PerfWords words, PerfChange c, boolean speedDecided) {
         String name = c.quantity().label();
-        String limit = c.threshold() == null ? "" : (isSpeed(c.quantity()) ? "--max-slowdown=" : "--max-memory-growth=")
+        String limit = c.threshold() == null ? "" : (isSpeed(c.quantity()) ? words.maxSlowdown() : words.maxMemoryGrowth()) + "="
                 + PerfText.threshold(c.threshold());
         return switch (c.outcome()) {
             case NOT_COMPARABLE -> name + " not comparable (only the " + (c.baseline() != null ? "baseline's" : "test's")
@@ -204,7 +206,7 @@ public final class PerfJudge {
                     + (isSpeed(c.quantity()) && speedDecided ? (c.quantity() == PerfQuantity.CPU_TIME
                     ? " (the CPU time is not decided; the wall-clock speed decides)"
                     : " (the load moves the wall time; the CPU time decides)")
-                    : ": cannot be checked (more --perf-rounds, or a quieter machine)");
+                    : ": cannot be checked (more " + words.rounds() + ", or a quieter machine)");
             case CHANGED, EXCEEDS -> name + " " + PerfText.percent(c.change()) + " (" + values(c)
                     + (c.intervalLow() == null || c.quantity() == PerfQuantity.MEMORY ? ""
                     : ", interval " + PerfText.percent(c.intervalLow()) + ".." + PerfText.percent(c.intervalHigh()))

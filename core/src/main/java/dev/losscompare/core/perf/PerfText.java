@@ -21,14 +21,6 @@ public final class PerfText {
         return String.format(Locale.ROOT, "%s%%", trim(fraction * 100));
     }
 
-    /** The thresholds as read, the way the user can check them: "--max-slowdown=10%, --max-memory-growth=0.5%". */
-    public static String thresholdsAsRead(PerfThresholds t) {
-        java.util.List<String> parts = new java.util.ArrayList<>();
-        if (t.maxSlowdown() != null) parts.add("--max-slowdown=" + threshold(t.maxSlowdown()));
-        if (t.maxMemoryGrowth() != null) parts.add("--max-memory-growth=" + threshold(t.maxMemoryGrowth()));
-        return String.join(", ", parts);
-    }
-
     public static String value(PerfQuantity q, double v) {
         return switch (q) {
             case THROUGHPUT -> String.format(Locale.ROOT, "%,.0f tokens/s", v);

@@ -42,43 +42,19 @@ public record CaseResult(
         resume = resume == null ? null : List.copyOf(resume);
     }
 
-    /** A case without resume checks or a performance verdict. */
-    public CaseResult(String name, String model, String flavor, String config, Verdict verdict, String error,
-                      Integer inputsDivergeAtStep, RunInfo baseline, RunInfo test, List<MetricResult> metrics, String note,
-                      ComparisonMode mode, String modeReason, Diagnosis diagnosis) {
-        this(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, note, mode, modeReason,
-                diagnosis, null, null);
-    }
-
     /** The same case with its resume checks, and the verdict they make with the series'. */
     public CaseResult withResume(List<ResumeResult> checks) {
-        return new CaseResult(name, model, flavor, config, dev.losscompare.core.judge.ResumeJudge.combine(verdict, checks), error,
-                inputsDivergeAtStep, baseline, test, metrics, note, mode, modeReason, diagnosis, checks, performance);
-    }
-
-    public CaseResult(String name, String model, String flavor, String config, Verdict verdict, String error,
-                      Integer inputsDivergeAtStep, RunInfo baseline, RunInfo test, List<MetricResult> metrics, String note) {
-        this(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, note, null, null);
-    }
-
-    /** A case without a diagnosis. */
-    public CaseResult(String name, String model, String flavor, String config, Verdict verdict, String error,
-                      Integer inputsDivergeAtStep, RunInfo baseline, RunInfo test, List<MetricResult> metrics, String note,
-                      ComparisonMode mode, String modeReason) {
-        this(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, note, mode, modeReason,
-                null);
+        return toBuilder().verdict(dev.losscompare.core.judge.ResumeJudge.combine(verdict, checks)).resume(checks).build();
     }
 
     /** The same case with where its runs part. */
     public CaseResult withDiagnosis(Diagnosis d) {
-        return new CaseResult(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, note,
-                mode, modeReason, d, resume, performance);
+        return toBuilder().diagnosis(d).build();
     }
 
     /** The same case with its performance verdict. */
     public CaseResult withPerformance(PerfVerdict p) {
-        return new CaseResult(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, note,
-                mode, modeReason, diagnosis, resume, p);
+        return toBuilder().performance(p).build();
     }
 
     /** The worse of the numeric verdict and the performance verdict: what the exit code follows. */
@@ -88,8 +64,7 @@ public record CaseResult(
 
     /** The same case with a note added (context that does not change the verdict). */
     public CaseResult withNote(String text) {
-        return new CaseResult(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics,
-                note == null ? text : note + "; " + text, mode, modeReason, diagnosis, resume, performance);
+        return toBuilder().note(note == null ? text : note + "; " + text).build();
     }
 
     /**
@@ -137,6 +112,116 @@ public record CaseResult(
     /** A case with nothing to note. */
     public CaseResult(String name, String model, String flavor, String config, Verdict verdict, String error,
                       Integer inputsDivergeAtStep, RunInfo baseline, RunInfo test, List<MetricResult> metrics) {
-        this(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, null);
+        this(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, null, null, null, null, null,
+                null);
+    }
+
+    /** A new case of this name and verdict; every other field is set by name ({@link Builder}). */
+    public static Builder builder(String name, String model, String flavor, String config, Verdict verdict) {
+        Builder b = new Builder();
+        b.name = name;
+        b.model = model;
+        b.flavor = flavor;
+        b.config = config;
+        b.verdict = verdict;
+        return b;
+    }
+
+    /** This case, to change a few fields of. */
+    public Builder toBuilder() {
+        Builder b = builder(name, model, flavor, config, verdict);
+        b.error = error;
+        b.inputsDivergeAtStep = inputsDivergeAtStep;
+        b.baseline = baseline;
+        b.test = test;
+        b.metrics = metrics;
+        b.note = note;
+        b.mode = mode;
+        b.modeReason = modeReason;
+        b.diagnosis = diagnosis;
+        b.resume = resume;
+        b.performance = performance;
+        return b;
+    }
+
+    /** A case field by field: the record has sixteen, and a positional call of sixteen values is easy to misorder. */
+    public static final class Builder {
+        private String name;
+        private String model;
+        private String flavor;
+        private String config;
+        private Verdict verdict;
+        private String error;
+        private Integer inputsDivergeAtStep;
+        private RunInfo baseline;
+        private RunInfo test;
+        private List<MetricResult> metrics = List.of();
+        private String note;
+        private ComparisonMode mode;
+        private String modeReason;
+        private Diagnosis diagnosis;
+        private List<ResumeResult> resume;
+        private PerfVerdict performance;
+
+        private Builder() {}
+
+        public Builder verdict(Verdict v) {
+            this.verdict = v;
+            return this;
+        }
+
+        public Builder error(String e) {
+            this.error = e;
+            return this;
+        }
+
+        public Builder inputsDivergeAtStep(Integer step) {
+            this.inputsDivergeAtStep = step;
+            return this;
+        }
+
+        /** Both runs' records. */
+        public Builder runs(RunInfo baselineRun, RunInfo testRun) {
+            this.baseline = baselineRun;
+            this.test = testRun;
+            return this;
+        }
+
+        public Builder metrics(List<MetricResult> m) {
+            this.metrics = m;
+            return this;
+        }
+
+        public Builder note(String n) {
+            this.note = n;
+            return this;
+        }
+
+        /** How the case was compared and why (null reason: as requested). */
+        public Builder mode(ComparisonMode m, String reason) {
+            this.mode = m;
+            this.modeReason = reason;
+            return this;
+        }
+
+        public Builder diagnosis(Diagnosis d) {
+            this.diagnosis = d;
+            return this;
+        }
+
+        public Builder resume(List<ResumeResult> checks) {
+            this.resume = checks;
+            return this;
+        }
+
+        public Builder performance(PerfVerdict p) {
+            this.performance = p;
+            return this;
+        }
+
+        public CaseResult build() {
+            return new CaseResult(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, note,
+                    mode, modeReason, diagnosis, resume, performance);
+        }
     }
 }

@@ -34,4 +34,70 @@ public record MetricResult(
         this(metric, verdict, firstDivergentStep, baselineAtDivergence, testAtDivergence, maxAbsDiff, maxRelDiff, meanAbsDiff,
                 comparedSteps, message, null, null, null);
     }
+
+    /** A metric's result field by field (the record has thirteen): what is not set is absent (null, 0). */
+    public static Builder builder(String metric, Verdict verdict) {
+        return new Builder(metric, verdict);
+    }
+
+    /** A metric's result by name: the divergence, the differences, the message, the noise figures. */
+    public static final class Builder {
+        private final String metric;
+        private final Verdict verdict;
+        private Integer firstDivergentStep;
+        private Double baselineAtDivergence;
+        private Double testAtDivergence;
+        private double maxAbsDiff;
+        private double maxRelDiff;
+        private double meanAbsDiff;
+        private int comparedSteps;
+        private String message;
+        private Double noiseMultiple;
+        private Double noiseMultipleAtDivergence;
+        private Undetectable undetectable;
+
+        private Builder(String metric, Verdict verdict) {
+            this.metric = metric;
+            this.verdict = verdict;
+        }
+
+        /** The first step that differs and both values there. */
+        public Builder divergence(Integer step, Double baseline, Double test) {
+            this.firstDivergentStep = step;
+            this.baselineAtDivergence = baseline;
+            this.testAtDivergence = test;
+            return this;
+        }
+
+        /** The differences over the steps compared. */
+        public Builder differences(double maxAbs, double maxRel, double meanAbs, int steps) {
+            this.maxAbsDiff = maxAbs;
+            this.maxRelDiff = maxRel;
+            this.meanAbsDiff = meanAbs;
+            this.comparedSteps = steps;
+            return this;
+        }
+
+        public Builder message(String text) {
+            this.message = text;
+            return this;
+        }
+
+        /** In noise mode: the widest multiple of the band, and the multiple at the first step outside. */
+        public Builder noise(Double multiple, Double atDivergence) {
+            this.noiseMultiple = multiple;
+            this.noiseMultipleAtDivergence = atDivergence;
+            return this;
+        }
+
+        public Builder undetectable(Undetectable missed) {
+            this.undetectable = missed;
+            return this;
+        }
+
+        public MetricResult build() {
+            return new MetricResult(metric, verdict, firstDivergentStep, baselineAtDivergence, testAtDivergence, maxAbsDiff, maxRelDiff,
+                    meanAbsDiff, comparedSteps, message, noiseMultiple, noiseMultipleAtDivergence, undetectable);
+        }
+    }
 }

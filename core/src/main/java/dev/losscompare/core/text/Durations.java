@@ -2,6 +2,8 @@ package dev.losscompare.core.text;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How a span of time reads, everywhere (a time limit in a message, a probe's time on the console,
@@ -9,7 +11,38 @@ import java.util.Locale;
  * "4 min 05 s" under an hour, "1 h 02 min" beyond. One rule, so the same time never reads two ways.
  */
 public final class Durations {
+    private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
+
     private Durations() {}
+
+    /**
+     * "90s", "30m", "1h30m", "500ms", or a bare number of seconds (a --timeout, a suite's
+     * time_limit); more than zero. Anything else is an IllegalArgumentException saying so.
+     */
+    public static Duration parse(String value) {
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        if (v.matches("\\d+")) return positive(Duration.ofSeconds(Long.parseLong(v)), value);
+        Matcher m = PART.matcher(v);
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (m.find() && m.start() == end) {
+            long n = Long.parseLong(m.group(1));
+            total = total.plus(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            });
+            end = m.end();
+        }
+        if (end != v.length() || end == 0) throw new IllegalArgumentException("'" + value + "' is not a duration (e.g. 90s, 30m, 1h30m)");
+        return positive(total, value);
+    }
+
+    private static Duration positive(Duration d, String value) {
+        if (d.isZero()) throw new IllegalArgumentException("'" + value + "': the timeout must be more than zero");
+        return d;
+    }
 
     /** A limit or measured time; null reads "—" (not known). */
     public static String human(Duration d) {

@@ -207,7 +207,7 @@ class NoiseJudgeTest {
         assertThrows(IllegalArgumentException.class, () -> NoiseMargin.heldOut(8, Double.POSITIVE_INFINITY));
 
         // --noise-margin wins, and says so; an envelope without held-out runs keeps the default, and says so
-        NoiseBand given = e.toBand("e", NoiseMargin.given(5));
+        NoiseBand given = e.toBand("e", NoiseMargin.given(5, "--noise-margin"));
         assertEquals(5.0, given.margin());
         assertEquals("margin 5\u00d7 from --noise-margin", given.marginText());
         NoiseEnvelope old = envelope(real("reference"), List.of(real("native"), real("ranks2")), 8);
@@ -256,7 +256,7 @@ class NoiseJudgeTest {
 
         // a margin just above the largest deviation: inside, but above half the margin
         double margin = widest * 1.5;
-        Judgement close = judge(real("native"), real("threads2"), ComparisonMode.noise(e.toBand("e", NoiseMargin.given(margin))), 8);
+        Judgement close = judge(real("native"), real("threads2"), ComparisonMode.noise(e.toBand("e", NoiseMargin.given(margin, "--noise-margin"))), 8);
         assertEquals(Verdict.PASS, close.result().verdict(), close.verdictLine());
         MetricResult top = close.result().metrics().stream().filter(m -> m.noiseMultiple().equals(close.result().noiseMultiple())).findFirst().orElseThrow();
         assertTrue(top.undetectable().closeToMargin());

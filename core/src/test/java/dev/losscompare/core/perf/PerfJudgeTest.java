@@ -28,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * iteration-time, and this trainer's JSONL from real runs (test resources).
  */
 class PerfJudgeTest {
+    /** The command line's words, as the harness passes them: the lines below read as a user sees them. */
+    static final PerfWords WORDS = new PerfWords("--max-slowdown", "--max-memory-growth", "--perf-rounds");
+
     @TempDir Path dir;
 
     /** A rank-4 torchtitan log: printed as metrics.py prints its step line, tps jittering around {@code tps}. */
@@ -57,7 +60,7 @@ class PerfJudgeTest {
         RunSeries after = read(titanLog("after.log", 31_000, 0.25, 2));
         assertEquals(1.34 * (1L << 30), before.steps().get(0).value("memory_gib") * (1L << 30), 1);
 
-        PerfVerdict warned = PerfJudge.judge("cp", List.of(before), List.of(after), PerfThresholds.NONE);
+        PerfVerdict warned = PerfJudge.judge(WORDS, "cp", List.of(before), List.of(after), PerfThresholds.NONE);
         assertEquals(PerfStatus.WARNING, warned.status());
         assertEquals(Verdict.PASS, warned.verdict());
         PerfChange tps = warned.change(PerfQuantity.THROUGHPUT);
@@ -74,7 +77,7 @@ class PerfJudgeTest {
         assertTrue(warned.line().contains("median of steps 4-20 (warm-up 3)"), warned.line());
         assertTrue(warned.line().endsWith("; no --max-slowdown or --max-memory-growth given, so this fails nothing"), warned.line());
 
-        PerfVerdict failed = PerfJudge.judge("cp", List.of(before), List.of(after), new PerfThresholds(0.10, null));
+        PerfVerdict failed = PerfJudge.judge(WORDS, "cp", List.of(before), List.of(after), new PerfThresholds(0.10, null));
         assertEquals(PerfStatus.FAIL, failed.status());
         assertEquals(Verdict.FAIL, failed.verdict());
         assertTrue(failed.line().startsWith("performance FAIL cp: throughput -37.8%"), failed.line());
@@ -82,11 +85,11 @@ class PerfJudgeTest {
         assertEquals("FAIL -37.8% tps, -81.3% mem", failed.cell());
 
         // Memory fell: a growth limit is not crossed.
-        PerfVerdict memoryOnly = PerfJudge.judge("cp", List.of(before), List.of(after), new PerfThresholds(null, 0.05));
+        PerfVerdict memoryOnly = PerfJudge.judge(WORDS, "cp", List.of(before), List.of(after), new PerfThresholds(null, 0.05));
         assertEquals(PerfOutcome.CHANGED, memoryOnly.change(PerfQuantity.MEMORY).outcome());
         assertTrue(memoryOnly.line().endsWith("; no --max-slowdown given, so this fails nothing"), memoryOnly.line());
         // The other way round memory grew 436%: beyond a 5% limit.
-        PerfVerdict grew = PerfJudge.judge("cp", List.of(after), List.of(before), new PerfThresholds(null, 0.05));
+        PerfVerdict grew = PerfJudge.judge(WORDS, "cp", List.of(after), List.of(before), new PerfThresholds(null, 0.05));
         assertEquals(PerfStatus.FAIL, grew.status());
         assertTrue(grew.line().contains("beyond --max-memory-growth=5%"), grew.line());
     }
@@ -95,7 +98,7 @@ class PerfJudgeTest {
     void theSameRunTwiceIsNoMeasurableChange() throws IOException {
         RunSeries a = read(titanLog("a.log", 50_000, 1.34, 1));
         RunSeries b = read(titanLog("b.log", 50_000, 1.34, 7));
-        PerfVerdict v = PerfJudge.judge("cp", List.of(a), List.of(b), new PerfThresholds(0.10, 0.10));
+        PerfVerdict v = PerfJudge.judge(WORDS, "cp", List.of(a), List.of(b), new PerfThresholds(0.10, 0.10));
         assertEquals(PerfStatus.PASS, v.status(), v.line());
         assertEquals(PerfOutcome.NO_CHANGE, v.change(PerfQuantity.THROUGHPUT).outcome());
         assertTrue(v.line().startsWith("performance PASS cp: no measurable change (noise \u00b1"), v.line());
@@ -116,7 +119,7 @@ class PerfJudgeTest {
         }
         Files.write(dir.resolve("a.txt"), a);
         Files.write(dir.resolve("b.txt"), b);
-        PerfVerdict v = PerfJudge.judge("noisy", List.of(read2(dir.resolve("a.txt"))), List.of(read2(dir.resolve("b.txt"))),
+        PerfVerdict v = PerfJudge.judge(WORDS, "noisy", List.of(read2(dir.resolve("a.txt"))), List.of(read2(dir.resolve("b.txt"))),
                 new PerfThresholds(0.10, null));
         PerfChange tps = v.change(PerfQuantity.THROUGHPUT);
         assertTrue(tps.noise() >= 0.10, "noise " + tps.noise());
@@ -135,7 +138,7 @@ class PerfJudgeTest {
     void megatronGoldensCompareTheIterationTime() throws IOException {
         Path a = megatron("golden_values_before.json", 0.95, 2_100_000_000L);
         Path b = megatron("golden_values_after.json", 1.20, 2_100_000_000L);
-        PerfVerdict v = PerfJudge.judge("gpt", List.of(read2(a)), List.of(read2(b)), new PerfThresholds(0.10, null));
+        PerfVerdict v = PerfJudge.judge(WORDS, "gpt", List.of(read2(a)), List.of(read2(b)), new PerfThresholds(0.10, null));
         PerfChange time = v.change(PerfQuantity.STEP_TIME);
         assertNotNull(time, "no tokens/s in a golden: the step time decides");
         assertNull(v.change(PerfQuantity.THROUGHPUT));
@@ -180,7 +183,7 @@ class PerfJudgeTest {
         assertEquals(medians[1], side.spread(PerfQuantity.THROUGHPUT).median(), 1e-9, "the side's throughput is the median of its rounds' medians");
         assertEquals((medians[2] - medians[0]) / 2 / medians[1], side.noise(PerfQuantity.THROUGHPUT), 1e-12);
 
-        PerfVerdict same = PerfJudge.judge("llama3", rounds, rounds, PerfThresholds.NONE);
+        PerfVerdict same = PerfJudge.judge(WORDS, "llama3", rounds, rounds, PerfThresholds.NONE);
         assertEquals(PerfStatus.PASS, same.status());
         assertTrue(same.line().contains("noise measured between 3 rounds of each side"), same.line());
         PerfChange tps = same.change(PerfQuantity.THROUGHPUT);
@@ -215,7 +218,7 @@ class PerfJudgeTest {
             a.add(read2(jsonlRound("a" + r + ".jsonl", 2000 * loadA[r], 64.0 + r * 0.5)));
             b.add(read2(jsonlRound("b" + r + ".jsonl", 2000 / 1.3 * loadB[r], 83.2 + r * 0.5)));
         }
-        PerfVerdict slow = PerfJudge.judge("llama3", a, b, new PerfThresholds(0.10, null));
+        PerfVerdict slow = PerfJudge.judge(WORDS, "llama3", a, b, new PerfThresholds(0.10, null));
         assertEquals(PerfOutcome.UNDECIDED, slow.change(PerfQuantity.THROUGHPUT).outcome(), slow.line());
         PerfChange cpu = slow.change(PerfQuantity.CPU_TIME);
         assertEquals(0.30, cpu.change(), 0.01);
@@ -225,7 +228,7 @@ class PerfJudgeTest {
         assertTrue(slow.line().contains("CPU time per step +29.8% (64.5 ms -> 83.7 ms"), slow.line());
 
         // The same work on both sides under the same load: no measurable change, not undecided.
-        PerfVerdict same = PerfJudge.judge("llama3", a, a.subList(0, 3), new PerfThresholds(0.10, null));
+        PerfVerdict same = PerfJudge.judge(WORDS, "llama3", a, a.subList(0, 3), new PerfThresholds(0.10, null));
         assertEquals(PerfStatus.PASS, same.status(), same.line());
     }
 
@@ -238,7 +241,7 @@ class PerfJudgeTest {
             a.add(read2(jsonlRound("qa" + r + ".jsonl", 2000, cpuA[r])));
             b.add(read2(jsonlRound("qb" + r + ".jsonl", 2000, cpuB[r])));
         }
-        PerfVerdict v = PerfJudge.judge("llama3", a, b, new PerfThresholds(PerfThresholds.parsePercent("--max-slowdown", "0.1%"), 0.2));
+        PerfVerdict v = PerfJudge.judge(WORDS, "llama3", a, b, new PerfThresholds(PerfThresholds.parsePercent("--max-slowdown", "0.1%"), 0.2));
         assertEquals(PerfOutcome.UNDECIDED, v.change(PerfQuantity.CPU_TIME).outcome(), v.line());
         assertFalse(v.line().contains("the CPU time decides"), v.line());
         assertTrue(v.line().contains("(the CPU time is not decided; the wall-clock speed decides)"), v.line());
@@ -251,8 +254,8 @@ class PerfJudgeTest {
         Path plain = dir.resolve("plain.log");
         Files.writeString(plain, "step: 1  loss: 5.8360  grad_norm: 2.3452\nstep: 2  loss: 5.1000  grad_norm: 2.4249\n");
         RunSeries s = read2(plain);
-        assertNull(PerfJudge.judge("x", List.of(s), List.of(s), PerfThresholds.NONE));
-        PerfVerdict asked = PerfJudge.judge("x", List.of(s), List.of(s), new PerfThresholds(0.1, null));
+        assertNull(PerfJudge.judge(WORDS, "x", List.of(s), List.of(s), PerfThresholds.NONE));
+        PerfVerdict asked = PerfJudge.judge(WORDS, "x", List.of(s), List.of(s), new PerfThresholds(0.1, null));
         assertEquals(PerfStatus.ERROR, asked.status());
         assertTrue(asked.line().contains("neither side's steps carry throughput"), asked.line());
     }

@@ -38,7 +38,7 @@ public final class OwnTrainer implements TrainerAdapter {
     public void checkRunnable(Map<String, String> env) {
         List<String> missing = java.util.stream.Stream.of("mvn", "java").filter(p -> OnPath.find(p, env) == null).toList();
         if (missing.isEmpty()) return;
-        throw new UsageException("this repository's trainer (the default, preset loss_compare) builds each revision with Maven"
+        throw new UsageException(UsageException.Reason.MACHINE, "this repository's trainer (the default, preset loss_compare) builds each revision with Maven"
                 + " and runs it on Java 17, and " + String.join(" and ", missing) + (missing.size() > 1 ? " are" : " is")
                 + " not on PATH: install them (Debian: apt-get install maven openjdk-17-jdk-headless), or drive another trainer"
                 + " with --trainer=FILE or a suite's [trainer] (preset torchtitan or command)");

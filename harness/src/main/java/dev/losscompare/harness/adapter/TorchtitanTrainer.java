@@ -43,13 +43,13 @@ public final class TorchtitanTrainer implements SpecBackedTrainer {
             try {
                 text = Files.readString(script);
             } catch (IOException e) {
-                throw new UsageException("torchtitan preset: this revision has no run_train.sh (is it a torchtitan checkout?)");
+                throw new UsageException(UsageException.Reason.REVISION, "torchtitan preset: this revision has no run_train.sh (is it a torchtitan checkout?)");
             }
             // What the script runs, not its comments (those carry usage examples).
             String code = text.lines().filter(l -> !l.strip().startsWith("#")).collect(java.util.stream.Collectors.joining("\n"));
             if (code.contains("--module") && code.contains("CONFIG")) return REGISTRY;
             if (code.contains("CONFIG_FILE")) return CONFIG_FILE;
-            throw new UsageException("torchtitan preset: run_train.sh reads neither CONFIG_FILE nor MODULE/CONFIG: an unknown"
+            throw new UsageException(UsageException.Reason.REVISION, "torchtitan preset: run_train.sh reads neither CONFIG_FILE nor MODULE/CONFIG: an unknown"
                     + " torchtitan layout; describe it with preset = \"command\"");
         }
     }
@@ -193,11 +193,11 @@ public final class TorchtitanTrainer implements SpecBackedTrainer {
             else files.add(p);
         }
         if (layout == Layout.CONFIG_FILE) {
-            if (files.size() != 1) throw new UsageException("torchtitan preset: this revision has the " + layout.describe()
+            if (files.size() != 1) throw new UsageException(UsageException.Reason.REVISION, "torchtitan preset: this revision has the " + layout.describe()
                     + " and needs one TOML config file in the case's config, got '" + args.config() + "'");
             return new Configured(args.withConfig(files.get(0)), Map.of());
         }
-        if (registryNames.size() != 1) throw new UsageException("torchtitan preset: this revision has the " + layout.describe()
+        if (registryNames.size() != 1) throw new UsageException(UsageException.Reason.REVISION, "torchtitan preset: this revision has the " + layout.describe()
                 + " and needs MODULE:CONFIG in the case's config (e.g. llama3:llama3_debugmodel), got '" + args.config() + "'");
         String[] mc = registryNames.get(0).split(":", 2);
         return new Configured(args.withConfig(mc[1]), Map.of("module", mc[0]));

@@ -45,7 +45,7 @@ public final class TrainerFile {
     /** The adapter a --trainer=FILE describes (its [trainer] table). */
     public static TrainerAdapter read(Path file) {
         JsonNode root = root(file);
-        if (!root.has("trainer")) throw new UsageException("--trainer: " + file + " has no [trainer] table");
+        if (!root.has("trainer")) throw new UsageException(UsageException.Reason.FILE, "--trainer: " + file + " has no [trainer] table");
         return parse(root.get("trainer"), "--trainer: " + file);
     }
 
@@ -56,11 +56,11 @@ public final class TrainerFile {
     }
 
     private static JsonNode root(Path file) {
-        if (!Files.isRegularFile(file)) throw new UsageException("--trainer: no such file: " + file);
+        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, "--trainer: no such file: " + file);
         try {
             return new TomlMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new UsageException("--trainer: " + file + " is not valid TOML: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new UsageException(UsageException.Reason.FILE, "--trainer: " + file + " is not valid TOML: " + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 
@@ -230,6 +230,6 @@ public final class TrainerFile {
     }
 
     private UsageException error(String what) {
-        return new UsageException(where + ": " + what);
+        return new UsageException(UsageException.Reason.FILE, where + ": " + what);
     }
 }

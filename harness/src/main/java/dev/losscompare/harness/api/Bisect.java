@@ -18,6 +18,7 @@ import dev.losscompare.harness.engine.TrainedSide;
 import dev.losscompare.harness.engine.OutputFolders;
 import dev.losscompare.harness.engine.Training;
 import dev.losscompare.harness.engine.Workspace;
+import dev.losscompare.harness.launch.RunLauncher;
 import dev.losscompare.harness.gate.GoldenStore;
 import dev.losscompare.harness.git.GitRepos;
 import dev.losscompare.harness.git.ResolvedRevision;
@@ -39,15 +40,17 @@ import org.eclipse.jgit.lib.Repository;
 /**
  * bisect: the first commit on BAD's first-parent path after GOOD whose series differ from GOOD's
  * (or, with {@link #setAgainstGoldens}, that fails the gate; with {@link #setMaxSlowdown} or
- * {@link #setMaxMemoryGrowth}, whose performance verdict FAILs). The result is bisect.json's record.
+ * {@link #setMaxMemoryGrowth}, whose performance verdict FAILs: {@link #setPerf} times GOOD beside
+ * each probe, {@link #setPerfRounds} rounds per side alternated with GOOD, and needs a threshold).
+ * The result is bisect.json's record.
  */
 public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements JudgingVerb<Bisect>, SuiteVerb<Bisect>, ResumingVerb<Bisect>,
         TimedPerfVerb<Bisect>, EnvironmentVerb<Bisect> {
     private final String good;
     private final String bad;
-    private final JudgeSettings judge = new JudgeSettings();
+    private final JudgeSettings judge = settings().judge;
     private final SuiteSettings suite = new SuiteSettings();
-    private final PerfSettings perf = new PerfSettings();
+    private final PerfSettings perf = settings().perf;
     private Integer jobs;
     private boolean againstGoldens;
     private Integer resumeAt;
@@ -57,46 +60,6 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         super(lc);
         this.good = good;
         this.bad = bad;
-    }
-
-    /** --assert-equal: bitwise (the default unless a tolerance is set). */
-    @Override
-    public Bisect setAssertEqual() {
-        judge.assertEqual();
-        return this;
-    }
-
-    /** --atol: pass when |test-baseline| <= atol + rtol*|baseline|. */
-    @Override
-    public Bisect setAtol(double atol) {
-        judge.atol(atol);
-        return this;
-    }
-
-    /** --rtol (see {@link #setAtol}). */
-    @Override
-    public Bisect setRtol(double rtol) {
-        judge.rtol(rtol);
-        return this;
-    }
-
-    /** --metrics: the metrics to compare (default loss, grad_norm). */
-    @Override
-    public Bisect setMetrics(List<String> metrics) {
-        judge.metrics(metrics);
-        return this;
-    }
-
-    @Override
-    public Bisect setNoise(Path envelopes) {
-        judge.noise(envelopes);
-        return this;
-    }
-
-    @Override
-    public Bisect setNoiseMargin(double margin) {
-        judge.noiseMargin(margin);
-        return this;
     }
 
     /** --suite: bisect every case of a suite. */
@@ -138,7 +101,6 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         return this;
     }
 
-    /** --perf: time GOOD beside each probe (needs a threshold: a probe is bad when its performance FAILs). */
     /** --baseline-env: GOOD's runs (the reference every probe is judged against) run in this environment. */
     @Override
     public Bisect setBaselineEnv(String name) {
@@ -150,33 +112,6 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
     @Override
     public Bisect setTestEnv(String name) {
         environments.test(name);
-        return this;
-    }
-
-    @Override
-    public Bisect setPerf(boolean on) {
-        perf.perf(on);
-        return this;
-    }
-
-    /** --perf-rounds: timed rounds per side for each probe, alternated with GOOD. */
-    @Override
-    public Bisect setPerfRounds(int rounds) {
-        perf.rounds(rounds);
-        return this;
-    }
-
-    /** --max-slowdown: find the first commit that makes a case slower than this beyond the noise. */
-    @Override
-    public Bisect setMaxSlowdown(String percent) {
-        perf.maxSlowdown(percent);
-        return this;
-    }
-
-    /** --max-memory-growth: find the first commit that grows a case's peak memory beyond this. */
-    @Override
-    public Bisect setMaxMemoryGrowth(String percent) {
-        perf.maxMemoryGrowth(percent);
         return this;
     }
 
@@ -224,7 +159,8 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
                 : null;
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, againstGoldens));
         Instant started = Instant.now();
-        try (Workspace ws = lc.workspace()) {
+        RunLauncher launcher = lc.launcher(suiteRead, timeout);
+        try (Workspace ws = lc.workspace(launcher)) {
             TrainerAdapter goodAdapter = adapter(suiteRead, Role.BASELINE);
             TrainerAdapter adapter = adapter(suiteRead, Role.TEST);
             ws.fromWorkingTree(adapter.fromWorkingTree());
@@ -240,10 +176,10 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
             judging.checkNoise(cases, t, againstGoldens ? null : new TrainedSide(Role.BASELINE, goodTree, options, goodAdapter, ranks));
             Path out = OutputFolders.create(outputFolder, console.cwd(), "bisect-" + good, bad, started);
             try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("bisect.log")), true, StandardCharsets.UTF_8);
-                 Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace()) {
+                 Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace(launcher)) {
                 quiet.fromWorkingTree(adapter.fromWorkingTree());
-                Prober.Plan plan = new Prober.Plan(suiteCases, cases, inputs, options, t, judging, buildTimeout,
-                        lc.resultCache(), adapter, goodAdapter, ranks, resume, perfRequest);
+                Prober.Plan plan = Prober.Plan.builder(suiteCases, cases, inputs).training(options, t, ranks)
+                        .trainers(adapter, goodAdapter).builds(buildTimeout, lc.resultCache()).judging(judging, resume, perfRequest).build();
                 String label = suiteLabel != null ? suiteLabel : config();
                 Bisection bisection = new Bisection(console, quiet, out, range, goodTree, plan,
                         new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && seedCheckpoint(adapter), label, goldens));

@@ -162,7 +162,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         }
         Calibrator.Request request = new Calibrator.Request(runs, verify == null ? heldOut : 0, firstSeed != null ? firstSeed : verify != null ? FIRST_VERIFY_SEED : FIRST_SEED,
                 suiteRead == null ? List.of() : suiteRead.perturbations(), DefaultMetrics.ALL, saveDir, seedCheckpoint(adapter));
-        try (Workspace ws = lc.workspace()) {
+        try (Workspace ws = lc.workspace(suiteRead, timeout)) {
             ResolvedRevision rev = ws.resolve(revision);
             ws.fromWorkingTree(adapter.fromWorkingTree());
             Materialized tree = ws.materialize("calibrate", rev, inputs, dev.losscompare.harness.adapter.InEnvironment.of(adapter));
@@ -185,7 +185,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
             throw new UsageException("--verify judges fresh runs against saved envelopes and writes none: drop --save/--save-dir");
         }
         if (!java.nio.file.Files.exists(verify)) {
-            throw new UsageException("--verify: no such file or folder: " + console.show(verify)
+            throw new UsageException(UsageException.Reason.FILE, "--verify: no such file or folder: " + console.show(verify)
                     + " (a calibrate output folder, or a folder of saved envelopes such as configs/noise)");
         }
         return new NoiseEnvelopes(verify, null, NoiseEnvelopes.Policy.ALWAYS, true, console::show);   // each envelope's own margin

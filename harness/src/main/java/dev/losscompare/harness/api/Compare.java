@@ -49,9 +49,9 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         TimedPerfVerb<Compare>, EnvironmentVerb<Compare> {
     private final String baseline;
     private final String test;
-    private final JudgeSettings judge = new JudgeSettings();
+    private final JudgeSettings judge = settings().judge;
     private final SuiteSettings suite = new SuiteSettings();
-    private final PerfSettings perf = new PerfSettings();
+    private final PerfSettings perf = settings().perf;
     private final List<String> sideGiven = new ArrayList<>();
     private List<String> baselineOptions = List.of();
     private List<String> testOptions = List.of();
@@ -68,46 +68,6 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         super(lc);
         this.baseline = baseline;
         this.test = test;
-    }
-
-    /** --assert-equal: bitwise (the default unless a tolerance is set); an error together with one. */
-    @Override
-    public Compare setAssertEqual() {
-        judge.assertEqual();
-        return this;
-    }
-
-    /** --atol: pass when |test-baseline| <= atol + rtol*|baseline|. */
-    @Override
-    public Compare setAtol(double atol) {
-        judge.atol(atol);
-        return this;
-    }
-
-    /** --rtol (see {@link #setAtol}). */
-    @Override
-    public Compare setRtol(double rtol) {
-        judge.rtol(rtol);
-        return this;
-    }
-
-    /** --metrics: the metrics to compare (default loss, grad_norm). */
-    @Override
-    public Compare setMetrics(List<String> metrics) {
-        judge.metrics(metrics);
-        return this;
-    }
-
-    @Override
-    public Compare setNoise(Path envelopes) {
-        judge.noise(envelopes);
-        return this;
-    }
-
-    @Override
-    public Compare setNoiseMargin(double margin) {
-        judge.noiseMargin(margin);
-        return this;
     }
 
     /** --suite: a sign-off suite of model cases (then --config is not used: each case names its own). */
@@ -195,30 +155,6 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
     }
 
     @Override
-    public Compare setPerf(boolean on) {
-        perf.perf(on);
-        return this;
-    }
-
-    @Override
-    public Compare setPerfRounds(int rounds) {
-        perf.rounds(rounds);
-        return this;
-    }
-
-    @Override
-    public Compare setMaxSlowdown(String percent) {
-        perf.maxSlowdown(percent);
-        return this;
-    }
-
-    @Override
-    public Compare setMaxMemoryGrowth(String percent) {
-        perf.maxMemoryGrowth(percent);
-        return this;
-    }
-
-    @Override
     public Comparison call() throws IOException {
         Console console = lc.console();
         Suite suiteRead = suite.read(console, false);
@@ -256,7 +192,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, false));
         Instant started = Instant.now();
-        try (Workspace ws = lc.workspace()) {
+        try (Workspace ws = lc.workspace(suiteRead, timeout)) {
             ResolvedRevision baseRev = importResult != null ? null : ws.resolve(baseline);
             ResolvedRevision testRev = ws.resolve(test);
             RunSeries imported = importResult == null ? null : readImport(importResult);
@@ -272,12 +208,14 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             TrainedSide testSide = new TrainedSide(Role.TEST, testTree, testOpts, adapter, testRanks);
             Side baselineSide = baseTree != null ? new TrainedSide(Role.BASELINE, baseTree, baseOptions, baseAdapter, baseRanks)
                     : new ImportedSeries(importResult, imported);
-            judging.checkNoise(cases, t, baselineSide instanceof TrainedSide b ? b : testSide);
+            // The trained side that seeds and whose settings an envelope must match: the baseline when it trains, else the test.
+            TrainedSide first = baselineSide.trained() != null ? baselineSide.trained() : testSide;
+            judging.checkNoise(cases, t, first);
             Path out = OutputFolders.create(outputFolder, console.cwd(),
                     baseRev != null ? baseline : importResult.getFileName().toString(), test, started);
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
             // The seed checkpoint comes from the baseline when it is trained, else from the test revision.
-            TrainedSide seeder = !seedCheckpoint(adapter) ? null : baselineSide instanceof TrainedSide b ? b : testSide;
+            TrainedSide seeder = !seedCheckpoint(adapter) ? null : first;
             String label = suiteLabel != null ? suiteLabel : config();
             return ws.guarded(out, () -> {
                 try (Seeds seeds = Seeds.by(seeder, session, t)) {
@@ -304,7 +242,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
     }
 
     private static RunSeries readImport(Path file) {
-        if (!Files.isRegularFile(file)) throw new UsageException("--import-result: no such file: " + file);
+        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, "--import-result: no such file: " + file);
         try {
             return LossFile.read(file);
         } catch (UnreadableSeriesException e) {

@@ -17,6 +17,7 @@ import dev.losscompare.harness.engine.OutputFolders;
 import dev.losscompare.harness.engine.ReportSink;
 import dev.losscompare.harness.engine.Seeds;
 import dev.losscompare.harness.engine.Session;
+import dev.losscompare.harness.launch.LocalLauncher;
 import dev.losscompare.harness.engine.Training;
 import dev.losscompare.harness.perf.PerfStage;
 import dev.losscompare.harness.run.Kernels;
@@ -37,8 +38,8 @@ import java.util.Map;
 public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Diff>, PerfVerb<Diff> {
     private final Path baseline;
     private final Path test;
-    private final JudgeSettings judge = new JudgeSettings();
-    private final PerfSettings perf = new PerfSettings();
+    private final JudgeSettings judge = settings().judge;
+    private final PerfSettings perf = settings().perf;
     private SeriesFormat baselineFormat;
     private SeriesFormat testFormat;
     private Integer rank;
@@ -82,58 +83,6 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
         return this;
     }
 
-    /** --assert-equal: bitwise (the default unless a tolerance is set). */
-    @Override
-    public Diff setAssertEqual() {
-        judge.assertEqual();
-        return this;
-    }
-
-    /** --atol: pass when |test-baseline| <= atol + rtol*|baseline|. */
-    @Override
-    public Diff setAtol(double atol) {
-        judge.atol(atol);
-        return this;
-    }
-
-    /** --rtol (see {@link #setAtol}). */
-    @Override
-    public Diff setRtol(double rtol) {
-        judge.rtol(rtol);
-        return this;
-    }
-
-    /** --metrics: the metrics to compare (default loss, grad_norm). */
-    @Override
-    public Diff setMetrics(List<String> metrics) {
-        judge.metrics(metrics);
-        return this;
-    }
-
-    @Override
-    public Diff setNoise(Path envelopes) {
-        judge.noise(envelopes);
-        return this;
-    }
-
-    @Override
-    public Diff setNoiseMargin(double margin) {
-        judge.noiseMargin(margin);
-        return this;
-    }
-
-    @Override
-    public Diff setMaxSlowdown(String percent) {
-        perf.maxSlowdown(percent);
-        return this;
-    }
-
-    @Override
-    public Diff setMaxMemoryGrowth(String percent) {
-        perf.maxMemoryGrowth(percent);
-        return this;
-    }
-
     @Override
     public Comparison call() throws IOException {
         Console console = lc.console();
@@ -147,7 +96,7 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
         Training none = new Training(b.series().steps().size(), 0, 0, Kernels.NATIVE, null);
         judging.checkNoise(List.of(c), none, null);
         Path out = OutputFolders.create(outputFolder, console.cwd(), name(baseline), name(test), started);
-        Session session = new Session(console, out, null, null, null);
+        Session session = new Session(console, out, null, null, null, LocalLauncher.INSTANCE);
         return OutputFolders.owned(out, () -> {
             try (Seeds seeds = Seeds.none()) {
                 return CaseEngine.run(new CaseEngine.Plan(session, none, new ExistingRun(Role.BASELINE, a), new ExistingRun(Role.TEST, b),

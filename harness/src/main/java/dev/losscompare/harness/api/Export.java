@@ -43,7 +43,7 @@ public final class Export extends TrainingVerb<Export, ExportResult> {
         Training t = training();
         Integer ranks = ngpus();
         List<SuiteCase> suiteCases = List.of(new SuiteCase(null, config(), List.of()));
-        try (Workspace ws = lc.workspace()) {
+        try (Workspace ws = lc.workspace(null, timeout)) {
             ResolvedRevision rev = ws.resolve(revision);
             TrainerAdapter adapter = adapter(null);
             ws.fromWorkingTree(adapter.fromWorkingTree());

@@ -39,8 +39,8 @@ import java.util.List;
  * recorded figures where the environment matches, else "not comparable". {@link UpdateGoldens}
  * re-records them.
  */
-public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate>, NoisyVerb<Gate>, TimedPerfVerb<Gate>,
-        EnvironmentVerb<Gate> {
+public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate>, NoisyVerb<Gate>, MetricVerb<Gate>,
+        TimedPerfVerb<Gate>, EnvironmentVerb<Gate> {
     /** The suite gate (and bisect --against-goldens) read when none is given. */
     public static final Path DEFAULT_SUITE = SuiteSettings.SIGNOFF;
     private final EnvironmentSettings environments = new EnvironmentSettings();
@@ -49,10 +49,8 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
     Path goldenDir = GoldenStore.DEFAULT_DIR;
     boolean nativeKernels;
     private boolean strict;
-    private Path noise;
-    private Double noiseMargin;
-    private final JudgeSettings judge = new JudgeSettings();   // bitwise always; only the metrics are the user's
-    final PerfSettings perf = new PerfSettings();
+    private final JudgeSettings judge = settings().judge;   // bitwise always; only the metrics are the user's
+    final PerfSettings perf = settings().perf;
 
     Gate(LossCompare lc) {
         super(lc);
@@ -104,54 +102,10 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
         return this;
     }
 
-    /** --noise: the envelopes for cases whose golden comes from another environment (default: configs/noise beside the goldens). */
-    @Override
-    public Gate setNoise(Path envelopes) {
-        this.noise = envelopes;
-        return this;
-    }
-
-    @Override
-    public Gate setNoiseMargin(double margin) {
-        this.noiseMargin = margin;
-        return this;
-    }
-
-    /** --metrics: the metrics to compare with the goldens (default loss, grad_norm). */
-    public Gate setMetrics(List<String> metrics) {
-        judge.metrics(metrics);
-        return this;
-    }
-
-    /** --perf: compare each case's speed and memory with its golden's figures (where the environment matches). */
-    @Override
-    public Gate setPerf(boolean on) {
-        perf.perf(on);
-        return this;
-    }
-
-    /** --perf-rounds: time the working tree in N rounds, one run at a time (implies --perf). */
-    @Override
-    public Gate setPerfRounds(int rounds) {
-        perf.rounds(rounds);
-        return this;
-    }
-
-    @Override
-    public Gate setMaxSlowdown(String percent) {
-        perf.maxSlowdown(percent);
-        return this;
-    }
-
-    @Override
-    public Gate setMaxMemoryGrowth(String percent) {
-        perf.maxMemoryGrowth(percent);
-        return this;
-    }
-
     @Override
     public Comparison call() throws IOException {
-        Judging bitwise = judge.judging(lc.console()).withNoise(NoiseSettings.forGate(lc.console(), noise, noiseMargin, goldenDir));
+        Judging bitwise = judge.withoutNoise()
+                .withNoise(NoiseSettings.forGate(lc.console(), judge.noise(), judge.noiseMargin(), goldenDir));
         return onWorkingTree(bitwise, run -> {
             GoldenBaseline goldens = new GoldenBaseline(run.store(), run.suite().gate(), strict, run.session());
             ReportSink sink = new ReportSink(bitwise, new ReportSink.Header(lc.console().show(suite.file(lc.console(), true)),
@@ -183,7 +137,7 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
         TrainerAdapter trainer = environments.choose(Role.TEST, lc, s.environments(), "the suite", s.trainer());
         Training t = Training.ofGate(s.gate(), nativeKernels ? Kernels.NATIVE : Kernels.PORTABLE, timeout);
         Instant started = Instant.now();
-        try (Workspace ws = lc.workspace()) {
+        try (Workspace ws = lc.workspace(s, timeout)) {
             ResolvedRevision tree = ws.resolve(RevisionResolver.WORKING_TREE);
             ws.fromWorkingTree(trainer.fromWorkingTree());
             Materialized m = ws.materialize("test", tree, s.inputs(), dev.losscompare.harness.adapter.InEnvironment.of(trainer));

@@ -40,6 +40,16 @@ final class JudgeSettings {
         this.noiseMargin = margin;
     }
 
+    /** --noise as given, or null. */
+    java.nio.file.Path noise() {
+        return noise;
+    }
+
+    /** --noise-margin as given, or null. */
+    Double noiseMargin() {
+        return noiseMargin;
+    }
+
     /** The judge options set, by their command-line names. */
     List<String> given() {
         List<String> out = new ArrayList<>();
@@ -62,13 +72,18 @@ final class JudgeSettings {
      * not given; the command line's --assert-equal or --atol/--rtol wins over the suite's folder.
      */
     Judging judging(dev.losscompare.harness.Console console, java.nio.file.Path suiteNoise) {
-        Judging judging = new Judging(mode(), metricList(), metrics != null);
+        Judging judging = withoutNoise();
         boolean toleranceGiven = atol != null || rtol != null || assertEqual;
         if (noise == null && suiteNoise != null && !toleranceGiven) {
             return judging.withNoise(NoiseSettings.suiteEnvelopes(console, suiteNoise, noiseMargin));
         }
         if (noise == null && noiseMargin == null) return judging;
         return judging.withNoise(NoiseSettings.envelopes(console, noise, noiseMargin, toleranceGiven));
+    }
+
+    /** The mode and metrics asked for, before any noise envelopes (gate chooses its own). */
+    Judging withoutNoise() {
+        return new Judging(mode(), metricList(), metrics != null);
     }
 
     private ComparisonMode mode() {

@@ -3,10 +3,12 @@ package dev.losscompare.harness.api;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.cache.CacheLocation;
 import dev.losscompare.harness.engine.Workspace;
-import dev.losscompare.harness.launch.Launchers;
-import dev.losscompare.harness.launch.LocalLauncher;
+import dev.losscompare.harness.launch.LauncherKind;
 import dev.losscompare.harness.launch.RunLauncher;
+import dev.losscompare.harness.suite.Suite;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The Java API, in the style of JGit's porcelain: one entry point per repository, one command
@@ -25,7 +27,7 @@ public final class LossCompare {
     private final Path repoDir;
     private Path cacheDir;
     private boolean resultCache = true;
-    private RunLauncher launcher = LocalLauncher.INSTANCE;
+    private LauncherChoice launcher = new LauncherChoice();
 
     private LossCompare(Console console, Path repoDir) {
         this.console = console;
@@ -51,12 +53,27 @@ public final class LossCompare {
     }
 
     /**
-     * --launcher: where runs start (default: child processes of this one; {@code SlurmLauncher}:
-     * every run a Slurm job). A command object's {@code call()} makes it the process's launcher
-     * for its runs, so one LossCompare's choice never leaks into another's later calls.
+     * Where runs start: this launcher for every call (e.g. a {@code SlurmLauncher}: every run a
+     * Slurm job), over a suite's {@code [launcher]} table. Each call's runs start through its own
+     * launcher, so two LossCompare objects in one process never share one.
      */
     public LossCompare setLauncher(RunLauncher launcher) {
-        this.launcher = java.util.Objects.requireNonNull(launcher, "launcher");
+        this.launcher.use(java.util.Objects.requireNonNull(launcher, "launcher"));
+        return this;
+    }
+
+    /**
+     * --launcher: local child processes, or every run a Slurm job (with {@link #setSharedDir} or
+     * the suite's shared_dir). Unset: the suite's {@code [launcher]} table, else local.
+     */
+    public LossCompare setLauncher(LauncherKind kind) {
+        this.launcher.kind(kind);
+        return this;
+    }
+
+    /** --shared-dir: with Slurm, a folder every node sees (job files; the cache unless setCacheDir or LOSS_COMPARE_CACHE says otherwise). */
+    public LossCompare setSharedDir(Path dir) {
+        this.launcher.sharedDir(dir);
         return this;
     }
 
@@ -113,10 +130,25 @@ public final class LossCompare {
         return resultCache;
     }
 
-    /** Every command opens its workspace first: its runs start with this LossCompare's launcher. */
-    Workspace workspace() {
-        Launchers.use(launcher);
-        return Workspace.open(console, repoDir, cacheDir != null ? cacheDir : CacheLocation.resolve(console.env()));
+    /** The launcher of one call: setLauncher, else the suite's [launcher] table (null suite: none), else local. */
+    RunLauncher launcher(Suite suiteOrNull, Duration timeout) throws IOException {
+        return launcher.resolve(console, suiteOrNull == null ? null : suiteOrNull.launcher(), timeout);
+    }
+
+    /** Every command opens its workspace first, with its call's launcher. */
+    Workspace workspace(Suite suiteOrNull, Duration timeout) throws IOException {
+        return workspace(launcher(suiteOrNull, timeout));
+    }
+
+    /**
+     * The workspace of a call whose runs start through {@code launcher}; a launcher whose nodes
+     * need a shared cache gets it unless a cache was chosen (setCacheDir, LOSS_COMPARE_CACHE).
+     */
+    Workspace workspace(RunLauncher launcher) {
+        Path cache = cacheDir != null ? cacheDir
+                : console.env().get("LOSS_COMPARE_CACHE") == null && launcher.sharedCache() != null ? launcher.sharedCache()
+                : CacheLocation.resolve(console.env());
+        return Workspace.open(console, repoDir, cache, launcher);
     }
 
     /** The same repository and caches seen through another console (bisect's probes write to bisect.log). */

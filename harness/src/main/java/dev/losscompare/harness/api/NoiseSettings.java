@@ -30,7 +30,7 @@ final class NoiseSettings {
         }
         Path path = console.cwd().resolve(noise);
         if (!Files.exists(path)) {
-            throw new UsageException(what + ": no such file or folder: " + console.show(path) + " (calibrate it: see docs/noise.md)");
+            throw new UsageException(UsageException.Reason.FILE, what + ": no such file or folder: " + console.show(path) + " (calibrate it: see docs/noise.md)");
         }
         return new NoiseEnvelopes(path, margin(margin), Policy.ALWAYS, true, console::show);
     }
@@ -53,6 +53,6 @@ final class NoiseSettings {
     /** --noise-margin checked, or null: each envelope's own margin. */
     private static NoiseMargin margin(Double margin) {
         if (margin != null && !(margin > 0 && Double.isFinite(margin))) throw new UsageException("--noise-margin must be a number > 0");
-        return margin == null ? null : NoiseMargin.given(margin);
+        return margin == null ? null : NoiseMargin.given(margin, "--noise-margin");
     }
 }

@@ -2,6 +2,7 @@ package dev.losscompare.harness.api;
 
 import dev.losscompare.core.perf.PerfThresholds;
 import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.perf.CommandLineWords;
 import dev.losscompare.harness.perf.PerfRequest;
 import dev.losscompare.harness.suite.PerfTable;
 
@@ -25,11 +26,11 @@ final class PerfSettings {
     }
 
     void maxSlowdown(String percent) {
-        this.maxSlowdown = percent("--max-slowdown", percent);
+        this.maxSlowdown = percent(CommandLineWords.PERF.maxSlowdown(), percent);
     }
 
     void maxMemoryGrowth(String percent) {
-        this.maxMemoryGrowth = percent("--max-memory-growth", percent);
+        this.maxMemoryGrowth = percent(CommandLineWords.PERF.maxMemoryGrowth(), percent);
     }
 
     /** The thresholds given here, else the suite's ({@code table} null: none). */

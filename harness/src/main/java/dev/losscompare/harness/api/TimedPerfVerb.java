@@ -1,10 +1,16 @@
 package dev.losscompare.harness.api;
 
-/** A command that trains both sides and can time them itself for the performance verdict (compare, bisect). */
+/** A command that trains and can time its runs itself for the performance verdict (compare, bisect, gate). */
 public interface TimedPerfVerb<SELF> extends PerfVerb<SELF> {
-    /** --perf: time both sides (alternated rounds, one run at a time) and give a performance verdict. */
-    SELF setPerf(boolean perf);
+    /** --perf: time the runs (alternated rounds, one run at a time) and give a performance verdict. */
+    default SELF setPerf(boolean perf) {
+        settings().perf.perf(perf);
+        return VerbSettings.self(this);
+    }
 
     /** --perf-rounds: timed rounds per side, alternated A B, B A, A B, ... (at least 2; implies --perf). */
-    SELF setPerfRounds(int rounds);
+    default SELF setPerfRounds(int rounds) {
+        settings().perf.rounds(rounds);
+        return VerbSettings.self(this);
+    }
 }

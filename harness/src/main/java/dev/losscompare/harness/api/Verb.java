@@ -10,7 +10,7 @@ import java.time.Duration;
  * build may take. {@code call()} runs it; errors are {@link UsageException} (bad input) or
  * {@link dev.losscompare.harness.engine.Interrupted} (Ctrl-C).
  */
-public abstract class Verb<SELF extends Verb<SELF, R>, R> {
+public abstract class Verb<SELF extends Verb<SELF, R>, R> implements SettingsVerb {
     /** A build that takes longer is stopped (--build-timeout's default, in minutes). */
     public static final int DEFAULT_BUILD_TIMEOUT_MINUTES = 30;
 
@@ -18,6 +18,7 @@ public abstract class Verb<SELF extends Verb<SELF, R>, R> {
     Path outputFolder;
     Duration timeout;
     Duration buildTimeout = Duration.ofMinutes(DEFAULT_BUILD_TIMEOUT_MINUTES);
+    private final VerbSettings settings = new VerbSettings();
 
     Verb(LossCompare lc) {
         this.lc = lc;
@@ -50,6 +51,11 @@ public abstract class Verb<SELF extends Verb<SELF, R>, R> {
     private static Duration positive(Duration d, String option) {
         if (d != null && (d.isZero() || d.isNegative())) throw new UsageException(option + " must be more than zero");
         return d;
+    }
+
+    @Override
+    public final VerbSettings settings() {
+        return settings;
     }
 
     /** Runs the command. */

@@ -13,7 +13,7 @@ import dev.losscompare.harness.engine.Interrupted;
 import dev.losscompare.harness.engine.Judging;
 import dev.losscompare.harness.engine.RecordedSide;
 import dev.losscompare.harness.engine.ReportSink;
-import dev.losscompare.core.perf.PerfText;
+import dev.losscompare.harness.perf.CommandLineWords;
 import dev.losscompare.harness.perf.PerfStage;
 import dev.losscompare.harness.resume.ResumeStage;
 import dev.losscompare.harness.engine.Seeds;
@@ -112,16 +112,16 @@ public final class Bisection {
             @Override
             public void begin(CaseEngine.Plan p, CaseSpec c, String buildError) {
                 if (buildError != null) {
-                    throw new UsageException(good + " does not build, so there is nothing to compare with: " + buildError);
+                    throw new UsageException(UsageException.Reason.REVISION, good + " does not build, so there is nothing to compare with: " + buildError);
                 }
             }
 
             @Override
             public void accept(CaseEngine.CaseRun run) throws IOException {
-                if (run.error() != null) throw new UsageException(good + ": " + run.error());
+                if (run.error() != null) throw new UsageException(UsageException.Reason.REVISION, good + ": " + run.error());
                 String unusable = run.unusable("GOOD");
                 if (unusable != null) {
-                    throw new UsageException(good + " could not train " + run.c().id().label()
+                    throw new UsageException(UsageException.Reason.REVISION, good + " could not train " + run.c().id().label()
                             + ", so there is nothing to compare with: " + unusable);
                 }
                 checkRepeatsItself(run, good);
@@ -154,9 +154,9 @@ public final class Bisection {
         }
         console.out().println("checking that " + good + " repeats itself bitwise: training " + run.c().id().label() + " once more ...");
         BaselineRepeat.Measured m = BaselineRepeat.measure(run, goodRevision, run.only(), judging.metrics());
-        if (m.error() != null) throw new UsageException(good + ": its second run of " + run.c().id().label() + " failed: " + m.error());
+        if (m.error() != null) throw new UsageException(UsageException.Reason.REVISION, good + ": its second run of " + run.c().id().label() + " failed: " + m.error());
         if (m.noise().bitwise()) return;
-        throw new UsageException(good + " does not repeat itself bitwise on " + run.c().id().label() + " (" + m.noise().describe()
+        throw new UsageException(UsageException.Reason.REVISION, good + " does not repeat itself bitwise on " + run.c().id().label() + " (" + m.noise().describe()
                 + "), so a bitwise bisect would blame a commit that only drew other noise: "
                 + BaselineRepeat.calibrateHint(request.goodSpec(), "bisect"));
     }
@@ -169,11 +169,11 @@ public final class Bisection {
         Probe p = checker.probe(-1, range.good(), out.resolve("good"));
         String good = "GOOD " + request.goodSpec() + " (" + range.good().shortId() + ")";
         if (p.outcome() == Search.Outcome.DIFFERS) {
-            throw new UsageException(good + " already fails the gate (" + p.changedCasesShort()
+            throw new UsageException(UsageException.Reason.REVISION, good + " already fails the gate (" + p.changedCasesShort()
                     + "); bisect needs a GOOD that passes: pick an older one, or re-record the goldens");
         }
         if (p.outcome() == Search.Outcome.SKIPPED) {
-            throw new UsageException(good + " could not be checked against the goldens: " + p.reason());
+            throw new UsageException(UsageException.Reason.REVISION, good + " could not be checked against the goldens: " + p.reason());
         }
         console.out().println("good " + range.good().shortId() + " " + quoted(range.good()) + ": passes the gate ("
                 + Durations.human(p.seconds()) + ")");
@@ -318,10 +318,7 @@ public final class Bisection {
     private String criterion() {
         if (!plan.byPerformance()) return plan.judging().describe();
         var t = plan.perf().thresholds();
-        List<String> limits = new ArrayList<>();
-        if (t.maxSlowdown() != null) limits.add("--max-slowdown=" + PerfText.threshold(t.maxSlowdown()));
-        if (t.maxMemoryGrowth() != null) limits.add("--max-memory-growth=" + PerfText.threshold(t.maxMemoryGrowth()));
-        return "performance (" + String.join(", ", limits) + ", " + plan.perf().rounds() + " rounds per probe)";
+        return "performance (" + CommandLineWords.PERF.thresholdsAsRead(t) + ", " + plan.perf().rounds() + " rounds per probe)";
     }
 
     private Probe probeOf(Commit c) {

@@ -37,12 +37,12 @@ public final class FirstParentPath {
     public static Range between(Repository repo, ResolvedRevision good, ResolvedRevision bad) {
         for (ResolvedRevision r : List.of(good, bad)) {
             if (r.workingTree()) {
-                throw new UsageException("bisect probes commits, and '" + r.spec() + "' is the working tree; commit it first, "
+                throw new UsageException(UsageException.Reason.REVISION, "bisect probes commits, and '" + r.spec() + "' is the working tree; commit it first, "
                         + "or name a commit such as HEAD");
             }
         }
         if (good.commitId().equals(bad.commitId())) {
-            throw new UsageException("GOOD " + good.spec() + " and BAD " + bad.spec() + " are the same commit (" + good.shortId()
+            throw new UsageException(UsageException.Reason.REVISION, "GOOD " + good.spec() + " and BAD " + bad.spec() + " are the same commit (" + good.shortId()
                     + "): nothing to bisect; name an older GOOD");
         }
         try (RevWalk walk = new RevWalk(repo)) {
@@ -57,7 +57,7 @@ public final class FirstParentPath {
             Collections.reverse(path);
             return new Range(describe(g), path);
         } catch (IOException e) {
-            throw new UsageException("cannot walk the history from " + good.spec() + " to " + bad.spec() + ": " + e.getMessage());
+            throw new UsageException(UsageException.Reason.REVISION, "cannot walk the history from " + good.spec() + " to " + bad.spec() + ": " + e.getMessage());
         }
     }
 
@@ -65,7 +65,7 @@ public final class FirstParentPath {
                                               RevCommit g, RevCommit b) throws IOException {
         walk.reset();
         if (walk.isMergedInto(b, g)) {
-            return new UsageException("the range " + good.spec() + ".." + bad.spec() + " is empty: BAD " + bad.spec() + " ("
+            return new UsageException(UsageException.Reason.REVISION, "the range " + good.spec() + ".." + bad.spec() + " is empty: BAD " + bad.spec() + " ("
                     + bad.shortId() + ") is an ancestor of GOOD " + good.spec() + " (" + good.shortId()
                     + "); swapped? loss_compare.sh bisect " + bad.spec() + " " + good.spec());
         }
@@ -74,7 +74,7 @@ public final class FirstParentPath {
         walk.markStart(walk.parseCommit(g));
         walk.markStart(walk.parseCommit(b));
         RevCommit base = walk.next();
-        return new UsageException("GOOD " + good.spec() + " (" + good.shortId() + ") is not an ancestor of BAD " + bad.spec() + " ("
+        return new UsageException(UsageException.Reason.REVISION, "GOOD " + good.spec() + " (" + good.shortId() + ") is not an ancestor of BAD " + bad.spec() + " ("
                 + bad.shortId() + ")" + (base == null ? ": they share no history"
                 : ": their histories parted after " + base.abbreviate(10).name()) + "; bisect needs GOOD on BAD's history");
     }
@@ -89,7 +89,7 @@ public final class FirstParentPath {
             merge = parent;
             c = parent;
         }
-        return new UsageException("GOOD " + good.spec() + " (" + good.shortId() + ") is not on the first-parent path of BAD "
+        return new UsageException(UsageException.Reason.REVISION, "GOOD " + good.spec() + " (" + good.shortId() + ") is not on the first-parent path of BAD "
                 + bad.spec() + ": it came in through the merge " + merge.abbreviate(10).name()
                 + "; use that merge (or a commit before it on the mainline) as GOOD");
     }

@@ -52,6 +52,68 @@ public final class Prober {
         public TrainedSide side(Role role, Materialized tree) {
             return new TrainedSide(role, tree, options, role == Role.BASELINE ? goodTrainer : trainer, ngpus);
         }
+
+        /** A plan of these cases (the suite's, as named, and the paths their trainer reads), its other parts set by name. */
+        public static Builder builder(List<SuiteCase> suiteCases, List<CaseSpec> cases, List<String> inputs) {
+            return new Builder(suiteCases, cases, inputs);
+        }
+
+        /** The plan's thirteen parts in four groups: how the runs train, with which trainers, how they build, how they are judged. */
+        public static final class Builder {
+            private final List<SuiteCase> suiteCases;
+            private final List<CaseSpec> cases;
+            private final List<String> inputs;
+            private List<String> options = List.of();
+            private Training training;
+            private Integer ngpus;
+            private TrainerAdapter trainer;
+            private TrainerAdapter goodTrainer;
+            private Duration buildTimeout;
+            private boolean useResultCache;
+            private Judging judging;
+            private ResumeRequest resume;
+            private PerfRequest perf;
+
+            private Builder(List<SuiteCase> suiteCases, List<CaseSpec> cases, List<String> inputs) {
+                this.suiteCases = suiteCases;
+                this.cases = cases;
+                this.inputs = inputs;
+            }
+
+            /** The trainer options, training settings and ranks (null: each case's) of every run. */
+            public Builder training(List<String> trainOptions, Training settings, Integer ranks) {
+                this.options = trainOptions;
+                this.training = settings;
+                this.ngpus = ranks;
+                return this;
+            }
+
+            /** The probes' trainer (--test-env) and GOOD's (--baseline-env). */
+            public Builder trainers(TrainerAdapter probes, TrainerAdapter good) {
+                this.trainer = probes;
+                this.goodTrainer = good;
+                return this;
+            }
+
+            public Builder builds(Duration timeout, boolean resultCache) {
+                this.buildTimeout = timeout;
+                this.useResultCache = resultCache;
+                return this;
+            }
+
+            /** How a probe is judged: the judging, the resume check (null: none), the performance request (null: by its numbers). */
+            public Builder judging(Judging how, ResumeRequest resumeCheck, PerfRequest performance) {
+                this.judging = how;
+                this.resume = resumeCheck;
+                this.perf = performance;
+                return this;
+            }
+
+            public Plan build() {
+                return new Plan(suiteCases, cases, inputs, options, training, judging, buildTimeout, useResultCache, trainer, goodTrainer,
+                        ngpus, resume, perf);
+            }
+        }
     }
 
     private final Workspace ws;

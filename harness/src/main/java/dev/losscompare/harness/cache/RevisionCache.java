@@ -4,7 +4,8 @@ import dev.losscompare.harness.git.ResolvedRevision;
 import dev.losscompare.harness.git.RevisionContent;
 import dev.losscompare.harness.git.WorkingTreeInputs;
 import dev.losscompare.harness.adapter.Launch;
-import dev.losscompare.harness.launch.Launchers;
+import dev.losscompare.harness.launch.LocalLauncher;
+import dev.losscompare.harness.launch.RunLauncher;
 import dev.losscompare.core.text.Durations;
 import dev.losscompare.harness.run.RunOutcome;
 import dev.losscompare.harness.run.TrainerArgs;
@@ -132,21 +133,18 @@ public final class RevisionCache {
      * process tree and is not marked built.
      */
     public BuildResult build(Materialized m, Path logCopy, Duration timeout) throws IOException {
-        return build(m, logCopy, timeout, List.of(m.dir().resolve(TrainerArgs.TRAINER_SCRIPT).toString(), "--build-only"));
+        return build(m, logCopy, timeout, List.of(m.dir().resolve(TrainerArgs.TRAINER_SCRIPT).toString(), "--build-only"),
+                java.util.Map.of(), LocalLauncher.INSTANCE);
     }
 
     /**
      * The same with another trainer's build command (an argument list whose first word is a path in
      * the revision or a program on PATH); an empty command means nothing to build. The marker is
-     * per command, so two trainers of one tree never share a build.
+     * per command, so two trainers of one tree never share a build. {@code launcher}: the call's
+     * (a build goes through it when it takes builds).
      */
-    public BuildResult build(Materialized m, Path logCopy, Duration timeout, List<String> command) throws IOException {
-        return build(m, logCopy, timeout, command, java.util.Map.of());
-    }
-
-    /** The same with variables the build needs ({@code environment}: an environment's Maven properties). */
-    public BuildResult build(Materialized m, Path logCopy, Duration timeout, List<String> command, java.util.Map<String, String> environment)
-            throws IOException {
+    public BuildResult build(Materialized m, Path logCopy, Duration timeout, List<String> command, java.util.Map<String, String> environment,
+                             RunLauncher launcher) throws IOException {
         if (command.isEmpty()) {
             writeLog(logCopy, "nothing to build for this trainer\n");
             return new BuildResult(true, true, 0, null, logCopy);
@@ -169,7 +167,7 @@ public final class RevisionCache {
             }
             java.util.Map<String, String> env = new java.util.LinkedHashMap<>(environment);
             env.put(BUILD_STORE_VARIABLE, buildStore.toString());
-            RunOutcome out = Launchers.build(new Launch(command, m.dir(), env), log, timeout);
+            RunOutcome out = launcher.build(new Launch(command, m.dir(), env), log, timeout);
             copyLog(log, logCopy);
             if (!out.ok()) {
                 String why = out.timedOut() ? "timed out after " + Durations.human(timeout) + "; the build and its processes were killed" + out.jobNote()

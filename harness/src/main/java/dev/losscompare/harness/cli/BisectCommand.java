@@ -1,12 +1,11 @@
 package dev.losscompare.harness.cli;
 
 import dev.losscompare.harness.api.Bisect;
-import dev.losscompare.harness.api.Gate;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -33,17 +32,17 @@ public final class BisectCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "BAD", description = "A later commit whose numbers moved.")
     String bad;
 
-    @Mixin TrainingOptions training;
-    @Mixin JudgeOptions judge;
-    @Mixin NoiseOptions noise;
-    @Mixin SuiteOptions suite;
-    @Mixin RepoOptions repo;
-    @Mixin OutputOptions output;
-    @Mixin TimeoutOptions timeouts;
-    @Mixin EnvironmentOptions environments;
-    @Mixin LauncherOptions launcher;
-    @Mixin ResumeOptions resume;
-    @Mixin PerfOptions perf;
+    @ArgGroup(validate = false, heading = Sections.TRAINING, order = 2) TrainingOptions training = new TrainingOptions();
+    @ArgGroup(validate = false, heading = Sections.JUDGING, order = 4) JudgeOptions judge = new JudgeOptions();
+    @ArgGroup(validate = false, heading = Sections.NOISE, order = 5) NoiseOptions noise = new NoiseOptions();
+    @ArgGroup(validate = false, heading = Sections.WHAT, order = 1) SuiteOptions suite = new SuiteOptions();
+    @ArgGroup(validate = false, heading = Sections.REPOSITORY, order = 11) RepoOptions repo = new RepoOptions();
+    @ArgGroup(validate = false, heading = Sections.OUTPUT, order = 12) OutputOptions output = new OutputOptions();
+    @ArgGroup(validate = false, heading = Sections.RUNS, order = 10) TimeoutOptions timeouts = new TimeoutOptions();
+    @ArgGroup(validate = false, heading = Sections.CLUSTER, order = 9) LauncherOptions launcher = new LauncherOptions();
+    @ArgGroup(validate = false, heading = Sections.RESUME, order = 7) ResumeOptions resume = new ResumeOptions();
+    @ArgGroup(validate = false, heading = Sections.PERFORMANCE, order = 6) PerfOptions perf = new PerfOptions();
+    @ArgGroup(validate = false, heading = Sections.ENVIRONMENTS, order = 8) EnvironmentOptions environments = new EnvironmentOptions();
 
     @Option(names = "--jobs", paramLabel = "N",
             description = "Commits probed at once: N > 1 searches k-ary (default: 2 when cores >= 2 x threads, else 1).")
@@ -58,10 +57,7 @@ public final class BisectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // the suite whose [launcher] table applies: the one given, or the one --against-goldens defaults to
-        Path launcherSuite = suite.suite != null || !againstGoldens ? suite.suite : Gate.DEFAULT_SUITE;
-        Bisect bisect = training.applyTo(launcher.open(root.console(), repo, launcherSuite, timeouts.timeout).bisect(good, bad),
-                List.of());
+        Bisect bisect = training.applyTo(launcher.open(root.console(), repo).bisect(good, bad), List.of());
         judge.applyTo(bisect);
         noise.applyTo(bisect);
         suite.applyTo(bisect);

@@ -8,8 +8,8 @@ import dev.losscompare.harness.api.Calibrate;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -39,12 +39,12 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "REV", description = "The revision to calibrate.")
     String revision;
 
-    @Mixin TrainingOptions training;
-    @Mixin SuiteOptions suite;
-    @Mixin RepoOptions repo;
-    @Mixin OutputOptions output;
-    @Mixin TimeoutOptions timeouts;
-    @Mixin EnvironmentOptions environments;
+    @ArgGroup(validate = false, heading = Sections.TRAINING, order = 2) TrainingOptions training = new TrainingOptions();
+    @ArgGroup(validate = false, heading = Sections.WHAT, order = 1) SuiteOptions suite = new SuiteOptions();
+    @ArgGroup(validate = false, heading = Sections.REPOSITORY, order = 11) RepoOptions repo = new RepoOptions();
+    @ArgGroup(validate = false, heading = Sections.OUTPUT, order = 12) OutputOptions output = new OutputOptions();
+    @ArgGroup(validate = false, heading = Sections.RUNS, order = 10) TimeoutOptions timeouts = new TimeoutOptions();
+    @ArgGroup(validate = false, heading = Sections.ENVIRONMENTS, order = 8) EnvironmentOptions environments = new EnvironmentOptions();
 
     @Option(names = "--runs", paramLabel = "K", description = "Perturbed runs per case besides the reference (default: ${DEFAULT-VALUE}; at least 2).")
     int runs = Calibrate.DEFAULT_RUNS;

@@ -7,8 +7,8 @@ import dev.losscompare.harness.api.LossCompare;
 import dev.losscompare.harness.diagnose.DiagnoseMode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -36,18 +36,18 @@ public final class CompareCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "TEST", description = "Test revision.")
     String test;
 
-    @Mixin TrainingOptions training;
-    @Mixin SideOptions sides;
-    @Mixin JudgeOptions judge;
-    @Mixin NoiseOptions noise;
-    @Mixin SuiteOptions suite;
-    @Mixin RepoOptions repo;
-    @Mixin OutputOptions output;
-    @Mixin TimeoutOptions timeouts;
-    @Mixin LauncherOptions launcher;
-    @Mixin ResumeOptions resume;
-    @Mixin PerfOptions perf;
-    @Mixin EnvironmentOptions environments;
+    @ArgGroup(validate = false, heading = Sections.WHAT, order = 1) SuiteOptions suite = new SuiteOptions();
+    @ArgGroup(validate = false, heading = Sections.TRAINING, order = 2) TrainingOptions training = new TrainingOptions();
+    @ArgGroup(validate = false, heading = Sections.SIDES, order = 3) SideOptions sides = new SideOptions();
+    @ArgGroup(validate = false, heading = Sections.JUDGING, order = 4) JudgeOptions judge = new JudgeOptions();
+    @ArgGroup(validate = false, heading = Sections.NOISE, order = 5) NoiseOptions noise = new NoiseOptions();
+    @ArgGroup(validate = false, heading = Sections.PERFORMANCE, order = 6) PerfOptions perf = new PerfOptions();
+    @ArgGroup(validate = false, heading = Sections.RESUME, order = 7) ResumeOptions resume = new ResumeOptions();
+    @ArgGroup(validate = false, heading = Sections.CLUSTER, order = 9) LauncherOptions launcher = new LauncherOptions();
+    @ArgGroup(validate = false, heading = Sections.RUNS, order = 10) TimeoutOptions timeouts = new TimeoutOptions();
+    @ArgGroup(validate = false, heading = Sections.REPOSITORY, order = 11) RepoOptions repo = new RepoOptions();
+    @ArgGroup(validate = false, heading = Sections.OUTPUT, order = 12) OutputOptions output = new OutputOptions();
+    @ArgGroup(validate = false, heading = Sections.ENVIRONMENTS, order = 8) EnvironmentOptions environments = new EnvironmentOptions();
 
     @Option(names = "--resume-across", description = "With a resume check: the test revision also resumes from the baseline's step-K checkpoint.")
     boolean resumeAcross;
@@ -68,7 +68,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LossCompare lc = launcher.open(root.console(), repo, suite.suite, timeouts.timeout);
+        LossCompare lc = launcher.open(root.console(), repo);
         if (exportResult != null) return export(lc);
         String tst = test;
         if (importResult != null) {

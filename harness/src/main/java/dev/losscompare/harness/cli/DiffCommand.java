@@ -5,14 +5,18 @@ import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.api.Diff;
 import dev.losscompare.harness.api.LossCompare;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code loss_compare diff A B}: judges two runs that already exist — our metrics files,
@@ -35,40 +39,40 @@ public final class DiffCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "B", description = "The test run: a file or a folder.")
     Path test;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "Both runs' format: jsonl, torchtitan-log, tensorboard or megatron-golden (default: detected).")
-    String format;
+    @Option(names = "--format", paramLabel = "FORMAT", converter = FormatName.class, completionCandidates = FormatName.class,
+            description = "Both runs' format: ${COMPLETION-CANDIDATES} (default: detected).")
+    SeriesFormat format;
 
-    @Option(names = "--baseline-format", paramLabel = "FORMAT", description = "The baseline's format, when the two differ.")
-    String baselineFormat;
+    @Option(names = "--baseline-format", paramLabel = "FORMAT", converter = FormatName.class, description = "The baseline's format, when the two differ.")
+    SeriesFormat baselineFormat;
 
-    @Option(names = "--test-format", paramLabel = "FORMAT", description = "The test run's format, when the two differ.")
-    String testFormat;
+    @Option(names = "--test-format", paramLabel = "FORMAT", converter = FormatName.class, description = "The test run's format, when the two differ.")
+    SeriesFormat testFormat;
 
     @Option(names = "--rank", paramLabel = "N", description = "Which rank's lines a multi-rank log contributes (default: the only rank with step lines).")
     Integer rank;
 
     @Option(names = "--tag", paramLabel = "METRIC=NAME", description = "Read a metric from another TensorBoard tag or Megatron key, e.g. --tag loss=train/loss (repeatable).")
-    List<String> tags = new ArrayList<>();
+    Map<String, String> tags = new LinkedHashMap<>();
 
-    @Mixin JudgeOptions judge;
-    @Mixin NoiseOptions noise;
-    @Mixin PerfThresholdOptions perf;
-    @Mixin OutputOptions output;
+    @ArgGroup(validate = false, heading = Sections.JUDGING, order = 4) JudgeOptions judge = new JudgeOptions();
+    @ArgGroup(validate = false, heading = Sections.NOISE, order = 5) NoiseOptions noise = new NoiseOptions();
+    @ArgGroup(validate = false, heading = Sections.PERFORMANCE, order = 6) PerfThresholdOptions perf = new PerfThresholdOptions();
+    @ArgGroup(validate = false, heading = Sections.OUTPUT, order = 12) OutputOptions output = new OutputOptions();
 
     @Override
     public Integer call() throws Exception {
         Diff diff = repo().diff(baseline, test);
-        if (format != null) diff.setFormat(format(format, "--format"));
-        if (baselineFormat != null) diff.setBaselineFormat(format(baselineFormat, "--baseline-format"));
-        if (testFormat != null) diff.setTestFormat(format(testFormat, "--test-format"));
+        if (format != null) diff.setFormat(format);
+        if (baselineFormat != null) diff.setBaselineFormat(baselineFormat);
+        if (testFormat != null) diff.setTestFormat(testFormat);
         if (rank != null) diff.setRank(rank);
-        for (String tag : tags) {
-            int eq = tag.indexOf('=');
-            if (eq <= 0 || eq == tag.length() - 1) {
-                throw new UsageException("--tag '" + tag + "' is not METRIC=NAME (e.g. --tag loss=train/loss)");
+        tags.forEach((metric, name) -> {
+            if (metric.isBlank() || name.isBlank()) {
+                throw new UsageException("--tag '" + metric + "=" + name + "' is not METRIC=NAME (e.g. --tag loss=train/loss)");
             }
-            diff.setTag(tag.substring(0, eq).strip(), tag.substring(eq + 1).strip());
-        }
+            diff.setTag(metric.strip(), name.strip());
+        });
         judge.applyTo(diff);
         noise.applyTo(diff);
         perf.applyTo(diff);
@@ -81,11 +85,20 @@ public final class DiffCommand implements Callable<Integer> {
         return LossCompare.open(root.console().cwd(), root.console());
     }
 
-    private static SeriesFormat format(String name, String option) {
-        try {
-            return SeriesFormat.byName(name);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(option + ": " + e.getMessage());
+    /** A format by the name the user gives it (jsonl, torchtitan-log, ...), and those names for --help. */
+    static final class FormatName implements ITypeConverter<SeriesFormat>, Iterable<String> {
+        @Override
+        public SeriesFormat convert(String name) {
+            try {
+                return SeriesFormat.byName(name);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(SeriesFormat.values()).map(SeriesFormat::cliName).iterator();
         }
     }
 }

@@ -4,8 +4,8 @@ import dev.losscompare.harness.api.Export;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -23,15 +23,15 @@ public final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "FILE", description = "The loss file to write.")
     Path file;
 
-    @Mixin TrainingOptions training;
-    @Mixin RepoOptions repo;
-    @Mixin OutputOptions output;
-    @Mixin TimeoutOptions timeouts;
-    @Mixin LauncherOptions launcher;
+    @ArgGroup(validate = false, heading = Sections.TRAINING, order = 2) TrainingOptions training = new TrainingOptions();
+    @ArgGroup(validate = false, heading = Sections.REPOSITORY, order = 11) RepoOptions repo = new RepoOptions();
+    @ArgGroup(validate = false, heading = Sections.OUTPUT, order = 12) OutputOptions output = new OutputOptions();
+    @ArgGroup(validate = false, heading = Sections.RUNS, order = 10) TimeoutOptions timeouts = new TimeoutOptions();
+    @ArgGroup(validate = false, heading = Sections.CLUSTER, order = 9) LauncherOptions launcher = new LauncherOptions();
 
     @Override
     public Integer call() throws Exception {
-        Export export = training.applyTo(launcher.open(root.console(), repo, null, timeouts.timeout).export(revision, file), List.of());
+        Export export = training.applyTo(launcher.open(root.console(), repo).export(revision, file), List.of());
         output.applyTo(export);
         timeouts.applyTo(export);
         return export.call().exitCode();

@@ -8,8 +8,8 @@ import dev.losscompare.harness.api.UpdateGoldens;
 import dev.losscompare.harness.gate.GoldenStore;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -26,14 +26,14 @@ public final class GateCommand implements Callable<Integer> {
     @ParentCommand
     LossCompareCommand root;
 
-    @Mixin SuiteOptions suite;
-    @Mixin NoiseOptions noise;
-    @Mixin RepoOptions repo;
-    @Mixin OutputOptions output;
-    @Mixin TimeoutOptions timeouts;
-    @Mixin LauncherOptions launcher;
-    @Mixin PerfOptions perf;
-    @Mixin EnvironmentOptions environments;
+    @ArgGroup(validate = false, heading = Sections.WHAT, order = 1) SuiteOptions suite = new SuiteOptions();
+    @ArgGroup(validate = false, heading = Sections.NOISE, order = 5) NoiseOptions noise = new NoiseOptions();
+    @ArgGroup(validate = false, heading = Sections.REPOSITORY, order = 11) RepoOptions repo = new RepoOptions();
+    @ArgGroup(validate = false, heading = Sections.OUTPUT, order = 12) OutputOptions output = new OutputOptions();
+    @ArgGroup(validate = false, heading = Sections.RUNS, order = 10) TimeoutOptions timeouts = new TimeoutOptions();
+    @ArgGroup(validate = false, heading = Sections.CLUSTER, order = 9) LauncherOptions launcher = new LauncherOptions();
+    @ArgGroup(validate = false, heading = Sections.PERFORMANCE, order = 6) PerfOptions perf = new PerfOptions();
+    @ArgGroup(validate = false, heading = Sections.ENVIRONMENTS, order = 8) EnvironmentOptions environments = new EnvironmentOptions();
 
     @Option(names = "--golden-dir", paramLabel = "DIR", description = "Where the goldens live (default: configs/golden).")
     Path goldenDir = GoldenStore.DEFAULT_DIR;
@@ -69,7 +69,7 @@ public final class GateCommand implements Callable<Integer> {
         if (heldOut != null && !calibrate) {
             throw new UsageException("--held-out counts the held-out runs of --calibrate: use gate --update --calibrate --held-out=N");
         }
-        LossCompare lc = launcher.open(root.console(), repo, suite.suite != null ? suite.suite : Gate.DEFAULT_SUITE, timeouts.timeout);
+        LossCompare lc = launcher.open(root.console(), repo);
         if (update) {
             if (environments.baseline != null || environments.test != null) {
                 throw new UsageException("--baseline-env and --test-env apply to checking goldens, not to --update (goldens are recorded"

@@ -4,7 +4,7 @@ import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.api.TimedPerfVerb;
 import dev.losscompare.harness.api.UpdateGoldens;
 import dev.losscompare.harness.perf.PerfRequest;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /** The performance verdict of the commands that train both sides: --perf, --perf-rounds=N and the thresholds (each also a suite key). */
@@ -16,7 +16,7 @@ public final class PerfOptions {
             description = "Timed rounds per side, alternated A B, B A, A B, ... (default " + PerfRequest.DEFAULT_ROUNDS + "; implies --perf).")
     Integer rounds;
 
-    @Mixin PerfThresholdOptions thresholds;
+    @ArgGroup(validate = false) PerfThresholdOptions thresholds = new PerfThresholdOptions();
 
     <V extends TimedPerfVerb<V>> void applyTo(V verb) {
         if (perf) verb.setPerf(true);

@@ -25,7 +25,7 @@ public final class ReportCommand implements Callable<Integer> {
         Console console = root.console();
         Path folder = console.cwd().resolve(dir);
         if (!Files.isRegularFile(folder.resolve("comparison.json"))) {
-            throw new UsageException("no comparison.json in " + folder + " (not a loss_compare output folder, or the run did not finish;"
+            throw new UsageException(UsageException.Reason.FILE, "no comparison.json in " + folder + " (not a loss_compare output folder, or the run did not finish;"
                     + " to compare a revision named 'report', use: loss_compare.sh compare report " + dir + ")");
         }
         Path report = ReportWriter.rerender(folder);

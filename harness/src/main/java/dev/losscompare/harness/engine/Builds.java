@@ -30,7 +30,7 @@ public final class Builds {
         Path log = session.out().resolve(role + "_build.log");
         session.console().out().println("building " + role + " " + spec + " ...");
         BuildResult r = session.revisions().build(side.tree(), log, session.buildTimeout(), side.adapter().buildCommand(side.tree().dir()),
-                side.adapter().buildEnvironment());
+                side.adapter().buildEnvironment(), session.launcher());
         if (ActiveProcesses.shuttingDown()) throw new Interrupted();
         if (!r.ok()) return r.reason() + "; log: " + session.show(log);
         session.console().out().println("built " + role + " " + spec + (r.reused() ? " (cached build)" : ""));

@@ -2,7 +2,6 @@ package dev.losscompare.harness.engine;
 
 import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.core.judge.StepCount;
-import dev.losscompare.harness.launch.Launchers;
 import dev.losscompare.harness.run.ActiveProcesses;
 import dev.losscompare.harness.run.Futures;
 import dev.losscompare.harness.run.Progress;
@@ -39,14 +38,14 @@ public final class CaseEngine {
         /** The trained sides, baseline first. */
         public List<TrainedSide> trained() {
             List<TrainedSide> out = new ArrayList<>();
-            if (baseline instanceof TrainedSide b) out.add(b);
-            if (test instanceof TrainedSide t) out.add(t);
+            if (baseline != null && baseline.trained() != null) out.add(baseline.trained());
+            if (test != null && test.trained() != null) out.add(test.trained());
             return out;
         }
 
         /** The steps a side's series must have (1..N), or null when its length is not known in advance. */
         public Integer expectedSteps(Side side) {
-            if (side instanceof RecordedSide r && !r.trainedLikeTheTest()) return null;
+            if (!side.trainedLikeTheTest()) return null;
             return training.steps();
         }
     }
@@ -90,7 +89,7 @@ public final class CaseEngine {
     public static <R> R run(Plan plan, CaseSink<R> sink) throws IOException {
         Session session = plan.session();
         String buildError = Builds.buildAll(session, plan.trained());
-        if (Launchers.current().startsAllAtOnce() && plan.cases().size() > 1) {
+        if (session.launcher().startsAllAtOnce() && plan.cases().size() > 1) {
             allAtOnce(plan, sink, buildError);
         } else {
             for (CaseSpec c : plan.cases()) {
@@ -105,7 +104,7 @@ public final class CaseEngine {
     private static CaseRun caseRun(Plan plan, CaseSpec c, String buildError) throws IOException {
         Path caseDir = Files.createDirectories(plan.session().out().resolve(c.id().name()));
         String unusable = buildError != null ? buildError
-                : plan.baseline() instanceof RecordedSide r ? r.unusable(c) : null;
+                : plan.baseline() != null ? plan.baseline().unusable(c) : null;
         return unusable != null ? new CaseRun(plan, c, caseDir, null, null, unusable, Seeds.Seed.NONE) : runCase(plan, c, caseDir);
     }
 
@@ -134,15 +133,16 @@ public final class CaseEngine {
         SideResult tested;
         try (Progress progress = plan.session().progress()) {
             SideRunner runner = new SideRunner(plan.session(), plan.training(), caseDir, progress);
-            if (plan.baseline() instanceof TrainedSide b && plan.test() instanceof TrainedSide t
-                    && (plan.jobs() >= 2 || Launchers.current().startsAllAtOnce())) {
-                List<SideResult> both = inParallel(() -> runner.run(b, c, seed, false), () -> run(plan, runner, t, c, caseDir, seed));
+            boolean bothTrain = plan.baseline() != null && plan.baseline().trained() != null && plan.test() != null
+                    && plan.test().trained() != null;
+            if (bothTrain && (plan.jobs() >= 2 || plan.session().launcher().startsAllAtOnce())) {
+                List<SideResult> both = inParallel(() -> plan.baseline().result(runner, c, caseDir, seed, false),
+                        () -> run(plan, runner, plan.test(), c, caseDir, seed));
                 base = both.get(0);
                 tested = both.get(1);
             } else {
                 // the baseline never explains a load failure as the other side's seed: it is the reference
-                base = plan.baseline() instanceof TrainedSide b ? runner.run(b, c, seed, false)
-                        : plan.baseline() instanceof RecordedSide r ? r.series(c, caseDir) : null;
+                base = plan.baseline() == null ? null : plan.baseline().result(runner, c, caseDir, seed, false);
                 tested = plan.test() == null ? null : run(plan, runner, plan.test(), c, caseDir, seed);
             }
         }
@@ -151,9 +151,7 @@ public final class CaseEngine {
     }
 
     private static SideResult run(Plan plan, SideRunner runner, Side side, CaseSpec c, Path caseDir, Seeds.Seed seed) throws IOException {
-        if (side instanceof RecordedSide r) return r.series(c, caseDir);
-        TrainedSide t = (TrainedSide) side;
-        return runner.run(t, c, seed, seed.file() != null && plan.seeds().seeder() != t);
+        return side.result(runner, c, caseDir, seed, seed.file() != null && plan.seeds().seeder() != side);
     }
 
     private interface SideRun {

@@ -35,10 +35,8 @@ public final class CaseJudging {
         if (run.error() != null) return new Decision(error(plan, c, run.error()), false);
         SideResult base = run.baseline();
         SideResult tested = run.test();
-        if (plan.baseline() instanceof RecordedSide r) {
-            String refused = r.refuse(c, tested);
-            if (refused != null) return new Decision(error(plan, c, refused), false);
-        }
+        String refused = plan.baseline().refuse(c, tested);
+        if (refused != null) return new Decision(error(plan, c, refused), false);
         List<String> metrics = metrics(plan, base.series());
         CaseMode mode = mode(plan, c, tested);
         Map<String, String> calibratedIn = Map.of();
@@ -77,14 +75,14 @@ public final class CaseJudging {
 
     /** The side whose settings an envelope must match: the trained baseline, else the trained test side (null: neither trains). */
     private static TrainedSide trained(CaseEngine.Plan plan) {
-        if (plan.baseline() instanceof TrainedSide b) return b;
-        return plan.test() instanceof TrainedSide t ? t : null;
+        if (plan.baseline().trained() != null) return plan.baseline().trained();
+        return plan.test() == null ? null : plan.test().trained();
     }
 
     /** A case that could not be compared at all: ERROR on every metric, with sides that never ran. */
     private Judgement error(CaseEngine.Plan plan, CaseSpec c, String why) {
         return CaseJudge.error(c.id(), why, judging.metrics(),
-                CaseJudge.notRun(plan.baseline() instanceof TrainedSide ? "baseline" : "golden"), CaseJudge.notRun("test"), null);
+                CaseJudge.notRun(plan.baseline().absentName()), CaseJudge.notRun("test"), null);
     }
 
     /**
@@ -95,8 +93,8 @@ public final class CaseJudging {
      */
     private CaseMode mode(CaseEngine.Plan plan, CaseSpec c, SideResult tested) {
         ComparisonMode requested = judging.mode();
-        if (plan.baseline() instanceof RecordedSide r) return r.mode(c, tested, requested);
-        if (!(plan.test() instanceof TrainedSide t) || !(plan.baseline() instanceof TrainedSide b)) return CaseMode.requested(requested);
+        TrainedSide b = plan.baseline().trained(), t = plan.test().trained();
+        if (b == null || t == null) return plan.baseline().mode(c, tested, requested);
         int bn = b.ngpus(c), tn = t.ngpus(c);
         if (bn == tn || c.suite().atol() == null && c.suite().rtol() == null) return CaseMode.requested(requested);
         double atol = c.suite().atol() == null ? 0 : c.suite().atol();
@@ -111,8 +109,7 @@ public final class CaseJudging {
      * trainer always writes both, so a missing one stays an ERROR there.
      */
     private List<String> metrics(CaseEngine.Plan plan, RunSeries baselineSeries) {
-        boolean ownTrainer = plan.baseline() instanceof TrainedSide t ? t.ownTrainer() : ((RecordedSide) plan.baseline()).fromOwnTrainer();
-        if (ownTrainer || judging.metricsGiven() || baselineSeries == null) return judging.metrics();
+        if (plan.baseline().fromOwnTrainer() || judging.metricsGiven() || baselineSeries == null) return judging.metrics();
         List<String> present = judging.metrics().stream()
                 .filter(m -> baselineSeries.steps().stream().anyMatch(r -> r.value(m) != null)).toList();
         return present.isEmpty() ? judging.metrics() : present;

@@ -84,12 +84,12 @@ public final class NoiseEnvelopes {
         for (CaseSpec c : cases) {
             Path file = Files.isDirectory(path) ? NoiseEnvelopeFile.inFolder(path, c.id().name()) : path;
             if (!Files.exists(file)) {
-                if (every) throw new UsageException(missing(file, c.id().name()));
+                if (every) throw new UsageException(UsageException.Reason.FILE, missing(file, c.id().name()));
                 continue;
             }
             NoiseEnvelope e = checkFile(file, steps);
             String mismatch = every && settings != null ? mismatch(e, settings.apply(c)) : null;
-            if (mismatch != null) throw new UsageException(show.apply(file) + ": " + mismatch);
+            if (mismatch != null) throw new UsageException(UsageException.Reason.FILE, show.apply(file) + ": " + mismatch);
         }
     }
 
@@ -98,10 +98,10 @@ public final class NoiseEnvelopes {
         try {
             e = NoiseEnvelopeFile.read(file);
         } catch (IOException x) {
-            throw new UsageException(x.getMessage().replace(file.toString(), show.apply(file)));
+            throw new UsageException(UsageException.Reason.FILE, x.getMessage().replace(file.toString(), show.apply(file)));
         }
         if (e.settings().steps() < steps) {
-            throw new UsageException(show.apply(file) + ": the noise envelope covers steps 1.." + e.settings().steps() + " and this comparison runs "
+            throw new UsageException(UsageException.Reason.FILE, show.apply(file) + ": the noise envelope covers steps 1.." + e.settings().steps() + " and this comparison runs "
                     + steps + "; calibrate it with --steps=" + steps + ", or compare " + e.settings().steps() + " steps");
         }
         return e;

@@ -79,7 +79,7 @@ public final class OutputFolders {
         for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
             if (!Files.exists(p)) continue;
             if (Files.isDirectory(p)) return;
-            throw new UsageException(option + " " + dir + ": " + (p.equals(dir.toAbsolutePath()) ? "it" : p) + " is a file, not a folder;"
+            throw new UsageException(UsageException.Reason.FILE, option + " " + dir + ": " + (p.equals(dir.toAbsolutePath()) ? "it" : p) + " is a file, not a folder;"
                     + " name a folder (it is created when missing)");
         }
     }
@@ -89,7 +89,7 @@ public final class OutputFolders {
         try {
             Files.createDirectories(given);
         } catch (FileSystemException e) {
-            throw new UsageException("--output-folder " + given + " cannot be created (" + reason(e)
+            throw new UsageException(UsageException.Reason.FILE, "--output-folder " + given + " cannot be created (" + reason(e)
                     + "); pick a folder that does not exist or is empty");
         }
         Path lock = given.resolve(LOCK);
@@ -101,7 +101,7 @@ public final class OutputFolders {
         }
         if (!lock(given)) {
             refuseIfInUse(lock, given);
-            throw new UsageException("output folder " + given + " was claimed by another loss_compare run; pick another --output-folder");
+            throw new UsageException(UsageException.Reason.FILE, "output folder " + given + " was claimed by another loss_compare run; pick another --output-folder");
         }
         if (!onlyTheLock(given)) {   // written into meanwhile by something else
             Files.deleteIfExists(lock);
@@ -113,13 +113,13 @@ public final class OutputFolders {
     private static void refuseIfInUse(Path lock, Path given) throws IOException {
         Optional<String> holder = holder(lock);
         if (holder.isPresent()) {
-            throw new UsageException("output folder " + given + " is in use by another loss_compare run (" + holder.get()
+            throw new UsageException(UsageException.Reason.FILE, "output folder " + given + " is in use by another loss_compare run (" + holder.get()
                     + "); wait for it to finish or pick another --output-folder");
         }
     }
 
     private static UsageException notEmpty(Path given) {
-        return new UsageException("output folder " + given + " already exists and is not empty; pick another --output-folder");
+        return new UsageException(UsageException.Reason.FILE, "output folder " + given + " already exists and is not empty; pick another --output-folder");
     }
 
     /**

@@ -1,19 +1,13 @@
 package dev.losscompare.harness.engine;
 
 import dev.losscompare.core.judge.Judgement;
-import dev.losscompare.core.judge.MetricDiff;
 import dev.losscompare.core.result.CaseResult;
 import dev.losscompare.core.result.Comparison;
 import dev.losscompare.core.result.ComparisonKind;
-import dev.losscompare.core.result.Verdict;
-import dev.losscompare.core.io.AtomicFiles;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.diagnose.DiagnoseMode;
 import dev.losscompare.harness.diagnose.Diagnoser;
 import dev.losscompare.harness.diagnose.TracedSide;
-import dev.losscompare.reports.ReportWriter;
-import dev.losscompare.reports.text.SignoffTable;
-import dev.losscompare.reports.text.StepTable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The sink of compare, --import-result, gate and diff: judges each case, diagnoses it (compare),
- * prints its step tables, and at the end prints the verdict lines and writes the reports
- * (report.html, junit.xml, summary.md, comparison.json). Its result is the {@link Comparison}.
+ * The sink of compare, --import-result, gate and diff: judges each case, runs its checks (resume,
+ * performance) and diagnoses it (compare), and at the end makes the {@link Comparison}, its result.
+ * What is shown and written (step tables, verdict lines, the reports) is {@link ReportRendering}'s.
  */
 public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
     /** What the report header records besides the cases: the config or suite shown, and when the comparison started. */
@@ -64,20 +58,21 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
     @Override
     public void accept(CaseEngine.CaseRun run) throws IOException {
         CaseEngine.Plan p = run.plan();
-        trainedAny |= p.baseline() instanceof TrainedSide && run.baseline() != null || p.test() instanceof TrainedSide && run.test() != null;
+        trainedAny |= p.baseline().trained() != null && run.baseline() != null || p.test().trained() != null && run.test() != null;
         CaseJudging.Decision d = judging.judge(run);
         Judgement j = d.judgement();
         if (d.compared()) {
             for (CaseCheck check : checks) j = check.apply(run, j);
             j = diagnose(run, j);
-            stepTables(run.plan(), j, run.caseDir());
+            ReportRendering.stepTables(run.plan(), j, run.caseDir());
         }
         judgements.add(j);
     }
 
     private Judgement diagnose(CaseEngine.CaseRun run, Judgement j) throws IOException {
         CaseEngine.Plan plan = run.plan();
-        if (diagnoseMode == null || !(plan.baseline() instanceof TrainedSide b) || !(plan.test() instanceof TrainedSide t)) return j;
+        TrainedSide b = plan.baseline().trained(), t = plan.test().trained();
+        if (diagnoseMode == null || b == null || t == null) return j;
         TracedSide base = traced(run, b), test = traced(run, t);
         TrainedSide seeder = plan.seeds().seeder();
         TracedSide seededBy = seeder == b ? base : seeder == t ? test : seeder == null ? null : traced(run, seeder);
@@ -89,23 +84,6 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
         return new TracedRerun(run.plan().session(), run.plan().training(), side, run.c(), run.seed());
     }
 
-    /** The step tables go to the console for a lone case and for suite cases that did not pass; all go to step_table.txt. */
-    private static void stepTables(CaseEngine.Plan plan, Judgement j, Path caseDir) throws IOException {
-        Console console = plan.session().console();
-        boolean print = plan.cases().size() == 1 || j.result().verdict() != Verdict.PASS;
-        List<String> table = new ArrayList<>();
-        for (MetricDiff d : j.diffs()) {
-            if (print) {
-                console.out().println();
-                StepTable.forConsole(d).forEach(console.out()::println);
-            }
-            table.addAll(StepTable.full(d));
-            table.add("");
-        }
-        if (!table.isEmpty()) AtomicFiles.writeString(caseDir.resolve("step_table.txt"), String.join("\n", table) + "\n");
-        if (print) console.out().println();
-    }
-
     @Override
     public Comparison finish(CaseEngine.Plan plan) throws IOException {
         Console console = plan.session().console();
@@ -113,30 +91,16 @@ public final class ReportSink implements CaseEngine.CaseSink<Comparison> {
         List<String> metrics = results.size() == 1 && !results.get(0).metrics().isEmpty()
                 ? results.get(0).metrics().stream().map(m -> m.metric()).toList() : judging.judging().metrics();
         Training t = plan.training();
-        ComparisonKind kind = plan.baseline() instanceof RecordedSide r ? r.kind() : ComparisonKind.COMPARE;
+        ComparisonKind kind = plan.baseline().kind();
         Comparison c = new Comparison(Comparison.SCHEMA_VERSION, kind, plan.baseline().describe(),
                 plan.test().describe(), header.configLabel(), t.steps(), t.seed(), t.threads(), metrics, judging.judging().mode(),
                 header.started().toString(), Duration.between(header.started(), Instant.now()).toMillis() / 1000.0, results);
-        TrainedSide trained = plan.test() instanceof TrainedSide ts ? ts : plan.baseline() instanceof TrainedSide bs ? bs : null;
+        TrainedSide trained = plan.test().trained() != null ? plan.test().trained() : plan.baseline().trained();
         TrainedSide seeder = plan.seeds().seeder();
         if (trained != null) c = c.withRunInputs(trained.tree().linked().fingerprints(), Comparison.initialization(
                 seeder == null ? null : seeder.role().word() + " " + seeder.tree().revision().spec(), t.seed()));
         c = c.withEnvironments(SideEnvironments.of(plan, results));
-        if (c.environments() != null) console.out().println(c.environments().headline());   // heads the verdicts
-        for (Judgement j : judgements) {
-            (j.result().verdict() == Verdict.ERROR ? console.err() : console.out()).println(j.verdictLine());
-            String label = label(j.result());
-            if (j.result().diagnosis() != null && j.result().diagnosis().explanation(label) != null) {
-                console.out().println(j.result().diagnosis().explanation(label));
-            }
-            if (j.result().note() != null) console.out().println("note for " + label + ": " + j.result().note());
-            var perf = j.result().performance();
-            if (perf != null) (perf.verdict() == Verdict.ERROR ? console.err() : console.out()).println(perf.line());
-        }
-        if (c.initialization() != null && trainedAny) console.out().println("initial weights: " + c.initialization());
-        if (results.size() > 1) SignoffTable.lines(c).forEach(console.out()::println);
-        Path report = ReportWriter.writeAll(plan.session().out(), c);
-        console.out().println("report: " + console.show(report));
+        ReportRendering.show(console, plan.session().out(), c, judgements, this::label, trainedAny);
         return c;
     }
 

@@ -3,7 +3,6 @@ package dev.losscompare.harness.engine;
 import dev.losscompare.harness.adapter.Launch;
 import dev.losscompare.harness.adapter.RunFiles;
 import dev.losscompare.harness.cache.ResultCache;
-import dev.losscompare.harness.launch.Launchers;
 import dev.losscompare.harness.run.RunOutcome;
 import dev.losscompare.harness.run.TrainerArgs;
 import java.io.IOException;
@@ -56,7 +55,7 @@ final class SeedWriter {
         }
         session.console().out().println(announce);
         Path log = caseDir.resolve("seed_checkpoint.log");
-        RunOutcome o = Launchers.run(launch, log, training.timeout());
+        RunOutcome o = session.launcher().run(launch, log, training.timeout());
         if (o.interrupted()) throw new Interrupted();
         if (o.ok() && Files.exists(seed)) {
             if (cacheable) results.storeSeed(key(side, c), seed);

@@ -19,7 +19,8 @@ final class SideEnvironments {
     }
 
     private static InEnvironment chosen(Side side) {
-        return side instanceof TrainedSide t && t.adapter() instanceof InEnvironment e ? e : null;
+        TrainedSide t = side == null ? null : side.trained();
+        return t != null && t.adapter() instanceof InEnvironment e ? e : null;
     }
 
     private static String name(InEnvironment e) {

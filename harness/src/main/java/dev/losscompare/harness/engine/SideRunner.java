@@ -12,7 +12,6 @@ import dev.losscompare.core.text.Durations;
 import dev.losscompare.harness.adapter.Launch;
 import dev.losscompare.harness.adapter.RunFiles;
 import dev.losscompare.harness.cache.ResultCache;
-import dev.losscompare.harness.launch.Launchers;
 import dev.losscompare.harness.run.Progress;
 import dev.losscompare.harness.run.RunOutcome;
 import dev.losscompare.harness.run.TrainerArgs;
@@ -70,7 +69,7 @@ final class SideRunner {
         Launch launch = side.adapter().train(args, files, seed.file());
         Files.createDirectories(files.scratch());
         Progress.Tracker tracker = progress.track(label, side.adapter().progress(files, log), args.steps());
-        RunOutcome out = Launchers.run(launch, log, training.timeout());
+        RunOutcome out = session.launcher().run(launch, log, training.timeout());
         if (out.interrupted()) {
             tracker.finish("interrupted");
             throw new Interrupted();

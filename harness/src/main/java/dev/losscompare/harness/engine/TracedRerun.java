@@ -8,7 +8,6 @@ import dev.losscompare.harness.diagnose.PytorchTraceFiles;
 import dev.losscompare.harness.cache.ResultCache;
 import dev.losscompare.harness.diagnose.Trace;
 import dev.losscompare.harness.diagnose.TracedSide;
-import dev.losscompare.harness.launch.Launchers;
 import dev.losscompare.harness.run.RunOutcome;
 import dev.losscompare.harness.run.TrainerArgs;
 import java.io.IOException;
@@ -155,7 +154,7 @@ final class TracedRerun implements TracedSide {
         Files.createDirectories(trace.getParent());
         if (key != null && results.restoreTrace(key, trace)) return new TraceOutcome(trace, true, false, null);
         RunFiles files = RunFiles.of(trace.getParent(), role + "_traced_metrics");
-        RunOutcome o = Launchers.run(tracing.apply(side.adapter().train(args, files, seed.file())), log, training.timeout());
+        RunOutcome o = session.launcher().run(tracing.apply(side.adapter().train(args, files, seed.file())), log, training.timeout());
         if (o.interrupted()) throw new Interrupted();
         Files.deleteIfExists(files.partial());
         Files.deleteIfExists(files.series());

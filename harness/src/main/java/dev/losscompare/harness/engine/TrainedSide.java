@@ -1,18 +1,22 @@
 package dev.losscompare.harness.engine;
 
 import dev.losscompare.core.judge.Role;
+import dev.losscompare.core.judge.SideResult;
+import dev.losscompare.core.result.ComparisonKind;
 import dev.losscompare.core.result.Revision;
 import dev.losscompare.harness.adapter.OwnTrainer;
 import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.run.TrainerArgs;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A revision trained now: its materialized tree, the options of this side (after the case's own),
  * the trainer adapter that drives it and its rank count ({@code ngpus} null: each case's, else the trainer's).
- * Only data: building is {@link Builds}, seed checkpoints {@link SeedWriter}, cache keys
+ * Data, and what the engine asks of any side; building is {@link Builds}, seed checkpoints {@link SeedWriter}, cache keys
  * {@link RunKeys}, runs {@link SideRunner}.
  */
 public record TrainedSide(Role role, Materialized tree, List<String> options, TrainerAdapter adapter, Integer ngpus) implements Side {
@@ -23,6 +27,36 @@ public record TrainedSide(Role role, Materialized tree, List<String> options, Tr
     @Override
     public Revision describe() {
         return tree.revision().toModel();
+    }
+
+    @Override
+    public TrainedSide trained() {
+        return this;
+    }
+
+    @Override
+    public SideResult result(SideRunner runner, CaseSpec c, Path caseDir, Seeds.Seed seed, boolean loadsOthersSeed) throws IOException {
+        return runner.run(this, c, seed, loadsOthersSeed);
+    }
+
+    @Override
+    public boolean trainedLikeTheTest() {
+        return true;
+    }
+
+    @Override
+    public ComparisonKind kind() {
+        return ComparisonKind.COMPARE;
+    }
+
+    @Override
+    public boolean fromOwnTrainer() {
+        return ownTrainer();
+    }
+
+    @Override
+    public String absentName() {
+        return "baseline";
     }
 
     /** "baseline HEAD~1": how messages name this side. */

@@ -12,6 +12,7 @@ import dev.losscompare.harness.git.GitRepos;
 import dev.losscompare.harness.git.ResolvedRevision;
 import dev.losscompare.harness.git.RevisionResolver;
 import dev.losscompare.harness.git.WorkingTreeInputs;
+import dev.losscompare.harness.launch.RunLauncher;
 import dev.losscompare.harness.suite.SuiteCase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,17 +32,20 @@ public final class Workspace implements AutoCloseable {
     private final Repository repo;
     private final RevisionCache revisions;
     private final Path cacheDir;
+    private final RunLauncher launcher;
     private WorkingTreeInputs linked = WorkingTreeInputs.NONE;
 
-    private Workspace(Console console, Repository repo, Path cacheDir) {
+    private Workspace(Console console, Repository repo, Path cacheDir, RunLauncher launcher) {
         this.console = console;
         this.repo = repo;
         this.cacheDir = cacheDir;
+        this.launcher = launcher;
         this.revisions = new RevisionCache(cacheDir, repo, console.err(), CacheLocation.buildStore(console.env(), cacheDir));
     }
 
-    public static Workspace open(Console console, Path repoDir, Path cacheDir) {
-        return new Workspace(console, GitRepos.open(repoDir), cacheDir);
+    /** The repository with its cache; every run and build of its sessions starts through {@code launcher}. */
+    public static Workspace open(Console console, Path repoDir, Path cacheDir, RunLauncher launcher) {
+        return new Workspace(console, GitRepos.open(repoDir), cacheDir, launcher);
     }
 
     public ResolvedRevision resolve(String spec) {
@@ -72,7 +76,8 @@ public final class Workspace implements AutoCloseable {
     }
 
     public Session session(Path out, boolean useResultCache, Duration buildTimeout) {
-        return new Session(console, out, revisions, useResultCache ? new ResultCache(cacheDir, console.env()) : null, buildTimeout);
+        return new Session(console, out, revisions, useResultCache ? new ResultCache(cacheDir, console.env()) : null, buildTimeout,
+                launcher);
     }
 
     /**
@@ -99,7 +104,7 @@ public final class Workspace implements AutoCloseable {
             if (TorchtitanTrainer.namesRegistryConfig(c.config())) continue;   // a config of torchtitan's registry, not a file
             if (Files.isRegularFile(m.dir().resolve(c.config()))) continue;
             String missing = "config " + c.config() + " does not exist in revision " + m.revision().label();
-            throw new UsageException(suite == null || c.name() == null
+            throw new UsageException(UsageException.Reason.REVISION, suite == null || c.name() == null
                     ? missing + " (pass --config=PATH relative to the repository root)"
                     : "case " + c.name() + " of suite " + suite + ": " + missing + " (fix the case's config in " + suite
                             + "; paths are relative to the repository root)");

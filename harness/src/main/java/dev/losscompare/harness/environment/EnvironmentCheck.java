@@ -40,17 +40,17 @@ public final class EnvironmentCheck {
         if (command.isEmpty()) return Map.of();
         String first = command.get(0);
         if (first.contains("/") && !Files.isExecutable(workDir.resolve(first))) {
-            throw new UsageException(option + "=" + env.name() + ": command_prefix runs " + first + ", which does not exist or is not executable");
+            throw new UsageException(UsageException.Reason.MACHINE, option + "=" + env.name() + ": command_prefix runs " + first + ", which does not exist or is not executable");
         }
         if (!first.contains("/") && OnPath.find(first, merged(console, env)) == null) {
-            throw new UsageException(option + "=" + env.name() + ": command_prefix starts with '" + first + "', which is not on PATH"
+            throw new UsageException(UsageException.Reason.MACHINE, option + "=" + env.name() + ": command_prefix starts with '" + first + "', which is not on PATH"
                     + " (give its path, or install it)");
         }
         Path log = Files.createTempFile("loss_compare-env-", ".log");
         try {
             RunOutcome out = ChildProcess.run(command, workDir, log, PROBE_TIMEOUT, merged(console, env));
             if (!out.ok()) {
-                throw new UsageException(option + "=" + env.name() + ": the command prefix " + env.commandPrefix() + " does not run: with it, "
+                throw new UsageException(UsageException.Reason.MACHINE, option + "=" + env.name() + ": the command prefix " + env.commandPrefix() + " does not run: with it, "
                         + (python != null ? python + " -c <a facts script>" : "true") + " exited " + out.exitCode()
                         + (out.lastLine() == null || out.lastLine().isBlank() ? "" : " (" + out.lastLine().strip() + ")"));
             }
@@ -83,7 +83,7 @@ public final class EnvironmentCheck {
             RunOutcome out = ChildProcess.run(List.of("mvn", "-B", "-q", "dependency:get", "-Dartifact=" + artifact + ":pom",
                     "-Dtransitive=false"), console.cwd(), log, FETCH_TIMEOUT, Map.of());
             if (!out.ok()) {
-                throw new UsageException(option + "=" + env.name() + ": libtorch " + version + " (" + artifact
+                throw new UsageException(UsageException.Reason.MACHINE, option + "=" + env.name() + ": libtorch " + version + " (" + artifact
                         + ") cannot be fetched by Maven: use a version Maven Central serves, e.g. 2.10.0-1.5.13 or 2.7.1-1.5.12");
             }
         } finally {

@@ -106,6 +106,6 @@ public final class EnvironmentTables {
     }
 
     private UsageException error(String what) {
-        return new UsageException(where + ": " + what);
+        return new UsageException(UsageException.Reason.FILE, where + ": " + what);
     }
 }

@@ -85,7 +85,8 @@ public final class GoldenSink implements CaseEngine.CaseSink<GoldenUpdate> {
 
     private Recorded performance(CaseEngine.CaseRun run, Golden old) throws IOException {
         RunSeries series = run.only().series();
-        if (perf != null && perf.timed() && run.plan().test() instanceof TrainedSide side) {
+        TrainedSide side = run.plan().test().trained();
+        if (perf != null && perf.timed() && side != null) {
             PerfTiming.Rounds r = PerfTiming.timeOne(run.plan().session(), run.plan().training(), run.c(), run.caseDir(), perf.rounds(),
                     side, run.seed());
             if (r.error() != null) return new Recorded(null, "", "performance could not be timed: " + r.error());

@@ -37,7 +37,7 @@ public final class GoldenStore {
             }
             return g;
         } catch (IOException e) {
-            throw new UsageException("golden " + f + " is unreadable (" + e.getMessage().lines().findFirst().orElse("")
+            throw new UsageException(UsageException.Reason.FILE, "golden " + f + " is unreadable (" + e.getMessage().lines().findFirst().orElse("")
                     + "); restore it from git or rerun gate --update");
         }
     }

@@ -9,6 +9,6 @@ import dev.losscompare.harness.UsageException;
  */
 public class MaterializeException extends UsageException {
     public MaterializeException(String message) {
-        super(message);
+        super(Reason.REVISION, message);
     }
 }

@@ -21,7 +21,7 @@ public final class RevisionResolver {
     }
 
     public ResolvedRevision resolve(String spec) {
-        if (spec == null || spec.isBlank()) throw new UsageException("empty revision");
+        if (spec == null || spec.isBlank()) throw new UsageException(UsageException.Reason.REVISION, "empty revision");
         try {
             if (spec.equals(WORKING_TREE)) {
                 ObjectId head = repo.resolve("HEAD^{commit}");
@@ -40,7 +40,7 @@ public final class RevisionResolver {
                         commit.getShortMessage(), date, false);
             }
         } catch (AmbiguousObjectException e) {
-            throw new UsageException("revision '" + spec + "' is ambiguous in " + where() + "; give more digits of the sha");
+            throw new UsageException(UsageException.Reason.REVISION, "revision '" + spec + "' is ambiguous in " + where() + "; give more digits of the sha");
         } catch (RevisionSyntaxException | IOException e) {
             throw unknown(spec);
         }
@@ -58,10 +58,10 @@ public final class RevisionResolver {
 
     private UsageException unknown(String spec) {
         if (isShallow()) {
-            return new UsageException("unknown revision '" + spec + "' in " + where() + ": this clone is shallow, so older commits"
+            return new UsageException(UsageException.Reason.REVISION, "unknown revision '" + spec + "' in " + where() + ": this clone is shallow, so older commits"
                     + " are not here; fetch them with: git fetch --unshallow (in CI: fetch-depth: 0 in the checkout step)");
         }
-        return new UsageException("unknown revision '" + spec + "' in " + where()
+        return new UsageException(UsageException.Reason.REVISION, "unknown revision '" + spec + "' in " + where()
                 + " (expected a branch, tag, sha, HEAD~n, origin/main, or . for the working tree)");
     }
 

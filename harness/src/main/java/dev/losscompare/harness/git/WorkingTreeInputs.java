@@ -39,24 +39,24 @@ public final class WorkingTreeInputs {
      */
     public static WorkingTreeInputs of(Path workTree, List<String> listed) {
         if (listed.isEmpty()) return NONE;
-        if (workTree == null) throw new UsageException("from_working_tree needs a repository with a working tree (this one is bare)");
+        if (workTree == null) throw new UsageException(UsageException.Reason.FILE, "from_working_tree needs a repository with a working tree (this one is bare)");
         Path root = workTree.toAbsolutePath().normalize();
         List<WorkingTreeInput> out = new ArrayList<>();
         for (String path : listed) {
             Path p = root.resolve(path).normalize();
             if (Path.of(path).isAbsolute() || !p.startsWith(root) || p.equals(root) || root.relativize(p).startsWith(".git")) {
-                throw new UsageException("from_working_tree: '" + path + "' must be a path inside the repository, relative to its root"
+                throw new UsageException(UsageException.Reason.FILE, "from_working_tree: '" + path + "' must be a path inside the repository, relative to its root"
                         + " (e.g. \"data/\")");
             }
             if (!Files.exists(p)) {
-                throw new UsageException("from_working_tree: " + path + " does not exist in the working tree " + root
+                throw new UsageException(UsageException.Reason.FILE, "from_working_tree: " + path + " does not exist in the working tree " + root
                         + "; create it (e.g. run the data preparation step) or remove it from the list");
             }
             String normalized = root.relativize(p).toString() + (Files.isDirectory(p) ? "/" : "");
             try {
                 out.add(InputFingerprint.of(root, normalized));
             } catch (IOException e) {
-                throw new UsageException("from_working_tree: cannot read " + path + ": " + e.getMessage());
+                throw new UsageException(UsageException.Reason.FILE, "from_working_tree: cannot read " + path + ": " + e.getMessage());
             }
         }
         return new WorkingTreeInputs(root, out);

@@ -1,6 +1,7 @@
 package dev.losscompare.harness.launch;
 
 import dev.losscompare.harness.adapter.Launch;
+import dev.losscompare.harness.run.RunOutcome;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,7 +9,8 @@ import java.time.Duration;
 /**
  * Where a run's processes start: here as child processes ({@link LocalLauncher}) or as Slurm
  * jobs ({@link SlurmLauncher}). Every run the pipeline starts (seed checkpoints, trainings, traced
- * re-runs, bisect probes; builds when the launcher takes them) goes through one.
+ * re-runs, bisect probes; builds when the launcher takes them) goes through one: the launcher of
+ * the call's {@code engine.Session}, never a process-wide one.
  */
 public interface RunLauncher {
     /** Starts {@code launch}, its output into {@code log}; {@code timeout} (null: none) stops it. */
@@ -19,4 +21,19 @@ public interface RunLauncher {
 
     /** True when builds go through this launcher too (else they run on this machine). */
     boolean runsBuilds();
+
+    /** The cache every node sees, when the launcher needs one (null: this machine's default cache). */
+    default Path sharedCache() {
+        return null;
+    }
+
+    /** Starts a run and waits for its end. */
+    default RunOutcome run(Launch launch, Path log, Duration timeout) throws IOException {
+        return start(launch, log, timeout).await();
+    }
+
+    /** A build: through this launcher when it takes builds, else on this machine. */
+    default RunOutcome build(Launch launch, Path log, Duration timeout) throws IOException {
+        return (runsBuilds() ? this : LocalLauncher.INSTANCE).run(launch, log, timeout);
+    }
 }

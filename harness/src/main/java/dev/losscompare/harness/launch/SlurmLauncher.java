@@ -95,6 +95,12 @@ public final class SlurmLauncher implements RunLauncher {
         return settings.builds();
     }
 
+    /** The shared dir's {@code cache/}: the nodes read the materialized revisions and builds there. */
+    @Override
+    public Path sharedCache() {
+        return settings.sharedDir().resolve("cache");
+    }
+
     /** Ctrl-C: scancel every job this harness submitted that has not ended, and say which. */
     private void cancelAll() {
         Set<String> ids = new TreeSet<>(running);

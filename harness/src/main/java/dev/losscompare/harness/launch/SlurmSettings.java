@@ -20,6 +20,11 @@ public record SlurmSettings(Path sharedDir, String partition, String account, Du
         sbatchArgs = List.copyOf(sbatchArgs);
     }
 
+    /** The same settings with another shared dir (--shared-dir over a table's shared_dir). */
+    public SlurmSettings withSharedDir(Path dir) {
+        return new SlurmSettings(dir, partition, account, timeLimit, nodes, tasksPerNode, gpusPerNode, sbatchArgs, builds);
+    }
+
     /** The {@code sbatch} options of a run of {@code tasks} ranks with a run time limit ({@code timeout}, null: none). */
     List<String> sbatchOptions(int tasks, Duration timeout) {
         List<String> o = new java.util.ArrayList<>();

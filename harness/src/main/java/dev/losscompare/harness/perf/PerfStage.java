@@ -8,7 +8,6 @@ import dev.losscompare.core.perf.SidePerf;
 import dev.losscompare.core.result.Verdict;
 import dev.losscompare.harness.engine.CaseCheck;
 import dev.losscompare.harness.engine.CaseEngine;
-import dev.losscompare.harness.engine.RecordedSide;
 import dev.losscompare.harness.engine.TrainedSide;
 import java.io.IOException;
 import java.util.List;
@@ -51,16 +50,17 @@ public final class PerfStage implements CaseCheck {
     private PerfVerdict verdict(CaseEngine.CaseRun run) throws IOException {
         CaseEngine.Plan plan = run.plan();
         String label = run.c().id().label();
-        if (againstGolden(plan)) return againstRecorded(run, ((RecordedSide) plan.baseline()).recordedPerformance(run.c()));
-        TrainedSide base = reference != null ? reference : plan.baseline() instanceof TrainedSide b ? b : null;
-        if (!request.timed() || base == null || !(plan.test() instanceof TrainedSide test)) {
-            return PerfJudge.judge(label, List.of(run.baseline().series()), List.of(run.test().series()), request.thresholds());
+        if (againstGolden(plan)) return againstRecorded(run, plan.baseline().recordedPerformance(run.c()));
+        TrainedSide base = reference != null ? reference : plan.baseline().trained();
+        TrainedSide test = plan.test().trained();
+        if (!request.timed() || base == null || test == null) {
+            return PerfJudge.judge(CommandLineWords.PERF, label, List.of(run.baseline().series()), List.of(run.test().series()), request.thresholds());
         }
         announce(run);
         PerfTiming.Rounds r = PerfTiming.time(plan.session(), plan.training(), run.c(), run.caseDir(), request.rounds(), base, test,
                 run.seed());
         if (r.error() != null) return PerfJudge.notTimed(label, r.error(), request.thresholds());
-        return PerfJudge.judge(label, r.baseline(), r.test(), request.thresholds(), r.conditions());
+        return PerfJudge.judge(CommandLineWords.PERF, label, r.baseline(), r.test(), request.thresholds(), r.conditions());
     }
 
     /** A golden's figures against the test side's: compared only in the environment they were measured in. */
@@ -68,7 +68,7 @@ public final class PerfStage implements CaseCheck {
         String label = run.c().id().label();
         if (recorded == null && request.thresholds().any()) {
             // A threshold with nothing to check is an ERROR, never a quiet pass.
-            return PerfJudge.notChecked(label, "the golden has no performance figures; record them with: ./loss_compare.sh gate --update"
+            return PerfJudge.notChecked(CommandLineWords.PERF, label, "the golden has no performance figures; record them with: ./loss_compare.sh gate --update"
                     + " --perf (on the machine the gate runs on)", request.thresholds());
         }
         if (recorded == null) {
@@ -82,7 +82,8 @@ public final class PerfStage implements CaseCheck {
         }
         SidePerf now;
         String conditions;
-        if (request.timed() && run.plan().test() instanceof TrainedSide test) {
+        TrainedSide test = run.plan().test().trained();
+        if (request.timed() && test != null) {
             announce(run);
             PerfTiming.Rounds r = PerfTiming.timeOne(run.plan().session(), run.plan().training(), run.c(), run.caseDir(),
                     request.rounds(), test, run.seed());
@@ -93,13 +94,13 @@ public final class PerfStage implements CaseCheck {
             now = SidePerf.of(List.of(run.test().series()));
             conditions = "its run";
         }
-        return PerfJudge.judge(label, recorded.measured(), now, request.thresholds(),
+        return PerfJudge.judge(CommandLineWords.PERF, label, recorded.measured(), now, request.thresholds(),
                 "golden: " + recorded.conditions() + "; now: " + conditions, false);
     }
 
     /** The baseline keeps speed and memory beside its series (a golden), not in its steps. */
     private static boolean againstGolden(CaseEngine.Plan plan) {
-        return plan.baseline() instanceof RecordedSide r && r.keepsPerformanceApart();
+        return plan.baseline().keepsPerformanceApart();
     }
 
     private void announce(CaseEngine.CaseRun run) {

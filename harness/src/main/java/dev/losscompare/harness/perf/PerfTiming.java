@@ -78,7 +78,8 @@ public final class PerfTiming {
     private static Rounds rounds(Session session, Training training, CaseSpec c, Path caseDir, int n, List<TrainedSide> sides,
                                  Seeds.Seed seed) throws IOException {
         // the result cache would hand back another run's clocks
-        Session uncached = new Session(session.console(), session.out(), session.revisions(), null, session.buildTimeout());
+        Session uncached = new Session(session.console(), session.out(), session.revisions(), null, session.buildTimeout(),
+                session.launcher());
         List<List<RunSeries>> runs = new ArrayList<>();
         for (int i = 0; i < sides.size(); i++) runs.add(new ArrayList<>());
         double minLoad = Double.POSITIVE_INFINITY, maxLoad = 0;

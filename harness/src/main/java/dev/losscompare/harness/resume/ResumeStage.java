@@ -43,8 +43,9 @@ public final class ResumeStage implements CaseCheck {
         Integer k = request.stepOf(c);
         if (k == null) return j;
         CaseEngine.Plan plan = run.plan();
-        CheckedSide baseline = plan.baseline() instanceof TrainedSide b ? new CheckedSide(plan.session(), plan.training(), b) : null;
-        CheckedSide test = plan.test() instanceof TrainedSide t ? new CheckedSide(plan.session(), plan.training(), t) : null;
+        TrainedSide b = plan.baseline() == null ? null : plan.baseline().trained(), t = plan.test() == null ? null : plan.test().trained();
+        CheckedSide baseline = b != null ? new CheckedSide(plan.session(), plan.training(), b) : null;
+        CheckedSide test = t != null ? new CheckedSide(plan.session(), plan.training(), t) : null;
         if (baseline == null && test == null) return j;
         Path caseDir = run.caseDir();
         Path seedFile = run.seed().file();

@@ -3,6 +3,7 @@ package dev.losscompare.harness.suite;
 import dev.losscompare.harness.noise.Perturbation;
 
 import dev.losscompare.harness.adapter.TrainerAdapter;
+import dev.losscompare.harness.launch.LauncherTable;
 import java.util.List;
 
 /**
@@ -17,10 +18,11 @@ import java.util.List;
  * {@code steps}: how many steps a comparison or calibration of the suite trains when the command
  * line gives no --steps (null: the default), so a suite whose envelopes were calibrated at N steps
  * is compared at N. {@code environments}: its {@code [environment.NAME]} tables, by name (--baseline-env, --test-env).
+ * {@code launcher}: its {@code [launcher]} table (null: none), where the runs of a call that names no launcher start.
  */
 public record Suite(List<SuiteCase> cases, GateSettings gate, List<String> inputs, TrainerAdapter trainer, String noise,
                     List<Perturbation.OptionSet> perturbations, PerfTable perf, Integer steps,
-                    java.util.Map<String, dev.losscompare.harness.environment.Environment> environments) {
+                    java.util.Map<String, dev.losscompare.harness.environment.Environment> environments, LauncherTable launcher) {
     public Suite {
         environments = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environments));
         cases = List.copyOf(cases);
@@ -30,6 +32,6 @@ public record Suite(List<SuiteCase> cases, GateSettings gate, List<String> input
 
     /** The same suite with only these cases (--cases). */
     public Suite withCases(List<SuiteCase> selected) {
-        return new Suite(selected, gate, inputs, trainer, noise, perturbations, perf, steps, environments);
+        return new Suite(selected, gate, inputs, trainer, noise, perturbations, perf, steps, environments, launcher);
     }
 }

@@ -3,14 +3,19 @@ package dev.losscompare.harness.suite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.losscompare.core.perf.PerfThresholds;
+import dev.losscompare.core.text.Durations;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.adapter.OwnTrainer;
 import dev.losscompare.harness.adapter.TrainerAdapter;
 import dev.losscompare.harness.adapter.TrainerFile;
+import dev.losscompare.harness.launch.LauncherKind;
+import dev.losscompare.harness.launch.LauncherTable;
+import dev.losscompare.harness.launch.SlurmSettings;
 import dev.losscompare.harness.noise.Perturbation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,7 +26,7 @@ import java.util.TreeSet;
  * Reads a sign-off suite (configs/signoff.toml, format in docs/architecture.md): {@code [[case]]}
  * tables (name, config, options, atol, rtol), an optional {@code [gate]} table (steps, seed,
  * threads, train_options, atol, rtol), an optional {@code [trainer]} table (see TrainerFile), an
- * optional {@code [launcher]} table (read by the command line's LauncherOptions), an optional
+ * optional {@code [launcher]} table (type, shared_dir and the Slurm job's settings), an optional
  * {@code [perf]} table (max_slowdown, max_memory_growth, rounds) and
  * optional top-level {@code inputs}. Strict: an unknown
  * key, a value of the wrong type, an unsafe or duplicate name is a one-line error naming the key
@@ -34,6 +39,8 @@ public final class SuiteFile {
     private static final Set<String> PERTURBATION_KEYS = new TreeSet<>(List.of("name", "options", "env"));
     private static final Set<String> CASE_KEYS = new TreeSet<>(List.of("name", "config", "options", "atol", "rtol", "ngpus",
             "baseline_ngpus", "test_ngpus", "baseline_options", "test_options", "resume_at"));
+    private static final Set<String> LAUNCHER_KEYS = new TreeSet<>(List.of("type", "shared_dir", "partition", "account", "time_limit",
+            "nodes", "tasks_per_node", "gpus_per_node", "sbatch_args", "builds"));
     private static final Set<String> GATE_KEYS = new TreeSet<>(List.of("steps", "seed", "threads", "train_options", "atol", "rtol"));
 
     private final Path file;
@@ -47,12 +54,12 @@ public final class SuiteFile {
     }
 
     public static Suite readSuite(Path file) {
-        if (!Files.isRegularFile(file)) throw new UsageException("--suite: no such file: " + file);
+        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, "--suite: no such file: " + file);
         JsonNode root;
         try {
             root = new TomlMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new UsageException("--suite: " + file + " is not valid TOML: " + firstLine(e.getMessage()));
+            throw new UsageException(UsageException.Reason.FILE, "--suite: " + file + " is not valid TOML: " + firstLine(e.getMessage()));
         }
         return new SuiteFile(file).parse(root);
     }
@@ -86,7 +93,66 @@ public final class SuiteFile {
                 text(root, "noise", "the top level", null), perturbations(root.path("perturbation")), perf(root.path("perf")),
                 root.has("steps") ? positive(root, "steps", "the top level", 1) : null,
                 dev.losscompare.harness.environment.EnvironmentTables.parse(root, "--suite: " + file,
-                        file.toAbsolutePath().getParent()));
+                        file.toAbsolutePath().getParent()), launcher(root.get("launcher")));
+    }
+
+    /** [launcher]: type = "slurm" (the default) or "local", shared_dir (relative to the suite file) and the job's settings. */
+    private LauncherTable launcher(JsonNode t) {
+        if (t == null) return null;
+        if (!t.isObject()) throw error("'launcher' must be a [launcher] table");
+        String where = "--suite: " + file + ": [launcher]";
+        for (var it = t.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!LAUNCHER_KEYS.contains(k)) throw new UsageException(UsageException.Reason.FILE, where + ": unknown key '" + k + "' (keys: " + String.join(", ", LAUNCHER_KEYS) + ")");
+        }
+        LauncherKind kind;
+        String type = t.path("type").asText("slurm");
+        try {
+            kind = LauncherKind.valueOf(type);
+        } catch (IllegalArgumentException e) {
+            throw error("[launcher] type must be \"local\" or \"slurm\", got \"" + type + "\"");
+        }
+        Path shared = t.has("shared_dir") ? file.getParent().resolve(launcherString(t, "shared_dir", where)) : null;
+        List<String> extra = new ArrayList<>();
+        if (t.has("sbatch_args")) {
+            JsonNode a = t.get("sbatch_args");
+            if (!a.isArray()) throw new UsageException(UsageException.Reason.FILE, where + ": 'sbatch_args' must be a list of strings");
+            for (JsonNode s : a) {
+                if (!s.isTextual()) throw new UsageException(UsageException.Reason.FILE, where + ": 'sbatch_args' must be a list of strings");
+                extra.add(s.asText());
+            }
+        }
+        Duration limit = null;
+        if (t.has("time_limit")) {
+            try {
+                limit = Durations.parse(launcherString(t, "time_limit", where));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(UsageException.Reason.FILE, where + ": 'time_limit': " + e.getMessage());
+            }
+        }
+        boolean builds = false;
+        if (t.has("builds")) {
+            if (!t.get("builds").isBoolean()) throw new UsageException(UsageException.Reason.FILE, where + ": 'builds' must be true or false");
+            builds = t.get("builds").asBoolean();
+        }
+        return new LauncherTable(where, kind, new SlurmSettings(shared, optString(t, "partition", where), optString(t, "account", where),
+                limit, count(t, "nodes", where), count(t, "tasks_per_node", where), count(t, "gpus_per_node", where), extra, builds));
+    }
+
+    private static String launcherString(JsonNode t, String key, String where) {
+        if (!t.get(key).isTextual()) throw new UsageException(UsageException.Reason.FILE, where + ": '" + key + "' must be a string");
+        return t.get(key).asText();
+    }
+
+    private static String optString(JsonNode t, String key, String where) {
+        return t.has(key) ? launcherString(t, key, where) : null;
+    }
+
+    private static Integer count(JsonNode t, String key, String where) {
+        if (!t.has(key)) return null;
+        JsonNode v = t.get(key);
+        if (!v.isIntegralNumber() || v.asLong() < 1) throw new UsageException(UsageException.Reason.FILE, where + ": '" + key + "' must be a whole number >= 1");
+        return v.asInt();
     }
 
     /** [perf]: max_slowdown = "10%" (or 10), max_memory_growth = "20%", rounds = 3. */
@@ -221,7 +287,7 @@ public final class SuiteFile {
     }
 
     private UsageException error(String what) {
-        return new UsageException("--suite: " + file + ": " + what);
+        return new UsageException(UsageException.Reason.FILE, "--suite: " + file + ": " + what);
     }
 
     private static String shown(JsonNode v) {
@@ -235,9 +301,9 @@ public final class SuiteFile {
         for (String n : csv.split(",")) if (!n.isBlank()) wanted.add(n.strip());
         List<String> valid = all.stream().map(SuiteCase::name).toList();
         for (String n : wanted) {
-            if (!valid.contains(n)) throw new UsageException("--cases: no case '" + n + "' in the suite (valid: " + String.join(", ", valid) + ")");
+            if (!valid.contains(n)) throw new UsageException(UsageException.Reason.FILE, "--cases: no case '" + n + "' in the suite (valid: " + String.join(", ", valid) + ")");
         }
-        if (wanted.isEmpty()) throw new UsageException("--cases: name at least one case");
+        if (wanted.isEmpty()) throw new UsageException(UsageException.Reason.FILE, "--cases: name at least one case");
         return all.stream().filter(c -> wanted.contains(c.name())).toList();
     }
 

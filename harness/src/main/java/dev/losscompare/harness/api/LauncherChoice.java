@@ -1,0 +1,81 @@
+package dev.losscompare.harness.api;
+
+import dev.losscompare.core.text.Durations;
+import dev.losscompare.harness.Console;
+import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.engine.OutputFolders;
+import dev.losscompare.harness.launch.LauncherKind;
+import dev.losscompare.harness.launch.LauncherTable;
+import dev.losscompare.harness.launch.LocalLauncher;
+import dev.losscompare.harness.launch.RunLauncher;
+import dev.losscompare.harness.launch.SlurmLauncher;
+import dev.losscompare.harness.launch.SlurmSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Where one call's runs start, as the caller chose it: a launcher object (setLauncher), else a
+ * kind and shared dir (--launcher, --shared-dir) over the suite's {@code [launcher]} table, else
+ * local. Resolved once per call, so two LossCompare objects never share or overwrite a launcher.
+ */
+final class LauncherChoice {
+    private RunLauncher given;
+    private LauncherKind kind;
+    private Path sharedDir;
+
+    void use(RunLauncher launcher) {
+        this.given = launcher;
+    }
+
+    void kind(LauncherKind kind) {
+        this.kind = kind;
+    }
+
+    void sharedDir(Path dir) {
+        this.sharedDir = dir;
+    }
+
+    /**
+     * The launcher of a call with {@code tableOrNull} (the suite's [launcher]) and the run timeout
+     * {@code timeout} (null: none); a Slurm launcher says so on the console's error stream.
+     */
+    RunLauncher resolve(Console console, LauncherTable tableOrNull, Duration timeout) throws IOException {
+        if (given != null) return given;
+        LauncherKind k = kind != null ? kind : tableOrNull != null ? tableOrNull.kind() : LauncherKind.local;
+        if (k == LauncherKind.local) {
+            if (sharedDir != null) throw new UsageException("--shared-dir is for --launcher=slurm (the runs start here)");
+            return LocalLauncher.INSTANCE;
+        }
+        SlurmSettings settings = slurm(console, tableOrNull);
+        if (!onPath("sbatch")) {
+            throw new UsageException(UsageException.Reason.MACHINE, "--launcher=slurm: sbatch is not on PATH (run from a machine that submits to the cluster)");
+        }
+        RunLauncher slurm = new SlurmLauncher(settings, console.err());
+        console.err().println("launcher: slurm, shared dir " + console.show(settings.sharedDir())
+                + (timeout == null ? "" : ", job time limit from --timeout " + Durations.human(timeout)));
+        return slurm;
+    }
+
+    /** The table's settings (none: the cluster's defaults) with --shared-dir over its shared_dir; one is needed. */
+    private SlurmSettings slurm(Console console, LauncherTable t) {
+        SlurmSettings table = t != null ? t.slurm() : new SlurmSettings(null, null, null, null, null, null, null, java.util.List.of(), false);
+        Path shared = sharedDir != null ? console.cwd().resolve(sharedDir) : table.sharedDir();
+        if (shared == null) {
+            throw new UsageException("--launcher=slurm needs --shared-dir=DIR (or shared_dir in the suite's [launcher] table): "
+                    + "a folder every node sees, for job files and the cache; the output folder must be on shared storage too");
+        }
+        OutputFolders.checkFolder(shared, sharedDir != null ? "--shared-dir" : t.where() + ": shared_dir");
+        return table.withSharedDir(shared.normalize());
+    }
+
+    /** On the PATH the harness starts processes with (its own, not the console's view of the environment). */
+    private static boolean onPath(String program) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) return true;
+        }
+        return false;
+    }
+}
