@@ -100,6 +100,36 @@ class EnvironmentFixtureTest {
         }
     }
 
+    /**
+     * gate and bisect build and train their test side in the environment named, in a tree of its
+     * own (calibrate's --baseline-env: docs/environments.md's libtorch sign-off).
+     */
+    @Test
+    void gateAndBisectRunTheirTestSideInTheNamedEnvironment() throws Exception {
+        try (FixtureRepo r = repo()) {
+            String env27 = "environment: torch-2.7 (libtorch 2.7.1-1.5.12; env OMP_NUM_THREADS=1)";
+            FixtureRepo.Result update = r.run("gate", "--update", "--suite=signoff.toml");
+            assertEquals(0, update.exit(), update.toString());
+            FixtureRepo.Result gate = r.run("gate", "--suite=signoff.toml", "--test-env=torch-2.7");
+            assertTrue(gate.out().contains("test " + env27), gate.out());
+            assertEquals(0, gate.exit(), gate.toString());
+            assertTrue(gate.out().contains("environments: baseline default, test torch-2.7; they differ in ")
+                    && gate.out().contains("torch_version unknown -> 2.7.1"), gate.out());
+            assertTrue(builtInAnEnvironmentsTree(r), "the gate built in torch-2.7's tree: " + r.calls());
+
+            r.write("README.md", "another commit\n");
+            r.commit("docs only");
+            FixtureRepo.Result bisect = r.run("bisect", "HEAD~1", "HEAD", "--suite=signoff.toml", "--steps=2", "--test-env=torch-2.7");
+            assertEquals(0, bisect.exit(), bisect.toString());
+            assertTrue(bisect.out().contains("test " + env27), bisect.out());
+        }
+    }
+
+    /** Whether a --build-only call built in an environment's own tree (revisions/<key>-env-<hash>/). */
+    private static boolean builtInAnEnvironmentsTree(FixtureRepo r) throws Exception {
+        return r.calls().stream().anyMatch(l -> l.endsWith("--build-only") && l.contains("-env-"));
+    }
+
     @Test
     void badEnvironmentsAreOneLineAndExitTwoBeforeAnythingRuns() throws Exception {
         try (FixtureRepo r = repo()) {
