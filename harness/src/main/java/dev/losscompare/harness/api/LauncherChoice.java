@@ -10,10 +10,11 @@ import dev.losscompare.harness.launch.LocalLauncher;
 import dev.losscompare.harness.launch.RunLauncher;
 import dev.losscompare.harness.launch.SlurmLauncher;
 import dev.losscompare.harness.launch.SlurmSettings;
+import dev.losscompare.harness.run.OnPath;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Where one call's runs start, as the caller chose it: a launcher object (setLauncher), else a
@@ -49,7 +50,7 @@ final class LauncherChoice {
             return LocalLauncher.INSTANCE;
         }
         SlurmSettings settings = slurm(console, tableOrNull);
-        if (!onPath("sbatch")) {
+        if (OnPath.find("sbatch", Map.of()) == null) {   // the PATH the harness starts processes with
             throw new UsageException(UsageException.Reason.MACHINE, "--launcher=slurm: sbatch is not on PATH (run from a machine that submits to the cluster)");
         }
         RunLauncher slurm = new SlurmLauncher(settings, console.err());
@@ -68,14 +69,5 @@ final class LauncherChoice {
         }
         OutputFolders.checkFolder(shared, sharedDir != null ? "--shared-dir" : t.where() + ": shared_dir");
         return table.withSharedDir(shared.normalize());
-    }
-
-    /** On the PATH the harness starts processes with (its own, not the console's view of the environment). */
-    private static boolean onPath(String program) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) return true;
-        }
-        return false;
     }
 }
