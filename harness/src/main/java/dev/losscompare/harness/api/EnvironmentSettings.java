@@ -43,18 +43,17 @@ final class EnvironmentSettings {
     /**
      * The adapter a side runs with: {@code adapter} itself when no environment was chosen at all,
      * else wrapped in the side's environment (the default one when only the other side chose), with
-     * what its interpreter reported. {@code declaredIn}: the file the tables came from, for messages.
+     * what its interpreter reported. {@code declaredIn}: the file the tables came from, for messages (null: none was given).
      */
     TrainerAdapter choose(Role role, LossCompare lc, Map<String, Environment> declared, String declaredIn, TrainerAdapter adapter)
             throws IOException {
         if (!given()) return adapter;
+        // both names first: a side's environment is announced only when the other's exists too
+        requireDeclared(BASELINE_OPTION, baseline, declared, declaredIn);
+        requireDeclared(TEST_OPTION, test, declared, declaredIn);
         String name = name(role);
         String option = role == Role.BASELINE ? BASELINE_OPTION : TEST_OPTION;
         Environment env = name == null ? DEFAULT : declared.get(name);
-        if (env == null) {
-            throw new UsageException(option + "=" + name + ": no [environment." + name + "] in " + declaredIn
-                    + (declared.isEmpty() ? " (it declares none)" : " (declared: " + String.join(", ", declared.keySet()) + ")"));
-        }
         if (env.changesBuild() && adapter.base() != OwnTrainer.INSTANCE) {
             throw new UsageException(option + "=" + name + ": libtorch and maven_properties build this repository's trainer;"
                     + " the " + adapter.name() + " trainer is not built with Maven (use command_prefix or env)");
@@ -67,6 +66,17 @@ final class EnvironmentSettings {
         // this repository's trainer in no environment keeps its cache keys
         if (env == DEFAULT && probed.isEmpty()) return adapter;
         return new InEnvironment(adapter, env, probed);
+    }
+
+    /** {@code declaredIn}: the file(s) the tables came from, null when no --suite or --trainer file was given. */
+    private static void requireDeclared(String option, String name, Map<String, Environment> declared, String declaredIn) {
+        if (name == null || declared.containsKey(name)) return;
+        if (declaredIn == null) {
+            throw new UsageException(option + "=" + name + ": no [environment." + name + "]: environments are declared in a"
+                    + " --suite=FILE or --trainer=FILE, and none was given");
+        }
+        throw new UsageException(option + "=" + name + ": no [environment." + name + "] in " + declaredIn
+                + (declared.isEmpty() ? " (it declares none)" : " (declared: " + String.join(", ", declared.keySet()) + ")"));
     }
 
     /** The same check of one environment for a verb with one side (calibrate): --test-env is refused there. */

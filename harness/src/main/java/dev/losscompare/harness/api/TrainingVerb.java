@@ -158,7 +158,7 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
         if (suiteOrNull != null) declared.putAll(suiteOrNull.environments());
         if (trainer != null) declared.putAll(TrainerFile.environments(trainer));
         String in = trainer != null ? lc.console().show(trainer) + (suiteOrNull != null ? " or the suite" : "")
-                : suiteOrNull != null ? "the suite" : "any file (declare them in a --suite=FILE or --trainer=FILE)";
+                : suiteOrNull != null ? "the suite" : null;
         return environments.choose(role, lc, declared, in, adapter(suiteOrNull));
     }
 
