@@ -199,6 +199,52 @@ class GpuLikeTrainerTest {
                         + " (./loss_compare.sh calibrate " + first + " with the same options) and bisect with --noise"), bitwise.toString());
     }
 
+    /**
+     * Parity, one rank against two on the same global batch (DDP over gloo under torchrun; a
+     * side's {ngpus} is its own rank count): calibrated on the one-rank side by plain repeats, the
+     * rename on two ranks PASSes within that noise and the learning-rate change on two ranks
+     * FAILs, each line naming the envelope and that the ranks differ; without an envelope the
+     * case is not judged bitwise: the baseline's own repeat shows the trainer does not repeat
+     * itself, and the rank change alone is within that (ERROR, calibrate). torchrun's own
+     * rendezvous on a free port (localhost:0), so two sides or two test runs never share one.
+     */
+    @Test
+    void oneRankAgainstTwoIsJudgedWithinTheRunToRunNoise() throws Exception {
+        Path suite = tmp.resolve("parity.toml");
+        Files.writeString(suite, SUITE.replace("command = [\"" + PYTHON + "\", \"train.py\"]", "command = [\"torchrun\","
+                        + " \"--rdzv_backend=c10d\", \"--rdzv_endpoint=localhost:0\", \"--nnodes=1\", \"--nproc_per_node={ngpus}\","
+                        + " \"--redirects\", \"1\", \"--tee\", \"1\", \"--role\", \"rank\", \"train.py\"]")
+                + "baseline_ngpus = 1\ntest_ngpus = 2\n");
+        HarnessRun calibrate = harness("parity-noise", "calibrate", "HEAD~2", "--suite=" + suite, "--steps=3", "--runs=2", "--held-out=0");
+        assertEquals(0, calibrate.exit(), calibrate.toString());
+        Path envelope = tmp.resolve("parity-noise/tiny_gpt.json");
+        assertTrue(Files.isRegularFile(envelope), calibrate.toString());
+        String ranks = ": the sides run 1 and 2 ranks, so the gradient reduction order differs and bitwise is not possible;"
+                + " judged within the measured noise]";
+
+        HarnessRun rename = harness("parity-rename", "HEAD~2", "HEAD~1", "--suite=" + suite, "--steps=3", "--noise=" + envelope.getParent(),
+                "--no-diagnose");
+        assertEquals(0, rename.exit(), rename.toString());
+        String pass = rename.line("PASS tiny_gpt");
+        assertTrue(pass.contains("within noise (margin 10\u00d7 by default (the envelope has no held-out runs; recalibrate for a measured"
+                + " margin), envelope " + envelope) && pass.endsWith(ranks), pass);
+        assertTrue(rename.only().mode().isNoise(), rename.toString());
+        assertTrue(Files.isRegularFile(rename.folder().resolve("tiny_gpt/test_training.rank1.log")), "the test side ran two ranks\n" + rename);
+        assertTrue(!Files.exists(rename.folder().resolve("tiny_gpt/baseline_training.rank1.log")), "the baseline one\n" + rename);
+
+        HarnessRun lr = harness("parity-lr", "HEAD~2", "HEAD", "--suite=" + suite, "--steps=3", "--noise=" + envelope.getParent(),
+                "--no-diagnose");
+        assertEquals(1, lr.exit(), lr.toString());
+        String fail = lr.line("FAIL tiny_gpt");
+        assertTrue(fail.matches("FAIL tiny_gpt \\(model default\\): loss differs from step 2: [0-9.e+]+\u00d7 the measured noise.*"
+                + Pattern.quote("envelope " + envelope) + ".*" + Pattern.quote(ranks)), fail);
+
+        HarnessRun bitwise = harness("parity-bitwise", "HEAD~2", "HEAD~1", "--suite=" + suite, "--steps=3", "--no-diagnose");
+        assertEquals(2, bitwise.exit(), bitwise.toString());
+        assertTrue(bitwise.line("ERROR tiny_gpt").contains("not decided: the bitwise comparison differs, but the trainer does not repeat"
+                + " itself bitwise: two runs of the baseline parted: "), bitwise.toString());
+    }
+
     /** The goldens and their envelope recorded at the first commit, then the gate on the rename's and the lr change's working tree. */
     private void gateWithinNoise(String noise) throws Exception {
         checkout("HEAD~2");

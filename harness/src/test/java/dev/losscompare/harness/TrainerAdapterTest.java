@@ -166,7 +166,8 @@ class TrainerAdapterTest {
         fakeTorchtitan(rev, CONFIG_FILE_LAUNCH);
         TorchtitanTrainer titan = (TorchtitanTrainer) titanFile(8);
         assertEquals(TorchtitanTrainer.Layout.CONFIG_FILE, TorchtitanTrainer.Layout.of(rev));
-        TrainerArgs args = new TrainerArgs(rev, CASE_CONFIG, 100, 42, 2, List.of("--model.flavor=debugmodel_flex_attn"), Kernels.NATIVE);
+        TrainerArgs args = new TrainerArgs(rev, CASE_CONFIG, 100, 42, 2, List.of("--model.flavor=debugmodel_flex_attn"), Kernels.NATIVE,
+                titan.ngpus());   // the engine's rank count when neither the command line nor the case says: the table's
         RunFiles files = RunFiles.of(Path.of("/out/llama3"), "test");
         Launch train = titan.train(args, files, Path.of("/out/llama3/seed_checkpoint"));
         assertEquals(List.of(rev.resolve("run_train.sh").toString(), "--job.dump_folder=/out/llama3/test_run", "--debug.seed=42",
@@ -204,7 +205,7 @@ class TrainerAdapterTest {
         TorchtitanTrainer titan = (TorchtitanTrainer) titanFile(8);
         assertEquals(TorchtitanTrainer.Layout.REGISTRY, TorchtitanTrainer.Layout.of(rev));
         TrainerArgs args = new TrainerArgs(rev, CASE_CONFIG, 100, 42, 2, List.of("--parallelism.data_parallel_shard_degree=8"),
-                Kernels.NATIVE);
+                Kernels.NATIVE, titan.ngpus());
         RunFiles files = RunFiles.of(Path.of("/out/llama3"), "test");
         Launch train = titan.train(args, files, Path.of("/out/llama3/seed_checkpoint"));
         assertEquals(List.of(rev.resolve("run_train.sh").toString(), "--dump_folder=/out/llama3/test_run", "--debug.seed=42",
@@ -247,8 +248,9 @@ class TrainerAdapterTest {
 
     /**
      * How a failing case is located: the PyTorch tracer for torchtitan and a command Python or torchrun starts, none
-     * for any other command unless the table says; and the ranks a side runs when neither the command line nor the
-     * case says are the table's ngpus.
+     * for any other command unless the table says; the ranks a side runs when neither the command line nor the
+     * case says are the table's ngpus, and {ngpus} is the side's own rank count (a parity case's torchrun starts 1
+     * process on one side, 2 on the other).
      */
     @Test
     void theTraceKeyAndTheTablesRanks() throws Exception {
@@ -259,6 +261,16 @@ class TrainerAdapterTest {
         assertEquals(TrainerSpec.TRACE_NONE, commandFile("python3", "trace = \"none\"\n").trace());
         assertEquals(TrainerSpec.TRACE_PYTORCH, commandFile("./train.sh", "trace = \"pytorch\"\n").trace());
         assertEquals(1, commandFile("python3", "").ngpus());
+        Path f = tmp.resolve("torchrun.toml");
+        Files.writeString(f, "[trainer]\npreset = \"command\"\ncommand = [\"torchrun\", \"--nproc_per_node={ngpus}\", \"train.py\"]\n"
+                + "metrics = \"jsonl\"\nngpus = 2\n");
+        TrainerAdapter torchrun = TrainerFile.read(f);
+        RunFiles files = RunFiles.of(tmp.resolve("out"), "test");
+        for (int ranks : new int[] {1, 2, 4}) {
+            Launch l = torchrun.train(new TrainerArgs(tmp, "c.toml", 3, 42, 1, List.of(), Kernels.NATIVE, ranks), files, null);
+            assertEquals("--nproc_per_node=" + ranks, l.command().get(1), l.command().toString());
+            assertEquals(String.valueOf(ranks), l.environment().get("NGPU"), l.environment().toString());
+        }
         UsageException e = assertThrows(UsageException.class, () -> commandFile("python3", "trace = \"gdb\"\n"));
         assertTrue(e.getMessage().contains("[trainer]: trace must be \"pytorch\" (re-run a failing case with the PyTorch tracer) or \"none\","
                 + " got 'gdb'"), e.getMessage());

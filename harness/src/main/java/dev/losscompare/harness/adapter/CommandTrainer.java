@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 /**
  * A trainer described by a {@link TrainerSpec}: the torchtitan preset, or any command. Every
  * argument and environment value is a template; {@code {config} {steps} {seed} {threads}
- * {ngpus} {metrics} {tb} {run_dir} {seed_checkpoint}} are filled in per run, and the case's and
- * user's trainer options follow the spec's arguments.
+ * {ngpus} {metrics} {tb} {run_dir} {seed_checkpoint}} are filled in per run ({@code {ngpus}}: the
+ * side's rank count, so a parity case's sides start torchrun with 1 and 2 processes), and the
+ * case's and user's trainer options follow the spec's arguments.
  */
 public final class CommandTrainer implements SpecBackedTrainer {
     /** torchtitan's loss tag (components/metrics.py) and its log's step field, for the progress line. */
@@ -62,7 +63,7 @@ public final class CommandTrainer implements SpecBackedTrainer {
 
     /** The same with placeholders of the caller's ({@code {module}} for torchtitan's registry layout). */
     Launch train(TrainerArgs args, RunFiles files, Path seedOrNull, Map<String, String> placeholders) {
-        Map<String, String> values = values(args, files, seedOrNull, spec.ngpus());
+        Map<String, String> values = values(args, files, seedOrNull, args.ngpus());
         values.putAll(placeholders);
         List<String> extra = seedOrNull == null ? List.of() : spec.loadSeed();
         List<String> command = command(args.revisionDir(), values, extra);
@@ -78,7 +79,7 @@ public final class CommandTrainer implements SpecBackedTrainer {
     /** The same with placeholders of the caller's ({@code {module}} for torchtitan's registry layout). */
     Launch trainWithCheckpoints(TrainerArgs args, RunFiles files, Path seedOrNull, Checkpoints at, Map<String, String> placeholders) {
         if (!checkpoints.supported()) return null;
-        Map<String, String> values = values(args, files, seedOrNull, spec.ngpus());
+        Map<String, String> values = values(args, files, seedOrNull, args.ngpus());
         values.putAll(placeholders);
         values.put("checkpoint_folder", at.folder().toAbsolutePath().toString());
         values.put("checkpoint_interval", String.valueOf(at.interval()));

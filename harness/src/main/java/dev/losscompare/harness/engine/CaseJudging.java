@@ -45,6 +45,8 @@ public final class CaseJudging {
             if (choice.error() != null) return new Decision(error(plan, c, choice.error()), false);
             mode = choice.mode();
             calibratedIn = choice.calibratedIn();
+            String ranks = ranksDiffer(plan, c);
+            if (ranks != null && mode.mode().isNoise()) mode = new CaseMode(mode.mode(), ranks + "; judged within the measured noise");
         }
         Judgement j = CaseJudge.judge(c.id(), base, tested, metrics, mode, plan.expectedSteps(plan.baseline()),
                 plan.expectedSteps(plan.test()));
@@ -89,18 +91,24 @@ public final class CaseJudging {
      * The requested mode, unless the baseline decides otherwise (a golden from another
      * environment), or the two trained sides run different rank counts (a parity case: the
      * gradient reduction order differs, so the bits cannot match and the case's own tolerance
-     * applies, saying why).
+     * applies, saying why; a noise envelope, where the case has one, replaces it in {@link #judge}).
      */
     private CaseMode mode(CaseEngine.Plan plan, CaseSpec c, SideResult tested) {
         ComparisonMode requested = judging.mode();
-        TrainedSide b = plan.baseline().trained(), t = plan.test().trained();
-        if (b == null || t == null) return plan.baseline().mode(c, tested, requested);
-        int bn = b.ngpus(c), tn = t.ngpus(c);
-        if (bn == tn || c.suite().atol() == null && c.suite().rtol() == null) return CaseMode.requested(requested);
+        if (plan.baseline().trained() == null || plan.test().trained() == null) return plan.baseline().mode(c, tested, requested);
+        String ranks = ranksDiffer(plan, c);
+        if (ranks == null || c.suite().atol() == null && c.suite().rtol() == null) return CaseMode.requested(requested);
         double atol = c.suite().atol() == null ? 0 : c.suite().atol();
         double rtol = c.suite().rtol() == null ? 0 : c.suite().rtol();
-        return new CaseMode(ComparisonMode.tolerance(atol, rtol), "the sides run " + bn + " and " + tn
-                + " ranks, so the gradient reduction order differs and bitwise is not possible; the case's tolerance applies");
+        return new CaseMode(ComparisonMode.tolerance(atol, rtol), ranks + "; the case's tolerance applies");
+    }
+
+    /** Why two trained sides cannot match bitwise when they run different rank counts (a parity case), or null. */
+    private static String ranksDiffer(CaseEngine.Plan plan, CaseSpec c) {
+        TrainedSide b = plan.baseline().trained(), t = plan.test() == null ? null : plan.test().trained();
+        if (b == null || t == null || b.ngpus(c) == t.ngpus(c)) return null;
+        return "the sides run " + b.ngpus(c) + " and " + t.ngpus(c) + " ranks, so the gradient reduction order differs and bitwise"
+                + " is not possible";
     }
 
     /**
