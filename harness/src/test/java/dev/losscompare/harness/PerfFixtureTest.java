@@ -94,6 +94,33 @@ class PerfFixtureTest {
         assertEquals(8 + 4, trainingRevisions().size());
     }
 
+    /**
+     * A machine whose speed moves from run to run: 3 alternated rounds cannot decide a 10%
+     * threshold (their paired interval holds both 0 and -10%), so the harness times 2 rounds more
+     * at a time, up to 3 x --perf-rounds, until the interval decides: a 30% slowdown the first
+     * rounds' scatter hid FAILs after 7.
+     */
+    @Test
+    void anUndecidedVerdictTimesMoreRoundsUntilTheIntervalDecides() throws Exception {
+        repo.write("tps.txt", "1000 1000 700 1000 700 700 700 700\n");   // the test tree's runs in turn: the compared run, then round 1, 2, ...
+        repo.commit("slower, but not in every run");
+        FixtureRepo.Result r = repo.run("HEAD~1", "HEAD", "--steps=4", "--perf-rounds=3", "--max-slowdown=10%");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.out().contains("timing llama3 debugmodel: not decided after 3 rounds (throughput -10.0%, noise \u00b143.0%): 2 more,"
+                + " up to 9 ..."), r.out());
+        assertTrue(r.out().contains("timing llama3 debugmodel: not decided after 5 rounds (throughput -18.0%, noise \u00b1"), r.out());
+        assertFalse(r.out().contains("not decided after 7 rounds"), r.out());
+        assertTrue(r.out().contains("timing llama3 debugmodel: round 7 of 7: baseline 1,000 tokens/s, test 700 tokens/s"), r.out());
+        PerfVerdict p = comparison(r).cases().get(0).performance();
+        assertEquals(PerfStatus.FAIL, p.status(), p.line());
+        assertEquals(7, p.baseline().runs());
+        assertEquals(7, p.test().runs());
+        assertTrue(p.change(PerfQuantity.THROUGHPUT).intervalHigh() < 0, p.line());
+        assertTrue(p.line().contains("noise measured between 7 rounds of each side (alternated A B, B A, A B, B A, A B, B A, A B"), p.line());
+        assertTrue(Files.isRegularFile(r.folder().resolve("llama3_debugmodel/perf/round7/test.jsonl")));
+        assertEquals(2 + 14, trainingRevisions().size());
+    }
+
     @Test
     void anUnchangedTrainerIsNoMeasurableChangeAndThresholdsComeFromTheSuite() throws Exception {
         repo.write("README.md", "renamed a local\n");

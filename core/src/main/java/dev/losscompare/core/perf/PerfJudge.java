@@ -44,7 +44,8 @@ public final class PerfJudge {
         String method = (a.runs() >= 2 && b.runs() >= 2 ? "between " + Math.min(a.runs(), b.runs()) + " rounds of each side"
                 : a.runs() == 1 && b.runs() == 1 ? "step to step, one run per side"
                 : "between the rounds of the side timed " + Math.max(a.runs(), b.runs()) + " times, step to step for the other")
-                + (conditions == null ? "" : " (" + conditions + ")");
+                + (conditions == null ? "" : " (" + conditions + ")")
+                + (paired && a.runs() >= 2 && a.runs() == b.runs() ? ", paired: the 95% interval of the rounds' ratios" : "");
         if (!a.hasAny() && !b.hasAny()) {
             if (!t.any()) return null;
             return new PerfVerdict(PerfStatus.ERROR, PerfStatus.ERROR.label() + " " + label
@@ -121,32 +122,26 @@ public final class PerfJudge {
             return new PerfChange(q, sa == null ? null : sa.median(), sb == null ? null : sb.median(), null, 0, null, null,
                     threshold, PerfOutcome.NOT_COMPARABLE);
         }
-        double change = sb.median() / sa.median() - 1;
-        double noise = Math.max(a.noise(q), b.noise(q));
+        // Alternated rounds pair up (PairedRounds: the ratios' mean against its 95% interval); else the sides' medians
+        // against the larger of their spreads.
+        PairedRounds pairs = paired ? PairedRounds.of(q, a, b) : null;
+        double change = pairs != null ? pairs.change() : sb.median() / sa.median() - 1;
+        double noise = pairs != null ? pairs.noise() : Math.max(a.noise(q), b.noise(q));
         if (q == PerfQuantity.MEMORY) noise = Math.max(noise, MEMORY_FLOOR);
-        double[] interval = interval(q, a, b, sa, sb, paired);
+        double[] interval = pairs != null ? new double[] {change - noise, change + noise} : interval(q, sa, sb);
         // A slowdown is a fall of throughput or a rise of step time; memory grows when it rises.
         double worse = q.higherIsBetter() ? -change : change;
+        // Within the noise: undecided when the slowdown could still be beyond the threshold (paired: the interval's worse
+        // end reaches past it; unpaired: the noise is as large as the threshold), so more rounds or a quieter machine decide.
+        boolean couldExceed = threshold != null && (pairs != null ? worse + noise > threshold : noise >= threshold);
         PerfOutcome outcome;
         if (Math.abs(change) > noise) outcome = threshold != null && worse > threshold ? PerfOutcome.EXCEEDS : PerfOutcome.CHANGED;
-        else outcome = threshold != null && noise >= threshold ? PerfOutcome.UNDECIDED : PerfOutcome.NO_CHANGE;
+        else outcome = couldExceed ? PerfOutcome.UNDECIDED : PerfOutcome.NO_CHANGE;
         return new PerfChange(q, sa.median(), sb.median(), change, noise, interval[0], interval[1], threshold, outcome);
     }
 
-    /**
-     * Alternated rounds pair up (round r of each side ran next to each other): the interval is
-     * the range of the rounds' ratios. Lone runs: the quartiles of the steps, crossed.
-     */
-    private static double[] interval(PerfQuantity q, SidePerf a, SidePerf b, Spread sa, Spread sb, boolean paired) {
-        if (paired && a.runs() >= 2 && a.runs() == b.runs()) {
-            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-            for (int r = 0; r < a.runs(); r++) {
-                double ratio = b.rounds().get(r).value(q) / a.rounds().get(r).value(q) - 1;
-                lo = Math.min(lo, ratio);
-                hi = Math.max(hi, ratio);
-            }
-            return new double[] {lo, hi};
-        }
+    /** Unpaired sides (lone runs, a golden's figures): the quartiles of the steps, crossed; memory: the change itself. */
+    private static double[] interval(PerfQuantity q, Spread sa, Spread sb) {
         if (q == PerfQuantity.MEMORY) return new double[] {sb.median() / sa.median() - 1, sb.median() / sa.median() - 1};
         return new double[] {sb.q1() / sa.q3() - 1, sb.q3() / sa.q1() - 1};
     }
@@ -202,7 +197,9 @@ public final class PerfJudge {
             case NO_CHANGE -> name + ": no measurable change (" + PerfText.percent(c.change()) + ", noise "
                     + PerfText.noise(c.noise()) + ")";
             case UNDECIDED -> name + " " + PerfText.percent(c.change()) + " (" + values(c) + ") is within its noise "
-                    + PerfText.noise(c.noise()) + ", which is not below " + limit
+                    + PerfText.noise(c.noise()) + (c.noise() >= c.threshold() || c.intervalLow() == null ? ", which is not below " + limit
+                    : ", but its interval " + PerfText.percent(c.intervalLow()) + ".." + PerfText.percent(c.intervalHigh())
+                    + " reaches beyond " + limit)
                     + (isSpeed(c.quantity()) && speedDecided ? (c.quantity() == PerfQuantity.CPU_TIME
                     ? " (the CPU time is not decided; the wall-clock speed decides)"
                     : " (the load moves the wall time; the CPU time decides)")

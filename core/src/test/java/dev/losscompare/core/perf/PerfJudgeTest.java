@@ -249,6 +249,91 @@ class PerfJudgeTest {
         assertTrue(v.line().endsWith("; threshold as read: --max-memory-growth=20%"), v.line());
     }
 
+    /** Alternated rounds on one thread, wall time = CPU time (a quiet machine): baseline and test CPU ms per step, round by round. */
+    private List<List<RunSeries>> rounds(String name, double[] baselineMs, double[] testMs) throws IOException {
+        List<RunSeries> a = new ArrayList<>(), b = new ArrayList<>();
+        for (int r = 0; r < baselineMs.length; r++) {
+            a.add(read2(jsonlRound(name + "a" + r + ".jsonl", 128_000 / baselineMs[r], baselineMs[r])));
+            b.add(read2(jsonlRound(name + "b" + r + ".jsonl", 128_000 / testMs[r], testMs[r])));
+        }
+        return List.of(a, b);
+    }
+
+    /**
+     * The false alarm of docs/performance.md (no slowdown, --max-slowdown=3%, 3 alternated rounds on
+     * a quiet machine): the medians' difference was +8.9% against a noise of ±8.2% (half the range
+     * of a side's rounds), so it FAILed, while its rounds' own ratios went from -9.9% to +10.3%.
+     * Paired, the rounds' mean is +3.4% with a 95% interval that holds 0 and 3%: undecided (the
+     * harness then times more rounds), never a FAIL.
+     */
+    @Test
+    void pairedRoundsWhoseIntervalHoldsZeroDoNotFail() throws IOException {
+        double[] base = {96.7, 94.2, 93.5}, test = {87.1, 103.9, 102.6};
+        List<List<RunSeries>> r = rounds("alarm", base, test);
+        PerfThresholds three = new PerfThresholds(0.03, null);
+        // the old rule, still the one for unpaired sides (a golden's figures): the medians beyond the larger half-range
+        PerfVerdict unpaired = PerfJudge.judge(WORDS, "llama3", SidePerf.of(r.get(0)), SidePerf.of(r.get(1)), three, null, false);
+        assertEquals(0.089, unpaired.change(PerfQuantity.CPU_TIME).change(), 0.001);
+        assertEquals(0.082, unpaired.change(PerfQuantity.CPU_TIME).noise(), 0.001);
+        assertEquals(PerfStatus.FAIL, unpaired.status(), unpaired.line());
+
+        PerfVerdict v = PerfJudge.judge(WORDS, "llama3", r.get(0), r.get(1), three);
+        PerfChange cpu = v.change(PerfQuantity.CPU_TIME);
+        assertEquals((87.1 / 96.7 + 103.9 / 94.2 + 102.6 / 93.5) / 3 - 1, cpu.change(), 1e-9);
+        assertTrue(cpu.intervalLow() < 0 && cpu.intervalHigh() > 0.03, cpu.toString());
+        assertEquals(PerfOutcome.UNDECIDED, cpu.outcome());
+        assertEquals(PerfStatus.ERROR, v.status(), v.line());
+        assertTrue(v.line().contains("CPU time per step +3.4% (94.2 ms -> 102.6 ms) is within its noise \u00b128.6%, which is not below"
+                + " --max-slowdown=3%"), v.line());
+    }
+
+    /**
+     * A real 5% slowdown: 3 rounds cannot tell it from no change (their interval holds 0), 5 show
+     * it beyond 3% (FAIL); and no change at all over 5 steady rounds is a PASS within 3%, decided
+     * by the worse end of its interval (a noise of ±1.5% can hide no 3% slowdown).
+     */
+    @Test
+    void morePairedRoundsNarrowTheIntervalUntilItDecides() throws IOException {
+        double[] base = {84.4, 86.1, 83.0, 85.2, 84.0};
+        double[] ratios = {0.062, 0.021, 0.071, 0.048, 0.055};
+        double[] slow = new double[5];
+        for (int i = 0; i < 5; i++) slow[i] = base[i] * (1 + ratios[i]);
+        PerfThresholds three = new PerfThresholds(0.03, null);
+        List<List<RunSeries>> r = rounds("slow", base, slow);
+        PerfVerdict three3 = PerfJudge.judge(WORDS, "llama3", r.get(0).subList(0, 3), r.get(1).subList(0, 3), three);
+        assertEquals(PerfOutcome.UNDECIDED, three3.change(PerfQuantity.CPU_TIME).outcome(), three3.line());
+        assertEquals(PerfStatus.ERROR, three3.status());
+        PerfVerdict five = PerfJudge.judge(WORDS, "llama3", r.get(0), r.get(1), three);
+        PerfChange cpu = five.change(PerfQuantity.CPU_TIME);
+        assertEquals(0.0513, cpu.change(), 0.0001);
+        assertTrue(cpu.intervalLow() > 0.0, cpu.toString());
+        assertEquals(PerfOutcome.EXCEEDS, cpu.outcome());
+        assertEquals(PerfStatus.FAIL, five.status(), five.line());
+        assertTrue(five.line().contains("beyond --max-slowdown=3%"), five.line());
+
+        double[] same = {84.9, 85.3, 83.6, 85.0, 84.5};   // within 1.2% of the baseline's rounds, either way
+        List<List<RunSeries>> q = rounds("same", base, same);
+        PerfVerdict quiet = PerfJudge.judge(WORDS, "llama3", q.get(0), q.get(1), three);
+        PerfChange c = quiet.change(PerfQuantity.CPU_TIME);
+        assertTrue(c.intervalLow() < 0 && c.intervalHigh() < 0.03, c.toString());
+        assertEquals(PerfOutcome.NO_CHANGE, c.outcome());
+        assertEquals(PerfStatus.PASS, quiet.status(), quiet.line());
+        assertTrue(quiet.noiseMethod().endsWith("paired: the 95% interval of the rounds' ratios"), quiet.noiseMethod());
+    }
+
+    @Test
+    void theIntervalOfPairedRoundsIsStudentsT() {
+        PairedRounds p = PairedRounds.of(List.of(0.062, 0.021, 0.071));
+        assertEquals(3, p.pairs());
+        assertEquals(0.0513333, p.change(), 1e-6);
+        // sample sd 0.026652, standard error 0.015388, t(2) 4.303
+        assertEquals(4.303 * 0.0153879, p.noise(), 1e-5);
+        assertEquals(12.706, PairedRounds.t95(1), 0);
+        assertEquals(1.96, PairedRounds.t95(200), 0);
+        assertEquals(0, PairedRounds.of(List.of(0.05, 0.05)).noise(), 0, "equal ratios: no scatter");
+        assertThrows(IllegalArgumentException.class, () -> PairedRounds.of(List.of(0.05)));
+    }
+
     @Test
     void nothingToCompareIsNullUnlessAThresholdAsksForIt() throws IOException {
         Path plain = dir.resolve("plain.log");

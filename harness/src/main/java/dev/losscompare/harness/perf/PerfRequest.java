@@ -18,6 +18,14 @@ public record PerfRequest(PerfThresholds thresholds, int rounds) {
         return new PerfRequest(thresholds, 0);
     }
 
+    /**
+     * How many alternated rounds per side at most, when the verdict is still undecided after
+     * {@code rounds}: 3 times as many (the interval of the paired rounds narrows as they are added).
+     */
+    public int maxRounds() {
+        return 3 * rounds;
+    }
+
     public boolean timed() {
         return rounds > 0;
     }

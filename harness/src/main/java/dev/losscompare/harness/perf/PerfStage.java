@@ -2,6 +2,9 @@ package dev.losscompare.harness.perf;
 
 import dev.losscompare.core.judge.Judgement;
 import dev.losscompare.core.perf.PerfJudge;
+import dev.losscompare.core.perf.PerfOutcome;
+import dev.losscompare.core.perf.PerfStatus;
+import dev.losscompare.core.perf.PerfText;
 import dev.losscompare.core.perf.PerfVerdict;
 import dev.losscompare.core.perf.RecordedPerf;
 import dev.losscompare.core.perf.SidePerf;
@@ -59,8 +62,27 @@ public final class PerfStage implements CaseCheck {
         announce(run);
         PerfTiming.Rounds r = PerfTiming.time(plan.session(), plan.training(), run.c(), run.caseDir(), request.rounds(), base, test,
                 run.seed());
-        if (r.error() != null) return PerfJudge.notTimed(label, r.error(), request.thresholds());
-        return PerfJudge.judge(CommandLineWords.PERF, label, r.baseline(), r.test(), request.thresholds(), r.conditions());
+        while (true) {
+            if (r.error() != null) return PerfJudge.notTimed(label, r.error(), request.thresholds());
+            PerfVerdict v = PerfJudge.judge(CommandLineWords.PERF, label, r.baseline(), r.test(), request.thresholds(), r.conditions());
+            int done = r.baseline().size();
+            if (!undecided(v) || done >= request.maxRounds()) return v;
+            // Undecided: the paired rounds' interval narrows as rounds are added, up to maxRounds.
+            int extra = Math.min(2, request.maxRounds() - done);
+            plan.session().console().out().println("timing " + label + ": not decided after " + done + " rounds (" + undecidedNames(v)
+                    + "): " + extra + " more, up to " + request.maxRounds() + " ...");
+            r = PerfTiming.more(plan.session(), plan.training(), run.c(), run.caseDir(), r, extra, base, test, run.seed());
+        }
+    }
+
+    /** A performance ERROR only because a quantity's interval holds both no change and more than its threshold. */
+    private static boolean undecided(PerfVerdict v) {
+        return v.status() == PerfStatus.ERROR && v.changes().stream().anyMatch(c -> c.outcome() == PerfOutcome.UNDECIDED);
+    }
+
+    private static String undecidedNames(PerfVerdict v) {
+        return String.join(", ", v.changes().stream().filter(c -> c.outcome() == PerfOutcome.UNDECIDED)
+                .map(c -> c.quantity().label() + " " + PerfText.percent(c.change()) + ", noise " + PerfText.noise(c.noise())).toList());
     }
 
     /** A golden's figures against the test side's: compared only in the environment they were measured in. */

@@ -43,7 +43,19 @@ public final class PerfTiming {
 
     static Rounds time(Session session, Training training, CaseSpec c, Path caseDir, int rounds, TrainedSide base, TrainedSide test,
                        Seeds.Seed seed) throws IOException {
-        return rounds(session, training, c, caseDir, rounds, List.of(base, test), seed);
+        return rounds(session, training, c, caseDir, 1, rounds, List.of(base, test), seed);
+    }
+
+    /** {@code extra} rounds more after {@code done}, continuing its order (round n+1 goes on as {@link #order} says); all of them. */
+    static Rounds more(Session session, Training training, CaseSpec c, Path caseDir, Rounds done, int extra, TrainedSide base,
+                       TrainedSide test, Seeds.Seed seed) throws IOException {
+        int n = done.baseline().size();
+        Rounds added = rounds(session, training, c, caseDir, n + 1, n + extra, List.of(base, test), seed);
+        if (added.error() != null) return added;
+        List<RunSeries> baseline = new ArrayList<>(done.baseline()), tests = new ArrayList<>(done.test());
+        baseline.addAll(added.baseline());
+        tests.addAll(added.test());
+        return new Rounds(baseline, tests, null, Math.min(done.minLoad(), added.minLoad()), Math.max(done.maxLoad(), added.maxLoad()));
     }
 
     /**
@@ -52,7 +64,7 @@ public final class PerfTiming {
      */
     public static Rounds timeOne(Session session, Training training, CaseSpec c, Path caseDir, int rounds, TrainedSide side, Seeds.Seed seed)
             throws IOException {
-        return rounds(session, training, c, caseDir, rounds, List.of(side), seed);
+        return rounds(session, training, c, caseDir, 1, rounds, List.of(side), seed);
     }
 
     /**
@@ -74,8 +86,8 @@ public final class PerfTiming {
         return String.join(", ", rounds);
     }
 
-    /** {@code n} rounds of {@code sides}, in {@link #order}, one run at a time; round r's files in {@code <case>/perf/round<r>/}. */
-    private static Rounds rounds(Session session, Training training, CaseSpec c, Path caseDir, int n, List<TrainedSide> sides,
+    /** Rounds {@code first..n} of {@code sides}, in {@link #order}, one run at a time; round r's files in {@code <case>/perf/round<r>/}. */
+    private static Rounds rounds(Session session, Training training, CaseSpec c, Path caseDir, int first, int n, List<TrainedSide> sides,
                                  Seeds.Seed seed) throws IOException {
         // the result cache would hand back another run's clocks
         Session uncached = new Session(session.console(), session.out(), session.revisions(), null, session.buildTimeout(),
@@ -83,7 +95,7 @@ public final class PerfTiming {
         List<List<RunSeries>> runs = new ArrayList<>();
         for (int i = 0; i < sides.size(); i++) runs.add(new ArrayList<>());
         double minLoad = Double.POSITIVE_INFINITY, maxLoad = 0;
-        for (int r = 1; r <= n; r++) {
+        for (int r = first; r <= n; r++) {
             Path dir = caseDir.resolve("perf").resolve("round" + r);
             double load = load();
             List<String> rates = new ArrayList<>();
