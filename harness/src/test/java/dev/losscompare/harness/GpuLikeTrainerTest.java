@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.losscompare.core.result.TrainerRepeats;
 import dev.losscompare.core.result.Verdict;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.api.Git;
@@ -101,6 +103,7 @@ class GpuLikeTrainerTest {
                 + " and compare with --noise.*"), line);
         assertTrue(rename.out().contains("running the baseline once more"), rename.toString());
         assertEquals(Verdict.ERROR, rename.only().verdict());
+        assertPartedBySecondRun(rename.only().trainerRepeats());
 
         HarnessRun lr = harness("lr", "HEAD~1", "HEAD", "--suite=suite.toml", "--steps=4");
         assertEquals(1, lr.exit(), lr.toString());
@@ -110,6 +113,18 @@ class GpuLikeTrainerTest {
                 + " (the baseline run twice), calibrated on HEAD~1 ("), fail);
         assertTrue(fail.contains("the trainer does not repeat itself bitwise: two runs of the baseline parted: "), fail);
         assertTrue(lr.only().mode().isNoise(), lr.toString());
+        assertPartedBySecondRun(lr.only().trainerRepeats());
+    }
+
+    /** comparison.json says it too, for a machine reader: the baseline's second run parted from it, metric by metric. */
+    private static void assertPartedBySecondRun(TrainerRepeats r) {
+        assertTrue(r != null && !r.bitwise() && r.measuredBy().equals(TrainerRepeats.SECOND_RUN) && r.fromStep() >= 1
+                && !r.parted().isEmpty(), String.valueOf(r));
+    }
+
+    /** The same from an envelope of plain repeats that parted. */
+    private static void assertPartedByEnvelope(TrainerRepeats r, String envelope) {
+        assertEquals(new TrainerRepeats(false, "the 2 plain repeats of the noise envelope " + envelope, null, List.of()), r);
     }
 
     /**
@@ -229,6 +244,7 @@ class GpuLikeTrainerTest {
         assertTrue(pass.contains("within noise (margin 10\u00d7 by default (the envelope has no held-out runs; recalibrate for a measured"
                 + " margin), envelope " + envelope) && pass.endsWith(ranks), pass);
         assertTrue(rename.only().mode().isNoise(), rename.toString());
+        assertPartedByEnvelope(rename.only().trainerRepeats(), envelope.toString());
         assertTrue(Files.isRegularFile(rename.folder().resolve("tiny_gpt/test_training.rank1.log")), "the test side ran two ranks\n" + rename);
         assertTrue(!Files.exists(rename.folder().resolve("tiny_gpt/baseline_training.rank1.log")), "the baseline one\n" + rename);
 
@@ -243,6 +259,7 @@ class GpuLikeTrainerTest {
         assertEquals(2, bitwise.exit(), bitwise.toString());
         assertTrue(bitwise.line("ERROR tiny_gpt").contains("not decided: the bitwise comparison differs, but the trainer does not repeat"
                 + " itself bitwise: two runs of the baseline parted: "), bitwise.toString());
+        assertPartedBySecondRun(bitwise.only().trainerRepeats());
     }
 
     /** The goldens and their envelope recorded at the first commit, then the gate on the rename's and the lr change's working tree. */
@@ -261,6 +278,7 @@ class GpuLikeTrainerTest {
         assertEquals(0, rename.exit(), rename.toString());
         String pass = rename.line("PASS tiny_gpt");
         assertTrue(pass.contains("within noise (") && pass.matches(why), pass);
+        assertPartedByEnvelope(rename.only().trainerRepeats(), "configs/noise/tiny_gpt.json");
 
         checkout("HEAD");
         HarnessRun lr = harness("gate-lr", "gate", "--suite=suite.toml");

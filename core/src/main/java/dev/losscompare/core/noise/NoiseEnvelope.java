@@ -3,6 +3,7 @@ package dev.losscompare.core.noise;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.losscompare.core.judge.NoiseBand;
 import dev.losscompare.core.judge.NoiseMargin;
+import dev.losscompare.core.result.TrainerRepeats;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -98,8 +99,22 @@ public record NoiseEnvelope(
      */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean repeatsPart() {
-        return floor != null && !calibration.perturbations().isEmpty()
-                && calibration.perturbations().stream().allMatch(p -> p.startsWith("repeat "));
+        return floor != null && plainRepeats();
+    }
+
+    /**
+     * What the calibration's plain repeats say of the trainer (parted or bitwise), for the case's
+     * record; null when the envelope was calibrated with other perturbations (they say nothing
+     * about repeats). {@code label} names the file.
+     */
+    public TrainerRepeats trainerRepeats(String label) {
+        if (!plainRepeats()) return null;
+        return new TrainerRepeats(floor == null, "the " + calibration.runs() + " plain repeats of the noise"
+                + " envelope " + label, null, List.of());
+    }
+
+    private boolean plainRepeats() {
+        return !calibration.perturbations().isEmpty() && calibration.perturbations().stream().allMatch(p -> p.startsWith("repeat "));
     }
 
     /** This case's margin: measured from the held-out runs, or the default when the envelope has none. */

@@ -3,6 +3,7 @@ package dev.losscompare.core.noise;
 import dev.losscompare.core.judge.NoiseBand;
 import dev.losscompare.core.judge.NoiseMargin;
 import dev.losscompare.core.judge.Numbers;
+import dev.losscompare.core.result.TrainerRepeats;
 import dev.losscompare.core.series.RunSeries;
 import dev.losscompare.core.series.StepRecord;
 import java.util.ArrayList;
@@ -74,6 +75,15 @@ public record RepeatNoise(Map<String, List<Double>> bands, Map<String, Parting> 
     /** Whether the two runs were bitwise equal on every metric and step. */
     public boolean bitwise() {
         return parted.isEmpty();
+    }
+
+    /** What the two runs say of the trainer, for the case's record (comparison.json's trainer_repeats). */
+    public TrainerRepeats repeats() {
+        if (bitwise()) return TrainerRepeats.bitwiseBySecondRun();
+        List<TrainerRepeats.Parting> parts = new ArrayList<>();
+        parted.forEach((m, p) -> parts.add(new TrainerRepeats.Parting(m, p.fromStep(), p.largest(), p.atStep())));
+        int from = parted.values().stream().mapToInt(Parting::fromStep).min().orElseThrow();
+        return new TrainerRepeats(false, TrainerRepeats.SECOND_RUN, from, parts);
     }
 
     /** The band as the judge uses it: one repeat of {@code revision}, at the default margin. */

@@ -7,10 +7,12 @@ import java.util.List;
 /**
  * The performance verdict of a case from both sides' runs (docs/architecture.md, "Performance").
  * Speed is throughput (tokens/s) where both sides carry it, else the step time; memory is the
- * peak. A change is measurable when it is larger than the noise: the larger of the two sides'
- * half-spreads, between rounds of a side when the harness timed several, else step to step. A
- * measurable change beyond a threshold is a performance FAIL; a change the noise hides while the
- * noise is as large as the threshold is a performance ERROR (it cannot be checked). Where both
+ * peak. A change is measurable when it is larger than the noise: for alternated rounds the half-width
+ * of the 95% interval of the rounds' paired ratios ({@link PairedRounds}), else the larger of the
+ * two sides' half-spreads (a golden's figures, lone runs: step to step). A measurable change beyond
+ * a threshold is a performance FAIL; a change the noise hides while the slowdown could still be
+ * beyond the threshold is a performance ERROR (it cannot be checked; the harness first times more
+ * rounds). Where both
  * sides carry the process's CPU time per step, it is judged beside the wall-clock speed: a load
  * that stretches wall time leaves it nearly alone, so either one beyond the threshold FAILs, and
  * the speed is undecided only when neither could decide.

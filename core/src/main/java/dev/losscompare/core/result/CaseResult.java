@@ -18,7 +18,9 @@ import java.util.List;
  * they take part in the verdict ({@link dev.losscompare.core.judge.ResumeJudge#combine}).
  * {@code performance} is the speed and memory verdict beside the numeric one (null: not judged, and
  * then absent from comparison.json, so files without it stay as they were); it never changes
- * {@code verdict}, only {@link #overall()}.
+ * {@code verdict}, only {@link #overall()}. {@code trainerRepeats} says whether the trainer was found to
+ * repeat itself bitwise (a second run of the baseline, or an envelope of plain repeats that parted;
+ * null, and absent from comparison.json, where nothing was found out).
  */
 public record CaseResult(
         String name,
@@ -36,7 +38,8 @@ public record CaseResult(
         String modeReason,
         Diagnosis diagnosis,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<ResumeResult> resume,
-        @JsonInclude(JsonInclude.Include.NON_NULL) PerfVerdict performance) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) PerfVerdict performance,
+        @JsonInclude(JsonInclude.Include.NON_NULL) TrainerRepeats trainerRepeats) {
     public CaseResult {
         metrics = metrics == null ? List.of() : List.copyOf(metrics);
         resume = resume == null ? null : List.copyOf(resume);
@@ -50,6 +53,11 @@ public record CaseResult(
     /** The same case with where its runs part. */
     public CaseResult withDiagnosis(Diagnosis d) {
         return toBuilder().diagnosis(d).build();
+    }
+
+    /** The same case with what was found out about the trainer repeating itself. */
+    public CaseResult withTrainerRepeats(TrainerRepeats r) {
+        return toBuilder().trainerRepeats(r).build();
     }
 
     /** The same case with its performance verdict. */
@@ -113,7 +121,7 @@ public record CaseResult(
     public CaseResult(String name, String model, String flavor, String config, Verdict verdict, String error,
                       Integer inputsDivergeAtStep, RunInfo baseline, RunInfo test, List<MetricResult> metrics) {
         this(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, null, null, null, null, null,
-                null);
+                null, null);
     }
 
     /** A new case of this name and verdict; every other field is set by name ({@link Builder}). */
@@ -141,10 +149,11 @@ public record CaseResult(
         b.diagnosis = diagnosis;
         b.resume = resume;
         b.performance = performance;
+        b.trainerRepeats = trainerRepeats;
         return b;
     }
 
-    /** A case field by field: the record has sixteen, and a positional call of sixteen values is easy to misorder. */
+    /** A case field by field: the record has seventeen, and a positional call of seventeen values is easy to misorder. */
     public static final class Builder {
         private String name;
         private String model;
@@ -162,6 +171,7 @@ public record CaseResult(
         private Diagnosis diagnosis;
         private List<ResumeResult> resume;
         private PerfVerdict performance;
+        private TrainerRepeats trainerRepeats;
 
         private Builder() {}
 
@@ -219,9 +229,14 @@ public record CaseResult(
             return this;
         }
 
+        public Builder trainerRepeats(TrainerRepeats r) {
+            this.trainerRepeats = r;
+            return this;
+        }
+
         public CaseResult build() {
             return new CaseResult(name, model, flavor, config, verdict, error, inputsDivergeAtStep, baseline, test, metrics, note,
-                    mode, modeReason, diagnosis, resume, performance);
+                    mode, modeReason, diagnosis, resume, performance, trainerRepeats);
         }
     }
 }

@@ -20,6 +20,7 @@ import dev.losscompare.core.result.Comparison;
 import dev.losscompare.core.result.ComparisonJson;
 import dev.losscompare.core.result.MetricResult;
 import dev.losscompare.core.result.Revision;
+import dev.losscompare.core.result.TrainerRepeats;
 import dev.losscompare.core.result.Verdict;
 import dev.losscompare.core.series.MetricsFile;
 import dev.losscompare.core.series.RunSeries;
@@ -367,6 +368,44 @@ class NoiseJudgeTest {
         assertEquals(c.cases().get(0).mode().noise(), read.cases().get(0).mode().noise());
         assertTrue(withNoise.contains("\"margin_source\" : \"by default (the envelope has no held-out runs"), withNoise);
         assertTrue(c.modeUsed().startsWith("within noise (margin 10\u00d7 by default (the envelope has no held-out runs"), c.modeUsed());
+    }
+
+    /**
+     * Whether the trainer repeats itself is data, not only words in a line: two runs that part
+     * (here the reference and the native-kernel run, standing for a baseline run twice) give
+     * comparison.json's trainer_repeats {bitwise false, measured_by, from_step, parted per metric},
+     * which reads back equal; identical runs say bitwise; an envelope of plain repeats says what
+     * its repeats did, one of other perturbations says nothing; a case without it has no such key.
+     */
+    @Test
+    void whetherTheTrainerRepeatsItselfIsAFieldOfTheCase() throws IOException {
+        RepeatNoise parted = RepeatNoise.of(real("reference"), real("native"), METRICS, 8);
+        TrainerRepeats r = parted.repeats();
+        assertFalse(r.bitwise());
+        assertEquals(TrainerRepeats.SECOND_RUN, r.measuredBy());
+        assertEquals(parted.parted().values().stream().mapToInt(RepeatNoise.Parting::fromStep).min().orElseThrow(), r.fromStep());
+        assertEquals(parted.parted().keySet().stream().toList(), r.parted().stream().map(TrainerRepeats.Parting::metric).toList());
+        assertEquals(parted.parted().get("loss").largest(), r.parted().get(0).largest(), 0);
+
+        Judgement j = judge(real("reference"), real("native"), ComparisonMode.bitwise(), 8);
+        Comparison c = comparison(new Judgement(j.result().withTrainerRepeats(r), j.diffs(), j.verdictLine()), ComparisonMode.bitwise());
+        String json = ComparisonJson.toJson(c);
+        assertTrue(json.contains("\"trainer_repeats\" : {\n      \"bitwise\" : false,\n      \"measured_by\" : \"a second run of the"
+                + " baseline\",\n      \"from_step\" : " + r.fromStep() + ","), json);
+        assertTrue(json.contains("\"at_step\" : " + r.parted().get(0).atStep()), json);
+        assertEquals(r, ComparisonJson.MAPPER.readValue(json, Comparison.class).cases().get(0).trainerRepeats());
+        assertFalse(ComparisonJson.toJson(comparison(j, ComparisonMode.bitwise())).contains("trainer_repeats"));
+
+        TrainerRepeats same = RepeatNoise.of(real("reference"), real("reference"), METRICS, 8).repeats();
+        assertEquals(new TrainerRepeats(true, TrainerRepeats.SECOND_RUN, null, List.of()), same);
+
+        NoiseEnvelope perturbed = envelope(real("reference"), List.of(real("native"), real("ranks2")), 8);
+        assertNull(perturbed.trainerRepeats("e.json"), "threads and kernels say nothing about repeats");
+        NoiseEnvelope repeats = new NoiseEnvelope(perturbed.formatVersion(), perturbed.caseName(), perturbed.settings(),
+                new NoiseEnvelope.Calibration("HEAD", null, "unperturbed", 2, List.of("repeat 1", "repeat 2")), perturbed.environment(),
+                perturbed.bands(), perturbed.floor());
+        assertEquals(new TrainerRepeats(false, "the 2 plain repeats of the noise envelope e.json", null, List.of()),
+                repeats.trainerRepeats("e.json"));
     }
 
     private static Comparison comparison(Judgement j, ComparisonMode mode) {

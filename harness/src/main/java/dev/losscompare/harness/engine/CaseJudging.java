@@ -5,6 +5,7 @@ import dev.losscompare.core.judge.CaseJudge.CaseMode;
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.judge.Judgement;
 import dev.losscompare.core.judge.SideResult;
+import dev.losscompare.core.result.TrainerRepeats;
 import dev.losscompare.core.series.RunSeries;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +41,13 @@ public final class CaseJudging {
         List<String> metrics = metrics(plan, base.series());
         CaseMode mode = mode(plan, c, tested);
         Map<String, String> calibratedIn = Map.of();
+        TrainerRepeats repeats = null;
         if (judging.noise() != null) {
             NoiseEnvelopes.Choice choice = judging.noise().choose(NoiseEnvelopes.settingsOf(c, trained(plan), plan.training(), metrics), mode);
             if (choice.error() != null) return new Decision(error(plan, c, choice.error()), false);
             mode = choice.mode();
             calibratedIn = choice.calibratedIn();
+            repeats = choice.repeats();
             String ranks = ranksDiffer(plan, c);
             if (ranks != null && mode.mode().isNoise()) mode = new CaseMode(mode.mode(), ranks + "; judged within the measured noise");
         }
@@ -52,6 +55,7 @@ public final class CaseJudging {
                 plan.expectedSteps(plan.test()));
         String elsewhere = calibratedElsewhere(calibratedIn, base);
         if (elsewhere != null) j = new Judgement(j.result().withNote(elsewhere), j.diffs(), j.verdictLine());
+        if (repeats != null) j = new Judgement(j.result().withTrainerRepeats(repeats), j.diffs(), j.verdictLine());
         return new Decision(j, true);
     }
 

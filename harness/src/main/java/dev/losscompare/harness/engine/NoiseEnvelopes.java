@@ -5,6 +5,7 @@ import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.judge.NoiseMargin;
 import dev.losscompare.core.noise.NoiseEnvelope;
 import dev.losscompare.core.noise.NoiseEnvelopeFile;
+import dev.losscompare.core.result.TrainerRepeats;
 import dev.losscompare.harness.UsageException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,11 +30,13 @@ public final class NoiseEnvelopes {
     /** How a case runs: its settings for the mismatch check (null settings: existing runs, nothing to check but the case). */
     public record CaseSettings(String name, String config, List<String> options, long seed, List<String> metrics) {}
 
-    /** The case's mode, or why it cannot be compared (ERROR). */
-    /** The mode a case is judged in, or the error; {@code calibratedIn}: the envelope's environment (empty without one). */
-    public record Choice(CaseMode mode, String error, Map<String, String> calibratedIn) {
+    /**
+     * The mode a case is judged in, or the error; {@code calibratedIn}: the envelope's environment (empty without one);
+     * {@code repeats}: what the envelope's plain repeats say of the trainer (null: it was not calibrated by repeats).
+     */
+    public record Choice(CaseMode mode, String error, Map<String, String> calibratedIn, TrainerRepeats repeats) {
         Choice(CaseMode mode, String error) {
-            this(mode, error, Map.of());
+            this(mode, error, Map.of(), null);
         }
     }
 
@@ -125,24 +128,25 @@ public final class NoiseEnvelopes {
      * why. An envelope that is missing, unreadable or of other settings leaves the case bitwise
      * (the gate's envelopes are optional where the environment matches).
      */
-    private CaseMode ownNoise(CaseSettings c, CaseMode bitwise) {
+    private Choice ownNoise(CaseSettings c, CaseMode bitwise) {
         Path file = Files.isDirectory(path) ? NoiseEnvelopeFile.inFolder(path, c.name()) : path;
-        if (!Files.exists(file)) return bitwise;
+        if (!Files.exists(file)) return new Choice(bitwise, null);
         NoiseEnvelope e;
         try {
             e = NoiseEnvelopeFile.read(file);
         } catch (IOException x) {
-            return bitwise;
+            return new Choice(bitwise, null);
         }
-        if (!e.repeatsPart() || mismatch(e, c) != null) return bitwise;
-        return new CaseMode(ComparisonMode.noise(e.toBand(show.apply(file), margin)), "the trainer does not repeat itself bitwise"
+        if (mismatch(e, c) != null) return new Choice(bitwise, null);
+        if (!e.repeatsPart()) return new Choice(bitwise, null, Map.of(), e.trainerRepeats(show.apply(file)));
+        return new Choice(new CaseMode(ComparisonMode.noise(e.toBand(show.apply(file), margin)), "the trainer does not repeat itself bitwise"
                 + " (its calibration's plain repeats parted from step " + e.floor().fromStep() + "), so the golden's environment"
-                + " is judged within that noise too");
+                + " is judged within that noise too"), null, Map.of(), e.trainerRepeats(show.apply(file)));
     }
 
     /** The mode this case is judged in, given the one its baseline chose. */
     public Choice choose(CaseSettings c, CaseMode chosen) {
-        if (policy == Policy.WHERE_NOT_BITWISE && chosen.mode().isBitwise()) return new Choice(ownNoise(c, chosen), null);
+        if (policy == Policy.WHERE_NOT_BITWISE && chosen.mode().isBitwise()) return ownNoise(c, chosen);
         Path file = Files.isDirectory(path) ? NoiseEnvelopeFile.inFolder(path, c.name()) : path;
         if (!Files.exists(file)) {
             if (!required) return new Choice(chosen, null);
@@ -157,6 +161,6 @@ public final class NoiseEnvelopes {
         String mismatch = mismatch(e, c);
         if (mismatch != null) return new Choice(null, show.apply(file) + ": " + mismatch);
         ComparisonMode mode = ComparisonMode.noise(e.toBand(show.apply(file), margin));
-        return new Choice(new CaseMode(mode, chosen.reason()), null, e.environment());
+        return new Choice(new CaseMode(mode, chosen.reason()), null, e.environment(), e.trainerRepeats(show.apply(file)));
     }
 }

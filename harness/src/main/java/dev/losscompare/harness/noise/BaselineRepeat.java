@@ -50,17 +50,21 @@ public final class BaselineRepeat implements CaseCheck {
         if (m.error() != null) return note(judged, "; a second run of the baseline, to see whether the trainer repeats itself bitwise,"
                 + " failed: " + m.error());
         RepeatNoise noise = m.noise();
-        if (noise.bitwise()) return note(judged, "; the trainer repeats itself bitwise (a second run of the baseline is identical)");
+        if (noise.bitwise()) {
+            Judgement same = note(judged, "; the trainer repeats itself bitwise (a second run of the baseline is identical)");
+            return new Judgement(same.result().withTrainerRepeats(noise.repeats()), same.diffs(), same.verdictLine());
+        }
         String parted = "the trainer does not repeat itself bitwise: " + noise.describe();
         String calibrate = calibrateHint(b.tree().revision().spec(), "compare");
         String why = parted + "; " + calibrate;
         Judgement inNoise = CaseJudge.judge(c.id(), run.baseline(), run.test(), metrics,
                 new CaseJudge.CaseMode(ComparisonMode.noise(noise.toBand(b.tree().revision().label())), why), steps, steps);
-        if (inNoise.result().verdict() != Verdict.PASS) return inNoise;
-        return CaseJudge.error(c.id(), "not decided: the bitwise comparison differs, but " + parted + "; the difference found is within"
+        Judgement decided = inNoise.result().verdict() != Verdict.PASS ? inNoise
+                : CaseJudge.error(c.id(), "not decided: the bitwise comparison differs, but " + parted + "; the difference found is within"
                         + " that (" + multiples(inNoise) + " what the two baseline runs parted by, margin "
                         + Numbers.multiple(inNoise.result().mode().noise().margin()) + "\u00d7); " + calibrate,
                 metrics, run.baseline().info(), run.test().info(), new CaseJudge.CaseMode(inNoise.result().mode(), why));
+        return new Judgement(decided.result().withTrainerRepeats(noise.repeats()), decided.diffs(), decided.verdictLine());
     }
 
     /** "calibrate its noise (./loss_compare.sh calibrate REV with the same options) and compare with --noise": what every such line advises. */
