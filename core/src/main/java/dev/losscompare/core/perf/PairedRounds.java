@@ -42,12 +42,4 @@ public record PairedRounds(int pairs, double change, double noise) {
     static double t95(int df) {
         return df <= T95.length ? T95[df - 1] : 1.96;
     }
-
-    public double low() {
-        return change - noise;
-    }
-
-    public double high() {
-        return change + noise;
-    }
 }
