@@ -17,6 +17,7 @@ import dev.losscompare.harness.gate.GoldenUpdate;
 import dev.losscompare.harness.launch.LocalLauncher;
 import dev.losscompare.harness.launch.RunHandle;
 import dev.losscompare.harness.launch.RunLauncher;
+import dev.losscompare.harness.run.ActiveProcesses;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,6 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -222,6 +224,8 @@ class ApiTest {
             assertEquals(2, theirs.logs.size(), theirs.logs.toString());
             assertTrue(mine.logs.stream().allMatch(l -> l.startsWith(outA) || l.startsWith(repo.cache)), mine.logs.toString());
             assertTrue(theirs.logs.stream().allMatch(l -> l.startsWith(outB) || l.startsWith(other.cache)), theirs.logs.toString());
+            // A launcher given to setLauncher is its maker's: a call never closes it.
+            assertEquals(0, mine.closed.get() + theirs.closed.get());
         }
     }
 
@@ -246,8 +250,11 @@ class ApiTest {
         repo.commit("the suite's shared dir");
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
         LossCompare noCacheChosen = LossCompare.open(repo.dir, new Console(repo.dir, Map.of("HOME", tmp.toString()), ps, ps, false));
+        int hooks = ActiveProcesses.extraStops();
         Comparison c = noCacheChosen.compare("HEAD", "HEAD").setSuite(Path.of("suite.toml")).setSteps(2)
                 .setOutputFolder(tmp.resolve("shared/out")).call();
+        // The launcher the call made for itself went with the call, and with it its Ctrl-C hook.
+        assertEquals(hooks, ActiveProcesses.extraStops(), "a Slurm launcher's Ctrl-C hook left behind by a finished call");
         assertEquals(Verdict.ERROR, c.cases().get(0).verdict(), out.toString());
         assertTrue(out.toString().contains("launcher: slurm, shared dir "), out.toString());
         assertTrue(out.toString().contains("sbatch refused the job"), out.toString());
@@ -270,6 +277,7 @@ class ApiTest {
     /** Starts runs here as the local launcher does and keeps their logs; its first run waits until the other launcher's has started. */
     private static final class RecordingLauncher implements RunLauncher {
         final List<Path> logs = new CopyOnWriteArrayList<>();
+        final AtomicInteger closed = new AtomicInteger();
         private final CyclicBarrier bothRunning;
         private final AtomicBoolean first = new AtomicBoolean(true);
 
@@ -293,6 +301,11 @@ class ApiTest {
         @Override
         public boolean startsAllAtOnce() {
             return false;
+        }
+
+        @Override
+        public void close() {
+            closed.incrementAndGet();
         }
 
         @Override

@@ -18,7 +18,6 @@ import dev.losscompare.harness.engine.TrainedSide;
 import dev.losscompare.harness.engine.OutputFolders;
 import dev.losscompare.harness.engine.Training;
 import dev.losscompare.harness.engine.Workspace;
-import dev.losscompare.harness.launch.RunLauncher;
 import dev.losscompare.harness.gate.GoldenStore;
 import dev.losscompare.harness.git.GitRepos;
 import dev.losscompare.harness.git.ResolvedRevision;
@@ -159,8 +158,7 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
                 : null;
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, againstGoldens));
         Instant started = Instant.now();
-        RunLauncher launcher = lc.launcher(suiteRead, timeout);
-        try (Workspace ws = lc.workspace(launcher)) {
+        try (Workspace ws = lc.workspace(suiteRead, timeout)) {
             TrainerAdapter goodAdapter = adapter(suiteRead, Role.BASELINE);
             TrainerAdapter adapter = adapter(suiteRead, Role.TEST);
             ws.fromWorkingTree(adapter.fromWorkingTree());
@@ -176,7 +174,7 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
             judging.checkNoise(cases, t, againstGoldens ? null : new TrainedSide(Role.BASELINE, goodTree, options, goodAdapter, ranks));
             Path out = OutputFolders.create(outputFolder, console.cwd(), "bisect-" + good, bad, started);
             try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("bisect.log")), true, StandardCharsets.UTF_8);
-                 Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace(launcher)) {
+                 Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace(ws.launcher())) {
                 quiet.fromWorkingTree(adapter.fromWorkingTree());
                 Prober.Plan plan = Prober.Plan.builder(suiteCases, cases, inputs).training(options, t, ranks)
                         .trainers(adapter, goodAdapter).builds(buildTimeout, lc.resultCache()).judging(judging, resume, perfRequest).build();

@@ -38,6 +38,11 @@ final class LauncherChoice {
         this.sharedDir = dir;
     }
 
+    /** True when {@code l} was made for a call (the call closes it), not given to setLauncher (its maker closes it). */
+    boolean made(RunLauncher l) {
+        return l != given;
+    }
+
     /**
      * The launcher of a call with {@code tableOrNull} (the suite's [launcher]) and the run timeout
      * {@code timeout} (null: none); a Slurm launcher says so on the console's error stream.

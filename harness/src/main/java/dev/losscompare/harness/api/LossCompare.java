@@ -131,13 +131,23 @@ public final class LossCompare {
     }
 
     /** The launcher of one call: setLauncher, else the suite's [launcher] table (null suite: none), else local. */
-    RunLauncher launcher(Suite suiteOrNull, Duration timeout) throws IOException {
+    private RunLauncher launcher(Suite suiteOrNull, Duration timeout) throws IOException {
         return launcher.resolve(console, suiteOrNull == null ? null : suiteOrNull.launcher(), timeout);
     }
 
-    /** Every command opens its workspace first, with its call's launcher. */
+    /**
+     * Every command opens its workspace first, with its call's launcher; a launcher the call made
+     * (not one given to setLauncher) is closed with the workspace, when the call ends.
+     */
     Workspace workspace(Suite suiteOrNull, Duration timeout) throws IOException {
-        return workspace(launcher(suiteOrNull, timeout));
+        RunLauncher l = launcher(suiteOrNull, timeout);
+        if (!launcher.made(l)) return workspace(l);
+        try {
+            return workspace(l).closingLauncher();
+        } catch (RuntimeException e) {
+            l.close();
+            throw e;
+        }
     }
 
     /**

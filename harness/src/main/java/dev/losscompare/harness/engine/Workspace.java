@@ -34,6 +34,7 @@ public final class Workspace implements AutoCloseable {
     private final Path cacheDir;
     private final RunLauncher launcher;
     private WorkingTreeInputs linked = WorkingTreeInputs.NONE;
+    private boolean closesLauncher;
 
     private Workspace(Console console, Repository repo, Path cacheDir, RunLauncher launcher) {
         this.console = console;
@@ -46,6 +47,17 @@ public final class Workspace implements AutoCloseable {
     /** The repository with its cache; every run and build of its sessions starts through {@code launcher}. */
     public static Workspace open(Console console, Path repoDir, Path cacheDir, RunLauncher launcher) {
         return new Workspace(console, GitRepos.open(repoDir), cacheDir, launcher);
+    }
+
+    /** The call made this workspace's launcher for itself: closing the workspace closes the launcher too. */
+    public Workspace closingLauncher() {
+        closesLauncher = true;
+        return this;
+    }
+
+    /** Where this workspace's runs and builds start. */
+    public RunLauncher launcher() {
+        return launcher;
     }
 
     public ResolvedRevision resolve(String spec) {
@@ -136,6 +148,10 @@ public final class Workspace implements AutoCloseable {
 
     @Override
     public void close() {
-        repo.close();
+        try {
+            repo.close();
+        } finally {
+            if (closesLauncher) launcher.close();
+        }
     }
 }
