@@ -103,7 +103,8 @@ class ApiTest {
         assertEquals(dev.losscompare.core.perf.PerfStatus.FAIL, r.performance().status(), out.toString());
         assertEquals(2, r.performance().baseline().runs());
         var bad = assertThrows(UsageException.class, () -> lc.compare("HEAD~1", "HEAD").setMaxSlowdown("fast").call());
-        assertTrue(bad.getMessage().contains("--max-slowdown"), bad.getMessage());
+        // An API user reads the setter they called, never a flag they did not type.
+        assertTrue(bad.getMessage().startsWith("setMaxSlowdown('fast') is not a percentage (e.g. setMaxSlowdown(10%))"), bad.getMessage());
     }
 
     @Test
@@ -142,7 +143,12 @@ class ApiTest {
         repo.write("lr.txt", "0.2\n");
         repo.commit("raise lr");
         UsageException zero = assertThrows(UsageException.class, () -> lc.bisect("HEAD~1", "HEAD").setNgpus(0).call());
-        assertEquals("--ngpus must be at least 1, got 0", zero.getMessage());
+        assertEquals("setNgpus must be at least 1, got 0", zero.getMessage());
+        // The command line's wording of the same rule (one table of flags and setters): what loss_compare.sh prints.
+        LossCompare commandLine = LossCompare.open(repo.dir, new Console(repo.dir, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(out, true, StandardCharsets.UTF_8), false)).setWording(Wording.COMMAND_LINE);
+        assertEquals("--ngpus must be at least 1, got 0",
+                assertThrows(UsageException.class, () -> commandLine.bisect("HEAD~1", "HEAD").setNgpus(0).call()).getMessage());
         assertThrows(UsageException.class, () -> lc.bisect("HEAD~1", "HEAD").setNgpus(-1).call());
 
         BisectRecord found = lc.bisect("HEAD~1", "HEAD").setSteps(3).setNgpus(2).setJobs(1).setOutputFolder(tmp.resolve("b")).call();
@@ -165,7 +171,7 @@ class ApiTest {
 
         UsageException both = assertThrows(UsageException.class,
                 () -> lc.compare("HEAD", "HEAD").setSuite(Path.of("suite.toml")).setConfig("configs/llama3_debug.toml").call());
-        assertEquals("--config cannot be combined with --suite: each case of suite.toml names its own config", both.getMessage());
+        assertEquals("setConfig cannot be combined with setSuite: each case of suite.toml names its own config", both.getMessage());
     }
 
     @Test
@@ -183,7 +189,7 @@ class ApiTest {
 
         Files.writeString(a, log.toString().replace("[rank4]", "[rank1]") + log.toString().replace("[rank4]", "[rank2]"));
         UsageException several = assertThrows(UsageException.class, () -> lc.diff(a, a).setOutputFolder(tmp.resolve("two")).call());
-        assertTrue(several.getMessage().contains("(ranks with step lines: [1, 2]; choose one with the rank selector: --rank=N"),
+        assertTrue(several.getMessage().contains("(ranks with step lines: [1, 2]; choose one with the rank selector: setRank(N)"),
                 several.getMessage());
     }
 
@@ -241,7 +247,7 @@ class ApiTest {
         repo.commit("a suite that runs on Slurm, without a shared dir");
         UsageException noShared = assertThrows(UsageException.class,
                 () -> lc.compare("HEAD", "HEAD").setSuite(Path.of("suite.toml")).setSteps(2).call());
-        assertTrue(noShared.getMessage().contains("needs --shared-dir=DIR (or shared_dir in the suite's [launcher] table)"), noShared.getMessage());
+        assertTrue(noShared.getMessage().contains("needs setSharedDir(DIR) (or shared_dir in the suite's [launcher] table)"), noShared.getMessage());
 
         Assumptions.assumeTrue(java.util.Arrays.stream(System.getenv("PATH").split(":"))
                 .anyMatch(d -> Files.isExecutable(Path.of(d, "sbatch"))), "sbatch is not installed");

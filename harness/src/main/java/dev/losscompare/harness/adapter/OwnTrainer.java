@@ -83,6 +83,6 @@ public final class OwnTrainer implements TrainerAdapter {
     /** The metrics file the trainer wrote while it ran (read strictly; steps must increase). */
     @Override
     public SourcedSeries read(RunFiles files, Path log) {
-        return RunSources.read(files.series(), new SourceOptions(SeriesFormat.JSONL, null, java.util.Map.of()));
+        return RunSources.read(files.series(), new SourceOptions(SeriesFormat.JSONL, null, java.util.Map.of(), dev.losscompare.harness.Wording.COMMAND_LINE));
     }
 }

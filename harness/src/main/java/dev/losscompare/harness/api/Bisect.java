@@ -1,5 +1,6 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.core.series.DefaultMetrics;
@@ -48,7 +49,7 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
     private final String good;
     private final String bad;
     private final JudgeSettings judge = settings().judge;
-    private final SuiteSettings suite = new SuiteSettings();
+    private final SuiteSettings suite = new SuiteSettings(words());
     private final PerfSettings perf = settings().perf;
     private Integer jobs;
     private boolean againstGoldens;
@@ -117,22 +118,25 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
     @Override
     public BisectRecord call() throws IOException {
         Console console = lc.console();
-        if (goldenDir != null && !againstGoldens) throw new UsageException("--golden-dir needs --against-goldens");
+        if (goldenDir != null && !againstGoldens) {
+            throw new UsageException(words().name(Setting.GOLDEN_DIR) + " needs " + words().name(Setting.AGAINST_GOLDENS));
+        }
         if (againstGoldens) {
             List<String> given = new ArrayList<>(given());
             given.addAll(judge.given());
             if (!given.isEmpty()) {
-                throw new UsageException(given.get(0) + " cannot be combined with --against-goldens: the suite's [gate] "
+                throw new UsageException(given.get(0) + " cannot be combined with " + words().name(Setting.AGAINST_GOLDENS) + ": the suite's [gate] "
                         + "settings decide how each commit trains, as gate runs it");
             }
             if (environments.name(Role.BASELINE) != null) {
-                throw new UsageException(EnvironmentSettings.BASELINE_OPTION + " cannot be combined with --against-goldens: the goldens"
-                        + " are the reference (use " + EnvironmentSettings.TEST_OPTION + " for the probed commits)");
+                throw new UsageException(words().name(Setting.BASELINE_ENV) + " cannot be combined with " + words().name(Setting.AGAINST_GOLDENS)
+                        + ": the goldens are the reference (use " + words().name(Setting.TEST_ENV) + " for the probed commits)");
             }
         }
         Suite suiteRead = suite.read(console, againstGoldens);
         if (suiteRead != null && configGiven()) {
-            throw new UsageException("--config cannot be combined with --suite: each case of " + console.show(suite.file(console, false))
+            throw new UsageException(words().name(Setting.CONFIG) + " cannot be combined with " + words().name(Setting.SUITE)
+                    + ": each case of " + console.show(suite.file(console, false))
                     + " names its own config");
         }
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
@@ -144,14 +148,15 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         ResumeRequest resume = new ResumeRequest(resumeAt, false).checked(t.steps(), suiteCases, false);
         PerfRequest perfRequest = perf.timed(suiteRead == null ? null : suiteRead.perf());
         if (perfRequest != null && !perfRequest.thresholds().any()) {
-            throw new UsageException("bisect --perf needs --max-slowdown=P or --max-memory-growth=P: a probe is bad when its performance FAILs");
+            throw new UsageException("bisect " + words().name(Setting.PERF) + " needs " + words().withValue(Setting.MAX_SLOWDOWN, "P") + " or "
+                    + words().withValue(Setting.MAX_MEMORY_GROWTH, "P") + ": a probe is bad when its performance FAILs");
         }
         if (perfRequest != null && jobs != null && jobs > 1) {
-            throw new UsageException("--jobs=" + jobs + " with a performance threshold: probes are timed one run at a time (two at once "
-                    + "would disturb each other's clocks); leave --jobs out");
+            throw new UsageException(words().withValue(Setting.JOBS, jobs.toString()) + " with a performance threshold: probes are timed"
+                    + " one run at a time (two at once would disturb each other's clocks); leave " + words().name(Setting.JOBS) + " out");
         }
         // Timed probes run one at a time: two at once would share the cores.
-        int probesAtOnce = perfRequest != null ? 1 : Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options));
+        int probesAtOnce = perfRequest != null ? 1 : Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options), words());
         Bisection.Goldens goldens = againstGoldens
                 ? new Bisection.Goldens(new GoldenStore(console.cwd().resolve(goldenDir == null ? GoldenStore.DEFAULT_DIR : goldenDir)),
                         suiteRead.gate())

@@ -1,5 +1,6 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.core.result.Comparison;
 import dev.losscompare.core.series.RunSeries;
@@ -50,7 +51,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
     private final String baseline;
     private final String test;
     private final JudgeSettings judge = settings().judge;
-    private final SuiteSettings suite = new SuiteSettings();
+    private final SuiteSettings suite = new SuiteSettings(words());
     private final PerfSettings perf = settings().perf;
     private final List<String> sideGiven = new ArrayList<>();
     private List<String> baselineOptions = List.of();
@@ -144,7 +145,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
     @Override
     public Compare setBaselineEnv(String name) {
         environments.baseline(name);
-        sideGiven.add(EnvironmentSettings.BASELINE_OPTION);
+        sideGiven.add(words().name(Setting.BASELINE_ENV));
         return this;
     }
 
@@ -159,14 +160,17 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         Console console = lc.console();
         Suite suiteRead = suite.read(console, false);
         if (suiteRead != null && importResult != null) {
-            throw new UsageException("--suite compares two revisions; it cannot be combined with --import-result");
+            throw new UsageException(words().name(Setting.SUITE) + " compares two revisions; it cannot be combined with "
+                    + words().name(Setting.IMPORT_RESULT));
         }
         if (suiteRead != null && configGiven()) {
-            throw new UsageException("--config cannot be combined with --suite: each case of " + console.show(suite.file(console, false))
+            throw new UsageException(words().name(Setting.CONFIG) + " cannot be combined with " + words().name(Setting.SUITE)
+                    + ": each case of " + console.show(suite.file(console, false))
                     + " names its own config");
         }
         if (importResult != null && !sideGiven.isEmpty()) {
-            throw new UsageException(sideGiven.get(0) + " has no effect with --import-result: the file is the baseline, only the test trains");
+            throw new UsageException(sideGiven.get(0) + " has no effect with " + words().name(Setting.IMPORT_RESULT)
+                    + ": the file is the baseline, only the test trains");
         }
         if (test == null) throw new UsageException("need two revisions: loss_compare.sh BASELINE TEST [options] (see --help)");
         if (importResult == null && baseline == null) {
@@ -179,8 +183,9 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         PerfRequest perfRequest = perf.timed(suiteRead == null ? null : suiteRead.perf());
         List<String> baseOptions = concat(trainOptions(), baselineOptions);
         List<String> testOpts = concat(trainOptions(), testOptions);
-        Integer baseRanks = Ranks.checked(baselineNgpus != null ? baselineNgpus : ngpus(), baselineNgpus != null ? "--baseline-ngpus" : "--ngpus");
-        Integer testRanks = Ranks.checked(testNgpus != null ? testNgpus : ngpus(), testNgpus != null ? "--test-ngpus" : "--ngpus");
+        Integer baseRanks = Ranks.checked(baselineNgpus != null ? baselineNgpus : ngpus(),
+                words().name(baselineNgpus != null ? Setting.BASELINE_NGPUS : Setting.NGPUS));
+        Integer testRanks = Ranks.checked(testNgpus != null ? testNgpus : ngpus(), words().name(testNgpus != null ? Setting.TEST_NGPUS : Setting.NGPUS));
         int threads = Math.max(Threads.effective(t.threads(), baseOptions), Threads.effective(t.threads(), testOpts));
         int coresPerRun = threads * maxRanks(suiteCases, baseRanks, testRanks);
         int cores = Runtime.getRuntime().availableProcessors();
@@ -188,7 +193,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             console.err().println("note: a run needs " + coresPerRun + " cores (ranks x threads) and this machine has " + cores
                     + ": the runs will be slower; the bits do not change");
         }
-        int runsAtOnce = Jobs.runsAtOnce(jobs, coresPerRun);
+        int runsAtOnce = Jobs.runsAtOnce(jobs, coresPerRun, words());
         List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, false));
         Instant started = Instant.now();

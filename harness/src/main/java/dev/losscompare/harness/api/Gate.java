@@ -1,5 +1,6 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.adapter.TrainerAdapter;
@@ -43,9 +44,9 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
         TimedPerfVerb<Gate>, EnvironmentVerb<Gate> {
     /** The suite gate (and bisect --against-goldens) read when none is given. */
     public static final Path DEFAULT_SUITE = SuiteSettings.SIGNOFF;
-    private final EnvironmentSettings environments = new EnvironmentSettings();
+    private final EnvironmentSettings environments = new EnvironmentSettings(words());
 
-    final SuiteSettings suite = new SuiteSettings();
+    final SuiteSettings suite = new SuiteSettings(words());
     Path goldenDir = GoldenStore.DEFAULT_DIR;
     boolean nativeKernels;
     private boolean strict;
@@ -59,9 +60,9 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
     /** --suite (default configs/signoff.toml). */
     @Override
     public Gate setBaselineEnv(String name) {
-        throw new UsageException(EnvironmentSettings.BASELINE_OPTION + " does not apply to gate: its baseline is the recorded goldens"
+        throw new UsageException(words().name(Setting.BASELINE_ENV) + " does not apply to gate: its baseline is the recorded goldens"
                 + " (each golden file states the environment it was recorded in); choose the working tree's with "
-                + EnvironmentSettings.TEST_OPTION);
+                + words().name(Setting.TEST_ENV));
     }
 
     /** --test-env: the working tree's runs train in the suite's [environment.NAME]. */
@@ -105,7 +106,7 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
     @Override
     public Comparison call() throws IOException {
         Judging bitwise = judge.withoutNoise()
-                .withNoise(NoiseSettings.forGate(lc.console(), judge.noise(), judge.noiseMargin(), goldenDir));
+                .withNoise(NoiseSettings.forGate(lc.console(), judge.noise(), judge.noiseMargin(), goldenDir, words()));
         return onWorkingTree(bitwise, run -> {
             GoldenBaseline goldens = new GoldenBaseline(run.store(), run.suite().gate(), strict, run.session());
             ReportSink sink = new ReportSink(bitwise, new ReportSink.Header(lc.console().show(suite.file(lc.console(), true)),

@@ -60,7 +60,7 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
      * into DIR (default: configs/noise beside the goldens), used where a later environment differs.
      */
     public UpdateGoldens setCalibrate(int runs, Path dirOrNull) {
-        this.calibrateRuns = Calibrator.checkRuns(runs);
+        this.calibrateRuns = Calibrator.checkRuns(runs, words());
         this.noiseDir = lc.resolve(dirOrNull);
         if (noiseDir != null) dev.losscompare.harness.engine.OutputFolders.checkFolder(noiseDir, "--noise");
         return this;
@@ -68,7 +68,7 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
 
     /** --held-out=N with --calibrate: held-out runs per case (default {@link Calibrate#DEFAULT_HELD_OUT}). */
     public UpdateGoldens setHeldOut(int runs) {
-        this.heldOut = Calibrator.checkHeldOut(runs);
+        this.heldOut = Calibrator.checkHeldOut(runs, words());
         return this;
     }
 
@@ -96,7 +96,7 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
             Path dir = noiseDir != null ? noiseDir : NoiseEnvelopes.besideGoldens(run.store().dir());
             Calibrator calibrator = new Calibrator(run.session(), run.training(), run.side(), new Calibrator.Request(calibrateRuns,
                     heldOut, 1, run.suite().perturbations(), DefaultMetrics.ALL, dir, run.side().adapter().seedCheckpoint()),
-                    Jobs.runsAtOnce(null, run.training().threads()));
+                    Jobs.runsAtOnce(null, run.training().threads(), words()));
             int calibrated = calibrator.run(run.cases());
             return calibrated == 0 ? recorded : new GoldenUpdate(recorded.lines(), false);
         });

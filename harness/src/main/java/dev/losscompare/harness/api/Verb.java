@@ -1,5 +1,7 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.core.text.SettingWords;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.harness.UsageException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,10 +20,16 @@ public abstract class Verb<SELF extends Verb<SELF, R>, R> implements SettingsVer
     Path outputFolder;
     Duration timeout;
     Duration buildTimeout = Duration.ofMinutes(DEFAULT_BUILD_TIMEOUT_MINUTES);
-    private final VerbSettings settings = new VerbSettings();
+    private final VerbSettings settings;
 
     Verb(LossCompare lc) {
         this.lc = lc;
+        this.settings = new VerbSettings(lc.wording());
+    }
+
+    /** How this call's bad-input messages name a setting: a flag for the command line, a setter for a program. */
+    final SettingWords words() {
+        return lc.wording();
     }
 
     @SuppressWarnings("unchecked")
@@ -37,14 +45,14 @@ public abstract class Verb<SELF extends Verb<SELF, R>, R> implements SettingsVer
 
     /** --timeout: stop a run that takes longer (null: no limit). */
     public SELF setTimeout(Duration timeout) {
-        this.timeout = positive(timeout, "--timeout");
+        this.timeout = positive(timeout, words().name(Setting.TIMEOUT));
         return self();
     }
 
     /** --build-timeout: stop a build that takes longer. */
     public SELF setBuildTimeout(Duration timeout) {
-        if (timeout == null) throw new UsageException("--build-timeout needs a duration (e.g. 30m)");
-        this.buildTimeout = positive(timeout, "--build-timeout");
+        if (timeout == null) throw new UsageException(words().name(Setting.BUILD_TIMEOUT) + " needs a duration (e.g. 30m)");
+        this.buildTimeout = positive(timeout, words().name(Setting.BUILD_TIMEOUT));
         return self();
     }
 

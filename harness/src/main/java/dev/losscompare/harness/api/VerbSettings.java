@@ -1,5 +1,6 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.core.text.SettingWords;
 /**
  * The values a command object holds for the option groups its verb interfaces set (judge, noise,
  * performance): each setter is written once, as a default method of {@link JudgingVerb},
@@ -7,10 +8,14 @@ package dev.losscompare.harness.api;
  * Only this package reads them.
  */
 public final class VerbSettings {
-    final JudgeSettings judge = new JudgeSettings();
-    final PerfSettings perf = new PerfSettings();
+    final JudgeSettings judge;
+    final PerfSettings perf;
 
-    VerbSettings() {}
+    /** {@code words}: how bad-input messages name the settings (the caller's {@code LossCompare.setWording}). */
+    VerbSettings(SettingWords words) {
+        this.judge = new JudgeSettings(words);
+        this.perf = new PerfSettings(words);
+    }
 
     /** A verb interface's default setter returns its command object. */
     @SuppressWarnings("unchecked")

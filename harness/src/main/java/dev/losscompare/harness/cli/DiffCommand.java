@@ -1,5 +1,6 @@
 package dev.losscompare.harness.cli;
 
+import dev.losscompare.harness.Wording;
 import dev.losscompare.core.sources.SeriesFormat;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.api.Diff;
@@ -82,7 +83,7 @@ public final class DiffCommand implements Callable<Integer> {
 
     /** diff reads no repository: the runs are files. */
     private LossCompare repo() {
-        return LossCompare.open(root.console().cwd(), root.console());
+        return LossCompare.open(root.console().cwd(), root.console()).setWording(Wording.COMMAND_LINE);
     }
 
     /** A format by the name the user gives it (jsonl, torchtitan-log, ...), and those names for --help. */
