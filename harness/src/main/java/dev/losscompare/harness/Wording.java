@@ -38,6 +38,7 @@ public enum Wording implements SettingWords {
         row(Setting.JOBS, "--jobs", "setJobs");
         row(Setting.TIMEOUT, "--timeout", "setTimeout");
         row(Setting.BUILD_TIMEOUT, "--build-timeout", "setBuildTimeout");
+        row(Setting.REPO, "--repo", "LossCompare.open");
         row(Setting.SUITE, "--suite", "setSuite");
         row(Setting.CASES, "--cases", "setCases");
         row(Setting.IMPORT_RESULT, "--import-result", "setImportResult");
@@ -55,6 +56,8 @@ public enum Wording implements SettingWords {
         row(Setting.PERF_ROUNDS, "--perf-rounds", "setPerfRounds");
         row(Setting.MAX_SLOWDOWN, "--max-slowdown", "setMaxSlowdown");
         row(Setting.MAX_MEMORY_GROWTH, "--max-memory-growth", "setMaxMemoryGrowth");
+        row(Setting.RESUME_AT, "--resume-at", "setResumeAt");
+        row(Setting.RESUME_ACROSS, "--resume-across", "setResumeAcross");
         row(Setting.RUNS, "--runs", "setRuns");
         row(Setting.HELD_OUT, "--held-out", "setHeldOut");
         row(Setting.FROM_RUNS, "--from-runs", "setFromRuns");

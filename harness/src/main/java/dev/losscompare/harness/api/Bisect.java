@@ -145,7 +145,7 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         Integer ranks = ngpus();
         List<String> options = againstGoldens ? suiteRead.gate().trainOptions() : trainOptions();
         Judging judging = againstGoldens ? new Judging(ComparisonMode.bitwise(), DefaultMetrics.ALL, false) : judge.judging(lc.console());
-        ResumeRequest resume = new ResumeRequest(resumeAt, false).checked(t.steps(), suiteCases, false);
+        ResumeRequest resume = new ResumeRequest(resumeAt, false).checked(t.steps(), suiteCases, false, words());
         PerfRequest perfRequest = perf.timed(suiteRead == null ? null : suiteRead.perf());
         if (perfRequest != null && !perfRequest.thresholds().any()) {
             throw new UsageException("bisect " + words().name(Setting.PERF) + " needs " + words().withValue(Setting.MAX_SLOWDOWN, "P") + " or "
@@ -174,10 +174,10 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
                 range = FirstParentPath.between(r, goodRev, badRev);
             }
             Materialized goodTree = ws.materialize("good", goodRev, inputs, InEnvironment.of(goodAdapter));
-            Workspace.checkConfigs(suiteCases, goodTree, suiteLabel);
+            Workspace.checkConfigs(suiteCases, goodTree, suiteLabel, words());
             List<CaseSpec> cases = Workspace.cases(suiteCases, goodTree, options);
             judging.checkNoise(cases, t, againstGoldens ? null : new TrainedSide(Role.BASELINE, goodTree, options, goodAdapter, ranks));
-            Path out = OutputFolders.create(outputFolder, console.cwd(), "bisect-" + good, bad, started);
+            Path out = OutputFolders.create(words(), outputFolder, console.cwd(), "bisect-" + good, bad, started);
             try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("bisect.log")), true, StandardCharsets.UTF_8);
                  Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace(ws.launcher())) {
                 quiet.fromWorkingTree(adapter.fromWorkingTree());

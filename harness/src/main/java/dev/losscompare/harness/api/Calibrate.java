@@ -172,11 +172,11 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
             ResolvedRevision rev = ws.resolve(revision);
             ws.fromWorkingTree(adapter.fromWorkingTree());
             Materialized tree = ws.materialize("calibrate", rev, inputs, dev.losscompare.harness.adapter.InEnvironment.of(adapter));
-            Workspace.checkConfigs(suiteCases, tree, suiteLabel);
+            Workspace.checkConfigs(suiteCases, tree, suiteLabel, words());
             List<CaseSpec> cases = Workspace.cases(suiteCases, tree, options);
             TrainedSide side = new TrainedSide(Role.BASELINE, tree, options, adapter, ngpus());
             if (verifying != null) verifying.check(cases, t.steps(), c -> NoiseEnvelopes.settingsOf(c, side, t, request.metrics()));
-            Path out = OutputFolders.create(outputFolder, console.cwd(), "calibrate", revision, Instant.now());
+            Path out = OutputFolders.create(words(), outputFolder, console.cwd(), "calibrate", revision, Instant.now());
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
             Calibrator calibrator = new Calibrator(session, t, side, request, Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options), words()));
             int exit = ws.guarded(out, () -> verifying == null ? calibrator.run(cases) : calibrator.verify(cases, verifying));
@@ -243,7 +243,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
                 new NoiseEnvelope.Calibration("existing runs", null, "existing run " + names.get(0), labels.size(), labels),
                 Map.of(), bands.bands(), bands.floor());
         // The output folder only once the envelope exists: a refused --from-runs leaves no folder behind.
-        Path out = OutputFolders.create(outputFolder, console.cwd(), "calibrate", "runs", Instant.now());
+        Path out = OutputFolders.create(words(), outputFolder, console.cwd(), "calibrate", "runs", Instant.now());
         return OutputFolders.owned(out, () -> {
             for (Path dir : saveDir == null ? List.of(out) : List.of(out, saveDir)) {
                 Path f = NoiseEnvelopeFile.inFolder(dir, name);

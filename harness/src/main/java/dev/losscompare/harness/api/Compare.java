@@ -88,7 +88,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
     /** --baseline-train-options: trainer options for the baseline's runs only (after --train-options). */
     public Compare setBaselineOptions(List<String> options) {
         this.baselineOptions = List.copyOf(options);
-        sideGiven.add("--baseline-train-options");
+        sideGiven.add(words().name(Setting.BASELINE_TRAIN_OPTIONS));
         return this;
     }
 
@@ -101,7 +101,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
     /** --baseline-ngpus: ranks for the baseline's runs (overrides --ngpus). */
     public Compare setBaselineNgpus(int n) {
         this.baselineNgpus = n;
-        sideGiven.add("--baseline-ngpus");
+        sideGiven.add(words().name(Setting.BASELINE_NGPUS));
         return this;
     }
 
@@ -179,7 +179,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         Training t = training(suiteRead);
         var judging = judge.judging(lc.console(), suiteRead == null || suiteRead.noise() == null ? null : Path.of(suiteRead.noise()));
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
-        ResumeRequest resume = new ResumeRequest(resumeAt, resumeAcross).checked(t.steps(), suiteCases, importResult == null);
+        ResumeRequest resume = new ResumeRequest(resumeAt, resumeAcross).checked(t.steps(), suiteCases, importResult == null, words());
         PerfRequest perfRequest = perf.timed(suiteRead == null ? null : suiteRead.perf());
         List<String> baseOptions = concat(trainOptions(), baselineOptions);
         List<String> testOpts = concat(trainOptions(), testOptions);
@@ -206,8 +206,8 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             ws.fromWorkingTree(adapter.fromWorkingTree());
             Materialized baseTree = baseRev == null ? null : ws.materialize("baseline", baseRev, inputs, InEnvironment.of(baseAdapter));
             Materialized testTree = ws.materialize("test", testRev, inputs, InEnvironment.of(adapter));
-            if (baseTree != null) Workspace.checkConfigs(suiteCases, baseTree, suiteLabel);
-            Workspace.checkConfigs(suiteCases, testTree, suiteLabel);
+            if (baseTree != null) Workspace.checkConfigs(suiteCases, baseTree, suiteLabel, words());
+            Workspace.checkConfigs(suiteCases, testTree, suiteLabel, words());
             List<CaseSpec> cases = Workspace.cases(suiteCases, baseTree != null ? baseTree : testTree,
                     baseTree != null ? baseOptions : testOpts);
             TrainedSide testSide = new TrainedSide(Role.TEST, testTree, testOpts, adapter, testRanks);
@@ -216,7 +216,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             // The trained side that seeds and whose settings an envelope must match: the baseline when it trains, else the test.
             TrainedSide first = baselineSide.trained() != null ? baselineSide.trained() : testSide;
             judging.checkNoise(cases, t, first);
-            Path out = OutputFolders.create(outputFolder, console.cwd(),
+            Path out = OutputFolders.create(words(), outputFolder, console.cwd(),
                     baseRev != null ? baseline : importResult.getFileName().toString(), test, started);
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
             // The seed checkpoint comes from the baseline when it is trained, else from the test revision.
@@ -246,12 +246,14 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         return most;
     }
 
-    private static RunSeries readImport(Path file) {
-        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, "--import-result: no such file: " + file);
+    private RunSeries readImport(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException(UsageException.Reason.FILE, words().name(Setting.IMPORT_RESULT) + ": no such file: " + file);
+        }
         try {
             return LossFile.read(file);
         } catch (UnreadableSeriesException e) {
-            throw new UsageException("--import-result: " + e.getMessage());
+            throw new UsageException(words().name(Setting.IMPORT_RESULT) + ": " + e.getMessage());
         }
     }
 

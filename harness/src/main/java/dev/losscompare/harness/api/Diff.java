@@ -96,7 +96,7 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
         // Nothing is trained: the header's steps are the test run's count, seed and threads say nothing.
         Training none = new Training(b.series().steps().size(), 0, 0, Kernels.NATIVE, null);
         judging.checkNoise(List.of(c), none, null);
-        Path out = OutputFolders.create(outputFolder, console.cwd(), name(baseline), name(test), started);
+        Path out = OutputFolders.create(words(), outputFolder, console.cwd(), name(baseline), name(test), started);
         Session session = new Session(console, out, null, null, null, LocalLauncher.INSTANCE);
         return OutputFolders.owned(out, () -> {
             try (Seeds seeds = Seeds.none()) {

@@ -48,9 +48,9 @@ public final class Export extends TrainingVerb<Export, ExportResult> {
             TrainerAdapter adapter = adapter(null);
             ws.fromWorkingTree(adapter.fromWorkingTree());
             Materialized tree = ws.materialize("baseline", rev, List.of());
-            Workspace.checkConfigs(suiteCases, tree, null);
+            Workspace.checkConfigs(suiteCases, tree, null, words());
             List<CaseSpec> cases = Workspace.cases(suiteCases, tree, trainOptions());
-            Path out = OutputFolders.create(outputFolder, console.cwd(), revision, "export", Instant.now());
+            Path out = OutputFolders.create(words(), outputFolder, console.cwd(), revision, "export", Instant.now());
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
             TrainedSide side = new TrainedSide(Role.BASELINE, tree, trainOptions(), adapter, ranks);
             return ws.guarded(out, () -> {

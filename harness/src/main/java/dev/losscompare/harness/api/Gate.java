@@ -142,11 +142,11 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
             ResolvedRevision tree = ws.resolve(RevisionResolver.WORKING_TREE);
             ws.fromWorkingTree(trainer.fromWorkingTree());
             Materialized m = ws.materialize("test", tree, s.inputs(), dev.losscompare.harness.adapter.InEnvironment.of(trainer));
-            Workspace.checkConfigs(s.cases(), m, console.show(suite.file(console, true)));
+            Workspace.checkConfigs(s.cases(), m, console.show(suite.file(console, true)), words());
             List<CaseSpec> cases = Workspace.cases(s.cases(), m, s.gate().trainOptions());
             TrainedSide side = new TrainedSide(Role.TEST, m, s.gate().trainOptions(), trainer, null);
             if (judging != null) judging.checkNoise(cases, t, side);
-            Path out = OutputFolders.create(outputFolder, console.cwd(), "golden", "working-tree", started);
+            Path out = OutputFolders.create(words(), outputFolder, console.cwd(), "golden", "working-tree", started);
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
             GateRun run = new GateRun(s, t, side, cases, session, new GoldenStore(console.cwd().resolve(goldenDir)), m, started);
             return ws.guarded(out, () -> work.run(run));

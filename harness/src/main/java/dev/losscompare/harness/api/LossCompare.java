@@ -174,7 +174,7 @@ public final class LossCompare {
         Path cache = cacheDir != null ? cacheDir
                 : console.env().get("LOSS_COMPARE_CACHE") == null && launcher.sharedCache() != null ? launcher.sharedCache()
                 : CacheLocation.resolve(console.env());
-        return Workspace.open(console, repoDir, cache, launcher);
+        return Workspace.open(console, repoDir, cache, launcher, wording);
     }
 
     /** The same repository and caches seen through another console (bisect's probes write to bisect.log). */

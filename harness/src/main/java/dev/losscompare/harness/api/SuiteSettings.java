@@ -48,7 +48,7 @@ final class SuiteSettings {
         }
         Path f = file(console, fallback);
         if (f == null) return null;
-        Suite s = SuiteFile.readSuite(f);
-        return s.withCases(SuiteFile.select(s.cases(), cases == null ? null : String.join(",", cases)));
+        Suite s = SuiteFile.readSuite(f, words);
+        return s.withCases(SuiteFile.select(s.cases(), cases == null ? null : String.join(",", cases), words));
     }
 }

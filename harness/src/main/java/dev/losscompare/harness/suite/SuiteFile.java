@@ -1,5 +1,8 @@
 package dev.losscompare.harness.suite;
 
+import dev.losscompare.harness.Wording;
+import dev.losscompare.core.text.SettingWords;
+import dev.losscompare.core.text.Setting;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.losscompare.core.perf.PerfThresholds;
@@ -44,9 +47,12 @@ public final class SuiteFile {
     private static final Set<String> GATE_KEYS = new TreeSet<>(List.of("steps", "seed", "threads", "train_options", "atol", "rtol"));
 
     private final Path file;
+    /** "--suite: FILE" (the command line), "setSuite: FILE" (the API): how messages name the file. */
+    private final String named;
 
-    private SuiteFile(Path file) {
+    private SuiteFile(Path file, SettingWords words) {
         this.file = file;
+        this.named = words.name(Setting.SUITE) + ": " + file;
     }
 
     public static List<SuiteCase> read(Path file) {
@@ -54,14 +60,20 @@ public final class SuiteFile {
     }
 
     public static Suite readSuite(Path file) {
-        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, "--suite: no such file: " + file);
+        return readSuite(file, Wording.COMMAND_LINE);
+    }
+
+    /** The suite in {@code file}; a message names the file's setting in {@code words}. */
+    public static Suite readSuite(Path file, SettingWords words) {
+        String option = words.name(Setting.SUITE);
+        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, option + ": no such file: " + file);
         JsonNode root;
         try {
             root = new TomlMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new UsageException(UsageException.Reason.FILE, "--suite: " + file + " is not valid TOML: " + firstLine(e.getMessage()));
+            throw new UsageException(UsageException.Reason.FILE, option + ": " + file + " is not valid TOML: " + firstLine(e.getMessage()));
         }
-        return new SuiteFile(file).parse(root);
+        return new SuiteFile(file, words).parse(root);
     }
 
     private Suite parse(JsonNode root) {
@@ -88,11 +100,11 @@ public final class SuiteFile {
             out.add(new SuiteCase(name, config, strings(c, "options", where), tolerance(c, "atol", where), tolerance(c, "rtol", where),
                     sides, resumeAt(c, where)));
         }
-        TrainerAdapter trainer = root.has("trainer") ? TrainerFile.parse(root.get("trainer"), "--suite: " + file) : OwnTrainer.INSTANCE;
+        TrainerAdapter trainer = root.has("trainer") ? TrainerFile.parse(root.get("trainer"), named) : OwnTrainer.INSTANCE;
         return new Suite(out, gate(root.path("gate")), strings(root, "inputs", "the top level"), trainer,
                 text(root, "noise", "the top level", null), perturbations(root.path("perturbation")), perf(root.path("perf")),
                 root.has("steps") ? positive(root, "steps", "the top level", 1) : null,
-                dev.losscompare.harness.environment.EnvironmentTables.parse(root, "--suite: " + file,
+                dev.losscompare.harness.environment.EnvironmentTables.parse(root, named,
                         file.toAbsolutePath().getParent()), launcher(root.get("launcher")));
     }
 
@@ -100,7 +112,7 @@ public final class SuiteFile {
     private LauncherTable launcher(JsonNode t) {
         if (t == null) return null;
         if (!t.isObject()) throw error("'launcher' must be a [launcher] table");
-        String where = "--suite: " + file + ": [launcher]";
+        String where = named + ": [launcher]";
         for (var it = t.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!LAUNCHER_KEYS.contains(k)) throw new UsageException(UsageException.Reason.FILE, where + ": unknown key '" + k + "' (keys: " + String.join(", ", LAUNCHER_KEYS) + ")");
@@ -287,7 +299,7 @@ public final class SuiteFile {
     }
 
     private UsageException error(String what) {
-        return new UsageException(UsageException.Reason.FILE, "--suite: " + file + ": " + what);
+        return new UsageException(UsageException.Reason.FILE, named + ": " + what);
     }
 
     private static String shown(JsonNode v) {
@@ -295,15 +307,18 @@ public final class SuiteFile {
     }
 
     /** The cases named in {@code --cases=a,b}, in suite order; an unknown name lists the valid ones. */
-    public static List<SuiteCase> select(List<SuiteCase> all, String csv) {
+    public static List<SuiteCase> select(List<SuiteCase> all, String csv, SettingWords words) {
         if (csv == null) return all;
         List<String> wanted = new ArrayList<>();
         for (String n : csv.split(",")) if (!n.isBlank()) wanted.add(n.strip());
         List<String> valid = all.stream().map(SuiteCase::name).toList();
         for (String n : wanted) {
-            if (!valid.contains(n)) throw new UsageException(UsageException.Reason.FILE, "--cases: no case '" + n + "' in the suite (valid: " + String.join(", ", valid) + ")");
+            if (!valid.contains(n)) {
+                throw new UsageException(UsageException.Reason.FILE, words.name(Setting.CASES) + ": no case '" + n + "' in the suite (valid: "
+                        + String.join(", ", valid) + ")");
+            }
         }
-        if (wanted.isEmpty()) throw new UsageException(UsageException.Reason.FILE, "--cases: name at least one case");
+        if (wanted.isEmpty()) throw new UsageException(UsageException.Reason.FILE, words.name(Setting.CASES) + ": name at least one case");
         return all.stream().filter(c -> wanted.contains(c.name())).toList();
     }
 
