@@ -131,6 +131,17 @@ class UsageTest {
         }
         HarnessRun diff = HarnessRun.at(tmp, java.util.Map.of(), "diff", "--help");
         assertTrue(diff.out().replaceAll("\\s+", " ").contains("Both runs' format: jsonl, torchtitan-log, tensorboard, megatron-golden"), diff.out());
+        // A command's own options are a section too, the first: none is left in an unheaded block after -h and -V.
+        String[][] own = {{"compare", "This comparison:", "--jobs="}, {"gate", "Goldens:", "--update"}, {"diff", "Reading the runs:", "--rank="},
+            {"bisect", "The search:", "--against-goldens"}, {"calibrate", "Calibration:", "--runs="}, {"export", "Training (every run):", "--steps="}};
+        for (String[] c : own) {
+            String text = c[0].equals("compare") ? help : c[0].equals("diff") ? diff.out() : HarnessRun.at(tmp, java.util.Map.of(), c[0], "--help").out();
+            int version = text.indexOf("--version");
+            String unheaded = text.substring(version, text.indexOf("\n\n", version));
+            assertTrue(!unheaded.contains("  --"), c[0] + ": options without a heading:\n" + text);
+            assertTrue(text.indexOf("\n\n" + c[1] + "\n", version) == text.indexOf("\n\n", version), c[0] + ": " + c[1] + " first:\n" + text);
+            assertTrue(text.indexOf("  " + c[2], version) > text.indexOf(c[1] + "\n", version), c[0] + ": " + c[2] + " under " + c[1]);
+        }
     }
 
     @Test

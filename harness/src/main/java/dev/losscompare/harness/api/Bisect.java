@@ -49,31 +49,16 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
     private final String good;
     private final String bad;
     private final JudgeSettings judge = settings().judge;
-    private final SuiteSettings suite = new SuiteSettings(words());
+    private final SuiteSettings suite = settings().suite;
     private final PerfSettings perf = settings().perf;
     private Integer jobs;
     private boolean againstGoldens;
-    private Integer resumeAt;
     private Path goldenDir;
 
     Bisect(LossCompare lc, String good, String bad) {
         super(lc);
         this.good = good;
         this.bad = bad;
-    }
-
-    /** --suite: bisect every case of a suite. */
-    @Override
-    public Bisect setSuite(Path file) {
-        suite.file(file);
-        return this;
-    }
-
-    /** --cases: with a suite, only these cases. */
-    @Override
-    public Bisect setCases(List<String> names) {
-        suite.cases(names);
-        return this;
     }
 
     /** --jobs: commits probed at once (k-ary search); default 2 when the machine has cores for two runs, else 1. */
@@ -91,27 +76,6 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
     /** --golden-dir: with --against-goldens, where the goldens live (default configs/golden). */
     public Bisect setGoldenDir(Path dir) {
         this.goldenDir = dir;
-        return this;
-    }
-
-    /** --resume-at: each probed commit also resumes from its step-K checkpoint; a resume that goes elsewhere makes it DIFFER. */
-    @Override
-    public Bisect setResumeAt(int k) {
-        this.resumeAt = k;
-        return this;
-    }
-
-    /** --baseline-env: GOOD's runs (the reference every probe is judged against) run in this environment. */
-    @Override
-    public Bisect setBaselineEnv(String name) {
-        environments.baseline(name);
-        return this;
-    }
-
-    /** --test-env: the probed commits' runs run in this environment. */
-    @Override
-    public Bisect setTestEnv(String name) {
-        environments.test(name);
         return this;
     }
 
@@ -145,7 +109,7 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         Integer ranks = ngpus();
         List<String> options = againstGoldens ? suiteRead.gate().trainOptions() : trainOptions();
         Judging judging = againstGoldens ? new Judging(ComparisonMode.bitwise(), DefaultMetrics.ALL, false) : judge.judging(lc.console());
-        ResumeRequest resume = new ResumeRequest(resumeAt, false).checked(t.steps(), suiteCases, false, words());
+        ResumeRequest resume = new ResumeRequest(settings().resumeAt, false).checked(t.steps(), suiteCases, false, words());
         PerfRequest perfRequest = perf.timed(suiteRead == null ? null : suiteRead.perf());
         if (perfRequest != null && !perfRequest.thresholds().any()) {
             throw new UsageException("bisect " + words().name(Setting.PERF) + " needs " + words().withValue(Setting.MAX_SLOWDOWN, "P") + " or "

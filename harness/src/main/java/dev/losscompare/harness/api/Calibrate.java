@@ -50,7 +50,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
     private static final long FIRST_VERIFY_SEED = 1001;   // fresh runs never repeat a calibration's seeds
 
     private final String revision;
-    private final SuiteSettings suite = new SuiteSettings(words());
+    private final SuiteSettings suite = settings().suite;
     private int runs = DEFAULT_RUNS;
     private int heldOut = DEFAULT_HELD_OUT;
     private Path saveDir;
@@ -63,18 +63,6 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
     Calibrate(LossCompare lc, String revision) {
         super(lc);
         this.revision = revision;
-    }
-
-    @Override
-    public Calibrate setSuite(Path file) {
-        suite.file(file);
-        return this;
-    }
-
-    @Override
-    public Calibrate setCases(List<String> names) {
-        suite.cases(names);
-        return this;
     }
 
     /** --runs: perturbed runs per case besides the reference (at least 2). */
@@ -122,20 +110,6 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
     /** --jobs: runs at once. */
     public Calibrate setJobs(int jobs) {
         this.jobs = jobs;
-        return this;
-    }
-
-    /** --baseline-env: every run of the calibration trains in this environment (the baseline's of a later compare). */
-    @Override
-    public Calibrate setBaselineEnv(String name) {
-        environments.baseline(name);
-        return this;
-    }
-
-    /** --test-env: refused (a calibration has one environment, the baseline's). */
-    @Override
-    public Calibrate setTestEnv(String name) {
-        environments.test(name);
         return this;
     }
 

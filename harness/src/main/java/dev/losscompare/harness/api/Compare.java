@@ -51,7 +51,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
     private final String baseline;
     private final String test;
     private final JudgeSettings judge = settings().judge;
-    private final SuiteSettings suite = new SuiteSettings(words());
+    private final SuiteSettings suite = settings().suite;
     private final PerfSettings perf = settings().perf;
     private final List<String> sideGiven = new ArrayList<>();
     private List<String> baselineOptions = List.of();
@@ -61,7 +61,6 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
     private Integer jobs;
     private Path importResult;
     private DiagnoseMode diagnose = DiagnoseMode.AUTO;
-    private Integer resumeAt;
     private boolean resumeAcross;
 
     /** @param baseline null with {@link #setImportResult} (the file is the baseline) */
@@ -69,20 +68,6 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         super(lc);
         this.baseline = baseline;
         this.test = test;
-    }
-
-    /** --suite: a sign-off suite of model cases (then --config is not used: each case names its own). */
-    @Override
-    public Compare setSuite(Path file) {
-        suite.file(file);
-        return this;
-    }
-
-    /** --cases: with a suite, only these cases. */
-    @Override
-    public Compare setCases(List<String> names) {
-        suite.cases(names);
-        return this;
     }
 
     /** --baseline-train-options: trainer options for the baseline's runs only (after --train-options). */
@@ -129,29 +114,9 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         return this;
     }
 
-    /** --resume-at: each trained side also resumes from its step-K checkpoint; its continuation must equal its continuous run. */
-    @Override
-    public Compare setResumeAt(int k) {
-        this.resumeAt = k;
-        return this;
-    }
-
     /** --resume-across: with a resume check, the test revision also continues the baseline's step-K checkpoint. */
     public Compare setResumeAcross(boolean across) {
         this.resumeAcross = across;
-        return this;
-    }
-
-    @Override
-    public Compare setBaselineEnv(String name) {
-        environments.baseline(name);
-        sideGiven.add(words().name(Setting.BASELINE_ENV));
-        return this;
-    }
-
-    @Override
-    public Compare setTestEnv(String name) {
-        environments.test(name);
         return this;
     }
 
@@ -168,8 +133,10 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
                     + ": each case of " + console.show(suite.file(console, false))
                     + " names its own config");
         }
-        if (importResult != null && !sideGiven.isEmpty()) {
-            throw new UsageException(sideGiven.get(0) + " has no effect with " + words().name(Setting.IMPORT_RESULT)
+        List<String> baselineOnly = new ArrayList<>(sideGiven);
+        if (environments.name(Role.BASELINE) != null) baselineOnly.add(words().name(Setting.BASELINE_ENV));
+        if (importResult != null && !baselineOnly.isEmpty()) {
+            throw new UsageException(baselineOnly.get(0) + " has no effect with " + words().name(Setting.IMPORT_RESULT)
                     + ": the file is the baseline, only the test trains");
         }
         if (test == null) throw new UsageException("need two revisions: loss_compare.sh BASELINE TEST [options] (see --help)");
@@ -179,7 +146,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         Training t = training(suiteRead);
         var judging = judge.judging(lc.console(), suiteRead == null || suiteRead.noise() == null ? null : Path.of(suiteRead.noise()));
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
-        ResumeRequest resume = new ResumeRequest(resumeAt, resumeAcross).checked(t.steps(), suiteCases, importResult == null, words());
+        ResumeRequest resume = new ResumeRequest(settings().resumeAt, resumeAcross).checked(t.steps(), suiteCases, importResult == null, words());
         PerfRequest perfRequest = perf.timed(suiteRead == null ? null : suiteRead.perf());
         List<String> baseOptions = concat(trainOptions(), baselineOptions);
         List<String> testOpts = concat(trainOptions(), testOptions);

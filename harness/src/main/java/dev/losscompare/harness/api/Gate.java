@@ -44,9 +44,9 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
         TimedPerfVerb<Gate>, EnvironmentVerb<Gate> {
     /** The suite gate (and bisect --against-goldens) read when none is given. */
     public static final Path DEFAULT_SUITE = SuiteSettings.SIGNOFF;
-    private final EnvironmentSettings environments = new EnvironmentSettings(words());
+    private final EnvironmentSettings environments = settings().environments;
 
-    final SuiteSettings suite = new SuiteSettings(words());
+    final SuiteSettings suite = settings().suite;
     Path goldenDir = GoldenStore.DEFAULT_DIR;
     boolean nativeKernels;
     private boolean strict;
@@ -63,26 +63,6 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
         throw new UsageException(words().name(Setting.BASELINE_ENV) + " does not apply to gate: its baseline is the recorded goldens"
                 + " (each golden file states the environment it was recorded in); choose the working tree's with "
                 + words().name(Setting.TEST_ENV));
-    }
-
-    /** --test-env: the working tree's runs train in the suite's [environment.NAME]. */
-    @Override
-    public Gate setTestEnv(String name) {
-        environments.test(name);
-        return this;
-    }
-
-    @Override
-    public Gate setSuite(Path file) {
-        suite.file(file);
-        return this;
-    }
-
-    /** --cases: only these cases of the suite. */
-    @Override
-    public Gate setCases(List<String> names) {
-        suite.cases(names);
-        return this;
     }
 
     /** --golden-dir (default configs/golden). */

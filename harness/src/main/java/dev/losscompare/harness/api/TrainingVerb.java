@@ -37,7 +37,7 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
     private Integer ngpus;
     private Path trainer;
     /** --baseline-env / --test-env, for the verbs that take them ({@link EnvironmentVerb}). */
-    final EnvironmentSettings environments = new EnvironmentSettings(words());
+    final EnvironmentSettings environments = settings().environments;
 
     TrainingVerb(LossCompare lc) {
         super(lc);

@@ -25,22 +25,13 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
     private Integer perfRounds;   // null: the performance figures of the recorded run
 
     UpdateGoldens(LossCompare lc) {
-        super(lc);
-        this.gate = new Gate(lc);
+        this(new Gate(lc));
     }
 
-    /** --suite (default configs/signoff.toml). */
-    @Override
-    public UpdateGoldens setSuite(Path file) {
-        gate.setSuite(file);
-        return this;
-    }
-
-    /** --cases: only these cases of the suite. */
-    @Override
-    public UpdateGoldens setCases(List<String> names) {
-        gate.setCases(names);
-        return this;
+    /** The gate it records for, sharing its settings: --suite and --cases set the gate's suite. */
+    private UpdateGoldens(Gate gate) {
+        super(gate.lc, gate.settings());
+        this.gate = gate;
     }
 
     /** --golden-dir (default configs/golden). */

@@ -23,8 +23,13 @@ public abstract class Verb<SELF extends Verb<SELF, R>, R> implements SettingsVer
     private final VerbSettings settings;
 
     Verb(LossCompare lc) {
+        this(lc, new VerbSettings(lc.wording()));
+    }
+
+    /** A verb that sets another's settings (gate --update records for the gate it holds). */
+    Verb(LossCompare lc, VerbSettings settings) {
         this.lc = lc;
-        this.settings = new VerbSettings(lc.wording());
+        this.settings = settings;
     }
 
     /** How this call's bad-input messages name a setting: a flag for the command line, a setter for a program. */
