@@ -101,11 +101,17 @@ public final class SuiteFile {
                     sides, resumeAt(c, where)));
         }
         TrainerAdapter trainer = root.has("trainer") ? TrainerFile.parse(root.get("trainer"), named) : OwnTrainer.INSTANCE;
-        return new Suite(out, gate(root.path("gate")), strings(root, "inputs", "the top level"), trainer,
-                text(root, "noise", "the top level", null), perturbations(root.path("perturbation")), perf(root.path("perf")),
-                root.has("steps") ? positive(root, "steps", "the top level", 1) : null,
-                dev.losscompare.harness.environment.EnvironmentTables.parse(root, named,
-                        file.toAbsolutePath().getParent()), launcher(root.get("launcher")));
+        // read in the file's order, so that of two faults the same one is named first
+        GateSettings gate = gate(root.path("gate"));
+        List<String> inputs = strings(root, "inputs", "the top level");
+        String noise = text(root, "noise", "the top level", null);
+        List<Perturbation.OptionSet> perturbations = perturbations(root.path("perturbation"));
+        PerfTable perf = perf(root.path("perf"));
+        Integer steps = root.has("steps") ? positive(root, "steps", "the top level", 1) : null;
+        var environments = dev.losscompare.harness.environment.EnvironmentTables.parse(root, named, file.toAbsolutePath().getParent());
+        LauncherTable launcher = launcher(root.get("launcher"));
+        return new Suite(out, gate, new Suite.Runs(trainer, inputs, environments, launcher),
+                new Suite.Judged(noise, perf, steps, perturbations));
     }
 
     /** [launcher]: type = "slurm" (the default) or "local", shared_dir (relative to the suite file) and the job's settings. */
