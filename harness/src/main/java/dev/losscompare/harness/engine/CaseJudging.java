@@ -49,7 +49,7 @@ public final class CaseJudging {
         Judgement j = CaseJudge.judge(c.id(), base, tested, metrics, mode, plan.expectedSteps(plan.baseline()),
                 plan.expectedSteps(plan.test()));
         String elsewhere = calibratedElsewhere(calibratedIn, base);
-        if (elsewhere != null) j = new Judgement(j.result().withNote(elsewhere), j.diffs(), j.verdictLine());
+        if (elsewhere != null) j = new Judgement(j.result().withNote(elsewhere), j.diffs(), j.line());
         return new Decision(j, true);
     }
 

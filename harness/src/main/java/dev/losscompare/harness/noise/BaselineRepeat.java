@@ -108,6 +108,6 @@ public final class BaselineRepeat implements CaseCheck {
     }
 
     private static Judgement note(Judgement j, String text) {
-        return new Judgement(j.result(), j.diffs(), j.verdictLine() + text);
+        return new Judgement(j.result(), j.diffs(), j.line().followedBy(text));
     }
 }
