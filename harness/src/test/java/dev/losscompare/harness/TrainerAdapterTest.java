@@ -267,13 +267,13 @@ class TrainerAdapterTest {
     private TrainerAdapter commandFile(String first, String extra) throws Exception {
         Path f = Files.createTempFile(tmp, "command", ".toml");
         Files.writeString(f, "[trainer]\npreset = \"command\"\ncommand = [\"" + first + "\", \"train.py\"]\nmetrics = \"jsonl\"\n" + extra);
-        return TrainerFile.read(f);
+        return TrainerFile.read(f, Wording.COMMAND_LINE);
     }
 
     private TrainerAdapter titanFile(int ngpus) throws Exception {
         Path f = tmp.resolve("titan" + ngpus + ".toml");
         Files.writeString(f, "[trainer]\npreset = \"torchtitan\"\nngpus = " + ngpus + "\n");
-        return TrainerFile.read(f);
+        return TrainerFile.read(f, Wording.COMMAND_LINE);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.harness.Wording;
 import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.core.result.Comparison;
@@ -139,9 +140,9 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             throw new UsageException(baselineOnly.get(0) + " has no effect with " + words().name(Setting.IMPORT_RESULT)
                     + ": the file is the baseline, only the test trains");
         }
-        if (test == null) throw new UsageException("need two revisions: loss_compare.sh BASELINE TEST [options] (see --help)");
-        if (importResult == null && baseline == null) {
-            throw new UsageException("need two revisions: loss_compare.sh BASELINE TEST [options] (see --help)");
+        if (test == null || importResult == null && baseline == null) {
+            throw new UsageException("need two revisions: " + (words() == Wording.API ? "compare(BASELINE, TEST)"
+                    : "loss_compare.sh BASELINE TEST [options] (see --help)"));
         }
         Training t = training(suiteRead);
         var judging = judge.judging(lc.console(), suiteRead == null || suiteRead.noise() == null ? null : Path.of(suiteRead.noise()));

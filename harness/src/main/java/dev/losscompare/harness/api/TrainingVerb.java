@@ -157,7 +157,7 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
     TrainerAdapter adapter(Suite suiteOrNull, dev.losscompare.core.judge.Role role) throws java.io.IOException {
         Map<String, dev.losscompare.harness.environment.Environment> declared = new LinkedHashMap<>();
         if (suiteOrNull != null) declared.putAll(suiteOrNull.environments());
-        if (trainer != null) declared.putAll(TrainerFile.environments(trainer));
+        if (trainer != null) declared.putAll(TrainerFile.environments(trainer, words()));
         String in = trainer != null ? lc.console().show(trainer) + (suiteOrNull != null ? " or the suite" : "")
                 : suiteOrNull != null ? "the suite" : null;
         return environments.choose(role, lc, declared, in, adapter(suiteOrNull));
@@ -165,7 +165,7 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
 
     /** --trainer=FILE, else the suite's [trainer], else this repository's trainer; checked that it can run here. */
     TrainerAdapter adapter(Suite suiteOrNull) {
-        TrainerAdapter adapter = trainer != null ? TrainerFile.read(trainer)
+        TrainerAdapter adapter = trainer != null ? TrainerFile.read(trainer, words())
                 : suiteOrNull != null ? suiteOrNull.trainer() : OwnTrainer.INSTANCE;
         adapter.checkRunnable(lc.console().env());
         return adapter;
