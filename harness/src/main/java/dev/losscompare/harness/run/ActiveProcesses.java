@@ -52,8 +52,10 @@ public final class ActiveProcesses {
 
     /** Called from the shutdown hook: no new process may start, running ones are killed with their trees. */
     public static void killAll() {
+        // Snapshot first: once no process may start, a call unwinds and its launcher removes its own hook.
+        java.util.List<Runnable> stops = java.util.List.copyOf(STOPPERS);
         shuttingDown = true;
-        STOPPERS.forEach(Runnable::run);
+        stops.forEach(Runnable::run);
         RUNNING.parallelStream().forEach(p -> ProcessTree.kill(p.toHandle()));
     }
 }
