@@ -169,7 +169,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
             throw new UsageException(UsageException.Reason.FILE, words().name(Setting.VERIFY) + ": no such file or folder: " + console.show(verify)
                     + " (a calibrate output folder, or a folder of saved envelopes such as configs/noise)");
         }
-        return new NoiseEnvelopes(verify, null, NoiseEnvelopes.Policy.ALWAYS, true, console::show);   // each envelope's own margin
+        return new NoiseEnvelopes(verify, null, NoiseEnvelopes.Policy.ALWAYS, true, console::show, words());   // each envelope's own margin
     }
 
     /** An envelope from runs on disk: the first is the reference, every other one a perturbed run. */

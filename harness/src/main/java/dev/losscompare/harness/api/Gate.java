@@ -114,7 +114,7 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
     <T> T onWorkingTree(Judging judging, GateWork<T> work) throws IOException {
         Console console = lc.console();
         Suite s = suite.read(console, true);
-        s.trainer().checkRunnable(console.env());
+        s.trainer().checkRunnable(console.env(), words());
         TrainerAdapter trainer = environments.choose(Role.TEST, lc, s.environments(), "the suite", s.trainer());
         Training t = Training.ofGate(s.gate(), nativeKernels ? Kernels.NATIVE : Kernels.PORTABLE, timeout);
         Instant started = Instant.now();

@@ -39,7 +39,7 @@ final class NoiseSettings {
         if (!Files.exists(path)) {
             throw new UsageException(UsageException.Reason.FILE, what + ": no such file or folder: " + console.show(path) + " (calibrate it: see docs/noise.md)");
         }
-        return new NoiseEnvelopes(path, margin(margin, words), Policy.ALWAYS, true, console::show);
+        return new NoiseEnvelopes(path, margin(margin, words), Policy.ALWAYS, true, console::show, words);
     }
 
     /**
@@ -50,10 +50,10 @@ final class NoiseSettings {
     static NoiseEnvelopes forGate(Console console, Path noise, Double margin, Path goldenDir, SettingWords words) {
         if (noise != null) {
             envelopes(console, noise, margin, false, words);   // the same checks as compare's
-            return new NoiseEnvelopes(console.cwd().resolve(noise), margin(margin, words), Policy.WHERE_NOT_BITWISE, true, console::show);
+            return new NoiseEnvelopes(console.cwd().resolve(noise), margin(margin, words), Policy.WHERE_NOT_BITWISE, true, console::show, words);
         }
         return new NoiseEnvelopes(NoiseEnvelopes.besideGoldens(console.cwd().resolve(goldenDir)), margin(margin, words),
-                Policy.WHERE_NOT_BITWISE, false, console::show);
+                Policy.WHERE_NOT_BITWISE, false, console::show, words);
     }
 
     /**

@@ -167,7 +167,7 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
     TrainerAdapter adapter(Suite suiteOrNull) {
         TrainerAdapter adapter = trainer != null ? TrainerFile.read(trainer, words())
                 : suiteOrNull != null ? suiteOrNull.trainer() : OwnTrainer.INSTANCE;
-        adapter.checkRunnable(lc.console().env());
+        adapter.checkRunnable(lc.console().env(), words());
         return adapter;
     }
 }
