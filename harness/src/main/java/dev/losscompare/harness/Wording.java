@@ -42,7 +42,6 @@ public enum Wording implements SettingWords {
         row(Setting.SUITE, "--suite", "setSuite");
         row(Setting.CASES, "--cases", "setCases");
         row(Setting.IMPORT_RESULT, "--import-result", "setImportResult");
-        row(Setting.EXPORT_RESULT, "--export-result", "setExportResult");
         row(Setting.BASELINE_ENV, "--baseline-env", "setBaselineEnv");
         row(Setting.TEST_ENV, "--test-env", "setTestEnv");
         row(Setting.OUTPUT_FOLDER, "--output-folder", "setOutputFolder");

@@ -193,6 +193,25 @@ class ApiTest {
                 several.getMessage());
     }
 
+    /**
+     * The one table of setting words names setters a program can call (and the command line's flags
+     * for them): an API message never points to a method that does not exist.
+     */
+    @Test
+    void everySettingsWordsNameARealSetterAndAFlag() {
+        List<Class<?>> api = List.of(LossCompare.class, dev.losscompare.harness.api.Compare.class, dev.losscompare.harness.api.Gate.class,
+                dev.losscompare.harness.api.UpdateGoldens.class, dev.losscompare.harness.api.Export.class,
+                dev.losscompare.harness.api.Diff.class, dev.losscompare.harness.api.Bisect.class, dev.losscompare.harness.api.Calibrate.class);
+        for (dev.losscompare.core.text.Setting s : dev.losscompare.core.text.Setting.values()) {
+            String setter = Wording.API.name(s).replaceFirst("^LossCompare\\.", "").replaceFirst("\\(.*\\)$", "");
+            assertTrue(api.stream().flatMap(c -> java.util.Arrays.stream(c.getMethods())).anyMatch(m -> m.getName().equals(setter)),
+                    s + ": no API method " + setter);
+            assertTrue(Wording.COMMAND_LINE.name(s).startsWith("--"), s + ": " + Wording.COMMAND_LINE.name(s));
+        }
+        assertEquals("setRank(N)", Wording.API.withValue(dev.losscompare.core.text.Setting.RANK, "N"));
+        assertEquals("--rank=N", Wording.COMMAND_LINE.withValue(dev.losscompare.core.text.Setting.RANK, "N"));
+    }
+
     /** Bad input says which kind of input was wrong, so a program can tell them apart without reading the message. */
     @Test
     void badInputSaysWhichKindOfInputWasWrong() {
