@@ -137,8 +137,10 @@ class UsageTest {
         for (String[] c : own) {
             String text = c[0].equals("compare") ? help : c[0].equals("diff") ? diff.out() : HarnessRun.at(tmp, java.util.Map.of(), c[0], "--help").out();
             int version = text.indexOf("--version");
-            String unheaded = text.substring(version, text.indexOf("\n\n", version));
-            assertTrue(!unheaded.contains("  --"), c[0] + ": options without a heading:\n" + text);
+            // everything before the first heading: the synopsis, the description, -h and -V, and no option line
+            String unheaded = text.substring(0, text.indexOf("\n\n", version));
+            assertTrue(!java.util.regex.Pattern.compile("(?m)^ {2,}--[a-z]").matcher(unheaded).find(),
+                    c[0] + ": options without a heading:\n" + text);
             assertTrue(text.indexOf("\n\n" + c[1] + "\n", version) == text.indexOf("\n\n", version), c[0] + ": " + c[1] + " first:\n" + text);
             assertTrue(text.indexOf("  " + c[2], version) > text.indexOf(c[1] + "\n", version), c[0] + ": " + c[2] + " under " + c[1]);
         }
