@@ -9,7 +9,8 @@ import java.util.Map;
  * How a message names a setting, for the user who reads it: the command line's flag
  * ({@code --runs=K}) or the Java API's setter ({@code setRuns(K)}). The one table of both: a
  * message names a {@link Setting} and the caller's wording writes it, so an API user never reads
- * a flag they did not type, and a new option is one row here.
+ * a flag they did not type, and a new option is one row here. The verbs a message points to
+ * ({@link Call}: "gate --update" or "updateGoldens()") are a second, smaller table.
  */
 public enum Wording implements SettingWords {
     /** loss_compare.sh: "--runs", "--runs=K". */
@@ -18,6 +19,27 @@ public enum Wording implements SettingWords {
     API;
 
     private record Words(String flag, String setter) {}
+
+    /**
+     * A verb a message points the user to, as each user starts it: the command's words (after
+     * the program's name) and the method of {@code LossCompare}; {@code %s} takes an argument.
+     */
+    public enum Call {
+        /** A comparison of two revisions. */
+        COMPARE("%s %s [options] (see --help)", "compare(%s, %s)"),
+        /** Calibrating a revision's noise. */
+        CALIBRATE("calibrate %s", "calibrate(%s)"),
+        /** Recording the goldens again. */
+        UPDATE_GOLDENS("gate --update", "updateGoldens()");
+
+        private final String command;
+        private final String method;
+
+        Call(String command, String method) {
+            this.command = command;
+            this.method = method;
+        }
+    }
 
     private static final Map<Setting, Words> TABLE = new EnumMap<>(Setting.class);
 
@@ -61,6 +83,7 @@ public enum Wording implements SettingWords {
         row(Setting.HELD_OUT, "--held-out", "setHeldOut");
         row(Setting.FROM_RUNS, "--from-runs", "setFromRuns");
         row(Setting.VERIFY, "--verify", "setVerify");
+        row(Setting.SAVE, "--save", "setSaveDir");   // --save is setSaveDir(configs/noise)
         row(Setting.SAVE_DIR, "--save-dir", "setSaveDir");
         row(Setting.GOLDEN_DIR, "--golden-dir", "setGoldenDir");
         row(Setting.AGAINST_GOLDENS, "--against-goldens", "setAgainstGoldens");
@@ -87,4 +110,27 @@ public enum Wording implements SettingWords {
     public String withValue(Setting s, String value) {
         return this == COMMAND_LINE ? name(s) + "=" + value : name(s) + "(" + value + ")";
     }
+
+    /** "--from-runs A B C" on the command line, "setFromRuns(A, B, C)" in the API. */
+    @Override
+    public String withValues(Setting s, String... values) {
+        return this == COMMAND_LINE ? name(s) + " " + String.join(" ", values) : name(s) + "(" + String.join(", ", values) + ")";
+    }
+
+    /** The verb as this user starts it, bare: "gate --update", "updateGoldens()". */
+    public String call(Call c, Object... args) {
+        return String.format(java.util.Locale.ROOT, this == COMMAND_LINE ? c.command : c.method, args);
+    }
+
+    /** The verb as a command names it: "loss_compare.sh calibrate REV", "calibrate(REV)". */
+    public String command(Call c, Object... args) {
+        return (this == COMMAND_LINE ? PROGRAM + " " : "") + call(c, args);
+    }
+
+    /** The verb as a line to run: "./loss_compare.sh gate --update", "updateGoldens()". */
+    public String line(Call c, Object... args) {
+        return (this == COMMAND_LINE ? "./" : "") + command(c, args);
+    }
+
+    private static final String PROGRAM = "loss_compare.sh";
 }

@@ -9,6 +9,7 @@ import dev.losscompare.core.result.Comparison;
 import dev.losscompare.core.result.ComparisonKind;
 import dev.losscompare.core.result.Verdict;
 import dev.losscompare.core.series.MetricsFile;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.harness.api.ExportResult;
 import dev.losscompare.harness.api.LossCompare;
 import dev.losscompare.harness.bisect.BisectRecord;
@@ -210,11 +211,50 @@ class ApiTest {
         }
         assertEquals("setRank(N)", Wording.API.withValue(dev.losscompare.core.text.Setting.RANK, "N"));
         assertEquals("--rank=N", Wording.COMMAND_LINE.withValue(dev.losscompare.core.text.Setting.RANK, "N"));
+        // the verbs a message points to: a real method of LossCompare, and a command line
+        for (Wording.Call c : Wording.Call.values()) {
+            String method = Wording.API.call(c, "A", "B").replaceFirst("\\(.*\\)$", "");
+            assertTrue(java.util.Arrays.stream(LossCompare.class.getMethods()).anyMatch(m -> m.getName().equals(method)), c + ": no method " + method);
+            assertTrue(Wording.COMMAND_LINE.line(c, "A", "B").startsWith("./loss_compare.sh "), c.toString());
+        }
+    }
+
+    /**
+     * Messages that point to a verb or to several settings name what a program calls (the command
+     * line's text is UsageTest's and GateFixtureTest's, byte for byte), and say which setting they
+     * were about without being parsed.
+     */
+    @Test
+    void messagesNameTheCallsAProgramMakesAndTheirSetting() throws Exception {
+        UsageException two = assertThrows(UsageException.class, () -> lc.compare("HEAD", null).call());
+        assertEquals("need two revisions: compare(BASELINE, TEST)", two.getMessage());
+        UsageException rev = assertThrows(UsageException.class, () -> lc.calibrate(null).call());
+        assertEquals("name the revision to calibrate: calibrate(REV) (or setFromRuns(A, B, C))", rev.getMessage());
+        repo.write("envelope.json", "{}");
+        UsageException save = assertThrows(UsageException.class,
+                () -> lc.calibrate("HEAD").setVerify(Path.of("envelope.json")).setSaveDir(tmp.resolve("saved")).call());
+        assertEquals("setVerify judges fresh runs against saved envelopes and writes none: drop setSaveDir", save.getMessage());
+        assertEquals(dev.losscompare.core.text.Setting.VERIFY, save.setting());
+
+        Path goldens = Files.createDirectories(tmp.resolve("goldens"));
+        Files.writeString(goldens.resolve("alpha.json"), "{\"schema_version\": 1, \"case");
+        UsageException unreadable = assertThrows(UsageException.class, () -> new dev.losscompare.harness.gate.GoldenStore(goldens, Wording.API).read("alpha"));
+        assertTrue(unreadable.getMessage().endsWith("); restore it from git or rerun updateGoldens()"), unreadable.getMessage());
+        assertEquals(UsageException.Reason.FILE, unreadable.reason());
+        UsageException cli = assertThrows(UsageException.class, () -> new dev.losscompare.harness.gate.GoldenStore(goldens, Wording.COMMAND_LINE).read("alpha"));
+        assertTrue(cli.getMessage().endsWith("); restore it from git or rerun gate --update"), cli.getMessage());
+
+        assertEquals("calibrate its noise (calibrate(HEAD~1) with the same options) and bisect with setNoise",
+                dev.losscompare.harness.noise.BaselineRepeat.calibrateHint("HEAD~1", "bisect", Wording.API));
+        assertEquals("calibrate its noise (./loss_compare.sh calibrate HEAD~1 with the same options) and bisect with --noise",
+                dev.losscompare.harness.noise.BaselineRepeat.calibrateHint("HEAD~1", "bisect", Wording.COMMAND_LINE));
+        assertEquals("updateGoldens()", Wording.API.line(Wording.Call.UPDATE_GOLDENS));
+        assertEquals("./loss_compare.sh gate --update", Wording.COMMAND_LINE.line(Wording.Call.UPDATE_GOLDENS));
     }
 
     /** Bad input says which kind of input was wrong, so a program can tell them apart without reading the message. */
     @Test
-    void badInputSaysWhichKindOfInputWasWrong() {
+    void badInputSaysWhichKindOfInputWasWrong() throws Exception {
         UsageException steps = assertThrows(UsageException.class, () -> lc.compare("HEAD", "HEAD").setSteps(0).call());
         assertEquals(UsageException.Reason.OPTION, steps.reason(), steps.getMessage());
         UsageException suite = assertThrows(UsageException.class,
@@ -222,6 +262,16 @@ class ApiTest {
         assertEquals(UsageException.Reason.FILE, suite.reason(), suite.getMessage());
         UsageException revision = assertThrows(UsageException.class, () -> lc.compare("HEAD", "no-such-revision").setSteps(1).call());
         assertEquals(UsageException.Reason.REVISION, revision.reason(), revision.getMessage());
+        // ... and which setting it was about: the one to change, typed (null when it was about none)
+        assertEquals(Setting.STEPS, steps.setting());
+        assertEquals(Setting.SUITE, suite.setting());
+        assertEquals(null, revision.setting());
+        assertEquals(Setting.NGPUS, assertThrows(UsageException.class, () -> lc.bisect("HEAD", "HEAD").setNgpus(0).call()).setting());
+        repo.write("suite.toml", "[[case]]\nname = \"a\"\nconfig = \"configs/llama3_debug.toml\"\n");
+        assertEquals(Setting.CONFIG, assertThrows(UsageException.class,
+                () -> lc.compare("HEAD", "HEAD").setSuite(Path.of("suite.toml")).setConfig("configs/llama3_debug.toml").call()).setting());
+        assertEquals(Setting.FROM_RUNS, assertThrows(UsageException.class,
+                () -> lc.calibrate(null).setFromRuns(List.of(Path.of("a.jsonl"), Path.of("b.jsonl"))).call()).setting());
     }
 
     /**

@@ -144,6 +144,21 @@ class UsageTest {
             assertTrue(text.indexOf("\n\n" + c[1] + "\n", version) == text.indexOf("\n\n", version), c[0] + ": " + c[1] + " first:\n" + text);
             assertTrue(text.indexOf("  " + c[2], version) > text.indexOf(c[1] + "\n", version), c[0] + ": " + c[2] + " under " + c[1]);
         }
+        // gate judges with the judging options, not among the goldens' own
+        String gate = HarnessRun.at(tmp, java.util.Map.of(), "gate", "--help").out();
+        for (String[] o : new String[][] {{"--metrics=", "Judging:"}, {"--strict", "Judging:"}, {"--update", "Goldens:"}, {"--noise=", "Noise:"}}) {
+            assertEquals(o[1], headingOf(gate, o[0]), "gate: " + o[0] + "\n" + gate);
+        }
+    }
+
+    /** The heading (a line of its own ending in ':') an option's line of --help is listed under. */
+    private static String headingOf(String help, String option) {
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^ +(-[a-zA-Z], )?" + java.util.regex.Pattern.quote(option)).matcher(help);
+        assertTrue(line.find(), option + " in:\n" + help);
+        java.util.regex.Matcher heading = java.util.regex.Pattern.compile("(?m)^([A-Z][^\n]*:)$").matcher(help.substring(0, line.start()));
+        String last = null;
+        while (heading.find()) last = heading.group(1);
+        return last;
     }
 
     @Test

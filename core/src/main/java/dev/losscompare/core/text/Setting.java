@@ -18,7 +18,7 @@ public enum Setting {
     // the resume check
     RESUME_AT, RESUME_ACROSS,
     // calibrate
-    RUNS, HELD_OUT, FROM_RUNS, VERIFY, SAVE_DIR,
+    RUNS, HELD_OUT, FROM_RUNS, VERIFY, SAVE, SAVE_DIR,
     // gate and bisect
     GOLDEN_DIR, AGAINST_GOLDENS,
     // existing runs (diff)

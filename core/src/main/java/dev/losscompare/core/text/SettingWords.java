@@ -14,6 +14,16 @@ public interface SettingWords {
     /** The setting given a value: "--runs=K", "setRuns(K)". */
     String withValue(Setting s, String value);
 
+    /** The setting given several values: "--from-runs A B C", "setFromRuns(A, B, C)". */
+    default String withValues(Setting s, String... values) {
+        return withValue(s, String.join(",", values));
+    }
+
+    /** Any of these settings, each name once: "--save/--save-dir" where a setter stands for both, "setSaveDir". */
+    default String anyOf(Setting... settings) {
+        return java.util.Arrays.stream(settings).map(this::name).distinct().collect(java.util.stream.Collectors.joining("/"));
+    }
+
     /**
      * The words of a caller that has no user interface of its own (a program calling core
      * directly): the setting's own name, "runs" and "runs=K".

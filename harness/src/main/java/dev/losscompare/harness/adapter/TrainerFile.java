@@ -60,11 +60,11 @@ public final class TrainerFile {
 
     private static JsonNode root(Path file, SettingWords words) {
         String option = words.name(Setting.TRAINER);
-        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, option + ": no such file: " + file);
+        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, Setting.TRAINER, option + ": no such file: " + file);
         try {
             return new TomlMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new UsageException(UsageException.Reason.FILE, option + ": " + file + " is not valid TOML: "
+            throw new UsageException(UsageException.Reason.FILE, Setting.TRAINER, option + ": " + file + " is not valid TOML: "
                     + e.getMessage().lines().findFirst().orElse(""));
         }
     }

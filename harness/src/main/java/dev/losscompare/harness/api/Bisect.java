@@ -83,23 +83,23 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
     public BisectRecord call() throws IOException {
         Console console = lc.console();
         if (goldenDir != null && !againstGoldens) {
-            throw new UsageException(words().name(Setting.GOLDEN_DIR) + " needs " + words().name(Setting.AGAINST_GOLDENS));
+            throw new UsageException(Setting.GOLDEN_DIR, words().name(Setting.GOLDEN_DIR) + " needs " + words().name(Setting.AGAINST_GOLDENS));
         }
         if (againstGoldens) {
             List<String> given = new ArrayList<>(given());
             given.addAll(judge.given());
             if (!given.isEmpty()) {
-                throw new UsageException(given.get(0) + " cannot be combined with " + words().name(Setting.AGAINST_GOLDENS) + ": the suite's [gate] "
+                throw new UsageException(Setting.AGAINST_GOLDENS, given.get(0) + " cannot be combined with " + words().name(Setting.AGAINST_GOLDENS) + ": the suite's [gate] "
                         + "settings decide how each commit trains, as gate runs it");
             }
             if (environments.name(Role.BASELINE) != null) {
-                throw new UsageException(words().name(Setting.BASELINE_ENV) + " cannot be combined with " + words().name(Setting.AGAINST_GOLDENS)
+                throw new UsageException(Setting.BASELINE_ENV, words().name(Setting.BASELINE_ENV) + " cannot be combined with " + words().name(Setting.AGAINST_GOLDENS)
                         + ": the goldens are the reference (use " + words().name(Setting.TEST_ENV) + " for the probed commits)");
             }
         }
         Suite suiteRead = suite.read(console, againstGoldens);
         if (suiteRead != null && configGiven()) {
-            throw new UsageException(words().name(Setting.CONFIG) + " cannot be combined with " + words().name(Setting.SUITE)
+            throw new UsageException(Setting.CONFIG, words().name(Setting.CONFIG) + " cannot be combined with " + words().name(Setting.SUITE)
                     + ": each case of " + console.show(suite.file(console, false))
                     + " names its own config");
         }
@@ -112,17 +112,17 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         ResumeRequest resume = new ResumeRequest(settings().resumeAt, false).checked(t.steps(), suiteCases, false, words());
         PerfRequest perfRequest = perf.timed(suiteRead == null ? null : suiteRead.perf());
         if (perfRequest != null && !perfRequest.thresholds().any()) {
-            throw new UsageException("bisect " + words().name(Setting.PERF) + " needs " + words().withValue(Setting.MAX_SLOWDOWN, "P") + " or "
+            throw new UsageException(Setting.PERF, "bisect " + words().name(Setting.PERF) + " needs " + words().withValue(Setting.MAX_SLOWDOWN, "P") + " or "
                     + words().withValue(Setting.MAX_MEMORY_GROWTH, "P") + ": a probe is bad when its performance FAILs");
         }
         if (perfRequest != null && jobs != null && jobs > 1) {
-            throw new UsageException(words().withValue(Setting.JOBS, jobs.toString()) + " with a performance threshold: probes are timed"
+            throw new UsageException(Setting.JOBS, words().withValue(Setting.JOBS, jobs.toString()) + " with a performance threshold: probes are timed"
                     + " one run at a time (two at once would disturb each other's clocks); leave " + words().name(Setting.JOBS) + " out");
         }
         // Timed probes run one at a time: two at once would share the cores.
         int probesAtOnce = perfRequest != null ? 1 : Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options), words());
         Bisection.Goldens goldens = againstGoldens
-                ? new Bisection.Goldens(new GoldenStore(console.cwd().resolve(goldenDir == null ? GoldenStore.DEFAULT_DIR : goldenDir)),
+                ? new Bisection.Goldens(new GoldenStore(console.cwd().resolve(goldenDir == null ? GoldenStore.DEFAULT_DIR : goldenDir), words()),
                         suiteRead.gate())
                 : null;
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, againstGoldens));
@@ -149,7 +149,7 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
                         .trainers(adapter, goodAdapter).builds(buildTimeout, lc.resultCache()).judging(judging, resume, perfRequest).build();
                 String label = suiteLabel != null ? suiteLabel : config();
                 Bisection bisection = new Bisection(console, quiet, out, range, goodTree, plan,
-                        new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && seedCheckpoint(adapter), label, goldens));
+                        new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && seedCheckpoint(adapter), label, goldens, words()));
                 return ws.guarded(out, bisection::run);
             }
         }

@@ -116,13 +116,13 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
     @Override
     public CalibrationResult call() throws IOException {
         if (fromRuns != null && environments.given()) {
-            throw new UsageException(words().name(Setting.BASELINE_ENV) + " has no effect with " + words().name(Setting.FROM_RUNS)
+            throw new UsageException(Setting.BASELINE_ENV, words().name(Setting.BASELINE_ENV) + " has no effect with " + words().name(Setting.FROM_RUNS)
                     + ": those runs exist already");
         }
         if (fromRuns != null) return fromRuns();
         if (revision == null) {
-            throw new UsageException("name the revision to calibrate: " + (words() == Wording.API ? "calibrate(REV) (or setFromRuns(A, B, C))"
-                    : "loss_compare.sh calibrate REV (or --from-runs A B C)"));
+            throw new UsageException("name the revision to calibrate: " + words().command(Wording.Call.CALIBRATE, "REV")
+                    + " (or " + words().withValues(Setting.FROM_RUNS, "A", "B", "C") + ")");
         }
         Console console = lc.console();
         NoiseEnvelopes verifying = verifying(console);
@@ -136,7 +136,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         environments.onlyBaseline("calibrate");
         TrainerAdapter adapter = adapter(suiteRead, Role.BASELINE);
         if (!seedCheckpoint(adapter) && adapter.base() == OwnTrainer.INSTANCE) {
-            throw new UsageException("calibrate perturbs this trainer's initial weights through the seed checkpoint: drop "
+            throw new UsageException(Setting.SEED_CHECKPOINT, "calibrate perturbs this trainer's initial weights through the seed checkpoint: drop "
                     + words().name(Setting.SEED_CHECKPOINT) + " (trainers without one, seed = \"none\" in a trainer file, are calibrated by repeats"
                     + " or the suite's [[perturbation]] sets)");
         }
@@ -162,11 +162,11 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
     private NoiseEnvelopes verifying(Console console) {
         if (verify == null) return null;
         if (saveDir != null) {
-            throw new UsageException(words().name(Setting.VERIFY) + " judges fresh runs against saved envelopes and writes none: drop "
-                    + (words() == Wording.API ? "" : "--save/") + words().name(Setting.SAVE_DIR));
+            throw new UsageException(Setting.VERIFY, words().name(Setting.VERIFY) + " judges fresh runs against saved envelopes and writes none: drop "
+                    + words().anyOf(Setting.SAVE, Setting.SAVE_DIR));
         }
         if (!java.nio.file.Files.exists(verify)) {
-            throw new UsageException(UsageException.Reason.FILE, words().name(Setting.VERIFY) + ": no such file or folder: " + console.show(verify)
+            throw new UsageException(UsageException.Reason.FILE, Setting.VERIFY, words().name(Setting.VERIFY) + ": no such file or folder: " + console.show(verify)
                     + " (a calibrate output folder, or a folder of saved envelopes such as configs/noise)");
         }
         return new NoiseEnvelopes(verify, null, NoiseEnvelopes.Policy.ALWAYS, true, console::show, words());   // each envelope's own margin
@@ -176,13 +176,13 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
     private CalibrationResult fromRuns() throws IOException {
         Console console = lc.console();
         String fromRunsName = words().name(Setting.FROM_RUNS);
-        if (revision != null) throw new UsageException(fromRunsName + " builds the envelope from existing runs: give no revision");
+        if (revision != null) throw new UsageException(Setting.FROM_RUNS, fromRunsName + " builds the envelope from existing runs: give no revision");
         if (verify != null) {
-            throw new UsageException(words().name(Setting.VERIFY) + " trains fresh runs of a revision; it cannot be combined with " + fromRunsName);
+            throw new UsageException(Setting.VERIFY, words().name(Setting.VERIFY) + " trains fresh runs of a revision; it cannot be combined with " + fromRunsName);
         }
         if (saveDir != null) OutputFolders.checkFolder(saveDir, words().name(Setting.SAVE_DIR));
         if (fromRuns.size() < 1 + EnvelopeBuilder.MIN_RUNS) {
-            throw new UsageException(fromRunsName + " needs the reference and at least " + EnvelopeBuilder.MIN_RUNS
+            throw new UsageException(Setting.FROM_RUNS, fromRunsName + " needs the reference and at least " + EnvelopeBuilder.MIN_RUNS
                     + " more runs (got " + fromRuns.size() + ")");
         }
         List<RunSeries> series = new ArrayList<>();
@@ -194,7 +194,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
                 if (first == null) first = sourced;
                 series.add(sourced.series());
             } catch (UnreadableSeriesException | IllegalArgumentException e) {
-                throw new UsageException(fromRunsName + ": " + e.getMessage());
+                throw new UsageException(Setting.FROM_RUNS, fromRunsName + ": " + e.getMessage());
             }
             names.add(console.show(file));
         }
@@ -208,7 +208,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
             bands = EnvelopeBuilder.bands(reference, series.subList(1, series.size()), DefaultMetrics.ALL.stream()
                     .filter(m -> reference.steps().stream().anyMatch(r -> r.value(m) != null)).toList(), steps, names);
         } catch (EnvelopeBuilder.CalibrationException e) {
-            throw new UsageException(fromRunsName + ": " + e.message(words()));
+            throw new UsageException(Setting.FROM_RUNS, fromRunsName + ": " + e.message(words()));
         }
         Training t = training();
         List<String> labels = names.subList(1, names.size()).stream().map(n -> "existing run " + n).toList();

@@ -126,23 +126,22 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         Console console = lc.console();
         Suite suiteRead = suite.read(console, false);
         if (suiteRead != null && importResult != null) {
-            throw new UsageException(words().name(Setting.SUITE) + " compares two revisions; it cannot be combined with "
+            throw new UsageException(Setting.SUITE, words().name(Setting.SUITE) + " compares two revisions; it cannot be combined with "
                     + words().name(Setting.IMPORT_RESULT));
         }
         if (suiteRead != null && configGiven()) {
-            throw new UsageException(words().name(Setting.CONFIG) + " cannot be combined with " + words().name(Setting.SUITE)
+            throw new UsageException(Setting.CONFIG, words().name(Setting.CONFIG) + " cannot be combined with " + words().name(Setting.SUITE)
                     + ": each case of " + console.show(suite.file(console, false))
                     + " names its own config");
         }
         List<String> baselineOnly = new ArrayList<>(sideGiven);
         if (environments.name(Role.BASELINE) != null) baselineOnly.add(words().name(Setting.BASELINE_ENV));
         if (importResult != null && !baselineOnly.isEmpty()) {
-            throw new UsageException(baselineOnly.get(0) + " has no effect with " + words().name(Setting.IMPORT_RESULT)
+            throw new UsageException(Setting.IMPORT_RESULT, baselineOnly.get(0) + " has no effect with " + words().name(Setting.IMPORT_RESULT)
                     + ": the file is the baseline, only the test trains");
         }
         if (test == null || importResult == null && baseline == null) {
-            throw new UsageException("need two revisions: " + (words() == Wording.API ? "compare(BASELINE, TEST)"
-                    : "loss_compare.sh BASELINE TEST [options] (see --help)"));
+            throw new UsageException("need two revisions: " + words().command(Wording.Call.COMPARE, "BASELINE", "TEST"));
         }
         Training t = training(suiteRead);
         var judging = judge.judging(lc.console(), suiteRead == null || suiteRead.noise() == null ? null : Path.of(suiteRead.noise()));
@@ -152,8 +151,8 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         List<String> baseOptions = concat(trainOptions(), baselineOptions);
         List<String> testOpts = concat(trainOptions(), testOptions);
         Integer baseRanks = Ranks.checked(baselineNgpus != null ? baselineNgpus : ngpus(),
-                words().name(baselineNgpus != null ? Setting.BASELINE_NGPUS : Setting.NGPUS));
-        Integer testRanks = Ranks.checked(testNgpus != null ? testNgpus : ngpus(), words().name(testNgpus != null ? Setting.TEST_NGPUS : Setting.NGPUS));
+                baselineNgpus != null ? Setting.BASELINE_NGPUS : Setting.NGPUS, words());
+        Integer testRanks = Ranks.checked(testNgpus != null ? testNgpus : ngpus(), testNgpus != null ? Setting.TEST_NGPUS : Setting.NGPUS, words());
         int threads = Math.max(Threads.effective(t.threads(), baseOptions), Threads.effective(t.threads(), testOpts));
         int coresPerRun = threads * maxRanks(suiteCases, baseRanks, testRanks);
         int cores = Runtime.getRuntime().availableProcessors();
@@ -216,12 +215,12 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
 
     private RunSeries readImport(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new UsageException(UsageException.Reason.FILE, words().name(Setting.IMPORT_RESULT) + ": no such file: " + file);
+            throw new UsageException(UsageException.Reason.FILE, Setting.IMPORT_RESULT, words().name(Setting.IMPORT_RESULT) + ": no such file: " + file);
         }
         try {
             return LossFile.read(file);
         } catch (UnreadableSeriesException e) {
-            throw new UsageException(words().name(Setting.IMPORT_RESULT) + ": " + e.getMessage());
+            throw new UsageException(Setting.IMPORT_RESULT, words().name(Setting.IMPORT_RESULT) + ": " + e.getMessage());
         }
     }
 

@@ -73,7 +73,7 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
 
     /** --rank: which rank's lines a multi-rank log contributes (default: the only rank with step lines, else rank 0). */
     public Diff setRank(int rank) {
-        if (rank < 0) throw new UsageException(words().name(Setting.RANK) + " must be 0 or more, got " + rank);
+        if (rank < 0) throw new UsageException(Setting.RANK, words().name(Setting.RANK) + " must be 0 or more, got " + rank);
         this.rank = rank;
         return this;
     }

@@ -62,7 +62,8 @@ final class EnvironmentSettings {
         String option = words.name(role == Role.BASELINE ? Setting.BASELINE_ENV : Setting.TEST_ENV);
         Environment env = name == null ? DEFAULT : declared.get(name);
         if (env.changesBuild() && adapter.base() != OwnTrainer.INSTANCE) {
-            throw new UsageException(words.withValue(role == Role.BASELINE ? Setting.BASELINE_ENV : Setting.TEST_ENV, name) + ": libtorch and maven_properties build this repository's trainer;"
+            Setting setting = role == Role.BASELINE ? Setting.BASELINE_ENV : Setting.TEST_ENV;
+            throw new UsageException(setting, words.withValue(setting, name) + ": libtorch and maven_properties build this repository's trainer;"
                     + " the " + adapter.name() + " trainer is not built with Maven (use command_prefix or env)");
         }
         Map<String, String> probed = EnvironmentCheck.probe(env, adapter.python(), lc.console(), lc.repoDir(), option);
@@ -79,17 +80,17 @@ final class EnvironmentSettings {
     private void requireDeclared(Setting option, String name, Map<String, Environment> declared, String declaredIn) {
         if (name == null || declared.containsKey(name)) return;
         if (declaredIn == null) {
-            throw new UsageException(words.withValue(option, name) + ": no [environment." + name + "]: environments are declared in a"
+            throw new UsageException(option, words.withValue(option, name) + ": no [environment." + name + "]: environments are declared in a"
                     + " " + words.withValue(Setting.SUITE, "FILE") + " or " + words.withValue(Setting.TRAINER, "FILE") + ", and none was given");
         }
-        throw new UsageException(words.withValue(option, name) + ": no [environment." + name + "] in " + declaredIn
+        throw new UsageException(option, words.withValue(option, name) + ": no [environment." + name + "] in " + declaredIn
                 + (declared.isEmpty() ? " (it declares none)" : " (declared: " + String.join(", ", declared.keySet()) + ")"));
     }
 
     /** The same check of one environment for a verb with one side (calibrate): --test-env is refused there. */
     void onlyBaseline(String verb) {
         if (test != null) {
-            throw new UsageException(words.name(Setting.TEST_ENV) + " has no effect with " + verb + ": its runs train in one environment, "
+            throw new UsageException(Setting.TEST_ENV, words.name(Setting.TEST_ENV) + " has no effect with " + verb + ": its runs train in one environment, "
                     + words.name(Setting.BASELINE_ENV) + " (the one a later compare calls its baseline)");
         }
     }

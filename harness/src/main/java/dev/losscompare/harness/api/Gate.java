@@ -60,7 +60,7 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
     /** --suite (default configs/signoff.toml). */
     @Override
     public Gate setBaselineEnv(String name) {
-        throw new UsageException(words().name(Setting.BASELINE_ENV) + " does not apply to gate: its baseline is the recorded goldens"
+        throw new UsageException(Setting.BASELINE_ENV, words().name(Setting.BASELINE_ENV) + " does not apply to gate: its baseline is the recorded goldens"
                 + " (each golden file states the environment it was recorded in); choose the working tree's with "
                 + words().name(Setting.TEST_ENV));
     }
@@ -128,7 +128,7 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
             if (judging != null) judging.checkNoise(cases, t, side);
             Path out = OutputFolders.create(words(), outputFolder, console.cwd(), "golden", "working-tree", started);
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
-            GateRun run = new GateRun(s, t, side, cases, session, new GoldenStore(console.cwd().resolve(goldenDir)), m, started);
+            GateRun run = new GateRun(s, t, side, cases, session, new GoldenStore(console.cwd().resolve(goldenDir), words()), m, started);
             return ws.guarded(out, () -> work.run(run));
         }
     }

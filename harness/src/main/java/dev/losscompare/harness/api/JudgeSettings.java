@@ -97,13 +97,13 @@ final class JudgeSettings {
     private ComparisonMode mode() {
         if (atol == null && rtol == null) return ComparisonMode.bitwise();
         if (assertEqual) {
-            throw new UsageException(words.name(Setting.ASSERT_EQUAL) + " (bitwise) cannot be combined with " + words.name(Setting.ATOL) + "/"
+            throw new UsageException(Setting.ASSERT_EQUAL, words.name(Setting.ASSERT_EQUAL) + " (bitwise) cannot be combined with " + words.name(Setting.ATOL) + "/"
                     + words.name(Setting.RTOL));
         }
         double a = atol == null ? 0 : atol;
         double r = rtol == null ? 0 : rtol;
         if (!(a >= 0) || !(r >= 0) || Double.isInfinite(a) || Double.isInfinite(r)) {
-            throw new UsageException(words.name(Setting.ATOL) + " and " + words.name(Setting.RTOL) + " must be finite and >= 0");
+            throw new UsageException(Setting.ATOL, words.name(Setting.ATOL) + " and " + words.name(Setting.RTOL) + " must be finite and >= 0");
         }
         return ComparisonMode.tolerance(a, r);
     }
@@ -115,12 +115,12 @@ final class JudgeSettings {
         for (String m : metrics) {
             String name = m.strip();
             if (name.isEmpty()) {
-                throw new UsageException(words.name(Setting.METRICS) + ": an empty metric name (e.g. " + words.withValue(Setting.METRICS, "loss,grad_norm")
+                throw new UsageException(Setting.METRICS, words.name(Setting.METRICS) + ": an empty metric name (e.g. " + words.withValue(Setting.METRICS, "loss,grad_norm")
                         + " or \"lm loss,num-zeros\")");
             }
             if (!list.contains(name)) list.add(name);
         }
-        if (list.isEmpty()) throw new UsageException(words.name(Setting.METRICS) + ": name at least one metric");
+        if (list.isEmpty()) throw new UsageException(Setting.METRICS, words.name(Setting.METRICS) + ": name at least one metric");
         return list;
     }
 }

@@ -54,19 +54,19 @@ final class LauncherChoice {
         LauncherKind k = kind != null ? kind : tableOrNull != null ? tableOrNull.kind() : LauncherKind.local;
         if (k == LauncherKind.local) {
             if (sharedDir != null) {
-                throw new UsageException(words.name(Setting.SHARED_DIR) + " is for " + words.withValue(Setting.LAUNCHER, "slurm")
+                throw new UsageException(Setting.SHARED_DIR, words.name(Setting.SHARED_DIR) + " is for " + words.withValue(Setting.LAUNCHER, "slurm")
                         + " (the runs start here)");
             }
             return LocalLauncher.INSTANCE;
         }
         SlurmSettings settings = slurm(console, tableOrNull, words);
         if (OnPath.find("sbatch", Map.of()) == null) {   // the PATH the harness starts processes with
-            throw new UsageException(UsageException.Reason.MACHINE, words.withValue(Setting.LAUNCHER, "slurm")
+            throw new UsageException(UsageException.Reason.MACHINE, Setting.LAUNCHER, words.withValue(Setting.LAUNCHER, "slurm")
                     + ": sbatch is not on PATH (run from a machine that submits to the cluster)");
         }
         RunLauncher slurm = new SlurmLauncher(settings, console.err());
         console.err().println("launcher: slurm, shared dir " + console.show(settings.sharedDir())
-                + (timeout == null ? "" : ", job time limit from --timeout " + Durations.human(timeout)));
+                + (timeout == null ? "" : ", job time limit from " + words.name(Setting.TIMEOUT) + " " + Durations.human(timeout)));
         return slurm;
     }
 
@@ -75,7 +75,7 @@ final class LauncherChoice {
         SlurmSettings table = t != null ? t.slurm() : new SlurmSettings(null, null, null, null, null, null, null, java.util.List.of(), false);
         Path shared = sharedDir != null ? console.cwd().resolve(sharedDir) : table.sharedDir();
         if (shared == null) {
-            throw new UsageException(words.withValue(Setting.LAUNCHER, "slurm") + " needs " + words.withValue(Setting.SHARED_DIR, "DIR")
+            throw new UsageException(Setting.LAUNCHER, words.withValue(Setting.LAUNCHER, "slurm") + " needs " + words.withValue(Setting.SHARED_DIR, "DIR")
                     + " (or shared_dir in the suite's [launcher] table): "
                     + "a folder every node sees, for job files and the cache; the output folder must be on shared storage too");
         }

@@ -29,10 +29,10 @@ final class NoiseSettings {
                                             String what) {
         margin(margin, words);
         if (noise == null) {
-            throw new UsageException(words.name(Setting.NOISE_MARGIN) + " needs " + words.withValue(Setting.NOISE, "FILE|DIR"));
+            throw new UsageException(Setting.NOISE_MARGIN, words.name(Setting.NOISE_MARGIN) + " needs " + words.withValue(Setting.NOISE, "FILE|DIR"));
         }
         if (toleranceGiven) {
-            throw new UsageException(words.name(Setting.NOISE) + " judges against measured noise; it cannot be combined with "
+            throw new UsageException(Setting.NOISE, words.name(Setting.NOISE) + " judges against measured noise; it cannot be combined with "
                     + words.name(Setting.ATOL) + "/" + words.name(Setting.RTOL) + "/" + words.name(Setting.ASSERT_EQUAL));
         }
         Path path = console.cwd().resolve(noise);
@@ -63,7 +63,7 @@ final class NoiseSettings {
      */
     private static NoiseMargin margin(Double margin, SettingWords words) {
         if (margin != null && !(margin > 0 && Double.isFinite(margin))) {
-            throw new UsageException(words.name(Setting.NOISE_MARGIN) + " must be a number > 0");
+            throw new UsageException(Setting.NOISE_MARGIN, words.name(Setting.NOISE_MARGIN) + " must be a number > 0");
         }
         return margin == null ? null : NoiseMargin.given(margin, Wording.COMMAND_LINE.name(Setting.NOISE_MARGIN));
     }

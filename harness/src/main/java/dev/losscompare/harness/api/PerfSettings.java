@@ -28,7 +28,7 @@ final class PerfSettings {
 
     void rounds(int n) {
         if (n < 2) {
-            throw new UsageException(words.withValue(Setting.PERF_ROUNDS, Integer.toString(n))
+            throw new UsageException(Setting.PERF_ROUNDS, words.withValue(Setting.PERF_ROUNDS, Integer.toString(n))
                     + ": at least 2 rounds per side are needed to measure the noise");
         }
         this.rounds = n;

@@ -44,7 +44,7 @@ final class SuiteSettings {
     /** The selected cases of the suite (every case without --cases); null without a suite and no fallback. */
     Suite read(Console console, boolean fallback) {
         if (cases != null && file == null && !fallback) {
-            throw new UsageException(words.name(Setting.CASES) + " needs " + words.withValue(Setting.SUITE, "FILE"));
+            throw new UsageException(Setting.CASES, words.name(Setting.CASES) + " needs " + words.withValue(Setting.SUITE, "FILE"));
         }
         Path f = file(console, fallback);
         if (f == null) return null;

@@ -133,7 +133,7 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
 
     /** --ngpus, checked: null when not set (each case's count). */
     Integer ngpus() {
-        return Ranks.checked(ngpus, words().name(Setting.NGPUS));
+        return Ranks.checked(ngpus, Setting.NGPUS, words());
     }
 
     /** How every run trains, checked. */
@@ -145,8 +145,8 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
     Training training(Suite suiteOrNull) {
         int s = steps != null ? steps : suiteOrNull != null && suiteOrNull.steps() != null ? suiteOrNull.steps() : DEFAULT_STEPS;
         int t = threads != null ? threads : DEFAULT_THREADS;
-        if (s < 1) throw new UsageException(words().name(Setting.STEPS) + " must be at least 1, got " + s);
-        if (t < 1) throw new UsageException(words().name(Setting.THREADS) + " must be at least 1, got " + t);
+        if (s < 1) throw new UsageException(Setting.STEPS, words().name(Setting.STEPS) + " must be at least 1, got " + s);
+        if (t < 1) throw new UsageException(Setting.THREADS, words().name(Setting.THREADS) + " must be at least 1, got " + t);
         return new Training(s, seed != null ? seed : DEFAULT_SEED, t, portable ? Kernels.PORTABLE : Kernels.NATIVE, timeout);
     }
 

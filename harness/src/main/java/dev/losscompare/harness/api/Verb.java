@@ -1,6 +1,6 @@
 package dev.losscompare.harness.api;
 
-import dev.losscompare.core.text.SettingWords;
+import dev.losscompare.harness.Wording;
 import dev.losscompare.core.text.Setting;
 import dev.losscompare.harness.UsageException;
 import java.io.IOException;
@@ -33,7 +33,7 @@ public abstract class Verb<SELF extends Verb<SELF, R>, R> implements SettingsVer
     }
 
     /** How this call's bad-input messages name a setting: a flag for the command line, a setter for a program. */
-    final SettingWords words() {
+    final Wording words() {
         return lc.wording();
     }
 
@@ -50,19 +50,19 @@ public abstract class Verb<SELF extends Verb<SELF, R>, R> implements SettingsVer
 
     /** --timeout: stop a run that takes longer (null: no limit). */
     public SELF setTimeout(Duration timeout) {
-        this.timeout = positive(timeout, words().name(Setting.TIMEOUT));
+        this.timeout = positive(timeout, Setting.TIMEOUT);
         return self();
     }
 
     /** --build-timeout: stop a build that takes longer. */
     public SELF setBuildTimeout(Duration timeout) {
-        if (timeout == null) throw new UsageException(words().name(Setting.BUILD_TIMEOUT) + " needs a duration (e.g. 30m)");
-        this.buildTimeout = positive(timeout, words().name(Setting.BUILD_TIMEOUT));
+        if (timeout == null) throw new UsageException(Setting.BUILD_TIMEOUT, words().name(Setting.BUILD_TIMEOUT) + " needs a duration (e.g. 30m)");
+        this.buildTimeout = positive(timeout, Setting.BUILD_TIMEOUT);
         return self();
     }
 
-    private static Duration positive(Duration d, String option) {
-        if (d != null && (d.isZero() || d.isNegative())) throw new UsageException(option + " must be more than zero");
+    private Duration positive(Duration d, Setting option) {
+        if (d != null && (d.isZero() || d.isNegative())) throw new UsageException(option, words().name(option) + " must be more than zero");
         return d;
     }
 

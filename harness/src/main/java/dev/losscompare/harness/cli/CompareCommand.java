@@ -1,5 +1,6 @@
 package dev.losscompare.harness.cli;
 
+import dev.losscompare.harness.Wording;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.api.Compare;
 import dev.losscompare.harness.api.Export;
@@ -81,7 +82,7 @@ public final class CompareCommand implements Callable<Integer> {
             if (baseline == null) throw new UsageException("--import-result needs the revision to run: loss_compare.sh TEST --import-result=FILE");
             tst = tst == null ? baseline : tst;
         } else if (baseline == null || test == null) {
-            throw new UsageException("need two revisions: loss_compare.sh BASELINE TEST [options] (see --help)");
+            throw new UsageException("need two revisions: " + Wording.COMMAND_LINE.command(Wording.Call.COMPARE, "BASELINE", "TEST"));
         }
         Compare compare = lc.compare(own.importResult != null ? null : baseline, tst);
         if (own.importResult != null) compare.setImportResult(own.importResult);

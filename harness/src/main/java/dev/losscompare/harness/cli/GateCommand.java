@@ -36,6 +36,7 @@ public final class GateCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = Sections.ENVIRONMENTS, order = 8) EnvironmentOptions environments = new EnvironmentOptions();
 
     @ArgGroup(validate = false, heading = Sections.GOLDENS, order = 0) Own own = new Own();
+    @ArgGroup(validate = false, heading = Sections.JUDGING, order = 4) Judging judging = new Judging();
 
     /** The options only gate takes: a --help section of their own, first. */
     static final class Own {
@@ -56,15 +57,18 @@ public final class GateCommand implements Callable<Integer> {
                 + " (default: " + Calibrate.DEFAULT_HELD_OUT + ").")
         Integer heldOut;
 
-        @Option(names = "--strict", description = "An environment that differs from a golden's is an ERROR, not a tolerance comparison.")
-        boolean strict;
-
         @Option(names = "--native-kernels", description = "Run with this machine's fastest kernels instead of the portable set "
                 + "(the goldens' environment then differs, and cases compare within tolerance).")
         boolean nativeKernels;
+    }
 
+    /** How the working tree is judged against the goldens: under Judging, as compare's judge options are. */
+    static final class Judging {
         @Option(names = "--metrics", paramLabel = "LIST", description = "Metrics to compare with the goldens (default: loss,grad_norm).")
         String metrics;
+
+        @Option(names = "--strict", description = "An environment that differs from a golden's is an ERROR, not a tolerance comparison.")
+        boolean strict;
     }
 
     @Override
@@ -80,9 +84,9 @@ public final class GateCommand implements Callable<Integer> {
                 throw new UsageException("--baseline-env and --test-env apply to checking goldens, not to --update (goldens are recorded"
                         + " in this process's environment)");
             }
-            if (own.strict) throw new UsageException("--strict applies to checking goldens, not to --update");
+            if (judging.strict) throw new UsageException("--strict applies to checking goldens, not to --update");
             if (noise.margin != null) throw new UsageException("--noise-margin applies to checking goldens, not to --update");
-            if (own.metrics != null) throw new UsageException("--metrics applies to checking goldens, not to --update (a golden records loss and grad_norm)");
+            if (judging.metrics != null) throw new UsageException("--metrics applies to checking goldens, not to --update (a golden records loss and grad_norm)");
             if (noise.noise != null && !own.calibrate) {
                 throw new UsageException("--noise with --update names where --calibrate writes the envelopes: add --calibrate, or drop --noise");
             }
@@ -94,8 +98,8 @@ public final class GateCommand implements Callable<Integer> {
             timeouts.applyTo(output.applyTo(record));
             return record.call().exitCode();
         }
-        Gate gate = lc.gate().setGoldenDir(own.goldenDir).setStrict(own.strict).setNativeKernels(own.nativeKernels);
-        if (own.metrics != null) gate.setMetrics(JudgeOptions.metricList(own.metrics));
+        Gate gate = lc.gate().setGoldenDir(own.goldenDir).setStrict(judging.strict).setNativeKernels(own.nativeKernels);
+        if (judging.metrics != null) gate.setMetrics(JudgeOptions.metricList(judging.metrics));
         suite.applyTo(gate);
         noise.applyTo(gate);
         perf.applyTo(gate);

@@ -21,7 +21,7 @@ public final class GitRepos {
     /** The repository enclosing {@code dir}; a message names the repository setting in {@code words}. */
     public static Repository open(Path dir, SettingWords words) {
         if (!Files.isDirectory(dir)) {
-            throw new UsageException(UsageException.Reason.REVISION, words.name(Setting.REPO) + ": not a directory: " + dir);
+            throw new UsageException(UsageException.Reason.REVISION, Setting.REPO, words.name(Setting.REPO) + ": not a directory: " + dir);
         }
         FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(dir.toAbsolutePath().toFile());
         if (builder.getGitDir() == null) {

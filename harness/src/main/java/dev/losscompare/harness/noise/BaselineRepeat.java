@@ -12,6 +12,8 @@ import dev.losscompare.core.noise.RepeatNoise;
 import dev.losscompare.core.result.CaseResult;
 import dev.losscompare.core.result.MetricResult;
 import dev.losscompare.core.result.Verdict;
+import dev.losscompare.core.text.Setting;
+import dev.losscompare.harness.Wording;
 import dev.losscompare.harness.engine.CaseCheck;
 import dev.losscompare.harness.engine.CaseEngine;
 import dev.losscompare.harness.engine.TrainedSide;
@@ -65,7 +67,13 @@ public final class BaselineRepeat implements CaseCheck {
 
     /** "calibrate its noise (./loss_compare.sh calibrate REV with the same options) and compare with --noise": what every such line advises. */
     public static String calibrateHint(String revision, String verb) {
-        return "calibrate its noise (./loss_compare.sh calibrate " + revision + " with the same options) and " + verb + " with --noise";
+        return calibrateHint(revision, verb, Wording.COMMAND_LINE);   // verdict lines read the same from every caller
+    }
+
+    /** The same advice in a caller's words (bad input: "calibrate(REV) … with setNoise"). */
+    public static String calibrateHint(String revision, String verb, Wording wording) {
+        return "calibrate its noise (" + wording.line(Wording.Call.CALIBRATE, revision) + " with the same options) and " + verb + " with "
+                + wording.name(Setting.NOISE);
     }
 
     /** How far a run and its repeat parted, or why the repeat gave nothing to measure. */

@@ -82,11 +82,11 @@ public final class Calibrator {
     /** --runs, checked: verbs call it before anything is trained or written. */
     public static int checkRuns(int runs, SettingWords words) {
         if (runs < EnvelopeBuilder.MIN_RUNS) {
-            throw new UsageException(words.name(Setting.RUNS) + " must be at least " + EnvelopeBuilder.MIN_RUNS
+            throw new UsageException(Setting.RUNS, words.name(Setting.RUNS) + " must be at least " + EnvelopeBuilder.MIN_RUNS
                     + " (perturbed runs besides the reference; one run's distance is a sample, not a spread), got " + runs);
         }
         if (runs > HELD_OUT_SEED_OFFSET) {
-            throw new UsageException(words.name(Setting.RUNS) + " takes 2.." + HELD_OUT_SEED_OFFSET + " (the held-out runs' seeds start past them), got " + runs);
+            throw new UsageException(Setting.RUNS, words.name(Setting.RUNS) + " takes 2.." + HELD_OUT_SEED_OFFSET + " (the held-out runs' seeds start past them), got " + runs);
         }
         return runs;
     }
@@ -94,7 +94,7 @@ public final class Calibrator {
     /** --held-out: 0.. HELD_OUT_SEED_OFFSET, so the held-out seeds stay apart from --verify's. */
     public static int checkHeldOut(int heldOut, SettingWords words) {
         if (heldOut < 0 || heldOut > HELD_OUT_SEED_OFFSET) {
-            throw new UsageException(words.name(Setting.HELD_OUT) + " takes 0.." + HELD_OUT_SEED_OFFSET + " (their seeds must stay apart"
+            throw new UsageException(Setting.HELD_OUT, words.name(Setting.HELD_OUT) + " takes 0.." + HELD_OUT_SEED_OFFSET + " (their seeds must stay apart"
                     + " from the band's and " + words.name(Setting.VERIFY) + "'s), got " + heldOut);
         }
         return heldOut;

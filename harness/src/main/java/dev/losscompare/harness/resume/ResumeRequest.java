@@ -26,13 +26,13 @@ public record ResumeRequest(Integer resumeAt, boolean across) {
      * resume, or --resume-across without two trained revisions ({@code twoTrained}) and a check.
      */
     public ResumeRequest checked(int steps, List<SuiteCase> cases, boolean twoTrained, SettingWords words) {
-        if (resumeAt != null && resumeAt < 1) throw new UsageException(words.name(Setting.RESUME_AT) + " must be a step >= 1, got " + resumeAt);
+        if (resumeAt != null && resumeAt < 1) throw new UsageException(Setting.RESUME_AT, words.name(Setting.RESUME_AT) + " must be a step >= 1, got " + resumeAt);
         if (resumeAt != null && resumeAt >= steps) {
-            throw new UsageException(words.withValue(Setting.RESUME_AT, resumeAt.toString()) + " leaves no step to resume: it must be below "
+            throw new UsageException(Setting.RESUME_AT, words.withValue(Setting.RESUME_AT, resumeAt.toString()) + " leaves no step to resume: it must be below "
                     + words.name(Setting.STEPS) + " (" + steps + ")");
         }
         if (across && (!twoTrained || resumeAt == null && cases.stream().allMatch(c -> c.resumeAt() == null))) {
-            throw new UsageException(words.name(Setting.RESUME_ACROSS) + " needs two trained revisions and a resume check ("
+            throw new UsageException(Setting.RESUME_ACROSS, words.name(Setting.RESUME_ACROSS) + " needs two trained revisions and a resume check ("
                     + words.withValue(Setting.RESUME_AT, "K") + ", or resume_at in the suite)");
         }
         return this;

@@ -66,12 +66,12 @@ public final class SuiteFile {
     /** The suite in {@code file}; a message names the file's setting in {@code words}. */
     public static Suite readSuite(Path file, SettingWords words) {
         String option = words.name(Setting.SUITE);
-        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, option + ": no such file: " + file);
+        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, option + ": no such file: " + file);
         JsonNode root;
         try {
             root = new TomlMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new UsageException(UsageException.Reason.FILE, option + ": " + file + " is not valid TOML: " + firstLine(e.getMessage()));
+            throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, option + ": " + file + " is not valid TOML: " + firstLine(e.getMessage()));
         }
         return new SuiteFile(file, words).parse(root);
     }
@@ -121,7 +121,7 @@ public final class SuiteFile {
         String where = named + ": [launcher]";
         for (var it = t.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!LAUNCHER_KEYS.contains(k)) throw new UsageException(UsageException.Reason.FILE, where + ": unknown key '" + k + "' (keys: " + String.join(", ", LAUNCHER_KEYS) + ")");
+            if (!LAUNCHER_KEYS.contains(k)) throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, where + ": unknown key '" + k + "' (keys: " + String.join(", ", LAUNCHER_KEYS) + ")");
         }
         LauncherKind kind;
         String type = t.path("type").asText("slurm");
@@ -134,9 +134,9 @@ public final class SuiteFile {
         List<String> extra = new ArrayList<>();
         if (t.has("sbatch_args")) {
             JsonNode a = t.get("sbatch_args");
-            if (!a.isArray()) throw new UsageException(UsageException.Reason.FILE, where + ": 'sbatch_args' must be a list of strings");
+            if (!a.isArray()) throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, where + ": 'sbatch_args' must be a list of strings");
             for (JsonNode s : a) {
-                if (!s.isTextual()) throw new UsageException(UsageException.Reason.FILE, where + ": 'sbatch_args' must be a list of strings");
+                if (!s.isTextual()) throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, where + ": 'sbatch_args' must be a list of strings");
                 extra.add(s.asText());
             }
         }
@@ -145,12 +145,12 @@ public final class SuiteFile {
             try {
                 limit = Durations.parse(launcherString(t, "time_limit", where));
             } catch (IllegalArgumentException e) {
-                throw new UsageException(UsageException.Reason.FILE, where + ": 'time_limit': " + e.getMessage());
+                throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, where + ": 'time_limit': " + e.getMessage());
             }
         }
         boolean builds = false;
         if (t.has("builds")) {
-            if (!t.get("builds").isBoolean()) throw new UsageException(UsageException.Reason.FILE, where + ": 'builds' must be true or false");
+            if (!t.get("builds").isBoolean()) throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, where + ": 'builds' must be true or false");
             builds = t.get("builds").asBoolean();
         }
         return new LauncherTable(where, kind, new SlurmSettings(shared, optString(t, "partition", where), optString(t, "account", where),
@@ -158,7 +158,7 @@ public final class SuiteFile {
     }
 
     private static String launcherString(JsonNode t, String key, String where) {
-        if (!t.get(key).isTextual()) throw new UsageException(UsageException.Reason.FILE, where + ": '" + key + "' must be a string");
+        if (!t.get(key).isTextual()) throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, where + ": '" + key + "' must be a string");
         return t.get(key).asText();
     }
 
@@ -169,7 +169,7 @@ public final class SuiteFile {
     private static Integer count(JsonNode t, String key, String where) {
         if (!t.has(key)) return null;
         JsonNode v = t.get(key);
-        if (!v.isIntegralNumber() || v.asLong() < 1) throw new UsageException(UsageException.Reason.FILE, where + ": '" + key + "' must be a whole number >= 1");
+        if (!v.isIntegralNumber() || v.asLong() < 1) throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, where + ": '" + key + "' must be a whole number >= 1");
         return v.asInt();
     }
 
@@ -305,7 +305,7 @@ public final class SuiteFile {
     }
 
     private UsageException error(String what) {
-        return new UsageException(UsageException.Reason.FILE, named + ": " + what);
+        return new UsageException(UsageException.Reason.FILE, Setting.SUITE, named + ": " + what);
     }
 
     private static String shown(JsonNode v) {
@@ -320,11 +320,11 @@ public final class SuiteFile {
         List<String> valid = all.stream().map(SuiteCase::name).toList();
         for (String n : wanted) {
             if (!valid.contains(n)) {
-                throw new UsageException(UsageException.Reason.FILE, words.name(Setting.CASES) + ": no case '" + n + "' in the suite (valid: "
+                throw new UsageException(UsageException.Reason.FILE, Setting.CASES, words.name(Setting.CASES) + ": no case '" + n + "' in the suite (valid: "
                         + String.join(", ", valid) + ")");
             }
         }
-        if (wanted.isEmpty()) throw new UsageException(UsageException.Reason.FILE, words.name(Setting.CASES) + ": name at least one case");
+        if (wanted.isEmpty()) throw new UsageException(UsageException.Reason.FILE, Setting.CASES, words.name(Setting.CASES) + ": name at least one case");
         return all.stream().filter(c -> wanted.contains(c.name())).toList();
     }
 
