@@ -126,7 +126,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         }
         Console console = lc.console();
         NoiseEnvelopes verifying = verifying(console);
-        if (saveDir != null) OutputFolders.checkFolder(saveDir, words().name(Setting.SAVE_DIR));
+        if (saveDir != null) OutputFolders.checkFolder(saveDir, Setting.SAVE_DIR, words().name(Setting.SAVE_DIR));
         Suite suiteRead = suite.read(console, false);
         Training t = training(suiteRead);
         List<String> options = trainOptions();
@@ -180,7 +180,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         if (verify != null) {
             throw new UsageException(Setting.VERIFY, words().name(Setting.VERIFY) + " trains fresh runs of a revision; it cannot be combined with " + fromRunsName);
         }
-        if (saveDir != null) OutputFolders.checkFolder(saveDir, words().name(Setting.SAVE_DIR));
+        if (saveDir != null) OutputFolders.checkFolder(saveDir, Setting.SAVE_DIR, words().name(Setting.SAVE_DIR));
         if (fromRuns.size() < 1 + EnvelopeBuilder.MIN_RUNS) {
             throw new UsageException(Setting.FROM_RUNS, fromRunsName + " needs the reference and at least " + EnvelopeBuilder.MIN_RUNS
                     + " more runs (got " + fromRuns.size() + ")");

@@ -39,7 +39,7 @@ public final class Export extends TrainingVerb<Export, ExportResult> {
     public ExportResult call() throws IOException {
         Console console = lc.console();
         if (java.nio.file.Files.isDirectory(file)) throw new UsageException("export: " + file + " is a folder; name the loss file to write");
-        if (file.getParent() != null) OutputFolders.checkFolder(file.getParent(), "export: " + file + ":");
+        if (file.getParent() != null) OutputFolders.checkFolder(file.getParent(), null, "export: " + file + ":");
         Training t = training();
         Integer ranks = ngpus();
         List<SuiteCase> suiteCases = List.of(new SuiteCase(null, config(), List.of()));

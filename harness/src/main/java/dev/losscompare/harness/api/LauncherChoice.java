@@ -79,7 +79,7 @@ final class LauncherChoice {
                     + " (or shared_dir in the suite's [launcher] table): "
                     + "a folder every node sees, for job files and the cache; the output folder must be on shared storage too");
         }
-        OutputFolders.checkFolder(shared, sharedDir != null ? words.name(Setting.SHARED_DIR) : t.where() + ": shared_dir");
+        OutputFolders.checkFolder(shared, sharedDir != null ? Setting.SHARED_DIR : Setting.SUITE, sharedDir != null ? words.name(Setting.SHARED_DIR) : t.where() + ": shared_dir");
         return table.withSharedDir(shared.normalize());
     }
 }

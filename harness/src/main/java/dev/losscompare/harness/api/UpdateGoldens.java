@@ -53,7 +53,7 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
     public UpdateGoldens setCalibrate(int runs, Path dirOrNull) {
         this.calibrateRuns = Calibrator.checkRuns(runs, words());
         this.noiseDir = lc.resolve(dirOrNull);
-        if (noiseDir != null) dev.losscompare.harness.engine.OutputFolders.checkFolder(noiseDir, words().name(dev.losscompare.core.text.Setting.NOISE));
+        if (noiseDir != null) dev.losscompare.harness.engine.OutputFolders.checkFolder(noiseDir, dev.losscompare.core.text.Setting.NOISE, words().name(dev.losscompare.core.text.Setting.NOISE));
         return this;
     }
 

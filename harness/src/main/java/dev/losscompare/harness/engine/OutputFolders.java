@@ -78,24 +78,25 @@ public final class OutputFolders {
     }
 
     /**
-     * A folder the command will write into ({@code option} names it in the message): refused when
-     * it, or the nearest part of its path that exists, is not a folder.
+     * A folder the command will write into ({@code option} names it in the message; {@code setting},
+     * the setting it was given with, or null): refused when it, or the nearest part of its path
+     * that exists, is not a folder.
      */
-    public static void checkFolder(Path dir, String option) {
+    public static void checkFolder(Path dir, Setting setting, String option) {
         for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
             if (!Files.exists(p)) continue;
             if (Files.isDirectory(p)) return;
-            throw new UsageException(UsageException.Reason.FILE, option + " " + dir + ": " + (p.equals(dir.toAbsolutePath()) ? "it" : p) + " is a file, not a folder;"
+            throw new UsageException(UsageException.Reason.FILE, setting, option + " " + dir + ": " + (p.equals(dir.toAbsolutePath()) ? "it" : p) + " is a file, not a folder;"
                     + " name a folder (it is created when missing)");
         }
     }
 
     private static Path claim(Path given, String option) throws IOException {
-        checkFolder(given, option);
+        checkFolder(given, Setting.OUTPUT_FOLDER, option);
         try {
             Files.createDirectories(given);
         } catch (FileSystemException e) {
-            throw new UsageException(UsageException.Reason.FILE, option + " " + given + " cannot be created (" + reason(e)
+            throw new UsageException(UsageException.Reason.FILE, Setting.OUTPUT_FOLDER, option + " " + given + " cannot be created (" + reason(e)
                     + "); pick a folder that does not exist or is empty");
         }
         Path lock = given.resolve(LOCK);
@@ -107,7 +108,7 @@ public final class OutputFolders {
         }
         if (!lock(given)) {
             refuseIfInUse(lock, given, option);
-            throw new UsageException(UsageException.Reason.FILE, "output folder " + given + " was claimed by another loss_compare run; pick another "
+            throw new UsageException(UsageException.Reason.FILE, Setting.OUTPUT_FOLDER, "output folder " + given + " was claimed by another loss_compare run; pick another "
                     + option);
         }
         if (!onlyTheLock(given)) {   // written into meanwhile by something else
@@ -120,13 +121,13 @@ public final class OutputFolders {
     private static void refuseIfInUse(Path lock, Path given, String option) throws IOException {
         Optional<String> holder = holder(lock);
         if (holder.isPresent()) {
-            throw new UsageException(UsageException.Reason.FILE, "output folder " + given + " is in use by another loss_compare run (" + holder.get()
+            throw new UsageException(UsageException.Reason.FILE, Setting.OUTPUT_FOLDER, "output folder " + given + " is in use by another loss_compare run (" + holder.get()
                     + "); wait for it to finish or pick another " + option);
         }
     }
 
     private static UsageException notEmpty(Path given, String option) {
-        return new UsageException(UsageException.Reason.FILE, "output folder " + given + " already exists and is not empty; pick another " + option);
+        return new UsageException(UsageException.Reason.FILE, Setting.OUTPUT_FOLDER, "output folder " + given + " already exists and is not empty; pick another " + option);
     }
 
     /**
