@@ -29,7 +29,7 @@ public class UsageException extends RuntimeException {
         this(Reason.OPTION, null, message);
     }
 
-    /** Bad input of one setting ({@link Reason#OPTION}): the one the message names first. */
+    /** Bad input of one setting's value ({@link Reason#OPTION}), or of {@code setting} with another it does not go with. */
     public UsageException(Setting setting, String message) {
         this(Reason.OPTION, setting, message);
     }
@@ -38,7 +38,7 @@ public class UsageException extends RuntimeException {
         this(reason, null, message);
     }
 
-    /** {@code setting}: the setting the input was given with (a suite file: {@link Setting#SUITE}), or null. */
+    /** {@code setting}: the setting the bad input was given with (a fault in a suite file: {@link Setting#SUITE}), or null. */
     public UsageException(Reason reason, Setting setting, String message) {
         super(message);
         this.reason = java.util.Objects.requireNonNull(reason, "reason");

@@ -42,6 +42,8 @@ public enum Wording implements SettingWords {
     }
 
     private static final Map<Setting, Words> TABLE = new EnumMap<>(Setting.class);
+    /** How the command line's messages name its program. */
+    private static final String PROGRAM = "loss_compare.sh";
 
     static {
         row(Setting.STEPS, "--steps", "setSteps");
@@ -131,6 +133,4 @@ public enum Wording implements SettingWords {
     public String line(Call c, Object... args) {
         return (this == COMMAND_LINE ? "./" : "") + command(c, args);
     }
-
-    private static final String PROGRAM = "loss_compare.sh";
 }

@@ -270,6 +270,7 @@ class ApiTest {
         repo.write("suite.toml", "[[case]]\nname = \"a\"\nconfig = \"configs/llama3_debug.toml\"\n");
         assertEquals(Setting.CONFIG, assertThrows(UsageException.class,
                 () -> lc.compare("HEAD", "HEAD").setSuite(Path.of("suite.toml")).setConfig("configs/llama3_debug.toml").call()).setting());
+        assertEquals(Setting.MAX_SLOWDOWN, assertThrows(UsageException.class, () -> lc.compare("HEAD", "HEAD").setMaxSlowdown("fast")).setting());
         assertEquals(Setting.OUTPUT_FOLDER, assertThrows(UsageException.class,
                 () -> lc.compare("HEAD", "HEAD").setSteps(1).setOutputFolder(Path.of("README.md/out")).call()).setting());
         assertEquals(Setting.FROM_RUNS, assertThrows(UsageException.class,

@@ -66,7 +66,7 @@ final class PerfSettings {
         try {
             return PerfThresholds.parsePercent(words.writing(setting), text);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw new UsageException(setting, e.getMessage());
         }
     }
 }
