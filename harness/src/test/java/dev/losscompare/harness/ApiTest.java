@@ -9,6 +9,7 @@ import dev.losscompare.core.result.Comparison;
 import dev.losscompare.core.result.ComparisonKind;
 import dev.losscompare.core.result.Verdict;
 import dev.losscompare.core.series.MetricsFile;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.harness.api.ExportResult;
 import dev.losscompare.harness.api.LossCompare;
 import dev.losscompare.harness.bisect.BisectRecord;
@@ -17,6 +18,7 @@ import dev.losscompare.harness.gate.GoldenUpdate;
 import dev.losscompare.harness.launch.LocalLauncher;
 import dev.losscompare.harness.launch.RunHandle;
 import dev.losscompare.harness.launch.RunLauncher;
+import dev.losscompare.harness.run.ActiveProcesses;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,6 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,7 +104,8 @@ class ApiTest {
         assertEquals(dev.losscompare.core.perf.PerfStatus.FAIL, r.performance().status(), out.toString());
         assertEquals(2, r.performance().baseline().runs());
         var bad = assertThrows(UsageException.class, () -> lc.compare("HEAD~1", "HEAD").setMaxSlowdown("fast").call());
-        assertTrue(bad.getMessage().contains("--max-slowdown"), bad.getMessage());
+        // An API user reads the setter they called, never a flag they did not type.
+        assertTrue(bad.getMessage().startsWith("setMaxSlowdown('fast') is not a percentage (e.g. setMaxSlowdown(10%))"), bad.getMessage());
     }
 
     @Test
@@ -140,7 +144,12 @@ class ApiTest {
         repo.write("lr.txt", "0.2\n");
         repo.commit("raise lr");
         UsageException zero = assertThrows(UsageException.class, () -> lc.bisect("HEAD~1", "HEAD").setNgpus(0).call());
-        assertEquals("--ngpus must be at least 1, got 0", zero.getMessage());
+        assertEquals("setNgpus must be at least 1, got 0", zero.getMessage());
+        // The command line's wording of the same rule (one table of flags and setters): what loss_compare.sh prints.
+        LossCompare commandLine = LossCompare.open(repo.dir, new Console(repo.dir, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(out, true, StandardCharsets.UTF_8), false)).setWording(Wording.COMMAND_LINE);
+        assertEquals("--ngpus must be at least 1, got 0",
+                assertThrows(UsageException.class, () -> commandLine.bisect("HEAD~1", "HEAD").setNgpus(0).call()).getMessage());
         assertThrows(UsageException.class, () -> lc.bisect("HEAD~1", "HEAD").setNgpus(-1).call());
 
         BisectRecord found = lc.bisect("HEAD~1", "HEAD").setSteps(3).setNgpus(2).setJobs(1).setOutputFolder(tmp.resolve("b")).call();
@@ -163,7 +172,7 @@ class ApiTest {
 
         UsageException both = assertThrows(UsageException.class,
                 () -> lc.compare("HEAD", "HEAD").setSuite(Path.of("suite.toml")).setConfig("configs/llama3_debug.toml").call());
-        assertEquals("--config cannot be combined with --suite: each case of suite.toml names its own config", both.getMessage());
+        assertEquals("setConfig cannot be combined with setSuite: each case of suite.toml names its own config", both.getMessage());
     }
 
     @Test
@@ -181,13 +190,71 @@ class ApiTest {
 
         Files.writeString(a, log.toString().replace("[rank4]", "[rank1]") + log.toString().replace("[rank4]", "[rank2]"));
         UsageException several = assertThrows(UsageException.class, () -> lc.diff(a, a).setOutputFolder(tmp.resolve("two")).call());
-        assertTrue(several.getMessage().contains("(ranks with step lines: [1, 2]; choose one with the rank selector: --rank=N"),
+        assertTrue(several.getMessage().contains("(ranks with step lines: [1, 2]; choose one with the rank selector: setRank(N)"),
                 several.getMessage());
+    }
+
+    /**
+     * The one table of setting words names setters a program can call (and the command line's flags
+     * for them): an API message never points to a method that does not exist.
+     */
+    @Test
+    void everySettingsWordsNameARealSetterAndAFlag() {
+        List<Class<?>> api = List.of(LossCompare.class, dev.losscompare.harness.api.Compare.class, dev.losscompare.harness.api.Gate.class,
+                dev.losscompare.harness.api.UpdateGoldens.class, dev.losscompare.harness.api.Export.class,
+                dev.losscompare.harness.api.Diff.class, dev.losscompare.harness.api.Bisect.class, dev.losscompare.harness.api.Calibrate.class);
+        for (dev.losscompare.core.text.Setting s : dev.losscompare.core.text.Setting.values()) {
+            String setter = Wording.API.name(s).replaceFirst("^LossCompare\\.", "").replaceFirst("\\(.*\\)$", "");
+            assertTrue(api.stream().flatMap(c -> java.util.Arrays.stream(c.getMethods())).anyMatch(m -> m.getName().equals(setter)),
+                    s + ": no API method " + setter);
+            assertTrue(Wording.COMMAND_LINE.name(s).startsWith("--"), s + ": " + Wording.COMMAND_LINE.name(s));
+        }
+        assertEquals("setRank(N)", Wording.API.withValue(dev.losscompare.core.text.Setting.RANK, "N"));
+        assertEquals("--rank=N", Wording.COMMAND_LINE.withValue(dev.losscompare.core.text.Setting.RANK, "N"));
+        // the verbs a message points to: a real method of LossCompare, and a command line
+        for (Wording.Call c : Wording.Call.values()) {
+            String method = Wording.API.call(c, "A", "B").replaceFirst("\\(.*\\)$", "");
+            assertTrue(java.util.Arrays.stream(LossCompare.class.getMethods()).anyMatch(m -> m.getName().equals(method)), c + ": no method " + method);
+            assertTrue(Wording.COMMAND_LINE.line(c, "A", "B").startsWith("./loss_compare.sh "), c.toString());
+        }
+    }
+
+    /**
+     * Messages that point to a verb or to several settings name what a program calls (the command
+     * line's text is UsageTest's and GateFixtureTest's, byte for byte), and say which setting they
+     * were about without being parsed.
+     */
+    @Test
+    void messagesNameTheCallsAProgramMakesAndTheirSetting() throws Exception {
+        UsageException two = assertThrows(UsageException.class, () -> lc.compare("HEAD", null).call());
+        assertEquals("need two revisions: compare(BASELINE, TEST)", two.getMessage());
+        UsageException rev = assertThrows(UsageException.class, () -> lc.calibrate(null).call());
+        assertEquals("name the revision to calibrate: calibrate(REV) (or setFromRuns(A, B, C))", rev.getMessage());
+        repo.write("envelope.json", "{}");
+        UsageException save = assertThrows(UsageException.class,
+                () -> lc.calibrate("HEAD").setVerify(Path.of("envelope.json")).setSaveDir(tmp.resolve("saved")).call());
+        assertEquals("setVerify judges fresh runs against saved envelopes and writes none: drop setSaveDir", save.getMessage());
+        assertEquals(dev.losscompare.core.text.Setting.VERIFY, save.setting());
+
+        Path goldens = Files.createDirectories(tmp.resolve("goldens"));
+        Files.writeString(goldens.resolve("alpha.json"), "{\"schema_version\": 1, \"case");
+        UsageException unreadable = assertThrows(UsageException.class, () -> new dev.losscompare.harness.gate.GoldenStore(goldens, Wording.API).read("alpha"));
+        assertTrue(unreadable.getMessage().endsWith("); restore it from git or rerun updateGoldens()"), unreadable.getMessage());
+        assertEquals(UsageException.Reason.FILE, unreadable.reason());
+        UsageException cli = assertThrows(UsageException.class, () -> new dev.losscompare.harness.gate.GoldenStore(goldens, Wording.COMMAND_LINE).read("alpha"));
+        assertTrue(cli.getMessage().endsWith("); restore it from git or rerun gate --update"), cli.getMessage());
+
+        assertEquals("calibrate its noise (calibrate(HEAD~1) with the same options) and bisect with setNoise",
+                dev.losscompare.harness.noise.BaselineRepeat.calibrateHint("HEAD~1", "bisect", Wording.API));
+        assertEquals("calibrate its noise (./loss_compare.sh calibrate HEAD~1 with the same options) and bisect with --noise",
+                dev.losscompare.harness.noise.BaselineRepeat.calibrateHint("HEAD~1", "bisect", Wording.COMMAND_LINE));
+        assertEquals("updateGoldens()", Wording.API.line(Wording.Call.UPDATE_GOLDENS));
+        assertEquals("./loss_compare.sh gate --update", Wording.COMMAND_LINE.line(Wording.Call.UPDATE_GOLDENS));
     }
 
     /** Bad input says which kind of input was wrong, so a program can tell them apart without reading the message. */
     @Test
-    void badInputSaysWhichKindOfInputWasWrong() {
+    void badInputSaysWhichKindOfInputWasWrong() throws Exception {
         UsageException steps = assertThrows(UsageException.class, () -> lc.compare("HEAD", "HEAD").setSteps(0).call());
         assertEquals(UsageException.Reason.OPTION, steps.reason(), steps.getMessage());
         UsageException suite = assertThrows(UsageException.class,
@@ -195,6 +262,19 @@ class ApiTest {
         assertEquals(UsageException.Reason.FILE, suite.reason(), suite.getMessage());
         UsageException revision = assertThrows(UsageException.class, () -> lc.compare("HEAD", "no-such-revision").setSteps(1).call());
         assertEquals(UsageException.Reason.REVISION, revision.reason(), revision.getMessage());
+        // ... and which setting it was about: the one to change, typed (null when it was about none)
+        assertEquals(Setting.STEPS, steps.setting());
+        assertEquals(Setting.SUITE, suite.setting());
+        assertEquals(null, revision.setting());
+        assertEquals(Setting.NGPUS, assertThrows(UsageException.class, () -> lc.bisect("HEAD", "HEAD").setNgpus(0).call()).setting());
+        repo.write("suite.toml", "[[case]]\nname = \"a\"\nconfig = \"configs/llama3_debug.toml\"\n");
+        assertEquals(Setting.CONFIG, assertThrows(UsageException.class,
+                () -> lc.compare("HEAD", "HEAD").setSuite(Path.of("suite.toml")).setConfig("configs/llama3_debug.toml").call()).setting());
+        assertEquals(Setting.MAX_SLOWDOWN, assertThrows(UsageException.class, () -> lc.compare("HEAD", "HEAD").setMaxSlowdown("fast")).setting());
+        assertEquals(Setting.OUTPUT_FOLDER, assertThrows(UsageException.class,
+                () -> lc.compare("HEAD", "HEAD").setSteps(1).setOutputFolder(Path.of("README.md/out")).call()).setting());
+        assertEquals(Setting.FROM_RUNS, assertThrows(UsageException.class,
+                () -> lc.calibrate(null).setFromRuns(List.of(Path.of("a.jsonl"), Path.of("b.jsonl"))).call()).setting());
     }
 
     /**
@@ -222,6 +302,8 @@ class ApiTest {
             assertEquals(2, theirs.logs.size(), theirs.logs.toString());
             assertTrue(mine.logs.stream().allMatch(l -> l.startsWith(outA) || l.startsWith(repo.cache)), mine.logs.toString());
             assertTrue(theirs.logs.stream().allMatch(l -> l.startsWith(outB) || l.startsWith(other.cache)), theirs.logs.toString());
+            // A launcher given to setLauncher is its maker's: a call never closes it.
+            assertEquals(0, mine.closed.get() + theirs.closed.get());
         }
     }
 
@@ -237,7 +319,7 @@ class ApiTest {
         repo.commit("a suite that runs on Slurm, without a shared dir");
         UsageException noShared = assertThrows(UsageException.class,
                 () -> lc.compare("HEAD", "HEAD").setSuite(Path.of("suite.toml")).setSteps(2).call());
-        assertTrue(noShared.getMessage().contains("needs --shared-dir=DIR (or shared_dir in the suite's [launcher] table)"), noShared.getMessage());
+        assertTrue(noShared.getMessage().contains("needs setSharedDir(DIR) (or shared_dir in the suite's [launcher] table)"), noShared.getMessage());
 
         Assumptions.assumeTrue(java.util.Arrays.stream(System.getenv("PATH").split(":"))
                 .anyMatch(d -> Files.isExecutable(Path.of(d, "sbatch"))), "sbatch is not installed");
@@ -246,8 +328,11 @@ class ApiTest {
         repo.commit("the suite's shared dir");
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
         LossCompare noCacheChosen = LossCompare.open(repo.dir, new Console(repo.dir, Map.of("HOME", tmp.toString()), ps, ps, false));
+        int hooks = ActiveProcesses.extraStops();
         Comparison c = noCacheChosen.compare("HEAD", "HEAD").setSuite(Path.of("suite.toml")).setSteps(2)
                 .setOutputFolder(tmp.resolve("shared/out")).call();
+        // The launcher the call made for itself went with the call, and with it its Ctrl-C hook.
+        assertEquals(hooks, ActiveProcesses.extraStops(), "a Slurm launcher's Ctrl-C hook left behind by a finished call");
         assertEquals(Verdict.ERROR, c.cases().get(0).verdict(), out.toString());
         assertTrue(out.toString().contains("launcher: slurm, shared dir "), out.toString());
         assertTrue(out.toString().contains("sbatch refused the job"), out.toString());
@@ -270,6 +355,7 @@ class ApiTest {
     /** Starts runs here as the local launcher does and keeps their logs; its first run waits until the other launcher's has started. */
     private static final class RecordingLauncher implements RunLauncher {
         final List<Path> logs = new CopyOnWriteArrayList<>();
+        final AtomicInteger closed = new AtomicInteger();
         private final CyclicBarrier bothRunning;
         private final AtomicBoolean first = new AtomicBoolean(true);
 
@@ -293,6 +379,11 @@ class ApiTest {
         @Override
         public boolean startsAllAtOnce() {
             return false;
+        }
+
+        @Override
+        public void close() {
+            closed.incrementAndGet();
         }
 
         @Override

@@ -264,7 +264,7 @@ class TrainerAdapterTest {
         Path f = tmp.resolve("torchrun.toml");
         Files.writeString(f, "[trainer]\npreset = \"command\"\ncommand = [\"torchrun\", \"--nproc_per_node={ngpus}\", \"train.py\"]\n"
                 + "metrics = \"jsonl\"\nngpus = 2\n");
-        TrainerAdapter torchrun = TrainerFile.read(f);
+        TrainerAdapter torchrun = TrainerFile.read(f, Wording.COMMAND_LINE);
         RunFiles files = RunFiles.of(tmp.resolve("out"), "test");
         for (int ranks : new int[] {1, 2, 4}) {
             Launch l = torchrun.train(new TrainerArgs(tmp, "c.toml", 3, 42, 1, List.of(), Kernels.NATIVE, ranks), files, null);
@@ -279,13 +279,13 @@ class TrainerAdapterTest {
     private TrainerAdapter commandFile(String first, String extra) throws Exception {
         Path f = Files.createTempFile(tmp, "command", ".toml");
         Files.writeString(f, "[trainer]\npreset = \"command\"\ncommand = [\"" + first + "\", \"train.py\"]\nmetrics = \"jsonl\"\n" + extra);
-        return TrainerFile.read(f);
+        return TrainerFile.read(f, Wording.COMMAND_LINE);
     }
 
     private TrainerAdapter titanFile(int ngpus) throws Exception {
         Path f = tmp.resolve("titan" + ngpus + ".toml");
         Files.writeString(f, "[trainer]\npreset = \"torchtitan\"\nngpus = " + ngpus + "\n");
-        return TrainerFile.read(f);
+        return TrainerFile.read(f, Wording.COMMAND_LINE);
     }
 
     /**

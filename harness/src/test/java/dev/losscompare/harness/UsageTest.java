@@ -131,6 +131,34 @@ class UsageTest {
         }
         HarnessRun diff = HarnessRun.at(tmp, java.util.Map.of(), "diff", "--help");
         assertTrue(diff.out().replaceAll("\\s+", " ").contains("Both runs' format: jsonl, torchtitan-log, tensorboard, megatron-golden"), diff.out());
+        // A command's own options are a section too, the first: none is left in an unheaded block after -h and -V.
+        String[][] own = {{"compare", "This comparison:", "--jobs="}, {"gate", "Goldens:", "--update"}, {"diff", "Reading the runs:", "--rank="},
+            {"bisect", "The search:", "--against-goldens"}, {"calibrate", "Calibration:", "--runs="}, {"export", "Training (every run):", "--steps="}};
+        for (String[] c : own) {
+            String text = c[0].equals("compare") ? help : c[0].equals("diff") ? diff.out() : HarnessRun.at(tmp, java.util.Map.of(), c[0], "--help").out();
+            int version = text.indexOf("--version");
+            // everything before the first heading: the synopsis, the description, -h and -V, and no option line
+            String unheaded = text.substring(0, text.indexOf("\n\n", version));
+            assertTrue(!java.util.regex.Pattern.compile("(?m)^ {2,}--[a-z]").matcher(unheaded).find(),
+                    c[0] + ": options without a heading:\n" + text);
+            assertTrue(text.indexOf("\n\n" + c[1] + "\n", version) == text.indexOf("\n\n", version), c[0] + ": " + c[1] + " first:\n" + text);
+            assertTrue(text.indexOf("  " + c[2], version) > text.indexOf(c[1] + "\n", version), c[0] + ": " + c[2] + " under " + c[1]);
+        }
+        // gate judges with the judging options, not among the goldens' own
+        String gate = HarnessRun.at(tmp, java.util.Map.of(), "gate", "--help").out();
+        for (String[] o : new String[][] {{"--metrics=", "Judging:"}, {"--strict", "Judging:"}, {"--update", "Goldens:"}, {"--noise=", "Noise:"}}) {
+            assertEquals(o[1], headingOf(gate, o[0]), "gate: " + o[0] + "\n" + gate);
+        }
+    }
+
+    /** The heading (a line of its own ending in ':') an option's line of --help is listed under. */
+    private static String headingOf(String help, String option) {
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^ +(-[a-zA-Z], )?" + java.util.regex.Pattern.quote(option)).matcher(help);
+        assertTrue(line.find(), option + " in:\n" + help);
+        java.util.regex.Matcher heading = java.util.regex.Pattern.compile("(?m)^([A-Z][^\n]*:)$").matcher(help.substring(0, line.start()));
+        String last = null;
+        while (heading.find()) last = heading.group(1);
+        return last;
     }
 
     @Test

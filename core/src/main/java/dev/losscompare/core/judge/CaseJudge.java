@@ -111,18 +111,20 @@ public final class CaseJudge {
         String inputs = inputsAt == null ? null
                 : "inputs diverged at step " + inputsAt + " (data_fingerprint differs: a data-pipeline change, not the model)";
         // Noise mode always says which envelope judged the case; the other modes only when it is not the one asked for.
-        String why = (beyond == null ? "" : "; " + beyond)
-                + (caseMode.reason() == null ? (mode.isNoise() ? " [" + mode.describe() + "]" : "")
-                        : " [" + mode.describe() + ": " + caseMode.reason() + "]");
+        String modeSaid = caseMode.reason() == null ? (mode.isNoise() ? mode.describe() : null) : mode.describe() + ": " + caseMode.reason();
         String caveat = Undetectable.caseText(results);
-        String line = switch (verdict) {
-            case PASS -> "PASS " + id.label() + ": " + agreements(metrics, diffs, mode) + " over "
-                    + diffs.get(0).comparedSteps() + " steps" + (caveat == null ? "" : "; " + caveat)
-                    + (inputs == null ? "" : "; " + inputs) + why;
-            case FAIL -> "FAIL " + id.label() + ": " + (inputs == null ? "" : inputs + "; ")
-                    + String.join("; ", failures) + (runError == null ? "" : "; " + runError) + why;
-            case ERROR -> "ERROR " + id.label() + ": " + (inputs == null ? "" : inputs + "; ") + error
-                    + (beyond == null ? "" : "; " + beyond);
+        VerdictLine line = switch (verdict) {
+            case PASS -> VerdictLine.of(verdict, id.label(), modeSaid, agreements(metrics, diffs, mode) + " over "
+                    + diffs.get(0).comparedSteps() + " steps", caveat, inputs, beyond);
+            case FAIL -> {
+                List<String> found = new ArrayList<>();
+                if (inputs != null) found.add(inputs);
+                found.addAll(failures);
+                if (runError != null) found.add(runError);
+                if (beyond != null) found.add(beyond);
+                yield new VerdictLine(verdict, id.label(), found, modeSaid, List.of());
+            }
+            case ERROR -> VerdictLine.of(verdict, id.label(), null, inputs, String.valueOf(error), beyond);
         };
         CaseResult r = CaseResult.builder(id.name(), id.model(), id.flavor(), id.config(), verdict)
                 .error(verdict == Verdict.PASS ? null : error).inputsDivergeAtStep(inputsAt).runs(baseline.info(), test.info())
@@ -193,7 +195,7 @@ public final class CaseJudge {
         CaseResult r = CaseResult.builder(id.name(), id.model(), id.flavor(), id.config(), Verdict.ERROR).error(why)
                 .runs(baseline, test).metrics(results)
                 .mode(caseMode == null ? null : caseMode.mode(), caseMode == null ? null : caseMode.reason()).build();
-        return new Judgement(r, List.of(), "ERROR " + id.label() + ": " + why);
+        return new Judgement(r, List.of(), VerdictLine.of(Verdict.ERROR, id.label(), null, String.valueOf(why)));
     }
 
     /** An empty record of a side that never ran. */

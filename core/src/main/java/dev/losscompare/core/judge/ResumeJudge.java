@@ -135,12 +135,10 @@ public final class ResumeJudge {
     public static Judgement fold(Judgement j, List<ResumeResult> checks) {
         if (checks.isEmpty()) return j;
         CaseResult r = j.result().withResume(checks);
-        String line = j.verdictLine();
-        String was = j.result().verdict().name();
-        if (r.verdict() != j.result().verdict() && line.startsWith(was)) line = r.verdict().name() + line.substring(was.length());
-        StringBuilder out = new StringBuilder(line);
-        for (ResumeResult c : checks) out.append("; ").append(c.line());
-        return new Judgement(r, j.diffs(), out.toString());
+        VerdictLine line = j.line();
+        if (r.verdict() != j.result().verdict() && line.verdict() == j.result().verdict()) line = line.withVerdict(r.verdict());
+        for (ResumeResult c : checks) line = line.followedBy("; " + c.line());
+        return new Judgement(r, j.diffs(), line);
     }
 
     /** A case's verdict with its resume checks: a FAIL is a fact (as in CaseJudge), else the worst. */

@@ -4,10 +4,13 @@ import dev.losscompare.core.judge.NoiseBand;
 import dev.losscompare.core.judge.StepCount;
 import dev.losscompare.core.series.RunSeries;
 import dev.losscompare.core.series.StepRecord;
+import dev.losscompare.core.text.Setting;
+import dev.losscompare.core.text.SettingWords;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Builds a noise envelope from a reference run and K ≥ 2 perturbed runs of the same case:
@@ -20,10 +23,30 @@ public final class EnvelopeBuilder {
 
     private EnvelopeBuilder() {}
 
-    /** Thrown with one line naming the run and what is wrong with it. */
+    /**
+     * Thrown with one line naming the run and what is wrong with it; where a setting would fix
+     * it, {@link #message(SettingWords)} says which in the caller's words.
+     */
     public static final class CalibrationException extends IllegalArgumentException {
+        private final transient Function<SettingWords, String> advice;
+
         public CalibrationException(String message) {
-            super(message);
+            this(message, words -> "");
+        }
+
+        CalibrationException(String problem, Function<SettingWords, String> advice) {
+            super(problem);
+            this.advice = advice;
+        }
+
+        /** The problem and what to do, the settings named as the caller's user writes them. */
+        public String message(SettingWords words) {
+            return super.getMessage() + advice.apply(words);
+        }
+
+        @Override
+        public String getMessage() {
+            return message(SettingWords.UNNAMED);
         }
     }
 
@@ -54,7 +77,8 @@ public final class EnvelopeBuilder {
                               boolean partedFromTheStart) {
         if (runs.size() < MIN_RUNS) {
             throw new CalibrationException("a noise envelope needs at least " + MIN_RUNS + " perturbed runs besides the reference"
-                    + " (got " + runs.size() + "); use --runs=K with K >= " + MIN_RUNS + ", or give more runs");
+                    + " (got " + runs.size() + ")", words -> "; use " + words.withValue(Setting.RUNS, "K") + " with K >= " + MIN_RUNS
+                    + ", or give more runs");
         }
         check(reference, steps, metrics, names.get(0));
         for (int i = 0; i < runs.size(); i++) check(runs.get(i), steps, metrics, names.get(i + 1));
@@ -109,7 +133,8 @@ public final class EnvelopeBuilder {
                             band.get(s));
                     if (Double.isInfinite(m)) {
                         throw new CalibrationException("the " + names.get(i) + " series moved " + metric + " at step " + (s + 1)
-                                + ", where no calibration run did (band 0); calibrate with more runs (--runs)");
+                                + ", where no calibration run did (band 0)",
+                                words -> "; calibrate with more runs (" + words.name(Setting.RUNS) + ")");
                     }
                     widest = Math.max(widest, m);
                 }

@@ -1,7 +1,9 @@
 package dev.losscompare.core.perf;
 
+import java.util.function.UnaryOperator;
+
 /**
- * --max-slowdown / --max-memory-growth as fractions (0.10 for 10%), each null when not given.
+ * The maximum slowdown and memory growth as fractions (0.10 for 10%), each null when not given.
  * A slowdown is the fall of throughput (tokens/s), or the rise of the step time where a source
  * has no throughput (Megatron's iteration-time).
  */
@@ -9,8 +11,8 @@ public record PerfThresholds(Double maxSlowdown, Double maxMemoryGrowth) {
     public static final PerfThresholds NONE = new PerfThresholds(null, null);
 
     public PerfThresholds {
-        check("max-slowdown", maxSlowdown);
-        check("max-memory-growth", maxMemoryGrowth);
+        check("a maximum slowdown", maxSlowdown);
+        check("a maximum memory growth", maxMemoryGrowth);
     }
 
     public boolean any() {
@@ -23,6 +25,11 @@ public record PerfThresholds(Double maxSlowdown, Double maxMemoryGrowth) {
      * percent or a fraction (10%), so it must carry its "%".
      */
     public static Double parsePercent(String option, String text) {
+        return parsePercent(value -> option + "=" + value, text);
+    }
+
+    /** The same, for a caller whose user writes the setting otherwise: {@code written} gives "--max-slowdown=10%", "setMaxSlowdown(10%)". */
+    public static Double parsePercent(UnaryOperator<String> written, String text) {
         if (text == null) return null;
         String t = text.strip();
         boolean bare = !t.endsWith("%");
@@ -31,20 +38,20 @@ public record PerfThresholds(Double maxSlowdown, Double maxMemoryGrowth) {
         try {
             p = Double.parseDouble(t);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + "='" + text + "' is not a percentage (e.g. " + option + "=10%)");
+            throw new IllegalArgumentException(written.apply("'" + text + "'") + " is not a percentage (e.g. " + written.apply("10%") + ")");
         }
         if (!(p >= 0) || Double.isInfinite(p)) {
-            throw new IllegalArgumentException(option + "='" + text + "' must be a percentage >= 0 (e.g. " + option + "=10%)");
+            throw new IllegalArgumentException(written.apply("'" + text + "'") + " must be a percentage >= 0 (e.g. " + written.apply("10%") + ")");
         }
         if (bare && p > 0 && p < 1) {
-            throw new IllegalArgumentException(option + "=" + text.strip() + " is ambiguous: a bare number is a percentage, so it means "
-                    + text.strip() + "%, but a fraction would mean " + PerfText.threshold(p) + "; write " + option + "=" + text.strip()
-                    + "% or " + option + "=" + PerfText.threshold(p));
+            throw new IllegalArgumentException(written.apply(text.strip()) + " is ambiguous: a bare number is a percentage, so it means "
+                    + text.strip() + "%, but a fraction would mean " + PerfText.threshold(p) + "; write " + written.apply(text.strip() + "%")
+                    + " or " + written.apply(PerfText.threshold(p)));
         }
         return p / 100;
     }
 
     private static void check(String name, Double v) {
-        if (v != null && !(v >= 0 && Double.isFinite(v))) throw new IllegalArgumentException("--" + name + " must be >= 0");
+        if (v != null && !(v >= 0 && Double.isFinite(v))) throw new IllegalArgumentException(name + " must be >= 0");
     }
 }

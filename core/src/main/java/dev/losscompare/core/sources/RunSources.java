@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.losscompare.core.series.UnreadableSeriesException;
+import dev.losscompare.core.text.Setting;
+import dev.losscompare.core.text.SettingWords;
 import dev.losscompare.tbevents.EventFileReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,7 @@ public final class RunSources {
     private RunSources() {}
 
     public static SourcedSeries read(Path path, SourceOptions options) {
-        SeriesFormat format = options.format() != null ? options.format() : detect(path);
+        SeriesFormat format = options.format() != null ? options.format() : detect(path, options.words());
         if (format != SeriesFormat.TENSORBOARD && !Files.isRegularFile(path)) {
             throw new UnreadableSeriesException(path + ": no such file (a " + format + " source is a file)");
         }
@@ -40,6 +42,11 @@ public final class RunSources {
     }
 
     public static SeriesFormat detect(Path path) {
+        return detect(path, SettingWords.UNNAMED);
+    }
+
+    /** The format of {@code path}; a message names the format setting in {@code words}. */
+    public static SeriesFormat detect(Path path, SettingWords words) {
         if (Files.isDirectory(path) || EventFileReader.isEventFile(path)) return SeriesFormat.TENSORBOARD;
         if (!Files.isRegularFile(path)) throw new UnreadableSeriesException(path + ": no such file or folder");
         String text;
@@ -47,7 +54,7 @@ public final class RunSources {
             text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UnreadableSeriesException(path + ": cannot read as text (" + IoMessages.describe(e)
-                    + "); for a TensorBoard event file pass --format=tensorboard");
+                    + "); for a TensorBoard event file pass " + words.withValue(Setting.FORMAT, "tensorboard"));
         }
         String first = text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(null);
         if (first == null) throw new UnreadableSeriesException(path + ": empty file");

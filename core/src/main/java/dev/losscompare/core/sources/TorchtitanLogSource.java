@@ -1,6 +1,7 @@
 package dev.losscompare.core.sources;
 
 import dev.losscompare.core.io.IoMessages;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.series.RunSeries;
 import dev.losscompare.core.series.StepRecord;
 import dev.losscompare.core.series.UnreadableSeriesException;
@@ -75,7 +76,7 @@ final class TorchtitanLogSource {
         if (byRank.isEmpty()) {
             if (options.rank() != null) {
                 throw new UnreadableSeriesException(file + ": no [rankN]: line prefixes, so there is no rank "
-                        + options.rank() + " to select (drop --rank, or log_rank in a [trainer] table)");
+                        + options.rank() + " to select (drop " + options.words().name(Setting.RANK) + ", or log_rank in a [trainer] table)");
             }
             chosen = unprefixed;
         } else {
@@ -92,11 +93,11 @@ final class TorchtitanLogSource {
             if (!hasStepLine(chosen.stream().map(Numbered::text).toList())) {
                 throw new UnreadableSeriesException(file + ": no step lines of rank " + rank
                         + (withSteps.isEmpty() ? "" : " (ranks with step lines: " + withSteps + "; choose one with the rank selector:"
-                                + " --rank=N for diff, log_rank in a [trainer] table)"));
+                                + " " + options.words().withValue(Setting.RANK, "N") + " for diff, log_rank in a [trainer] table)"));
             }
             if (options.rank() == null) {
                 return parse(file, chosen).withNote(file.getFileName() + ": step lines of ranks " + withSteps + ", so rank " + rank
-                        + " is read (choose another with --rank=N)");
+                        + " is read (choose another with " + options.words().withValue(Setting.RANK, "N") + ")");
             }
         }
         return parse(file, chosen);

@@ -1,5 +1,7 @@
 package dev.losscompare.core.sources;
 
+import dev.losscompare.core.text.FlagWords;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,7 +51,7 @@ class RunSourcesTest {
                 titanStep("[rank1]:", 2, " 7.1234", " 2.5000"),
                 titanStep("[rank0]:", 2, " 7.1230", " 2.4999"),
                 titanStep("[rank0]:", 10, "   nan", "    inf"));
-        SourcedSeries rank0 = RunSources.read(log, SourceOptions.detect());
+        SourcedSeries rank0 = RunSources.read(log, SourceOptions.detect(FlagWords.INSTANCE));
         assertEquals(SeriesFormat.TORCHTITAN_LOG, rank0.format());
         assertEquals(List.of(1, 2, 10), rank0.series().steps().stream().map(StepRecord::step).toList());
         assertEquals(8.0385, rank0.series().steps().get(0).value("loss"));
@@ -72,7 +74,7 @@ class RunSourcesTest {
         assertEquals(7.1234, rank1.series().steps().get(1).value("loss"));
 
         UnreadableSeriesException noRank = assertThrows(UnreadableSeriesException.class,
-                () -> RunSources.read(log, new SourceOptions(SeriesFormat.TORCHTITAN_LOG, 3, Map.of())));
+                () -> RunSources.read(log, new SourceOptions(SeriesFormat.TORCHTITAN_LOG, 3, Map.of(), FlagWords.INSTANCE)));
         assertTrue(noRank.getMessage().startsWith(log + ": no step lines of rank 3 (ranks with step lines: [0, 1];"
                 + " choose one with the rank selector: --rank=N for diff"), noRank.getMessage());
         // Several ranks and no choice: rank 0, and the note names the option that picks another.

@@ -1,5 +1,6 @@
 package dev.losscompare.harness.adapter;
 
+import dev.losscompare.harness.Wording;
 import dev.losscompare.harness.run.StepProbe;
 import dev.losscompare.harness.run.TrainerArgs;
 import dev.losscompare.core.sources.PatternLogSource;
@@ -116,10 +117,12 @@ public final class CommandTrainer implements SpecBackedTrainer {
     @Override
     public SourcedSeries read(RunFiles files, Path log) {
         return switch (spec.metrics()) {
-            case JSONL -> RunSources.read(files.series(), new SourceOptions(SeriesFormat.JSONL, null, Map.of()));
-            case TENSORBOARD -> RunSources.read(files.tensorboard(), new SourceOptions(SeriesFormat.TENSORBOARD, null, spec.tags()));
+            // a run's series: what reading it says goes into the outputs, in the command line's words
+            case JSONL -> RunSources.read(files.series(), new SourceOptions(SeriesFormat.JSONL, null, Map.of(), Wording.COMMAND_LINE));
+            case TENSORBOARD -> RunSources.read(files.tensorboard(),
+                    new SourceOptions(SeriesFormat.TENSORBOARD, null, spec.tags(), Wording.COMMAND_LINE));
             case TORCHTITAN_LOG -> spec.linePattern() == null
-                    ? RunSources.read(log, new SourceOptions(SeriesFormat.TORCHTITAN_LOG, spec.logRank(), Map.of()))
+                    ? RunSources.read(log, new SourceOptions(SeriesFormat.TORCHTITAN_LOG, spec.logRank(), Map.of(), Wording.COMMAND_LINE))
                     : PatternLogSource.read(log, Pattern.compile(spec.linePattern()), spec.stepOffset());
             case MEGATRON_GOLDEN -> throw new IllegalStateException("a trainer does not write golden values");
         };

@@ -1,5 +1,6 @@
 package dev.losscompare.harness.adapter;
 
+import dev.losscompare.core.text.SettingWords;
 import dev.losscompare.core.sources.SourcedSeries;
 import dev.losscompare.harness.environment.Environment;
 import dev.losscompare.harness.run.StepProbe;
@@ -72,8 +73,8 @@ public final class InEnvironment implements TrainerAdapter {
     }
 
     @Override
-    public void checkRunnable(Map<String, String> env) {
-        base.checkRunnable(env);
+    public void checkRunnable(Map<String, String> env, SettingWords words) {
+        base.checkRunnable(env, words);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.losscompare.harness.adapter;
 
+import dev.losscompare.core.text.SettingWords;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.run.OnPath;
 import dev.losscompare.harness.run.TrainerArgs;
@@ -35,13 +37,13 @@ public final class OwnTrainer implements TrainerAdapter {
 
     /** run_train.sh builds each revision with Maven and runs it with java: a release without a JDK has neither. */
     @Override
-    public void checkRunnable(Map<String, String> env) {
+    public void checkRunnable(Map<String, String> env, SettingWords words) {
         List<String> missing = java.util.stream.Stream.of("mvn", "java").filter(p -> OnPath.find(p, env) == null).toList();
         if (missing.isEmpty()) return;
         throw new UsageException(UsageException.Reason.MACHINE, "this repository's trainer (the default, preset loss_compare) builds each revision with Maven"
                 + " and runs it on Java 17, and " + String.join(" and ", missing) + (missing.size() > 1 ? " are" : " is")
                 + " not on PATH: install them (Debian: apt-get install maven openjdk-17-jdk-headless), or drive another trainer"
-                + " with --trainer=FILE or a suite's [trainer] (preset torchtitan or command)");
+                + " with " + words.withValue(Setting.TRAINER, "FILE") + " or a suite's [trainer] (preset torchtitan or command)");
     }
 
     @Override
@@ -83,6 +85,6 @@ public final class OwnTrainer implements TrainerAdapter {
     /** The metrics file the trainer wrote while it ran (read strictly; steps must increase). */
     @Override
     public SourcedSeries read(RunFiles files, Path log) {
-        return RunSources.read(files.series(), new SourceOptions(SeriesFormat.JSONL, null, java.util.Map.of()));
+        return RunSources.read(files.series(), new SourceOptions(SeriesFormat.JSONL, null, java.util.Map.of(), dev.losscompare.harness.Wording.COMMAND_LINE));
     }
 }

@@ -1,5 +1,6 @@
 package dev.losscompare.harness.adapter;
 
+import dev.losscompare.core.text.SettingWords;
 import dev.losscompare.harness.run.StepProbe;
 import dev.losscompare.harness.run.TrainerArgs;
 import dev.losscompare.core.sources.SourcedSeries;
@@ -23,9 +24,9 @@ public interface TrainerAdapter {
     /**
      * Checks, before anything is materialized or built, that this machine has what the trainer
      * needs outside the revision; what is missing is a UsageException. {@code env}: the trainer's
-     * environment (its PATH, else this process's).
+     * environment (its PATH, else this process's); {@code words}: how the message names a setting.
      */
-    default void checkRunnable(Map<String, String> env) {}
+    default void checkRunnable(Map<String, String> env, SettingWords words) {}
 
     /** The build command, run once per revision content; empty when there is nothing to build. */
     List<String> buildCommand(Path revisionDir);

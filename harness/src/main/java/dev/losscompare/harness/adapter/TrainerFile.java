@@ -1,5 +1,7 @@
 package dev.losscompare.harness.adapter;
 
+import dev.losscompare.core.text.SettingWords;
+import dev.losscompare.core.text.Setting;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.losscompare.harness.UsageException;
@@ -42,25 +44,28 @@ public final class TrainerFile {
         this.where = where;
     }
 
-    /** The adapter a --trainer=FILE describes (its [trainer] table). */
-    public static TrainerAdapter read(Path file) {
-        JsonNode root = root(file);
-        if (!root.has("trainer")) throw new UsageException(UsageException.Reason.FILE, "--trainer: " + file + " has no [trainer] table");
-        return parse(root.get("trainer"), "--trainer: " + file);
+    /** The adapter a --trainer=FILE describes (its [trainer] table); messages name the setting in {@code words}. */
+    public static TrainerAdapter read(Path file, SettingWords words) {
+        JsonNode root = root(file, words);
+        String named = words.name(Setting.TRAINER) + ": " + file;
+        if (!root.has("trainer")) throw new UsageException(UsageException.Reason.FILE, named + " has no [trainer] table");
+        return parse(root.get("trainer"), named);
     }
 
     /** The [environment.NAME] tables of a --trainer=FILE (docs/environments.md). */
-    public static Map<String, dev.losscompare.harness.environment.Environment> environments(Path file) {
-        return dev.losscompare.harness.environment.EnvironmentTables.parse(root(file), "--trainer: " + file,
+    public static Map<String, dev.losscompare.harness.environment.Environment> environments(Path file, SettingWords words) {
+        return dev.losscompare.harness.environment.EnvironmentTables.parse(root(file, words), words.name(Setting.TRAINER) + ": " + file,
                 file.toAbsolutePath().getParent());
     }
 
-    private static JsonNode root(Path file) {
-        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, "--trainer: no such file: " + file);
+    private static JsonNode root(Path file, SettingWords words) {
+        String option = words.name(Setting.TRAINER);
+        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, Setting.TRAINER, option + ": no such file: " + file);
         try {
             return new TomlMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new UsageException(UsageException.Reason.FILE, "--trainer: " + file + " is not valid TOML: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new UsageException(UsageException.Reason.FILE, Setting.TRAINER, option + ": " + file + " is not valid TOML: "
+                    + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 

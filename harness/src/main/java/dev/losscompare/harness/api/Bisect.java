@@ -1,5 +1,6 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.core.series.DefaultMetrics;
@@ -18,7 +19,6 @@ import dev.losscompare.harness.engine.TrainedSide;
 import dev.losscompare.harness.engine.OutputFolders;
 import dev.losscompare.harness.engine.Training;
 import dev.losscompare.harness.engine.Workspace;
-import dev.losscompare.harness.launch.RunLauncher;
 import dev.losscompare.harness.gate.GoldenStore;
 import dev.losscompare.harness.git.GitRepos;
 import dev.losscompare.harness.git.ResolvedRevision;
@@ -49,31 +49,16 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
     private final String good;
     private final String bad;
     private final JudgeSettings judge = settings().judge;
-    private final SuiteSettings suite = new SuiteSettings();
+    private final SuiteSettings suite = settings().suite;
     private final PerfSettings perf = settings().perf;
     private Integer jobs;
     private boolean againstGoldens;
-    private Integer resumeAt;
     private Path goldenDir;
 
     Bisect(LossCompare lc, String good, String bad) {
         super(lc);
         this.good = good;
         this.bad = bad;
-    }
-
-    /** --suite: bisect every case of a suite. */
-    @Override
-    public Bisect setSuite(Path file) {
-        suite.file(file);
-        return this;
-    }
-
-    /** --cases: with a suite, only these cases. */
-    @Override
-    public Bisect setCases(List<String> names) {
-        suite.cases(names);
-        return this;
     }
 
     /** --jobs: commits probed at once (k-ary search); default 2 when the machine has cores for two runs, else 1. */
@@ -94,46 +79,28 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         return this;
     }
 
-    /** --resume-at: each probed commit also resumes from its step-K checkpoint; a resume that goes elsewhere makes it DIFFER. */
-    @Override
-    public Bisect setResumeAt(int k) {
-        this.resumeAt = k;
-        return this;
-    }
-
-    /** --baseline-env: GOOD's runs (the reference every probe is judged against) run in this environment. */
-    @Override
-    public Bisect setBaselineEnv(String name) {
-        environments.baseline(name);
-        return this;
-    }
-
-    /** --test-env: the probed commits' runs run in this environment. */
-    @Override
-    public Bisect setTestEnv(String name) {
-        environments.test(name);
-        return this;
-    }
-
     @Override
     public BisectRecord call() throws IOException {
         Console console = lc.console();
-        if (goldenDir != null && !againstGoldens) throw new UsageException("--golden-dir needs --against-goldens");
+        if (goldenDir != null && !againstGoldens) {
+            throw new UsageException(Setting.GOLDEN_DIR, words().name(Setting.GOLDEN_DIR) + " needs " + words().name(Setting.AGAINST_GOLDENS));
+        }
         if (againstGoldens) {
             List<String> given = new ArrayList<>(given());
             given.addAll(judge.given());
             if (!given.isEmpty()) {
-                throw new UsageException(given.get(0) + " cannot be combined with --against-goldens: the suite's [gate] "
+                throw new UsageException(Setting.AGAINST_GOLDENS, given.get(0) + " cannot be combined with " + words().name(Setting.AGAINST_GOLDENS) + ": the suite's [gate] "
                         + "settings decide how each commit trains, as gate runs it");
             }
             if (environments.name(Role.BASELINE) != null) {
-                throw new UsageException(EnvironmentSettings.BASELINE_OPTION + " cannot be combined with --against-goldens: the goldens"
-                        + " are the reference (use " + EnvironmentSettings.TEST_OPTION + " for the probed commits)");
+                throw new UsageException(Setting.BASELINE_ENV, words().name(Setting.BASELINE_ENV) + " cannot be combined with " + words().name(Setting.AGAINST_GOLDENS)
+                        + ": the goldens are the reference (use " + words().name(Setting.TEST_ENV) + " for the probed commits)");
             }
         }
         Suite suiteRead = suite.read(console, againstGoldens);
         if (suiteRead != null && configGiven()) {
-            throw new UsageException("--config cannot be combined with --suite: each case of " + console.show(suite.file(console, false))
+            throw new UsageException(Setting.CONFIG, words().name(Setting.CONFIG) + " cannot be combined with " + words().name(Setting.SUITE)
+                    + ": each case of " + console.show(suite.file(console, false))
                     + " names its own config");
         }
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
@@ -142,25 +109,25 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
         Integer ranks = ngpus();
         List<String> options = againstGoldens ? suiteRead.gate().trainOptions() : trainOptions();
         Judging judging = againstGoldens ? new Judging(ComparisonMode.bitwise(), DefaultMetrics.ALL, false) : judge.judging(lc.console());
-        ResumeRequest resume = new ResumeRequest(resumeAt, false).checked(t.steps(), suiteCases, false);
+        ResumeRequest resume = new ResumeRequest(settings().resumeAt, false).checked(t.steps(), suiteCases, false, words());
         PerfRequest perfRequest = perf.timed(suiteRead == null ? null : suiteRead.perf());
         if (perfRequest != null && !perfRequest.thresholds().any()) {
-            throw new UsageException("bisect --perf needs --max-slowdown=P or --max-memory-growth=P: a probe is bad when its performance FAILs");
+            throw new UsageException(Setting.PERF, "bisect " + words().name(Setting.PERF) + " needs " + words().withValue(Setting.MAX_SLOWDOWN, "P") + " or "
+                    + words().withValue(Setting.MAX_MEMORY_GROWTH, "P") + ": a probe is bad when its performance FAILs");
         }
         if (perfRequest != null && jobs != null && jobs > 1) {
-            throw new UsageException("--jobs=" + jobs + " with a performance threshold: probes are timed one run at a time (two at once "
-                    + "would disturb each other's clocks); leave --jobs out");
+            throw new UsageException(Setting.JOBS, words().withValue(Setting.JOBS, jobs.toString()) + " with a performance threshold: probes are timed"
+                    + " one run at a time (two at once would disturb each other's clocks); leave " + words().name(Setting.JOBS) + " out");
         }
         // Timed probes run one at a time: two at once would share the cores.
-        int probesAtOnce = perfRequest != null ? 1 : Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options));
+        int probesAtOnce = perfRequest != null ? 1 : Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options), words());
         Bisection.Goldens goldens = againstGoldens
-                ? new Bisection.Goldens(new GoldenStore(console.cwd().resolve(goldenDir == null ? GoldenStore.DEFAULT_DIR : goldenDir)),
+                ? new Bisection.Goldens(new GoldenStore(console.cwd().resolve(goldenDir == null ? GoldenStore.DEFAULT_DIR : goldenDir), words()),
                         suiteRead.gate())
                 : null;
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, againstGoldens));
         Instant started = Instant.now();
-        RunLauncher launcher = lc.launcher(suiteRead, timeout);
-        try (Workspace ws = lc.workspace(launcher)) {
+        try (Workspace ws = lc.workspace(suiteRead, timeout)) {
             TrainerAdapter goodAdapter = adapter(suiteRead, Role.BASELINE);
             TrainerAdapter adapter = adapter(suiteRead, Role.TEST);
             ws.fromWorkingTree(adapter.fromWorkingTree());
@@ -171,18 +138,18 @@ public final class Bisect extends TrainingVerb<Bisect, BisectRecord> implements 
                 range = FirstParentPath.between(r, goodRev, badRev);
             }
             Materialized goodTree = ws.materialize("good", goodRev, inputs, InEnvironment.of(goodAdapter));
-            Workspace.checkConfigs(suiteCases, goodTree, suiteLabel);
+            Workspace.checkConfigs(suiteCases, goodTree, suiteLabel, words());
             List<CaseSpec> cases = Workspace.cases(suiteCases, goodTree, options);
             judging.checkNoise(cases, t, againstGoldens ? null : new TrainedSide(Role.BASELINE, goodTree, options, goodAdapter, ranks));
-            Path out = OutputFolders.create(outputFolder, console.cwd(), "bisect-" + good, bad, started);
+            Path out = OutputFolders.create(words(), outputFolder, console.cwd(), "bisect-" + good, bad, started);
             try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("bisect.log")), true, StandardCharsets.UTF_8);
-                 Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace(launcher)) {
+                 Workspace quiet = lc.through(new Console(console.cwd(), console.env(), log, log, false)).workspace(ws.launcher())) {
                 quiet.fromWorkingTree(adapter.fromWorkingTree());
                 Prober.Plan plan = Prober.Plan.builder(suiteCases, cases, inputs).training(options, t, ranks)
                         .trainers(adapter, goodAdapter).builds(buildTimeout, lc.resultCache()).judging(judging, resume, perfRequest).build();
                 String label = suiteLabel != null ? suiteLabel : config();
                 Bisection bisection = new Bisection(console, quiet, out, range, goodTree, plan,
-                        new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && seedCheckpoint(adapter), label, goldens));
+                        new Bisection.Request(good, bad, probesAtOnce, !againstGoldens && seedCheckpoint(adapter), label, goldens, words()));
                 return ws.guarded(out, bisection::run);
             }
         }

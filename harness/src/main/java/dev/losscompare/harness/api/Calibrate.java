@@ -1,5 +1,7 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.harness.Wording;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.core.noise.EnvelopeBuilder;
 import dev.losscompare.core.noise.NoiseEnvelope;
@@ -48,7 +50,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
     private static final long FIRST_VERIFY_SEED = 1001;   // fresh runs never repeat a calibration's seeds
 
     private final String revision;
-    private final SuiteSettings suite = new SuiteSettings();
+    private final SuiteSettings suite = settings().suite;
     private int runs = DEFAULT_RUNS;
     private int heldOut = DEFAULT_HELD_OUT;
     private Path saveDir;
@@ -63,27 +65,15 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         this.revision = revision;
     }
 
-    @Override
-    public Calibrate setSuite(Path file) {
-        suite.file(file);
-        return this;
-    }
-
-    @Override
-    public Calibrate setCases(List<String> names) {
-        suite.cases(names);
-        return this;
-    }
-
     /** --runs: perturbed runs per case besides the reference (at least 2). */
     public Calibrate setRuns(int runs) {
-        this.runs = Calibrator.checkRuns(runs);
+        this.runs = Calibrator.checkRuns(runs, words());
         return this;
     }
 
     /** --held-out: perturbed runs per case the band never sees, whose landing sets the case's margin (0: none, the default margin). */
     public Calibrate setHeldOut(int runs) {
-        this.heldOut = Calibrator.checkHeldOut(runs);
+        this.heldOut = Calibrator.checkHeldOut(runs, words());
         return this;
     }
 
@@ -123,30 +113,20 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         return this;
     }
 
-    /** --baseline-env: every run of the calibration trains in this environment (the baseline's of a later compare). */
-    @Override
-    public Calibrate setBaselineEnv(String name) {
-        environments.baseline(name);
-        return this;
-    }
-
-    /** --test-env: refused (a calibration has one environment, the baseline's). */
-    @Override
-    public Calibrate setTestEnv(String name) {
-        environments.test(name);
-        return this;
-    }
-
     @Override
     public CalibrationResult call() throws IOException {
         if (fromRuns != null && environments.given()) {
-            throw new UsageException("--baseline-env has no effect with --from-runs: those runs exist already");
+            throw new UsageException(Setting.BASELINE_ENV, words().name(Setting.BASELINE_ENV) + " has no effect with " + words().name(Setting.FROM_RUNS)
+                    + ": those runs exist already");
         }
         if (fromRuns != null) return fromRuns();
-        if (revision == null) throw new UsageException("name the revision to calibrate: loss_compare.sh calibrate REV (or --from-runs A B C)");
+        if (revision == null) {
+            throw new UsageException("name the revision to calibrate: " + words().command(Wording.Call.CALIBRATE, "REV")
+                    + " (or " + words().withValues(Setting.FROM_RUNS, "A", "B", "C") + ")");
+        }
         Console console = lc.console();
         NoiseEnvelopes verifying = verifying(console);
-        if (saveDir != null) OutputFolders.checkFolder(saveDir, "--save-dir");
+        if (saveDir != null) OutputFolders.checkFolder(saveDir, Setting.SAVE_DIR, words().name(Setting.SAVE_DIR));
         Suite suiteRead = suite.read(console, false);
         Training t = training(suiteRead);
         List<String> options = trainOptions();
@@ -156,8 +136,8 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         environments.onlyBaseline("calibrate");
         TrainerAdapter adapter = adapter(suiteRead, Role.BASELINE);
         if (!seedCheckpoint(adapter) && adapter.base() == OwnTrainer.INSTANCE) {
-            throw new UsageException("calibrate perturbs this trainer's initial weights through the seed checkpoint: drop"
-                    + " --no-seed-checkpoint (trainers without one, seed = \"none\" in a trainer file, are calibrated by repeats"
+            throw new UsageException(Setting.SEED_CHECKPOINT, "calibrate perturbs this trainer's initial weights through the seed checkpoint: drop "
+                    + words().name(Setting.SEED_CHECKPOINT) + " (trainers without one, seed = \"none\" in a trainer file, are calibrated by repeats"
                     + " or the suite's [[perturbation]] sets)");
         }
         Calibrator.Request request = new Calibrator.Request(runs, verify == null ? heldOut : 0, firstSeed != null ? firstSeed : verify != null ? FIRST_VERIFY_SEED : FIRST_SEED,
@@ -166,13 +146,13 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
             ResolvedRevision rev = ws.resolve(revision);
             ws.fromWorkingTree(adapter.fromWorkingTree());
             Materialized tree = ws.materialize("calibrate", rev, inputs, dev.losscompare.harness.adapter.InEnvironment.of(adapter));
-            Workspace.checkConfigs(suiteCases, tree, suiteLabel);
+            Workspace.checkConfigs(suiteCases, tree, suiteLabel, words());
             List<CaseSpec> cases = Workspace.cases(suiteCases, tree, options);
             TrainedSide side = new TrainedSide(Role.BASELINE, tree, options, adapter, ngpus());
             if (verifying != null) verifying.check(cases, t.steps(), c -> NoiseEnvelopes.settingsOf(c, side, t, request.metrics()));
-            Path out = OutputFolders.create(outputFolder, console.cwd(), "calibrate", revision, Instant.now());
+            Path out = OutputFolders.create(words(), outputFolder, console.cwd(), "calibrate", revision, Instant.now());
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
-            Calibrator calibrator = new Calibrator(session, t, side, request, Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options)));
+            Calibrator calibrator = new Calibrator(session, t, side, request, Jobs.runsAtOnce(jobs, Threads.effective(t.threads(), options), words()));
             int exit = ws.guarded(out, () -> verifying == null ? calibrator.run(cases) : calibrator.verify(cases, verifying));
             return new CalibrationResult(out, exit);
         }
@@ -182,23 +162,27 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
     private NoiseEnvelopes verifying(Console console) {
         if (verify == null) return null;
         if (saveDir != null) {
-            throw new UsageException("--verify judges fresh runs against saved envelopes and writes none: drop --save/--save-dir");
+            throw new UsageException(Setting.VERIFY, words().name(Setting.VERIFY) + " judges fresh runs against saved envelopes and writes none: drop "
+                    + words().anyOf(Setting.SAVE, Setting.SAVE_DIR));
         }
         if (!java.nio.file.Files.exists(verify)) {
-            throw new UsageException(UsageException.Reason.FILE, "--verify: no such file or folder: " + console.show(verify)
+            throw new UsageException(UsageException.Reason.FILE, Setting.VERIFY, words().name(Setting.VERIFY) + ": no such file or folder: " + console.show(verify)
                     + " (a calibrate output folder, or a folder of saved envelopes such as configs/noise)");
         }
-        return new NoiseEnvelopes(verify, null, NoiseEnvelopes.Policy.ALWAYS, true, console::show);   // each envelope's own margin
+        return new NoiseEnvelopes(verify, null, NoiseEnvelopes.Policy.ALWAYS, true, console::show, words());   // each envelope's own margin
     }
 
     /** An envelope from runs on disk: the first is the reference, every other one a perturbed run. */
     private CalibrationResult fromRuns() throws IOException {
         Console console = lc.console();
-        if (revision != null) throw new UsageException("--from-runs builds the envelope from existing runs: give no revision");
-        if (verify != null) throw new UsageException("--verify trains fresh runs of a revision; it cannot be combined with --from-runs");
-        if (saveDir != null) OutputFolders.checkFolder(saveDir, "--save-dir");
+        String fromRunsName = words().name(Setting.FROM_RUNS);
+        if (revision != null) throw new UsageException(Setting.FROM_RUNS, fromRunsName + " builds the envelope from existing runs: give no revision");
+        if (verify != null) {
+            throw new UsageException(Setting.VERIFY, words().name(Setting.VERIFY) + " trains fresh runs of a revision; it cannot be combined with " + fromRunsName);
+        }
+        if (saveDir != null) OutputFolders.checkFolder(saveDir, Setting.SAVE_DIR, words().name(Setting.SAVE_DIR));
         if (fromRuns.size() < 1 + EnvelopeBuilder.MIN_RUNS) {
-            throw new UsageException("--from-runs needs the reference and at least " + EnvelopeBuilder.MIN_RUNS
+            throw new UsageException(Setting.FROM_RUNS, fromRunsName + " needs the reference and at least " + EnvelopeBuilder.MIN_RUNS
                     + " more runs (got " + fromRuns.size() + ")");
         }
         List<RunSeries> series = new ArrayList<>();
@@ -206,11 +190,11 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
         SourcedSeries first = null;
         for (Path file : fromRuns) {
             try {
-                SourcedSeries sourced = RunSources.read(file, new SourceOptions(null, null, Map.of()));
+                SourcedSeries sourced = RunSources.read(file, SourceOptions.detect(words()));
                 if (first == null) first = sourced;
                 series.add(sourced.series());
             } catch (UnreadableSeriesException | IllegalArgumentException e) {
-                throw new UsageException("--from-runs: " + e.getMessage());
+                throw new UsageException(Setting.FROM_RUNS, fromRunsName + ": " + e.getMessage());
             }
             names.add(console.show(file));
         }
@@ -224,7 +208,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
             bands = EnvelopeBuilder.bands(reference, series.subList(1, series.size()), DefaultMetrics.ALL.stream()
                     .filter(m -> reference.steps().stream().anyMatch(r -> r.value(m) != null)).toList(), steps, names);
         } catch (EnvelopeBuilder.CalibrationException e) {
-            throw new UsageException("--from-runs: " + e.getMessage());
+            throw new UsageException(Setting.FROM_RUNS, fromRunsName + ": " + e.message(words()));
         }
         Training t = training();
         List<String> labels = names.subList(1, names.size()).stream().map(n -> "existing run " + n).toList();
@@ -233,7 +217,7 @@ public final class Calibrate extends TrainingVerb<Calibrate, CalibrationResult> 
                 new NoiseEnvelope.Calibration("existing runs", null, "existing run " + names.get(0), labels.size(), labels),
                 Map.of(), bands.bands(), bands.floor());
         // The output folder only once the envelope exists: a refused --from-runs leaves no folder behind.
-        Path out = OutputFolders.create(outputFolder, console.cwd(), "calibrate", "runs", Instant.now());
+        Path out = OutputFolders.create(words(), outputFolder, console.cwd(), "calibrate", "runs", Instant.now());
         return OutputFolders.owned(out, () -> {
             for (Path dir : saveDir == null ? List.of(out) : List.of(out, saveDir)) {
                 Path f = NoiseEnvelopeFile.inFolder(dir, name);

@@ -1,5 +1,7 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.harness.Wording;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.core.result.Comparison;
 import dev.losscompare.core.series.RunSeries;
@@ -50,7 +52,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
     private final String baseline;
     private final String test;
     private final JudgeSettings judge = settings().judge;
-    private final SuiteSettings suite = new SuiteSettings();
+    private final SuiteSettings suite = settings().suite;
     private final PerfSettings perf = settings().perf;
     private final List<String> sideGiven = new ArrayList<>();
     private List<String> baselineOptions = List.of();
@@ -60,7 +62,6 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
     private Integer jobs;
     private Path importResult;
     private DiagnoseMode diagnose = DiagnoseMode.AUTO;
-    private Integer resumeAt;
     private boolean resumeAcross;
 
     /** @param baseline null with {@link #setImportResult} (the file is the baseline) */
@@ -70,24 +71,10 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         this.test = test;
     }
 
-    /** --suite: a sign-off suite of model cases (then --config is not used: each case names its own). */
-    @Override
-    public Compare setSuite(Path file) {
-        suite.file(file);
-        return this;
-    }
-
-    /** --cases: with a suite, only these cases. */
-    @Override
-    public Compare setCases(List<String> names) {
-        suite.cases(names);
-        return this;
-    }
-
     /** --baseline-train-options: trainer options for the baseline's runs only (after --train-options). */
     public Compare setBaselineOptions(List<String> options) {
         this.baselineOptions = List.copyOf(options);
-        sideGiven.add("--baseline-train-options");
+        sideGiven.add(words().name(Setting.BASELINE_TRAIN_OPTIONS));
         return this;
     }
 
@@ -100,7 +87,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
     /** --baseline-ngpus: ranks for the baseline's runs (overrides --ngpus). */
     public Compare setBaselineNgpus(int n) {
         this.baselineNgpus = n;
-        sideGiven.add("--baseline-ngpus");
+        sideGiven.add(words().name(Setting.BASELINE_NGPUS));
         return this;
     }
 
@@ -128,29 +115,9 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         return this;
     }
 
-    /** --resume-at: each trained side also resumes from its step-K checkpoint; its continuation must equal its continuous run. */
-    @Override
-    public Compare setResumeAt(int k) {
-        this.resumeAt = k;
-        return this;
-    }
-
     /** --resume-across: with a resume check, the test revision also continues the baseline's step-K checkpoint. */
     public Compare setResumeAcross(boolean across) {
         this.resumeAcross = across;
-        return this;
-    }
-
-    @Override
-    public Compare setBaselineEnv(String name) {
-        environments.baseline(name);
-        sideGiven.add(EnvironmentSettings.BASELINE_OPTION);
-        return this;
-    }
-
-    @Override
-    public Compare setTestEnv(String name) {
-        environments.test(name);
         return this;
     }
 
@@ -159,28 +126,33 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         Console console = lc.console();
         Suite suiteRead = suite.read(console, false);
         if (suiteRead != null && importResult != null) {
-            throw new UsageException("--suite compares two revisions; it cannot be combined with --import-result");
+            throw new UsageException(Setting.SUITE, words().name(Setting.SUITE) + " compares two revisions; it cannot be combined with "
+                    + words().name(Setting.IMPORT_RESULT));
         }
         if (suiteRead != null && configGiven()) {
-            throw new UsageException("--config cannot be combined with --suite: each case of " + console.show(suite.file(console, false))
+            throw new UsageException(Setting.CONFIG, words().name(Setting.CONFIG) + " cannot be combined with " + words().name(Setting.SUITE)
+                    + ": each case of " + console.show(suite.file(console, false))
                     + " names its own config");
         }
-        if (importResult != null && !sideGiven.isEmpty()) {
-            throw new UsageException(sideGiven.get(0) + " has no effect with --import-result: the file is the baseline, only the test trains");
+        List<String> baselineOnly = new ArrayList<>(sideGiven);
+        if (environments.name(Role.BASELINE) != null) baselineOnly.add(words().name(Setting.BASELINE_ENV));
+        if (importResult != null && !baselineOnly.isEmpty()) {
+            throw new UsageException(Setting.IMPORT_RESULT, baselineOnly.get(0) + " has no effect with " + words().name(Setting.IMPORT_RESULT)
+                    + ": the file is the baseline, only the test trains");
         }
-        if (test == null) throw new UsageException("need two revisions: loss_compare.sh BASELINE TEST [options] (see --help)");
-        if (importResult == null && baseline == null) {
-            throw new UsageException("need two revisions: loss_compare.sh BASELINE TEST [options] (see --help)");
+        if (test == null || importResult == null && baseline == null) {
+            throw new UsageException("need two revisions: " + words().command(Wording.Call.COMPARE, "BASELINE", "TEST"));
         }
         Training t = training(suiteRead);
         var judging = judge.judging(lc.console(), suiteRead == null || suiteRead.noise() == null ? null : Path.of(suiteRead.noise()));
         List<SuiteCase> suiteCases = suiteRead == null ? List.of(new SuiteCase(null, config(), List.of())) : suiteRead.cases();
-        ResumeRequest resume = new ResumeRequest(resumeAt, resumeAcross).checked(t.steps(), suiteCases, importResult == null);
+        ResumeRequest resume = new ResumeRequest(settings().resumeAt, resumeAcross).checked(t.steps(), suiteCases, importResult == null, words());
         PerfRequest perfRequest = perf.timed(suiteRead == null ? null : suiteRead.perf());
         List<String> baseOptions = concat(trainOptions(), baselineOptions);
         List<String> testOpts = concat(trainOptions(), testOptions);
-        Integer baseRanks = Ranks.checked(baselineNgpus != null ? baselineNgpus : ngpus(), baselineNgpus != null ? "--baseline-ngpus" : "--ngpus");
-        Integer testRanks = Ranks.checked(testNgpus != null ? testNgpus : ngpus(), testNgpus != null ? "--test-ngpus" : "--ngpus");
+        Integer baseRanks = Ranks.checked(baselineNgpus != null ? baselineNgpus : ngpus(),
+                baselineNgpus != null ? Setting.BASELINE_NGPUS : Setting.NGPUS, words());
+        Integer testRanks = Ranks.checked(testNgpus != null ? testNgpus : ngpus(), testNgpus != null ? Setting.TEST_NGPUS : Setting.NGPUS, words());
         int threads = Math.max(Threads.effective(t.threads(), baseOptions), Threads.effective(t.threads(), testOpts));
         int coresPerRun = threads * maxRanks(suiteCases, baseRanks, testRanks);
         int cores = Runtime.getRuntime().availableProcessors();
@@ -188,7 +160,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             console.err().println("note: a run needs " + coresPerRun + " cores (ranks x threads) and this machine has " + cores
                     + ": the runs will be slower; the bits do not change");
         }
-        int runsAtOnce = Jobs.runsAtOnce(jobs, coresPerRun);
+        int runsAtOnce = Jobs.runsAtOnce(jobs, coresPerRun, words());
         List<String> inputs = suiteRead == null ? List.of() : suiteRead.inputs();
         String suiteLabel = suiteRead == null ? null : console.show(suite.file(console, false));
         Instant started = Instant.now();
@@ -201,8 +173,8 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             ws.fromWorkingTree(adapter.fromWorkingTree());
             Materialized baseTree = baseRev == null ? null : ws.materialize("baseline", baseRev, inputs, InEnvironment.of(baseAdapter));
             Materialized testTree = ws.materialize("test", testRev, inputs, InEnvironment.of(adapter));
-            if (baseTree != null) Workspace.checkConfigs(suiteCases, baseTree, suiteLabel);
-            Workspace.checkConfigs(suiteCases, testTree, suiteLabel);
+            if (baseTree != null) Workspace.checkConfigs(suiteCases, baseTree, suiteLabel, words());
+            Workspace.checkConfigs(suiteCases, testTree, suiteLabel, words());
             List<CaseSpec> cases = Workspace.cases(suiteCases, baseTree != null ? baseTree : testTree,
                     baseTree != null ? baseOptions : testOpts);
             TrainedSide testSide = new TrainedSide(Role.TEST, testTree, testOpts, adapter, testRanks);
@@ -211,7 +183,7 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
             // The trained side that seeds and whose settings an envelope must match: the baseline when it trains, else the test.
             TrainedSide first = baselineSide.trained() != null ? baselineSide.trained() : testSide;
             judging.checkNoise(cases, t, first);
-            Path out = OutputFolders.create(outputFolder, console.cwd(),
+            Path out = OutputFolders.create(words(), outputFolder, console.cwd(),
                     baseRev != null ? baseline : importResult.getFileName().toString(), test, started);
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
             // The seed checkpoint comes from the baseline when it is trained, else from the test revision.
@@ -241,12 +213,14 @@ public final class Compare extends TrainingVerb<Compare, Comparison> implements 
         return most;
     }
 
-    private static RunSeries readImport(Path file) {
-        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, "--import-result: no such file: " + file);
+    private RunSeries readImport(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException(UsageException.Reason.FILE, Setting.IMPORT_RESULT, words().name(Setting.IMPORT_RESULT) + ": no such file: " + file);
+        }
         try {
             return LossFile.read(file);
         } catch (UnreadableSeriesException e) {
-            throw new UsageException("--import-result: " + e.getMessage());
+            throw new UsageException(Setting.IMPORT_RESULT, words().name(Setting.IMPORT_RESULT) + ": " + e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.judge.CaseJudge.CaseId;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.core.result.Comparison;
@@ -72,7 +73,7 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
 
     /** --rank: which rank's lines a multi-rank log contributes (default: the only rank with step lines, else rank 0). */
     public Diff setRank(int rank) {
-        if (rank < 0) throw new UsageException("--rank must be 0 or more, got " + rank);
+        if (rank < 0) throw new UsageException(Setting.RANK, words().name(Setting.RANK) + " must be 0 or more, got " + rank);
         this.rank = rank;
         return this;
     }
@@ -95,7 +96,7 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
         // Nothing is trained: the header's steps are the test run's count, seed and threads say nothing.
         Training none = new Training(b.series().steps().size(), 0, 0, Kernels.NATIVE, null);
         judging.checkNoise(List.of(c), none, null);
-        Path out = OutputFolders.create(outputFolder, console.cwd(), name(baseline), name(test), started);
+        Path out = OutputFolders.create(words(), outputFolder, console.cwd(), name(baseline), name(test), started);
         Session session = new Session(console, out, null, null, null, LocalLauncher.INSTANCE);
         return OutputFolders.owned(out, () -> {
             try (Seeds seeds = Seeds.none()) {
@@ -108,7 +109,7 @@ public final class Diff extends Verb<Diff, Comparison> implements JudgingVerb<Di
 
     private SourcedSeries read(Path path, SeriesFormat format) {
         try {
-            return RunSources.read(path, new SourceOptions(format, rank, tags));
+            return RunSources.read(path, new SourceOptions(format, rank, tags, words()));
         } catch (IllegalArgumentException | UnreadableSeriesException e) {
             throw new UsageException(e.getMessage());
         }

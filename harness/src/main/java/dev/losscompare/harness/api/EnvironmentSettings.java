@@ -1,5 +1,7 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.core.text.SettingWords;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.adapter.InEnvironment;
@@ -18,11 +20,16 @@ import java.util.Map;
  * version Maven cannot fetch: one line each.
  */
 final class EnvironmentSettings {
-    static final String BASELINE_OPTION = "--baseline-env", TEST_OPTION = "--test-env";
     private static final Environment DEFAULT = new Environment(dev.losscompare.core.result.Environments.DEFAULT, List.of(), Map.of(), Map.of());
 
+    private final SettingWords words;
     private String baseline;
     private String test;
+
+    /** {@code words}: how messages name --baseline-env and --test-env. */
+    EnvironmentSettings(SettingWords words) {
+        this.words = words;
+    }
 
     void baseline(String name) {
         this.baseline = name;
@@ -49,13 +56,14 @@ final class EnvironmentSettings {
             throws IOException {
         if (!given()) return adapter;
         // both names first: a side's environment is announced only when the other's exists too
-        requireDeclared(BASELINE_OPTION, baseline, declared, declaredIn);
-        requireDeclared(TEST_OPTION, test, declared, declaredIn);
+        requireDeclared(Setting.BASELINE_ENV, baseline, declared, declaredIn);
+        requireDeclared(Setting.TEST_ENV, test, declared, declaredIn);
         String name = name(role);
-        String option = role == Role.BASELINE ? BASELINE_OPTION : TEST_OPTION;
+        String option = words.name(role == Role.BASELINE ? Setting.BASELINE_ENV : Setting.TEST_ENV);
         Environment env = name == null ? DEFAULT : declared.get(name);
         if (env.changesBuild() && adapter.base() != OwnTrainer.INSTANCE) {
-            throw new UsageException(option + "=" + name + ": libtorch and maven_properties build this repository's trainer;"
+            Setting setting = role == Role.BASELINE ? Setting.BASELINE_ENV : Setting.TEST_ENV;
+            throw new UsageException(setting, words.withValue(setting, name) + ": libtorch and maven_properties build this repository's trainer;"
                     + " the " + adapter.name() + " trainer is not built with Maven (use command_prefix or env)");
         }
         Map<String, String> probed = EnvironmentCheck.probe(env, adapter.python(), lc.console(), lc.repoDir(), option);
@@ -69,21 +77,21 @@ final class EnvironmentSettings {
     }
 
     /** {@code declaredIn}: the file(s) the tables came from, null when no --suite or --trainer file was given. */
-    private static void requireDeclared(String option, String name, Map<String, Environment> declared, String declaredIn) {
+    private void requireDeclared(Setting option, String name, Map<String, Environment> declared, String declaredIn) {
         if (name == null || declared.containsKey(name)) return;
         if (declaredIn == null) {
-            throw new UsageException(option + "=" + name + ": no [environment." + name + "]: environments are declared in a"
-                    + " --suite=FILE or --trainer=FILE, and none was given");
+            throw new UsageException(option, words.withValue(option, name) + ": no [environment." + name + "]: environments are declared in a"
+                    + " " + words.withValue(Setting.SUITE, "FILE") + " or " + words.withValue(Setting.TRAINER, "FILE") + ", and none was given");
         }
-        throw new UsageException(option + "=" + name + ": no [environment." + name + "] in " + declaredIn
+        throw new UsageException(option, words.withValue(option, name) + ": no [environment." + name + "] in " + declaredIn
                 + (declared.isEmpty() ? " (it declares none)" : " (declared: " + String.join(", ", declared.keySet()) + ")"));
     }
 
     /** The same check of one environment for a verb with one side (calibrate): --test-env is refused there. */
     void onlyBaseline(String verb) {
         if (test != null) {
-            throw new UsageException(TEST_OPTION + " has no effect with " + verb + ": its runs train in one environment, "
-                    + BASELINE_OPTION + " (the one a later compare calls its baseline)");
+            throw new UsageException(Setting.TEST_ENV, words.name(Setting.TEST_ENV) + " has no effect with " + verb + ": its runs train in one environment, "
+                    + words.name(Setting.BASELINE_ENV) + " (the one a later compare calls its baseline)");
         }
     }
 }

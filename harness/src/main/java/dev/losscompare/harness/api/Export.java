@@ -39,7 +39,7 @@ public final class Export extends TrainingVerb<Export, ExportResult> {
     public ExportResult call() throws IOException {
         Console console = lc.console();
         if (java.nio.file.Files.isDirectory(file)) throw new UsageException("export: " + file + " is a folder; name the loss file to write");
-        if (file.getParent() != null) OutputFolders.checkFolder(file.getParent(), "export: " + file + ":");
+        if (file.getParent() != null) OutputFolders.checkFolder(file.getParent(), null, "export: " + file + ":");
         Training t = training();
         Integer ranks = ngpus();
         List<SuiteCase> suiteCases = List.of(new SuiteCase(null, config(), List.of()));
@@ -48,9 +48,9 @@ public final class Export extends TrainingVerb<Export, ExportResult> {
             TrainerAdapter adapter = adapter(null);
             ws.fromWorkingTree(adapter.fromWorkingTree());
             Materialized tree = ws.materialize("baseline", rev, List.of());
-            Workspace.checkConfigs(suiteCases, tree, null);
+            Workspace.checkConfigs(suiteCases, tree, null, words());
             List<CaseSpec> cases = Workspace.cases(suiteCases, tree, trainOptions());
-            Path out = OutputFolders.create(outputFolder, console.cwd(), revision, "export", Instant.now());
+            Path out = OutputFolders.create(words(), outputFolder, console.cwd(), revision, "export", Instant.now());
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
             TrainedSide side = new TrainedSide(Role.BASELINE, tree, trainOptions(), adapter, ranks);
             return ws.guarded(out, () -> {

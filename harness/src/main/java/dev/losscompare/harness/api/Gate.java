@@ -1,5 +1,6 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.adapter.TrainerAdapter;
@@ -43,9 +44,9 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
         TimedPerfVerb<Gate>, EnvironmentVerb<Gate> {
     /** The suite gate (and bisect --against-goldens) read when none is given. */
     public static final Path DEFAULT_SUITE = SuiteSettings.SIGNOFF;
-    private final EnvironmentSettings environments = new EnvironmentSettings();
+    private final EnvironmentSettings environments = settings().environments;
 
-    final SuiteSettings suite = new SuiteSettings();
+    final SuiteSettings suite = settings().suite;
     Path goldenDir = GoldenStore.DEFAULT_DIR;
     boolean nativeKernels;
     private boolean strict;
@@ -59,29 +60,9 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
     /** --suite (default configs/signoff.toml). */
     @Override
     public Gate setBaselineEnv(String name) {
-        throw new UsageException(EnvironmentSettings.BASELINE_OPTION + " does not apply to gate: its baseline is the recorded goldens"
+        throw new UsageException(Setting.BASELINE_ENV, words().name(Setting.BASELINE_ENV) + " does not apply to gate: its baseline is the recorded goldens"
                 + " (each golden file states the environment it was recorded in); choose the working tree's with "
-                + EnvironmentSettings.TEST_OPTION);
-    }
-
-    /** --test-env: the working tree's runs train in the suite's [environment.NAME]. */
-    @Override
-    public Gate setTestEnv(String name) {
-        environments.test(name);
-        return this;
-    }
-
-    @Override
-    public Gate setSuite(Path file) {
-        suite.file(file);
-        return this;
-    }
-
-    /** --cases: only these cases of the suite. */
-    @Override
-    public Gate setCases(List<String> names) {
-        suite.cases(names);
-        return this;
+                + words().name(Setting.TEST_ENV));
     }
 
     /** --golden-dir (default configs/golden). */
@@ -105,7 +86,7 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
     @Override
     public Comparison call() throws IOException {
         Judging bitwise = judge.withoutNoise()
-                .withNoise(NoiseSettings.forGate(lc.console(), judge.noise(), judge.noiseMargin(), goldenDir));
+                .withNoise(NoiseSettings.forGate(lc.console(), judge.noise(), judge.noiseMargin(), goldenDir, words()));
         return onWorkingTree(bitwise, run -> {
             GoldenBaseline goldens = new GoldenBaseline(run.store(), run.suite().gate(), strict, run.session());
             ReportSink sink = new ReportSink(bitwise, new ReportSink.Header(lc.console().show(suite.file(lc.console(), true)),
@@ -133,7 +114,7 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
     <T> T onWorkingTree(Judging judging, GateWork<T> work) throws IOException {
         Console console = lc.console();
         Suite s = suite.read(console, true);
-        s.trainer().checkRunnable(console.env());
+        s.trainer().checkRunnable(console.env(), words());
         TrainerAdapter trainer = environments.choose(Role.TEST, lc, s.environments(), "the suite", s.trainer());
         Training t = Training.ofGate(s.gate(), nativeKernels ? Kernels.NATIVE : Kernels.PORTABLE, timeout);
         Instant started = Instant.now();
@@ -141,13 +122,13 @@ public final class Gate extends Verb<Gate, Comparison> implements SuiteVerb<Gate
             ResolvedRevision tree = ws.resolve(RevisionResolver.WORKING_TREE);
             ws.fromWorkingTree(trainer.fromWorkingTree());
             Materialized m = ws.materialize("test", tree, s.inputs(), dev.losscompare.harness.adapter.InEnvironment.of(trainer));
-            Workspace.checkConfigs(s.cases(), m, console.show(suite.file(console, true)));
+            Workspace.checkConfigs(s.cases(), m, console.show(suite.file(console, true)), words());
             List<CaseSpec> cases = Workspace.cases(s.cases(), m, s.gate().trainOptions());
             TrainedSide side = new TrainedSide(Role.TEST, m, s.gate().trainOptions(), trainer, null);
             if (judging != null) judging.checkNoise(cases, t, side);
-            Path out = OutputFolders.create(outputFolder, console.cwd(), "golden", "working-tree", started);
+            Path out = OutputFolders.create(words(), outputFolder, console.cwd(), "golden", "working-tree", started);
             Session session = ws.session(out, lc.resultCache(), buildTimeout);
-            GateRun run = new GateRun(s, t, side, cases, session, new GoldenStore(console.cwd().resolve(goldenDir)), m, started);
+            GateRun run = new GateRun(s, t, side, cases, session, new GoldenStore(console.cwd().resolve(goldenDir), words()), m, started);
             return ws.guarded(out, () -> work.run(run));
         }
     }

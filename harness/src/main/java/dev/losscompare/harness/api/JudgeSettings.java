@@ -1,5 +1,7 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.core.text.SettingWords;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.series.DefaultMetrics;
 import dev.losscompare.harness.UsageException;
@@ -9,12 +11,18 @@ import java.util.List;
 
 /** How the judge compares (compare, diff, bisect): bitwise (the default) or within atol/rtol, and which metrics. */
 final class JudgeSettings {
+    private final SettingWords words;
     private boolean assertEqual;
     private Double atol;
     private Double rtol;
     private List<String> metrics;
     private java.nio.file.Path noise;
     private Double noiseMargin;
+
+    /** {@code words}: how messages name the judge's settings. */
+    JudgeSettings(SettingWords words) {
+        this.words = words;
+    }
 
     void assertEqual() {
         this.assertEqual = true;
@@ -50,16 +58,16 @@ final class JudgeSettings {
         return noiseMargin;
     }
 
-    /** The judge options set, by their command-line names. */
+    /** The judge options set, named as this call's user writes them. */
     List<String> given() {
-        List<String> out = new ArrayList<>();
-        if (assertEqual) out.add("--assert-equal");
-        if (atol != null) out.add("--atol");
-        if (rtol != null) out.add("--rtol");
-        if (metrics != null) out.add("--metrics");
-        if (noise != null) out.add("--noise");
-        if (noiseMargin != null) out.add("--noise-margin");
-        return out;
+        List<Setting> out = new ArrayList<>();
+        if (assertEqual) out.add(Setting.ASSERT_EQUAL);
+        if (atol != null) out.add(Setting.ATOL);
+        if (rtol != null) out.add(Setting.RTOL);
+        if (metrics != null) out.add(Setting.METRICS);
+        if (noise != null) out.add(Setting.NOISE);
+        if (noiseMargin != null) out.add(Setting.NOISE_MARGIN);
+        return out.stream().map(words::name).toList();
     }
 
     /** The judging asked for; with --noise every case is judged against its envelope (a missing one is an ERROR). */
@@ -75,10 +83,10 @@ final class JudgeSettings {
         Judging judging = withoutNoise();
         boolean toleranceGiven = atol != null || rtol != null || assertEqual;
         if (noise == null && suiteNoise != null && !toleranceGiven) {
-            return judging.withNoise(NoiseSettings.suiteEnvelopes(console, suiteNoise, noiseMargin));
+            return judging.withNoise(NoiseSettings.suiteEnvelopes(console, suiteNoise, noiseMargin, words));
         }
         if (noise == null && noiseMargin == null) return judging;
-        return judging.withNoise(NoiseSettings.envelopes(console, noise, noiseMargin, toleranceGiven));
+        return judging.withNoise(NoiseSettings.envelopes(console, noise, noiseMargin, toleranceGiven, words));
     }
 
     /** The mode and metrics asked for, before any noise envelopes (gate chooses its own). */
@@ -88,11 +96,14 @@ final class JudgeSettings {
 
     private ComparisonMode mode() {
         if (atol == null && rtol == null) return ComparisonMode.bitwise();
-        if (assertEqual) throw new UsageException("--assert-equal (bitwise) cannot be combined with --atol/--rtol");
+        if (assertEqual) {
+            throw new UsageException(Setting.ASSERT_EQUAL, words.name(Setting.ASSERT_EQUAL) + " (bitwise) cannot be combined with " + words.name(Setting.ATOL) + "/"
+                    + words.name(Setting.RTOL));
+        }
         double a = atol == null ? 0 : atol;
         double r = rtol == null ? 0 : rtol;
         if (!(a >= 0) || !(r >= 0) || Double.isInfinite(a) || Double.isInfinite(r)) {
-            throw new UsageException("--atol and --rtol must be finite and >= 0");
+            throw new UsageException(Setting.ATOL, words.name(Setting.ATOL) + " and " + words.name(Setting.RTOL) + " must be finite and >= 0");
         }
         return ComparisonMode.tolerance(a, r);
     }
@@ -103,10 +114,13 @@ final class JudgeSettings {
         List<String> list = new ArrayList<>();
         for (String m : metrics) {
             String name = m.strip();
-            if (name.isEmpty()) throw new UsageException("--metrics: an empty metric name (e.g. --metrics=loss,grad_norm or \"lm loss,num-zeros\")");
+            if (name.isEmpty()) {
+                throw new UsageException(Setting.METRICS, words.name(Setting.METRICS) + ": an empty metric name (e.g. " + words.withValue(Setting.METRICS, "loss,grad_norm")
+                        + " or \"lm loss,num-zeros\")");
+            }
             if (!list.contains(name)) list.add(name);
         }
-        if (list.isEmpty()) throw new UsageException("--metrics: name at least one metric");
+        if (list.isEmpty()) throw new UsageException(Setting.METRICS, words.name(Setting.METRICS) + ": name at least one metric");
         return list;
     }
 }

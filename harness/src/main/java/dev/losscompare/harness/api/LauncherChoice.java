@@ -1,5 +1,7 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.core.text.SettingWords;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.text.Durations;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
@@ -38,36 +40,46 @@ final class LauncherChoice {
         this.sharedDir = dir;
     }
 
+    /** True when {@code l} was made for a call (the call closes it), not given to setLauncher (its maker closes it). */
+    boolean made(RunLauncher l) {
+        return l != given;
+    }
+
     /**
      * The launcher of a call with {@code tableOrNull} (the suite's [launcher]) and the run timeout
      * {@code timeout} (null: none); a Slurm launcher says so on the console's error stream.
      */
-    RunLauncher resolve(Console console, LauncherTable tableOrNull, Duration timeout) throws IOException {
+    RunLauncher resolve(Console console, LauncherTable tableOrNull, Duration timeout, SettingWords words) throws IOException {
         if (given != null) return given;
         LauncherKind k = kind != null ? kind : tableOrNull != null ? tableOrNull.kind() : LauncherKind.local;
         if (k == LauncherKind.local) {
-            if (sharedDir != null) throw new UsageException("--shared-dir is for --launcher=slurm (the runs start here)");
+            if (sharedDir != null) {
+                throw new UsageException(Setting.SHARED_DIR, words.name(Setting.SHARED_DIR) + " is for " + words.withValue(Setting.LAUNCHER, "slurm")
+                        + " (the runs start here)");
+            }
             return LocalLauncher.INSTANCE;
         }
-        SlurmSettings settings = slurm(console, tableOrNull);
+        SlurmSettings settings = slurm(console, tableOrNull, words);
         if (OnPath.find("sbatch", Map.of()) == null) {   // the PATH the harness starts processes with
-            throw new UsageException(UsageException.Reason.MACHINE, "--launcher=slurm: sbatch is not on PATH (run from a machine that submits to the cluster)");
+            throw new UsageException(UsageException.Reason.MACHINE, Setting.LAUNCHER, words.withValue(Setting.LAUNCHER, "slurm")
+                    + ": sbatch is not on PATH (run from a machine that submits to the cluster)");
         }
         RunLauncher slurm = new SlurmLauncher(settings, console.err());
         console.err().println("launcher: slurm, shared dir " + console.show(settings.sharedDir())
-                + (timeout == null ? "" : ", job time limit from --timeout " + Durations.human(timeout)));
+                + (timeout == null ? "" : ", job time limit from " + words.name(Setting.TIMEOUT) + " " + Durations.human(timeout)));
         return slurm;
     }
 
     /** The table's settings (none: the cluster's defaults) with --shared-dir over its shared_dir; one is needed. */
-    private SlurmSettings slurm(Console console, LauncherTable t) {
+    private SlurmSettings slurm(Console console, LauncherTable t, SettingWords words) {
         SlurmSettings table = t != null ? t.slurm() : new SlurmSettings(null, null, null, null, null, null, null, java.util.List.of(), false);
         Path shared = sharedDir != null ? console.cwd().resolve(sharedDir) : table.sharedDir();
         if (shared == null) {
-            throw new UsageException("--launcher=slurm needs --shared-dir=DIR (or shared_dir in the suite's [launcher] table): "
+            throw new UsageException(Setting.LAUNCHER, words.withValue(Setting.LAUNCHER, "slurm") + " needs " + words.withValue(Setting.SHARED_DIR, "DIR")
+                    + " (or shared_dir in the suite's [launcher] table): "
                     + "a folder every node sees, for job files and the cache; the output folder must be on shared storage too");
         }
-        OutputFolders.checkFolder(shared, sharedDir != null ? "--shared-dir" : t.where() + ": shared_dir");
+        OutputFolders.checkFolder(shared, sharedDir != null ? Setting.SHARED_DIR : Setting.SUITE, sharedDir != null ? words.name(Setting.SHARED_DIR) : t.where() + ": shared_dir");
         return table.withSharedDir(shared.normalize());
     }
 }

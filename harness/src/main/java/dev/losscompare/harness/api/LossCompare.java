@@ -1,6 +1,7 @@
 package dev.losscompare.harness.api;
 
 import dev.losscompare.harness.Console;
+import dev.losscompare.harness.Wording;
 import dev.losscompare.harness.cache.CacheLocation;
 import dev.losscompare.harness.engine.Workspace;
 import dev.losscompare.harness.launch.LauncherKind;
@@ -28,6 +29,7 @@ public final class LossCompare {
     private Path cacheDir;
     private boolean resultCache = true;
     private LauncherChoice launcher = new LauncherChoice();
+    private Wording wording = Wording.API;
 
     private LossCompare(Console console, Path repoDir) {
         this.console = console;
@@ -74,6 +76,16 @@ public final class LossCompare {
     /** --shared-dir: with Slurm, a folder every node sees (job files; the cache unless setCacheDir or LOSS_COMPARE_CACHE says otherwise). */
     public LossCompare setSharedDir(Path dir) {
         this.launcher.sharedDir(dir);
+        return this;
+    }
+
+    /**
+     * How bad-input messages name a setting: {@link Wording#API} (the default: "setRuns(K)", as
+     * this program calls it) or {@link Wording#COMMAND_LINE} ("--runs=K": the command line, which
+     * is a thin layer over this class, passes that). Reports and verdict lines are the same either way.
+     */
+    public LossCompare setWording(Wording wording) {
+        this.wording = java.util.Objects.requireNonNull(wording, "wording");
         return this;
     }
 
@@ -126,18 +138,32 @@ public final class LossCompare {
         return repoDir;
     }
 
+    Wording wording() {
+        return wording;
+    }
+
     boolean resultCache() {
         return resultCache;
     }
 
     /** The launcher of one call: setLauncher, else the suite's [launcher] table (null suite: none), else local. */
-    RunLauncher launcher(Suite suiteOrNull, Duration timeout) throws IOException {
-        return launcher.resolve(console, suiteOrNull == null ? null : suiteOrNull.launcher(), timeout);
+    private RunLauncher launcher(Suite suiteOrNull, Duration timeout) throws IOException {
+        return launcher.resolve(console, suiteOrNull == null ? null : suiteOrNull.launcher(), timeout, wording);
     }
 
-    /** Every command opens its workspace first, with its call's launcher. */
+    /**
+     * Every command opens its workspace first, with its call's launcher; a launcher the call made
+     * (not one given to setLauncher) is closed with the workspace, when the call ends.
+     */
     Workspace workspace(Suite suiteOrNull, Duration timeout) throws IOException {
-        return workspace(launcher(suiteOrNull, timeout));
+        RunLauncher l = launcher(suiteOrNull, timeout);
+        if (!launcher.made(l)) return workspace(l);
+        try {
+            return workspace(l).closingLauncher();
+        } catch (RuntimeException e) {
+            l.close();
+            throw e;
+        }
     }
 
     /**
@@ -148,7 +174,7 @@ public final class LossCompare {
         Path cache = cacheDir != null ? cacheDir
                 : console.env().get("LOSS_COMPARE_CACHE") == null && launcher.sharedCache() != null ? launcher.sharedCache()
                 : CacheLocation.resolve(console.env());
-        return Workspace.open(console, repoDir, cache, launcher);
+        return Workspace.open(console, repoDir, cache, launcher, wording);
     }
 
     /** The same repository and caches seen through another console (bisect's probes write to bisect.log). */
@@ -157,6 +183,7 @@ public final class LossCompare {
         lc.cacheDir = cacheDir;
         lc.resultCache = resultCache;
         lc.launcher = launcher;
+        lc.wording = wording;
         return lc;
     }
 

@@ -1,8 +1,9 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.core.text.SettingWords;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.perf.PerfThresholds;
 import dev.losscompare.harness.UsageException;
-import dev.losscompare.harness.perf.CommandLineWords;
 import dev.losscompare.harness.perf.PerfRequest;
 import dev.losscompare.harness.suite.PerfTable;
 
@@ -11,26 +12,34 @@ import dev.losscompare.harness.suite.PerfTable;
  * takes them; the command line's values win over a suite's {@code [perf]} table.
  */
 final class PerfSettings {
+    private final SettingWords words;
     private boolean perf;
     private Integer rounds;
     private Double maxSlowdown;
     private Double maxMemoryGrowth;
+
+    PerfSettings(SettingWords words) {
+        this.words = words;
+    }
 
     void perf(boolean on) {
         this.perf = on;
     }
 
     void rounds(int n) {
-        if (n < 2) throw new UsageException("--perf-rounds=" + n + ": at least 2 rounds per side are needed to measure the noise");
+        if (n < 2) {
+            throw new UsageException(Setting.PERF_ROUNDS, words.withValue(Setting.PERF_ROUNDS, Integer.toString(n))
+                    + ": at least 2 rounds per side are needed to measure the noise");
+        }
         this.rounds = n;
     }
 
     void maxSlowdown(String percent) {
-        this.maxSlowdown = percent(CommandLineWords.PERF.maxSlowdown(), percent);
+        this.maxSlowdown = percent(Setting.MAX_SLOWDOWN, percent);
     }
 
     void maxMemoryGrowth(String percent) {
-        this.maxMemoryGrowth = percent(CommandLineWords.PERF.maxMemoryGrowth(), percent);
+        this.maxMemoryGrowth = percent(Setting.MAX_MEMORY_GROWTH, percent);
     }
 
     /** The thresholds given here, else the suite's ({@code table} null: none). */
@@ -53,11 +62,11 @@ final class PerfSettings {
         return PerfRequest.ofSeries(thresholds(null));
     }
 
-    private static Double percent(String option, String text) {
+    private Double percent(Setting setting, String text) {
         try {
-            return PerfThresholds.parsePercent(option, text);
+            return PerfThresholds.parsePercent(words.writing(setting), text);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw new UsageException(setting, e.getMessage());
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.core.text.SettingWords;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.suite.Suite;
@@ -12,8 +14,14 @@ final class SuiteSettings {
     /** The suite gate (and bisect --against-goldens) use when none is given. */
     static final Path SIGNOFF = Path.of("configs/signoff.toml");
 
+    private final SettingWords words;
     private Path file;
     private List<String> cases;
+
+    /** {@code words}: how messages name --suite and --cases. */
+    SuiteSettings(SettingWords words) {
+        this.words = words;
+    }
 
     void file(Path file) {
         this.file = file;
@@ -35,10 +43,12 @@ final class SuiteSettings {
 
     /** The selected cases of the suite (every case without --cases); null without a suite and no fallback. */
     Suite read(Console console, boolean fallback) {
-        if (cases != null && file == null && !fallback) throw new UsageException("--cases needs --suite=FILE");
+        if (cases != null && file == null && !fallback) {
+            throw new UsageException(Setting.CASES, words.name(Setting.CASES) + " needs " + words.withValue(Setting.SUITE, "FILE"));
+        }
         Path f = file(console, fallback);
         if (f == null) return null;
-        Suite s = SuiteFile.readSuite(f);
-        return s.withCases(SuiteFile.select(s.cases(), cases == null ? null : String.join(",", cases)));
+        Suite s = SuiteFile.readSuite(f, words);
+        return s.withCases(SuiteFile.select(s.cases(), cases == null ? null : String.join(",", cases), words));
     }
 }

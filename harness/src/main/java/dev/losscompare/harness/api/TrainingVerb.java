@@ -1,5 +1,6 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.adapter.OwnTrainer;
 import dev.losscompare.harness.adapter.TrainerAdapter;
@@ -24,8 +25,8 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
     public static final long DEFAULT_SEED = 42;
     public static final int DEFAULT_THREADS = 1;
 
-    /** The options set, by their command-line names, in the order the help lists them. */
-    private final Map<String, Object> given = new LinkedHashMap<>();
+    /** The options set, in the order the help lists them. */
+    private final Map<Setting, Object> given = new LinkedHashMap<>();
     private Integer steps;
     private String config;
     private Long seed;
@@ -36,7 +37,7 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
     private Integer ngpus;
     private Path trainer;
     /** --baseline-env / --test-env, for the verbs that take them ({@link EnvironmentVerb}). */
-    final EnvironmentSettings environments = new EnvironmentSettings();
+    final EnvironmentSettings environments = settings().environments;
 
     TrainingVerb(LossCompare lc) {
         super(lc);
@@ -44,68 +45,68 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
 
     /** --steps: training steps per run (default 100). */
     public SELF setSteps(int steps) {
-        this.steps = note("--steps", steps);
+        this.steps = note(Setting.STEPS, steps);
         return self();
     }
 
     /** --config: the trainer config, relative to each revision's root (default configs/llama3_debug.toml). */
     public SELF setConfig(String config) {
-        this.config = note("--config", config);
+        this.config = note(Setting.CONFIG, config);
         return self();
     }
 
     /** --seed: debug.seed for every run (default 42). */
     public SELF setSeed(long seed) {
-        this.seed = note("--seed", seed);
+        this.seed = note(Setting.SEED, seed);
         return self();
     }
 
     /** --threads: training.num_threads per run (default 1). */
     public SELF setThreads(int threads) {
-        this.threads = note("--threads", threads);
+        this.threads = note(Setting.THREADS, threads);
         return self();
     }
 
     /** --train-options: trainer options for every run (after the case's own, so they override them). */
     public SELF setTrainOptions(List<String> options) {
-        this.trainOptions = note("--train-options", List.copyOf(options));
+        this.trainOptions = note(Setting.TRAIN_OPTIONS, List.copyOf(options));
         return self();
     }
 
     /** false (--no-seed-checkpoint): every run initializes its own weights instead of loading the seeder's. */
     public SELF setSeedCheckpoint(boolean use) {
         this.seedCheckpoint = use;
-        if (!use) note("--no-seed-checkpoint", true);
+        if (!use) note(Setting.SEED_CHECKPOINT, true);
         return self();
     }
 
     /** --portable: the portable kernel set, the same bits on any x86-64 machine with AVX2 and FMA. */
     public SELF setPortable(boolean portable) {
         this.portable = portable;
-        if (portable) note("--portable", true);
+        if (portable) note(Setting.PORTABLE, true);
         return self();
     }
 
     /** --ngpus: ranks per run (default: each case's, else 1). */
     public SELF setNgpus(int ngpus) {
-        this.ngpus = note("--ngpus", ngpus);
+        this.ngpus = note(Setting.NGPUS, ngpus);
         return self();
     }
 
     /** --trainer: a trainer that is not this repository's (a TOML file with a [trainer] table); overrides a suite's. */
     public SELF setTrainer(Path file) {
-        this.trainer = note("--trainer", lc.resolve(file));
+        this.trainer = note(Setting.TRAINER, lc.resolve(file));
         return self();
     }
 
-    private <T> T note(String option, T value) {
+    private <T> T note(Setting option, T value) {
         given.put(option, value);
         return value;
     }
 
-    /** The training options set, by their command-line names. */
+    /** The training options set, named as this call's user writes them. */
     List<String> given() {
-        return new ArrayList<>(given.keySet());
+        return new ArrayList<>(given.keySet().stream().map(words()::name).toList());
     }
 
     /** --steps as given, or null. */
@@ -132,7 +133,7 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
 
     /** --ngpus, checked: null when not set (each case's count). */
     Integer ngpus() {
-        return Ranks.checked(ngpus, "--ngpus");
+        return Ranks.checked(ngpus, Setting.NGPUS, words());
     }
 
     /** How every run trains, checked. */
@@ -144,8 +145,8 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
     Training training(Suite suiteOrNull) {
         int s = steps != null ? steps : suiteOrNull != null && suiteOrNull.steps() != null ? suiteOrNull.steps() : DEFAULT_STEPS;
         int t = threads != null ? threads : DEFAULT_THREADS;
-        if (s < 1) throw new UsageException("--steps must be at least 1, got " + s);
-        if (t < 1) throw new UsageException("--threads must be at least 1, got " + t);
+        if (s < 1) throw new UsageException(Setting.STEPS, words().name(Setting.STEPS) + " must be at least 1, got " + s);
+        if (t < 1) throw new UsageException(Setting.THREADS, words().name(Setting.THREADS) + " must be at least 1, got " + t);
         return new Training(s, seed != null ? seed : DEFAULT_SEED, t, portable ? Kernels.PORTABLE : Kernels.NATIVE, timeout);
     }
 
@@ -156,7 +157,7 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
     TrainerAdapter adapter(Suite suiteOrNull, dev.losscompare.core.judge.Role role) throws java.io.IOException {
         Map<String, dev.losscompare.harness.environment.Environment> declared = new LinkedHashMap<>();
         if (suiteOrNull != null) declared.putAll(suiteOrNull.environments());
-        if (trainer != null) declared.putAll(TrainerFile.environments(trainer));
+        if (trainer != null) declared.putAll(TrainerFile.environments(trainer, words()));
         String in = trainer != null ? lc.console().show(trainer) + (suiteOrNull != null ? " or the suite" : "")
                 : suiteOrNull != null ? "the suite" : null;
         return environments.choose(role, lc, declared, in, adapter(suiteOrNull));
@@ -164,9 +165,9 @@ public abstract class TrainingVerb<SELF extends TrainingVerb<SELF, R>, R> extend
 
     /** --trainer=FILE, else the suite's [trainer], else this repository's trainer; checked that it can run here. */
     TrainerAdapter adapter(Suite suiteOrNull) {
-        TrainerAdapter adapter = trainer != null ? TrainerFile.read(trainer)
+        TrainerAdapter adapter = trainer != null ? TrainerFile.read(trainer, words())
                 : suiteOrNull != null ? suiteOrNull.trainer() : OwnTrainer.INSTANCE;
-        adapter.checkRunnable(lc.console().env());
+        adapter.checkRunnable(lc.console().env(), words());
         return adapter;
     }
 }

@@ -25,22 +25,13 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
     private Integer perfRounds;   // null: the performance figures of the recorded run
 
     UpdateGoldens(LossCompare lc) {
-        super(lc);
-        this.gate = new Gate(lc);
+        this(new Gate(lc));
     }
 
-    /** --suite (default configs/signoff.toml). */
-    @Override
-    public UpdateGoldens setSuite(Path file) {
-        gate.setSuite(file);
-        return this;
-    }
-
-    /** --cases: only these cases of the suite. */
-    @Override
-    public UpdateGoldens setCases(List<String> names) {
-        gate.setCases(names);
-        return this;
+    /** The gate it records for, sharing its settings: --suite and --cases set the gate's suite. */
+    private UpdateGoldens(Gate gate) {
+        super(gate.lc, gate.settings());
+        this.gate = gate;
     }
 
     /** --golden-dir (default configs/golden). */
@@ -60,15 +51,15 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
      * into DIR (default: configs/noise beside the goldens), used where a later environment differs.
      */
     public UpdateGoldens setCalibrate(int runs, Path dirOrNull) {
-        this.calibrateRuns = Calibrator.checkRuns(runs);
+        this.calibrateRuns = Calibrator.checkRuns(runs, words());
         this.noiseDir = lc.resolve(dirOrNull);
-        if (noiseDir != null) dev.losscompare.harness.engine.OutputFolders.checkFolder(noiseDir, "--noise");
+        if (noiseDir != null) dev.losscompare.harness.engine.OutputFolders.checkFolder(noiseDir, dev.losscompare.core.text.Setting.NOISE, words().name(dev.losscompare.core.text.Setting.NOISE));
         return this;
     }
 
     /** --held-out=N with --calibrate: held-out runs per case (default {@link Calibrate#DEFAULT_HELD_OUT}). */
     public UpdateGoldens setHeldOut(int runs) {
-        this.heldOut = Calibrator.checkHeldOut(runs);
+        this.heldOut = Calibrator.checkHeldOut(runs, words());
         return this;
     }
 
@@ -96,7 +87,7 @@ public final class UpdateGoldens extends Verb<UpdateGoldens, GoldenUpdate> imple
             Path dir = noiseDir != null ? noiseDir : NoiseEnvelopes.besideGoldens(run.store().dir());
             Calibrator calibrator = new Calibrator(run.session(), run.training(), run.side(), new Calibrator.Request(calibrateRuns,
                     heldOut, 1, run.suite().perturbations(), DefaultMetrics.ALL, dir, run.side().adapter().seedCheckpoint()),
-                    Jobs.runsAtOnce(null, run.training().threads()));
+                    Jobs.runsAtOnce(null, run.training().threads(), words()));
             int calibrated = calibrator.run(run.cases());
             return calibrated == 0 ? recorded : new GoldenUpdate(recorded.lines(), false);
         });

@@ -1,5 +1,7 @@
 package dev.losscompare.harness.api;
 
+import dev.losscompare.harness.Wording;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.harness.UsageException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,10 +20,21 @@ public abstract class Verb<SELF extends Verb<SELF, R>, R> implements SettingsVer
     Path outputFolder;
     Duration timeout;
     Duration buildTimeout = Duration.ofMinutes(DEFAULT_BUILD_TIMEOUT_MINUTES);
-    private final VerbSettings settings = new VerbSettings();
+    private final VerbSettings settings;
 
     Verb(LossCompare lc) {
+        this(lc, new VerbSettings(lc.wording()));
+    }
+
+    /** A verb that sets another's settings (gate --update records for the gate it holds). */
+    Verb(LossCompare lc, VerbSettings settings) {
         this.lc = lc;
+        this.settings = settings;
+    }
+
+    /** How this call's bad-input messages name a setting: a flag for the command line, a setter for a program. */
+    final Wording words() {
+        return lc.wording();
     }
 
     @SuppressWarnings("unchecked")
@@ -37,19 +50,19 @@ public abstract class Verb<SELF extends Verb<SELF, R>, R> implements SettingsVer
 
     /** --timeout: stop a run that takes longer (null: no limit). */
     public SELF setTimeout(Duration timeout) {
-        this.timeout = positive(timeout, "--timeout");
+        this.timeout = positive(timeout, Setting.TIMEOUT);
         return self();
     }
 
     /** --build-timeout: stop a build that takes longer. */
     public SELF setBuildTimeout(Duration timeout) {
-        if (timeout == null) throw new UsageException("--build-timeout needs a duration (e.g. 30m)");
-        this.buildTimeout = positive(timeout, "--build-timeout");
+        if (timeout == null) throw new UsageException(Setting.BUILD_TIMEOUT, words().name(Setting.BUILD_TIMEOUT) + " needs a duration (e.g. 30m)");
+        this.buildTimeout = positive(timeout, Setting.BUILD_TIMEOUT);
         return self();
     }
 
-    private static Duration positive(Duration d, String option) {
-        if (d != null && (d.isZero() || d.isNegative())) throw new UsageException(option + " must be more than zero");
+    private Duration positive(Duration d, Setting option) {
+        if (d != null && (d.isZero() || d.isNegative())) throw new UsageException(option, words().name(option) + " must be more than zero");
         return d;
     }
 

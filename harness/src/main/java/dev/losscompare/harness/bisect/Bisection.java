@@ -6,6 +6,7 @@ import dev.losscompare.core.judge.SideResult;
 import dev.losscompare.core.text.Durations;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.Wording;
 import dev.losscompare.harness.cache.Materialized;
 import dev.losscompare.harness.engine.CaseEngine;
 import dev.losscompare.harness.engine.CaseSpec;
@@ -53,8 +54,8 @@ public final class Bisection {
     /** Against the goldens instead of GOOD's runs: the store and the suite's [gate] settings. */
     public record Goldens(GoldenStore store, GateSettings gate) {}
 
-    /** What the user asked: the range by its names, how many probes at once, the report's config label. */
-    public record Request(String goodSpec, String badSpec, int jobs, boolean seedCheckpoint, String configLabel, Goldens goldens) {}
+    /** What the user asked: the range by its names, how many probes at once, the report's config label, how its bad input names settings. */
+    public record Request(String goodSpec, String badSpec, int jobs, boolean seedCheckpoint, String configLabel, Goldens goldens, Wording wording) {}
 
     private final Console console;
     private final Workspace ws;
@@ -158,7 +159,7 @@ public final class Bisection {
         if (m.noise().bitwise()) return;
         throw new UsageException(UsageException.Reason.REVISION, good + " does not repeat itself bitwise on " + run.c().id().label() + " (" + m.noise().describe()
                 + "), so a bitwise bisect would blame a commit that only drew other noise: "
-                + BaselineRepeat.calibrateHint(request.goodSpec(), "bisect"));
+                + BaselineRepeat.calibrateHint(request.goodSpec(), "bisect", request.wording()));
     }
 
     /** Against the goldens, GOOD itself must pass the gate, or the search has no good end. */

@@ -1,5 +1,6 @@
 package dev.losscompare.harness.bisect;
 
+import dev.losscompare.harness.Wording;
 import dev.losscompare.core.judge.Judgement;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.harness.UsageException;
@@ -148,7 +149,7 @@ public final class Prober {
                 tree = ws.materialize("probe", commit.toRevision(), plan.inputs(),
                         dev.losscompare.harness.adapter.InEnvironment.of(plan.trainer()));
             }
-            Workspace.checkConfigs(plan.suiteCases(), tree, null);
+            Workspace.checkConfigs(plan.suiteCases(), tree, null, Wording.COMMAND_LINE);
         } catch (UsageException cannotCheckOut) {
             return Probe.skipped(index, commit, cannotCheckOut.getMessage(), seconds(start));
         }

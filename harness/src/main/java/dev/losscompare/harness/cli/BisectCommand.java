@@ -44,16 +44,21 @@ public final class BisectCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = Sections.PERFORMANCE, order = 6) PerfOptions perf = new PerfOptions();
     @ArgGroup(validate = false, heading = Sections.ENVIRONMENTS, order = 8) EnvironmentOptions environments = new EnvironmentOptions();
 
-    @Option(names = "--jobs", paramLabel = "N",
-            description = "Commits probed at once: N > 1 searches k-ary (default: 2 when cores >= 2 x threads, else 1).")
-    Integer jobs;
+    @ArgGroup(validate = false, heading = Sections.SEARCH, order = 0) Own own = new Own();
 
-    @Option(names = "--against-goldens", description = "Bisect against the goldens instead of GOOD's runs: the first commit "
-            + "whose gate fails (the suite's [gate] settings and the portable kernel set, as gate runs).")
-    boolean againstGoldens;
+    /** The options only bisect takes: a --help section of their own, first. */
+    static final class Own {
+        @Option(names = "--jobs", paramLabel = "N",
+                description = "Commits probed at once: N > 1 searches k-ary (default: 2 when cores >= 2 x threads, else 1).")
+        Integer jobs;
 
-    @Option(names = "--golden-dir", paramLabel = "DIR", description = "With --against-goldens: where the goldens live (default: configs/golden).")
-    Path goldenDir;
+        @Option(names = "--against-goldens", description = "Bisect against the goldens instead of GOOD's runs: the first commit "
+                + "whose gate fails (the suite's [gate] settings and the portable kernel set, as gate runs).")
+        boolean againstGoldens;
+
+        @Option(names = "--golden-dir", paramLabel = "DIR", description = "With --against-goldens: where the goldens live (default: configs/golden).")
+        Path goldenDir;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -65,9 +70,9 @@ public final class BisectCommand implements Callable<Integer> {
         perf.applyTo(bisect);
         environments.applyTo(bisect);
         timeouts.applyTo(output.applyTo(bisect));
-        if (jobs != null) bisect.setJobs(jobs);
-        if (againstGoldens) bisect.setAgainstGoldens(true);
-        if (goldenDir != null) bisect.setGoldenDir(goldenDir);
+        if (own.jobs != null) bisect.setJobs(own.jobs);
+        if (own.againstGoldens) bisect.setAgainstGoldens(true);
+        if (own.goldenDir != null) bisect.setGoldenDir(own.goldenDir);
         return bisect.call().exitCode();
     }
 }

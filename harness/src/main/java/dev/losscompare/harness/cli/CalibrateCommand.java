@@ -46,53 +46,58 @@ public final class CalibrateCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = Sections.RUNS, order = 10) TimeoutOptions timeouts = new TimeoutOptions();
     @ArgGroup(validate = false, heading = Sections.ENVIRONMENTS, order = 8) EnvironmentOptions environments = new EnvironmentOptions();
 
-    @Option(names = "--runs", paramLabel = "K", description = "Perturbed runs per case besides the reference (default: ${DEFAULT-VALUE}; at least 2).")
-    int runs = Calibrate.DEFAULT_RUNS;
+    @ArgGroup(validate = false, heading = Sections.CALIBRATION, order = 0) Own own = new Own();
 
-    @Option(names = "--held-out", paramLabel = "N", description = "Perturbed runs per case the band never sees (weight-flip seeds from "
-            + (1 + Calibrator.HELD_OUT_SEED_OFFSET) + "); the case's margin is " + (int) NoiseMargin.HEADROOM + "x the largest multiple of the "
-            + "band they reach, at least " + (int) NoiseMargin.FLOOR + " (default: ${DEFAULT-VALUE}; 0: none, the default margin "
-            + (int) NoiseBand.DEFAULT_MARGIN + ").")
-    int heldOut = Calibrate.DEFAULT_HELD_OUT;
+    /** The options only calibrate takes: a --help section of their own, first. */
+    static final class Own {
+        @Option(names = "--runs", paramLabel = "K", description = "Perturbed runs per case besides the reference (default: ${DEFAULT-VALUE}; at least 2).")
+        int runs = Calibrate.DEFAULT_RUNS;
 
-    @Option(names = "--save", description = "Also write each envelope to configs/noise/<case>.json (or --save-dir).")
-    boolean save;
+        @Option(names = "--held-out", paramLabel = "N", description = "Perturbed runs per case the band never sees (weight-flip seeds from "
+                + (1 + Calibrator.HELD_OUT_SEED_OFFSET) + "); the case's margin is " + (int) NoiseMargin.HEADROOM + "x the largest multiple of the "
+                + "band they reach, at least " + (int) NoiseMargin.FLOOR + " (default: ${DEFAULT-VALUE}; 0: none, the default margin "
+                + (int) NoiseBand.DEFAULT_MARGIN + ").")
+        int heldOut = Calibrate.DEFAULT_HELD_OUT;
 
-    @Option(names = "--save-dir", paramLabel = "DIR", description = "With --save: the folder (default: configs/noise).")
-    Path saveDir;
+        @Option(names = "--save", description = "Also write each envelope to configs/noise/<case>.json (or --save-dir).")
+        boolean save;
 
-    @Option(names = "--perturbation-seed", paramLabel = "N", description = "The first seed of the initial-weights perturbation "
-            + "(default: 1; 1001 with --verify, so fresh runs never repeat a calibration's).")
-    Long firstSeed;
+        @Option(names = "--save-dir", paramLabel = "DIR", description = "With --save: the folder (default: configs/noise).")
+        Path saveDir;
 
-    @Option(names = "--verify", paramLabel = "DIR", description = "Instead of calibrating: judge K fresh perturbed runs per case "
-            + "against the envelopes in DIR (a false-alarm check).")
-    Path verify;
+        @Option(names = "--perturbation-seed", paramLabel = "N", description = "The first seed of the initial-weights perturbation "
+                + "(default: 1; 1001 with --verify, so fresh runs never repeat a calibration's).")
+        Long firstSeed;
 
-    @Option(names = "--from-runs", arity = "1..*", paramLabel = "RUN", description = "Build the envelope from existing runs (JSONL, "
-            + "TensorBoard folders, logs): the first is the reference. Settings are recorded from --config, --train-options, --seed.")
-    List<Path> fromRuns;
+        @Option(names = "--verify", paramLabel = "DIR", description = "Instead of calibrating: judge K fresh perturbed runs per case "
+                + "against the envelopes in DIR (a false-alarm check).")
+        Path verify;
 
-    @Option(names = "--case", paramLabel = "NAME", description = "With --from-runs: the case name (default: the runs' model_flavor).")
-    String caseName;
+        @Option(names = "--from-runs", arity = "1..*", paramLabel = "RUN", description = "Build the envelope from existing runs (JSONL, "
+                + "TensorBoard folders, logs): the first is the reference. Settings are recorded from --config, --train-options, --seed.")
+        List<Path> fromRuns;
 
-    @Option(names = "--jobs", paramLabel = "N", description = "Runs at once (default: 2 when cores >= 2 x threads, else 1).")
-    Integer jobs;
+        @Option(names = "--case", paramLabel = "NAME", description = "With --from-runs: the case name (default: the runs' model_flavor).")
+        String caseName;
+
+        @Option(names = "--jobs", paramLabel = "N", description = "Runs at once (default: 2 when cores >= 2 x threads, else 1).")
+        Integer jobs;
+    }
 
     @Override
     public Integer call() throws Exception {
-        if (saveDir != null && !save) throw new UsageException("--save-dir needs --save");
-        Calibrate calibrate = training.applyTo(repo.open(root.console()).calibrate(revision), List.of()).setRuns(runs).setHeldOut(heldOut);
+        if (own.saveDir != null && !own.save) throw new UsageException("--save-dir needs --save");
+        Calibrate calibrate = training.applyTo(repo.open(root.console()).calibrate(revision), List.of()).setRuns(own.runs).setHeldOut(own.heldOut);
         suite.applyTo(calibrate);
         output.applyTo(calibrate);
         timeouts.applyTo(calibrate);
         environments.applyTo(calibrate);
-        if (save) calibrate.setSaveDir(saveDir == null ? SAVED : saveDir);
-        if (firstSeed != null) calibrate.setPerturbationSeed(firstSeed);
-        if (verify != null) calibrate.setVerify(verify);
-        if (fromRuns != null) calibrate.setFromRuns(fromRuns);
-        if (caseName != null) calibrate.setCaseName(caseName);
-        if (jobs != null) calibrate.setJobs(jobs);
+        if (own.save) calibrate.setSaveDir(own.saveDir == null ? SAVED : own.saveDir);
+        if (own.firstSeed != null) calibrate.setPerturbationSeed(own.firstSeed);
+        if (own.verify != null) calibrate.setVerify(own.verify);
+        if (own.fromRuns != null) calibrate.setFromRuns(own.fromRuns);
+        if (own.caseName != null) calibrate.setCaseName(own.caseName);
+        if (own.jobs != null) calibrate.setJobs(own.jobs);
         return calibrate.call().exitCode();
     }
 }

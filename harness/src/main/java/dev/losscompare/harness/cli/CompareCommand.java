@@ -1,5 +1,6 @@
 package dev.losscompare.harness.cli;
 
+import dev.losscompare.harness.Wording;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.api.Compare;
 import dev.losscompare.harness.api.Export;
@@ -49,37 +50,42 @@ public final class CompareCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = Sections.OUTPUT, order = 12) OutputOptions output = new OutputOptions();
     @ArgGroup(validate = false, heading = Sections.ENVIRONMENTS, order = 8) EnvironmentOptions environments = new EnvironmentOptions();
 
-    @Option(names = "--resume-across", description = "With a resume check: the test revision also resumes from the baseline's step-K checkpoint.")
-    boolean resumeAcross;
+    @ArgGroup(validate = false, heading = Sections.COMPARE, order = 0) Own own = new Own();
 
-    @Option(names = "--jobs", paramLabel = "N", description = "Runs at once (default: 2 when cores >= 2 x threads, else 1).")
-    Integer jobs;
+    /** The options only compare takes: a --help section of their own, first. */
+    static final class Own {
+        @Option(names = "--resume-across", description = "With a resume check: the test revision also resumes from the baseline's step-K checkpoint.")
+        boolean resumeAcross;
 
-    @Option(names = "--export-result", paramLabel = "FILE", description = "Run the baseline only and write its losses as \"step loss\" lines (as: export).")
-    Path exportResult;
+        @Option(names = "--jobs", paramLabel = "N", description = "Runs at once (default: 2 when cores >= 2 x threads, else 1).")
+        Integer jobs;
 
-    @Option(names = "--import-result", paramLabel = "FILE", description = "Run the test revision only and compare it with this loss file.")
-    Path importResult;
+        @Option(names = "--export-result", paramLabel = "FILE", description = "Run the baseline only and write its losses as \"step loss\" lines (as: export).")
+        Path exportResult;
 
-    @Option(names = "--diagnose", negatable = true, paramLabel = "",
-            description = {"Locate where the runs part (re-run both sides to the first divergent step with the trainer's trace).",
-                    "Default: every case that FAILs on a value; --diagnose also a PASS; --no-diagnose never."})
-    Boolean diagnose;
+        @Option(names = "--import-result", paramLabel = "FILE", description = "Run the test revision only and compare it with this loss file.")
+        Path importResult;
+
+        @Option(names = "--diagnose", negatable = true, paramLabel = "",
+                description = {"Locate where the runs part (re-run both sides to the first divergent step with the trainer's trace).",
+                        "Default: every case that FAILs on a value; --diagnose also a PASS; --no-diagnose never."})
+        Boolean diagnose;
+    }
 
     @Override
     public Integer call() throws Exception {
         LossCompare lc = launcher.open(root.console(), repo);
-        if (exportResult != null) return export(lc);
+        if (own.exportResult != null) return export(lc);
         String tst = test;
-        if (importResult != null) {
+        if (own.importResult != null) {
             // torchtitan passes ". ." here; the run to check is TEST (or the only revision given).
             if (baseline == null) throw new UsageException("--import-result needs the revision to run: loss_compare.sh TEST --import-result=FILE");
             tst = tst == null ? baseline : tst;
         } else if (baseline == null || test == null) {
-            throw new UsageException("need two revisions: loss_compare.sh BASELINE TEST [options] (see --help)");
+            throw new UsageException("need two revisions: " + Wording.COMMAND_LINE.command(Wording.Call.COMPARE, "BASELINE", "TEST"));
         }
-        Compare compare = lc.compare(importResult != null ? null : baseline, tst);
-        if (importResult != null) compare.setImportResult(importResult);
+        Compare compare = lc.compare(own.importResult != null ? null : baseline, tst);
+        if (own.importResult != null) compare.setImportResult(own.importResult);
         training.applyTo(compare, java.util.List.of());
         sides.applyTo(compare);
         judge.applyTo(compare);
@@ -87,18 +93,18 @@ public final class CompareCommand implements Callable<Integer> {
         suite.applyTo(compare);
         output.applyTo(compare);
         timeouts.applyTo(compare);
-        if (jobs != null) compare.setJobs(jobs);
+        if (own.jobs != null) compare.setJobs(own.jobs);
         resume.applyTo(compare);
         perf.applyTo(compare);
         environments.applyTo(compare);
-        if (resumeAcross) compare.setResumeAcross(true);
-        if (diagnose != null) compare.setDiagnose(diagnose ? DiagnoseMode.FORCE : DiagnoseMode.OFF);
+        if (own.resumeAcross) compare.setResumeAcross(true);
+        if (own.diagnose != null) compare.setDiagnose(own.diagnose ? DiagnoseMode.FORCE : DiagnoseMode.OFF);
         return compare.call().exitCode();
     }
 
     /** --export-result: the baseline alone, with its own options, as {@code export} trains it. */
     private int export(LossCompare lc) throws Exception {
-        if (importResult != null) throw new UsageException("--export-result and --import-result cannot be used together");
+        if (own.importResult != null) throw new UsageException("--export-result and --import-result cannot be used together");
         if (suite.suite != null) throw new UsageException("--suite compares two revisions; it cannot be combined with --export-result");
         if (baseline == null) throw new UsageException("--export-result needs the revision to run: loss_compare.sh BASELINE --export-result=FILE");
         if (perf.asked()) throw new UsageException("--export-result trains one side only: a performance verdict needs two (leave out --perf, "
@@ -111,7 +117,7 @@ public final class CompareCommand implements Callable<Integer> {
             throw new UsageException("--baseline-env and --test-env have no effect with --export-result (it trains one revision"
                     + " in this process's environment)");
         }
-        Export export = training.applyTo(lc.export(baseline, exportResult), sides.baseline());
+        Export export = training.applyTo(lc.export(baseline, own.exportResult), sides.baseline());
         if (sides.baselineNgpus != null) export.setNgpus(sides.baselineNgpus);
         output.applyTo(export);
         timeouts.applyTo(export);

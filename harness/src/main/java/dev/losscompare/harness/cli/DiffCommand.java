@@ -1,5 +1,6 @@
 package dev.losscompare.harness.cli;
 
+import dev.losscompare.harness.Wording;
 import dev.losscompare.core.sources.SeriesFormat;
 import dev.losscompare.harness.UsageException;
 import dev.losscompare.harness.api.Diff;
@@ -39,21 +40,26 @@ public final class DiffCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "B", description = "The test run: a file or a folder.")
     Path test;
 
-    @Option(names = "--format", paramLabel = "FORMAT", converter = FormatName.class, completionCandidates = FormatName.class,
-            description = "Both runs' format: ${COMPLETION-CANDIDATES} (default: detected).")
-    SeriesFormat format;
+    @ArgGroup(validate = false, heading = Sections.READING, order = 0) Own own = new Own();
 
-    @Option(names = "--baseline-format", paramLabel = "FORMAT", converter = FormatName.class, description = "The baseline's format, when the two differ.")
-    SeriesFormat baselineFormat;
+    /** The options only diff takes: a --help section of their own, first. */
+    static final class Own {
+        @Option(names = "--format", paramLabel = "FORMAT", converter = FormatName.class, completionCandidates = FormatName.class,
+                description = "Both runs' format: ${COMPLETION-CANDIDATES} (default: detected).")
+        SeriesFormat format;
 
-    @Option(names = "--test-format", paramLabel = "FORMAT", converter = FormatName.class, description = "The test run's format, when the two differ.")
-    SeriesFormat testFormat;
+        @Option(names = "--baseline-format", paramLabel = "FORMAT", converter = FormatName.class, description = "The baseline's format, when the two differ.")
+        SeriesFormat baselineFormat;
 
-    @Option(names = "--rank", paramLabel = "N", description = "Which rank's lines a multi-rank log contributes (default: the only rank with step lines).")
-    Integer rank;
+        @Option(names = "--test-format", paramLabel = "FORMAT", converter = FormatName.class, description = "The test run's format, when the two differ.")
+        SeriesFormat testFormat;
 
-    @Option(names = "--tag", paramLabel = "METRIC=NAME", description = "Read a metric from another TensorBoard tag or Megatron key, e.g. --tag loss=train/loss (repeatable).")
-    Map<String, String> tags = new LinkedHashMap<>();
+        @Option(names = "--rank", paramLabel = "N", description = "Which rank's lines a multi-rank log contributes (default: the only rank with step lines).")
+        Integer rank;
+
+        @Option(names = "--tag", paramLabel = "METRIC=NAME", description = "Read a metric from another TensorBoard tag or Megatron key, e.g. --tag loss=train/loss (repeatable).")
+        Map<String, String> tags = new LinkedHashMap<>();
+    }
 
     @ArgGroup(validate = false, heading = Sections.JUDGING, order = 4) JudgeOptions judge = new JudgeOptions();
     @ArgGroup(validate = false, heading = Sections.NOISE, order = 5) NoiseOptions noise = new NoiseOptions();
@@ -63,11 +69,11 @@ public final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Diff diff = repo().diff(baseline, test);
-        if (format != null) diff.setFormat(format);
-        if (baselineFormat != null) diff.setBaselineFormat(baselineFormat);
-        if (testFormat != null) diff.setTestFormat(testFormat);
-        if (rank != null) diff.setRank(rank);
-        tags.forEach((metric, name) -> {
+        if (own.format != null) diff.setFormat(own.format);
+        if (own.baselineFormat != null) diff.setBaselineFormat(own.baselineFormat);
+        if (own.testFormat != null) diff.setTestFormat(own.testFormat);
+        if (own.rank != null) diff.setRank(own.rank);
+        own.tags.forEach((metric, name) -> {
             if (metric.isBlank() || name.isBlank()) {
                 throw new UsageException("--tag '" + metric + "=" + name + "' is not METRIC=NAME (e.g. --tag loss=train/loss)");
             }
@@ -82,7 +88,7 @@ public final class DiffCommand implements Callable<Integer> {
 
     /** diff reads no repository: the runs are files. */
     private LossCompare repo() {
-        return LossCompare.open(root.console().cwd(), root.console());
+        return LossCompare.open(root.console().cwd(), root.console()).setWording(Wording.COMMAND_LINE);
     }
 
     /** A format by the name the user gives it (jsonl, torchtitan-log, ...), and those names for --help. */

@@ -35,62 +35,71 @@ public final class GateCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = Sections.PERFORMANCE, order = 6) PerfOptions perf = new PerfOptions();
     @ArgGroup(validate = false, heading = Sections.ENVIRONMENTS, order = 8) EnvironmentOptions environments = new EnvironmentOptions();
 
-    @Option(names = "--golden-dir", paramLabel = "DIR", description = "Where the goldens live (default: configs/golden).")
-    Path goldenDir = GoldenStore.DEFAULT_DIR;
+    @ArgGroup(validate = false, heading = Sections.GOLDENS, order = 0) Own own = new Own();
+    @ArgGroup(validate = false, heading = Sections.JUDGING, order = 4) Judging judging = new Judging();
 
-    @Option(names = "--update", description = "Record new goldens from the working tree and print what changed per case.")
-    boolean update;
+    /** The options only gate takes: a --help section of their own, first. */
+    static final class Own {
+        @Option(names = "--golden-dir", paramLabel = "DIR", description = "Where the goldens live (default: configs/golden).")
+        Path goldenDir = GoldenStore.DEFAULT_DIR;
 
-    @Option(names = "--calibrate", description = "With --update: also calibrate each case's noise envelope (beside the goldens, "
-            + "configs/noise/<case>.json; or into --noise=DIR), used where the environment differs from a golden's.")
-    boolean calibrate;
+        @Option(names = "--update", description = "Record new goldens from the working tree and print what changed per case.")
+        boolean update;
 
-    @Option(names = "--runs", paramLabel = "K", description = "With --calibrate: perturbed runs per case (default: " + Calibrate.DEFAULT_RUNS + ").")
-    Integer runs;
+        @Option(names = "--calibrate", description = "With --update: also calibrate each case's noise envelope (beside the goldens, "
+                + "configs/noise/<case>.json; or into --noise=DIR), used where the environment differs from a golden's.")
+        boolean calibrate;
 
-    @Option(names = "--held-out", paramLabel = "N", description = "With --calibrate: held-out runs per case, which measure the margin"
-            + " (default: " + Calibrate.DEFAULT_HELD_OUT + ").")
-    Integer heldOut;
+        @Option(names = "--runs", paramLabel = "K", description = "With --calibrate: perturbed runs per case (default: " + Calibrate.DEFAULT_RUNS + ").")
+        Integer runs;
 
-    @Option(names = "--strict", description = "An environment that differs from a golden's is an ERROR, not a tolerance comparison.")
-    boolean strict;
+        @Option(names = "--held-out", paramLabel = "N", description = "With --calibrate: held-out runs per case, which measure the margin"
+                + " (default: " + Calibrate.DEFAULT_HELD_OUT + ").")
+        Integer heldOut;
 
-    @Option(names = "--native-kernels", description = "Run with this machine's fastest kernels instead of the portable set "
-            + "(the goldens' environment then differs, and cases compare within tolerance).")
-    boolean nativeKernels;
+        @Option(names = "--native-kernels", description = "Run with this machine's fastest kernels instead of the portable set "
+                + "(the goldens' environment then differs, and cases compare within tolerance).")
+        boolean nativeKernels;
+    }
 
-    @Option(names = "--metrics", paramLabel = "LIST", description = "Metrics to compare with the goldens (default: loss,grad_norm).")
-    String metrics;
+    /** How the working tree is judged against the goldens: under Judging, as compare's judge options are. */
+    static final class Judging {
+        @Option(names = "--metrics", paramLabel = "LIST", description = "Metrics to compare with the goldens (default: loss,grad_norm).")
+        String metrics;
+
+        @Option(names = "--strict", description = "An environment that differs from a golden's is an ERROR, not a tolerance comparison.")
+        boolean strict;
+    }
 
     @Override
     public Integer call() throws Exception {
-        if (calibrate && !update) throw new UsageException("--calibrate records envelopes with the goldens: use gate --update --calibrate");
-        if (runs != null && !calibrate) throw new UsageException("--runs counts the perturbed runs of --calibrate: use gate --update --calibrate --runs=K");
-        if (heldOut != null && !calibrate) {
+        if (own.calibrate && !own.update) throw new UsageException("--calibrate records envelopes with the goldens: use gate --update --calibrate");
+        if (own.runs != null && !own.calibrate) throw new UsageException("--runs counts the perturbed runs of --calibrate: use gate --update --calibrate --runs=K");
+        if (own.heldOut != null && !own.calibrate) {
             throw new UsageException("--held-out counts the held-out runs of --calibrate: use gate --update --calibrate --held-out=N");
         }
         LossCompare lc = launcher.open(root.console(), repo);
-        if (update) {
+        if (own.update) {
             if (environments.baseline != null || environments.test != null) {
                 throw new UsageException("--baseline-env and --test-env apply to checking goldens, not to --update (goldens are recorded"
                         + " in this process's environment)");
             }
-            if (strict) throw new UsageException("--strict applies to checking goldens, not to --update");
+            if (judging.strict) throw new UsageException("--strict applies to checking goldens, not to --update");
             if (noise.margin != null) throw new UsageException("--noise-margin applies to checking goldens, not to --update");
-            if (metrics != null) throw new UsageException("--metrics applies to checking goldens, not to --update (a golden records loss and grad_norm)");
-            if (noise.noise != null && !calibrate) {
+            if (judging.metrics != null) throw new UsageException("--metrics applies to checking goldens, not to --update (a golden records loss and grad_norm)");
+            if (noise.noise != null && !own.calibrate) {
                 throw new UsageException("--noise with --update names where --calibrate writes the envelopes: add --calibrate, or drop --noise");
             }
-            UpdateGoldens record = lc.updateGoldens().setGoldenDir(goldenDir).setNativeKernels(nativeKernels);
+            UpdateGoldens record = lc.updateGoldens().setGoldenDir(own.goldenDir).setNativeKernels(own.nativeKernels);
             suite.applyTo(record);
-            if (calibrate) record.setCalibrate(runs != null ? runs : Calibrate.DEFAULT_RUNS, noise.noise);
-            if (heldOut != null) record.setHeldOut(heldOut);
+            if (own.calibrate) record.setCalibrate(own.runs != null ? own.runs : Calibrate.DEFAULT_RUNS, noise.noise);
+            if (own.heldOut != null) record.setHeldOut(own.heldOut);
             perf.applyToUpdate(record);
             timeouts.applyTo(output.applyTo(record));
             return record.call().exitCode();
         }
-        Gate gate = lc.gate().setGoldenDir(goldenDir).setStrict(strict).setNativeKernels(nativeKernels);
-        if (metrics != null) gate.setMetrics(JudgeOptions.metricList(metrics));
+        Gate gate = lc.gate().setGoldenDir(own.goldenDir).setStrict(judging.strict).setNativeKernels(own.nativeKernels);
+        if (judging.metrics != null) gate.setMetrics(JudgeOptions.metricList(judging.metrics));
         suite.applyTo(gate);
         noise.applyTo(gate);
         perf.applyTo(gate);

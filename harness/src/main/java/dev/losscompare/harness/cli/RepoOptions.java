@@ -1,6 +1,7 @@
 package dev.losscompare.harness.cli;
 
 import dev.losscompare.harness.Console;
+import dev.losscompare.harness.Wording;
 import dev.losscompare.harness.api.LossCompare;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -18,6 +19,7 @@ public final class RepoOptions {
 
     /** The repository as these options name it (--cache-dir, else LOSS_COMPARE_CACHE, XDG_CACHE_HOME/loss_compare or ~/.cache/loss_compare). */
     LossCompare open(Console console) {
-        return LossCompare.open(repo == null ? console.cwd() : repo, console).setCacheDir(cacheDir).setResultCache(!noCache);
+        return LossCompare.open(repo == null ? console.cwd() : repo, console).setWording(Wording.COMMAND_LINE).setCacheDir(cacheDir)
+                .setResultCache(!noCache);
     }
 }

@@ -55,14 +55,14 @@ public final class Diagnoser {
         Integer k = stepsToTrace(j, steps);
         if (k != null) {
             Diagnosis d = diagnose(c, k, base, test, dir);
-            out = new Judgement(out.result().withDiagnosis(d), out.diffs(), out.verdictLine() + d.verdictSuffix());
+            out = new Judgement(out.result().withDiagnosis(d), out.diffs(), out.line().followedBy(d.verdictSuffix()));
         }
         // Both sides run this repository's trainer, so the checkpoint is its safetensors file.
         if (seedFile != null && base.ownTrainer() && test.ownTrainer()) {
             for (TracedSide side : List.of(base, test)) {
                 if (side == seeder) continue;
                 String note = initialization(side, seeder, seedFile, dir);
-                if (note != null) out = new Judgement(out.result().withNote(note), out.diffs(), out.verdictLine());
+                if (note != null) out = new Judgement(out.result().withNote(note), out.diffs(), out.line());
             }
         }
         return out;

@@ -1,5 +1,7 @@
 package dev.losscompare.harness.engine;
 
+import dev.losscompare.core.text.SettingWords;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.judge.CaseJudge.CaseMode;
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.judge.NoiseMargin;
@@ -45,14 +47,19 @@ public final class NoiseEnvelopes {
     private final Policy policy;
     private final boolean required;
     private final Function<Path, String> show;
+    private final SettingWords words;
 
-    /** @param margin --noise-margin, or null: each case's envelope's own margin */
-    public NoiseEnvelopes(Path path, NoiseMargin margin, Policy policy, boolean required, Function<Path, String> show) {
+    /**
+     * @param margin --noise-margin, or null: each case's envelope's own margin
+     * @param show   how messages show a path; {@code words}: how they name a setting
+     */
+    public NoiseEnvelopes(Path path, NoiseMargin margin, Policy policy, boolean required, Function<Path, String> show, SettingWords words) {
         this.path = path;
         this.margin = margin;
         this.policy = policy;
         this.required = required;
         this.show = show;
+        this.words = words;
     }
 
     /** The envelope folder beside a golden folder (configs/golden -> configs/noise). */
@@ -105,7 +112,7 @@ public final class NoiseEnvelopes {
         }
         if (e.settings().steps() < steps) {
             throw new UsageException(UsageException.Reason.FILE, show.apply(file) + ": the noise envelope covers steps 1.." + e.settings().steps() + " and this comparison runs "
-                    + steps + "; calibrate it with --steps=" + steps + ", or compare " + e.settings().steps() + " steps");
+                    + steps + "; calibrate it with " + words.withValue(Setting.STEPS, Integer.toString(steps)) + ", or compare " + e.settings().steps() + " steps");
         }
         return e;
     }

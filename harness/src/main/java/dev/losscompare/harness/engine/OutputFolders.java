@@ -1,5 +1,7 @@
 package dev.losscompare.harness.engine;
 
+import dev.losscompare.core.text.SettingWords;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.harness.UsageException;
 
 import java.io.IOException;
@@ -33,8 +35,12 @@ public final class OutputFolders {
 
     private OutputFolders() {}
 
-    public static Path create(Path given, Path cwd, String base, String test, Instant now) throws IOException {
-        if (given != null) return claim(given);
+    /**
+     * The output folder: {@code given} (claimed; refused when not new or empty, a message naming
+     * the setting in {@code words}), else a new one under {@code cwd}'s loss_compare/.
+     */
+    public static Path create(SettingWords words, Path given, Path cwd, String base, String test, Instant now) throws IOException {
+        if (given != null) return claim(given, words.name(Setting.OUTPUT_FOLDER));
         String name = STAMP.format(now) + "-" + slug(base) + "-vs-" + slug(test);
         Path parent = Files.createDirectories(cwd.resolve("loss_compare"));
         for (int i = 1; ; i++) {
@@ -72,54 +78,56 @@ public final class OutputFolders {
     }
 
     /**
-     * A folder the command will write into ({@code option} names it in the message): refused when
-     * it, or the nearest part of its path that exists, is not a folder.
+     * A folder the command will write into ({@code option} names it in the message; {@code setting},
+     * the setting it was given with, or null): refused when it, or the nearest part of its path
+     * that exists, is not a folder.
      */
-    public static void checkFolder(Path dir, String option) {
+    public static void checkFolder(Path dir, Setting setting, String option) {
         for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
             if (!Files.exists(p)) continue;
             if (Files.isDirectory(p)) return;
-            throw new UsageException(UsageException.Reason.FILE, option + " " + dir + ": " + (p.equals(dir.toAbsolutePath()) ? "it" : p) + " is a file, not a folder;"
+            throw new UsageException(UsageException.Reason.FILE, setting, option + " " + dir + ": " + (p.equals(dir.toAbsolutePath()) ? "it" : p) + " is a file, not a folder;"
                     + " name a folder (it is created when missing)");
         }
     }
 
-    private static Path claim(Path given) throws IOException {
-        checkFolder(given, "--output-folder");
+    private static Path claim(Path given, String option) throws IOException {
+        checkFolder(given, Setting.OUTPUT_FOLDER, option);
         try {
             Files.createDirectories(given);
         } catch (FileSystemException e) {
-            throw new UsageException(UsageException.Reason.FILE, "--output-folder " + given + " cannot be created (" + reason(e)
+            throw new UsageException(UsageException.Reason.FILE, Setting.OUTPUT_FOLDER, option + " " + given + " cannot be created (" + reason(e)
                     + "); pick a folder that does not exist or is empty");
         }
         Path lock = given.resolve(LOCK);
         // A folder with other content and no claim is the user's: refused before anything is written into it.
-        if (!Files.exists(lock) && !onlyTheLock(given)) throw notEmpty(given);
+        if (!Files.exists(lock) && !onlyTheLock(given)) throw notEmpty(given, option);
         if (Files.exists(lock)) {
-            refuseIfInUse(lock, given);
+            refuseIfInUse(lock, given, option);
             clear(given);   // an interrupted run's files: no result
         }
         if (!lock(given)) {
-            refuseIfInUse(lock, given);
-            throw new UsageException(UsageException.Reason.FILE, "output folder " + given + " was claimed by another loss_compare run; pick another --output-folder");
+            refuseIfInUse(lock, given, option);
+            throw new UsageException(UsageException.Reason.FILE, Setting.OUTPUT_FOLDER, "output folder " + given + " was claimed by another loss_compare run; pick another "
+                    + option);
         }
         if (!onlyTheLock(given)) {   // written into meanwhile by something else
             Files.deleteIfExists(lock);
-            throw notEmpty(given);
+            throw notEmpty(given, option);
         }
         return given;
     }
 
-    private static void refuseIfInUse(Path lock, Path given) throws IOException {
+    private static void refuseIfInUse(Path lock, Path given, String option) throws IOException {
         Optional<String> holder = holder(lock);
         if (holder.isPresent()) {
-            throw new UsageException(UsageException.Reason.FILE, "output folder " + given + " is in use by another loss_compare run (" + holder.get()
-                    + "); wait for it to finish or pick another --output-folder");
+            throw new UsageException(UsageException.Reason.FILE, Setting.OUTPUT_FOLDER, "output folder " + given + " is in use by another loss_compare run (" + holder.get()
+                    + "); wait for it to finish or pick another " + option);
         }
     }
 
-    private static UsageException notEmpty(Path given) {
-        return new UsageException(UsageException.Reason.FILE, "output folder " + given + " already exists and is not empty; pick another --output-folder");
+    private static UsageException notEmpty(Path given, String option) {
+        return new UsageException(UsageException.Reason.FILE, Setting.OUTPUT_FOLDER, "output folder " + given + " already exists and is not empty; pick another " + option);
     }
 
     /**

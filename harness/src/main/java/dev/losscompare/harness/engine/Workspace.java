@@ -1,5 +1,7 @@
 package dev.losscompare.harness.engine;
 
+import dev.losscompare.core.text.SettingWords;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.judge.CaseJudge.CaseId;
 import dev.losscompare.harness.Console;
 import dev.losscompare.harness.UsageException;
@@ -34,6 +36,7 @@ public final class Workspace implements AutoCloseable {
     private final Path cacheDir;
     private final RunLauncher launcher;
     private WorkingTreeInputs linked = WorkingTreeInputs.NONE;
+    private boolean closesLauncher;
 
     private Workspace(Console console, Repository repo, Path cacheDir, RunLauncher launcher) {
         this.console = console;
@@ -43,9 +46,23 @@ public final class Workspace implements AutoCloseable {
         this.revisions = new RevisionCache(cacheDir, repo, console.err(), CacheLocation.buildStore(console.env(), cacheDir));
     }
 
-    /** The repository with its cache; every run and build of its sessions starts through {@code launcher}. */
-    public static Workspace open(Console console, Path repoDir, Path cacheDir, RunLauncher launcher) {
-        return new Workspace(console, GitRepos.open(repoDir), cacheDir, launcher);
+    /**
+     * The repository with its cache; every run and build of its sessions starts through
+     * {@code launcher}; {@code words}: how a message names the repository setting.
+     */
+    public static Workspace open(Console console, Path repoDir, Path cacheDir, RunLauncher launcher, SettingWords words) {
+        return new Workspace(console, GitRepos.open(repoDir, words), cacheDir, launcher);
+    }
+
+    /** The call made this workspace's launcher for itself: closing the workspace closes the launcher too. */
+    public Workspace closingLauncher() {
+        closesLauncher = true;
+        return this;
+    }
+
+    /** Where this workspace's runs and builds start. */
+    public RunLauncher launcher() {
+        return launcher;
     }
 
     public ResolvedRevision resolve(String spec) {
@@ -99,13 +116,13 @@ public final class Workspace implements AutoCloseable {
      * Every config a case names must exist in each revision that runs it. {@code suite}: how
      * messages name the suite file the cases come from (null: the case is --config's).
      */
-    public static void checkConfigs(List<SuiteCase> cases, Materialized m, String suite) {
+    public static void checkConfigs(List<SuiteCase> cases, Materialized m, String suite, SettingWords words) {
         for (SuiteCase c : cases) {
             if (TorchtitanTrainer.namesRegistryConfig(c.config())) continue;   // a config of torchtitan's registry, not a file
             if (Files.isRegularFile(m.dir().resolve(c.config()))) continue;
             String missing = "config " + c.config() + " does not exist in revision " + m.revision().label();
             throw new UsageException(UsageException.Reason.REVISION, suite == null || c.name() == null
-                    ? missing + " (pass --config=PATH relative to the repository root)"
+                    ? missing + " (pass " + words.withValue(Setting.CONFIG, "PATH") + " relative to the repository root)"
                     : "case " + c.name() + " of suite " + suite + ": " + missing + " (fix the case's config in " + suite
                             + "; paths are relative to the repository root)");
         }
@@ -136,6 +153,10 @@ public final class Workspace implements AutoCloseable {
 
     @Override
     public void close() {
-        repo.close();
+        try {
+            repo.close();
+        } finally {
+            if (closesLauncher) launcher.close();
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.losscompare.harness.gate;
 import dev.losscompare.core.judge.ComparisonMode;
 import dev.losscompare.core.judge.Role;
 import dev.losscompare.core.result.ComparisonKind;
+import dev.losscompare.harness.Wording;
 import dev.losscompare.harness.engine.CaseSpec;
 import dev.losscompare.harness.engine.RecordedSide;
 import dev.losscompare.harness.engine.Session;
@@ -55,24 +56,30 @@ public final class GoldenBaseline implements RecordedSide {
         return ComparisonKind.GATE;
     }
 
-    /** The gate checks before it trains that every selected case has a usable golden. */
+    /** Checks before anything trains that every selected case has a usable golden (bad input, in the call's wording). */
     public void requireUsable(java.util.List<CaseSpec> cases) {
         for (CaseSpec c : cases) {
-            String unusable = unusable(c);
+            String unusable = unusable(c, store.wording());
             if (unusable != null) throw new dev.losscompare.harness.UsageException(c.id().name() + ": " + unusable);
         }
     }
 
+    /** A case's ERROR, in the verdict line's words (the command line's, for every caller). */
     @Override
     public String unusable(CaseSpec c) {
+        return unusable(c, Wording.COMMAND_LINE);
+    }
+
+    private String unusable(CaseSpec c, Wording wording) {
         Golden golden = golden(c);
+        String record = wording.line(Wording.Call.UPDATE_GOLDENS);
         if (golden == null) {
-            return "no golden series " + session.show(store.file(c.id().name())) + "; record one with: ./loss_compare.sh gate --update";
+            return "no golden series " + session.show(store.file(c.id().name())) + "; record one with: " + record;
         }
         Golden.Settings now = Golden.Settings.of(c.suite(), gate);
         if (!golden.settings().equals(now)) {
             return "the golden was recorded with other settings (" + golden.settings().describe() + "; now " + now.describe()
-                    + "); review and rerun: ./loss_compare.sh gate --update";
+                    + "); review and rerun: " + record;
         }
         return null;
     }

@@ -1,6 +1,7 @@
 package dev.losscompare.harness.gate;
 
 import dev.losscompare.harness.UsageException;
+import dev.losscompare.harness.Wording;
 import dev.losscompare.core.io.AtomicFiles;
 import dev.losscompare.core.result.ComparisonJson;
 import java.io.IOException;
@@ -13,9 +14,17 @@ public final class GoldenStore {
     public static final Path DEFAULT_DIR = Path.of("configs/golden");
 
     private final Path dir;
+    private final Wording wording;
 
-    public GoldenStore(Path dir) {
+    /** {@code wording}: how an unreadable golden's message names the verb that records it again. */
+    public GoldenStore(Path dir, Wording wording) {
         this.dir = dir;
+        this.wording = wording;
+    }
+
+    /** How the call that opened the store names settings and verbs. */
+    public Wording wording() {
+        return wording;
     }
 
     public Path dir() {
@@ -38,7 +47,7 @@ public final class GoldenStore {
             return g;
         } catch (IOException e) {
             throw new UsageException(UsageException.Reason.FILE, "golden " + f + " is unreadable (" + e.getMessage().lines().findFirst().orElse("")
-                    + "); restore it from git or rerun gate --update");
+                    + "); restore it from git or rerun " + wording.call(Wording.Call.UPDATE_GOLDENS));
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.losscompare.harness.git;
 
+import dev.losscompare.harness.Wording;
+import dev.losscompare.core.text.SettingWords;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.harness.UsageException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,17 +15,25 @@ public final class GitRepos {
     private GitRepos() {}
 
     public static Repository open(Path dir) {
-        if (!Files.isDirectory(dir)) throw new UsageException(UsageException.Reason.REVISION, "--repo: not a directory: " + dir);
+        return open(dir, Wording.COMMAND_LINE);
+    }
+
+    /** The repository enclosing {@code dir}; a message names the repository setting in {@code words}. */
+    public static Repository open(Path dir, SettingWords words) {
+        if (!Files.isDirectory(dir)) {
+            throw new UsageException(UsageException.Reason.REVISION, Setting.REPO, words.name(Setting.REPO) + ": not a directory: " + dir);
+        }
         FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(dir.toAbsolutePath().toFile());
         if (builder.getGitDir() == null) {
             throw new UsageException(UsageException.Reason.REVISION, "not inside a git repository: " + dir.toAbsolutePath()
-                    + " (run from a clone or pass --repo=DIR)");
+                    + " (run from a clone or pass " + words.withValue(Setting.REPO, "DIR") + ")");
         }
         try {
             Repository repo = builder.setMustExist(true).build();
             if (repo.isBare()) {
                 repo.close();
-                throw new UsageException(UsageException.Reason.REVISION, "repository " + builder.getGitDir() + " is bare; pass --repo=DIR of a clone with a working tree");
+                throw new UsageException(UsageException.Reason.REVISION, "repository " + builder.getGitDir() + " is bare; pass "
+                        + words.withValue(Setting.REPO, "DIR") + " of a clone with a working tree");
             }
             return repo;
         } catch (IOException e) {

@@ -12,7 +12,7 @@ import java.time.Duration;
  * re-runs, bisect probes; builds when the launcher takes them) goes through one: the launcher of
  * the call's {@code engine.Session}, never a process-wide one.
  */
-public interface RunLauncher {
+public interface RunLauncher extends AutoCloseable {
     /** Starts {@code launch}, its output into {@code log}; {@code timeout} (null: none) stops it. */
     RunHandle start(Launch launch, Path log, Duration timeout) throws IOException;
 
@@ -26,6 +26,13 @@ public interface RunLauncher {
     default Path sharedCache() {
         return null;
     }
+
+    /**
+     * Lets go of what the launcher holds beyond its runs (a Slurm launcher's Ctrl-C hook). A call
+     * closes the launcher it made itself when it ends, never one it was given.
+     */
+    @Override
+    default void close() {}
 
     /** Starts a run and waits for its end. */
     default RunOutcome run(Launch launch, Path log, Duration timeout) throws IOException {

@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Every run as a Slurm job: {@code sbatch --parsable} of one fixed job script
  * ({@code slurm-job.sh}) that reads the run's argument list and environment from NUL-separated
  * files in a job folder under the shared dir and starts the ranks with {@code srun}. The log is
- * the job's output file. Ctrl-C cancels every job still running ({@code scancel}) and says so.
+ * the job's output file. Ctrl-C cancels every job still running ({@code scancel}) and says so,
+ * until the launcher is closed: a call closes the launcher it made when it ends; a caller that
+ * made one for {@code LossCompare.setLauncher} closes it when it has no more calls to make.
  */
 public final class SlurmLauncher implements RunLauncher {
     private static final String SCRIPT = "slurm-job.sh";
@@ -36,6 +38,7 @@ public final class SlurmLauncher implements RunLauncher {
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final Path jobs;
     private final Path script;
+    private final Runnable cancelOnCtrlC = this::cancelAll;
 
     public SlurmLauncher(SlurmSettings settings, PrintStream progress) throws IOException {
         this.settings = settings;
@@ -48,7 +51,13 @@ public final class SlurmLauncher implements RunLauncher {
                 AtomicFiles.write(script, text);
             }
         }
-        ActiveProcesses.alsoStop(this::cancelAll);
+        ActiveProcesses.alsoStop(cancelOnCtrlC);
+    }
+
+    /** Ctrl-C no longer cancels this launcher's jobs (its call has ended; its jobs have too). */
+    @Override
+    public void close() {
+        ActiveProcesses.noLongerStop(cancelOnCtrlC);
     }
 
     @Override

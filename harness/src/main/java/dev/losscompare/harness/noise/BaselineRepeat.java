@@ -12,6 +12,8 @@ import dev.losscompare.core.noise.RepeatNoise;
 import dev.losscompare.core.result.CaseResult;
 import dev.losscompare.core.result.MetricResult;
 import dev.losscompare.core.result.Verdict;
+import dev.losscompare.core.text.Setting;
+import dev.losscompare.harness.Wording;
 import dev.losscompare.harness.engine.CaseCheck;
 import dev.losscompare.harness.engine.CaseEngine;
 import dev.losscompare.harness.engine.TrainedSide;
@@ -52,7 +54,7 @@ public final class BaselineRepeat implements CaseCheck {
         RepeatNoise noise = m.noise();
         if (noise.bitwise()) {
             Judgement same = note(judged, "; the trainer repeats itself bitwise (a second run of the baseline is identical)");
-            return new Judgement(same.result().withTrainerRepeats(noise.repeats()), same.diffs(), same.verdictLine());
+            return new Judgement(same.result().withTrainerRepeats(noise.repeats()), same.diffs(), same.line());
         }
         String parted = "the trainer does not repeat itself bitwise: " + noise.describe();
         String calibrate = calibrateHint(b.tree().revision().spec(), "compare");
@@ -64,12 +66,18 @@ public final class BaselineRepeat implements CaseCheck {
                         + " that (" + multiples(inNoise) + " what the two baseline runs parted by, margin "
                         + Numbers.multiple(inNoise.result().mode().noise().margin()) + "\u00d7); " + calibrate,
                 metrics, run.baseline().info(), run.test().info(), new CaseJudge.CaseMode(inNoise.result().mode(), why));
-        return new Judgement(decided.result().withTrainerRepeats(noise.repeats()), decided.diffs(), decided.verdictLine());
+        return new Judgement(decided.result().withTrainerRepeats(noise.repeats()), decided.diffs(), decided.line());
     }
 
     /** "calibrate its noise (./loss_compare.sh calibrate REV with the same options) and compare with --noise": what every such line advises. */
     public static String calibrateHint(String revision, String verb) {
-        return "calibrate its noise (./loss_compare.sh calibrate " + revision + " with the same options) and " + verb + " with --noise";
+        return calibrateHint(revision, verb, Wording.COMMAND_LINE);   // verdict lines read the same from every caller
+    }
+
+    /** The same advice in a caller's words (bad input: "calibrate(REV) … with setNoise"). */
+    public static String calibrateHint(String revision, String verb, Wording wording) {
+        return "calibrate its noise (" + wording.line(Wording.Call.CALIBRATE, revision) + " with the same options) and " + verb + " with "
+                + wording.name(Setting.NOISE);
     }
 
     /** How far a run and its repeat parted, or why the repeat gave nothing to measure. */
@@ -112,6 +120,6 @@ public final class BaselineRepeat implements CaseCheck {
     }
 
     private static Judgement note(Judgement j, String text) {
-        return new Judgement(j.result(), j.diffs(), j.verdictLine() + text);
+        return new Judgement(j.result(), j.diffs(), j.line().followedBy(text));
     }
 }

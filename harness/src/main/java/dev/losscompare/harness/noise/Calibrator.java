@@ -1,5 +1,8 @@
 package dev.losscompare.harness.noise;
 
+import dev.losscompare.harness.Wording;
+import dev.losscompare.core.text.SettingWords;
+import dev.losscompare.core.text.Setting;
 import dev.losscompare.core.judge.CaseJudge;
 import dev.losscompare.core.judge.CaseJudge.CaseMode;
 import dev.losscompare.core.judge.ComparisonMode;
@@ -67,8 +70,8 @@ public final class Calibrator {
     private final int jobs;
 
     public Calibrator(Session session, Training training, TrainedSide revision, Request request, int jobs) {
-        checkRuns(request.runs());
-        checkHeldOut(request.heldOut());
+        checkRuns(request.runs(), Wording.COMMAND_LINE);
+        checkHeldOut(request.heldOut(), Wording.COMMAND_LINE);
         this.session = session;
         this.training = training;
         this.revision = revision;
@@ -77,22 +80,22 @@ public final class Calibrator {
     }
 
     /** --runs, checked: verbs call it before anything is trained or written. */
-    public static int checkRuns(int runs) {
+    public static int checkRuns(int runs, SettingWords words) {
         if (runs < EnvelopeBuilder.MIN_RUNS) {
-            throw new UsageException("--runs must be at least " + EnvelopeBuilder.MIN_RUNS
+            throw new UsageException(Setting.RUNS, words.name(Setting.RUNS) + " must be at least " + EnvelopeBuilder.MIN_RUNS
                     + " (perturbed runs besides the reference; one run's distance is a sample, not a spread), got " + runs);
         }
         if (runs > HELD_OUT_SEED_OFFSET) {
-            throw new UsageException("--runs takes 2.." + HELD_OUT_SEED_OFFSET + " (the held-out runs' seeds start past them), got " + runs);
+            throw new UsageException(Setting.RUNS, words.name(Setting.RUNS) + " takes 2.." + HELD_OUT_SEED_OFFSET + " (the held-out runs' seeds start past them), got " + runs);
         }
         return runs;
     }
 
     /** --held-out: 0.. HELD_OUT_SEED_OFFSET, so the held-out seeds stay apart from --verify's. */
-    public static int checkHeldOut(int heldOut) {
+    public static int checkHeldOut(int heldOut, SettingWords words) {
         if (heldOut < 0 || heldOut > HELD_OUT_SEED_OFFSET) {
-            throw new UsageException("--held-out takes 0.." + HELD_OUT_SEED_OFFSET + " (their seeds must stay apart from the band's"
-                    + " and --verify's), got " + heldOut);
+            throw new UsageException(Setting.HELD_OUT, words.name(Setting.HELD_OUT) + " takes 0.." + HELD_OUT_SEED_OFFSET + " (their seeds must stay apart"
+                    + " from the band's and " + words.name(Setting.VERIFY) + "'s), got " + heldOut);
         }
         return heldOut;
     }
@@ -187,7 +190,7 @@ public final class Calibrator {
                     bands.bands(), base.steps(), t.names().subList(k + 1, series.size()), heldOut.stream().map(Perturbation::label).toList());
             envelope = envelope(c, base, perturbations, reference, bands, tail);
         } catch (EnvelopeBuilder.CalibrationException e) {
-            return e.getMessage();
+            return e.message(Wording.COMMAND_LINE);   // the case's error, in the outputs: the command line's words
         }
         PrintStream out = session.console().out();
         Path file = NoiseEnvelopeFile.inFolder(session.out(), c.id().name());

@@ -31,15 +31,31 @@ public final class ActiveProcesses {
         return shuttingDown;
     }
 
-    /** Runs {@code stop} on Ctrl-C too: what runs elsewhere than in a child process (Slurm jobs). */
+    /**
+     * Runs {@code stop} on Ctrl-C too: what runs elsewhere than in a child process (Slurm jobs).
+     * Whoever adds one removes it with {@link #noLongerStop} when its work ends, so a program that
+     * calls the API again and again does not collect them.
+     */
     public static void alsoStop(Runnable stop) {
         STOPPERS.add(stop);
     }
 
+    /** Removes a {@code stop} added with {@link #alsoStop}. */
+    public static void noLongerStop(Runnable stop) {
+        STOPPERS.remove(stop);
+    }
+
+    /** How many Ctrl-C hooks {@link #alsoStop} holds now: a finished call leaves none of its own. */
+    public static int extraStops() {
+        return STOPPERS.size();
+    }
+
     /** Called from the shutdown hook: no new process may start, running ones are killed with their trees. */
     public static void killAll() {
+        // Snapshot first: once no process may start, a call unwinds and its launcher removes its own hook.
+        java.util.List<Runnable> stops = java.util.List.copyOf(STOPPERS);
         shuttingDown = true;
-        STOPPERS.forEach(Runnable::run);
+        stops.forEach(Runnable::run);
         RUNNING.parallelStream().forEach(p -> ProcessTree.kill(p.toHandle()));
     }
 }

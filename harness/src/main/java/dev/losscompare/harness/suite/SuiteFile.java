@@ -1,5 +1,8 @@
 package dev.losscompare.harness.suite;
 
+import dev.losscompare.harness.Wording;
+import dev.losscompare.core.text.SettingWords;
+import dev.losscompare.core.text.Setting;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.losscompare.core.perf.PerfThresholds;
@@ -44,9 +47,12 @@ public final class SuiteFile {
     private static final Set<String> GATE_KEYS = new TreeSet<>(List.of("steps", "seed", "threads", "train_options", "atol", "rtol"));
 
     private final Path file;
+    /** "--suite: FILE" (the command line), "setSuite: FILE" (the API): how messages name the file. */
+    private final String named;
 
-    private SuiteFile(Path file) {
+    private SuiteFile(Path file, SettingWords words) {
         this.file = file;
+        this.named = words.name(Setting.SUITE) + ": " + file;
     }
 
     public static List<SuiteCase> read(Path file) {
@@ -54,14 +60,20 @@ public final class SuiteFile {
     }
 
     public static Suite readSuite(Path file) {
-        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, "--suite: no such file: " + file);
+        return readSuite(file, Wording.COMMAND_LINE);
+    }
+
+    /** The suite in {@code file}; a message names the file's setting in {@code words}. */
+    public static Suite readSuite(Path file, SettingWords words) {
+        String option = words.name(Setting.SUITE);
+        if (!Files.isRegularFile(file)) throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, option + ": no such file: " + file);
         JsonNode root;
         try {
             root = new TomlMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new UsageException(UsageException.Reason.FILE, "--suite: " + file + " is not valid TOML: " + firstLine(e.getMessage()));
+            throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, option + ": " + file + " is not valid TOML: " + firstLine(e.getMessage()));
         }
-        return new SuiteFile(file).parse(root);
+        return new SuiteFile(file, words).parse(root);
     }
 
     private Suite parse(JsonNode root) {
@@ -88,22 +100,28 @@ public final class SuiteFile {
             out.add(new SuiteCase(name, config, strings(c, "options", where), tolerance(c, "atol", where), tolerance(c, "rtol", where),
                     sides, resumeAt(c, where)));
         }
-        TrainerAdapter trainer = root.has("trainer") ? TrainerFile.parse(root.get("trainer"), "--suite: " + file) : OwnTrainer.INSTANCE;
-        return new Suite(out, gate(root.path("gate")), strings(root, "inputs", "the top level"), trainer,
-                text(root, "noise", "the top level", null), perturbations(root.path("perturbation")), perf(root.path("perf")),
-                root.has("steps") ? positive(root, "steps", "the top level", 1) : null,
-                dev.losscompare.harness.environment.EnvironmentTables.parse(root, "--suite: " + file,
-                        file.toAbsolutePath().getParent()), launcher(root.get("launcher")));
+        TrainerAdapter trainer = root.has("trainer") ? TrainerFile.parse(root.get("trainer"), named) : OwnTrainer.INSTANCE;
+        // read in the file's order, so that of two faults the same one is named first
+        GateSettings gate = gate(root.path("gate"));
+        List<String> inputs = strings(root, "inputs", "the top level");
+        String noise = text(root, "noise", "the top level", null);
+        List<Perturbation.OptionSet> perturbations = perturbations(root.path("perturbation"));
+        PerfTable perf = perf(root.path("perf"));
+        Integer steps = root.has("steps") ? positive(root, "steps", "the top level", 1) : null;
+        var environments = dev.losscompare.harness.environment.EnvironmentTables.parse(root, named, file.toAbsolutePath().getParent());
+        LauncherTable launcher = launcher(root.get("launcher"));
+        return new Suite(out, gate, new Suite.Runs(trainer, inputs, environments, launcher),
+                new Suite.Judged(noise, perf, steps, perturbations));
     }
 
     /** [launcher]: type = "slurm" (the default) or "local", shared_dir (relative to the suite file) and the job's settings. */
     private LauncherTable launcher(JsonNode t) {
         if (t == null) return null;
         if (!t.isObject()) throw error("'launcher' must be a [launcher] table");
-        String where = "--suite: " + file + ": [launcher]";
+        String where = named + ": [launcher]";
         for (var it = t.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!LAUNCHER_KEYS.contains(k)) throw new UsageException(UsageException.Reason.FILE, where + ": unknown key '" + k + "' (keys: " + String.join(", ", LAUNCHER_KEYS) + ")");
+            if (!LAUNCHER_KEYS.contains(k)) throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, where + ": unknown key '" + k + "' (keys: " + String.join(", ", LAUNCHER_KEYS) + ")");
         }
         LauncherKind kind;
         String type = t.path("type").asText("slurm");
@@ -116,9 +134,9 @@ public final class SuiteFile {
         List<String> extra = new ArrayList<>();
         if (t.has("sbatch_args")) {
             JsonNode a = t.get("sbatch_args");
-            if (!a.isArray()) throw new UsageException(UsageException.Reason.FILE, where + ": 'sbatch_args' must be a list of strings");
+            if (!a.isArray()) throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, where + ": 'sbatch_args' must be a list of strings");
             for (JsonNode s : a) {
-                if (!s.isTextual()) throw new UsageException(UsageException.Reason.FILE, where + ": 'sbatch_args' must be a list of strings");
+                if (!s.isTextual()) throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, where + ": 'sbatch_args' must be a list of strings");
                 extra.add(s.asText());
             }
         }
@@ -127,12 +145,12 @@ public final class SuiteFile {
             try {
                 limit = Durations.parse(launcherString(t, "time_limit", where));
             } catch (IllegalArgumentException e) {
-                throw new UsageException(UsageException.Reason.FILE, where + ": 'time_limit': " + e.getMessage());
+                throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, where + ": 'time_limit': " + e.getMessage());
             }
         }
         boolean builds = false;
         if (t.has("builds")) {
-            if (!t.get("builds").isBoolean()) throw new UsageException(UsageException.Reason.FILE, where + ": 'builds' must be true or false");
+            if (!t.get("builds").isBoolean()) throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, where + ": 'builds' must be true or false");
             builds = t.get("builds").asBoolean();
         }
         return new LauncherTable(where, kind, new SlurmSettings(shared, optString(t, "partition", where), optString(t, "account", where),
@@ -140,7 +158,7 @@ public final class SuiteFile {
     }
 
     private static String launcherString(JsonNode t, String key, String where) {
-        if (!t.get(key).isTextual()) throw new UsageException(UsageException.Reason.FILE, where + ": '" + key + "' must be a string");
+        if (!t.get(key).isTextual()) throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, where + ": '" + key + "' must be a string");
         return t.get(key).asText();
     }
 
@@ -151,7 +169,7 @@ public final class SuiteFile {
     private static Integer count(JsonNode t, String key, String where) {
         if (!t.has(key)) return null;
         JsonNode v = t.get(key);
-        if (!v.isIntegralNumber() || v.asLong() < 1) throw new UsageException(UsageException.Reason.FILE, where + ": '" + key + "' must be a whole number >= 1");
+        if (!v.isIntegralNumber() || v.asLong() < 1) throw new UsageException(UsageException.Reason.FILE, Setting.SUITE, where + ": '" + key + "' must be a whole number >= 1");
         return v.asInt();
     }
 
@@ -287,7 +305,7 @@ public final class SuiteFile {
     }
 
     private UsageException error(String what) {
-        return new UsageException(UsageException.Reason.FILE, "--suite: " + file + ": " + what);
+        return new UsageException(UsageException.Reason.FILE, Setting.SUITE, named + ": " + what);
     }
 
     private static String shown(JsonNode v) {
@@ -295,15 +313,18 @@ public final class SuiteFile {
     }
 
     /** The cases named in {@code --cases=a,b}, in suite order; an unknown name lists the valid ones. */
-    public static List<SuiteCase> select(List<SuiteCase> all, String csv) {
+    public static List<SuiteCase> select(List<SuiteCase> all, String csv, SettingWords words) {
         if (csv == null) return all;
         List<String> wanted = new ArrayList<>();
         for (String n : csv.split(",")) if (!n.isBlank()) wanted.add(n.strip());
         List<String> valid = all.stream().map(SuiteCase::name).toList();
         for (String n : wanted) {
-            if (!valid.contains(n)) throw new UsageException(UsageException.Reason.FILE, "--cases: no case '" + n + "' in the suite (valid: " + String.join(", ", valid) + ")");
+            if (!valid.contains(n)) {
+                throw new UsageException(UsageException.Reason.FILE, Setting.CASES, words.name(Setting.CASES) + ": no case '" + n + "' in the suite (valid: "
+                        + String.join(", ", valid) + ")");
+            }
         }
-        if (wanted.isEmpty()) throw new UsageException(UsageException.Reason.FILE, "--cases: name at least one case");
+        if (wanted.isEmpty()) throw new UsageException(UsageException.Reason.FILE, Setting.CASES, words.name(Setting.CASES) + ": name at least one case");
         return all.stream().filter(c -> wanted.contains(c.name())).toList();
     }
 
