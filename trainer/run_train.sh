@@ -106,8 +106,8 @@ if [[ "${1:-}" == "--benchmark" ]]; then
   main_class=dev.losscompare.trainer.bench.Benchmark
   shift
 fi
-# LOSS_COMPARE_JVM_OPTS: more JVM options, split on blanks (the tests use -XX:TieredStopAtLevel=1:
-# a tiny run is mostly JVM start-up, and C1 alone costs a quarter less CPU; no number changes).
+# LOSS_COMPARE_JVM_OPTS: more JVM options, split on blanks (the tests raise C2's thresholds: a tiny
+# run is mostly JVM start-up; docs/testing.md). No number depends on the JIT.
 read -r -a jvm_opts <<<"${LOSS_COMPARE_JVM_OPTS:-}" || true
 java_cmd=(java -XX:+UseSerialGC "${jvm_opts[@]}" -cp "$target/trainer.jar:$(cat "$target/classpath.txt")")
 if [[ -n "${NGPU:-}" && "$NGPU" != "1" && -z "${RANK:-}" ]]; then
