@@ -137,8 +137,13 @@ public final class PerfJudge {
         // end reaches past it; unpaired: the noise is as large as the threshold), so more rounds or a quieter machine decide.
         boolean couldExceed = threshold != null && (pairs != null ? worse + noise > threshold : noise >= threshold);
         PerfOutcome outcome;
-        if (Math.abs(change) > noise) outcome = threshold != null && worse > threshold ? PerfOutcome.EXCEEDS : PerfOutcome.CHANGED;
-        else outcome = couldExceed ? PerfOutcome.UNDECIDED : PerfOutcome.NO_CHANGE;
+        if (Math.abs(change) > noise) {
+            // Measured: beyond the threshold FAILs; within it passes only when the paired interval's worse end is too.
+            if (threshold != null && worse > threshold) outcome = PerfOutcome.EXCEEDS;
+            else outcome = pairs != null && couldExceed ? PerfOutcome.UNDECIDED : PerfOutcome.CHANGED;
+        } else {
+            outcome = couldExceed ? PerfOutcome.UNDECIDED : PerfOutcome.NO_CHANGE;
+        }
         return new PerfChange(q, sa.median(), sb.median(), change, noise, interval[0], interval[1], threshold, outcome);
     }
 
@@ -198,8 +203,8 @@ public final class PerfJudge {
                     + " steps carry it)";
             case NO_CHANGE -> name + ": no measurable change (" + PerfText.percent(c.change()) + ", noise "
                     + PerfText.noise(c.noise()) + ")";
-            case UNDECIDED -> name + " " + PerfText.percent(c.change()) + " (" + values(c) + ") is within its noise "
-                    + PerfText.noise(c.noise()) + (c.noise() >= c.threshold() || c.intervalLow() == null ? ", which is not below " + limit
+            case UNDECIDED -> name + " " + PerfText.percent(c.change()) + " (" + values(c) + ") is "
+                    + (Math.abs(c.change()) > c.noise() ? "beyond" : "within") + " its noise " + PerfText.noise(c.noise()) + (c.noise() >= c.threshold() || c.intervalLow() == null ? ", which is not below " + limit
                     : ", but its interval " + PerfText.percent(c.intervalLow()) + ".." + PerfText.percent(c.intervalHigh())
                     + " reaches beyond " + limit)
                     + (isSpeed(c.quantity()) && speedDecided ? (c.quantity() == PerfQuantity.CPU_TIME
