@@ -259,6 +259,13 @@ class PerfJudgeTest {
         return List.of(a, b);
     }
 
+    /** Each round of {@code base} times 1 + its ratio: the test side of paired rounds with those ratios. */
+    private static double[] scaled(double[] base, double[] ratios) {
+        double[] out = new double[base.length];
+        for (int i = 0; i < base.length; i++) out[i] = base[i] * (1 + ratios[i]);
+        return out;
+    }
+
     /**
      * The false alarm of docs/performance.md (no slowdown, --max-slowdown=3%, 3 alternated rounds on
      * a quiet machine): the medians' difference was +8.9% against a noise of ±8.2% (half the range
@@ -296,8 +303,7 @@ class PerfJudgeTest {
     void morePairedRoundsNarrowTheIntervalUntilItDecides() throws IOException {
         double[] base = {84.4, 86.1, 83.0, 85.2, 84.0};
         double[] ratios = {0.062, 0.021, 0.071, 0.048, 0.055};
-        double[] slow = new double[5];
-        for (int i = 0; i < 5; i++) slow[i] = base[i] * (1 + ratios[i]);
+        double[] slow = scaled(base, ratios);
         PerfThresholds three = new PerfThresholds(0.03, null);
         List<List<RunSeries>> r = rounds("slow", base, slow);
         PerfVerdict three3 = PerfJudge.judge(WORDS, "llama3", r.get(0).subList(0, 3), r.get(1).subList(0, 3), three);
@@ -330,8 +336,7 @@ class PerfJudgeTest {
     void aMeasuredChangeWhoseIntervalReachesPastTheThresholdIsUndecided() throws IOException {
         double[] base = {84.0, 85.0, 86.0, 85.0, 84.0};
         double[] ratios = {0.010, 0.035, 0.020, 0.030, 0.015};
-        double[] test = new double[5];
-        for (int i = 0; i < 5; i++) test[i] = base[i] * (1 + ratios[i]);
+        double[] test = scaled(base, ratios);
         List<List<RunSeries>> r = rounds("reach", base, test);
         PerfVerdict v = PerfJudge.judge(WORDS, "llama3", r.get(0), r.get(1), new PerfThresholds(0.03, null));
         PerfChange cpu = v.change(PerfQuantity.CPU_TIME);
