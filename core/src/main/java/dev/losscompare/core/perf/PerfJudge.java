@@ -204,7 +204,8 @@ public final class PerfJudge {
             case NO_CHANGE -> name + ": no measurable change (" + PerfText.percent(c.change()) + ", noise "
                     + PerfText.noise(c.noise()) + ")";
             case UNDECIDED -> name + " " + PerfText.percent(c.change()) + " (" + values(c) + ") is "
-                    + (Math.abs(c.change()) > c.noise() ? "beyond" : "within") + " its noise " + PerfText.noise(c.noise()) + (c.noise() >= c.threshold() || c.intervalLow() == null ? ", which is not below " + limit
+                    + (Math.abs(c.change()) > c.noise() ? "beyond" : "within") + " its noise " + PerfText.noise(c.noise())
+                    + (c.noise() >= c.threshold() || c.intervalLow() == null ? ", which is not below " + limit
                     : ", but its interval " + PerfText.percent(c.intervalLow()) + ".." + PerfText.percent(c.intervalHigh())
                     + " reaches beyond " + limit)
                     + (isSpeed(c.quantity()) && speedDecided ? (c.quantity() == PerfQuantity.CPU_TIME
