@@ -133,8 +133,9 @@ public final class PerfJudge {
         double[] interval = pairs != null ? new double[] {change - noise, change + noise} : interval(q, sa, sb);
         // A slowdown is a fall of throughput or a rise of step time; memory grows when it rises.
         double worse = q.higherIsBetter() ? -change : change;
-        // Within the noise: undecided when the slowdown could still be beyond the threshold (paired: the interval's worse
-        // end reaches past it; unpaired: the noise is as large as the threshold), so more rounds or a quieter machine decide.
+        // Undecided when the slowdown could still be beyond the threshold (paired: the interval's worse end reaches past
+        // it, whether or not the interval holds 0; unpaired, within the noise: the noise is as large as the threshold), so
+        // more rounds or a quieter machine decide.
         boolean couldExceed = threshold != null && (pairs != null ? worse + noise > threshold : noise >= threshold);
         PerfOutcome outcome;
         if (Math.abs(change) > noise) {

@@ -75,7 +75,7 @@ public final class PerfStage implements CaseCheck {
         }
     }
 
-    /** A performance ERROR only because a quantity's interval holds both no change and more than its threshold. */
+    /** A performance ERROR only because a quantity is undecided: its interval reaches past its threshold, and no FAIL decided. */
     private static boolean undecided(PerfVerdict v) {
         return v.status() == PerfStatus.ERROR && v.changes().stream().anyMatch(c -> c.outcome() == PerfOutcome.UNDECIDED);
     }
