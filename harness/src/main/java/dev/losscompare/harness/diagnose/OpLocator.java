@@ -35,6 +35,8 @@ final class OpLocator {
     private final RunToRunNoise noise;
     private final List<String> untraced = new ArrayList<>();
     private int oneSided;
+    /** Ops drawn from generators that differ run to run (noise mode): not judged. */
+    private int sources;
     /** The largest run-to-run difference so far (noise mode), carried across steps: a step's start state comes from the last. */
     private double envelope;
 
@@ -131,8 +133,17 @@ final class OpLocator {
                 continue;
             }
             double own = noise == null ? 0 : noise.op(s, x);
-            double opNoise = Double.isNaN(own) ? envelope : Math.max(envelope, own);
-            if (noise != null && !Double.isNaN(own) && RunToRunNoise.readsTensors(x)) envelope = Math.max(envelope, own);
+            double measured = Double.isNaN(own) ? envelope : Math.max(envelope, own);
+            // Once the runs differ, no op's noise is below its rounding (a single pair may show less, or none).
+            double opNoise = measured > 0 ? Math.max(measured, RunToRunNoise.rounding(x)) : 0;
+            boolean source = noise != null && noise.source(s, x);
+            if (source && own > 0) {
+                // Drawn per run: the perturbation itself, neither a location nor a measure of precision.
+                sources++;
+                identical++;
+                continue;
+            }
+            if (noise != null && !Double.isNaN(own)) envelope = Math.max(envelope, own);
             if (sameOutputs(x, y)) {
                 identical++;
                 continue;
@@ -147,8 +158,10 @@ final class OpLocator {
             TraceEvent named = y;
             TraceEvent inserted = differ.isEmpty() ? null : oneSided(differ.get(0), s, ob, ot, onlyB, onlyT);
             if (opNoise > 0) {
-                origin = "output beyond its run-to-run noise (" + magnitude(x, y) + "; " + Numbers.sci(rel / opNoise) + "× the baseline's"
-                        + " largest run-to-run difference so far, " + Numbers.sci(opNoise) + ")";
+                origin = "output beyond its run-to-run noise (" + magnitude(x, y) + "; " + Numbers.sci(rel / opNoise) + "× "
+                        + (opNoise > measured ? "one unit in the last place of its " + x.line().path("outputs").path(0).path("dtype").asText()
+                        + " output, more than the baseline's largest run-to-run difference so far, "
+                        : "the baseline's largest run-to-run difference so far, ") + Numbers.sci(opNoise) + ")";
             } else if (differ.isEmpty()) {
                 origin = "inputs identical" + arguments(x, y) + ", output differs (" + magnitude(x, y) + ")";
             } else if (inserted != null) {
@@ -164,6 +177,7 @@ final class OpLocator {
                 origin = "input " + differ.get(0)[2] + " differs (from " + source(differ.get(0)[1], s, ot) + ")" + arguments(x, y)
                         + ", output differs (" + magnitude(x, y) + ")";
             }
+            if (noise != null && opNoise == 0) origin += ", beyond its run-to-run noise (none: the baseline's two runs agree bitwise up to it)";
             List<ModuleDiff> rows = new ArrayList<>(context(ob, ot, pairs, i));
             rows.addAll(modules(ob, ot, pairs));
             return located(stage(named.text("phase")), s, where(s, named, origin, identical, onlyBefore), rows);
@@ -394,7 +408,8 @@ final class OpLocator {
     /** What a non-bitwise baseline changes in the rule, said on the line. */
     private String noiseNote() {
         return noise == null ? "" : " [the baseline's two traced runs differ: ops judged against their run-to-run noise, margin "
-                + (int) RunToRunNoise.MARGIN + "×]";
+                + (int) RunToRunNoise.MARGIN + "×" + (sources == 0 ? "" : "; " + sources + " op" + (sources == 1 ? "" : "s")
+                + " computed from generators alone that differ run to run, the noise itself, not judged") + "]";
     }
 
     private String untracedNote() {

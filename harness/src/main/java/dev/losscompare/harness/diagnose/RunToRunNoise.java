@@ -2,23 +2,28 @@ package dev.losscompare.harness.diagnose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * How much two traced runs of the same baseline differ, op by op, when they are not bitwise equal
  * (GPU atomics, unordered reductions): the relative difference of each op's output summaries (L2
  * norm and max |x|; 0 when the digests agree). An op of a test trace is beyond the noise when its
  * difference from the baseline exceeds {@link #MARGIN} times the largest run-to-run difference of
- * any op up to it that reads a traced tensor (a generator such as randn measures no precision: its
- * own output is the noise source). A heuristic: where the noise is random, a difference can exceed
- * ten times its pair's by chance, most likely right after the noise enters.
+ * any op up to it that is not a {@link #source noise source}. A heuristic: where the noise is
+ * random, a difference can exceed ten times its pair's by chance, most likely right after the noise
+ * enters.
  */
 final class RunToRunNoise {
     static final double MARGIN = 10;
 
     private final OpTrace first, second;
     private final Map<Integer, Map<Integer, TraceEvent>> byStep = new HashMap<>();
+    /** The labels ("op:step:index") of the first run's ops computed from generators alone, steps in order. */
+    private final Set<String> generated = new HashSet<>();
+    private int generatedUpTo;
 
     RunToRunNoise(OpTrace first, OpTrace second) {
         this.first = first;
@@ -39,9 +44,44 @@ final class RunToRunNoise {
         return other == null ? Double.NaN : rel(op, other);
     }
 
-    /** Whether an op's noise says something about precision: it reads at least one traced tensor. */
-    static boolean readsTensors(TraceEvent op) {
-        return op.line().path("inputs").size() > 0;
+    /**
+     * Whether the baseline op at step {@code s} is computed from generators alone: it reads no
+     * tensor (randn, rand, normal_ into fresh memory; uninitialized inputs are not read) or only
+     * what such ops made (a mask drawn from rand, the factor built from it). Where the two runs
+     * differ at such an op (a generator seeded per run), its output is the perturbation itself, not
+     * a measure of precision: it is not judged and does not widen the noise; the op that applies it
+     * to the model's tensors is.
+     */
+    boolean source(int s, TraceEvent op) {
+        for (; generatedUpTo < s; generatedUpTo++) {
+            for (TraceEvent e : first.at("op", generatedUpTo + 1)) {
+                boolean fromGenerators = true;
+                for (JsonNode in : e.line().path("inputs")) {
+                    if (!in.path("uninitialized").asBoolean(false) && !generated.contains(in.path("from").asText())) fromGenerators = false;
+                }
+                if (fromGenerators) generated.add("op:" + e.step() + ":" + e.line().path("index").asInt());
+            }
+        }
+        return generated.contains("op:" + s + ":" + op.line().path("index").asInt());
+    }
+
+    /**
+     * The least noise an op has once runs differ: a unit in the last place of its output's
+     * floating-point type, relative (one pair of runs often moves a summary by less, or by nothing
+     * where max |x| stays put); 0 for an integer or bool output.
+     */
+    static double rounding(TraceEvent op) {
+        double ulp = 0;
+        for (JsonNode o : op.line().path("outputs")) {
+            ulp = Math.max(ulp, switch (o.path("dtype").asText()) {
+                case "float64" -> 0x1p-52;
+                case "float32", "complex64" -> 0x1p-23;
+                case "float16" -> 0x1p-10;
+                case "bfloat16" -> 0x1p-7;
+                default -> 0;
+            });
+        }
+        return ulp;
     }
 
     /** The largest run-to-run difference among a step's state tensors of one kind (param, optimizer). */

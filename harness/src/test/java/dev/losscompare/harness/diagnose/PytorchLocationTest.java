@@ -57,6 +57,16 @@ class PytorchLocationTest {
             "        x = tok_emb + pos_emb\n        x = x * (1 + int(os.environ['RUN_SEED']) * 1e-6)\n"};
     private static final Map<String, String[]> NOISY = Map.of("model.py", NOISE);
     private static final Map<String, String[]> NOISY_SCALE = Map.of("model.py", concat(NOISE, SCALE.get("model.py")));
+    /**
+     * The GPU-like trainer (fixture/tiny_gpt with reduction_noise): its runs differ by a random half of each gradient
+     * moved by one float32 ulp, from a seed drawn per run; here each run's seed given (TINY_GPT_REDUCTION_SEED), so the
+     * traces are the same every time. Seeds of fresh runs on which the locator once named the noise itself.
+     */
+    private static final Path TINY_GPT = Path.of("src/test/resources/fixture/tiny_gpt/train.py");
+    private static final String TINY_GPT_CONFIG = "vocab = 64\ndim = 32\nheads = 2\nlayers = 2\nseq_len = 16\nbatch = 4\nlr = 0.001\n"
+            + "reduction_noise = true\n";
+    private static final List<String> REDUCTION_SEEDS = List.of("48984580329049375", "14246302246753431", "37451332530973290",
+            "67238874602996380", "22332466464934556");
     private static final Map<String, Future<OpTrace>> TRACES = new ConcurrentHashMap<>();
 
     @TempDir
@@ -79,6 +89,12 @@ class PytorchLocationTest {
         start("noisy_2", NOISY, "2");
         start("noisy_scale", NOISY_SCALE, "3");
         start("noisy_3", NOISY, "4");
+        for (int i = 0; i < REDUCTION_SEEDS.size(); i++) {
+            String seed = REDUCTION_SEEDS.get(i);
+            TRACES.put("reduction_" + i, pool.submit(() -> tinyGpt("reduction_" + seed, TINY_GPT_CONFIG, seed)));
+        }
+        TRACES.put("reduction_lr", pool.submit(() -> tinyGpt("reduction_lr", TINY_GPT_CONFIG.replace("lr = 0.001", "lr = 0.002"),
+                REDUCTION_SEEDS.get(4))));
         baseline = trace("baseline");
     }
 
@@ -206,6 +222,36 @@ class PytorchLocationTest {
         assertEquals(Diagnosis.Status.NO_DIFFERENCE, same.status(), same.where());
     }
 
+    /**
+     * On the GPU-like trainer the noise enters after the backward pass: a mask and a sign drawn from a generator seeded
+     * per run, applied to each gradient. The draws differ from run to run by construction and are never the location
+     * (they were, judged against their own pair: aten::rand, and the envelope they set hid a doubled learning rate);
+     * the gradient they scale moves its L2 norm by less than an ulp, so a pair of runs that happened to agree closely
+     * there must not make a third run's ulp a location (it was, before the noise's floor of one ulp). A doubled
+     * learning rate is the optimizer step beyond that noise.
+     */
+    @Test
+    void theGpuLikeTrainersReductionNoiseIsNeverTheLocation() throws Exception {
+        List<OpTrace> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < REDUCTION_SEEDS.size(); i++) runs.add(trace("reduction_" + i));
+        assertTrue(!RunToRunNoise.bitwise(runs.get(0), runs.get(1)), "two seeds' runs differ");
+        List<Diagnosis> same = List.of(OpLocator.locate(runs.get(0), runs.get(1), runs.get(2), 1),
+                OpLocator.locate(runs.get(2), runs.get(3), runs.get(4), 1));
+        Diagnosis lr = OpLocator.locate(runs.get(0), runs.get(1), trace("reduction_lr"), 1);
+        assertEquals(List.of(Diagnosis.Status.NO_DIFFERENCE, Diagnosis.Status.NO_DIFFERENCE, Diagnosis.Status.LOCATED),
+                List.of(same.get(0).status(), same.get(1).status(), lr.status()), same.get(0).where() + "\n" + same.get(1).where() + "\n" + lr.where());
+        for (Diagnosis d : same) {
+            assertTrue(d.where().matches("no difference in the traced steps 1-1: every traced op is within its run-to-run noise \\[the"
+                    + " baseline's two traced runs differ: ops judged against their run-to-run noise, margin 10×; \\d+ ops computed from"
+                    + " generators alone that differ run to run, the noise itself, not judged\\]"), d.where());
+        }
+        assertEquals(Stage.OPTIMIZER, lr.stage(), lr.where());
+        assertTrue(lr.where().matches("optimizer step 1: gradients within their run-to-run noise, parameters differ: aten::mul_.Tensor at"
+                + " train.py:149 \\(opt.step\\(\\)\\): output beyond its run-to-run noise \\(rel [0-9.e-]+, L2 norm [0-9.]+ vs [0-9.]+;"
+                + " [0-9.e+]+× the baseline's largest run-to-run difference so far, [0-9.e-]+\\); the \\d+ ops of step 1 before it identical"
+                + " or within their run-to-run noise \\[.*"), lr.where());
+    }
+
     @Test
     void anOpTheTracerCouldNotDigestIsSkippedAndNamed() throws Exception {
         // The tracer's own failure on an op (its summary has digest null and the error, as for a meta tensor) on
@@ -319,6 +365,20 @@ class PytorchLocationTest {
         int exit = run(List.of(PYTHON.toString(), "train.py", "config/train_tiny.py", "--max_iters=2"), dir,
                 Map.of("PYTHONPATH", TRACER.toString(), "LOSS_COMPARE_TRACE_DIR", dir.resolve("trace").toString(),
                         "LOSS_COMPARE_TRACE_STEPS", "1-2", "RUN_SEED", runSeed));
+        assertEquals(0, exit, Files.readString(dir.resolve("out.log")));
+        OpTrace t = OpTrace.ranks(Trace.read(dir.resolve("trace/rank0.trace.jsonl"))).get(0);
+        assertTrue(t.complete());
+        return t;
+    }
+
+    /** The GPU-like trainer, one step traced, its reduction noise drawn from {@code seed}; rank 0's trace. */
+    private static OpTrace tinyGpt(String name, String config, String seed) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        Files.copy(TINY_GPT, dir.resolve("train.py"));
+        Files.writeString(dir.resolve("config.toml"), config);
+        int exit = run(List.of(PYTHON.toString(), "train.py", "--config=config.toml", "--steps=1"), dir, Map.of("PYTHONPATH",
+                TRACER.toString(), "LOSS_COMPARE_TRACE_DIR", dir.resolve("trace").toString(), "LOSS_COMPARE_TRACE_STEPS", "1",
+                "TINY_GPT_REDUCTION_SEED", seed));
         assertEquals(0, exit, Files.readString(dir.resolve("out.log")));
         OpTrace t = OpTrace.ranks(Trace.read(dir.resolve("trace/rank0.trace.jsonl"))).get(0);
         assertTrue(t.complete());
