@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.losscompare.core.result.Diagnosis;
 import dev.losscompare.core.result.TrainerRepeats;
 import dev.losscompare.core.result.Verdict;
 import java.io.InputStream;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every verdict on a trainer that does not repeat itself bitwise, as a GPU does not: the tests'
  * tiny GPT (fixture/tiny_gpt, Debian's PyTorch) with {@code reduction_noise = true}, whose runs
  * part in their last bits from step 1 under a seed that differs each run. Three commits: the
- * trainer, a renamed local (harmless), a doubled learning rate (a real change). One repository and
+ * trainer, a renamed local (harmless), a doubled learning rate (a real change); branches off the
+ * first for the resume check, bisect and a changed op (the diagnosis). One repository and
  * one result cache for the class: the runs of one test are the cache entries of the next.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -131,7 +133,8 @@ class GpuLikeTrainerTest {
      * Goldens recorded with their envelope (gate --update --calibrate: this trainer is its own
      * perturbation, so calibrate repeats it): in the goldens' own environment the gate judges
      * within that noise, so the rename PASSes and the learning-rate change FAILs; compare --noise
-     * against the same envelope decides both the same way, the resume check passes a correct
+     * against the same envelope decides both the same way (and the diagnosis locates against the
+     * baseline's run-to-run noise: {@link #assertDiagnosedAgainstTheNoise}), the resume check passes a correct
      * resume and fails a lost second moment or data position, and bisect finds the learning-rate
      * commit among three that only draw other noise. Every line names the envelope; without it the
      * resume check and a bitwise bisect say the trainer does not repeat itself.
@@ -144,7 +147,9 @@ class GpuLikeTrainerTest {
         } finally {
             checkout("HEAD");
         }
-        HarnessRun rename = harness("rename-noise", "HEAD~2", "HEAD~1", "--suite=suite.toml", "--steps=3", "--noise=configs/noise");
+        // --diagnose: the rename traced whole too (the diagnosis of a PASS), against the baseline's run-to-run noise
+        HarnessRun rename = harness("rename-noise", "HEAD~2", "HEAD~1", "--suite=suite.toml", "--steps=3", "--noise=configs/noise",
+                "--diagnose");
         assertEquals(0, rename.exit(), rename.toString());
         assertTrue(rename.line("PASS tiny_gpt").contains(noise), rename.toString());
         assertTrue(!rename.out().contains("running the baseline once more"), "an envelope needs no repeat\n" + rename);
@@ -152,6 +157,7 @@ class GpuLikeTrainerTest {
         assertEquals(1, lr.exit(), lr.toString());
         assertTrue(lr.line("FAIL tiny_gpt").matches("FAIL tiny_gpt \\(model default\\): loss differs from step 2: [0-9.e+]+×"
                 + " the measured noise.*" + Pattern.quote(noise) + ".*"), lr.toString());
+        assertDiagnosedAgainstTheNoise(rename, lr);
 
         // the resume check within the same noise: resuming correctly PASSes, a checkpoint without AdamW's second moment or
         // without the data position FAILs; without an envelope the check says the trainer does not repeat itself
@@ -260,6 +266,39 @@ class GpuLikeTrainerTest {
         assertTrue(bitwise.line("ERROR tiny_gpt").contains("not decided: the bitwise comparison differs, but the trainer does not repeat"
                 + " itself bitwise: two runs of the baseline parted: "), bitwise.toString());
         assertPartedBySecondRun(bitwise.only().trainerRepeats());
+    }
+
+    /**
+     * The diagnosis on a trainer that does not repeat itself, each op against the baseline's run-to-run
+     * noise (its two traced runs differ): the rename, traced whole ({@code --diagnose}), has no
+     * location, not even where the noise enters (a generator seeded per run, then a gradient moved by
+     * an ulp); the learning rate is the optimizer step beyond that noise; a changed op of the model
+     * (GELU's tanh approximation, a commit on the first) FAILs from step 1 within the envelope and is
+     * that op, its module and its line, before the noise enters (the runs agree bitwise up to it).
+     */
+    private void assertDiagnosedAgainstTheNoise(HarnessRun rename, HarnessRun lr) throws Exception {
+        String judged = " [the baseline's two traced runs differ: ops judged against their run-to-run noise, margin 10×";
+        String pass = rename.line("PASS tiny_gpt");
+        assertTrue(pass.matches(".*; where: no difference in the traced steps 1-3: every traced op is within its run-to-run noise"
+                + Pattern.quote(judged) + "; \\d+ ops computed from generators alone that differ run to run, the noise itself, not judged\\]$"),
+                pass);
+        assertEquals(Diagnosis.Status.NO_DIFFERENCE, rename.only().diagnosis().status(), rename.toString());
+
+        String where = lr.line("FAIL tiny_gpt");
+        assertTrue(where.contains("; where: optimizer step 1: gradients within their run-to-run noise, parameters differ: aten::mul_.Tensor"
+                + " at train.py:149 (opt.step()): output beyond its run-to-run noise (rel ") && where.contains(judged), where);
+
+        String first = git.getRepository().resolve("main~2").name();
+        String gelu = branch("gelu-tanh", first, "nn.GELU()", "nn.GELU(approximate=\"tanh\")");
+        HarnessRun model = harness("gelu-noise", first, gelu, "--suite=suite.toml", "--steps=3", "--noise=configs/noise");
+        assertEquals(1, model.exit(), model.toString());
+        String fail = model.line("FAIL tiny_gpt");
+        assertTrue(fail.matches("FAIL tiny_gpt \\(model default\\): [^;]*differs from step 1: .*"), fail);
+        assertTrue(fail.contains("; where: forward, blocks.0.mlp.1: aten::gelu at train.py:51 (return x + self.mlp(self.ln2(x))): inputs"
+                + " identical, argument approximate \"none\" vs \"tanh\", output differs (rel ") && fail.contains("), beyond its run-to-run"
+                + " noise (none: the baseline's two runs agree bitwise up to it); the ") && fail.contains(judged), fail);
+        Diagnosis d = model.only().diagnosis();
+        assertEquals(List.of(Diagnosis.Stage.FORWARD, 1), List.of(d.stage(), d.step()), d.where());
     }
 
     /** The goldens and their envelope recorded at the first commit, then the gate on the rename's and the lr change's working tree. */
