@@ -239,7 +239,8 @@ class PytorchLocationTest {
                 OpLocator.locate(runs.get(2), runs.get(3), runs.get(4), 1));
         Diagnosis lr = OpLocator.locate(runs.get(0), runs.get(1), trace("reduction_lr"), 1);
         assertEquals(List.of(Diagnosis.Status.NO_DIFFERENCE, Diagnosis.Status.NO_DIFFERENCE, Diagnosis.Status.LOCATED),
-                List.of(same.get(0).status(), same.get(1).status(), lr.status()), same.get(0).where() + "\n" + same.get(1).where() + "\n" + lr.where());
+                List.of(same.get(0).status(), same.get(1).status(), lr.status()),
+                same.get(0).where() + "\n" + same.get(1).where() + "\n" + lr.where());
         for (Diagnosis d : same) {
             assertTrue(d.where().matches("no difference in the traced steps 1-1: every traced op is within its run-to-run noise \\[the"
                     + " baseline's two traced runs differ: ops judged against their run-to-run noise, margin 10×; \\d+ ops computed from"
