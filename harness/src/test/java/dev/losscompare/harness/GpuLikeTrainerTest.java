@@ -280,8 +280,8 @@ class GpuLikeTrainerTest {
         String judged = " [the baseline's two traced runs differ: ops judged against their run-to-run noise, margin 10×";
         String pass = rename.line("PASS tiny_gpt");
         assertTrue(pass.matches(".*; where: no difference in the traced steps 1-3: every traced op is within its run-to-run noise"
-                + Pattern.quote(judged) + "; \\d+ ops computed from generators alone that differ run to run, the noise itself, not judged\\]$"),
-                pass);
+                + Pattern.quote(judged) + "; \\d+ ops computed from generators alone that differ run to run, the noise itself, not"
+                + " judged\\]$"), pass);
         assertEquals(Diagnosis.Status.NO_DIFFERENCE, rename.only().diagnosis().status(), rename.toString());
 
         String where = lr.line("FAIL tiny_gpt");

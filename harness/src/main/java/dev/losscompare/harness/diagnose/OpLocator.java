@@ -159,8 +159,9 @@ final class OpLocator {
             TraceEvent inserted = differ.isEmpty() ? null : oneSided(differ.get(0), s, ob, ot, onlyB, onlyT);
             if (opNoise > 0) {
                 origin = "output beyond its run-to-run noise (" + magnitude(x, y) + "; " + Numbers.sci(rel / opNoise) + "× "
-                        + (opNoise > measured ? "one unit in the last place of its " + x.line().path("outputs").path(0).path("dtype").asText()
-                        + " output, more than the baseline's largest run-to-run difference so far, "
+                        + (opNoise > measured ? "one unit in the last place of its "
+                        + x.line().path("outputs").path(0).path("dtype").asText() + " output, more than the baseline's largest run-to-run"
+                        + " difference so far, "
                         : "the baseline's largest run-to-run difference so far, ") + Numbers.sci(opNoise) + ")";
             } else if (differ.isEmpty()) {
                 origin = "inputs identical" + arguments(x, y) + ", output differs (" + magnitude(x, y) + ")";
@@ -177,7 +178,9 @@ final class OpLocator {
                 origin = "input " + differ.get(0)[2] + " differs (from " + source(differ.get(0)[1], s, ot) + ")" + arguments(x, y)
                         + ", output differs (" + magnitude(x, y) + ")";
             }
-            if (noise != null && opNoise == 0) origin += ", beyond its run-to-run noise (none: the baseline's two runs agree bitwise up to it)";
+            if (noise != null && opNoise == 0) {
+                origin += ", beyond its run-to-run noise (none: the baseline's two runs agree bitwise up to it)";
+            }
             List<ModuleDiff> rows = new ArrayList<>(context(ob, ot, pairs, i));
             rows.addAll(modules(ob, ot, pairs));
             return located(stage(named.text("phase")), s, where(s, named, origin, identical, onlyBefore), rows);
