@@ -8,7 +8,8 @@ import java.util.List;
  * The performance verdict of a case from both sides' runs (docs/architecture.md, "Performance").
  * Speed is throughput (tokens/s) where both sides carry it, else the step time; memory is the
  * peak. A change is measurable when it is larger than the noise: for alternated rounds the half-width
- * of the 95% interval of the rounds' paired ratios ({@link PairedRounds}), else the larger of the
+ * of the interval of the rounds' paired ratios ({@link PairedRounds}: 95%, shared out over the looks
+ * that timing more rounds may take), else the larger of the
  * two sides' half-spreads (a golden's figures, lone runs: step to step). A measurable change beyond
  * a threshold is a performance FAIL; a change the noise hides while the slowdown could still be
  * beyond the threshold is a performance ERROR (it cannot be checked; the harness first times more
@@ -31,23 +32,31 @@ public final class PerfJudge {
     /** {@code conditions}: how the rounds were run, for the line (e.g. "alternated one run at a time, load average 1.2-1.9"). */
     public static PerfVerdict judge(PerfWords words, String label, List<RunSeries> baselineRuns, List<RunSeries> testRuns,
                                     PerfThresholds t, String conditions) {
-        return judge(words, label, SidePerf.of(baselineRuns), SidePerf.of(testRuns), t, conditions, true);
+        return judge(words, label, baselineRuns, testRuns, t, conditions, 1);
+    }
+
+    /** {@code looks}: how many times these alternated rounds may be judged (1 + the times more rounds may be added). */
+    public static PerfVerdict judge(PerfWords words, String label, List<RunSeries> baselineRuns, List<RunSeries> testRuns,
+                                    PerfThresholds t, String conditions, int looks) {
+        return judge(words, label, SidePerf.of(baselineRuns), SidePerf.of(testRuns), t, conditions, looks);
     }
 
     /**
-     * The verdict from both sides' measurements; {@code paired}: round r of each side ran next to
-     * each other (alternated), so the interval is the range of the rounds' ratios. A golden's
-     * recorded figures and today's runs are not paired. {@code words}: how the line names the
-     * settings (the caller's: the command line's flags).
+     * The verdict from both sides' measurements; {@code looks} ≥ 1: round r of each side ran next to
+     * each other (alternated), so the interval is that of the rounds' ratios, at the confidence its
+     * looks leave each ({@link PairedRounds}); 0: not paired (a golden's recorded figures and today's
+     * runs). {@code words}: how the line names the settings (the caller's: the command line's flags).
      */
     public static PerfVerdict judge(PerfWords words, String label, SidePerf a, SidePerf b, PerfThresholds t, String conditions,
-                                    boolean paired) {
+                                    int looks) {
+        if (looks < 0) throw new IllegalArgumentException("looks must be 0 (not paired) or more, got " + looks);
+        boolean paired = looks > 0;
         RunPerf first = a.rounds().get(0);
         String method = (a.runs() >= 2 && b.runs() >= 2 ? "between " + Math.min(a.runs(), b.runs()) + " rounds of each side"
                 : a.runs() == 1 && b.runs() == 1 ? "step to step, one run per side"
                 : "between the rounds of the side timed " + Math.max(a.runs(), b.runs()) + " times, step to step for the other")
                 + (conditions == null ? "" : " (" + conditions + ")")
-                + (paired && a.runs() >= 2 && a.runs() == b.runs() ? ", paired: the 95% interval of the rounds' ratios" : "");
+                + (paired && a.runs() >= 2 && a.runs() == b.runs() ? ", paired: " + PairedRounds.describe(looks) : "");
         if (!a.hasAny() && !b.hasAny()) {
             if (!t.any()) return null;
             return new PerfVerdict(PerfStatus.ERROR, PerfStatus.ERROR.label() + " " + label
@@ -59,11 +68,11 @@ public final class PerfJudge {
                 : both(a, b, PerfQuantity.STEP_TIME) ? PerfQuantity.STEP_TIME
                 : either(a, b, PerfQuantity.THROUGHPUT) ? PerfQuantity.THROUGHPUT
                 : either(a, b, PerfQuantity.STEP_TIME) ? PerfQuantity.STEP_TIME : null;
-        if (speed != null) changes.add(change(speed, a, b, t.maxSlowdown(), paired));
-        if (both(a, b, PerfQuantity.CPU_TIME)) changes.add(change(PerfQuantity.CPU_TIME, a, b, t.maxSlowdown(), paired));
-        if (either(a, b, PerfQuantity.MEMORY)) changes.add(change(PerfQuantity.MEMORY, a, b, t.maxMemoryGrowth(), paired));
+        if (speed != null) changes.add(change(speed, a, b, t.maxSlowdown(), looks));
+        if (both(a, b, PerfQuantity.CPU_TIME)) changes.add(change(PerfQuantity.CPU_TIME, a, b, t.maxSlowdown(), looks));
+        if (either(a, b, PerfQuantity.MEMORY)) changes.add(change(PerfQuantity.MEMORY, a, b, t.maxMemoryGrowth(), looks));
         for (PerfQuantity extra : List.of(PerfQuantity.TFLOPS, PerfQuantity.MFU)) {
-            if (both(a, b, extra)) changes.add(change(extra, a, b, null, paired));
+            if (both(a, b, extra)) changes.add(change(extra, a, b, null, looks));
         }
         PerfStatus status = status(changes, t);
         String line = status.label() + " " + label + ": " + describe(words, changes, status) + "; noise measured " + method
@@ -118,15 +127,15 @@ public final class PerfJudge {
         return String.join(" or ", missing);
     }
 
-    private static PerfChange change(PerfQuantity q, SidePerf a, SidePerf b, Double threshold, boolean paired) {
+    private static PerfChange change(PerfQuantity q, SidePerf a, SidePerf b, Double threshold, int looks) {
         Spread sa = a.spread(q), sb = b.spread(q);
         if (sa == null || sb == null) {
             return new PerfChange(q, sa == null ? null : sa.median(), sb == null ? null : sb.median(), null, 0, null, null,
                     threshold, PerfOutcome.NOT_COMPARABLE);
         }
-        // Alternated rounds pair up (PairedRounds: the ratios' mean against its 95% interval); else the sides' medians
+        // Alternated rounds pair up (PairedRounds: the ratios' mean against its interval); else the sides' medians
         // against the larger of their spreads.
-        PairedRounds pairs = paired ? PairedRounds.of(q, a, b) : null;
+        PairedRounds pairs = looks > 0 ? PairedRounds.of(q, a, b, looks) : null;
         double change = pairs != null ? pairs.change() : sb.median() / sa.median() - 1;
         double noise = pairs != null ? pairs.noise() : Math.max(a.noise(q), b.noise(q));
         if (q == PerfQuantity.MEMORY) noise = Math.max(noise, MEMORY_FLOOR);

@@ -21,6 +21,11 @@ public final class PerfText {
         return String.format(Locale.ROOT, "%s%%", trim(fraction * 100));
     }
 
+    /** A confidence level: "95%", "98.75%" (at most two decimals, none trailing). */
+    public static String confidence(double level) {
+        return new java.math.BigDecimal(level * 100).setScale(2, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString() + "%";
+    }
+
     public static String value(PerfQuantity q, double v) {
         return switch (q) {
             case THROUGHPUT -> String.format(Locale.ROOT, "%,.0f tokens/s", v);

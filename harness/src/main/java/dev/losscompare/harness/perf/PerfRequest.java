@@ -8,6 +8,8 @@ import dev.losscompare.core.perf.PerfThresholds;
  */
 public record PerfRequest(PerfThresholds thresholds, int rounds) {
     public static final int DEFAULT_ROUNDS = 3;
+    /** Rounds added at a time while the verdict is undecided. */
+    public static final int MORE_ROUNDS = 2;
 
     public PerfRequest {
         if (rounds == 1 || rounds < 0) throw new IllegalArgumentException("rounds must be 0 (the series as they are) or >= 2");
@@ -24,6 +26,15 @@ public record PerfRequest(PerfThresholds thresholds, int rounds) {
      */
     public int maxRounds() {
         return 3 * rounds;
+    }
+
+    /**
+     * How many times the rounds may be judged: the first {@code rounds}, then once per 2 more while
+     * undecided, up to {@link #maxRounds()} (3 rounds: judged at 3, 5, 7 and 9). The paired interval
+     * pays for each look (core's PairedRounds), so extra rounds add no false alarms.
+     */
+    public int looks() {
+        return 1 + (maxRounds() - rounds + MORE_ROUNDS - 1) / MORE_ROUNDS;
     }
 
     public boolean timed() {

@@ -64,11 +64,12 @@ public final class PerfStage implements CaseCheck {
                 run.seed());
         while (true) {
             if (r.error() != null) return PerfJudge.notTimed(label, r.error(), request.thresholds());
-            PerfVerdict v = PerfJudge.judge(CommandLineWords.PERF, label, r.baseline(), r.test(), request.thresholds(), r.conditions());
+            PerfVerdict v = PerfJudge.judge(CommandLineWords.PERF, label, r.baseline(), r.test(), request.thresholds(), r.conditions(),
+                    request.looks());
             int done = r.baseline().size();
             if (!undecided(v) || done >= request.maxRounds()) return v;
             // Undecided: the paired rounds' interval narrows as rounds are added, up to maxRounds.
-            int extra = Math.min(2, request.maxRounds() - done);
+            int extra = Math.min(PerfRequest.MORE_ROUNDS, request.maxRounds() - done);
             plan.session().console().out().println("timing " + label + ": not decided after " + done + " rounds (" + undecidedNames(v)
                     + "): " + extra + " more, up to " + request.maxRounds() + " ...");
             r = PerfTiming.more(plan.session(), plan.training(), run.c(), run.caseDir(), r, extra, base, test, run.seed());
@@ -117,7 +118,7 @@ public final class PerfStage implements CaseCheck {
             conditions = "its run";
         }
         return PerfJudge.judge(CommandLineWords.PERF, label, recorded.measured(), now, request.thresholds(),
-                "golden: " + recorded.conditions() + "; now: " + conditions, false);
+                "golden: " + recorded.conditions() + "; now: " + conditions, 0);
     }
 
     /** The baseline keeps speed and memory beside its series (a golden), not in its steps. */
