@@ -175,8 +175,10 @@ class GpuLikeTrainerTest {
         assertEquals(1, moment.exit(), moment.toString());
         String within = "[within noise (margin 10× by default (the envelope has no held-out runs; recalibrate for a measured margin),"
                 + " envelope " + envelopes.resolve("tiny_gpt.json");
-        assertTrue(moment.out().contains("resume at 1 (baseline): within noise (steps 2-3 within the margin of the continuous run's) "
-                + within), moment.toString());
+        // one more draw of the noise, which at times rounds to the continuous run's very floats in steps 2-3
+        assertTrue(moment.out().matches("(?s).*resume at 1 \\(baseline\\): (within noise \\(steps 2-3 within the margin of the continuous"
+                + " run's\\) " + Pattern.quote(within) + "|identical \\(steps 2-3 bitwise equal to the continuous run\\);).*"),
+                moment.toString());
         assertTrue(moment.out().matches("(?s).*resume at 1 \\(test\\): differs from step 3 \\(loss [0-9.]+ continuous, [0-9.]+ resumed"
                 + " \\([0-9.e+]+× the measured noise\\).*" + Pattern.quote(within) + ".*"), moment.toString());
         HarnessRun data = harness("resume-data", first, noDataPosition, "--suite=suite.toml", "--steps=3", "--resume-at=1",
