@@ -61,7 +61,7 @@ public record PairedRounds(int pairs, double change, double noise, int looks) {
         return new TDistribution(null, df).inverseCumulativeProbability(1 - (1 - confidence) / 2);
     }
 
-    /** How the interval is named in a verdict line: "the 95% interval", or per look "the 98.75% interval (95% over 4 looks)". */
+    /** How the interval is named in a verdict line: "the 95% interval of …", or per look "the 98.75% interval of … (95% over the 4 looks …)". */
     public static String describe(int looks) {
         String each = PerfText.confidence(confidence(looks));
         return looks == 1 ? "the " + each + " interval of the rounds' ratios"

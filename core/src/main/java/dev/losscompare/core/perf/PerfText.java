@@ -1,5 +1,7 @@
 package dev.losscompare.core.perf;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Locale;
 
 /** How performance numbers are written in verdict lines and table cells. */
@@ -23,7 +25,7 @@ public final class PerfText {
 
     /** A confidence level: "95%", "98.75%" (at most two decimals, none trailing). */
     public static String confidence(double level) {
-        return new java.math.BigDecimal(level * 100).setScale(2, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString() + "%";
+        return new BigDecimal(level * 100).setScale(2, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString() + "%";
     }
 
     public static String value(PerfQuantity q, double v) {
