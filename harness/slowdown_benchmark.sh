@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # How often the performance verdict catches a small slowdown (docs/performance.md):
 #
-#   harness/slowdown_benchmark.sh [--runs=N] [--slowdown=P] [--max-slowdown=P] [--perf-rounds=N] [--steps=N]
+#   harness/slowdown_benchmark.sh [--runs=N] [--slowdown=P] [--max-slowdown=P] [--perf-rounds=N] [--steps=N] [--seq-len=N]
 #
 # Defaults: 5 runs, a 5% slowdown, --max-slowdown=3%, 3 rounds per side, 12 steps at seq_len 64,
 # batch 2, 1 thread (the shapes of docs/performance.md). --slowdown=0 adds the same call doing no
@@ -20,7 +20,7 @@
 set -euo pipefail
 
 root_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=5 slowdown=5 max_slowdown=3% rounds=3 steps=12
+runs=5 slowdown=5 max_slowdown=3% rounds=3 steps=12 seq_len=64
 for arg in "$@"; do
   case "$arg" in
     --runs=*) runs="${arg#--runs=}" ;;
@@ -28,10 +28,11 @@ for arg in "$@"; do
     --max-slowdown=*) max_slowdown="${arg#--max-slowdown=}" ;;
     --perf-rounds=*) rounds="${arg#--perf-rounds=}" ;;
     --steps=*) steps="${arg#--steps=}" ;;
+    --seq-len=*) seq_len="${arg#--seq-len=}" ;;
     *) echo "error: unknown argument $arg (see the usage at the top of harness/slowdown_benchmark.sh)" >&2; exit 2 ;;
   esac
 done
-for n in "$runs" "$rounds" "$steps"; do
+for n in "$runs" "$rounds" "$steps" "$seq_len"; do
   if ! [[ "$n" =~ ^[1-9][0-9]*$ ]]; then echo "error: $n is not a positive integer" >&2; exit 2; fi
 done
 if ! [[ "$slowdown" =~ ^[0-9]+$ ]]; then echo "error: --slowdown=$slowdown is not a whole percent (5 or 5%)" >&2; exit 2; fi
@@ -39,7 +40,7 @@ if ((steps <= 6)); then echo "error: --steps must be > 6 (3 warm-up steps, then 
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-shapes="--training.seq_len=64 --training.local_batch_size=2"
+shapes="--training.seq_len=$seq_len --training.local_batch_size=2"
 load() { cut -d' ' -f1 /proc/loadavg; }
 
 git clone -q "$root_dir" "$work/repo"
@@ -112,4 +113,4 @@ range="$(printf '%s\n' "${loads[@]}" | sort -n | sed -n '1p;$p' | paste -sd- -)"
 echo "performance FAIL (detected) in ${verdicts[FAIL]} of $runs runs, ERROR (cannot be checked) in ${verdicts[ERROR]}," \
   "PASS in ${verdicts[PASS]}, warning in ${verdicts[warning]}, no line in ${verdicts[none]}:" \
   "a ${slowdown}% slowdown (${extra_ns} ns of CPU work per ${step_ms} ms CPU step) with --max-slowdown=$max_slowdown," \
-  "--perf-rounds=$rounds, --steps=$steps, load average $range on $(nproc) cores"
+  "--perf-rounds=$rounds, --steps=$steps, seq_len $seq_len, load average $range on $(nproc) cores"
