@@ -9,4 +9,9 @@ public record Judgement(CaseResult result, List<MetricDiff> diffs, VerdictLine l
     public String verdictLine() {
         return line.text();
     }
+
+    /** The same judgement around another record (a note or a later check's finding added); diffs and line kept. */
+    public Judgement withResult(CaseResult r) {
+        return new Judgement(r, diffs, line);
+    }
 }

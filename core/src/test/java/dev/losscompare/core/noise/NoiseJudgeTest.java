@@ -393,7 +393,7 @@ class NoiseJudgeTest {
         assertEquals(parted.parted().get("loss").largest(), r.parted().get(0).largest(), 0);
 
         Judgement j = judge(real("reference"), real("native"), ComparisonMode.bitwise(), 8);
-        Comparison c = comparison(new Judgement(j.result().withTrainerRepeats(r), j.diffs(), j.line()), ComparisonMode.bitwise());
+        Comparison c = comparison(j.withResult(j.result().withTrainerRepeats(r)), ComparisonMode.bitwise());
         String json = ComparisonJson.toJson(c);
         assertTrue(json.contains("\"trainer_repeats\" : {\n      \"bitwise\" : false,\n      \"measured_by\" : \"a second run of the"
                 + " baseline\",\n      \"from_step\" : " + r.fromStep() + ","), json);

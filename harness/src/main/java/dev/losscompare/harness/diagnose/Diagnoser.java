@@ -62,7 +62,7 @@ public final class Diagnoser {
             for (TracedSide side : List.of(base, test)) {
                 if (side == seeder) continue;
                 String note = initialization(side, seeder, seedFile, dir);
-                if (note != null) out = new Judgement(out.result().withNote(note), out.diffs(), out.line());
+                if (note != null) out = out.withResult(out.result().withNote(note));
             }
         }
         return out;

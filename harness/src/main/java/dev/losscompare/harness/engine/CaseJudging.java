@@ -54,8 +54,8 @@ public final class CaseJudging {
         Judgement j = CaseJudge.judge(c.id(), base, tested, metrics, mode, plan.expectedSteps(plan.baseline()),
                 plan.expectedSteps(plan.test()));
         String elsewhere = calibratedElsewhere(calibratedIn, base);
-        if (elsewhere != null) j = new Judgement(j.result().withNote(elsewhere), j.diffs(), j.line());
-        if (repeats != null) j = new Judgement(j.result().withTrainerRepeats(repeats), j.diffs(), j.line());
+        if (elsewhere != null) j = j.withResult(j.result().withNote(elsewhere));
+        if (repeats != null) j = j.withResult(j.result().withTrainerRepeats(repeats));
         return new Decision(j, true);
     }
 

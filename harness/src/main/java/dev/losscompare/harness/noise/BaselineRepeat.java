@@ -54,7 +54,7 @@ public final class BaselineRepeat implements CaseCheck {
         RepeatNoise noise = m.noise();
         if (noise.bitwise()) {
             Judgement same = note(judged, "; the trainer repeats itself bitwise (a second run of the baseline is identical)");
-            return new Judgement(same.result().withTrainerRepeats(noise.repeats()), same.diffs(), same.line());
+            return same.withResult(same.result().withTrainerRepeats(noise.repeats()));
         }
         String parted = "the trainer does not repeat itself bitwise: " + noise.describe();
         String calibrate = calibrateHint(b.tree().revision().spec(), "compare");
@@ -66,7 +66,7 @@ public final class BaselineRepeat implements CaseCheck {
                         + " that (" + multiples(inNoise) + " what the two baseline runs parted by, margin "
                         + Numbers.multiple(inNoise.result().mode().noise().margin()) + "\u00d7); " + calibrate,
                 metrics, run.baseline().info(), run.test().info(), new CaseJudge.CaseMode(inNoise.result().mode(), why));
-        return new Judgement(decided.result().withTrainerRepeats(noise.repeats()), decided.diffs(), decided.line());
+        return decided.withResult(decided.result().withTrainerRepeats(noise.repeats()));
     }
 
     /** "calibrate its noise (./loss_compare.sh calibrate REV with the same options) and compare with --noise": what every such line advises. */

@@ -47,7 +47,7 @@ public final class PerfStage implements CaseCheck {
     public Judgement apply(CaseEngine.CaseRun run, Judgement j) throws IOException {
         if (request == null || j.result().verdict() == Verdict.ERROR) return j;
         PerfVerdict p = verdict(run);
-        return p == null ? j : new Judgement(j.result().withPerformance(p), j.diffs(), j.line());
+        return p == null ? j : j.withResult(j.result().withPerformance(p));
     }
 
     private PerfVerdict verdict(CaseEngine.CaseRun run) throws IOException {
