@@ -17,12 +17,13 @@ import org.apache.commons.math3.distribution.TDistribution;
  * is at 1 − 5%/L (Bonferroni), so over all of them a change that is not there leaves its 95%
  * family-wise interval with a chance of at most 5%. One look: the plain 95% interval.
  */
-public record PairedRounds(int pairs, double change, double noise, int looks) {
+public record PairedRounds(int pairs, double change, double noise) {
     /** The family-wise error over every look: 5%, a 95% interval when there is one look. */
     static final double FAMILY_ERROR = 0.05;
 
-    public PairedRounds {
-        if (looks < 1) throw new IllegalArgumentException("looks must be at least 1, got " + looks);
+    /** Whether the sides are alternated rounds that pair up: at least 2 each, as many on both. */
+    static boolean pairable(SidePerf baseline, SidePerf test) {
+        return baseline.runs() >= 2 && baseline.runs() == test.runs();
     }
 
     /**
@@ -31,7 +32,7 @@ public record PairedRounds(int pairs, double change, double noise, int looks) {
      * (1 + the times more rounds may be added).
      */
     public static PairedRounds of(PerfQuantity q, SidePerf baseline, SidePerf test, int looks) {
-        if (baseline.runs() < 2 || baseline.runs() != test.runs()) return null;
+        if (!pairable(baseline, test)) return null;
         List<Double> ratios = new ArrayList<>();
         for (int r = 0; r < baseline.runs(); r++) {
             Double a = baseline.rounds().get(r).value(q), b = test.rounds().get(r).value(q);
@@ -48,11 +49,12 @@ public record PairedRounds(int pairs, double change, double noise, int looks) {
         double mean = ratios.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         double squares = ratios.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum();
         double standardError = Math.sqrt(squares / (n - 1) / n);
-        return new PairedRounds(n, mean, t(n - 1, confidence(looks)) * standardError, looks);
+        return new PairedRounds(n, mean, t(n - 1, confidence(looks)) * standardError);
     }
 
     /** Each look's two-sided confidence: 1 − 5%/looks (0.95 for one look, 0.9875 for four). */
     public static double confidence(int looks) {
+        if (looks < 1) throw new IllegalArgumentException("looks must be at least 1, got " + looks);
         return 1 - FAMILY_ERROR / looks;
     }
 

@@ -56,7 +56,7 @@ public final class PerfJudge {
                 : a.runs() == 1 && b.runs() == 1 ? "step to step, one run per side"
                 : "between the rounds of the side timed " + Math.max(a.runs(), b.runs()) + " times, step to step for the other")
                 + (conditions == null ? "" : " (" + conditions + ")")
-                + (paired && a.runs() >= 2 && a.runs() == b.runs() ? ", paired: " + PairedRounds.describe(looks) : "");
+                + (paired && PairedRounds.pairable(a, b) ? ", paired: " + PairedRounds.describe(looks) : "");
         if (!a.hasAny() && !b.hasAny()) {
             if (!t.any()) return null;
             return new PerfVerdict(PerfStatus.ERROR, PerfStatus.ERROR.label() + " " + label

@@ -1,6 +1,8 @@
 package dev.losscompare.core.text;
 
+import java.util.Arrays;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /**
  * How a caller's user writes a {@link Setting}: "--runs" and "--runs=K" on the command line,
@@ -21,7 +23,7 @@ public interface SettingWords {
 
     /** Any of these settings, each name once: "--save/--save-dir" where a setter stands for both, "setSaveDir". */
     default String anyOf(Setting... settings) {
-        return java.util.Arrays.stream(settings).map(this::name).distinct().collect(java.util.stream.Collectors.joining("/"));
+        return Arrays.stream(settings).map(this::name).distinct().collect(Collectors.joining("/"));
     }
 
     /**
