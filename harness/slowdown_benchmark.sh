@@ -32,8 +32,8 @@ for arg in "$@"; do
     *) echo "error: unknown argument $arg (see the usage at the top of harness/slowdown_benchmark.sh)" >&2; exit 2 ;;
   esac
 done
-for n in "$runs" "$rounds" "$steps" "$seq_len"; do
-  if ! [[ "$n" =~ ^[1-9][0-9]*$ ]]; then echo "error: $n is not a positive integer" >&2; exit 2; fi
+for option in "--runs=$runs" "--perf-rounds=$rounds" "--steps=$steps" "--seq-len=$seq_len"; do
+  if ! [[ "${option#*=}" =~ ^[1-9][0-9]*$ ]]; then echo "error: $option: give a positive whole number" >&2; exit 2; fi
 done
 if ! [[ "$slowdown" =~ ^[0-9]+$ ]]; then echo "error: --slowdown=$slowdown is not a whole percent (5 or 5%)" >&2; exit 2; fi
 if ((steps <= 6)); then echo "error: --steps must be > 6 (3 warm-up steps, then the measured ones)" >&2; exit 2; fi
