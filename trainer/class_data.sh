@@ -67,6 +67,7 @@ _class_data_write() {
   (
     flock -n 8 || exit 1
     _class_data_intact "$archive" && exit 0
+    _class_data_prune "$(dirname "$archive")"
     java "${_cdw_jvm_opts[@]}" '-Xlog:cds*=off' -XX:ArchiveClassesAtExit="$tmp" -cp "$shared_cp" "$loader" >/dev/null 2>&1 \
       && java "${_cdw_jvm_opts[@]}" '-Xlog:cds*=off' -Xshare:on -XX:SharedArchiveFile="$tmp" -XX:ErrorFile=/dev/null \
            -cp "$shared_cp" -version >/dev/null 2>&1 \
@@ -75,4 +76,14 @@ _class_data_write() {
     rm -f "$tmp" "$tmp.size"
     exit "$status"
   ) 8>"$archive.lock"
+}
+
+# Keeps the folder small: files an interrupted write left (over an hour old), and all but the 7
+# newest archives (each a JVM and dependency set; ~50 MB) before the one about to be written.
+_class_data_prune() {
+  local dir=$1 old
+  find "$dir" -maxdepth 1 -name '*.jsa.tmp.*' -mmin +60 -delete 2>/dev/null || true
+  while IFS= read -r old; do
+    rm -f "$old" "$old.size" "$old.lock"
+  done < <(find "$dir" -maxdepth 1 -name '*.jsa' -printf '%T@ %p\n' 2>/dev/null | sort -rn | tail -n +8 | cut -d' ' -f2-)
 }
