@@ -7,6 +7,7 @@
 #   LOSS_COMPARE_MAVEN_PROPERTIES="NAME=VALUE ..." Maven properties of the build (e.g. pytorch.version).
 #   LOSS_COMPARE_ALLOCATOR=auto|jemalloc|glibc (default auto: jemalloc when installed, else glibc).
 #   LOSS_COMPARE_JVM_OPTS="..." more options for the trainer's JVM.
+#   LOSS_COMPARE_CLASS_DATA=off: no class-data archive of the dependencies (class_data.sh; on by default).
 #   NGPU=N (N > 1) starts N ranks (processes) with data parallelism, like torchtitan's run_train.sh;
 #   MASTER_ADDR/MASTER_PORT as torchrun (unset port: a free one). Ranks started by another launcher
 #   (torchrun, srun) have RANK set and run directly.
@@ -109,7 +110,12 @@ fi
 # LOSS_COMPARE_JVM_OPTS: more JVM options, split on blanks (the tests raise C2's thresholds: a tiny
 # run is mostly JVM start-up; docs/testing.md). No number depends on the JIT.
 read -r -a jvm_opts <<<"${LOSS_COMPARE_JVM_OPTS:-}" || true
-java_cmd=(java -XX:+UseSerialGC "${jvm_opts[@]}" -cp "$target/trainer.jar:$(cat "$target/classpath.txt")")
+jvm_opts=(-XX:+UseSerialGC "${jvm_opts[@]}")
+# shellcheck source=class_data.sh
+source "$trainer_dir/class_data.sh"
+# The dependency jars first, then this build's; and the dependencies' class-data archive (written once).
+trainer_class_path "$root_dir" "$target" jvm_opts
+java_cmd=(java "${jvm_opts[@]}" "${trainer_cds_opts[@]}" -cp "$trainer_cp")
 if [[ -n "${NGPU:-}" && "$NGPU" != "1" && -z "${RANK:-}" ]]; then
   # The launcher starts one JVM per rank with the same java options and main class.
   exec "${java_cmd[@]}" dev.losscompare.trainer.distributed.Launcher "$main_class" "$@"

@@ -83,6 +83,8 @@ class ResultKeyTest {
                 assertNotEquals(base, ResultCache.runKey(m, args(m), null, env(var, "1")), var);
             }
             assertEquals(base, ResultCache.runKey(m, args(m), null, env("LOSS_COMPARE_CACHE", "/elsewhere", "EDITOR", "vi")));
+            assertEquals(base, ResultCache.runKey(m, args(m), null, env("LOSS_COMPARE_CLASS_DATA", "off", "LOSS_COMPARE_CLASS_DATA_DIR",
+                    "/elsewhere")), "the class-data archive changes how fast the JVM starts, never a number");
         }
     }
 

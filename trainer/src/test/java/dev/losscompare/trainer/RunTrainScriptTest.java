@@ -99,6 +99,75 @@ class RunTrainScriptTest {
         assertTrue(nan.stderr().get(0).contains("not finite"), nan.stderr().get(0));
     }
 
+    /**
+     * trainer/class_data.sh: the first run writes a class-data archive of the dependency jars, a
+     * later run maps its classes from it (the JVM's class-loading log says where each class came
+     * from) while the build's own classes still load from its jar, and the numbers are those of a
+     * run without it. A truncated archive is written again, never mapped.
+     */
+    @Test
+    void theDependenciesClassDataArchiveIsWrittenOnceAndLaterRunsLoadFromIt() throws Exception {
+        Path archives = dir.resolve("class-data"), logs = Files.createDirectories(dir.resolve("logs"));
+        String jvm = System.getenv().getOrDefault("LOSS_COMPARE_JVM_OPTS", "") + " -Xlog:class+load=info:file=" + logs + "/%p.log";
+        Map<String, String> env = Map.of("LOSS_COMPARE_CLASS_DATA_DIR", archives.toString(), "LOSS_COMPARE_JVM_OPTS", jvm);
+        List<String> args = List.of("--config=configs/llama3_debug.toml", "--training.steps=2", "--training.seq_len=32",
+                "--training.local_batch_size=2");
+        Result first = runScript("trainer/run_train.sh", env, TinyRuns.PROJECT, with(args, "--metrics.path=" + dir.resolve("first.jsonl")));
+        assertEquals(0, first.exit(), String.join("\n", first.stderr()));
+        List<Path> written = list(archives, ".jsa");
+        assertEquals(1, written.size(), written.toString());
+
+        List<Path> before = list(logs, ".log");
+        Result second = runScript("trainer/run_train.sh", env, TinyRuns.PROJECT, with(args, "--metrics.path=" + dir.resolve("second.jsonl")));
+        assertEquals(0, second.exit(), String.join("\n", second.stderr()));
+        assertEquals(written, list(archives, ".jsa"), "the archive is written once");
+        String loads = newLog(logs, before);
+        long shared = loads.lines().filter(l -> l.contains("source: shared objects file (top)")).count();
+        assertTrue(shared > 1000, shared + " classes from the archive\n" + loads.lines().limit(20).toList());
+        assertTrue(loads.lines().anyMatch(l -> l.contains("org.bytedeco.pytorch.Tensor source: shared objects file (top)")), "libtorch's wrappers");
+        assertTrue(loads.lines().anyMatch(l -> l.contains(" dev.losscompare.trainer.Main source: file:")), "the build's own classes from its jar");
+
+        before = list(logs, ".log");
+        Map<String, String> off = new java.util.HashMap<>(env);
+        off.put("LOSS_COMPARE_CLASS_DATA", "off");
+        Result plain = runScript("trainer/run_train.sh", off, TinyRuns.PROJECT, with(args, "--metrics.path=" + dir.resolve("plain.jsonl")));
+        assertEquals(0, plain.exit(), String.join("\n", plain.stderr()));
+        assertFalse(newLog(logs, before).contains("shared objects file (top)"), "off: no archive");
+        for (String metric : List.of("loss", "grad_norm")) {
+            assertArrayEquals(TinyRuns.bits(TinyRuns.steps(dir.resolve("plain.jsonl")), metric),
+                    TinyRuns.bits(TinyRuns.steps(dir.resolve("second.jsonl")), metric), metric);
+        }
+
+        // The JVM maps an archive without checking its length: a truncated one would end every run with SIGBUS.
+        Path archive = written.get(0);
+        long size = Files.size(archive);
+        byte[] head = Arrays.copyOf(Files.readAllBytes(archive), 1 << 20);
+        Files.delete(archive);
+        Files.write(archive, head);
+        Result afterDamage = runScript("trainer/run_train.sh", env, TinyRuns.PROJECT, with(args, "--metrics.path=" + dir.resolve("third.jsonl")));
+        assertEquals(0, afterDamage.exit(), String.join("\n", afterDamage.stderr()));
+        assertEquals(size, Files.size(archive), "written again");
+    }
+
+    private static String[] with(List<String> args, String more) {
+        List<String> all = new ArrayList<>(args);
+        all.add(more);
+        return all.toArray(String[]::new);
+    }
+
+    private static List<Path> list(Path folder, String suffix) throws IOException {
+        try (var files = Files.list(folder)) {
+            return files.filter(f -> f.toString().endsWith(suffix)).sorted().toList();
+        }
+    }
+
+    /** The one class-loading log written since {@code before} was listed. */
+    private static String newLog(Path logs, List<Path> before) throws IOException {
+        List<Path> added = list(logs, ".log").stream().filter(f -> !before.contains(f)).toList();
+        assertEquals(1, added.size(), added.toString());
+        return Files.readString(added.get(0));
+    }
+
     @Test
     void buildOnlyBuildsAndExitsZero() throws Exception {
         Result r = runTrain(dir, "--build-only");

@@ -12,8 +12,11 @@ import java.util.TreeMap;
 public final class TrainerEnvironment {
     private static final String[] NAMES = {"ATEN_CPU_CAPABILITY", "CUBLAS_WORKSPACE_CONFIG", "CUDA_VISIBLE_DEVICES", "NGPU"};
     private static final String[] PREFIXES = {"OPENBLAS_", "OMP_", "MKL_", "LOSS_COMPARE_"};
-    /** Read by the harness only (where the cache lives), never by the trainer. */
-    private static final String[] HARNESS_ONLY = {"LOSS_COMPARE_CACHE"};
+    /**
+     * Read by the harness only (where the cache lives), or deciding only how fast the trainer's JVM
+     * starts (trainer/class_data.sh: the JVM checks the archive and never changes a class).
+     */
+    private static final String[] HARNESS_ONLY = {"LOSS_COMPARE_CACHE", "LOSS_COMPARE_CLASS_DATA", "LOSS_COMPARE_CLASS_DATA_DIR"};
 
     private TrainerEnvironment() {}
 
