@@ -78,6 +78,16 @@ class ResumeRealTrainerTest extends ClonedProjectTest {
         ResumeResult test = r.only().resume().get(1);
         assertEquals("test", test.side());
         assertEquals(3, test.firstDivergentStep());
+
+        // Compared again: the baseline's check that passed is judged from its kept runs; the failing one trains again
+        // (its state diagnosis needs the checkpoints), with the same verdict.
+        HarnessRun again = run("data-again", "HEAD~1", "HEAD", "--steps=4", "--resume-at=2", TINY);
+        assertEquals(1, again.exit(), again.toString());
+        assertTrue(again.out().contains("resume check of baseline HEAD~1: steps 1-4, resumed from step 2: from cache (not trained)"),
+                again.toString());
+        assertTrue(again.out().contains("resume check of test HEAD: steps 1-4 writing checkpoints every 2, then resuming from step 2"),
+                again.toString());
+        assertEquals(line, again.line("FAIL " + LLAMA3 + ": loss, grad_norm identical over 4 steps"));
     }
 
     @Test

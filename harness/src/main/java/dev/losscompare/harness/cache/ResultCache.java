@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * wrong steps, or whose facts or meta do not fit this machine is deleted and the run is trained
  * again, never used.
  * <pre>
- *   results/&lt;key&gt;/series.jsonl | seed.safetensors | trace.jsonl   the payload
+ *   results/&lt;key&gt;/series.jsonl | seed.safetensors | trace.jsonl | resumed.jsonl   the payload
  *   results/&lt;key&gt;/training.log
  *   results/&lt;key&gt;/facts.txt      MachineFacts.text() when it was stored
  *   results/&lt;key&gt;/complete       sha256 of the payload, written last
@@ -112,6 +112,27 @@ public final class ResultCache {
     /** The key of the trace written by the run with key {@code runKey} (its series is not what is kept). */
     public static String traceKey(String runKey) {
         return sha256("trace", runKey);
+    }
+
+    /**
+     * The keys of a resume check's two runs (continuous, then resumed from its step-{@code k}
+     * checkpoint), from the key of the side's plain run: the same tree, options, seed checkpoint
+     * and machine, plus the checkpoint flags that {@code k} decides.
+     */
+    public static String resumeKey(String runKey, int k, String run) {
+        return sha256("resume", runKey, Integer.toString(k), run);
+    }
+
+    /** A resumed run's series (steps K+1..N only, so not a {@link #restoreRun} entry) and log. */
+    public boolean restoreResumed(String key, Path seriesTarget, Path logTarget) throws IOException {
+        if (!restoreFile(key, "resumed.jsonl", seriesTarget)) return false;
+        Path log = root.resolve(key).resolve("training.log");
+        if (Files.exists(log)) Files.copy(log, logTarget, StandardCopyOption.REPLACE_EXISTING);
+        return true;
+    }
+
+    public void storeResumed(String key, Path series, Path log) throws IOException {
+        publish(key, "resumed.jsonl", series, log);
     }
 
     private boolean restoreFile(String key, String name, Path target) throws IOException {

@@ -11,15 +11,15 @@ import java.util.Map;
  * computed from the environment the trainer will really see: this process's, with the run's
  * kernel set and rank count on top.
  */
-final class RunKeys {
+public final class RunKeys {
     private final Session session;
 
-    RunKeys(Session session) {
+    public RunKeys(Session session) {
         this.session = session;
     }
 
     /** The key of a run with these arguments (a case's, or a traced re-run's); null without a result cache. */
-    String run(TrainedSide side, TrainerArgs args, String seedKeyOrNull) {
+    public String run(TrainedSide side, TrainerArgs args, String seedKeyOrNull) {
         if (session.results() == null) return null;
         return withAdapter(side, ResultCache.runKey(side.tree(), args, seedKeyOrNull, environment(args)));
     }

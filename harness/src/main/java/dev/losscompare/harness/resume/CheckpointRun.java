@@ -16,8 +16,9 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * One run of a resume check: a side's case with the same config, options, seed and seed
- * checkpoint as its plain run, plus checkpoint flags. Never result-cached: what it leaves behind
- * (the checkpoints) is what the next run needs, and the cache keeps series only.
+ * checkpoint as its plain run, plus checkpoint flags. Not result-cached itself: what it leaves
+ * behind (the checkpoints) is what the next run needs, and the cache keeps series only; the
+ * series of a check that passed are ({@link CachedResumeRuns}).
  */
 final class CheckpointRun {
     /** The series (null when there is none) and, when the run did not finish cleanly, why; {@code exitCode} as the trainer exited. */
@@ -35,7 +36,7 @@ final class CheckpointRun {
                     + " trainer needs save_checkpoint and resume_checkpoint in its [trainer] table)");
         }
         Files.createDirectories(files.scratch());
-        Path log = dir.resolve(name + "_training.log");
+        Path log = CachedResumeRuns.log(dir, name);
         RunOutcome o = ChildProcess.run(launch.command(), launch.workDir(), log, side.training().timeout(), launch.environment());
         if (o.interrupted()) throw new Interrupted();
         if (Files.exists(files.partial())) Files.move(files.partial(), files.series(), StandardCopyOption.REPLACE_EXISTING);

@@ -7,6 +7,7 @@ import dev.losscompare.core.result.Verdict;
 import dev.losscompare.core.series.RunSeries;
 import dev.losscompare.harness.adapter.Checkpoints;
 import dev.losscompare.harness.engine.CaseSpec;
+import dev.losscompare.harness.engine.Seeds;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import java.util.List;
  * continuous run, which must equal the side's plain run), resume K+1..N from a copy of its step-K
  * checkpoint, judge (ResumeJudge). When it differs and the checkpoints are this project's, a third
  * run writes the continuous state after step K+1, and the two manifests of that step say which
- * state went elsewhere ({@link StateDiff}).
+ * state went elsewhere ({@link StateDiff}). The two runs of a check that passed are kept in the
+ * result cache ({@link CachedResumeRuns}): comparing again judges them instead of training.
  */
 final class ResumeCheck {
     /** The continuous run's checkpoint folder (the across check resumes from it) and the result. */
@@ -25,25 +27,46 @@ final class ResumeCheck {
 
     private ResumeCheck() {}
 
-    static Done run(CheckedSide side, CaseSpec c, int k, Path seedFile, RunSeries plain, List<String> metrics, ComparisonMode mode,
-                    Path dir) throws IOException {
+    /**
+     * @param seed the case's seed checkpoint (its key keys the kept runs)
+     * @param needsCheckpoints the continuous run's checkpoints are read later (--resume-across): the check trains even when
+     *                         its runs are kept
+     */
+    static Done run(CheckedSide side, CaseSpec c, int k, Seeds.Seed seed, RunSeries plain, List<String> metrics, ComparisonMode mode,
+                    Path dir, boolean needsCheckpoints) throws IOException {
         int steps = side.training().steps();
         String role = side.role();
         var out = side.session().console().out();
+        Path seedFile = seed.file();
+        Path saved = dir.resolve("checkpoints_continuous"), resumedFolder = dir.resolve("checkpoints_resumed");
+        CachedResumeRuns kept = CachedResumeRuns.of(side, c, k, seedFile == null ? null : seed.key());
+        if (kept != null && !needsCheckpoints) {
+            CachedResumeRuns.Runs runs = kept.restore(side, dir, steps);
+            ResumeResult r = runs == null ? null : ResumeJudge.judge(role, k, false, steps, metrics,
+                    new ResumeJudge.Runs(plain, runs.continuous(), runs.resumed(), null), mode);
+            if (r != null && r.verdict() == Verdict.PASS) {
+                out.println("resume check of " + role + " " + side.spec() + ": steps 1-" + steps + ", resumed from step " + k
+                        + ": from cache (not trained)");
+                out.println(r.line());
+                return new Done(saved, runs.continuous(), r);
+            }
+        }
         out.println("resume check of " + role + " " + side.spec() + ": steps 1-" + steps
                 + " writing checkpoints every " + k + ", then resuming from step " + k + " ...");
-        Path saved = dir.resolve("checkpoints_continuous"), resumedFolder = dir.resolve("checkpoints_resumed");
-        CheckpointRun.Outcome continuous = CheckpointRun.run(side, c, seedFile, new Checkpoints(saved, k, null), dir, "continuous");
+        CheckpointRun.Outcome continuous = CheckpointRun.run(side, c, seedFile, new Checkpoints(saved, k, null), dir,
+                CachedResumeRuns.CONTINUOUS);
         if (continuous.error() != null) return new Done(saved, continuous.series(), error(role, k, steps, continuous.error()));
         if (!Folders.exists(saved)) {
             return new Done(saved, continuous.series(), error(role, k, steps, "the continuous run wrote no checkpoint into " + saved));
         }
         Folders.copy(saved, resumedFolder, side.adapter().writesOwnCheckpoints());
         // Resumed with interval K+1: its first step writes the state after step K+1, for the diagnosis.
-        CheckpointRun.Outcome resumed = CheckpointRun.run(side, c, seedFile, new Checkpoints(resumedFolder, k + 1, k), dir, "resumed");
+        CheckpointRun.Outcome resumed = CheckpointRun.run(side, c, seedFile, new Checkpoints(resumedFolder, k + 1, k), dir,
+                CachedResumeRuns.RESUMED);
         ResumeResult r = ResumeJudge.judge(role, k, false, steps, metrics,
                 new ResumeJudge.Runs(plain, continuous.series(), resumed.series(), resumed.error()), mode);
         if (side.adapter().writesOwnCheckpoints()) r = compareStates(side, c, k, seedFile, saved, resumedFolder, dir, r);
+        if (kept != null && r.verdict() == Verdict.PASS && continuous.error() == null && resumed.error() == null) kept.store(dir);
         out.println(r.line());
         return new Done(saved, continuous.series(), r);
     }

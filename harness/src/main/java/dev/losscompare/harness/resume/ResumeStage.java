@@ -11,6 +11,7 @@ import dev.losscompare.harness.engine.CaseCheck;
 import dev.losscompare.harness.engine.CaseEngine;
 import dev.losscompare.harness.engine.CaseSpec;
 import dev.losscompare.harness.engine.Interrupted;
+import dev.losscompare.harness.engine.Seeds;
 import dev.losscompare.harness.engine.TrainedSide;
 import dev.losscompare.harness.noise.BaselineRepeat;
 import dev.losscompare.harness.run.Futures;
@@ -48,7 +49,7 @@ public final class ResumeStage implements CaseCheck {
         CheckedSide test = t != null ? new CheckedSide(plan.session(), plan.training(), t) : null;
         if (baseline == null && test == null) return j;
         Path caseDir = run.caseDir();
-        Path seedFile = run.seed().file();
+        Seeds.Seed seed = run.seed();
         SideResult baselineRun = run.baseline(), testRun = run.test();
         List<String> metrics = j.result().metrics().stream().map(m -> m.metric()).toList();
         List<ResumeResult> results = new ArrayList<>();
@@ -63,11 +64,13 @@ public final class ResumeStage implements CaseCheck {
         if (baseline != null) sides.add(new Side(baseline, baselineRun));
         if (test != null) sides.add(new Side(test, testRun));
         ComparisonMode mode = noiseOf(j);
-        List<ResumeCheck.Done> done = runAll(sides, plan.jobs(), c, k, seedFile, metrics, mode, root);
+        // --resume-across continues the baseline's checkpoints and compares the test's own: both sides train then.
+        boolean needsCheckpoints = request.across() && baseline != null && test != null;
+        List<ResumeCheck.Done> done = runAll(sides, plan.jobs(), c, k, seed, metrics, mode, root, needsCheckpoints);
         try {
             for (int i = 0; i < done.size(); i++) results.add(notBitwise(run, sides.get(i), done.get(i).result(), metrics));
             if (request.across() && baseline != null && test != null) {
-                results.add(ResumeCheck.across(test, c, k, seedFile, done.get(0), done.get(1).continuousCheckpoints(), metrics, mode,
+                results.add(ResumeCheck.across(test, c, k, seed.file(), done.get(0), done.get(1).continuousCheckpoints(), metrics, mode,
                         root.resolve("across")));
             }
         } finally {
@@ -109,17 +112,17 @@ public final class ResumeStage implements CaseCheck {
     }
 
     /** Each side's check; the two sides at once when --jobs allows, as their plain runs. */
-    private List<ResumeCheck.Done> runAll(List<Side> sides, int jobs, CaseSpec c, int k, Path seedFile, List<String> metrics,
-                                          ComparisonMode mode, Path root) throws IOException {
+    private List<ResumeCheck.Done> runAll(List<Side> sides, int jobs, CaseSpec c, int k, Seeds.Seed seed, List<String> metrics,
+                                          ComparisonMode mode, Path root, boolean needsCheckpoints) throws IOException {
         if (sides.size() < 2 || jobs < 2) {
             List<ResumeCheck.Done> out = new ArrayList<>();
-            for (Side s : sides) out.add(check(s, c, k, seedFile, metrics, mode, root));
+            for (Side s : sides) out.add(check(s, c, k, seed, metrics, mode, root, needsCheckpoints));
             return out;
         }
         ExecutorService pool = Executors.newFixedThreadPool(sides.size());
         try {
             List<Future<ResumeCheck.Done>> futures = new ArrayList<>();
-            for (Side s : sides) futures.add(pool.submit(() -> check(s, c, k, seedFile, metrics, mode, root)));
+            for (Side s : sides) futures.add(pool.submit(() -> check(s, c, k, seed, metrics, mode, root, needsCheckpoints)));
             List<ResumeCheck.Done> out = new ArrayList<>();
             for (Future<ResumeCheck.Done> f : futures) out.add(Futures.await(f, Interrupted::new));
             return out;
@@ -128,10 +131,10 @@ public final class ResumeStage implements CaseCheck {
         }
     }
 
-    private static ResumeCheck.Done check(Side s, CaseSpec c, int k, Path seedFile, List<String> metrics, ComparisonMode mode, Path root)
-            throws IOException {
+    private static ResumeCheck.Done check(Side s, CaseSpec c, int k, Seeds.Seed seed, List<String> metrics, ComparisonMode mode, Path root,
+                                          boolean needsCheckpoints) throws IOException {
         // A side whose plain run failed has nothing to continue: its case is an ERROR already; the check still runs and says so.
         var plain = s.plain() == null ? null : s.plain().series();
-        return ResumeCheck.run(s.revision(), c, k, seedFile, plain, metrics, mode, root.resolve(s.revision().role()));
+        return ResumeCheck.run(s.revision(), c, k, seed, plain, metrics, mode, root.resolve(s.revision().role()), needsCheckpoints);
     }
 }
