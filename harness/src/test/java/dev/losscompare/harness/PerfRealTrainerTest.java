@@ -55,6 +55,11 @@ class PerfRealTrainerTest extends ClonedProjectTest {
         assertEquals(PerfOutcome.EXCEEDS, memory.outcome(), perf);
         // 512 MiB more resident memory: at least 400 MiB more at the peak, whatever else the allocator keeps
         assertTrue(memory.test() - memory.baseline() > 400.0 * (1 << 20), perf);
-        assertEquals(2, p.baseline().runs());
+        // --perf-rounds=2: judged after 2 rounds per side; while a quantity is undecided there (under load the two rounds'
+        // peaks can part by a few percent, and a 2-round interval is wide), 2 more at a time, and the output says so.
+        int runs = p.baseline().runs();
+        assertEquals(runs, p.test().runs());
+        assertTrue(runs == 2 || runs % 2 == 0 && r.out().contains("timing llama3 debugmodel: not decided after 2 rounds ("),
+                runs + " rounds\n" + r);
     }
 }
