@@ -18,7 +18,7 @@
 # class_data/LoadDependencyClasses.java; a run that finds another writing it goes on without it.
 # <digest>.jsa.size holds the size it was written with: an archive of another size is written again.
 #
-# LOSS_COMPARE_CLASS_DATA=off: no archive. LOSS_COMPARE_CLASS_DATA_DIR: where archives are kept
+# LOSS_COMPARE_CLASS_DATA=on|off (default on; anything else is exit 2): off runs without an archive. LOSS_COMPARE_CLASS_DATA_DIR: where archives are kept
 # (default ${XDG_CACHE_HOME:-~/.cache}/loss_compare/class-data); one that cannot be written: no archive.
 
 trainer_class_path() {
@@ -34,7 +34,15 @@ trainer_class_path() {
   done
   trainer_cp="$(IFS=:; echo "${shared[*]}${shared[*]:+:}${own[*]}")"
   trainer_cds_opts=()
-  [[ "${LOSS_COMPARE_CLASS_DATA:-on}" != "off" && ${#shared[@]} -gt 0 ]] || return 0
+  case "${LOSS_COMPARE_CLASS_DATA:-on}" in
+    on) ;;
+    off) return 0 ;;
+    *)
+      echo "error: LOSS_COMPARE_CLASS_DATA=$LOSS_COMPARE_CLASS_DATA is not one of on, off" >&2
+      exit 2
+      ;;
+  esac
+  (( ${#shared[@]} )) || return 0
   local cache_home="${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}"
   local dir="${LOSS_COMPARE_CLASS_DATA_DIR:-${cache_home:+$cache_home/loss_compare/class-data}}"
   local java_bin key archive

@@ -103,7 +103,8 @@ class RunTrainScriptTest {
      * trainer/class_data.sh: the first run writes a class-data archive of the dependency jars, a
      * later run maps its classes from it (the JVM's class-loading log says where each class came
      * from) while the build's own classes still load from its jar, and the numbers are those of a
-     * run without it. A truncated archive is written again, never mapped.
+     * run without it (a value other than on or off is one line, exit 2). A truncated archive is
+     * written again, never mapped.
      */
     @Test
     void theDependenciesClassDataArchiveIsWrittenOnceAndLaterRunsLoadFromIt() throws Exception {
@@ -133,6 +134,10 @@ class RunTrainScriptTest {
         Result plain = runScript("trainer/run_train.sh", off, TinyRuns.PROJECT, with(args, "--metrics.path=" + dir.resolve("plain.jsonl")));
         assertEquals(0, plain.exit(), String.join("\n", plain.stderr()));
         assertFalse(newLog(logs, before).contains("shared objects file (top)"), "off: no archive");
+        off.put("LOSS_COMPARE_CLASS_DATA", "no");
+        Result bad = runScript("trainer/run_train.sh", off, TinyRuns.PROJECT, with(args, "--metrics.path=" + dir.resolve("bad.jsonl")));
+        assertEquals(2, bad.exit(), bad.stderr().toString());
+        assertEquals(List.of("error: LOSS_COMPARE_CLASS_DATA=no is not one of on, off"), bad.stderr());
         for (String metric : List.of("loss", "grad_norm")) {
             assertArrayEquals(TinyRuns.bits(TinyRuns.steps(dir.resolve("plain.jsonl")), metric),
                     TinyRuns.bits(TinyRuns.steps(dir.resolve("second.jsonl")), metric), metric);
