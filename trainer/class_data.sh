@@ -54,8 +54,8 @@ trainer_class_path() {
   if ! _class_data_intact "$archive"; then
     mkdir -p "$dir" 2>/dev/null || return 0
     _class_data_write "$archive" "$(IFS=:; echo "${shared[*]}")" _tcp_jvm_opts || true
+    _class_data_intact "$archive" || return 0
   fi
-  _class_data_intact "$archive" || return 0
   trainer_cds_opts=(-XX:SharedArchiveFile="$archive" '-Xlog:cds*=off')
 }
 

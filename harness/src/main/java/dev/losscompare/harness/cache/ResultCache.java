@@ -88,7 +88,7 @@ public final class ResultCache {
             return false;
         }
         Files.copy(entry.resolve("series.jsonl"), seriesTarget, StandardCopyOption.REPLACE_EXISTING);
-        if (Files.exists(entry.resolve("training.log"))) Files.copy(entry.resolve("training.log"), logTarget, StandardCopyOption.REPLACE_EXISTING);
+        copyLog(entry, logTarget);
         return true;
     }
 
@@ -126,9 +126,14 @@ public final class ResultCache {
     /** A resumed run's series (steps K+1..N only, so not a {@link #restoreRun} entry) and log. */
     public boolean restoreResumed(String key, Path seriesTarget, Path logTarget) throws IOException {
         if (!restoreFile(key, "resumed.jsonl", seriesTarget)) return false;
-        Path log = root.resolve(key).resolve("training.log");
-        if (Files.exists(log)) Files.copy(log, logTarget, StandardCopyOption.REPLACE_EXISTING);
+        copyLog(root.resolve(key), logTarget);
         return true;
+    }
+
+    /** The entry's training log, when it kept one. */
+    private static void copyLog(Path entry, Path logTarget) throws IOException {
+        Path log = entry.resolve("training.log");
+        if (Files.exists(log)) Files.copy(log, logTarget, StandardCopyOption.REPLACE_EXISTING);
     }
 
     public void storeResumed(String key, Path series, Path log) throws IOException {

@@ -46,17 +46,17 @@ final class CachedResumeRuns {
         Files.createDirectories(dir);
         RunFiles continuous = RunFiles.of(dir, CONTINUOUS), resumed = RunFiles.of(dir, RESUMED);
         try {
-            if (results.restoreRun(continuousKey, steps, continuous.series(), log(dir, CONTINUOUS))
-                    && results.restoreResumed(resumedKey, resumed.series(), log(dir, RESUMED))) {
-                return new Runs(side.adapter().read(continuous, log(dir, CONTINUOUS)).series(),
-                        side.adapter().read(resumed, log(dir, RESUMED)).series());
+            if (results.restoreRun(continuousKey, steps, continuous.series(), CheckpointRun.log(dir, CONTINUOUS))
+                    && results.restoreResumed(resumedKey, resumed.series(), CheckpointRun.log(dir, RESUMED))) {
+                return new Runs(side.adapter().read(continuous, CheckpointRun.log(dir, CONTINUOUS)).series(),
+                        side.adapter().read(resumed, CheckpointRun.log(dir, RESUMED)).series());
             }
         } catch (UnreadableSeriesException e) {
             // kept with a checksum, so not expected: the check trains
         }
         for (String run : new String[] {CONTINUOUS, RESUMED}) {
             Files.deleteIfExists(RunFiles.of(dir, run).series());
-            Files.deleteIfExists(log(dir, run));
+            Files.deleteIfExists(CheckpointRun.log(dir, run));
         }
         return null;
     }
@@ -65,12 +65,7 @@ final class CachedResumeRuns {
     void store(Path dir) throws IOException {
         Path continuous = RunFiles.of(dir, CONTINUOUS).series(), resumed = RunFiles.of(dir, RESUMED).series();
         if (!Files.isRegularFile(continuous) || !Files.isRegularFile(resumed)) return;
-        results.storeResumed(resumedKey, resumed, log(dir, RESUMED));
-        results.storeRun(continuousKey, continuous, log(dir, CONTINUOUS));
-    }
-
-    /** Where {@link CheckpointRun} writes the run's log. */
-    static Path log(Path dir, String run) {
-        return dir.resolve(run + "_training.log");
+        results.storeResumed(resumedKey, resumed, CheckpointRun.log(dir, RESUMED));
+        results.storeRun(continuousKey, continuous, CheckpointRun.log(dir, CONTINUOUS));
     }
 }

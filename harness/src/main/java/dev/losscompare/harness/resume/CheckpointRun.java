@@ -26,6 +26,11 @@ final class CheckpointRun {
 
     private CheckpointRun() {}
 
+    /** Where the run named {@code name} writes its log. */
+    static Path log(Path dir, String name) {
+        return dir.resolve(name + "_training.log");
+    }
+
     static Outcome run(CheckedSide side, CaseSpec c, Path seedFile, Checkpoints checkpoints, Path dir, String name)
             throws IOException {
         Files.createDirectories(dir);
@@ -36,7 +41,7 @@ final class CheckpointRun {
                     + " trainer needs save_checkpoint and resume_checkpoint in its [trainer] table)");
         }
         Files.createDirectories(files.scratch());
-        Path log = CachedResumeRuns.log(dir, name);
+        Path log = log(dir, name);
         RunOutcome o = ChildProcess.run(launch.command(), launch.workDir(), log, side.training().timeout(), launch.environment());
         if (o.interrupted()) throw new Interrupted();
         if (Files.exists(files.partial())) Files.move(files.partial(), files.series(), StandardCopyOption.REPLACE_EXISTING);
