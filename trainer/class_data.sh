@@ -24,13 +24,21 @@
 trainer_class_path() {
   local root=$1 target=$2
   local -n _tcp_jvm_opts=$3
-  local entry own=() shared=() entries store="${LOSS_COMPARE_BUILD_STORE:-}" physical
+  local entry folder own=() shared=() entries physical
   physical="$(cd "$root" && pwd -P)"
   IFS=: read -r -a entries <"$target/classpath.txt" || true  # no newline at its end
   entries=("$target/trainer.jar" "${entries[@]}")
   for entry in "${entries[@]}"; do
-    # The jars this build made: in the tree, or copies in the harness's build store.
-    if [[ "$entry" == "$root/"* || "$entry" == "$physical/"* || -n "$store" && "$entry" == "$store/"* ]]; then own+=("$entry"); else shared+=("$entry"); fi
+    # The jars this build made: in the tree, or copies in an entry of the harness's build store
+    # (cached_build.sh keeps them in <entry>/lib/ beside <entry>/build.stamp). The harness sets
+    # LOSS_COMPARE_BUILD_STORE for builds only, so the layout says it, not the variable: archived
+    # with the dependencies, a store copy would key an archive per build.
+    folder="${entry%/*}"
+    if [[ "$entry" == "$root/"* || "$entry" == "$physical/"* || "${folder##*/}" == lib && -f "${folder%/*}/build.stamp" ]]; then
+      own+=("$entry")
+    else
+      shared+=("$entry")
+    fi
   done
   trainer_cp="$(IFS=:; echo "${shared[*]}${shared[*]:+:}${own[*]}")"
   trainer_cds_opts=()

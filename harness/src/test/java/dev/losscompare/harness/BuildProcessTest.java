@@ -128,6 +128,11 @@ class BuildProcessTest {
         String classpath = Files.readString(second.resolve("mod/target/classpath.txt"));
         assertTrue(classpath.startsWith(store.toString()) && classpath.endsWith("/lib/dep.jar:" + external), classpath);
         assertTrue(Files.readString(second.resolve("mod/target/build.log")).startsWith("copied from the build store: " + store), "says so in its build log");
+        // trainer/class_data.sh, where LOSS_COMPARE_BUILD_STORE is not set (a training run): the store's copy is this
+        // build's own jar, after the dependency jars and out of their class-data archive's key
+        Files.writeString(second.resolve("mod/target/trainer.jar"), "jar\n");
+        assertEquals(external + ":" + second.resolve("mod/target/trainer.jar") + ":" + classpath.substring(0, classpath.indexOf(':')),
+                trainerClassPath(second));
 
         Files.writeString(first.resolve("mod/Main.java"), "class Main { int changed; }\n");
         assertEquals("", cachedBuild(first, bin, store));
@@ -165,6 +170,21 @@ class BuildProcessTest {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put("PATH", bin + File.pathSeparator + System.getenv("PATH"));
         pb.environment().put(RevisionCache.BUILD_STORE_VARIABLE, store.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
+    /** trainer_class_path's class path for module mod of {@code root} (no class-data archive). */
+    private static String trainerClassPath(Path root) throws Exception {
+        Path script = ProjectFiles.root().resolve("trainer/class_data.sh");
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c",
+                "set -euo pipefail; source \"$1\"; opts=(); trainer_class_path \"$2\" \"$2/mod/target\" opts; printf '%s' \"$trainer_cp\"",
+                "class_path_test", script.toString(), root.toString()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put("LOSS_COMPARE_CLASS_DATA", "off");
+        pb.environment().remove(RevisionCache.BUILD_STORE_VARIABLE);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
