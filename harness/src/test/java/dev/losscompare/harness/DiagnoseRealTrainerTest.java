@@ -139,6 +139,9 @@ class DiagnoseRealTrainerTest extends ClonedProjectTest {
         HarnessRun r = run("init", "HEAD~1", "HEAD", "--steps=2", TINY);
         assertEquals(0, r.exit(), r.toString());
         r.line("PASS " + LLAMA3 + ": loss, grad_norm identical over 2 steps");
+        // the test run wrote its own initialization on the way (--checkpoint.own_init_path): no seed-checkpoint run for it
+        assertTrue(r.out().contains("checking the initialization of test HEAD (its own seed checkpoint against the one the runs loaded):"
+                + " from cache"), r.toString());
         String note = r.line("note for " + LLAMA3 + ": initialization differs: test HEAD initializes otherwise than the seed checkpoint");
         assertTrue(note.contains(": 6 tensors differ (layers.0.feed_forward.w1.weight, layers.1.feed_forward.w1.weight,"), note);
         CaseResult c = r.only();

@@ -39,12 +39,22 @@ class SeedCheckpointTest {
         assertFalse(Files.exists(dir.resolve("unused.jsonl")), "creating a seed checkpoint trains nothing");
 
         List<JsonNode> original = TinyRuns.train(dir.resolve("a.jsonl"), "--debug.seed=11", "--training.steps=1");
+        Path ownInit = dir.resolve("own.safetensors");
         List<JsonNode> loaded = TinyRuns.train(dir.resolve("b.jsonl"), "--debug.seed=99", "--training.steps=1",
-                "--checkpoint.initial_load_path=" + ckpt);
+                "--checkpoint.initial_load_path=" + ckpt, "--checkpoint.own_init_path=" + ownInit);
         List<JsonNode> notLoaded = TinyRuns.train(dir.resolve("c.jsonl"), "--debug.seed=99", "--training.steps=1");
         assertArrayEquals(TinyRuns.bits(original, "loss"), TinyRuns.bits(loaded, "loss"));
         assertArrayEquals(TinyRuns.bits(original, "grad_norm"), TinyRuns.bits(loaded, "grad_norm"));
         assertFalse(Arrays.equals(TinyRuns.bits(original, "loss"), TinyRuns.bits(notLoaded, "loss")));
+
+        // The run's own initialization, written before the load: the very bytes its seed checkpoint would be (the
+        // harness keeps it as that seed checkpoint in its result cache).
+        Path own99 = dir.resolve("seed99.safetensors");
+        createSeedCheckpoint(own99, "--debug.seed=99");
+        assertArrayEquals(Files.readAllBytes(own99), Files.readAllBytes(ownInit));
+        ConfigException alone = assertThrows(ConfigException.class,
+                () -> TinyRuns.train(dir.resolve("x.jsonl"), "--checkpoint.own_init_path=" + ownInit));
+        assertTrue(alone.getMessage().startsWith("checkpoint.own_init_path needs checkpoint.initial_load_path"), alone.getMessage());
     }
 
     @Test

@@ -93,6 +93,11 @@ public final class InEnvironment implements TrainerAdapter {
     }
 
     @Override
+    public Launch trainWritingOwnInit(TrainerArgs args, RunFiles files, Path seed, Path ownInit) {
+        return wrap(base.trainWritingOwnInit(args, files, seed, ownInit));
+    }
+
+    @Override
     public boolean writesOwnCheckpoints() {
         return base.writesOwnCheckpoints();
     }

@@ -9,6 +9,8 @@ import dev.losscompare.core.sources.SeriesFormat;
 import dev.losscompare.core.sources.RunSources;
 import dev.losscompare.core.sources.SourceOptions;
 import dev.losscompare.core.sources.SourcedSeries;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,8 @@ import java.util.Map;
 /** This repository's trainer (trainer/run_train.sh): the default adapter, the contract in docs/architecture.md. */
 public final class OwnTrainer implements TrainerAdapter {
     public static final OwnTrainer INSTANCE = new OwnTrainer();
+    /** The trainer's keys and their defaults, in a revision. */
+    private static final String DEFAULTS = "trainer/src/main/resources/defaults.toml";
 
     private OwnTrainer() {}
 
@@ -55,6 +59,27 @@ public final class OwnTrainer implements TrainerAdapter {
     public Launch train(TrainerArgs args, RunFiles files, Path seedOrNull) {
         // Under a cluster launcher each rank is a task of its own; the trainer reads the cluster's rank variables.
         return new Launch(args.trainCommand(files.partial(), seedOrNull), args.revisionDir(), args.environment(), args.ngpus());
+    }
+
+    /**
+     * --checkpoint.own_init_path: the bytes of --checkpoint.create_seed_checkpoint, which is one
+     * process, so for one-process runs only, and of a revision whose trainer has the key (its
+     * defaults.toml lists every key it accepts; an older one would reject the run).
+     */
+    @Override
+    public Launch trainWritingOwnInit(TrainerArgs args, RunFiles files, Path seed, Path ownInit) {
+        if (args.ngpus() != 1 || !hasOwnInitKey(args.revisionDir())) return null;
+        List<String> command = new java.util.ArrayList<>(args.trainCommand(files.partial(), seed));
+        command.add("--checkpoint.own_init_path=" + ownInit.toAbsolutePath());
+        return new Launch(command, args.revisionDir(), args.environment(), args.ngpus());
+    }
+
+    private static boolean hasOwnInitKey(Path revisionDir) {
+        try {
+            return Files.readString(revisionDir.resolve(DEFAULTS)).contains("\nown_init_path = ");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The trainer's checkpoint flags (torchtitan's names), after every other option so they win. */

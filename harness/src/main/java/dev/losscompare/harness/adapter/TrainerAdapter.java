@@ -35,6 +35,16 @@ public interface TrainerAdapter {
     Launch train(TrainerArgs args, RunFiles files, Path seedOrNull);
 
     /**
+     * The training run of one side that starts from {@code seed} and first writes its own
+     * initialization to {@code ownInit}: the very file {@link #createSeed} would write (then kept as
+     * that seed checkpoint); null when this trainer cannot (its initialization is checked by a
+     * {@link #createSeed} run instead).
+     */
+    default Launch trainWritingOwnInit(TrainerArgs args, RunFiles files, Path seed, Path ownInit) {
+        return null;
+    }
+
+    /**
      * The training run of one side writing training checkpoints (and resuming from one) as
      * {@code checkpoints} says, or null when this trainer has no way to (the resume check is then
      * an ERROR saying so).

@@ -151,6 +151,12 @@ public final class ResultCache {
         return true;
     }
 
+    /** Whether a seed checkpoint is kept under {@code key} (not verified here: {@link #restoreSeed} verifies it). */
+    public boolean hasSeed(String key) {
+        Path entry = root.resolve(key);
+        return Files.isRegularFile(entry.resolve("seed.safetensors")) && Files.isRegularFile(entry.resolve(DONE));
+    }
+
     public void storeSeed(String key, Path seedFile) throws IOException {
         publish(key, "seed.safetensors", seedFile, null);
     }

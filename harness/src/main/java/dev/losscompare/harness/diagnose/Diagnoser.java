@@ -169,7 +169,7 @@ public final class Diagnoser {
         Path own = dir.resolve(role + "_own_init.safetensors");
         try {
             String error = side.writeOwnSeed(dir, own, "checking the initialization of " + role + " "
-                    + side.spec() + " (its own seed checkpoint against the one the runs loaded) ...");
+                    + side.spec() + " (its own seed checkpoint against the one the runs loaded)");
             if (error != null) return "the " + role + " revision's own initialization could not be compared: " + error;
             InitialWeights.Difference d;
             try {

@@ -38,7 +38,10 @@ public interface TracedSide {
     /** The same; {@code run} 2 is a second traced run of the same side (its own files and cache entry), to measure its run-to-run noise. */
     TraceOutcome traceTo(int k, Path dir, int run) throws IOException;
 
-    /** Writes its own seed checkpoint at {@code file}; returns the error line, or null. */
+    /**
+     * Writes its own seed checkpoint at {@code file} (or restores it: its run may have written it on the way), saying
+     * {@code announce + " ..."} before a run, {@code announce + ": from cache"} for a kept one; returns the error line, or null.
+     */
     String writeOwnSeed(Path dir, Path file, String announce) throws IOException;
 
     /** The trace written (null when there is none), or why not; {@code rejected}: the trainer does not know the trace keys. */

@@ -31,15 +31,20 @@ final class SeedWriter {
 
     /** Writes it, announcing the seed as the comparison's; returns the error line, or null. */
     String write(TrainedSide side, CaseSpec c, Path caseDir, Path seed) throws IOException {
-        return write(side, c, caseDir, seed, "creating the seed checkpoint with " + side.label() + " ...");
+        return write(side, c, caseDir, seed, "creating the seed checkpoint with " + side.label(), "seed checkpoint of " + side.label());
     }
 
     /**
-     * Writes it announcing itself with {@code announce} (a seed written for another purpose);
-     * returns the error line, or null. A trainer that cannot write one is an error that says to
-     * run with --no-seed-checkpoint.
+     * Writes it announcing itself with {@code announce} (a seed written for another purpose:
+     * {@code announce + " ..."} before it runs, {@code announce + ": from cache"} when it is kept, as
+     * when the side's own run wrote it on the way); returns the error line, or null. A trainer that
+     * cannot write one is an error that says to run with --no-seed-checkpoint.
      */
     String write(TrainedSide side, CaseSpec c, Path caseDir, Path seed, String announce) throws IOException {
+        return write(side, c, caseDir, seed, announce, announce);
+    }
+
+    private String write(TrainedSide side, CaseSpec c, Path caseDir, Path seed, String announce, String kept) throws IOException {
         ResultCache results = session.results();
         String role = side.role().word();
         Launch launch = side.adapter().createSeed(args(side, c), RunFiles.of(caseDir, "seed"), seed);
@@ -50,10 +55,10 @@ final class SeedWriter {
         }
         boolean cacheable = results != null && side.adapter().seedIsSafetensorsFile();
         if (cacheable && results.restoreSeed(key(side, c), seed)) {
-            session.console().out().println("seed checkpoint of " + side.label() + ": from cache");
+            session.console().out().println(kept + ": from cache");
             return null;
         }
-        session.console().out().println(announce);
+        session.console().out().println(announce + " ...");
         Path log = caseDir.resolve("seed_checkpoint.log");
         RunOutcome o = session.launcher().run(launch, log, training.timeout());
         if (o.interrupted()) throw new Interrupted();

@@ -47,11 +47,22 @@ final class SideRunner {
      * explained as such).
      */
     SideResult run(TrainedSide side, CaseSpec c, Seeds.Seed seed, boolean seedFromOtherSide) throws IOException {
-        return run(side, side.role().word(), side.args(c, training), seed, seedFromOtherSide);
+        // The diagnosis compares this side's own initialization with the seed it loads: the run writes it
+        // on the way (kept as the seed checkpoint this side writes) instead of a seed-checkpoint run.
+        ResultCache results = session.results();
+        String ownInitKey = seedFromOtherSide && results != null && side.adapter().seedIsSafetensorsFile()
+                ? new SeedWriter(session, training).key(side, c) : null;
+        return run(side, side.role().word(), side.args(c, training), seed, seedFromOtherSide, ownInitKey);
     }
 
     /** One run of {@code side} under {@code args}, its files named {@code role} (a calibration's variants have their own names). */
     SideResult run(TrainedSide side, String role, TrainerArgs args, Seeds.Seed seed, boolean seedFromOtherSide) throws IOException {
+        return run(side, role, args, seed, seedFromOtherSide, null);
+    }
+
+    /** {@code ownInitKey}: the result-cache key of this side's seed checkpoint, when its run should write it; else null. */
+    private SideResult run(TrainedSide side, String role, TrainerArgs args, Seeds.Seed seed, boolean seedFromOtherSide,
+                           String ownInitKey) throws IOException {
         String cacheKey = keys.run(side, args, seed.file() == null ? null : seed.key());
         String label = role + " " + side.tree().revision().spec();
         ResultCache results = session.results();
@@ -66,7 +77,12 @@ final class SideRunner {
                     cached.meta()), cached);
         }
         Files.deleteIfExists(partial);
-        Launch launch = side.adapter().train(args, files, seed.file());
+        Path ownInit = ownInitKey == null || results.hasSeed(ownInitKey) ? null : files.scratch().resolve("own_init.safetensors");
+        Launch launch = ownInit == null ? null : side.adapter().trainWritingOwnInit(args, files, seed.file(), ownInit);
+        if (launch == null) {
+            ownInit = null;
+            launch = side.adapter().train(args, files, seed.file());
+        }
         Files.createDirectories(files.scratch());
         Progress.Tracker tracker = progress.track(label, side.adapter().progress(files, log), args.steps());
         RunOutcome out = session.launcher().run(launch, log, training.timeout());
@@ -76,6 +92,10 @@ final class SideRunner {
         }
         tracker.finish(out.ok() ? "finished" : out.timedOut() ? "timed out" : "failed (exit " + out.exitCode() + ")");
         if (args.ngpus() > 1) RankLogs.split(log, args.ngpus());
+        if (ownInit != null) {
+            if (out.ok() && Files.isRegularFile(ownInit)) results.storeSeed(ownInitKey, ownInit);
+            Files.deleteIfExists(ownInit);
+        }
         try (var left = Files.list(files.scratch())) {
             if (left.findAny().isEmpty()) Files.delete(files.scratch());  // only kept when the trainer wrote into it
         }

@@ -50,6 +50,10 @@ final class ConfigValidator {
         if (c.checkpoint().createSeedCheckpoint() && c.checkpoint().path().isEmpty()) {
             throw new ConfigException("checkpoint.create_seed_checkpoint needs checkpoint.path (--checkpoint.path=FILE)");
         }
+        if (!c.checkpoint().ownInitPath().isEmpty() && (c.checkpoint().initialLoadPath().isEmpty() || c.checkpoint().createSeedCheckpoint())) {
+            throw new ConfigException("checkpoint.own_init_path needs checkpoint.initial_load_path (--checkpoint.initial_load_path=FILE),"
+                    + " and is not for checkpoint.create_seed_checkpoint (that run writes its initialization to checkpoint.path)");
+        }
         validateCheckpoint(c.checkpoint());
     }
 

@@ -40,9 +40,13 @@ public record JobConfig(
 
     public record Metrics(String path, int logFreq, boolean enableTensorboard, String saveTbFolder) {}
 
-    /** Seed checkpoints (createSeedCheckpoint, path, initialLoadPath) and training checkpoints (the rest; see checkpoint.Checkpointer). */
-    public record Checkpoint(boolean createSeedCheckpoint, String path, String initialLoadPath, boolean enable, String folder,
-                             int interval, int loadStep, int keepLatestK, boolean loadOnly) {}
+    /**
+     * Seed checkpoints (createSeedCheckpoint, path, initialLoadPath, ownInitPath) and training checkpoints (the rest; see
+     * checkpoint.Checkpointer). ownInitPath: where a run that loads initialLoadPath first writes its own initialization,
+     * the file createSeedCheckpoint would write (the harness's check that a seed checkpoint hides no change of init).
+     */
+    public record Checkpoint(boolean createSeedCheckpoint, String path, String initialLoadPath, String ownInitPath, boolean enable,
+                             String folder, int interval, int loadStep, int keepLatestK, boolean loadOnly) {}
 
     /** Data parallelism only: -1 means the world size (every rank a replica). */
     public record Parallelism(int dataParallelReplicateDegree) {}

@@ -65,13 +65,14 @@ public final class Trainer {
 
         if (config.checkpoint().createSeedCheckpoint()) {
             Path file = Path.of(config.checkpoint().path());
-            try (PointerScope ignored = new PointerScope()) {
-                SafeTensors.save(model.parameters(), RngStates.of(device), file, Map.of(
-                        "model", config.model().name(), "flavor", config.model().flavor(),
-                        "seed", Long.toString(config.debug().seed())));
-            }
+            writeInitialization(model, device, file);
             log.println("seed checkpoint written: " + file + " (" + model.parameters().count() + " parameters)");
             return;
+        }
+        // Before anything else draws or loads: the same bytes create_seed_checkpoint writes (SeedCheckpointTest).
+        if (!config.checkpoint().ownInitPath().isEmpty() && dp.writesOutputs()) {
+            writeInitialization(model, device, Path.of(config.checkpoint().ownInitPath()));
+            log.println("own initialization written: " + config.checkpoint().ownInitPath());
         }
         Checkpointer checkpointer = new Checkpointer(config, dp.rank(), dp.degree(), log);
         // Checked before anything is loaded or written: a checkpoint that does not fit is exit 2.
@@ -86,6 +87,15 @@ public final class Trainer {
             }
         }
         train(model, device, dp, checkpointer, resume);
+    }
+
+    /** The model's weights and RNG states as they are now: a seed checkpoint. */
+    private void writeInitialization(Model model, Device device, Path file) throws IOException {
+        try (PointerScope ignored = new PointerScope()) {
+            SafeTensors.save(model.parameters(), RngStates.of(device), file, Map.of(
+                    "model", config.model().name(), "flavor", config.model().flavor(),
+                    "seed", Long.toString(config.debug().seed())));
+        }
     }
 
     private void train(Model model, Device device, DataParallel dp, Checkpointer checkpointer,
