@@ -100,11 +100,11 @@ class ResultKeyTest {
             repo.commit("docs");
             Materialized after = head(repo, inputs);
             assertTrue(results.restoreRun(ResultCache.runKey(after, args(after), null, env()), 2, tmp.resolve("restored.jsonl"),
-                    tmp.resolve("restored.log")));
+                    tmp.resolve("restored.log"), env()));
             assertEquals(Files.readString(tmp.resolve("run.jsonl")), Files.readString(tmp.resolve("restored.jsonl")));
             Materialized whole = head(repo, List.of());
             assertFalse(results.restoreRun(ResultCache.runKey(whole, args(whole), null, env()), 2, tmp.resolve("x.jsonl"),
-                    tmp.resolve("x.log")), "without inputs the README edit is new content");
+                    tmp.resolve("x.log"), env()), "without inputs the README edit is new content");
         }
     }
 
@@ -114,15 +114,25 @@ class ResultKeyTest {
         Map<String, String> skylake = env("LOSS_COMPARE_OPENBLAS_CORETYPE", "SkylakeX");
         ResultCache results = new ResultCache(cache, skylake);
         results.storeRun("k-haswell", series("h.jsonl", "{\"blas_core\":\"Haswell\",\"threads\":1}"), tmp.resolve("none.log"));
-        assertFalse(results.restoreRun("k-haswell", 2, tmp.resolve("a.jsonl"), tmp.resolve("a.log")),
+        assertFalse(results.restoreRun("k-haswell", 2, tmp.resolve("a.jsonl"), tmp.resolve("a.log"), skylake),
                 "meta shows another BLAS kernel than this machine pins");
         assertFalse(Files.exists(cache.resolve("results/k-haswell")), "and the entry is discarded");
 
         results.storeRun("k-skylake", series("s.jsonl", "{\"blas_core\":\"SkylakeX\",\"threads\":1}"), tmp.resolve("none.log"));
         assertFalse(new ResultCache(cache, env("LOSS_COMPARE_OPENBLAS_CORETYPE", "SkylakeX", "OMP_NUM_THREADS", "7"))
-                .restoreRun("k-skylake", 2, tmp.resolve("b.jsonl"), tmp.resolve("b.log")), "recorded under other facts");
+                .restoreRun("k-skylake", 2, tmp.resolve("b.jsonl"), tmp.resolve("b.log"), skylake), "recorded under other facts");
         results.storeRun("k-skylake", series("s.jsonl", "{\"blas_core\":\"SkylakeX\",\"threads\":1}"), tmp.resolve("none.log"));
-        assertTrue(results.restoreRun("k-skylake", 2, tmp.resolve("c.jsonl"), tmp.resolve("c.log")));
+        assertTrue(results.restoreRun("k-skylake", 2, tmp.resolve("c.jsonl"), tmp.resolve("c.log"), skylake));
+
+        // A run with the portable kernels (--portable, the gate's goldens) ran OpenBLAS's Haswell kernels and ATen's
+        // AVX2 code whatever this machine pins: judged against the pins of its own environment, it is restored.
+        String portable = "{\"blas_core\":\"Haswell\",\"cpu_capability\":\"avx2\",\"threads\":1}";
+        results.storeRun("k-portable", series("p.jsonl", portable), tmp.resolve("none.log"));
+        Map<String, String> portableRun = new java.util.HashMap<>(skylake);
+        portableRun.put("LOSS_COMPARE_KERNELS", "portable");
+        assertTrue(results.restoreRun("k-portable", 2, tmp.resolve("d.jsonl"), tmp.resolve("d.log"), portableRun));
+        assertFalse(results.restoreRun("k-portable", 2, tmp.resolve("e.jsonl"), tmp.resolve("e.log"), skylake),
+                "the same meta for a native run is another kernel than the machine's");
     }
 
     @Test

@@ -34,18 +34,25 @@ public record MachineFacts(String cpuFlags, String arch, String jdk, SortedMap<S
         return s.toString();
     }
 
+    /** The same machine under {@code env}, a run's own environment (its kernel set, say). */
+    public MachineFacts withEnvironment(Map<String, String> env) {
+        return new MachineFacts(cpuFlags, arch, jdk, TrainerEnvironment.relevant(env));
+    }
+
     /**
      * Values a run's meta must show on this machine where the facts pin them: the BLAS kernel
      * run_train.sh exports (LOSS_COMPARE_OPENBLAS_CORETYPE, else SkylakeX where AVX-512 BW/VL/DQ
-     * exist; otherwise OpenBLAS detects it and nothing is pinned) and a forced ATen capability.
+     * exist; otherwise OpenBLAS detects it and nothing is pinned) and a forced ATen capability;
+     * with LOSS_COMPARE_KERNELS=portable, run_train.sh forces Haswell and avx2.
      */
     public Map<String, String> pinnedMeta() {
         Map<String, String> pins = new LinkedHashMap<>();
-        String forced = env.get("LOSS_COMPARE_OPENBLAS_CORETYPE");
+        boolean portable = "portable".equals(env.get("LOSS_COMPARE_KERNELS"));
+        String forced = portable ? "Haswell" : env.get("LOSS_COMPARE_OPENBLAS_CORETYPE");
         List<String> flags = List.of(cpuFlags.replaceFirst("^[^:]*:", "").trim().split("\\s+"));
         if (forced != null && !forced.isBlank()) pins.put("blas_core", forced);
         else if (flags.containsAll(List.of("avx512bw", "avx512vl", "avx512dq"))) pins.put("blas_core", "SkylakeX");
-        String aten = env.get("ATEN_CPU_CAPABILITY");
+        String aten = portable ? "avx2" : env.get("ATEN_CPU_CAPABILITY");
         if (aten != null && !aten.isBlank()) pins.put("cpu_capability", aten);
         return pins;
     }

@@ -75,15 +75,17 @@ public final class ResultCache {
     /**
      * Copies a verified run (series and log) to the targets; false when there is none usable.
      * Besides its checksum and steps, the entry's recorded facts must be this machine's, and its
-     * meta must show the BLAS kernel / CPU capability this machine pins (see
-     * {@link MachineFacts#pinnedMeta()}): an entry recorded elsewhere is retrained, not trusted.
+     * meta must show the BLAS kernel / CPU capability this machine pins under the run's own
+     * environment {@code runEnvironment} (its kernel set; see {@link MachineFacts#pinnedMeta()}):
+     * an entry recorded elsewhere is retrained, not trusted.
      */
-    public boolean restoreRun(String key, int steps, Path seriesTarget, Path logTarget) throws IOException {
+    public boolean restoreRun(String key, int steps, Path seriesTarget, Path logTarget, Map<String, String> runEnvironment)
+            throws IOException {
         Path entry = root.resolve(key);
         if (!Files.isDirectory(entry)) return false;
         MachineFacts live = MachineFacts.of(env);
         if (!valid(entry, "series.jsonl") || !sameFacts(entry, live) || !completeSeries(entry.resolve("series.jsonl"), steps)
-                || !metaFits(entry.resolve("series.jsonl"), live)) {
+                || !metaFits(entry.resolve("series.jsonl"), live.withEnvironment(runEnvironment))) {
             discard(entry);
             return false;
         }

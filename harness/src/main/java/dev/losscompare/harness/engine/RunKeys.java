@@ -34,7 +34,8 @@ public final class RunKeys {
         return side.adapter() == dev.losscompare.harness.adapter.OwnTrainer.INSTANCE ? key : Sha256.hex(side.adapter().identity(), key);
     }
 
-    private Map<String, String> environment(TrainerArgs args) {
+    /** The environment a run with these arguments sees: this process's, with the run's own variables on top. */
+    public Map<String, String> environment(TrainerArgs args) {
         Map<String, String> env = new HashMap<>(session.console().env());
         args.environment().forEach((k, v) -> {
             if (v == null) env.remove(k);

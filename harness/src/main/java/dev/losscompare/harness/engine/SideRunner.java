@@ -70,7 +70,7 @@ final class SideRunner {
         Path partial = files.partial();
         Path series = files.series();
         Path log = caseDir.resolve(role + "_training.log");
-        if (results != null && cacheKey != null && results.restoreRun(cacheKey, args.steps(), series, log)) {
+        if (results != null && cacheKey != null && results.restoreRun(cacheKey, args.steps(), series, log, keys.environment(args))) {
             RunSeries cached = SeriesFiles.read(series);
             progress.track(label, series, args.steps()).finish("from cache (not trained)");
             return new SideResult(new RunInfo(role, args.recordedOptions(), rel(series), rel(log), 0.0, 0, null, true,

@@ -9,6 +9,7 @@ import dev.losscompare.harness.engine.RunKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The two runs of a resume check kept in the result cache, so that comparing again does not
@@ -27,9 +28,12 @@ final class CachedResumeRuns {
     private final ResultCache results;
     private final String continuousKey;
     private final String resumedKey;
+    /** The environment the side's runs see (their kernel set): a kept series is checked against its pins. */
+    private final Map<String, String> runEnvironment;
 
-    private CachedResumeRuns(ResultCache results, String runKey, int k) {
+    private CachedResumeRuns(ResultCache results, String runKey, int k, Map<String, String> runEnvironment) {
         this.results = results;
+        this.runEnvironment = runEnvironment;
         this.continuousKey = ResultCache.resumeKey(runKey, k, CONTINUOUS);
         this.resumedKey = ResultCache.resumeKey(runKey, k, RESUMED);
     }
@@ -37,8 +41,9 @@ final class CachedResumeRuns {
     /** The kept runs of {@code side}'s check at K, or null without a result cache (--no-cache). */
     static CachedResumeRuns of(CheckedSide side, CaseSpec c, int k, String seedKeyOrNull) {
         ResultCache results = side.session().results();
-        String runKey = results == null ? null : new RunKeys(side.session()).run(side.side(), side.args(c), seedKeyOrNull);
-        return runKey == null ? null : new CachedResumeRuns(results, runKey, k);
+        RunKeys keys = new RunKeys(side.session());
+        String runKey = results == null ? null : keys.run(side.side(), side.args(c), seedKeyOrNull);
+        return runKey == null ? null : new CachedResumeRuns(results, runKey, k, keys.environment(side.args(c)));
     }
 
     /** Both runs' series and logs copied into the check's folder, where the runs would have written them; null unless both are kept. */
@@ -46,7 +51,7 @@ final class CachedResumeRuns {
         Files.createDirectories(dir);
         RunFiles continuous = RunFiles.of(dir, CONTINUOUS), resumed = RunFiles.of(dir, RESUMED);
         try {
-            if (results.restoreRun(continuousKey, steps, continuous.series(), CheckpointRun.log(dir, CONTINUOUS))
+            if (results.restoreRun(continuousKey, steps, continuous.series(), CheckpointRun.log(dir, CONTINUOUS), runEnvironment)
                     && results.restoreResumed(resumedKey, resumed.series(), CheckpointRun.log(dir, RESUMED))) {
                 return new Runs(side.adapter().read(continuous, CheckpointRun.log(dir, CONTINUOUS)).series(),
                         side.adapter().read(resumed, CheckpointRun.log(dir, RESUMED)).series());
