@@ -129,7 +129,7 @@ class ResultKeyTest {
         String portable = "{\"blas_core\":\"Haswell\",\"cpu_capability\":\"avx2\",\"threads\":1}";
         results.storeRun("k-portable", series("p.jsonl", portable), tmp.resolve("none.log"));
         Map<String, String> portableRun = new java.util.HashMap<>(skylake);
-        portableRun.put("LOSS_COMPARE_KERNELS", "portable");
+        portableRun.putAll(dev.losscompare.harness.run.Kernels.PORTABLE.environment());
         assertTrue(results.restoreRun("k-portable", 2, tmp.resolve("d.jsonl"), tmp.resolve("d.log"), portableRun));
         assertFalse(results.restoreRun("k-portable", 2, tmp.resolve("e.jsonl"), tmp.resolve("e.log"), skylake),
                 "the same meta for a native run is another kernel than the machine's");

@@ -42,17 +42,17 @@ public record MachineFacts(String cpuFlags, String arch, String jdk, SortedMap<S
     /**
      * Values a run's meta must show on this machine where the facts pin them: the BLAS kernel
      * run_train.sh exports (LOSS_COMPARE_OPENBLAS_CORETYPE, else SkylakeX where AVX-512 BW/VL/DQ
-     * exist; otherwise OpenBLAS detects it and nothing is pinned) and a forced ATen capability;
-     * with LOSS_COMPARE_KERNELS=portable, run_train.sh forces Haswell and avx2.
+     * exist; otherwise OpenBLAS detects it and nothing is pinned) and a forced ATen capability.
+     * Facts {@link #withEnvironment} a run's environment pin what that run ran: the portable
+     * kernel set is its variables ({@code Kernels.environment()}).
      */
     public Map<String, String> pinnedMeta() {
         Map<String, String> pins = new LinkedHashMap<>();
-        boolean portable = "portable".equals(env.get("LOSS_COMPARE_KERNELS"));
-        String forced = portable ? "Haswell" : env.get("LOSS_COMPARE_OPENBLAS_CORETYPE");
+        String forced = env.get("LOSS_COMPARE_OPENBLAS_CORETYPE");
         List<String> flags = List.of(cpuFlags.replaceFirst("^[^:]*:", "").trim().split("\\s+"));
         if (forced != null && !forced.isBlank()) pins.put("blas_core", forced);
         else if (flags.containsAll(List.of("avx512bw", "avx512vl", "avx512dq"))) pins.put("blas_core", "SkylakeX");
-        String aten = portable ? "avx2" : env.get("ATEN_CPU_CAPABILITY");
+        String aten = env.get("ATEN_CPU_CAPABILITY");
         if (aten != null && !aten.isBlank()) pins.put("cpu_capability", aten);
         return pins;
     }
