@@ -6,6 +6,7 @@ import dev.losscompare.harness.adapter.RunFiles;
 import dev.losscompare.harness.cache.ResultCache;
 import dev.losscompare.harness.engine.CaseSpec;
 import dev.losscompare.harness.engine.RunKeys;
+import dev.losscompare.harness.run.TrainerArgs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,9 +42,11 @@ final class CachedResumeRuns {
     /** The kept runs of {@code side}'s check at K, or null without a result cache (--no-cache). */
     static CachedResumeRuns of(CheckedSide side, CaseSpec c, int k, String seedKeyOrNull) {
         ResultCache results = side.session().results();
+        if (results == null) return null;
         RunKeys keys = new RunKeys(side.session());
-        String runKey = results == null ? null : keys.run(side.side(), side.args(c), seedKeyOrNull);
-        return runKey == null ? null : new CachedResumeRuns(results, runKey, k, keys.environment(side.args(c)));
+        TrainerArgs args = side.args(c);
+        String runKey = keys.run(side.side(), args, seedKeyOrNull);
+        return runKey == null ? null : new CachedResumeRuns(results, runKey, k, keys.environment(args));
     }
 
     /** Both runs' series and logs copied into the check's folder, where the runs would have written them; null unless both are kept. */

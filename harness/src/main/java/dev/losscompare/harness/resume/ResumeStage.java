@@ -69,7 +69,7 @@ public final class ResumeStage implements CaseCheck {
         List<ResumeCheck.Done> done = runAll(sides, plan.jobs(), c, k, seed, metrics, mode, root, needsCheckpoints);
         try {
             for (int i = 0; i < done.size(); i++) results.add(notBitwise(run, sides.get(i), done.get(i).result(), metrics));
-            if (request.across() && baseline != null && test != null) {
+            if (needsCheckpoints) {
                 results.add(ResumeCheck.across(test, c, k, seed.file(), done.get(0), done.get(1).continuousCheckpoints(), metrics, mode,
                         root.resolve("across")));
             }
