@@ -11,6 +11,7 @@
 # the same sources (a revision that only changed README or a config) copies the jar instead of
 # running Maven. An entry holds the jar, the module's jars from this build (tbevents) and a
 # classpath.txt naming those copies; it only ever appears complete (written aside, then renamed).
+# <entry>.lock beside it: held while that entry is built, so one content builds once at a time.
 
 cached_build() {
   local root=$1 module=$2 jar=$3 fail_exit=$4
@@ -40,6 +41,12 @@ cached_build() {
     stored="$LOSS_COMPARE_BUILD_STORE/$module-$(printf '%s\0' "$want" "${_cb_mvn_args[@]}" | sha256sum | cut -c1-32)"
   fi
   if ! _cached_build_is_current "$target" "$jar" "$want"; then
+    # Trees with the same sources built at once (two comparisons, two test classes) take turns:
+    # the first builds and stores, the others then copy. No lock (a store that cannot be written):
+    # each builds.
+    if [[ -n "$stored" ]] && mkdir -p "${stored%/*}" 2>/dev/null && { exec 8>"$stored.lock"; } 2>/dev/null; then
+      flock 8
+    fi
     if [[ -n "$stored" ]] && _cached_build_is_current "$stored" "$jar" "$want"; then
       cp "$stored/$jar" "$stored/classpath.txt" "$target/"
       printf 'copied from the build store: %s\n' "$stored" >"$target/build.log"
@@ -59,7 +66,7 @@ cached_build() {
     fi
     printf '%s' "$want" >"$target/build.stamp"
   fi
-  exec 9>&-  # release the lock; the process we exec next must not hold it
+  exec 8>&- 9>&-  # release the locks; the process we exec next must not hold them
 }
 
 _cached_build_is_current() {

@@ -149,6 +149,32 @@ class BuildProcessTest {
                 "back to the default arguments: the default build, from the store, not the other one kept");
     }
 
+    /**
+     * Two trees with the same sources built at once (two comparisons, or two test classes, sharing
+     * the store): the second waits for the first's build and copies it, rather than running Maven too.
+     */
+    @Test
+    void cachedBuildsOfTheSameSourcesAtOnceRunMavenOnce() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path calls = tmp.resolve("mvn-calls.log");
+        // A slow stand-in for Maven, so that the two builds overlap.
+        Files.writeString(bin.resolve("mvn"), "#!/usr/bin/env bash\n"
+                + "echo \"$PWD $*\" >>'" + calls + "'\n"
+                + "sleep 2; mkdir -p mod/target; echo \"jar of $PWD\" >mod/target/mod.jar; printf '' >mod/target/classpath.txt\n");
+        bin.resolve("mvn").toFile().setExecutable(true);
+        Path store = tmp.resolve("store");
+        Path first = moduleTree("first", "one"), second = moduleTree("second", "two");
+
+        Process a = startCachedBuild(first, bin, store), b = startCachedBuild(second, bin, store);
+        for (Process p : List.of(a, b)) {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), out);
+        }
+        assertEquals(1, Files.readAllLines(calls).size(), "one Maven build: " + Files.readAllLines(calls));
+        Path copied = Files.readString(first.resolve("mod/target/build.log")).startsWith("copied from the build store: ") ? first : second;
+        assertEquals("jar of " + (copied == first ? second : first), Files.readString(copied.resolve("mod/target/mod.jar")).strip());
+    }
+
     private Path moduleTree(String name, String readme) throws Exception {
         Path root = Files.createDirectories(tmp.resolve(name));
         Files.writeString(root.resolve("pom.xml"), "<project/>\n");
@@ -161,6 +187,14 @@ class BuildProcessTest {
 
     /** cached_build of module mod in {@code root} with {@code bin} first on PATH; returns what it printed (exit 0 asserted). */
     private static String cachedBuild(Path root, Path bin, Path store, String... mvnArgs) throws Exception {
+        Process p = startCachedBuild(root, bin, store, mvnArgs);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
+    /** cached_build started as {@link #cachedBuild} starts it, left running (its output: the process's input stream). */
+    private static Process startCachedBuild(Path root, Path bin, Path store, String... mvnArgs) throws Exception {
         Path script = ProjectFiles.root().resolve("trainer/cached_build.sh");
         List<String> command = new java.util.ArrayList<>(List.of("bash", "-c",
                 "set -euo pipefail; source \"$1\"; paths=(pom.xml .mvn mod/Main.java); extra=(\"${@:3}\"); cached_build \"$2\" mod mod.jar 4 paths extra",
@@ -170,10 +204,7 @@ class BuildProcessTest {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put("PATH", bin + File.pathSeparator + System.getenv("PATH"));
         pb.environment().put(RevisionCache.BUILD_STORE_VARIABLE, store.toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
-        return out;
+        return pb.start();
     }
 
     /** trainer_class_path's class path for module mod of {@code root} (no class-data archive). */
