@@ -39,10 +39,16 @@ class NanoGptStyleTrainerTest {
     @TempDir
     Path tmp;
 
-    static boolean pythonTorch() throws Exception {
-        if (!Files.isExecutable(DEBIAN_PYTHON)) return false;
-        Process p = new ProcessBuilder(DEBIAN_PYTHON.toString(), "-c", "import torch, numpy").redirectErrorStream(true).start();
-        return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+    private static Boolean pythonTorch;
+
+    /** Whether Debian's Python imports torch and numpy; asked once per test JVM (the import alone is a second of CPU). */
+    static synchronized boolean pythonTorch() throws Exception {
+        if (pythonTorch == null) {
+            if (!Files.isExecutable(DEBIAN_PYTHON)) return pythonTorch = false;
+            Process p = new ProcessBuilder(DEBIAN_PYTHON.toString(), "-c", "import torch, numpy").redirectErrorStream(true).start();
+            pythonTorch = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        }
+        return pythonTorch;
     }
 
     /** The first ```toml block of docs/other-trainers.md's "Other trainers" section: the snippet users copy. */
