@@ -129,6 +129,54 @@ class RealTrainerEndToEndTest extends ClonedProjectTest {
         }
     }
 
+    /**
+     * The baseline's own training run writes the case's seed checkpoint on the way (no
+     * seed-checkpoint run) and the test side loads that file. When the runs are in the result
+     * cache but the seed is not, a seed-checkpoint run writes it first, as before; when the
+     * baseline's run fails before writing it, the case's error is the seed checkpoint's, as
+     * before. Its own seed and steps, so no other test's cache entries serve it.
+     */
+    @Test
+    void theBaselinesRunWritesTheSeedCheckpointOrASeedRunDoesAsBefore() throws Exception {
+        git.checkout().setCreateBranch(true).setName("readme").setStartPoint("main").call();
+        Files.writeString(repoDir.resolve("README.md"), Files.readString(repoDir.resolve("README.md")) + "\nA line.\n");
+        commit("a line of README");
+        String[] args = {"HEAD~1", "HEAD", "--steps=2", "--seed=11", TINY};
+
+        HarnessRun first = run("seed-in-run", args);
+        assertEquals(0, first.exit(), first.toString());
+        assertTrue(first.out().contains("creating the seed checkpoint with baseline HEAD~1 in its training run\n"), first.toString());
+        Path caseDir = first.folder().resolve("llama3_debugmodel"), seed = caseDir.resolve("seed_checkpoint.safetensors");
+        assertTrue(Files.readString(caseDir.resolve("baseline_training.log")).contains("own initialization written: " + seed + "\n"
+                + "loaded initial weights: " + seed + "\n"), "the baseline writes it, then loads it\n" + first);
+        assertTrue(Files.readString(caseDir.resolve("test_training.log")).contains("loaded initial weights: " + seed + "\n"), first.toString());
+
+        // a seed entry is a flat folder (the seed, its facts, the completion mark)
+        try (var entries = Files.list(Path.of("target", cacheName(), "results").toAbsolutePath())) {
+            for (Path entry : entries.filter(e -> Files.exists(e.resolve("seed.safetensors"))).toList()) {
+                try (var files = Files.list(entry)) {
+                    for (Path f : files.toList()) Files.delete(f);
+                }
+                Files.delete(entry);
+            }
+        }
+        HarnessRun again = run("seed-before-cached-runs", args);
+        assertEquals(0, again.exit(), again.toString());
+        assertTrue(again.err().contains("baseline HEAD~1: from cache") && again.err().contains("test HEAD: from cache"), again.toString());
+        assertTrue(again.out().contains("creating the seed checkpoint with baseline HEAD~1 ...\n")
+                && !again.out().contains("in its training run"), again.toString());
+        assertEquals(first.line("PASS llama3"), again.line("PASS llama3"));
+
+        git.checkout().setCreateBranch(true).setName("unknown-key").setStartPoint("main").call();
+        ProjectFiles.edit(repoDir, "configs/llama3_debug.toml", "[training]\n", "[training]\nno_such_key = 1\n");
+        commit("a key the trainer does not know");
+        HarnessRun broken = run("seed-of-a-broken-baseline", "HEAD", "readme", "--steps=2", "--seed=11", TINY);
+        assertEquals(2, broken.exit(), broken.toString());
+        assertTrue(broken.line("ERROR llama3 debugmodel").contains("the baseline revision could not write a seed checkpoint (exit 2): "),
+                broken.toString());
+        assertTrue(git.status().call().isClean());
+    }
+
     @Test
     void aBadRevisionIsExitTwo() {
         HarnessRun r = run("bad", "HEAD", "no-such-revision", "--steps=3", TINY);

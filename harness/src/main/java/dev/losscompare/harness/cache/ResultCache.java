@@ -159,6 +159,12 @@ public final class ResultCache {
         return Files.isRegularFile(entry.resolve("seed.safetensors")) && Files.isRegularFile(entry.resolve(DONE));
     }
 
+    /** Whether a run is kept under {@code key} (not verified here: {@link #restoreRun} verifies it). */
+    public boolean hasRun(String key) {
+        Path entry = root.resolve(key);
+        return Files.isRegularFile(entry.resolve("series.jsonl")) && Files.isRegularFile(entry.resolve(DONE));
+    }
+
     public void storeSeed(String key, Path seedFile) throws IOException {
         publish(key, "seed.safetensors", seedFile, null);
     }

@@ -127,7 +127,10 @@ public final class CaseEngine {
     }
 
     private static CaseRun runCase(Plan plan, CaseSpec c, Path caseDir) throws IOException {
-        Seeds.Seed seed = plan.seeds().of(c, caseDir);
+        // the side that trains first (the baseline when both do) may write the seed in its own run
+        List<TrainedSide> trained = plan.trained();
+        Seeds.Seed seed = plan.seeds().ofForRun(c, caseDir, trained.isEmpty() ? null : trained.get(0),
+                plan.session().launcher().startsAllAtOnce());
         if (seed.error() != null) return new CaseRun(plan, c, caseDir, null, null, seed.error(), seed);
         SideResult base;
         SideResult tested;
@@ -147,7 +150,9 @@ public final class CaseEngine {
             }
         }
         if (ActiveProcesses.shuttingDown()) throw new Interrupted();
-        return new CaseRun(plan, c, caseDir, base, tested, null, seed);
+        Seeds.Seed loaded = plan.seeds().settle(c, caseDir, seed);
+        if (loaded.error() != null) return new CaseRun(plan, c, caseDir, null, null, loaded.error(), loaded);
+        return new CaseRun(plan, c, caseDir, base, tested, null, loaded);
     }
 
     private static SideResult run(Plan plan, SideRunner runner, Side side, CaseSpec c, Path caseDir, Seeds.Seed seed) throws IOException {

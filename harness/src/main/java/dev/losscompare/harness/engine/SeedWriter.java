@@ -76,6 +76,25 @@ final class SeedWriter {
                 + "; rerun with --no-seed-checkpoint to let each run initialize itself; log: " + session.show(log);
     }
 
+    /**
+     * Whether {@code side}'s own training run of the case can write its seed checkpoint to {@code file}
+     * on the way: a one-process run of a trainer that writes its initialization, the seed kept as a
+     * file, and neither the seed nor that run in the result cache (a kept seed is restored, as
+     * {@link #write} does; a kept run would not train, so would write nothing).
+     */
+    boolean canWriteInRun(TrainedSide side, CaseSpec c, Path file) {
+        TrainerArgs run = side.args(c, training);
+        ResultCache results = session.results();
+        if (run.ngpus() != 1 || !side.adapter().seedIsSafetensorsFile()) return false;
+        if (results != null && (results.hasSeed(key(side, c)) || results.hasRun(keys.run(side, run, key(side, c))))) return false;
+        return side.adapter().trainWritingOwnInit(run, RunFiles.of(file.getParent(), side.role().word()), file, file) != null;
+    }
+
+    /** Says that {@code side}'s training run writes the seed checkpoint. */
+    void announceInRun(TrainedSide side) {
+        session.console().out().println("creating the seed checkpoint with " + side.label() + " in its training run");
+    }
+
     private TrainerArgs args(TrainedSide side, CaseSpec c) {
         return side.args(c, training).withNgpus(1);
     }

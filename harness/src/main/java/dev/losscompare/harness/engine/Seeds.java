@@ -17,9 +17,16 @@ import java.util.stream.Stream;
  * to no output). Without a seeder every run initializes itself.
  */
 public final class Seeds implements AutoCloseable {
-    /** A case's checkpoint (file null: none) and its result-cache key, or the error that stopped it. */
-    public record Seed(Path file, String key, String error) {
-        static final Seed NONE = new Seed(null, null, null);
+    /**
+     * A case's checkpoint (file null: none) and its result-cache key, or the error that stopped it;
+     * {@code inRun}: not written yet, a side's training run writes it on the way (else null).
+     */
+    public record Seed(Path file, String key, String error, SeedInRun inRun) {
+        static final Seed NONE = new Seed(null, null, null, null);
+
+        Seed(Path file, String key, String error) {
+            this(file, key, error, null);
+        }
     }
 
     private final TrainedSide seeder;
@@ -60,11 +67,57 @@ public final class Seeds implements AutoCloseable {
             if (known != null) return known;
             Path file = caseDir.resolve(seeder.adapter().seedName());
             written.add(file);
-            String error = writer.write(seeder, c, caseDir, file);
-            Seed seed = error != null ? new Seed(null, null, error) : new Seed(file, writer.key(seeder, c), null);
+            Seed seed = written(c, caseDir, file);
             byCase.put(c.id().name(), seed);
             return seed;
         }
+    }
+
+    /**
+     * The case's seed checkpoint as {@link #of} gives it, except that when {@code firstRun} (the side
+     * that trains first) is the seeder and its own training run can write it on the way (a
+     * one-process run of a trainer that writes its initialization, locally, the seed not in the
+     * result cache), that run writes it instead of a seed-checkpoint run before it: the seed is
+     * then returned unwritten, with {@link Seed#inRun}. {@link #settle} after the case's runs.
+     */
+    public Seed ofForRun(CaseSpec c, Path caseDir, TrainedSide firstRun, boolean queuedLauncher) throws IOException {
+        if (seeder == null || firstRun != seeder || queuedLauncher) return of(c, caseDir);
+        synchronized (locks.computeIfAbsent(c.id().name(), name -> new Object())) {
+            Seed known = byCase.get(c.id().name());
+            if (known != null) return known;
+            Path file = caseDir.resolve(seeder.adapter().seedName());
+            if (!writer.canWriteInRun(seeder, c, file)) return of(c, caseDir);
+            written.add(file);
+            writer.announceInRun(seeder);
+            Seed seed = new Seed(file, writer.key(seeder, c), null, new SeedInRun(seeder, () -> settle(c, caseDir)));
+            byCase.put(c.id().name(), seed);
+            return seed;
+        }
+    }
+
+    /**
+     * After the case's runs: the seed checkpoint a run was to write on the way, written as {@link #of}
+     * writes it when that run did not (it came from the result cache, or failed first); any other
+     * seed as it is.
+     */
+    public Seed settle(CaseSpec c, Path caseDir, Seed seed) throws IOException {
+        return seed.inRun() == null ? seed : settle(c, caseDir);
+    }
+
+    private Seed settle(CaseSpec c, Path caseDir) throws IOException {
+        synchronized (locks.computeIfAbsent(c.id().name(), name -> new Object())) {
+            Seed known = byCase.get(c.id().name());
+            if (known.inRun() == null) return known;
+            Seed settled = Files.exists(known.file()) ? new Seed(known.file(), known.key(), null)
+                    : written(c, caseDir, known.file());
+            byCase.put(c.id().name(), settled);
+            return settled;
+        }
+    }
+
+    private Seed written(CaseSpec c, Path caseDir, Path file) throws IOException {
+        String error = writer.write(seeder, c, caseDir, file);
+        return error != null ? new Seed(null, null, error) : new Seed(file, writer.key(seeder, c), null);
     }
 
     @Override

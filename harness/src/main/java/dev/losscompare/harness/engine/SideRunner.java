@@ -63,6 +63,17 @@ final class SideRunner {
     /** {@code ownInitKey}: the result-cache key of this side's seed checkpoint, when its run should write it; else null. */
     private SideResult run(TrainedSide side, String role, TrainerArgs args, Seeds.Seed seed, boolean seedFromOtherSide,
                            String ownInitKey) throws IOException {
+        SeedInRun inRun = seed.inRun();
+        if (inRun == null || !inRun.writtenBy(side)) return train(side, role, args, seed, seedFromOtherSide, ownInitKey);
+        try {
+            return train(side, role, args, seed, seedFromOtherSide, ownInitKey);
+        } finally {
+            inRun.ended();   // whether or not it wrote the seed: the other side goes on
+        }
+    }
+
+    private SideResult train(TrainedSide side, String role, TrainerArgs args, Seeds.Seed seed, boolean seedFromOtherSide,
+                             String ownInitKey) throws IOException {
         String cacheKey = keys.run(side, args, seed.file() == null ? null : seed.key());
         String label = role + " " + side.tree().revision().spec();
         ResultCache results = session.results();
@@ -77,8 +88,16 @@ final class SideRunner {
                     cached.meta()), cached);
         }
         Files.deleteIfExists(partial);
+        SeedInRun inRun = seed.inRun();
+        boolean writesSeed = inRun != null && inRun.writtenBy(side);
+        if (inRun != null && !writesSeed) {
+            seed = inRun.await(seed);   // the other side's run writes it first
+            if (seed.error() != null) return new SideResult(new RunInfo(role, args.recordedOptions(), rel(series), rel(log), 0.0, 0,
+                    seed.error(), false, Map.of()), null);
+        }
         Path ownInit = ownInitKey == null || results.hasSeed(ownInitKey) ? null : files.scratch().resolve("own_init.safetensors");
-        Launch launch = ownInit == null ? null : side.adapter().trainWritingOwnInit(args, files, seed.file(), ownInit);
+        Launch launch = writesSeed ? side.adapter().trainWritingOwnInit(args, files, seed.file(), seed.file())
+                : ownInit == null ? null : side.adapter().trainWritingOwnInit(args, files, seed.file(), ownInit);
         if (launch == null) {
             ownInit = null;
             launch = side.adapter().train(args, files, seed.file());
@@ -96,6 +115,7 @@ final class SideRunner {
             if (out.ok() && Files.isRegularFile(ownInit)) results.storeSeed(ownInitKey, ownInit);
             Files.deleteIfExists(ownInit);
         }
+        if (writesSeed && out.ok() && results != null && Files.isRegularFile(seed.file())) results.storeSeed(seed.key(), seed.file());
         try (var left = Files.list(files.scratch())) {
             if (left.findAny().isEmpty()) Files.delete(files.scratch());  // only kept when the trainer wrote into it
         }
