@@ -63,12 +63,11 @@ final class SideRunner {
     /** {@code ownInitKey}: the result-cache key of this side's seed checkpoint, when its run should write it; else null. */
     private SideResult run(TrainedSide side, String role, TrainerArgs args, Seeds.Seed seed, boolean seedFromOtherSide,
                            String ownInitKey) throws IOException {
-        SeedInRun inRun = seed.inRun();
-        if (inRun == null || !inRun.writtenBy(side)) return train(side, role, args, seed, seedFromOtherSide, ownInitKey);
         try {
             return train(side, role, args, seed, seedFromOtherSide, ownInitKey);
         } finally {
-            inRun.ended();   // whether or not it wrote the seed: the other side goes on
+            // the run that was to write the seed is over, whether or not it did: the other side goes on
+            if (seed.inRun() != null && seed.inRun().writtenBy(side)) seed.inRun().ended();
         }
     }
 
