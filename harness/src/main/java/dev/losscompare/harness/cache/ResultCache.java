@@ -155,14 +155,17 @@ public final class ResultCache {
 
     /** Whether a seed checkpoint is kept under {@code key} (not verified here: {@link #restoreSeed} verifies it). */
     public boolean hasSeed(String key) {
-        Path entry = root.resolve(key);
-        return Files.isRegularFile(entry.resolve("seed.safetensors")) && Files.isRegularFile(entry.resolve(DONE));
+        return holds(key, "seed.safetensors");
     }
 
     /** Whether a run is kept under {@code key} (not verified here: {@link #restoreRun} verifies it). */
     public boolean hasRun(String key) {
+        return holds(key, "series.jsonl");
+    }
+
+    private boolean holds(String key, String name) {
         Path entry = root.resolve(key);
-        return Files.isRegularFile(entry.resolve("series.jsonl")) && Files.isRegularFile(entry.resolve(DONE));
+        return Files.isRegularFile(entry.resolve(name)) && Files.isRegularFile(entry.resolve(DONE));
     }
 
     public void storeSeed(String key, Path seedFile) throws IOException {

@@ -77,16 +77,16 @@ final class SeedWriter {
     }
 
     /**
-     * Whether {@code side}'s own training run of the case can write its seed checkpoint to {@code file}
-     * on the way: a one-process run of a trainer that writes its initialization, the seed kept as a
-     * file, and neither the seed nor that run in the result cache (a kept seed is restored, as
-     * {@link #write} does; a kept run would not train, so would write nothing).
+     * Whether {@code side}'s own training run of the case can write its seed checkpoint ({@code key}:
+     * {@link #key}) to {@code file} on the way: a one-process run of a trainer that writes its
+     * initialization, the seed kept as a file, and neither the seed nor that run in the result cache
+     * (a kept seed is restored, as {@link #write} does; a kept run would not train, so would write nothing).
      */
-    boolean canWriteInRun(TrainedSide side, CaseSpec c, Path file) {
+    boolean canWriteInRun(TrainedSide side, CaseSpec c, Path file, String key) {
         TrainerArgs run = side.args(c, training);
         ResultCache results = session.results();
         if (run.ngpus() != 1 || !side.adapter().seedIsSafetensorsFile()) return false;
-        if (results != null && (results.hasSeed(key(side, c)) || results.hasRun(keys.run(side, run, key(side, c))))) return false;
+        if (results != null && (results.hasSeed(key) || results.hasRun(keys.run(side, run, key)))) return false;
         return side.adapter().trainWritingOwnInit(run, RunFiles.of(file.getParent(), side.role().word()), file, file) != null;
     }
 

@@ -62,7 +62,7 @@ public final class Seeds implements AutoCloseable {
      */
     public Seed of(CaseSpec c, Path caseDir) throws IOException {
         if (seeder == null) return Seed.NONE;
-        synchronized (locks.computeIfAbsent(c.id().name(), name -> new Object())) {
+        synchronized (lock(c)) {
             Seed known = byCase.get(c.id().name());
             if (known != null) return known;
             Path file = caseDir.resolve(seeder.adapter().seedName());
@@ -82,14 +82,15 @@ public final class Seeds implements AutoCloseable {
      */
     public Seed ofForRun(CaseSpec c, Path caseDir, TrainedSide firstRun, boolean queuedLauncher) throws IOException {
         if (seeder == null || firstRun != seeder || queuedLauncher) return of(c, caseDir);
-        synchronized (locks.computeIfAbsent(c.id().name(), name -> new Object())) {
+        synchronized (lock(c)) {
             Seed known = byCase.get(c.id().name());
             if (known != null) return known;
             Path file = caseDir.resolve(seeder.adapter().seedName());
-            if (!writer.canWriteInRun(seeder, c, file)) return of(c, caseDir);
+            String key = writer.key(seeder, c);
+            if (!writer.canWriteInRun(seeder, c, file, key)) return of(c, caseDir);
             written.add(file);
             writer.announceInRun(seeder);
-            Seed seed = new Seed(file, writer.key(seeder, c), null, new SeedInRun(seeder, () -> settle(c, caseDir)));
+            Seed seed = new Seed(file, key, null, new SeedInRun(seeder, () -> settle(c, caseDir)));
             byCase.put(c.id().name(), seed);
             return seed;
         }
@@ -105,7 +106,7 @@ public final class Seeds implements AutoCloseable {
     }
 
     private Seed settle(CaseSpec c, Path caseDir) throws IOException {
-        synchronized (locks.computeIfAbsent(c.id().name(), name -> new Object())) {
+        synchronized (lock(c)) {
             Seed known = byCase.get(c.id().name());
             if (known.inRun() == null) return known;
             Seed settled = Files.exists(known.file()) ? new Seed(known.file(), known.key(), null)
@@ -113,6 +114,11 @@ public final class Seeds implements AutoCloseable {
             byCase.put(c.id().name(), settled);
             return settled;
         }
+    }
+
+    /** The case's lock ({@link #of}). */
+    private Object lock(CaseSpec c) {
+        return locks.computeIfAbsent(c.id().name(), name -> new Object());
     }
 
     private Seed written(CaseSpec c, Path caseDir, Path file) throws IOException {
