@@ -13,6 +13,7 @@ import dev.losscompare.trainer.data.SyntheticCorpus;
 import dev.losscompare.trainer.distributed.DataParallel;
 import dev.losscompare.trainer.distributed.RankBatches;
 import dev.losscompare.trainer.model.AttentionMasks;
+import dev.losscompare.trainer.model.Init;
 import dev.losscompare.trainer.model.Model;
 import dev.losscompare.trainer.model.ModelRegistry;
 import dev.losscompare.trainer.model.Ops;
@@ -60,27 +61,32 @@ public final class Trainer {
         Device device = DataParallel.device(Runtime.selectDevice(t.device()));
         Runtime.seedAndDeterminism(config.debug().seed(), config.debug().deterministic(), device);
         DataParallel dp = DataParallel.join(config, device); // one rank: no rendezvous, no collectives
-        Model model = ModelRegistry.create(config.model().name(), config.model().flavor(),
-                ByteTokenizer.VOCAB_SIZE, t.seqLen(), device);
+        JobConfig.Checkpoint ck = config.checkpoint();
+        Checkpointer checkpointer = new Checkpointer(config, dp.rank(), dp.degree(), log);
+        // Checked before anything is loaded or written: a checkpoint that does not fit is exit 2.
+        Optional<Checkpointer.Found> resume = ck.createSeedCheckpoint() ? Optional.empty() : checkpointer.find();
+        boolean initializationKept = ck.createSeedCheckpoint() || !ck.ownInitPath().isEmpty()
+                || ck.initialLoadPath().isEmpty() && resume.isEmpty();
+        Model model;
+        try (Init.DrawsOnly ignored = initializationKept ? null : Init.drawsOnly()) {
+            model = ModelRegistry.create(config.model().name(), config.model().flavor(), ByteTokenizer.VOCAB_SIZE, t.seqLen(), device);
+        }
 
-        if (config.checkpoint().createSeedCheckpoint()) {
-            Path file = Path.of(config.checkpoint().path());
+        if (ck.createSeedCheckpoint()) {
+            Path file = Path.of(ck.path());
             writeInitialization(model, device, file);
             log.println("seed checkpoint written: " + file + " (" + model.parameters().count() + " parameters)");
             return;
         }
         // Before anything else draws or loads: the same bytes create_seed_checkpoint writes (SeedCheckpointTest).
-        if (!config.checkpoint().ownInitPath().isEmpty() && dp.writesOutputs()) {
-            writeInitialization(model, device, Path.of(config.checkpoint().ownInitPath()));
-            log.println("own initialization written: " + config.checkpoint().ownInitPath());
+        if (!ck.ownInitPath().isEmpty() && dp.writesOutputs()) {
+            writeInitialization(model, device, Path.of(ck.ownInitPath()));
+            log.println("own initialization written: " + ck.ownInitPath());
         }
-        Checkpointer checkpointer = new Checkpointer(config, dp.rank(), dp.degree(), log);
-        // Checked before anything is loaded or written: a checkpoint that does not fit is exit 2.
-        Optional<Checkpointer.Found> resume = checkpointer.find();
-        if (!config.checkpoint().initialLoadPath().isEmpty()) {
+        if (!ck.initialLoadPath().isEmpty()) {
             if (resume.isEmpty()) {
-                SafeTensors.load(model.parameters(), RngStates.of(device), Path.of(config.checkpoint().initialLoadPath()));
-                log.println("loaded initial weights: " + config.checkpoint().initialLoadPath());
+                SafeTensors.load(model.parameters(), RngStates.of(device), Path.of(ck.initialLoadPath()));
+                log.println("loaded initial weights: " + ck.initialLoadPath());
             } else {
                 // torchtitan/components/checkpoint.py:588-593 at 6a3a9da9: the run's own checkpoints win.
                 log.println("checkpoint.initial_load_path not loaded: resuming from " + resume.get().dir());
