@@ -3,7 +3,8 @@
 #
 #   trainer_class_path ROOT TARGET JVM_OPTS_ARRAY
 #
-# sets trainer_cp (a string) and trainer_cds_opts (an array). JVM_OPTS_ARRAY names the array of the
+# sets trainer_cp (a string), trainer_dependency_cp (its dependency jars alone) and trainer_cds_opts
+# (an array). JVM_OPTS_ARRAY names the array of the
 # options the trainer's JVM runs with: the archive is written and used with the same ones.
 #
 # A trainer JVM at tiny shapes is mostly start-up: it loads and links about 3,500 classes of
@@ -41,6 +42,7 @@ trainer_class_path() {
     fi
   done
   trainer_cp="$(IFS=:; echo "${shared[*]}${shared[*]:+:}${own[*]}")"
+  trainer_dependency_cp="$(IFS=:; echo "${shared[*]}")"
   trainer_cds_opts=()
   case "${LOSS_COMPARE_CLASS_DATA:-on}" in
     on) ;;

@@ -8,6 +8,8 @@
 #   LOSS_COMPARE_ALLOCATOR=auto|jemalloc|glibc (default auto: jemalloc when installed, else glibc).
 #   LOSS_COMPARE_JVM_OPTS="..." more options for the trainer's JVM.
 #   LOSS_COMPARE_CLASS_DATA=off: no class-data archive of the dependencies (class_data.sh; on by default).
+#   LOSS_COMPARE_NATIVE_LIBRARIES=off: JavaCPP searches for its native libraries at every start
+#   (native_libraries.sh; on by default: the files it found once).
 #   NGPU=N (N > 1) starts N ranks (processes) with data parallelism, like torchtitan's run_train.sh;
 #   MASTER_ADDR/MASTER_PORT as torchrun (unset port: a free one). Ranks started by another launcher
 #   (torchrun, srun) have RANK set and run directly.
@@ -115,7 +117,11 @@ jvm_opts=(-XX:+UseSerialGC "${jvm_opts[@]}")
 source "$trainer_dir/class_data.sh"
 # The dependency jars first, then this build's; and the dependencies' class-data archive (written once).
 trainer_class_path "$root_dir" "$target" jvm_opts
-java_cmd=(java "${jvm_opts[@]}" "${trainer_cds_opts[@]}" -cp "$trainer_cp")
+# shellcheck source=native_libraries.sh
+source "$trainer_dir/native_libraries.sh"
+# The native libraries from the files JavaCPP extracted them to, without its search (written once).
+trainer_native_library_opts "$trainer_dependency_cp" jvm_opts
+java_cmd=(java "${jvm_opts[@]}" "${trainer_cds_opts[@]}" "${trainer_native_opts[@]}" -cp "$trainer_cp")
 if [[ -n "${NGPU:-}" && "$NGPU" != "1" && -z "${RANK:-}" ]]; then
   # The launcher starts one JVM per rank with the same java options and main class.
   exec "${java_cmd[@]}" dev.losscompare.trainer.distributed.Launcher "$main_class" "$@"

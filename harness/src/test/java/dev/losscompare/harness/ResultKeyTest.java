@@ -85,6 +85,8 @@ class ResultKeyTest {
             assertEquals(base, ResultCache.runKey(m, args(m), null, env("LOSS_COMPARE_CACHE", "/elsewhere", "EDITOR", "vi")));
             assertEquals(base, ResultCache.runKey(m, args(m), null, env("LOSS_COMPARE_CLASS_DATA", "off", "LOSS_COMPARE_CLASS_DATA_DIR",
                     "/elsewhere")), "the class-data archive changes how fast the JVM starts, never a number");
+            assertEquals(base, ResultCache.runKey(m, args(m), null, env("LOSS_COMPARE_NATIVE_LIBRARIES", "off",
+                    "LOSS_COMPARE_NATIVE_LIBRARIES_DIR", "/elsewhere")), "the record of the native libraries: the same files load");
         }
     }
 

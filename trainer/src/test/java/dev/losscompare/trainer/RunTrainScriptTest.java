@@ -34,14 +34,16 @@ class RunTrainScriptTest {
         List<String> command = new ArrayList<>();
         command.add(TinyRuns.PROJECT.resolve(script).toString());
         command.addAll(Arrays.asList(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
+        // stderr into a file: read after stdout, a pipe would block a run that writes more than it holds
+        Path errors = Files.createTempFile("run_train", ".stderr");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectError(errors.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
-        byte[] err = p.getErrorStream().readAllBytes();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES));
-        String stderr = new String(err, StandardCharsets.UTF_8);
+        String stderr = Files.readString(errors);
+        Files.delete(errors);
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
                 stderr.isEmpty() ? List.of() : stderr.lines().toList());
     }
@@ -152,6 +154,83 @@ class RunTrainScriptTest {
         Result afterDamage = runScript("trainer/run_train.sh", env, TinyRuns.PROJECT, with(args, "--metrics.path=" + dir.resolve("third.jsonl")));
         assertEquals(0, afterDamage.exit(), String.join("\n", afterDamage.stderr()));
         assertEquals(size, Files.size(archive), "written again");
+    }
+
+    /**
+     * trainer/native_libraries.sh: the first run records the library files JavaCPP loads; later runs
+     * load exactly those files (the dynamic loader's own log) without JavaCPP's search (its debug log
+     * says it loaded by name), and the numbers are those of the ordinary search. A record that no
+     * longer fits the files is written again; a value other than on or off is one line, exit 2.
+     */
+    @Test
+    void theNativeLibrariesAreRecordedOnceAndLaterRunsLoadTheSameFilesWithoutSearching() throws Exception {
+        Path records = dir.resolve("native-libraries"), ld = Files.createDirectories(dir.resolve("ld"));
+        String jvm = System.getenv().getOrDefault("LOSS_COMPARE_JVM_OPTS", "") + " -Dorg.bytedeco.javacpp.logger.debug=true";
+        Map<String, String> on = Map.of("LOSS_COMPARE_NATIVE_LIBRARIES_DIR", records.toString(), "LOSS_COMPARE_JVM_OPTS", jvm,
+                "LOSS_COMPARE_CLASS_DATA", "off");
+        List<String> args = List.of("--config=configs/llama3_debug.toml", "--training.steps=2", "--training.seq_len=32",
+                "--training.local_batch_size=2");
+        Map<String, String> off = new java.util.HashMap<>(on);
+        off.put("LOSS_COMPARE_NATIVE_LIBRARIES", "off");
+        off.putAll(Map.of("LD_DEBUG", "files", "LD_DEBUG_OUTPUT", ld.resolve("searched").toString()));
+        Result searched = runScript("trainer/run_train.sh", off, TinyRuns.PROJECT, with(args, "--metrics.path=" + dir.resolve("searched.jsonl")));
+        assertEquals(0, searched.exit(), String.join("\n", searched.stderr()));
+        assertFalse(Files.exists(records), "off: nothing recorded");
+
+        Result first = runScript("trainer/run_train.sh", on, TinyRuns.PROJECT, with(args, "--metrics.path=" + dir.resolve("first.jsonl")));
+        assertEquals(0, first.exit(), String.join("\n", first.stderr()));
+        List<Path> written = list(records, ".libraries");
+        assertEquals(1, written.size(), written.toString());
+        String record = Files.readString(written.get(0));
+        String jni = record.lines().map(l -> l.substring(l.indexOf(' ') + 1)).filter(f -> f.endsWith("/libjnitorch.so")).findFirst()
+                .orElseThrow(() -> new AssertionError("libjnitorch.so not recorded:\n" + record));
+
+        Map<String, String> recorded = new java.util.HashMap<>(on);
+        recorded.putAll(Map.of("LD_DEBUG", "files", "LD_DEBUG_OUTPUT", ld.resolve("recorded").toString()));
+        Result second = runScript("trainer/run_train.sh", recorded, TinyRuns.PROJECT, with(args, "--metrics.path=" + dir.resolve("second.jsonl")));
+        assertEquals(0, second.exit(), String.join("\n", second.stderr()));
+        assertEquals(written, list(records, ".libraries"), "recorded once");
+        assertTrue(searched.stderr().contains("Debug: Loading " + jni), "the ordinary search finds the extracted file");
+        assertTrue(second.stderr().contains("Debug: Loading library jnitorch") && !second.stderr().contains("Debug: Loading " + jni),
+                "the recorded run loads it by name, from the recorded folder");
+        List<String> folders = record.lines().map(l -> l.substring(l.indexOf(' ') + 1, l.lastIndexOf('/') + 1)).distinct().toList();
+        assertEquals(initialized(ld, "searched", folders), initialized(ld, "recorded", folders));
+        for (String metric : List.of("loss", "grad_norm")) {
+            assertArrayEquals(TinyRuns.bits(TinyRuns.steps(dir.resolve("searched.jsonl")), metric),
+                    TinyRuns.bits(TinyRuns.steps(dir.resolve("second.jsonl")), metric), metric);
+        }
+
+        // A record whose files changed (a cleaned or re-extracted JavaCPP cache) is not used, and is written again.
+        Files.writeString(written.get(0), record.replaceFirst("^\\d+ ", "1 "));
+        Result afterChange = runScript("trainer/run_train.sh", on, TinyRuns.PROJECT, with(args, "--metrics.path=" + dir.resolve("third.jsonl")));
+        assertEquals(0, afterChange.exit(), String.join("\n", afterChange.stderr()));
+        assertEquals(record, Files.readString(written.get(0)), "written again");
+
+        Map<String, String> bad = new java.util.HashMap<>(on);
+        bad.put("LOSS_COMPARE_NATIVE_LIBRARIES", "no");
+        Result badValue = runScript("trainer/run_train.sh", bad, TinyRuns.PROJECT, with(args, "--metrics.path=" + dir.resolve("bad.jsonl")));
+        assertEquals(2, badValue.exit(), badValue.stderr().toString());
+        assertEquals(List.of("error: LOSS_COMPARE_NATIVE_LIBRARIES=no is not one of on, off"), badValue.stderr());
+    }
+
+    /** The libraries in {@code folders} whose initializers the dynamic loader ran in the one process (of a run) that loaded libtorch. */
+    private static java.util.SortedSet<String> initialized(Path ld, String prefix, List<String> folders) throws IOException {
+        List<String> trainer = new ArrayList<>();
+        for (Path log : list(ld, "")) {
+            if (!log.getFileName().toString().startsWith(prefix + ".")) continue;
+            String text = Files.readString(log);
+            if (text.contains("calling init: ") && text.contains("/libtorch_cpu.so")) trainer.add(text);
+        }
+        assertEquals(1, trainer.size(), "one process of the run loads libtorch");
+        java.util.SortedSet<String> files = new java.util.TreeSet<>();
+        for (String line : trainer.get(0).split("\n")) {
+            int at = line.indexOf("calling init: ");
+            if (at < 0) continue;
+            String file = line.substring(at + "calling init: ".length()).trim();
+            if (folders.stream().anyMatch(file::startsWith)) files.add(file);
+        }
+        assertTrue(files.stream().anyMatch(f -> f.endsWith("/libtorch_cpu.so")), files.toString());
+        return files;
     }
 
     private static String[] with(List<String> args, String more) {

@@ -14,9 +14,11 @@ public final class TrainerEnvironment {
     private static final String[] PREFIXES = {"OPENBLAS_", "OMP_", "MKL_", "LOSS_COMPARE_"};
     /**
      * Read by the harness only (where the cache lives), or deciding only how fast the trainer's JVM
-     * starts (trainer/class_data.sh: the JVM checks the archive and never changes a class).
+     * starts (trainer/class_data.sh: the JVM checks the archive and never changes a class;
+     * trainer/native_libraries.sh: the same library files load, found once instead of every start).
      */
-    private static final String[] HARNESS_ONLY = {"LOSS_COMPARE_CACHE", "LOSS_COMPARE_CLASS_DATA", "LOSS_COMPARE_CLASS_DATA_DIR"};
+    private static final String[] HARNESS_ONLY = {"LOSS_COMPARE_CACHE", "LOSS_COMPARE_CLASS_DATA", "LOSS_COMPARE_CLASS_DATA_DIR",
+            "LOSS_COMPARE_NATIVE_LIBRARIES", "LOSS_COMPARE_NATIVE_LIBRARIES_DIR"};
 
     private TrainerEnvironment() {}
 
