@@ -1,10 +1,12 @@
 # Sourced by trainer/run_train.sh and loss_compare.sh: builds one Maven module (and what it needs)
 # only when the files that decide it changed, leaving target/<jar> and target/classpath.txt.
 #
-#   cached_build ROOT MODULE JAR FAIL_EXIT HASH_PATHS_ARRAY MAVEN_ARGS_ARRAY
+#   cached_build ROOT MODULE JAR FAIL_EXIT HASH_PATHS_ARRAY MAVEN_ARGS_ARRAY [UPSTREAM_ARRAY]
 #
 # HASH_PATHS_ARRAY and MAVEN_ARGS_ARRAY are names of bash arrays (paths relative to ROOT; extra
 # mvn arguments). Concurrent callers serialize on a lock: one builds, the others reuse its build.
+# UPSTREAM_ARRAY (optional): a module Maven builds first (-am) and the paths that decide it, as
+# (DIR PATH...), e.g. (trainer/tbevents pom.xml .mvn trainer/tbevents/pom.xml trainer/tbevents/src/main).
 #
 # LOSS_COMPARE_BUILD_STORE (optional; the harness sets it to its cache's builds/ folder): builds
 # kept by what decides them (the hashed files' digest and the mvn arguments), so another tree with
@@ -12,10 +14,17 @@
 # running Maven. An entry holds the jar, the module's jars from this build (tbevents) and a
 # classpath.txt naming those copies; it only ever appears complete (written aside, then renamed).
 # <entry>.lock beside it: held while that entry is built, so one content builds once at a time.
+# With UPSTREAM_ARRAY the store also keeps that module's target/ by the digest of its own paths:
+# a fresh tree whose module (the trainer) changed but whose upstream module (tbevents, its
+# generated protobuf code is a second of javac) did not gets the kept target/ before Maven runs,
+# dated now (newer than the checked-out sources) and with the compiler's list of inputs naming
+# this tree, so Maven finds it current ("Nothing to compile") and builds the module alone. Maven
+# still decides: anything it finds stale it builds again.
 
 cached_build() {
   local root=$1 module=$2 jar=$3 fail_exit=$4
   local -n _cb_paths=$5 _cb_mvn_args=$6
+  local upstream_name=${7:-}
   local target="$root/$module/target" want path
   for path in "${_cb_paths[@]}"; do
     if [[ ! -e "$root/$path" ]]; then
@@ -51,6 +60,11 @@ cached_build() {
       cp "$stored/$jar" "$stored/classpath.txt" "$target/"
       printf 'copied from the build store: %s\n' "$stored" >"$target/build.log"
     else
+      local upstream_entry=""
+      if [[ -n "$stored" && -n "$upstream_name" ]]; then
+        upstream_entry="$(_cached_upstream_entry "$root" "$upstream_name" _cb_mvn_args)" || upstream_entry=""
+        [[ -z "$upstream_entry" ]] || _cached_upstream_restore "$root" "$upstream_name" "$upstream_entry" || true
+      fi
       # A build is a short-lived Maven JVM: C2 compilation and parallel GC threads cost more CPU
       # than they save (measured: 7 s of CPU instead of 15 s for the trainer). MAVEN_OPTS wins.
       # Neither the tests (maven.test.skip) nor the build before them (skipTests, trainer/pom.xml):
@@ -63,6 +77,7 @@ cached_build() {
       fi
       # Keeping it is an optimisation: a store that cannot be written never fails the build.
       [[ -z "$stored" ]] || _cached_build_store "$root" "$target" "$jar" "$want" "$stored" || true
+      [[ -z "$upstream_entry" ]] || _cached_upstream_store "$root" "$upstream_name" "$upstream_entry" || true
     fi
     printf '%s' "$want" >"$target/build.stamp"
   fi
@@ -101,4 +116,53 @@ _cached_build_store() {
   printf '%s' "$want" >"$tmp/build.stamp"
   # A concurrent build of the same sources may have stored it first: then this copy is dropped.
   mv -T "$tmp" "$stored" 2>/dev/null || rm -rf "$tmp"
+}
+
+# The store entry of the upstream module's target/: named by its folder and the digest of its
+# paths and the mvn arguments.
+_cached_upstream_entry() {
+  local root=$1
+  local -n _cue_upstream=$2 _cue_mvn_args=$3
+  local dir=${_cue_upstream[0]} digest
+  digest="$(cd "$root" && find "${_cue_upstream[@]:1}" -type f -print0 | sort -z | xargs -0 sha256sum \
+    | { cat; printf '%s\0' "${_cue_mvn_args[@]}"; } | sha256sum | cut -c1-32)" || return 1
+  printf '%s/upstream-%s-%s' "$LOSS_COMPARE_BUILD_STORE" "${dir//\//-}" "$digest"
+}
+
+# The maven-compiler-plugin's lists of inputs and outputs name files by absolute path; in the
+# store they name @ROOT@ instead, and each tree its own root.
+_cached_upstream_rebase() {
+  local target=$1 from=$2 to=$3 list line lines
+  while IFS= read -r -d '' list; do
+    lines=()
+    while IFS= read -r line || [[ -n "$line" ]]; do lines+=("${line/#"$from"/$to}"); done <"$list"
+    printf '%s\n' "${lines[@]}" >"$list"
+  done < <(find "$target/maven-status" -name '*.lst' -print0 2>/dev/null)
+}
+
+# Into a fresh tree (no target/ in the module yet): the kept target/, dated now, naming this tree.
+_cached_upstream_restore() {
+  local root=$1 entry=$3
+  local -n _cur_upstream=$2
+  local target="$root/${_cur_upstream[0]}/target"
+  [[ -d "$entry" && ! -e "$target" ]] || return 0
+  cp -a "$entry/target" "$target" || { rm -rf "$target"; return 1; }
+  local now
+  now="$(date +%s)"  # one time for every file: a file Maven rewrites is the one with another
+  find "$target" -exec touch -h -d "@$now" {} + || { rm -rf "$target"; return 1; }
+  _cached_upstream_rebase "$target" @ROOT@ "$(cd "$root" && pwd -P)/"
+}
+
+# After a build: keeps the upstream module's target/ (its test outputs left out), written aside
+# and renamed into place.
+_cached_upstream_store() {
+  local root=$1 entry=$3
+  local -n _cus_upstream=$2
+  local target="$root/${_cus_upstream[0]}/target" tmp="$entry.tmp.$$"
+  [[ -d "$target/classes" && ! -e "$entry" ]] || return 0
+  rm -rf "$tmp"
+  mkdir -p "$tmp" && cp -a "$target" "$tmp/target" || { rm -rf "$tmp"; return 1; }
+  rm -rf "$tmp/target/test-classes" "$tmp/target/surefire-reports" "$tmp/target/maven-status/maven-compiler-plugin/testCompile"
+  _cached_upstream_rebase "$tmp/target" "$(cd "$root" && pwd -P)/" @ROOT@  # Maven names the physical path
+  mv -T "$tmp" "$entry" 2>/dev/null || rm -rf "$tmp"
 }

@@ -36,7 +36,10 @@ for property in "${maven_properties[@]}"; do
   fi
   maven_args+=("-D$property")
 done
-cached_build "$root_dir" trainer trainer.jar 4 hashed maven_args
+# The TensorBoard module, built first: kept on its own, so a revision that changed only the trainer
+# copies it instead of compiling its generated protobuf code again (cached_build.sh).
+upstream=(trainer/tbevents pom.xml .mvn trainer/tbevents/pom.xml trainer/tbevents/src/main)
+cached_build "$root_dir" trainer trainer.jar 4 hashed maven_args upstream
 if [[ "${1:-}" == "--build-only" ]]; then
   exit 0
 fi

@@ -175,6 +175,73 @@ class BuildProcessTest {
         assertEquals("jar of " + (copied == first ? second : first), Files.readString(copied.resolve("mod/target/mod.jar")).strip());
     }
 
+    /**
+     * With the build store, a revision tree whose trainer changed but whose TensorBoard module did not
+     * gets that module's kept target/ (real Maven: it finds it current, so no class of it is compiled
+     * again and protoc does not run) and Maven builds the trainer alone; another TensorBoard source
+     * is another entry.
+     */
+    @Test
+    void aTreeWithAnotherTrainerButTheSameTensorBoardModuleReusesThatModulesBuild() throws Exception {
+        Path store = tmp.resolve("store"), first = tmp.resolve("first"), second = tmp.resolve("second");
+        ProjectFiles.copyTrackedFiles(ProjectFiles.root(), Files.createDirectories(first));
+        ProjectFiles.copyTrackedFiles(ProjectFiles.root(), Files.createDirectories(second));
+        String main = "trainer/src/main/java/dev/losscompare/trainer/Main.java";
+        Files.writeString(second.resolve(main), Files.readString(second.resolve(main)) + "// another trainer\n");
+        buildOnly(first, store);
+        List<Path> kept;
+        try (var entries = Files.list(store)) {
+            kept = entries.filter(e -> e.getFileName().toString().startsWith("upstream-trainer-tbevents-")
+                    && !e.getFileName().toString().endsWith(".lock")).toList();
+        }
+        assertEquals(1, kept.size(), kept.toString());
+        Path inputs = Path.of("maven-status/maven-compiler-plugin/compile/default-compile/inputFiles.lst");
+        assertTrue(Files.readString(kept.get(0).resolve("target").resolve(inputs)).startsWith("@ROOT@trainer/tbevents/src/main/java/"), "kept without its tree's root");
+
+        buildOnly(second, store);
+        Path tbevents = second.resolve("trainer/tbevents/target");
+        assertTrue(Files.readString(tbevents.resolve(inputs)).startsWith(second.toRealPath() + "/trainer/tbevents/src/main/java/"),
+                "restored naming this tree");
+        java.util.Set<java.nio.file.attribute.FileTime> times = new java.util.HashSet<>();
+        try (var files = Files.walk(tbevents)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String rel = tbevents.relativize(f).toString();
+                if (rel.startsWith("classes") || rel.startsWith("generated-sources")) times.add(Files.getLastModifiedTime(f));
+            }
+        }
+        assertEquals(1, times.size(), "every class and generated source as restored, none written again: " + times);
+        String classpath = Files.readString(second.resolve("trainer/target/classpath.txt"));
+        assertTrue(classpath.contains(second + "/trainer/tbevents/target/loss-compare-tbevents-") && Files.isRegularFile(
+                tbevents.resolve("loss-compare-tbevents-0.1.0-SNAPSHOT.jar")), classpath);
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(first.resolve("trainer/target/trainer.jar")),
+                Files.readAllBytes(second.resolve("trainer/target/trainer.jar"))), "the trainer itself was built");
+
+        String reader = "trainer/tbevents/src/main/java/dev/losscompare/tbevents/EventFileReader.java";
+        Files.writeString(second.resolve(reader), Files.readString(second.resolve(reader)) + "// another reader\n");
+        assertTrue(!upstreamEntry(first, store).equals(upstreamEntry(second, store)), "another TensorBoard source, another entry");
+    }
+
+    private static void buildOnly(Path tree, Path store) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(tree.resolve("trainer/run_train.sh").toString(), "--build-only").redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put(RevisionCache.BUILD_STORE_VARIABLE, store.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+    }
+
+    /** The store entry cached_build keeps the TensorBoard module of {@code tree} under. */
+    private static String upstreamEntry(Path tree, Path store) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail; source \"$1/trainer/cached_build.sh\"; "
+                + "up=(trainer/tbevents pom.xml .mvn trainer/tbevents/pom.xml trainer/tbevents/src/main); args=(); "
+                + "_cached_upstream_entry \"$1\" up args", "upstream_entry_test", tree.toString()).redirectErrorStream(true);
+        pb.environment().put(RevisionCache.BUILD_STORE_VARIABLE, store.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
     private Path moduleTree(String name, String readme) throws Exception {
         Path root = Files.createDirectories(tmp.resolve(name));
         Files.writeString(root.resolve("pom.xml"), "<project/>\n");
