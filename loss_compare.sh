@@ -13,6 +13,6 @@ source "$root_dir/trainer/cached_build.sh"
 # harness and of the modules it depends on (reports, core, trainer/tbevents).
 hashed=(pom.xml .mvn core/pom.xml core/src/main reports/pom.xml reports/src/main trainer/tbevents/pom.xml trainer/tbevents/src/main
         harness/pom.xml harness/src/main tracer/sitecustomize.py tracer/loss_compare_tracer)
-maven_args=()
+maven_args=(-Drelease.skip=true)  # no release archive: this build runs from the tree
 cached_build "$root_dir" harness harness.jar 2 hashed maven_args
 exec java -cp "$target/harness.jar:$(cat "$target/classpath.txt")" dev.losscompare.harness.Main "$@"

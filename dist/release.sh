@@ -3,8 +3,9 @@
 #   bin/loss_compare   the launcher (finds the rest relative to itself)
 #   lib/               the harness's jars and those it needs at run time (no trainer, no libtorch)
 #   runtime/           a Java runtime made by jlink with only the modules those jars use
-# Maven runs it (dist/pom.xml, before the dist tests) with the harness's runtime classpath:
-#   mvn -B -pl dist -am package -DskipTests
+# Maven runs it at the harness module's package phase (harness/pom.xml) with the harness's runtime
+# classpath, and ReleaseArchiveTest the same way before it unpacks and runs the archive:
+#   mvn -B -pl harness -am package -DskipTests     (writes harness/target/loss_compare-...tar.gz)
 #   dist/release.sh OUT VERSION JDK CLASSPATH    (JDK: the one whose jlink and jmods make the runtime)
 set -euo pipefail
 out=$1 version=$2 jdk=$3 classpath=$4

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,13 +38,24 @@ class ReleaseArchiveTest {
     static Path launcher;
     static Map<String, String> env;
 
-    @BeforeAll
-    static void unpackWithoutJavaOrMavenOnPath() throws Exception {
+    /**
+     * Made and unpacked by the first test that needs it (not in a @BeforeAll: surefire's test times,
+     * which order the classes, then count the archive's making, most of this class's time).
+     */
+    @BeforeEach
+    void unpackWithoutJavaOrMavenOnPath() throws Exception {
+        synchronized (ReleaseArchiveTest.class) {
+            if (launcher == null) unpackOnce();
+        }
+    }
+
+    private static void unpackOnce() throws Exception {
         String version = System.getProperty("release.version");
-        try (Stream<Path> files = Files.list(Path.of(System.getProperty("release.dir")))) {
+        Path out = makeArchive(version);
+        try (Stream<Path> files = Files.list(out)) {
             List<Path> found = files.filter(f -> f.getFileName().toString().matches("loss_compare-" + java.util.regex.Pattern.quote(version)
                     + "-linux-[a-z0-9_]+\\.tar\\.gz")).toList();
-            assertEquals(1, found.size(), "one release archive in target/: " + found);
+            assertEquals(1, found.size(), "one release archive in " + out + ": " + found);
             archive = found.get(0);
         }
         Path unpacked = Files.createDirectories(tmp.resolve("unpacked"));
@@ -62,6 +73,22 @@ class ReleaseArchiveTest {
         launcher = Files.createSymbolicLink(bin.resolve("loss_compare"), home.resolve("bin/loss_compare"));
         env = Map.of("PATH", bin.toString(), "HOME", Files.createDirectories(tmp.resolve("home")).toString(), "LANG", "C.UTF-8");
         assertTrue(OnPath.find("java", env) == null && OnPath.find("mvn", env) == null, "the PATH has no java and no mvn");
+    }
+
+    /**
+     * dist/release.sh, as the harness module's package phase runs it, with the harness's classes and
+     * its runtime class path (target/classpath.txt, written before the tests): made here, so that
+     * mvn -B test makes it beside the other tests rather than after them. Its folder in target/
+     * keeps the jlink runtime between test runs.
+     */
+    private static Path makeArchive(String version) throws Exception {
+        Path target = Path.of("target").toAbsolutePath(), out = Files.createDirectories(target.resolve("release-test"));
+        String classpath = target.resolve("classes") + File.pathSeparator + Files.readString(target.resolve("classpath.txt")).strip();
+        Process release = new ProcessBuilder("bash", ProjectFiles.root().resolve("dist/release.sh").toString(), out.toString(), version,
+                System.getProperty("java.home"), classpath).redirectErrorStream(true).start();
+        String said = new String(release.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, release.waitFor(), said);
+        return out;
     }
 
     private record Ran(int exit, String out, String err) {
