@@ -40,9 +40,9 @@ class ReferenceCrossCheckTest {
                 "--training.num_threads=1", "--training.steps=" + STEPS, "--training.mixed_precision_param=float32");
         Path seed = dir.resolve("seed.safetensors"), batches = dir.resolve("batches");
         Path ours = dir.resolve("trainer.jsonl"), theirs = dir.resolve("reference.jsonl");
-        train(config, shape, "--checkpoint.create_seed_checkpoint", "--checkpoint.path=" + seed);
-        train(config, shape, "--checkpoint.initial_load_path=" + seed, "--debug.dump_batches=" + batches,
-                "--metrics.path=" + ours);
+        // One run writes its initialization as the seed checkpoint, then loads it (as the harness's baseline run does).
+        train(config, shape, "--checkpoint.own_init_path=" + seed, "--checkpoint.initial_load_path=" + seed,
+                "--debug.dump_batches=" + batches, "--metrics.path=" + ours);
 
         List<String> command = new ArrayList<>(List.of(PythonTorch.PYTHON, REFERENCE.toString(), "--config=" + config,
                 "--checkpoint=" + seed, "--batches=" + batches, "--metrics=" + theirs));
