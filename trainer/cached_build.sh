@@ -69,19 +69,28 @@ cached_build() {
       # than they save (measured: 7 s of CPU instead of 15 s for the trainer). MAVEN_OPTS wins.
       # Neither the tests (maven.test.skip) nor the build before them (skipTests, trainer/pom.xml):
       # started from the project's own tests, a build must not rewrite what a test JVM loads.
-      if ! (cd "$root" && MAVEN_OPTS="${MAVEN_OPTS-"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"}" \
+      local maven_opts="${MAVEN_OPTS-}" archive_tmp=""
+      if [[ -z "${MAVEN_OPTS+set}" ]]; then
+        maven_opts="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+        _cached_build_maven_class_data "$maven_opts"
+        maven_opts+="${maven_class_data_opts:+ $maven_class_data_opts}"
+        archive_tmp=$maven_class_data_tmp
+      fi
+      if ! (cd "$root" && MAVEN_OPTS="$maven_opts" \
             mvn -q -B -pl "$module" -am package -DskipTests -Dmaven.test.skip=true "${_cb_mvn_args[@]}") >"$target/build.log" 2>&1; then
         echo "error: building $module failed; see $target/build.log" >&2
         tail -n 20 "$target/build.log" >&2
+        [[ -z "$archive_tmp" ]] || rm -f "$archive_tmp"
         exit "$fail_exit"
       fi
+      [[ -z "$archive_tmp" ]] || _cached_build_maven_class_data_keep "$archive_tmp" "${maven_opts% -XX:ArchiveClassesAtExit=*}" || true
       # Keeping it is an optimisation: a store that cannot be written never fails the build.
       [[ -z "$stored" ]] || _cached_build_store "$root" "$target" "$jar" "$want" "$stored" || true
       [[ -z "$upstream_entry" ]] || _cached_upstream_store "$root" "$upstream_name" "$upstream_entry" || true
     fi
     printf '%s' "$want" >"$target/build.stamp"
   fi
-  exec 8>&- 9>&-  # release the locks; the process we exec next must not hold them
+  exec 7>&- 8>&- 9>&-  # release the locks; the process we exec next must not hold them
 }
 
 _cached_build_is_current() {
@@ -165,4 +174,44 @@ _cached_upstream_store() {
   rm -rf "$tmp/target/test-classes" "$tmp/target/surefire-reports" "$tmp/target/maven-status/maven-compiler-plugin/testCompile"
   _cached_upstream_rebase "$tmp/target" "$(cd "$root" && pwd -P)/" @ROOT@  # Maven names the physical path
   mv -T "$tmp" "$entry" 2>/dev/null || rm -rf "$tmp"
+}
+
+# Maven's own JVM maps a class-data archive of what a build loads (Maven, its plugins, javac):
+# about 0.45 s of the ~5 s of CPU of a revision build. The first build writes it at its exit
+# (-XX:ArchiveClassesAtExit, one writer at a time: <archive>.lock), later ones map it; the JVM
+# checks it against itself and its class path and ignores one that does not fit. Named by the
+# digest of the JVM, its options and Maven's own jars; kept with the trainer's archives
+# (class_data.sh: LOSS_COMPARE_CLASS_DATA=off and LOSS_COMPARE_CLASS_DATA_DIR apply). Sets
+# maven_class_data_opts (options to add) and maven_class_data_tmp (the file this build writes, or "").
+_cached_build_maven_class_data() {
+  local opts=$1 cache_home dir java_bin maven_home key
+  maven_class_data_opts="" maven_class_data_tmp=""
+  [[ "${LOSS_COMPARE_CLASS_DATA:-on}" == on ]] || return 0
+  cache_home="${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}"
+  dir="${LOSS_COMPARE_CLASS_DATA_DIR:-${cache_home:+$cache_home/loss_compare/class-data}}"
+  [[ -n "$dir" ]] && mkdir -p "$dir" 2>/dev/null || return 0
+  java_bin="$(readlink -f "$(command -v java)")" && maven_home="$(dirname "$(dirname "$(readlink -f "$(command -v mvn)")")")" \
+    || return 0
+  key="$( { printf '%s\0' maven-v1 "$java_bin" "$opts"; stat -L -c '%n %s %Y' "$java_bin" "$maven_home"/boot/*.jar \
+      "$maven_home"/lib/*.jar 2>/dev/null || true; } | sha256sum | cut -c1-32)"
+  local archive="$dir/maven-$key.jsa"
+  if [[ -f "$archive" && -f "$archive.size" && "$(stat -c %s "$archive")" == "$(cat "$archive.size")" ]]; then
+    maven_class_data_opts="-XX:SharedArchiveFile=$archive -Xlog:cds=off -Xlog:cds+dynamic=off"
+  elif { exec 7>"$archive.lock"; } 2>/dev/null && flock -n 7; then
+    maven_class_data_tmp="$archive.tmp.$$"
+    maven_class_data_opts="-Xlog:cds=off -Xlog:cds+dynamic=off -XX:ArchiveClassesAtExit=$maven_class_data_tmp"
+  fi
+}
+
+# Keeps the archive a build wrote once a JVM maps it (-Xshare:on fails otherwise), then its size
+# (a truncated archive is never mapped: the JVM does not check its length).
+_cached_build_maven_class_data_keep() {
+  local tmp=$1 opts=$2 archive=${1%.tmp.*} maven_home
+  maven_home="$(dirname "$(dirname "$(readlink -f "$(command -v mvn)")")")"
+  # shellcheck disable=SC2086  # the options are words, as MAVEN_OPTS is to mvn
+  if [[ -s "$tmp" ]] && java $opts -Xshare:on -XX:SharedArchiveFile="$tmp" -XX:ErrorFile=/dev/null \
+      -cp "$(echo "$maven_home"/boot/plexus-classworlds-*.jar)" -version >/dev/null 2>&1; then
+    stat -c %s "$tmp" >"$tmp.size" && mv -f "$tmp" "$archive" && mv -f "$tmp.size" "$archive.size"
+  fi
+  rm -f "$tmp" "$tmp.size"
 }

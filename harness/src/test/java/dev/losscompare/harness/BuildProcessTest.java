@@ -179,7 +179,7 @@ class BuildProcessTest {
      * With the build store, a revision tree whose trainer changed but whose TensorBoard module did not
      * gets that module's kept target/ (real Maven: it finds it current, so no class of it is compiled
      * again and protoc does not run) and Maven builds the trainer alone; another TensorBoard source
-     * is another entry.
+     * is another entry. Maven's own JVM maps a class-data archive the first build wrote.
      */
     @Test
     void aTreeWithAnotherTrainerButTheSameTensorBoardModuleReusesThatModulesBuild() throws Exception {
@@ -216,15 +216,28 @@ class BuildProcessTest {
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(first.resolve("trainer/target/trainer.jar")),
                 Files.readAllBytes(second.resolve("trainer/target/trainer.jar"))), "the trainer itself was built");
 
+        // Maven's own class-data archive: written by the first build, mapped (not written again) by the second.
+        List<Path> archives;
+        try (var files = Files.list(tmp.resolve("class-data"))) {
+            archives = files.filter(f -> f.getFileName().toString().matches("maven-[0-9a-f]{32}\\.jsa")).toList();
+        }
+        assertEquals(1, archives.size(), archives.toString());
+        Path archive = archives.get(0);
+        assertEquals(Long.toString(Files.size(archive)), Files.readString(Path.of(archive + ".size")).strip());
+        assertTrue(Files.getLastModifiedTime(archive).toMillis() < Files.getLastModifiedTime(second.resolve("trainer/target/trainer.jar"))
+                .toMillis(), "written once, by the first build");
+
         String reader = "trainer/tbevents/src/main/java/dev/losscompare/tbevents/EventFileReader.java";
         Files.writeString(second.resolve(reader), Files.readString(second.resolve(reader)) + "// another reader\n");
         assertTrue(!upstreamEntry(first, store).equals(upstreamEntry(second, store)), "another TensorBoard source, another entry");
     }
 
-    private static void buildOnly(Path tree, Path store) throws Exception {
+    private void buildOnly(Path tree, Path store) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(tree.resolve("trainer/run_train.sh").toString(), "--build-only").redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put(RevisionCache.BUILD_STORE_VARIABLE, store.toString());
+        pb.environment().put("LOSS_COMPARE_CLASS_DATA_DIR", tmp.resolve("class-data").toString());
+        pb.environment().remove("MAVEN_OPTS");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
