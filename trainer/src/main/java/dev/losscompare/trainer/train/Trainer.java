@@ -68,6 +68,7 @@ public final class Trainer {
         boolean initializationKept = ck.createSeedCheckpoint() || !ck.ownInitPath().isEmpty()
                 || ck.initialLoadPath().isEmpty() && resume.isEmpty();
         Model model;
+        // A load overwrites every parameter next: only draw the initialization (null: initialize fully).
         try (Init.DrawsOnly ignored = initializationKept ? null : Init.drawsOnly()) {
             model = ModelRegistry.create(config.model().name(), config.model().flavor(), ByteTokenizer.VOCAB_SIZE, t.seqLen(), device);
         }
