@@ -21,6 +21,9 @@
 # this tree, so Maven finds it current ("Nothing to compile") and builds the module alone. Maven
 # still decides: anything it finds stale it builds again.
 
+# shellcheck source=class_data.sh
+source "$(dirname "${BASH_SOURCE[0]}")/class_data.sh"  # the start-up caches' folder, key and archive checks
+
 cached_build() {
   local root=$1 module=$2 jar=$3 fail_exit=$4
   local -n _cb_paths=$5 _cb_mvn_args=$6
@@ -33,8 +36,7 @@ cached_build() {
     fi
   done
   mkdir -p "$target"
-  if ! want="$(cd "$root" && find "${_cb_paths[@]}" -type f -print0 \
-      | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"; then
+  if ! want="$(_cached_paths_digest "$root" "${_cb_paths[@]}")"; then
     echo "error: cannot build $module: hashing ${_cb_paths[*]} under $root failed (see the message above)" >&2
     exit "$fail_exit"
   fi
@@ -93,6 +95,13 @@ cached_build() {
   exec 7>&- 8>&- 9>&-  # release the locks; the process we exec next must not hold them
 }
 
+# The digest of every file under PATHS (relative to ROOT): what decides a build.
+_cached_paths_digest() {
+  local root=$1
+  shift
+  (cd "$root" && find "$@" -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+}
+
 _cached_build_is_current() {
   local target=$1 jar=$2 want=$3 entry entries
   [[ -f "$target/build.stamp" && "$(cat "$target/build.stamp")" == "$want" \
@@ -133,8 +142,8 @@ _cached_upstream_entry() {
   local root=$1
   local -n _cue_upstream=$2 _cue_mvn_args=$3
   local dir=${_cue_upstream[0]} digest
-  digest="$(cd "$root" && find "${_cue_upstream[@]:1}" -type f -print0 | sort -z | xargs -0 sha256sum \
-    | { cat; printf '%s\0' "${_cue_mvn_args[@]}"; } | sha256sum | cut -c1-32)" || return 1
+  digest="$(_cached_paths_digest "$root" "${_cue_upstream[@]:1}")" || return 1
+  digest="$(printf '%s\0' "$digest" "${_cue_mvn_args[@]}" | sha256sum | cut -c1-32)"
   printf '%s/upstream-%s-%s' "$LOSS_COMPARE_BUILD_STORE" "${dir//\//-}" "$digest"
 }
 
@@ -177,25 +186,22 @@ _cached_upstream_store() {
 }
 
 # Maven's own JVM maps a class-data archive of what a build loads (Maven, its plugins, javac):
-# about 0.45 s of the ~5 s of CPU of a revision build. The first build writes it at its exit
+# about 0.9 s of the ~6 s of CPU of a revision build. The first build writes it at its exit
 # (-XX:ArchiveClassesAtExit, one writer at a time: <archive>.lock), later ones map it; the JVM
 # checks it against itself and its class path and ignores one that does not fit. Named by the
 # digest of the JVM, its options and Maven's own jars; kept with the trainer's archives
 # (class_data.sh: LOSS_COMPARE_CLASS_DATA=off and LOSS_COMPARE_CLASS_DATA_DIR apply). Sets
 # maven_class_data_opts (options to add) and maven_class_data_tmp (the file this build writes, or "").
 _cached_build_maven_class_data() {
-  local opts=$1 cache_home dir java_bin maven_home key
+  local opts=$1 dir maven_home key words
   maven_class_data_opts="" maven_class_data_tmp=""
   [[ "${LOSS_COMPARE_CLASS_DATA:-on}" == on ]] || return 0
-  cache_home="${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}"
-  dir="${LOSS_COMPARE_CLASS_DATA_DIR:-${cache_home:+$cache_home/loss_compare/class-data}}"
-  [[ -n "$dir" ]] && mkdir -p "$dir" 2>/dev/null || return 0
-  java_bin="$(readlink -f "$(command -v java)")" && maven_home="$(dirname "$(dirname "$(readlink -f "$(command -v mvn)")")")" \
-    || return 0
-  key="$( { printf '%s\0' maven-v1 "$java_bin" "$opts"; stat -L -c '%n %s %Y' "$java_bin" "$maven_home"/boot/*.jar \
-      "$maven_home"/lib/*.jar 2>/dev/null || true; } | sha256sum | cut -c1-32)"
+  dir="$(_class_data_dir)" && mkdir -p "$dir" 2>/dev/null || return 0
+  maven_home="$(_cached_build_maven_home)" || return 0
+  read -r -a words <<<"$opts"
+  key="$(_startup_cache_key maven-v1 words "$maven_home"/boot/*.jar "$maven_home"/lib/*.jar)" || return 0
   local archive="$dir/maven-$key.jsa"
-  if [[ -f "$archive" && -f "$archive.size" && "$(stat -c %s "$archive")" == "$(cat "$archive.size")" ]]; then
+  if _class_data_intact "$archive"; then
     maven_class_data_opts="-XX:SharedArchiveFile=$archive -Xlog:cds=off -Xlog:cds+dynamic=off"
   elif { exec 7>"$archive.lock"; } 2>/dev/null && flock -n 7; then
     maven_class_data_tmp="$archive.tmp.$$"
@@ -203,15 +209,18 @@ _cached_build_maven_class_data() {
   fi
 }
 
-# Keeps the archive a build wrote once a JVM maps it (-Xshare:on fails otherwise), then its size
-# (a truncated archive is never mapped: the JVM does not check its length).
+# Keeps the archive a build wrote (class_data.sh's _class_data_keep: once a JVM with OPTS, Maven's
+# options without the write, maps it).
 _cached_build_maven_class_data_keep() {
-  local tmp=$1 opts=$2 archive=${1%.tmp.*} maven_home
-  maven_home="$(dirname "$(dirname "$(readlink -f "$(command -v mvn)")")")"
-  # shellcheck disable=SC2086  # the options are words, as MAVEN_OPTS is to mvn
-  if [[ -s "$tmp" ]] && java $opts -Xshare:on -XX:SharedArchiveFile="$tmp" -XX:ErrorFile=/dev/null \
-      -cp "$(echo "$maven_home"/boot/plexus-classworlds-*.jar)" -version >/dev/null 2>&1; then
-    stat -c %s "$tmp" >"$tmp.size" && mv -f "$tmp" "$archive" && mv -f "$tmp.size" "$archive.size"
-  fi
-  rm -f "$tmp" "$tmp.size"
+  local tmp=$1 opts=$2 maven_home words
+  maven_home="$(_cached_build_maven_home)" || { rm -f "$tmp"; return 1; }
+  read -r -a words <<<"$opts"
+  [[ -s "$tmp" ]] || { rm -f "$tmp"; return 1; }
+  _class_data_keep "$tmp" "${tmp%.tmp.*}" "$(echo "$maven_home"/boot/plexus-classworlds-*.jar)" "${words[@]}"
+}
+
+# The Maven installation that `mvn` on PATH runs (its boot/ and lib/ jars).
+_cached_build_maven_home() {
+  local mvn_bin
+  mvn_bin="$(readlink -f "$(command -v mvn)")" && dirname "$(dirname "$mvn_bin")"
 }

@@ -53,13 +53,9 @@ trainer_class_path() {
       ;;
   esac
   (( ${#shared[@]} )) || return 0
-  local cache_home="${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}"
-  local dir="${LOSS_COMPARE_CLASS_DATA_DIR:-${cache_home:+$cache_home/loss_compare/class-data}}"
-  local java_bin key archive
-  [[ -n "$dir" ]] || return 0
-  java_bin="$(readlink -f "$(command -v java)")" || return 0
-  key="$( { printf '%s\0' v1 "$java_bin" "${_tcp_jvm_opts[@]}"; stat -L -c '%n %s %Y' "$java_bin" \
-      "$(dirname "$(dirname "$java_bin")")"/lib/server/libjvm.so "${shared[@]}" 2>/dev/null || true; } | sha256sum | cut -c1-32)"
+  local dir key archive
+  dir="$(_class_data_dir)" || return 0
+  key="$(_startup_cache_key v1 _tcp_jvm_opts "${shared[@]}")" || return 0
   archive="$dir/$key.jsa"
   if ! _class_data_intact "$archive"; then
     mkdir -p "$dir" 2>/dev/null || return 0
@@ -67,6 +63,32 @@ trainer_class_path() {
     _class_data_intact "$archive" || return 0
   fi
   trainer_cds_opts=(-XX:SharedArchiveFile="$archive" '-Xlog:cds*=off')
+}
+
+# The folder of the class-data archives (LOSS_COMPARE_CLASS_DATA_DIR, else class-data in the
+# start-up caches' folder); status 1 when there is none.
+_class_data_dir() {
+  local dir="${LOSS_COMPARE_CLASS_DATA_DIR:-$(_startup_cache_folder class-data)}"
+  [[ -n "$dir" ]] && printf '%s' "$dir"
+}
+
+# ${XDG_CACHE_HOME:-~/.cache}/loss_compare/NAME: where a start-up cache (class-data archives, the
+# native libraries' records) lives by default; nothing without either variable.
+_startup_cache_folder() {
+  local home="${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}"
+  [[ -z "$home" ]] || printf '%s/loss_compare/%s' "$home" "$1"
+}
+
+# The name of a start-up cache entry: the digest of TAG, the JVM on PATH (its binary and
+# libjvm.so: path, size, mtime), the options it runs with (OPTS_ARRAY names them) and FILES (path,
+# size, mtime), so an update of any of them names another entry.
+_startup_cache_key() {
+  local tag=$1 java_bin
+  local -n _sck_opts=$2
+  shift 2
+  java_bin="$(readlink -f "$(command -v java)")" || return 1
+  { printf '%s\0' "$tag" "$java_bin" "${_sck_opts[@]}"; stat -L -c '%n %s %Y' "$java_bin" \
+      "$(dirname "$(dirname "$java_bin")")"/lib/server/libjvm.so "$@" 2>/dev/null || true; } | sha256sum | cut -c1-32
 }
 
 # The JVM maps an archive without checking its length (a truncated one ends it with SIGBUS), so an
@@ -87,13 +109,20 @@ _class_data_write() {
     _class_data_intact "$archive" && exit 0
     _class_data_prune "$(dirname "$archive")"
     java "${_cdw_jvm_opts[@]}" '-Xlog:cds*=off' -XX:ArchiveClassesAtExit="$tmp" -cp "$shared_cp" "$loader" >/dev/null 2>&1 \
-      && java "${_cdw_jvm_opts[@]}" '-Xlog:cds*=off' -Xshare:on -XX:SharedArchiveFile="$tmp" -XX:ErrorFile=/dev/null \
-           -cp "$shared_cp" -version >/dev/null 2>&1 \
-      && stat -c %s "$tmp" >"$tmp.size" && mv -f "$tmp" "$archive" && mv -f "$tmp.size" "$archive.size"
-    status=$?
-    rm -f "$tmp" "$tmp.size"
-    exit "$status"
+      && _class_data_keep "$tmp" "$archive" "$shared_cp" "${_cdw_jvm_opts[@]}" '-Xlog:cds*=off' || { rm -f "$tmp"; exit 1; }
   ) 8>"$archive.lock"
+}
+
+# Keeps TMP, an archive a JVM wrote at its exit, as ARCHIVE once a JVM with OPTS and CLASSPATH
+# maps it (-Xshare:on fails otherwise), and then its size; TMP is gone either way.
+_class_data_keep() {
+  local tmp=$1 archive=$2 classpath=$3 status
+  shift 3
+  java "$@" -Xshare:on -XX:SharedArchiveFile="$tmp" -XX:ErrorFile=/dev/null -cp "$classpath" -version >/dev/null 2>&1 \
+    && stat -c %s "$tmp" >"$tmp.size" && mv -f "$tmp" "$archive" && mv -f "$tmp.size" "$archive.size"
+  status=$?
+  rm -f "$tmp" "$tmp.size"
+  return "$status"
 }
 
 # Keeps the folder small: files an interrupted write left (over an hour old), and all but the 7

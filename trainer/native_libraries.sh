@@ -17,7 +17,8 @@
 # JavaCPP always does. No number changes: the library files are the same (RunTrainScriptTest).
 # GPU builds (LOSS_COMPARE_CUDA=1) load as JavaCPP always does: untested here.
 # The record's name is the digest of the JVM, its options and the dependency jars (path, size,
-# mtime), as class_data.sh's archives; it is written once, by one process at a time.
+# mtime), as class_data.sh's archives (its _startup_cache_key; this file is sourced after it); it
+# is written once, by one process at a time.
 #
 # LOSS_COMPARE_NATIVE_LIBRARIES=on|off (default on; anything else is exit 2): off searches as
 # JavaCPP always does. LOSS_COMPARE_NATIVE_LIBRARIES_DIR: where records are kept (default
@@ -36,14 +37,11 @@ trainer_native_library_opts() {
       ;;
   esac
   [[ -n "$shared_cp" && "${LOSS_COMPARE_CUDA:-0}" != "1" ]] || return 0
-  local cache_home="${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}"
-  local dir="${LOSS_COMPARE_NATIVE_LIBRARIES_DIR:-${cache_home:+$cache_home/loss_compare/native-libraries}}"
-  local java_bin key record jars folders
+  local dir="${LOSS_COMPARE_NATIVE_LIBRARIES_DIR:-$(_startup_cache_folder native-libraries)}"
+  local key record jars folders
   [[ -n "$dir" ]] || return 0
-  java_bin="$(readlink -f "$(command -v java)")" || return 0
   IFS=: read -r -a jars <<<"$shared_cp"
-  key="$( { printf '%s\0' v1 "$java_bin" "${_tnl_jvm_opts[@]}"; stat -L -c '%n %s %Y' "$java_bin" "${jars[@]}" 2>/dev/null \
-      || true; } | sha256sum | cut -c1-32)"
+  key="$(_startup_cache_key v1 _tnl_jvm_opts "${jars[@]}")" || return 0
   record="$dir/$key.libraries"
   if ! folders="$(_native_libraries_folders "$record")"; then
     mkdir -p "$dir" 2>/dev/null || return 0
